@@ -1,0 +1,22 @@
+/**
+ * Start-up: migrations, the bundled regions on first start, and in demo mode the
+ * demo data. Called once by the server before it listens, and by scripts.
+ */
+import { dbKind, dbReady } from "~/db.server";
+import { demoAccountsTable, seedDemo } from "~/demo.server";
+import { env } from "~/env.server";
+import { seedRegionsIfEmpty } from "~/regions.server";
+
+export async function boot(log: (line: string) => void = console.log): Promise<void> {
+  const e = env();
+  const t0 = performance.now();
+  await dbReady();
+  const seeded = await seedRegionsIfEmpty();
+  if (seeded) log(`Wilayah Kalimantan Timur dimuat: ${seeded} baris.`);
+  if (e.DEMO) {
+    const demo = await seedDemo();
+    if (demo) log(`Data demo dibuat: ${demo.posyandu} posyandu, ${demo.kader} kader (${demo.ms} ms).`);
+    log(demoAccountsTable());
+  }
+  log(`Basis data siap (${dbKind()}${e.DEMO ? ", mode demo" : ""}) dalam ${Math.round(performance.now() - t0)} ms.`);
+}

@@ -1,0 +1,89 @@
+import { Form, Link, NavLink } from "@remix-run/react";
+import type { Role } from "~/db/schema";
+import { ROLE_LABEL } from "~/lib/roles";
+
+interface ShellUser {
+  name: string;
+  role: Role;
+  scopeCode: string;
+}
+
+interface NavItem {
+  to: string;
+  label: string;
+}
+
+/** Navigation per role: short labels so it fits a 360 px wide phone. */
+export function navFor(role: Role): NavItem[] {
+  const home = { to: "/", label: "Beranda" };
+  switch (role) {
+    case "kader":
+      return [home, { to: "/modul", label: "Modul" }, { to: "/sertifikat", label: "Sertifikat" }];
+    case "pembina_desa":
+    case "pembina_kecamatan":
+    case "pembina_kabupaten":
+      return [home, { to: "/posyandu", label: "Posyandu" }, { to: "/admin/pengguna", label: "Pengguna" }];
+    case "dpmd":
+      return [home, { to: "/posyandu", label: "Posyandu" }, { to: "/admin/pengguna", label: "Pengguna" }, { to: "/admin/audit", label: "Audit" }];
+    case "admin":
+      return [
+        home,
+        { to: "/posyandu", label: "Posyandu" },
+        { to: "/admin/pengguna", label: "Pengguna" },
+        { to: "/admin/wilayah", label: "Wilayah" },
+        { to: "/admin/audit", label: "Audit" },
+      ];
+  }
+}
+
+export function AppShell({ user, children }: { user: ShellUser | null; children: React.ReactNode }) {
+  return (
+    <div className="flex min-h-screen flex-col">
+      <header className="bg-brand-700 text-white">
+        <div className="mx-auto flex max-w-5xl items-center justify-between gap-2 px-3 py-2">
+          <Link to="/" className="font-bold text-white no-underline">
+            Akademi Posyandu
+          </Link>
+          {user ? (
+            <div className="flex min-w-0 items-center gap-2 text-right text-xs leading-tight">
+              <Link to="/akun" className="min-w-0 text-white no-underline">
+                <span className="block truncate font-semibold">{user.name}</span>
+                <span className="block truncate opacity-90">
+                  {ROLE_LABEL[user.role]} · {user.scopeCode}
+                </span>
+              </Link>
+              <Form method="post" action="/keluar">
+                <button type="submit" className="rounded border border-white/60 px-2 py-1 text-xs">
+                  Keluar
+                </button>
+              </Form>
+            </div>
+          ) : null}
+        </div>
+        {user ? (
+          <nav aria-label="Menu utama" className="bg-brand-800">
+            <ul className="mx-auto flex max-w-5xl overflow-x-auto px-1 text-sm">
+              {navFor(user.role).map((item) => (
+                <li key={item.to}>
+                  <NavLink
+                    to={item.to}
+                    end={item.to === "/"}
+                    className={({ isActive }) =>
+                      `block whitespace-nowrap px-3 py-2 text-white no-underline ${isActive ? "border-b-2 border-white font-semibold" : "opacity-90"}`
+                    }
+                  >
+                    {item.label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        ) : null}
+      </header>
+      <main className="mx-auto w-full max-w-5xl flex-1 px-3 py-4">{children}</main>
+      <footer className="border-t border-stone-200 py-3 text-center text-xs text-stone-500">
+        Akademi Posyandu · pelatihan kader Posyandu 6 SPM (Permendagri 13/2024)
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
+
+const TITLES: Record<number, string> = {
+  400: "Permintaan tidak valid",
+  403: "Akses ditolak",
+  404: "Halaman tidak ditemukan",
+  429: "Terlalu banyak permintaan",
+};
+
+/** One error page for every route: 403 and 404 get their own words. */
+export function GeneralErrorBoundary() {
+  const error = useRouteError();
+  let status = 500;
+  let message = "Terjadi kesalahan pada server. Coba lagi sebentar lagi.";
+  if (isRouteErrorResponse(error)) {
+    status = error.status;
+    message =
+      typeof error.data === "string" && error.data
+        ? error.data
+        : status === 404
+          ? "Alamat yang Anda buka tidak ada atau sudah dipindahkan."
+          : status === 403
+            ? "Anda tidak berhak membuka halaman ini."
+            : message;
+  } else if (error instanceof Error && process.env.NODE_ENV !== "production") {
+    message = error.message;
+  }
+  return (
+    <section className="card mx-auto max-w-lg text-center" role="alert">
+      <p className="text-sm font-semibold text-stone-500">Kode {status}</p>
+      <h1 className="mt-1">{TITLES[status] ?? "Terjadi kesalahan"}</h1>
+      <p className="mt-3">{message}</p>
+      <p className="mt-4">
+        <Link to="/" className="btn">
+          Kembali ke beranda
+        </Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,91 @@
+/**
+ * The one database client. PostgreSQL through `postgres` when DATABASE_URL is set,
+ * otherwise the embedded PGlite (persisted under DATA_DIR, in memory for tests).
+ * The client lives on globalThis so dev reloads and the server entry share it.
+ */
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import postgres from "postgres";
+import * as schema from "~/db/schema";
+import { env } from "~/env.server";
+
+type PgliteDb = ReturnType<typeof drizzlePglite<typeof schema>>;
+export type Db = PgliteDb;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+interface DbHandle {
+  db: Db;
+  kind: "pglite" | "postgres";
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS = path.resolve("drizzle");
+
+function createHandle(): DbHandle {
+  const { DATABASE_URL, DATA_DIR, NODE_ENV } = env();
+  if (DATABASE_URL) {
+    const client = postgres(DATABASE_URL, {
+      max: Number(process.env.DB_POOL_SIZE ?? 10),
+      onnotice: () => {},
+    });
+    const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    return {
+      db,
+      kind: "postgres",
+      migrate: () => migratePostgres(db as never, { migrationsFolder: MIGRATIONS }),
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  let dataDir: string | undefined;
+  if (NODE_ENV !== "test") {
+    dataDir = path.resolve(DATA_DIR, "pglite");
+    mkdirSync(dataDir, { recursive: true });
+  }
+  const client = new PGlite(dataDir);
+  const db = drizzlePglite(client, { schema });
+  return {
+    db,
+    kind: "pglite",
+    migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS }),
+    close: () => client.close(),
+  };
+}
+
+const g = globalThis as unknown as { __akademiDb?: DbHandle; __akademiDbReady?: Promise<void> };
+
+function handle(): DbHandle {
+  g.__akademiDb ??= createHandle();
+  return g.__akademiDb;
+}
+
+/** The drizzle database. Call `dbReady()` once before the first query (boot does). */
+export const db: Db = new Proxy({} as Db, {
+  get(_t, prop) {
+    const real = handle().db as unknown as Record<string | symbol, unknown>;
+    const value = real[prop];
+    return typeof value === "function" ? (value as Function).bind(real) : value;
+  },
+});
+
+export function dbKind(): "pglite" | "postgres" {
+  return handle().kind;
+}
+
+/** Applies pending migrations once per process. */
+export function dbReady(): Promise<void> {
+  g.__akademiDbReady ??= handle().migrate();
+  return g.__akademiDbReady;
+}
+
+export async function closeDb(): Promise<void> {
+  const h = g.__akademiDb;
+  g.__akademiDb = undefined;
+  g.__akademiDbReady = undefined;
+  await h?.close();
+}

@@ -1,0 +1,108 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { eq } from "drizzle-orm";
+import { areaSummary } from "~/area.server";
+import { requireUser } from "~/auth.server";
+import { db } from "~/db.server";
+import { posyandu } from "~/db/schema";
+import { LEVEL_LABEL } from "~/lib/region";
+import { ROLE_LABEL } from "~/lib/roles";
+import { getRegion, regionLineage } from "~/regions.server";
+
+export const meta: MetaFunction = () => [{ title: "Beranda · Akademi Posyandu" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  if (user.role === "kader") {
+    const [p] = user.posyanduId
+      ? await db.select({ name: posyandu.name }).from(posyandu).where(eq(posyandu.id, user.posyanduId))
+      : [];
+    const lineage = await regionLineage(user.scopeCode);
+    return { kind: "kader" as const, name: user.name, posyandu: p?.name ?? null, places: lineage.slice(1).map((r) => r.name).reverse() };
+  }
+  const region = await getRegion(user.scopeCode);
+  const summary = await areaSummary(user.scopeCode);
+  return {
+    kind: "area" as const,
+    name: user.name,
+    role: ROLE_LABEL[user.role],
+    region: region ? { code: region.code, name: region.name, level: LEVEL_LABEL[region.level] } : null,
+    ...summary,
+  };
+}
+
+export default function Beranda() {
+  const d = useLoaderData<typeof loader>();
+  if (d.kind === "kader") {
+    return (
+      <section className="space-y-4">
+        <div>
+          <h1>Halo, {d.name}</h1>
+          <p className="text-sm text-stone-600">
+            {d.posyandu ?? "Posyandu belum ditetapkan"} · {d.places.join(", ")}
+          </p>
+        </div>
+        <div className="card">
+          <h2>Modul saya</h2>
+          <p className="mt-1 text-sm">Pelajari modul 6 SPM dan Permendagri 13/2024, lalu kerjakan kuisnya.</p>
+          <Link to="/modul" className="btn mt-3">
+            Buka modul
+          </Link>
+        </div>
+        <div className="card">
+          <h2>Sertifikat</h2>
+          <p className="mt-1 text-sm">Sertifikat terbit otomatis setelah Anda mengikuti pelatihan dan lulus semua kuis modul wajib.</p>
+          <Link to="/sertifikat" className="btn-secondary mt-3">
+            Lihat status sertifikat
+          </Link>
+        </div>
+      </section>
+    );
+  }
+  return (
+    <section className="space-y-4">
+      <div>
+        <h1>{d.region ? `${d.region.level} ${d.region.name}` : "Wilayah"}</h1>
+        <p className="text-sm text-stone-600">
+          {d.role} · {d.name}
+        </p>
+      </div>
+      <div className="grid grid-cols-2 gap-3">
+        <div className="card">
+          <p className="text-2xl font-bold">{d.posyandu.toLocaleString("id-ID")}</p>
+          <p className="text-sm text-stone-600">Posyandu aktif</p>
+        </div>
+        <div className="card">
+          <p className="text-2xl font-bold">{d.kader.toLocaleString("id-ID")}</p>
+          <p className="text-sm text-stone-600">Kader aktif</p>
+        </div>
+      </div>
+      {d.children.length ? (
+        <div className="card overflow-x-auto">
+          <h2>Wilayah di bawah Anda</h2>
+          <table className="table mt-2">
+            <thead>
+              <tr>
+                <th>Wilayah</th>
+                <th className="text-right">Posyandu</th>
+                <th className="text-right">Kader</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.children.map((c) => (
+                <tr key={c.code}>
+                  <td>
+                    <Link to={`/posyandu?wilayah=${c.code}`}>{c.name}</Link>
+                    <span className="block text-xs text-stone-500">{c.code}</span>
+                  </td>
+                  <td className="text-right">{c.posyandu.toLocaleString("id-ID")}</td>
+                  <td className="text-right">{c.kader.toLocaleString("id-ID")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}

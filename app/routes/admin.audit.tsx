@@ -1,0 +1,50 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { requireRole } from "~/auth.server";
+import { listAudit } from "~/audit-log.server";
+import { Pager } from "~/components/pager";
+import { PAGE_SIZE, parseListQuery } from "~/lib/query";
+
+export const meta: MetaFunction = () => [{ title: "Audit · Akademi Posyandu" }];
+
+const ACTION_LABEL: Record<string, string> = {
+  "user.create": "membuat akun",
+  "user.update": "mengubah akun",
+  "user.deactivate": "menonaktifkan akun",
+  "user.reactivate": "mengaktifkan kembali akun",
+  "password.change": "mengganti kata sandi",
+  "posyandu.create": "menambah posyandu",
+  "posyandu.update": "mengubah posyandu",
+  "regions.import": "mengimpor wilayah",
+};
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, ["dpmd", "admin"]);
+  const query = parseListQuery(request);
+  const { items, total } = await listAudit(user.scopeCode, { limit: PAGE_SIZE, offset: (query.halaman - 1) * PAGE_SIZE });
+  return { items: items.map((i) => ({ ...i, at: i.at.toISOString(), label: ACTION_LABEL[i.action] ?? i.action })), total, page: query.halaman };
+}
+
+const fmt = new Intl.DateTimeFormat("id-ID", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Makassar" });
+
+export default function Audit() {
+  const d = useLoaderData<typeof loader>();
+  const [search] = useSearchParams();
+  return (
+    <section className="space-y-3">
+      <h1>Catatan audit</h1>
+      <p className="text-sm text-stone-600">Semua perubahan akun, posyandu dan wilayah di wilayah Anda. Waktu dalam WITA.</p>
+      <ul className="divide-y divide-stone-200 rounded-lg border border-stone-200 bg-white text-sm">
+        {d.items.map((i) => (
+          <li key={i.id} className="px-3 py-2">
+            <span className="text-stone-500">{fmt.format(new Date(i.at))}</span> · <strong>{i.actorName ?? "sistem"}</strong> {i.label}{" "}
+            {i.entity === "user" && i.entityId ? <Link to={`/admin/pengguna/${i.entityId}`}>{i.entityName ?? i.entityId}</Link> : null}
+            {i.entity === "posyandu" && i.entityId ? <Link to={`/posyandu/${i.entityId}`}>{i.entityName ?? `#${i.entityId}`}</Link> : null}
+            {i.entity === "region" ? <span>{i.entityId}</span> : null}
+          </li>
+        ))}
+      </ul>
+      <Pager page={d.page} total={d.total} pageSize={PAGE_SIZE} search={search} />
+    </section>
+  );
+}

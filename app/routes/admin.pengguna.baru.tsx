@@ -1,0 +1,43 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requireRole } from "~/auth.server";
+import { UserForm } from "~/components/user-form";
+import { forbidden } from "~/lib/http";
+import { assignableRoles, ROLES } from "~/lib/roles";
+import { userFormOptions } from "~/user-form-options.server";
+import { createUser, createUserSchema, fieldErrors } from "~/users.server";
+
+export const meta: MetaFunction = () => [{ title: "Tambah pengguna · Akademi Posyandu" }];
+
+const MANAGERS = ROLES.filter((r) => r !== "kader");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, MANAGERS);
+  if (!assignableRoles(user.role).length) throw forbidden();
+  return { options: await userFormOptions(user) };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, MANAGERS);
+  const form = Object.fromEntries(await request.formData());
+  const { password: _pw, ...echo } = form as Record<string, string>; // passwords are never echoed back
+  const parsed = createUserSchema.safeParse(form);
+  if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: echo }, { status: 400 });
+  const result = await createUser(user, parsed.data);
+  if (!result.ok) return data({ errors: result.errors, values: echo }, { status: 400 });
+  throw redirect(`/admin/pengguna/${result.id}?dibuat=1`);
+}
+
+export default function PenggunaBaru() {
+  const { options } = useLoaderData<typeof loader>();
+  const a = useActionData<typeof action>();
+  return (
+    <section className="mx-auto max-w-lg space-y-3">
+      <p className="text-sm">
+        <Link to="/admin/pengguna">‹ Pengguna</Link>
+      </p>
+      <h1>Tambah pengguna</h1>
+      <UserForm mode="create" options={options} values={a?.values ?? {}} errors={a?.errors ?? {}} />
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requireRole } from "~/auth.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { PosyanduForm } from "~/components/posyandu-form";
+import { notFound } from "~/lib/http";
+import { formatPhone } from "~/lib/phone";
+import { parseIntId } from "~/lib/query";
+import { ROLES, SPM_LABEL } from "~/lib/roles";
+import { getPosyanduInScope, kaderOfPosyandu, posyanduFormSchema, updatePosyandu } from "~/posyandu.server";
+import { desaOptions } from "~/regions.server";
+import { fieldErrors } from "~/users.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.posyandu.name ?? "Posyandu"} · Akademi Posyandu` }];
+
+const MANAGERS = ROLES.filter((r) => r !== "kader");
+
+function idParam(id: string | undefined): number {
+  const n = parseIntId(id);
+  if (!n) throw notFound("Posyandu tidak ditemukan.");
+  return n;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireRole(request, MANAGERS);
+  const p = await getPosyanduInScope(user, idParam(params.id));
+  const kader = await kaderOfPosyandu(p.id);
+  return {
+    posyandu: { ...p, createdAt: p.createdAt.toISOString() },
+    kader: kader.map((k) => ({ ...k, phone: formatPhone(k.phone), bidang: k.spmBidang ? SPM_LABEL[k.spmBidang] : "—" })),
+    desa: await desaOptions(user.scopeCode),
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireRole(request, MANAGERS);
+  const id = idParam(params.id);
+  await getPosyanduInScope(user, id);
+  const form = Object.fromEntries(await request.formData());
+  const parsed = posyanduFormSchema.safeParse(form);
+  if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: form as Record<string, string> }, { status: 400 });
+  const result = await updatePosyandu(user, id, parsed.data);
+  if (!result.ok) return data({ errors: result.errors, values: form as Record<string, string> }, { status: 400 });
+  throw redirect(`/posyandu/${id}?tersimpan=1`);
+}
+
+export default function PosyanduDetail() {
+  const { posyandu: p, kader, desa } = useLoaderData<typeof loader>();
+  const a = useActionData<typeof action>();
+  const values = a?.values
+    ? { ...a.values, active: a.values.active !== "off" }
+    : { name: p.name, desaCode: p.desaCode, registrationNo: p.registrationNo, address: p.address, active: p.active };
+  return (
+    <section className="space-y-4">
+      <p className="text-sm">
+        <Link to="/posyandu">‹ Posyandu</Link>
+      </p>
+      <div>
+        <h1>{p.name}</h1>
+        <p className="text-sm text-stone-600">
+          {p.desaName} ({p.desaCode}){p.registrationNo ? ` · No. reg ${p.registrationNo}` : ""} · {p.active ? "aktif" : "nonaktif"}
+        </p>
+      </div>
+      <div className="card overflow-x-auto">
+        <h2>Kader ({kader.length})</h2>
+        <table className="table mt-2">
+          <thead>
+            <tr>
+              <th>Nama</th>
+              <th>Bidang</th>
+              <th>Nomor HP</th>
+            </tr>
+          </thead>
+          <tbody>
+            {kader.map((k) => (
+              <tr key={k.id}>
+                <td>
+                  <Link to={`/admin/pengguna/${k.id}`}>{k.name}</Link>
+                  {!k.active ? <span className="ml-1 text-xs text-stone-500">(nonaktif)</span> : null}
+                </td>
+                <td>{k.bidang}</td>
+                <td>{k.phone}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <details className="card" open={!!a}>
+        <summary className="cursor-pointer font-semibold">Ubah data posyandu</summary>
+        <div className="mt-3">
+          <PosyanduForm desa={desa} values={values} errors={a?.errors ?? {}} submitLabel="Simpan perubahan" showActive />
+        </div>
+      </details>
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,41 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requireRole } from "~/auth.server";
+import { PosyanduForm } from "~/components/posyandu-form";
+import { ROLES } from "~/lib/roles";
+import { createPosyandu, posyanduFormSchema } from "~/posyandu.server";
+import { desaOptions } from "~/regions.server";
+import { fieldErrors } from "~/users.server";
+
+export const meta: MetaFunction = () => [{ title: "Tambah posyandu · Akademi Posyandu" }];
+
+const MANAGERS = ROLES.filter((r) => r !== "kader");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, MANAGERS);
+  return { desa: await desaOptions(user.scopeCode) };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, MANAGERS);
+  const form = Object.fromEntries(await request.formData());
+  const parsed = posyanduFormSchema.safeParse(form);
+  if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: form as Record<string, string> }, { status: 400 });
+  const result = await createPosyandu(user, parsed.data);
+  if (!result.ok) return data({ errors: result.errors, values: form as Record<string, string> }, { status: 400 });
+  throw redirect(`/posyandu/${result.id}`);
+}
+
+export default function PosyanduBaru() {
+  const { desa } = useLoaderData<typeof loader>();
+  const a = useActionData<typeof action>();
+  return (
+    <section className="mx-auto max-w-lg space-y-3">
+      <p className="text-sm">
+        <Link to="/posyandu">‹ Posyandu</Link>
+      </p>
+      <h1>Tambah posyandu</h1>
+      <PosyanduForm desa={desa} values={a?.values ?? {}} errors={a?.errors ?? {}} submitLabel="Simpan posyandu" />
+    </section>
+  );
+}

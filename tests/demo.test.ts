@@ -1,0 +1,43 @@
+/** The demo data: every demo account logs in with the printed password and lands on a page for its role. */
+import { beforeAll, describe, expect, it } from "vitest";
+import { count, eq } from "drizzle-orm";
+import { db } from "~/db.server";
+import { users } from "~/db/schema";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "~/demo.server";
+import { navFor } from "~/components/app-shell";
+import * as home from "~/routes/_index";
+import * as masuk from "~/routes/masuk";
+import { call, makeRequest, setupDatabase } from "./helpers";
+
+let seeded: Awaited<ReturnType<typeof seedDemo>>;
+beforeAll(async () => {
+  await setupDatabase();
+  seeded = await seedDemo();
+}, 120_000);
+
+describe("demo data", () => {
+  it("creates posyandu in every desa of Kukar and Kutim and a few thousand kader, once", async () => {
+    expect(seeded!.posyandu).toBeGreaterThan(379); // at least one per desa (237 + 142 desa)
+    expect(seeded!.kader).toBeGreaterThan(2000);
+    expect(await seedDemo()).toBeNull();
+    const [{ n }] = await db.select({ n: count() }).from(users).where(eq(users.role, "kader"));
+    expect(n).toBe(seeded!.kader + 1);
+  });
+
+  it.each(DEMO_ACCOUNTS.map((a) => [a.role, a] as const))("%s logs in and sees a page for the role", async (_role, account) => {
+    const res = await call(masuk.action, makeRequest("/masuk", { form: { login: "0" + account.phone.slice(2), password: DEMO_PASSWORD } }), {}, `10.0.0.${account.phone.slice(-1)}`);
+    expect(res.status).toBe(302);
+    const cookie = res.headers.get("Set-Cookie")!.split(";")[0];
+    const page = await call(home.loader, makeRequest("/", { cookie }));
+    expect(page.status).toBe(200);
+    if (account.role === "kader") {
+      expect(page.data.kind).toBe("kader");
+      expect(page.data.places).toContain("Muara Ancalong");
+      expect(navFor("kader").map((n) => n.to)).toEqual(["/", "/modul", "/sertifikat"]);
+    } else {
+      expect(page.data.kind).toBe("area");
+      expect(page.data.region.code).toBe(account.scope);
+      expect(page.data.kader).toBeGreaterThan(0);
+    }
+  });
+});

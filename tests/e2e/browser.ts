@@ -1,0 +1,29 @@
+/** Debian's chromium driven by playwright-core; never downloads a browser. */
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { mkdirSync } from "node:fs";
+
+export const PHONE = { width: 360, height: 740 };
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+export async function phoneContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
+  return browser.newContext({ viewport: PHONE, baseURL, locale: "id-ID", timezoneId: "Asia/Makassar" });
+}
+
+export async function login(page: Page, phone: string, password = "posyandu-demo"): Promise<void> {
+  await page.goto("/masuk");
+  await page.fill("input[name=login]", phone);
+  await page.fill("input[name=password]", password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/masuk")), page.click("button[type=submit]")]);
+}
+
+/** Screenshot into test-results/ (kept by CI on failure, and for a look by eye). */
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync("test-results", { recursive: true });
+  await page.screenshot({ path: `test-results/${name}.png`, fullPage: true });
+}

@@ -1,0 +1,50 @@
+/**
+ * Builds the app and starts it on a free port with a fresh embedded database (demo
+ * mode), exactly as `npm start` does. The browser tests talk to that server.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+
+let server: ChildProcess | undefined;
+let dataDir: string | undefined;
+
+export default async function setup(project: TestProject) {
+  if (!process.env.E2E_SKIP_BUILD) {
+    const build = spawnSync("npx", ["remix", "vite:build"], { stdio: "inherit" });
+    if (build.status !== 0) throw new Error("build failed");
+  }
+  dataDir = mkdtempSync(path.join(tmpdir(), "akademi-e2e-"));
+  const port = 3100 + Math.floor(Math.random() * 800);
+  const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_ENV: "production" };
+  delete env.DATABASE_URL;
+  server = spawn("node", ["server.js"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("server did not start in 90 s")), 90_000);
+    let log = "";
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes("siap di http")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    server!.stdout!.on("data", onData);
+    server!.stderr!.on("data", (c: Buffer) => process.stderr.write(c));
+    server!.on("exit", (code) => reject(new Error(`server exited ${code}:\n${log}`)));
+  });
+  project.provide("baseUrl", `http://127.0.0.1:${port}`);
+  return async () => {
+    server?.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 500));
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}

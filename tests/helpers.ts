@@ -1,0 +1,67 @@
+/** Test helpers: a migrated database with the real regions, requests, sessions, route calls. */
+import { dbReady } from "~/db.server";
+import { lucia, SESSION_COOKIE } from "~/auth.server";
+import { seedRegionsIfEmpty } from "~/regions.server";
+
+export const BASE = "http://localhost:3000";
+
+export async function setupDatabase(): Promise<void> {
+  await dbReady();
+  await seedRegionsIfEmpty();
+}
+
+export async function sessionCookie(userId: string): Promise<string> {
+  const session = await lucia().createSession(userId, {});
+  return `${SESSION_COOKIE}=${session.id}`;
+}
+
+export interface RequestOptions {
+  method?: string;
+  form?: Record<string, string>;
+  cookie?: string;
+  origin?: string | null;
+  headers?: Record<string, string>;
+}
+
+export function makeRequest(path: string, opts: RequestOptions = {}): Request {
+  const method = opts.method ?? (opts.form ? "POST" : "GET");
+  const headers = new Headers(opts.headers);
+  if (opts.cookie) headers.set("Cookie", opts.cookie);
+  if (method !== "GET" && opts.origin !== null) headers.set("Origin", opts.origin ?? BASE);
+  let body: URLSearchParams | undefined;
+  if (opts.form) {
+    body = new URLSearchParams(opts.form);
+    headers.set("Content-Type", "application/x-www-form-urlencoded");
+  }
+  return new Request(BASE + path, { method, headers, body });
+}
+
+export interface RouteResult {
+  status: number;
+  data: any;
+  headers: Headers;
+  location: string | null;
+}
+
+type RouteFn = (args: { request: Request; params: Record<string, string>; context: { clientIp: string } }) => unknown;
+
+/** Calls a loader or action the way Remix does and normalises thrown and returned responses. */
+export async function call(fn: RouteFn, request: Request, params: Record<string, string> = {}, clientIp = "203.0.113.7"): Promise<RouteResult> {
+  let out: unknown;
+  try {
+    out = await fn({ request, params, context: { clientIp } });
+  } catch (e) {
+    out = e;
+  }
+  if (out instanceof Response) {
+    const text = await out.text();
+    return { status: out.status, data: text, headers: out.headers, location: out.headers.get("Location") };
+  }
+  if (out && typeof out === "object" && (out as { type?: string }).type === "DataWithResponseInit") {
+    const d = out as unknown as { data: unknown; init: ResponseInit | null };
+    const headers = new Headers(d.init?.headers);
+    return { status: d.init?.status ?? 200, data: d.data, headers, location: null };
+  }
+  if (out instanceof Error) throw out;
+  return { status: 200, data: out, headers: new Headers(), location: null };
+}

@@ -24,7 +24,7 @@ describe("cross-site POST", () => {
 
   it.each(withAction.map(([file, m]) => [file.replace("../app/routes/", ""), m] as const))("%s rejects a foreign Origin", async (_file, m) => {
     const [{ n: before }] = await db.select({ n: count() }).from(auditLog);
-    for (const headers of [{ Origin: "https://evil.example" }, { Origin: "null" }, { "Sec-Fetch-Site": "cross-site" }]) {
+    for (const headers of [{ Origin: "https://evil.example" }, { Origin: "null" }, { "Sec-Fetch-Site": "cross-site" }] as Record<string, string>[]) {
       const req = makeRequest("/x/1", { cookie: adminCookie, form: { name: "Serangan", login: "081100000001", password: "x" }, origin: null, headers });
       const res = await call(m.action as never, req, { id: "1" });
       expect(res.status).toBe(403);

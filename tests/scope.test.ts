@@ -228,7 +228,7 @@ describe("user routes across kecamatan", () => {
 
   it("403 on creating accounts outside the scope or above one's role", async () => {
     const [{ n: before }] = await db.select({ n: count() }).from(users);
-    const attempts = [
+    const attempts: { cookie: string; form: Record<string, string> }[] = [
       { cookie: cookie.pa, form: { name: "Kader Luar", phone: "081377770001", role: "kader", posyanduId: String(posB), spmBidang: "kesehatan", password: "sandi-awal-1" } },
       { cookie: cookie.pa, form: { name: "Pembina Luar", phone: "081377770002", role: "pembina_desa", scopeCode: DESA_B, password: "sandi-awal-1" } },
       { cookie: cookie.pa, form: { name: "Rekan", phone: "081377770003", role: "pembina_kecamatan", scopeCode: "64.08.01", password: "sandi-awal-1" } },

@@ -18,7 +18,7 @@ export default async function setup(project: TestProject) {
   }
   dataDir = mkdtempSync(path.join(tmpdir(), "akademi-e2e-"));
   const port = 3100 + Math.floor(Math.random() * 800);
-  const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_ENV: "production" };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_ENV: "production" };
   delete env.DATABASE_URL;
   server = spawn("node", ["server.js"], { env, stdio: ["ignore", "pipe", "pipe"] });
   await new Promise<void>((resolve, reject) => {

@@ -2,6 +2,7 @@
  * Start-up: migrations, the bundled regions on first start, and in demo mode the
  * demo data. Called once by the server before it listens, and by scripts.
  */
+import { content, syncModuleVersions, warmContent } from "~/content.server";
 import { dbKind, dbReady } from "~/db.server";
 import { demoAccountsTable, seedDemo } from "~/demo.server";
 import { env } from "~/env.server";
@@ -10,7 +11,13 @@ import { seedRegionsIfEmpty } from "~/regions.server";
 export async function boot(log: (line: string) => void = console.log): Promise<void> {
   const e = env();
   const t0 = performance.now();
+  const c = content(); // validates content/: a broken module stops the start with file and field
   await dbReady();
+  const versions = await syncModuleVersions();
+  if (versions) log(`Versi modul baru dicatat: ${versions}.`);
+  const tc = performance.now();
+  await warmContent();
+  log(`${c.modules.length} modul siap (MDX dikompilasi/dimuat dari cache dalam ${Math.round(performance.now() - tc)} ms).`);
   const seeded = await seedRegionsIfEmpty();
   if (seeded) log(`Wilayah Kalimantan Timur dimuat: ${seeded} baris.`);
   if (e.DEMO) {

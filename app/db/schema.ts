@@ -11,6 +11,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -145,3 +146,88 @@ export const rateLimits = pgTable("rate_limits", {
   count: integer("count").notNull(),
   windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
 });
+
+// ---------------------------------------------------------------- content and quizzes
+
+/** Each version of a module seen at start (slug + hash of index.mdx and quiz.yaml). */
+export const moduleVersions = pgTable(
+  "module_versions",
+  {
+    slug: text("slug").notNull(),
+    contentHash: text("content_hash").notNull(),
+    title: text("title").notNull(),
+    spm: text("spm").notNull(),
+    publishedAt: timestamp("published_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.slug, t.contentHash] })],
+);
+
+/** Modules assigned to a kader (by attending a pelatihan, or by a pembina). */
+export const moduleAssignments = pgTable(
+  "module_assignments",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull(),
+    source: text("source", { enum: ["workshop", "pembina", "programme"] }).notNull(),
+    workshopId: integer("workshop_id"),
+    assignedAt: timestamp("assigned_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.slug] })],
+);
+
+/** One row per kader and module: read state and the best quiz result. */
+export const moduleProgress = pgTable(
+  "module_progress",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull(),
+    /** Version the kader last opened or completed. */
+    contentHash: text("content_hash").notNull(),
+    openedAt: timestamp("opened_at", { withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+    bestScore: smallint("best_score"),
+    passedAt: timestamp("passed_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.slug] })],
+);
+
+export interface DrawnQuestion {
+  id: string;
+  type: "single" | "multiple" | "truefalse";
+  prompt: string;
+  /** In the order shown to the kader. */
+  options: { id: string; text: string }[];
+  /** Correct option ids (truefalse: "benar" or "salah"). Never sent before submission. */
+  answer: string[];
+  explanation: string;
+}
+
+export const quizAttempts = pgTable(
+  "quiz_attempts",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull(),
+    contentHash: text("content_hash").notNull(),
+    questionIds: text("question_ids").array().notNull(),
+    /** The drawn questions as shown, with their key: grading and review never depend on later edits. */
+    draw: jsonb("draw").$type<DrawnQuestion[]>().notNull(),
+    passScore: smallint("pass_score").notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    submittedAt: timestamp("submitted_at", { withTimezone: true }),
+    answers: jsonb("answers").$type<Record<string, string[]>>(),
+    score: smallint("score"),
+    passed: boolean("passed"),
+    idempotencyKey: text("idempotency_key").notNull(),
+  },
+  (t) => [
+    uniqueIndex("quiz_attempts_idempotency_key").on(t.idempotencyKey),
+    index("quiz_attempts_user_slug_idx").on(t.userId, t.slug),
+  ],
+);

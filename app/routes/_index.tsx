@@ -2,6 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { eq } from "drizzle-orm";
 import { areaSummary } from "~/area.server";
+import { ModuleCard } from "~/components/module-card";
+import { myModules } from "~/progress.server";
 import { requireUser } from "~/auth.server";
 import { db } from "~/db.server";
 import { posyandu } from "~/db/schema";
@@ -18,7 +20,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
       ? await db.select({ name: posyandu.name }).from(posyandu).where(eq(posyandu.id, user.posyanduId))
       : [];
     const lineage = await regionLineage(user.scopeCode);
-    return { kind: "kader" as const, name: user.name, posyandu: p?.name ?? null, places: lineage.slice(1).map((r) => r.name).reverse() };
+    const modules = await myModules(user.id);
+    return {
+      kind: "kader" as const,
+      name: user.name,
+      posyandu: p?.name ?? null,
+      places: lineage.slice(1).map((r) => r.name).reverse(),
+      modules,
+      passed: modules.filter((m) => m.required && m.state === "lulus").length,
+      required: modules.filter((m) => m.required).length,
+    };
   }
   const region = await getRegion(user.scopeCode);
   const summary = await areaSummary(user.scopeCode);
@@ -42,13 +53,17 @@ export default function Beranda() {
             {d.posyandu ?? "Posyandu belum ditetapkan"} · {d.places.join(", ")}
           </p>
         </div>
-        <div className="card">
-          <h2>Modul saya</h2>
-          <p className="mt-1 text-sm">Pelajari modul 6 SPM dan Permendagri 13/2024, lalu kerjakan kuisnya.</p>
-          <Link to="/modul" className="btn mt-3">
-            Buka modul
-          </Link>
-        </div>
+        <section aria-labelledby="modul-saya">
+          <h2 id="modul-saya">Modul saya</h2>
+          <p className="text-sm text-stone-600">
+            {d.passed} dari {d.required} modul wajib sudah lulus kuis.
+          </p>
+          <ul className="mt-2 space-y-3">
+            {d.modules.map((m) => (
+              <ModuleCard key={m.slug} m={m} showSpm />
+            ))}
+          </ul>
+        </section>
         <div className="card">
           <h2>Sertifikat</h2>
           <p className="mt-1 text-sm">Sertifikat terbit otomatis setelah Anda mengikuti pelatihan dan lulus semua kuis modul wajib.</p>

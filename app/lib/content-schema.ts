@@ -1,0 +1,91 @@
+/** zod schemas for content/: module frontmatter, quiz banks and the programme definition. */
+import { z } from "zod";
+import { SPM_BIDANG } from "~/db/schema";
+
+export const SPM_OR_UMUM = ["umum", ...SPM_BIDANG] as const;
+export type ModuleSpm = (typeof SPM_OR_UMUM)[number];
+
+export const frontmatterSchema = z.object({
+  title: z.string().min(3).max(120),
+  spm: z.enum(SPM_OR_UMUM),
+  order: z.number().int().min(0).max(999),
+  minutes: z.number().int().min(1).max(240),
+  summary: z.string().min(10).max(400),
+  objectives: z.array(z.string().min(5)).min(1).max(10),
+});
+export type Frontmatter = z.infer<typeof frontmatterSchema>;
+
+const optionSchema = z.object({ id: z.string().regex(/^[a-e]$/, "option id must be a..e"), text: z.string().min(1).max(300) });
+
+const questionBase = {
+  id: z.string().regex(/^[a-z0-9_-]{1,20}$/, "question id: lowercase letters, digits, - or _"),
+  prompt: z.string().min(5).max(600),
+  explanation: z.string().min(5).max(1200),
+};
+
+export const questionSchema = z.discriminatedUnion("type", [
+  z
+    .object({ ...questionBase, type: z.literal("single"), options: z.array(optionSchema).min(2).max(6), answer: z.string() })
+    .superRefine((q, ctx) => {
+      if (!q.options.some((o) => o.id === q.answer)) ctx.addIssue({ code: "custom", path: ["answer"], message: `"${q.answer}" is not an option id` });
+    }),
+  z
+    .object({ ...questionBase, type: z.literal("multiple"), options: z.array(optionSchema).min(3).max(6), answer: z.array(z.string()).min(2) })
+    .superRefine((q, ctx) => {
+      for (const a of q.answer) {
+        if (!q.options.some((o) => o.id === a)) ctx.addIssue({ code: "custom", path: ["answer"], message: `"${a}" is not an option id` });
+      }
+      if (new Set(q.answer).size !== q.answer.length) ctx.addIssue({ code: "custom", path: ["answer"], message: "duplicate answer ids" });
+    }),
+  z.object({ ...questionBase, type: z.literal("truefalse"), answer: z.boolean() }),
+]);
+export type Question = z.infer<typeof questionSchema>;
+
+export const quizBankSchema = z
+  .object({
+    draw: z.number().int().min(1),
+    passScore: z.number().int().min(1).max(100),
+    maxAttempts: z.number().int().min(0).max(100),
+    cooldownMinutes: z.number().int().min(0).max(10_080),
+    questions: z.array(questionSchema).min(12, "a bank needs at least 12 questions"),
+  })
+  .superRefine((bank, ctx) => {
+    if (bank.draw > bank.questions.length) ctx.addIssue({ code: "custom", path: ["draw"], message: `draw ${bank.draw} > ${bank.questions.length} questions` });
+    const seen = new Set<string>();
+    bank.questions.forEach((q, i) => {
+      if (seen.has(q.id)) ctx.addIssue({ code: "custom", path: ["questions", i, "id"], message: `duplicate question id "${q.id}"` });
+      seen.add(q.id);
+      if (q.type !== "truefalse" && new Set(q.options.map((o) => o.id)).size !== q.options.length) {
+        ctx.addIssue({ code: "custom", path: ["questions", i, "options"], message: "duplicate option ids" });
+      }
+    });
+  });
+export type QuizBank = z.infer<typeof quizBankSchema>;
+
+export const programmeSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]{3,40}$/),
+  title: z.string().min(3),
+  default: z.boolean().default(false),
+  requiredModules: z.array(z.string().regex(/^[a-z0-9-]+$/)).min(1),
+  /** Overrides the quiz banks' pass score for certification when set. */
+  passScore: z.number().int().min(1).max(100).optional(),
+  attendance: z.object({
+    kind: z.enum(["sosialisasi", "pelatihan", "pendampingan"]),
+    statuses: z.array(z.enum(["hadir", "terlambat", "izin", "alpa"])).min(1),
+    minSessions: z.number().int().min(0),
+  }),
+  validityMonths: z.number().int().min(1).max(120),
+});
+export type Programme = z.infer<typeof programmeSchema>;
+
+export const programmeFileSchema = z
+  .object({ programmes: z.array(programmeSchema).min(1) })
+  .refine((f) => f.programmes.filter((p) => p.default).length === 1, { message: "exactly one programme must have default: true" });
+
+/** "questions[4].answer: …" style paths for error messages that name the field. */
+export function formatIssues(file: string, error: z.ZodError): string[] {
+  return error.issues.map((i) => {
+    const p = i.path.map((seg) => (typeof seg === "number" ? `[${seg}]` : `.${String(seg)}`)).join("").replace(/^\./, "");
+    return `${file}: ${p || "(root)"}: ${i.message}`;
+  });
+}

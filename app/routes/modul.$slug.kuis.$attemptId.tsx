@@ -1,0 +1,131 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { FormError } from "~/components/form";
+import { getOwnAttempt, questionsForForm, requireQuizModule, submitAttempt } from "~/quiz.server";
+
+export const meta: MetaFunction = () => [{ title: "Kuis · Akademi Posyandu" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const mod = requireQuizModule(params.slug);
+  const attempt = await getOwnAttempt(user.id, mod.slug, params.attemptId);
+  const base = { slug: mod.slug, title: mod.frontmatter.title, attemptId: attempt.id, passScore: attempt.passScore };
+  if (!attempt.submittedAt) {
+    // Before submission only prompts and options leave the server.
+    return { ...base, mode: "form" as const, questions: questionsForForm(attempt.draw) };
+  }
+  const answers = attempt.answers ?? {};
+  return {
+    ...base,
+    mode: "review" as const,
+    score: attempt.score!,
+    passed: !!attempt.passed,
+    review: attempt.draw.map((q) => {
+      const given = answers[q.id] ?? [];
+      const ok = given.length === q.answer.length && [...given].sort().every((v, i) => v === [...q.answer].sort()[i]);
+      return { ...q, given, correct: ok };
+    }),
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const mod = requireQuizModule(params.slug);
+  const form = await request.formData();
+  const result = await submitAttempt(user.id, mod.slug, params.attemptId ?? "", form.entries());
+  if (!result.ok) return data({ message: result.message, unanswered: result.unanswered ?? [], answers: result.answers ?? {} }, { status: 400 });
+  throw redirect(`/modul/${mod.slug}/kuis/${params.attemptId}`);
+}
+
+export default function Attempt() {
+  const d = useLoaderData<typeof loader>();
+  const a = useActionData<typeof action>();
+  if (d.mode === "form") {
+    const chosen = a?.answers ?? {};
+    const unanswered = new Set(a?.unanswered ?? []);
+    return (
+      <section className="mx-auto max-w-xl space-y-4">
+        <p className="text-sm">
+          <Link to={`/modul/${d.slug}`}>‹ {d.title}</Link>
+        </p>
+        <h1>Kuis: {d.title}</h1>
+        <FormError message={a?.message} />
+        <Form method="post" className="space-y-4">
+          {d.questions.map((q, i) => (
+            <fieldset key={q.id} className={`card ${unanswered.has(q.id) ? "border-red-400" : ""}`}>
+              <legend className="sr-only">Pertanyaan {i + 1}</legend>
+              <p className="font-semibold">
+                {i + 1}. {q.prompt}
+              </p>
+              {q.type === "multiple" ? <p className="text-xs text-stone-600">Pilih semua jawaban yang benar.</p> : null}
+              {unanswered.has(q.id) ? <p className="field-error">Pertanyaan ini belum dijawab.</p> : null}
+              <div className="mt-2 space-y-2">
+                {q.options.map((o) => (
+                  <label key={o.id} className="flex items-start gap-3 rounded-md border border-stone-200 p-2 font-normal">
+                    <input
+                      type={q.type === "multiple" ? "checkbox" : "radio"}
+                      name={`q_${q.id}`}
+                      value={o.id}
+                      defaultChecked={chosen[q.id]?.includes(o.id)}
+                      className="mt-1"
+                    />
+                    <span>{o.text}</span>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          ))}
+          <button type="submit" className="btn w-full">
+            Kirim jawaban
+          </button>
+        </Form>
+      </section>
+    );
+  }
+  return (
+    <section className="mx-auto max-w-xl space-y-4">
+      <p className="text-sm">
+        <Link to={`/modul/${d.slug}/kuis`}>‹ Kuis {d.title}</Link>
+      </p>
+      <h1>Hasil kuis</h1>
+      <div className={d.passed ? "alert-ok" : "alert-error"} role="status">
+        <p className="text-2xl font-bold">Nilai {d.score}</p>
+        <p>{d.passed ? "Selamat, Anda lulus kuis modul ini." : `Belum lulus (batas lulus ${d.passScore}). Pelajari lagi modulnya, lalu coba kembali.`}</p>
+      </div>
+      <ol className="space-y-3">
+        {d.review.map((q, i) => (
+          <li key={q.id} className="card">
+            <p className="font-semibold">
+              {i + 1}. {q.prompt}
+            </p>
+            <p className={`mt-1 text-sm font-semibold ${q.correct ? "text-emerald-800" : "text-red-700"}`}>{q.correct ? "✓ Benar" : "✗ Kurang tepat"}</p>
+            <ul className="mt-2 space-y-1 text-sm">
+              {q.options.map((o) => {
+                const right = q.answer.includes(o.id);
+                const picked = q.given.includes(o.id);
+                return (
+                  <li key={o.id} className={`rounded px-2 py-1 ${right ? "bg-emerald-50" : picked ? "bg-red-50" : ""}`}>
+                    {picked ? "● " : "○ "}
+                    {o.text}
+                    {right ? <strong className="ml-1 text-emerald-800">(jawaban benar)</strong> : null}
+                    {picked && !right ? <span className="ml-1 text-red-700">(pilihan Anda)</span> : null}
+                  </li>
+                );
+              })}
+            </ul>
+            <p className="mt-2 text-sm text-stone-700">{q.explanation}</p>
+          </li>
+        ))}
+      </ol>
+      <Link to="/modul" className="btn-secondary w-full">
+        Kembali ke daftar modul
+      </Link>
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,89 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { randomBytes } from "node:crypto";
+import { requireUser } from "~/auth.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { FormError } from "~/components/form";
+import { quizStatus, requireQuizModule, startAttempt } from "~/quiz.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Kuis: ${data?.title ?? "Modul"} · Akademi Posyandu` }];
+
+const WITA = new Intl.DateTimeFormat("id-ID", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Makassar" });
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const mod = requireQuizModule(params.slug);
+  const status = await quizStatus(user.id, mod);
+  return {
+    slug: mod.slug,
+    title: mod.frontmatter.title,
+    draw: mod.quiz.draw,
+    passScore: mod.quiz.passScore,
+    ...status,
+    check: status.check.ok ? { ok: true as const } : { ok: false as const, message: status.check.message },
+    attempts: status.attempts.map((a) => ({ ...a, submittedAt: WITA.format(a.submittedAt) })),
+    idempotencyKey: randomBytes(16).toString("hex"),
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const mod = requireQuizModule(params.slug);
+  const form = await request.formData();
+  const result = await startAttempt(user.id, mod.slug, String(form.get("idempotencyKey") ?? ""));
+  if (!result.ok) return data({ message: result.message }, { status: result.status });
+  throw redirect(`/modul/${mod.slug}/kuis/${result.attemptId}`);
+}
+
+export default function KuisInfo() {
+  const d = useLoaderData<typeof loader>();
+  const a = useActionData<typeof action>();
+  return (
+    <section className="mx-auto max-w-xl space-y-4">
+      <p className="text-sm">
+        <Link to={`/modul/${d.slug}`}>‹ {d.title}</Link>
+      </p>
+      <h1>Kuis: {d.title}</h1>
+      <ul className="card list-disc space-y-1 pl-8 text-sm">
+        <li>{d.draw} pertanyaan diambil acak dari bank soal.</li>
+        <li>Lulus jika nilai minimal {d.passScore}.</li>
+        <li>{d.maxAttempts > 0 ? `Kesempatan: ${d.submittedCount} dari ${d.maxAttempts} sudah dipakai.` : "Kesempatan tidak dibatasi."}</li>
+        <li>Nilai terbaik yang disimpan: {d.bestScore ?? "belum ada"}{d.passed ? " (lulus)" : ""}.</li>
+      </ul>
+      <FormError message={a?.message} />
+      {d.inProgressId ? (
+        <Link to={`/modul/${d.slug}/kuis/${d.inProgressId}`} className="btn w-full">
+          Lanjutkan kuis yang belum selesai
+        </Link>
+      ) : d.check.ok ? (
+        <Form method="post">
+          <input type="hidden" name="idempotencyKey" value={d.idempotencyKey} />
+          <button type="submit" className="btn w-full">
+            {d.submittedCount ? "Coba lagi" : "Mulai kuis"}
+          </button>
+        </Form>
+      ) : (
+        <p className="alert-error">{d.check.message}</p>
+      )}
+      {d.attempts.length ? (
+        <div className="card">
+          <h2 className="text-base">Percobaan sebelumnya</h2>
+          <ul className="mt-2 divide-y divide-stone-100 text-sm">
+            {d.attempts.map((t) => (
+              <li key={t.id} className="flex justify-between py-2">
+                <Link to={`/modul/${d.slug}/kuis/${t.id}`}>{t.submittedAt}</Link>
+                <span className={t.passed ? "font-semibold text-emerald-800" : "text-stone-700"}>
+                  {t.score} {t.passed ? "· lulus" : "· belum lulus"}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,258 @@
+/** Module reading and the quiz attempt lifecycle against the database. */
+import { beforeAll, describe, expect, it } from "vitest";
+import { and, count, eq } from "drizzle-orm";
+import { db, dbKind } from "~/db.server";
+import { moduleProgress, moduleVersions, quizAttempts } from "~/db/schema";
+import { getModule, syncModuleVersions } from "~/content.server";
+import { makePosyandu, makeUser } from "~/factories.server";
+import { submitAttempt } from "~/quiz.server";
+import * as catalogue from "~/routes/modul._index";
+import * as modulePage from "~/routes/modul.$slug._index";
+import * as quizInfo from "~/routes/modul.$slug.kuis._index";
+import * as attemptPage from "~/routes/modul.$slug.kuis.$attemptId";
+import * as home from "~/routes/_index";
+import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
+
+const SLUG = "spm-kesehatan";
+let posId: number;
+
+beforeAll(async () => {
+  await setupDatabase();
+  await syncModuleVersions();
+  posId = await makePosyandu({ name: "Posyandu Anggrek", desaCode: "64.08.01.2003" });
+});
+
+async function newKader() {
+  const k = await makeUser({ role: "kader", scopeCode: "64.08.01.2003", posyanduId: posId });
+  return { ...k, cookie: await sessionCookie(k.id) };
+}
+
+const key = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+
+async function start(cookie: string, slug = SLUG, idempotencyKey = key()) {
+  return call(quizInfo.action, makeRequest(`/modul/${slug}/kuis`, { cookie, form: { idempotencyKey } }), { slug });
+}
+
+function attemptIdOf(location: string | null): string {
+  return location!.split("/").pop()!;
+}
+
+async function attemptRow(id: string) {
+  const [row] = await db.select().from(quizAttempts).where(eq(quizAttempts.id, id));
+  return row;
+}
+
+/** Form fields answering every drawn question correctly (or wrongly). */
+function answerForm(draw: { id: string; options: { id: string }[]; answer: string[] }[], right: boolean): [string, string][] {
+  return draw.flatMap((q) => {
+    const pick = right ? q.answer : [q.options.find((o) => !q.answer.includes(o.id))!.id];
+    return pick.map((v) => [`q_${q.id}`, v] as [string, string]);
+  });
+}
+
+function formRequest(path: string, cookie: string, pairs: [string, string][]) {
+  const body = new URLSearchParams(pairs);
+  return new Request("http://localhost:3000" + path, {
+    method: "POST",
+    headers: { Cookie: cookie, Origin: "http://localhost:3000", "Content-Type": "application/x-www-form-urlencoded" },
+    body,
+  });
+}
+
+describe("module pages", () => {
+  it("records every module version at start", async () => {
+    const [{ n }] = await db.select({ n: count() }).from(moduleVersions);
+    expect(n).toBe(8);
+    expect(await syncModuleVersions()).toBe(0);
+  });
+
+  it("renders a module from the compiled MDX, records opening and completion, with the version hash", async () => {
+    const k = await newKader();
+    const page = await call(modulePage.loader, makeRequest(`/modul/${SLUG}`, { cookie: k.cookie }), { slug: SLUG });
+    expect(page.status).toBe(200);
+    expect(page.data.title).toBe("Bidang Kesehatan");
+    expect(page.data.code).toContain("StudiKasus");
+    expect(page.data.completed).toBe(false);
+    const [opened] = await db.select().from(moduleProgress).where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
+    expect(opened.contentHash).toBe(getModule(SLUG)!.hash);
+    expect(opened.completedAt).toBeNull();
+
+    const done = await call(modulePage.action, makeRequest(`/modul/${SLUG}`, { cookie: k.cookie, form: {} }), { slug: SLUG });
+    expect(done.location).toBe(`/modul/${SLUG}/kuis`);
+    const [completed] = await db.select().from(moduleProgress).where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
+    expect(completed.completedAt).not.toBeNull();
+    // A second "selesai" keeps the first time.
+    await call(modulePage.action, makeRequest(`/modul/${SLUG}`, { cookie: k.cookie, form: {} }), { slug: SLUG });
+    const [again] = await db.select().from(moduleProgress).where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
+    expect(again.completedAt).toEqual(completed.completedAt);
+
+    const cat = await call(catalogue.loader, makeRequest("/modul", { cookie: k.cookie }));
+    const kesehatan = cat.data.groups.find((g: { spm: string }) => g.spm === "kesehatan");
+    expect(kesehatan.modules[0].state).toBe("selesai");
+    expect(cat.data.groups.map((g: { spm: string }) => g.spm)).toEqual(["umum", "pendidikan", "kesehatan", "pekerjaan-umum", "perumahan-rakyat", "trantibum-linmas", "sosial"]);
+  });
+
+  it("404 for an unknown module, for reading and for its quiz", async () => {
+    const k = await newKader();
+    expect((await call(modulePage.loader, makeRequest("/modul/tidak-ada", { cookie: k.cookie }), { slug: "tidak-ada" })).status).toBe(404);
+    expect((await call(quizInfo.loader, makeRequest("/modul/tidak-ada/kuis", { cookie: k.cookie }), { slug: "tidak-ada" })).status).toBe(404);
+    expect((await start(k.cookie, "tidak-ada")).status).toBe(404);
+  });
+});
+
+describe("quiz attempts", () => {
+  it("draws on the server and sends no answers or explanations before submission", async () => {
+    const k = await newKader();
+    const res = await start(k.cookie);
+    expect(res.status).toBe(302);
+    const id = attemptIdOf(res.location);
+    const row = await attemptRow(id);
+    expect(row.questionIds).toHaveLength(8);
+    expect(row.draw.map((q) => q.id)).toEqual(row.questionIds);
+    expect(row.contentHash).toBe(getModule(SLUG)!.hash);
+    expect(row.submittedAt).toBeNull();
+
+    const form = await call(attemptPage.loader, makeRequest(`/modul/${SLUG}/kuis/${id}`, { cookie: k.cookie }), { slug: SLUG, attemptId: id });
+    expect(form.data.mode).toBe("form");
+    const json = JSON.stringify(form.data);
+    expect(json).not.toMatch(/"answer"|"explanation"/);
+    for (const q of row.draw) expect(json).not.toContain(q.explanation);
+  });
+
+  it("a double tap on start (same key) and a start while one is open give one attempt", async () => {
+    const k = await newKader();
+    const sameKey = key();
+    const [a, b] = await Promise.all([start(k.cookie, SLUG, sameKey), start(k.cookie, SLUG, sameKey)]);
+    expect(a.location).toBe(b.location);
+    const c = await start(k.cookie);
+    expect(c.location).toBe(a.location);
+    const [{ n }] = await db.select({ n: count() }).from(quizAttempts).where(eq(quizAttempts.userId, k.id));
+    expect(n).toBe(1);
+    const bad = await start(k.cookie, SLUG, "<script>");
+    expect(bad.status).toBe(400);
+  });
+
+  it("grades on the server, shows the review, keeps the best score", async () => {
+    const k = await newKader();
+    const id = attemptIdOf((await start(k.cookie)).location);
+    const { draw } = await attemptRow(id);
+    const res = await call(attemptPage.action, formRequest(`/modul/${SLUG}/kuis/${id}`, k.cookie, answerForm(draw, true)), { slug: SLUG, attemptId: id });
+    expect(res.status).toBe(302);
+    expect(res.location).toBe(`/modul/${SLUG}/kuis/${id}`);
+    const row = await attemptRow(id);
+    expect(row).toMatchObject({ score: 100, passed: true });
+    const review = await call(attemptPage.loader, makeRequest(`/modul/${SLUG}/kuis/${id}`, { cookie: k.cookie }), { slug: SLUG, attemptId: id });
+    expect(review.data.mode).toBe("review");
+    expect(review.data.review).toHaveLength(8);
+    expect(review.data.review.every((q: { correct: boolean; explanation: string }) => q.correct && q.explanation.length > 0)).toBe(true);
+
+    // A later, worse attempt does not lower the best score.
+    await db.update(quizAttempts).set({ submittedAt: new Date(Date.now() - 3600_000) }).where(eq(quizAttempts.id, id));
+    const id2 = attemptIdOf((await start(k.cookie)).location);
+    const second = await attemptRow(id2);
+    await call(attemptPage.action, formRequest(`/modul/${SLUG}/kuis/${id2}`, k.cookie, answerForm(second.draw, false)), { slug: SLUG, attemptId: id2 });
+    expect(await attemptRow(id2)).toMatchObject({ score: 0, passed: false });
+    const [p] = await db.select().from(moduleProgress).where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
+    expect(p.bestScore).toBe(100);
+    expect(p.passedAt).not.toBeNull();
+    const h = await call(home.loader, makeRequest("/", { cookie: k.cookie }));
+    expect(h.data.modules.find((m: { slug: string }) => m.slug === SLUG)).toMatchObject({ bestScore: 100 });
+  });
+
+  it("a double submit or retry yields exactly one graded attempt", async () => {
+    const k = await newKader();
+    const id = attemptIdOf((await start(k.cookie)).location);
+    const { draw } = await attemptRow(id);
+    const right = answerForm(draw, true);
+    const wrong = answerForm(draw, false);
+    // Two different answer sets race: exactly one is graded, the other changes nothing.
+    const results = await Promise.all([
+      submitAttempt(k.id, SLUG, id, right),
+      submitAttempt(k.id, SLUG, id, wrong),
+      submitAttempt(k.id, SLUG, id, right),
+    ]);
+    expect(results.filter((r) => r.ok && !r.alreadySubmitted)).toHaveLength(1);
+    const row = await attemptRow(id);
+    for (const r of results) expect(r).toMatchObject({ ok: true, score: row.score, passed: row.passed });
+    const retry = await call(attemptPage.action, formRequest(`/modul/${SLUG}/kuis/${id}`, k.cookie, wrong), { slug: SLUG, attemptId: id });
+    expect(retry.status).toBe(302);
+    expect(await attemptRow(id)).toEqual(row);
+    expect(["pglite", "postgres"]).toContain(dbKind());
+  });
+
+  it("rejects unknown option ids and tampered fields; nothing stored", async () => {
+    const k = await newKader();
+    const id = attemptIdOf((await start(k.cookie)).location);
+    const before = await attemptRow(id);
+    const pairs = answerForm(before.draw, true);
+    for (const tampered of [
+      [...pairs.slice(1), [pairs[0][0], "z"]],
+      [...pairs, ["q_bukan-soal", "a"]],
+      [...pairs, ["q_" + before.draw.find((q) => q.type === "single")!.id, before.draw.find((q) => q.type === "single")!.options.find((o) => !before.draw.find((q) => q.type === "single")!.answer.includes(o.id))!.id]],
+    ] as [string, string][][]) {
+      const res = await call(attemptPage.action, formRequest(`/modul/${SLUG}/kuis/${id}`, k.cookie, tampered), { slug: SLUG, attemptId: id });
+      expect(res.status).toBe(400);
+      expect(res.data.message).toMatch(/^Jawaban tidak valid/);
+    }
+    expect(await attemptRow(id)).toEqual(before);
+    const [{ n }] = await db.select({ n: count() }).from(moduleProgress).where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
+    expect(n).toBe(0);
+  });
+
+  it("asks for unanswered questions and keeps the chosen answers; nothing graded", async () => {
+    const k = await newKader();
+    const id = attemptIdOf((await start(k.cookie)).location);
+    const before = await attemptRow(id);
+    const partial = answerForm(before.draw.slice(0, 5), true);
+    const res = await call(attemptPage.action, formRequest(`/modul/${SLUG}/kuis/${id}`, k.cookie, partial), { slug: SLUG, attemptId: id });
+    expect(res.status).toBe(400);
+    expect(res.data.message).toBe("Masih ada 3 pertanyaan yang belum dijawab.");
+    expect(res.data.unanswered).toEqual(before.draw.slice(5).map((q) => q.id));
+    expect(Object.keys(res.data.answers)).toHaveLength(5);
+    expect(await attemptRow(id)).toEqual(before);
+  });
+
+  it("another user's attempt id is 404, by URL and by form post; nothing changes", async () => {
+    const owner = await newKader();
+    const other = await newKader();
+    const id = attemptIdOf((await start(owner.cookie)).location);
+    const before = await attemptRow(id);
+    expect((await call(attemptPage.loader, makeRequest(`/modul/${SLUG}/kuis/${id}`, { cookie: other.cookie }), { slug: SLUG, attemptId: id })).status).toBe(404);
+    const post = await call(attemptPage.action, formRequest(`/modul/${SLUG}/kuis/${id}`, other.cookie, answerForm(before.draw, true)), { slug: SLUG, attemptId: id });
+    expect(post.status).toBe(404);
+    expect(await attemptRow(id)).toEqual(before);
+    // The same attempt under another module's URL is not found either.
+    expect((await call(attemptPage.loader, makeRequest(`/modul/spm-sosial/kuis/${id}`, { cookie: owner.cookie }), { slug: "spm-sosial", attemptId: id })).status).toBe(404);
+    expect((await call(attemptPage.loader, makeRequest(`/modul/${SLUG}/kuis/x`, { cookie: owner.cookie }), { slug: SLUG, attemptId: "'; drop table x;--" })).status).toBe(404);
+  });
+
+  it("enforces the cool-down and the attempt limit from the bank (no new attempt, no score change)", async () => {
+    const k = await newKader();
+    const bank = getModule(SLUG)!.quiz!;
+    for (let i = 0; i < bank.maxAttempts; i++) {
+      const id = attemptIdOf((await start(k.cookie)).location);
+      const { draw } = await attemptRow(id);
+      await submitAttempt(k.id, SLUG, id, answerForm(draw, false));
+      const cool = await start(k.cookie);
+      if (i < bank.maxAttempts - 1) {
+        expect(cool.status).toBe(429);
+        expect(cool.data.message).toMatch(/Istirahat dulu: Anda bisa mencoba lagi dalam \d+ menit\./);
+      }
+      await db.update(quizAttempts).set({ submittedAt: new Date(Date.now() - 86_400_000) }).where(eq(quizAttempts.id, id));
+    }
+    const over = await start(k.cookie);
+    expect(over.status).toBe(429);
+    expect(over.data.message).toContain(`${bank.maxAttempts} dari ${bank.maxAttempts}`);
+    const info = await call(quizInfo.loader, makeRequest(`/modul/${SLUG}/kuis`, { cookie: k.cookie }), { slug: SLUG });
+    expect(info.data.check.ok).toBe(false);
+    const [{ n }] = await db.select({ n: count() }).from(quizAttempts).where(eq(quizAttempts.userId, k.id));
+    expect(n).toBe(bank.maxAttempts);
+  });
+
+  it("requires a signed-in user and a same-site form", async () => {
+    expect((await start("")).status).toBe(302);
+    const k = await newKader();
+    const res = await call(quizInfo.action, makeRequest(`/modul/${SLUG}/kuis`, { cookie: k.cookie, form: { idempotencyKey: key() }, origin: "https://evil.example" }), { slug: SLUG });
+    expect(res.status).toBe(403);
+  });
+});

@@ -209,9 +209,27 @@ export async function changePassword(
 
 // ---------------------------------------------------------------- guards
 
-export async function getSession(request: Request): Promise<{ user: SessionUser; session: Session } | null> {
+type SessionResult = { user: SessionUser; session: Session } | null;
+
+/**
+ * Lookups of the same session that are in flight at the same moment share one query
+ * (the root and route loaders of one page run in parallel). Nothing is kept once the
+ * lookup has finished, so a logout or deactivation is seen by the next request.
+ */
+const inFlight = new Map<string, Promise<SessionResult>>();
+
+export function getSession(request: Request): Promise<SessionResult> {
   const sessionId = lucia().readSessionCookie(request.headers.get("Cookie") ?? "");
-  if (!sessionId) return null;
+  if (!sessionId) return Promise.resolve(null);
+  let pending = inFlight.get(sessionId);
+  if (!pending) {
+    pending = lookupSession(sessionId).finally(() => inFlight.delete(sessionId));
+    inFlight.set(sessionId, pending);
+  }
+  return pending;
+}
+
+async function lookupSession(sessionId: string): Promise<SessionResult> {
   await dbReady();
   const { session, user } = await lucia().validateSession(sessionId);
   if (!session || !user) return null;

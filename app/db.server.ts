@@ -34,7 +34,7 @@ function createHandle(): DbHandle {
       max: Number(process.env.DB_POOL_SIZE ?? 10),
       onnotice: () => {},
     });
-    const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    const db = drizzlePostgres(client, { schema, logger: process.env.DB_LOG === "1" }) as unknown as Db;
     return {
       db,
       kind: "postgres",
@@ -48,7 +48,7 @@ function createHandle(): DbHandle {
     mkdirSync(dataDir, { recursive: true });
   }
   const client = new PGlite(dataDir);
-  const db = drizzlePglite(client, { schema });
+  const db = drizzlePglite(client, { schema, logger: process.env.DB_LOG === "1" });
   return {
     db,
     kind: "pglite",

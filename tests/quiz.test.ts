@@ -71,7 +71,8 @@ describe("module pages", () => {
     const page = await call(modulePage.loader, makeRequest(`/modul/${SLUG}`, { cookie: k.cookie }), { slug: SLUG });
     expect(page.status).toBe(200);
     expect(page.data.title).toBe("Bidang Kesehatan");
-    expect(page.data.code).toContain("StudiKasus");
+    expect(page.data.html).toContain("Studi kasus");
+    expect(page.data.html).toContain("<h2>");
     expect(page.data.completed).toBe(false);
     const [opened] = await db.select().from(moduleProgress).where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
     expect(opened.contentHash).toBe(getModule(SLUG)!.hash);

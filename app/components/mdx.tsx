@@ -1,7 +1,4 @@
 /** The components modules may use (content/FORMAT.md). Plain markup: no client JS. */
-import { getMDXComponent } from "mdx-bundler/client";
-import { useMemo } from "react";
-
 function Penting({ children }: { children: React.ReactNode }) {
   return (
     <aside className="my-4 rounded-md border-l-4 border-amber-500 bg-amber-50 p-3" aria-label="Penting">
@@ -42,11 +39,3 @@ function Istilah({ kata, children }: { kata: string; children: React.ReactNode }
 
 export const mdxComponents = { Penting, StudiKasus, DaftarPeriksa, Istilah };
 
-export function ModuleBody({ code }: { code: string }) {
-  const Component = useMemo(() => getMDXComponent(code), [code]);
-  return (
-    <div className="prose-modul">
-      <Component components={mdxComponents} />
-    </div>
-  );
-}

@@ -1,9 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
-import { compiledModule, getModule, programmesOf } from "~/content.server";
+import { getModule, programmesOf } from "~/content.server";
+import { moduleHtml } from "~/mdx.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { ModuleBody } from "~/components/mdx";
 import { notFound } from "~/lib/http";
 import { SPM_LABEL } from "~/lib/roles";
 import { markCompleted, progressFor, recordOpened } from "~/progress.server";
@@ -22,8 +22,9 @@ function requireModule(slug: string | undefined) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const mod = requireModule(params.slug);
-  const [code] = await Promise.all([compiledModule(mod), recordOpened(user.id, mod)]);
-  const progress = (await progressFor(user.id, [mod.slug])).get(mod.slug);
+  const [html, progressMap] = await Promise.all([moduleHtml(mod), progressFor(user.id, [mod.slug])]);
+  const progress = progressMap.get(mod.slug);
+  if (progress?.contentHash !== mod.hash) await recordOpened(user.id, mod); // a write only on first open or a new version
   return {
     slug: mod.slug,
     title: mod.frontmatter.title,
@@ -31,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     minutes: mod.frontmatter.minutes,
     summary: mod.frontmatter.summary,
     objectives: mod.frontmatter.objectives,
-    code,
+    html,
     completed: !!progress?.completedAt,
     bestScore: progress?.bestScore ?? null,
     hasQuiz: !!mod.quiz && programmesOf(mod.slug).length > 0,
@@ -65,7 +66,7 @@ export default function ModulPage() {
         </ul>
       </section>
       <div className="mt-4">
-        <ModuleBody code={d.code} />
+        <div className="prose-modul" dangerouslySetInnerHTML={{ __html: d.html }} />
       </div>
       <section className="card mt-6 space-y-3">
         {d.completed ? (

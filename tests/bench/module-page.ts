@@ -1,0 +1,67 @@
+/**
+ * Module page weight and latency.
+ *   npx tsx tests/bench/module-page.ts
+ * Prints the bytes a kader's phone downloads (gzip) on the first load of a module page
+ * (HTML, JS, CSS) and on a second navigation, then p50/p95 latency at 50 concurrent
+ * requests on loopback. Targets: first load < 120 KB gzip, p95 < 50 ms.
+ * With DATABASE_URL set it runs against that PostgreSQL database (run `npm run seed:demo`
+ * into it first); otherwise on a fresh embedded PGlite with demo data.
+ */
+import { gzipSync } from "node:zlib";
+import autocannon from "autocannon";
+import { loginCookie, percentile, startServer } from "./server";
+
+const server = await startServer(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL, SESSION_SECRET: "bench-".padEnd(40, "x") } : {});
+const base = server.baseUrl;
+try {
+  const cookie = await loginCookie(base, "081100000006");
+  const get = (path: string) => fetch(base + path, { headers: { Cookie: cookie, "Accept-Encoding": "gzip" } });
+
+  const gz = async (path: string) => {
+    const res = await get(path);
+    const body = Buffer.from(await res.arrayBuffer());
+    return { status: res.status, body, gzip: gzipSync(body, { level: 6 }).length, cacheControl: res.headers.get("cache-control") };
+  };
+
+  const first = await gz("/modul/spm-kesehatan");
+  const html = first.body.toString("utf8");
+  const scripts = [...html.matchAll(/<script[^>]*src="([^"]+)"/g), ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)].map((m) => m[1]);
+  const inlineScripts = (html.match(/<script(?![^>]*src=)[^>]*>/g) ?? []).length;
+  const styles = [...html.matchAll(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g)].map((m) => m[1]);
+  let js = 0;
+  for (const s of new Set(scripts)) js += (await gz(s)).gzip;
+  let css = 0;
+  let cssCache = "";
+  for (const s of new Set(styles)) {
+    const r = await gz(s);
+    css += r.gzip;
+    cssCache = r.cacheControl ?? "";
+  }
+  const second = await gz("/modul/spm-sosial");
+  const kb = (n: number) => (n / 1024).toFixed(1) + " KB";
+
+  console.log("Module page weight (gzip):");
+  console.log(`  first load   HTML ${kb(first.gzip)}  JS ${kb(js)} (${scripts.length} files, ${inlineScripts} inline scripts)  CSS ${kb(css)} (${styles.length} file)  total ${kb(first.gzip + js + css)}`);
+  console.log(`  second page  HTML ${kb(second.gzip)}  JS 0 KB  CSS 0 KB (cached: ${cssCache})  total ${kb(second.gzip)}`);
+
+  const login = await gz("/masuk");
+  console.log(`  login page   HTML ${kb(login.gzip)}  JS 0 KB  CSS ${kb(css)}  total ${kb(login.gzip + css)}`);
+
+  // Warm up, then 3,000 requests with 50 connections (autocannon: a light client, so the
+  // server, not the load generator, is what is measured on this 2-core machine).
+  const headers = { Cookie: cookie, "Accept-Encoding": "gzip" };
+  await autocannon({ url: base + "/modul/spm-kesehatan", connections: 10, amount: 300, headers });
+  const times: number[] = [];
+  const instance = autocannon({ url: base + "/modul/spm-kesehatan", connections: 50, amount: 3000, headers }) as unknown as Promise<autocannon.Result> & NodeJS.EventEmitter;
+  instance.on("response", (_client: unknown, _status: number, _bytes: number, ms: number) => times.push(ms));
+  const r = await instance;
+  if (r.non2xx || r.errors) throw new Error(`${r.non2xx} non-2xx responses, ${r.errors} errors`);
+  times.sort((a, b) => a - b);
+  console.log(
+    `Latency /modul/spm-kesehatan, 50 concurrent, 3000 requests (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}): ` +
+      `p50 ${percentile(times, 50).toFixed(0)} ms  p95 ${percentile(times, 95).toFixed(0)} ms  max ${times[times.length - 1].toFixed(0)} ms  (${(3000 / (r.duration)).toFixed(0)} req/s)`,
+  );
+  console.log(`Server start (boot incl. demo seed): ${(server.startupMs / 1000).toFixed(1)} s`);
+} finally {
+  await server.stop();
+}

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { launch, login, phoneContext, shot } from "./browser";
+
+let browser: Browser;
+const baseUrl = inject("baseUrl");
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("kader journey: module and quiz on a 360x740 phone", () => {
+  it("logs in, opens a module, takes its quiz without JavaScript, sees the review", async () => {
+    const ctx = await phoneContext(browser, baseUrl);
+    const page = await ctx.newPage();
+    try {
+      await login(page, "081100000006");
+      await expect(page.getByRole("heading", { name: "Modul saya" }).isVisible()).resolves.toBe(true);
+      await page.click("text=Bidang Pendidikan");
+      await page.waitForURL("**/modul/spm-pendidikan");
+      expect(await page.locator("h1").textContent()).toBe("Bidang Pendidikan");
+      await expect(page.getByText("Studi kasus").first().isVisible()).resolves.toBe(true);
+      expect(await page.locator("script").count()).toBe(0);
+      await shot(page, "kader-module");
+
+      await page.click("text=Selesai membaca, lanjut ke kuis");
+      await page.waitForURL("**/modul/spm-pendidikan/kuis");
+      await page.click("button:has-text('Mulai kuis')");
+      await page.waitForURL(/\/kuis\/[a-z0-9]+$/);
+      const names = await page.$$eval("input[name^=q_]", (els) => [...new Set(els.map((e) => (e as HTMLInputElement).name))]);
+      expect(names).toHaveLength(8);
+      // Submitting with one question open keeps the other answers and names the gap.
+      for (const n of names.slice(1)) await page.locator(`input[name="${n}"]`).first().check();
+      await page.click("text=Kirim jawaban");
+      await expect(page.getByRole("alert").textContent()).resolves.toContain("Masih ada 1 pertanyaan yang belum dijawab.");
+      expect(await page.locator(`input[name="${names[1]}"]:checked`).count()).toBe(1);
+      await page.locator(`input[name="${names[0]}"]`).first().check();
+      await page.click("text=Kirim jawaban");
+      await page.waitForSelector("text=Hasil kuis");
+      await expect(page.getByRole("status").textContent()).resolves.toMatch(/Nilai \d+/);
+      expect(await page.locator("text=(jawaban benar)").count()).toBeGreaterThanOrEqual(8);
+      await shot(page, "kader-quiz-review");
+
+      await page.goto("/modul");
+      await expect(page.getByRole("link", { name: "Bidang Pendidikan" }).isVisible()).resolves.toBe(true);
+      expect(await page.locator("text=Nilai terbaik").count()).toBeGreaterThanOrEqual(1);
+    } catch (e) {
+      await shot(page, "kader-quiz-failure");
+      throw e;
+    } finally {
+      await ctx.close();
+    }
+  });
+});

@@ -231,3 +231,170 @@ export const quizAttempts = pgTable(
     index("quiz_attempts_user_slug_idx").on(t.userId, t.slug),
   ],
 );
+
+// ---------------------------------------------------------------- workshops
+
+export const WORKSHOP_KINDS = ["sosialisasi", "pelatihan", "pendampingan"] as const;
+export const WORKSHOP_AUDIENCES = ["pembina", "kader"] as const;
+export const WORKSHOP_STATUSES = ["draft", "published", "cancelled", "completed"] as const;
+export const ENROLMENT_STATUSES = ["enrolled", "waitlisted", "cancelled"] as const;
+export const ATTENDANCE_STATUSES = ["hadir", "terlambat", "izin", "alpa"] as const;
+export const ATTENDANCE_METHODS = ["roster", "qr", "kode", "import", "walkin"] as const;
+export type WorkshopKind = (typeof WORKSHOP_KINDS)[number];
+export type WorkshopStatus = (typeof WORKSHOP_STATUSES)[number];
+export type EnrolmentStatus = (typeof ENROLMENT_STATUSES)[number];
+export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
+export type AttendanceMethod = (typeof ATTENDANCE_METHODS)[number];
+
+/** Sosialisasi, pelatihan and pendampingan sessions. */
+export const workshops = pgTable(
+  "workshops",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    title: text("title").notNull(),
+    kind: text("kind", { enum: WORKSHOP_KINDS }).notNull(),
+    audience: text("audience", { enum: WORKSHOP_AUDIENCES }).notNull(),
+    /** The area the session serves (who may see, enrol and self-enrol). */
+    regionCode: text("region_code")
+      .notNull()
+      .references(() => regions.code),
+    venue: text("venue").notNull(),
+    description: text("description"),
+    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+    endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
+    capacity: integer("capacity").notNull(),
+    status: text("status", { enum: WORKSHOP_STATUSES }).notNull().default("draft"),
+    moduleSlugs: text("module_slugs").array().notNull().default(sql`'{}'::text[]`),
+    /** Minutes after the start within which a QR check-in still counts as hadir. */
+    graceMinutes: integer("grace_minutes").notNull().default(15),
+    cancelledReason: text("cancelled_reason"),
+    createdBy: text("created_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("workshops_region_prefix_idx").using("btree", sql`${t.regionCode} text_pattern_ops`),
+    index("workshops_starts_at_idx").on(t.startsAt),
+    check("workshops_time_check", sql`${t.endsAt} > ${t.startsAt}`),
+    check("workshops_capacity_check", sql`${t.capacity} > 0`),
+  ],
+);
+
+export const enrolments = pgTable(
+  "enrolments",
+  {
+    workshopId: integer("workshop_id")
+      .notNull()
+      .references(() => workshops.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ENROLMENT_STATUSES }).notNull(),
+    /** When the current status began: the waitlist promotes in this order. */
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    enrolledBy: text("enrolled_by").references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.workshopId, t.userId] }), index("enrolments_user_idx").on(t.userId), index("enrolments_status_idx").on(t.workshopId, t.status, t.at)],
+);
+
+export const attendance = pgTable(
+  "attendance",
+  {
+    workshopId: integer("workshop_id")
+      .notNull()
+      .references(() => workshops.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ATTENDANCE_STATUSES }).notNull(),
+    method: text("method", { enum: ATTENDANCE_METHODS }).notNull(),
+    recordedBy: text("recorded_by").references(() => users.id),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workshopId, t.userId] }), index("attendance_user_idx").on(t.userId)],
+);
+
+// ---------------------------------------------------------------- certification
+
+export const certificates = pgTable(
+  "certificates",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    /** Unguessable, human-friendly: AP-XXXX-XXXX without ambiguous characters. */
+    code: text("code").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    programmeId: text("programme_id").notNull(),
+    /** 1 for the first certification, 2 after the first expired, … */
+    cycle: integer("cycle").notNull(),
+    issuedAt: timestamp("issued_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedReason: text("revoked_reason"),
+    revokedBy: text("revoked_by").references(() => users.id),
+    /** Kabupaten code of the kader at issue. */
+    issuingRegion: text("issuing_region")
+      .notNull()
+      .references(() => regions.code),
+    /** Snapshot printed on the certificate (name, posyandu, desa) and its Ed25519 signature. */
+    payload: jsonb("payload").$type<Record<string, string>>().notNull(),
+    signature: text("signature").notNull(),
+  },
+  (t) => [
+    uniqueIndex("certificates_code_key").on(t.code),
+    uniqueIndex("certificates_user_programme_cycle_key").on(t.userId, t.programmeId, t.cycle),
+    index("certificates_region_prefix_idx").using("btree", sql`${t.issuingRegion} text_pattern_ops`),
+    index("certificates_expires_idx").on(t.expiresAt),
+  ],
+);
+
+/** Every public verification check (no personal data of the visitor beyond a keyed hash). */
+export const verificationLog = pgTable(
+  "verification_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    code: text("code").notNull(),
+    result: text("result", { enum: ["berlaku", "kedaluwarsa", "dicabut", "tidak_ditemukan", "tanda_tangan_salah", "format_salah"] }).notNull(),
+    clientHash: text("client_hash"),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("verification_log_at_idx").on(t.at)],
+);
+
+// ---------------------------------------------------------------- roster administration
+
+/** One-time activation code per account (first login without email). Only a hash is kept. */
+export const activationCodes = pgTable("activation_codes", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  codeHash: text("code_hash").notNull(),
+  createdBy: text("created_by").references(() => users.id),
+  createdAt: createdAt(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  usedAt: timestamp("used_at", { withTimezone: true }),
+});
+
+/** Committed roster imports (kader or posyandu), for the audit trail and re-import checks. */
+export const importBatches = pgTable(
+  "import_batches",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    kind: text("kind", { enum: ["kader", "posyandu"] }).notNull(),
+    actorId: text("actor_id")
+      .notNull()
+      .references(() => users.id),
+    scopeCode: text("scope_code").notNull(),
+    fileName: text("file_name").notNull(),
+    fileSha256: text("file_sha256").notNull(),
+    rows: integer("rows").notNull(),
+    inserted: integer("inserted").notNull(),
+    updated: integer("updated").notNull(),
+    unchanged: integer("unchanged").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("import_batches_scope_idx").using("btree", sql`${t.scopeCode} text_pattern_ops`)],
+);

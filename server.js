@@ -29,6 +29,12 @@ const app = express();
 app.disable("x-powered-by");
 if (config.TRUST_PROXY) app.set("trust proxy", true);
 app.use(compression({ level: 4 }));
+// A route param cannot carry a suffix: /sesi/12.ics is served by the route /sesi/12/ics.
+app.use((req, _res, next) => {
+  const m = /^\/sesi\/(\d{1,9})\.ics$/.exec(req.path);
+  if (m) req.url = `/sesi/${m[1]}/ics`;
+  next();
+});
 if (vite) {
   app.use(vite.middlewares);
 } else {

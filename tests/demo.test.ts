@@ -33,7 +33,7 @@ describe("demo data", () => {
     if (account.role === "kader") {
       expect(page.data.kind).toBe("kader");
       expect(page.data.places).toContain("Muara Ancalong");
-      expect(navFor("kader").map((n) => n.to)).toEqual(["/", "/modul", "/sertifikat"]);
+      expect(navFor("kader").map((n) => n.to)).toEqual(["/", "/modul", "/sesi", "/sertifikat"]);
     } else {
       expect(page.data.kind).toBe("area");
       expect(page.data.region.code).toBe(account.scope);

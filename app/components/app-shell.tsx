@@ -18,16 +18,17 @@ export function navFor(role: Role): NavItem[] {
   const home = { to: "/", label: "Beranda" };
   switch (role) {
     case "kader":
-      return [home, { to: "/modul", label: "Modul" }, { to: "/sertifikat", label: "Sertifikat" }];
+      return [home, { to: "/modul", label: "Modul" }, { to: "/sesi", label: "Kegiatan" }, { to: "/sertifikat", label: "Sertifikat" }];
     case "pembina_desa":
     case "pembina_kecamatan":
     case "pembina_kabupaten":
-      return [home, { to: "/posyandu", label: "Posyandu" }, { to: "/admin/pengguna", label: "Pengguna" }];
+      return [home, { to: "/sesi", label: "Kegiatan" }, { to: "/posyandu", label: "Posyandu" }, { to: "/admin/pengguna", label: "Pengguna" }];
     case "dpmd":
-      return [home, { to: "/posyandu", label: "Posyandu" }, { to: "/admin/pengguna", label: "Pengguna" }, { to: "/admin/audit", label: "Audit" }];
+      return [home, { to: "/sesi", label: "Kegiatan" }, { to: "/posyandu", label: "Posyandu" }, { to: "/admin/pengguna", label: "Pengguna" }, { to: "/admin/audit", label: "Audit" }];
     case "admin":
       return [
         home,
+        { to: "/sesi", label: "Kegiatan" },
         { to: "/posyandu", label: "Posyandu" },
         { to: "/admin/pengguna", label: "Pengguna" },
         { to: "/admin/wilayah", label: "Wilayah" },

@@ -1,0 +1,65 @@
+/**
+ * Indonesian time zones by province code. Times are stored as timestamptz and shown in
+ * the zone of the session's region (Kalimantan Timur: WITA, Asia/Makassar, UTC+8, no DST).
+ */
+const WIB = { iana: "Asia/Jakarta", label: "WIB", offsetMinutes: 7 * 60 };
+const WITA = { iana: "Asia/Makassar", label: "WITA", offsetMinutes: 8 * 60 };
+const WIT = { iana: "Asia/Jayapura", label: "WIT", offsetMinutes: 9 * 60 };
+export type Zone = typeof WIB;
+
+const WITA_PROVINCES = new Set(["51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"]);
+const WIT_PROVINCES = new Set(["81", "82", "91", "92", "93", "94", "95", "96", "97"]);
+
+export function zoneForRegion(code: string): Zone {
+  const province = code.slice(0, 2);
+  if (WITA_PROVINCES.has(province)) return WITA;
+  if (WIT_PROVINCES.has(province)) return WIT;
+  return WIB;
+}
+
+/** "2026-12-03T08:30" (a datetime-local value, wall time in the zone) to a UTC Date; null when malformed. */
+export function parseLocalDateTime(value: string, zone: Zone): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value.trim());
+  if (!m) return null;
+  const [y, mo, d, h, mi] = m.slice(1).map(Number);
+  const utc = Date.UTC(y, mo - 1, d, h, mi) - zone.offsetMinutes * 60_000;
+  const check = new Date(utc + zone.offsetMinutes * 60_000);
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59) return null;
+  return new Date(utc);
+}
+
+/** The datetime-local value of a Date in the zone. */
+export function toLocalInput(date: Date, zone: Zone): string {
+  return new Date(date.getTime() + zone.offsetMinutes * 60_000).toISOString().slice(0, 16);
+}
+
+/** "Rabu, 3 Desember 2026" */
+export function formatDate(date: Date, zone: Zone): string {
+  return new Intl.DateTimeFormat("id-ID", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: zone.iana }).format(date);
+}
+
+/** "08.30" */
+export function formatTime(date: Date, zone: Zone): string {
+  return new Intl.DateTimeFormat("id-ID", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: zone.iana }).format(date);
+}
+
+/** "Rabu, 3 Desember 2026, 08.30–12.00 WITA" */
+export function formatRange(start: Date, end: Date, zone: Zone): string {
+  const sameDay = toLocalInput(start, zone).slice(0, 10) === toLocalInput(end, zone).slice(0, 10);
+  return sameDay
+    ? `${formatDate(start, zone)}, ${formatTime(start, zone)}–${formatTime(end, zone)} ${zone.label}`
+    : `${formatDate(start, zone)} ${formatTime(start, zone)} – ${formatDate(end, zone)} ${formatTime(end, zone)} ${zone.label}`;
+}
+
+/** Year and month (1-12) of a date in the zone. */
+export function localYearMonth(date: Date, zone: Zone): { year: number; month: number } {
+  const local = new Date(date.getTime() + zone.offsetMinutes * 60_000);
+  return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1 };
+}
+
+/** UTC bounds of a calendar month in the zone. */
+export function monthBounds(year: number, month: number, zone: Zone): { from: Date; to: Date } {
+  const from = new Date(Date.UTC(year, month - 1, 1) - zone.offsetMinutes * 60_000);
+  const to = new Date(Date.UTC(year, month, 1) - zone.offsetMinutes * 60_000);
+  return { from, to };
+}

@@ -1,0 +1,21 @@
+// Personal calendar feed: /kalender/<userId>.<signature>.ics (no login: calendar apps cannot log in).
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { eq } from "drizzle-orm";
+import { db } from "~/db.server";
+import { users } from "~/db/schema";
+import { env } from "~/env.server";
+import { notFound } from "~/lib/http";
+import { publicOrigin } from "~/lib/url";
+import { feedWorkshops, userIdFromFeedToken, workshopsIcs } from "~/workshop-export.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const file = params.file ?? "";
+  const userId = file.endsWith(".ics") ? userIdFromFeedToken(file.slice(0, -4)) : null;
+  if (!userId) throw notFound("Kalender tidak ditemukan.");
+  const [user] = await db.select({ id: users.id, role: users.role, scopeCode: users.scopeCode, active: users.active }).from(users).where(eq(users.id, userId));
+  if (!user?.active) throw notFound("Kalender tidak ditemukan.");
+  const list = await feedWorkshops(user);
+  return new Response(workshopsIcs(list, publicOrigin(request, env().APP_URL), "Akademi Posyandu"), {
+    headers: { "Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "private, max-age=900" },
+  });
+}

@@ -1,0 +1,237 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { requireUser } from "~/auth.server";
+import { content } from "~/content.server";
+import { env } from "~/env.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { FormError } from "~/components/form";
+import { isWithinScope } from "~/lib/region";
+import { formatRange, zoneForRegion } from "~/lib/timezone";
+import { publicOrigin } from "~/lib/url";
+import { AUDIENCE_LABEL, ENROLMENT_LABEL, KIND_LABEL, STATUS_LABEL, whatsappShareUrl } from "~/lib/workshop";
+import { getRegion } from "~/regions.server";
+import {
+  canEnrolInto,
+  canSchedule,
+  canTakeAttendance,
+  cancelEnrolment,
+  getVisibleWorkshop,
+  participants,
+  selfEnrol,
+  transitionWorkshop,
+  workshopIdParam,
+} from "~/workshop.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "Kegiatan"} · Akademi Posyandu` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const w = await getVisibleWorkshop(user, workshopIdParam(params));
+  const zone = zoneForRegion(w.regionCode);
+  const region = await getRegion(w.regionCode);
+  const list = await participants(w.id);
+  const mine = list.find((p) => p.userId === user.id);
+  const when = formatRange(w.startsAt, w.endsAt, zone);
+  const url = `${publicOrigin(request, env().APP_URL)}/sesi/${w.id}`;
+  const modules = content().bySlug;
+  const now = new Date();
+  return {
+    id: w.id,
+    title: w.title,
+    kind: KIND_LABEL[w.kind],
+    audience: AUDIENCE_LABEL[w.audience],
+    status: w.status,
+    statusLabel: STATUS_LABEL[w.status],
+    cancelledReason: w.cancelledReason,
+    when,
+    venue: w.venue,
+    description: w.description,
+    region: region ? `${region.name} (${region.code})` : w.regionCode,
+    capacity: w.capacity,
+    graceMinutes: w.graceMinutes,
+    enrolled: list.filter((p) => p.enrolment === "enrolled").length,
+    waitlisted: list.filter((p) => p.enrolment === "waitlisted").length,
+    present: list.filter((p) => p.attendance === "hadir" || p.attendance === "terlambat").length,
+    modules: w.moduleSlugs.map((s) => ({ slug: s, title: modules.get(s)?.frontmatter.title ?? s })),
+    mine: mine ? { enrolment: mine.enrolment ? ENROLMENT_LABEL[mine.enrolment] : null, attendance: mine.attendance } : null,
+    canSchedule: canSchedule(user, w),
+    canRoster: canTakeAttendance(user, w),
+    canEnrol: canEnrolInto(user, w),
+    canSelfEnrol:
+      w.status === "published" &&
+      w.endsAt > now &&
+      (!mine || mine.enrolment === "cancelled" || mine.enrolment === null) &&
+      ((user.role === "kader" && w.audience === "kader") || (user.role.startsWith("pembina") && w.audience === "pembina")) &&
+      isWithinScope(user.scopeCode, w.regionCode) &&
+      !canTakeAttendance(user, w),
+    canSelfCancel: !!mine && (mine.enrolment === "enrolled" || mine.enrolment === "waitlisted") && !mine.attendance && w.endsAt > now,
+    whatsapp: whatsappShareUrl({ title: w.title, when, venue: w.venue, url }),
+  };
+}
+
+const intentSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("umumkan") }),
+  z.object({ intent: z.literal("selesai") }),
+  z.object({ intent: z.literal("batalkan"), reason: z.string().trim().max(500, "Alasan terlalu panjang.") }),
+  z.object({ intent: z.literal("daftar") }),
+  z.object({ intent: z.literal("batal-daftar") }),
+]);
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const id = workshopIdParam(params);
+  const parsed = intentSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return data({ message: "Permintaan tidak dikenal." }, { status: 400 });
+  const form = parsed.data;
+  switch (form.intent) {
+    case "umumkan":
+    case "selesai":
+    case "batalkan": {
+      const to = form.intent === "umumkan" ? "published" : form.intent === "selesai" ? "completed" : "cancelled";
+      const r = await transitionWorkshop(user, id, to, form.intent === "batalkan" ? form.reason : undefined);
+      if (!r.ok) return data({ message: r.message }, { status: 400 });
+      throw redirect(`/sesi/${id}?status=${to}`);
+    }
+    case "daftar": {
+      const r = await selfEnrol(user, id);
+      if (!r.ok) return data({ message: r.message }, { status: 400 });
+      throw redirect(`/sesi/${id}?daftar=${r.status}`);
+    }
+    case "batal-daftar": {
+      await cancelEnrolment(user, id, user.id);
+      throw redirect(`/sesi/${id}?daftar=batal`);
+    }
+  }
+}
+
+const NOTICE: Record<string, string> = {
+  "dibuat=1": "Kegiatan disimpan sebagai draf.",
+  "status=published": "Kegiatan diumumkan: peserta dapat mendaftar.",
+  "status=completed": "Kegiatan ditandai selesai.",
+  "status=cancelled": "Kegiatan dibatalkan.",
+  "daftar=enrolled": "Anda terdaftar sebagai peserta.",
+  "daftar=waitlisted": "Kuota penuh: Anda masuk daftar tunggu dan akan naik otomatis bila ada yang batal.",
+  "daftar=batal": "Pendaftaran Anda dibatalkan.",
+};
+
+export default function SesiDetail() {
+  const d = useLoaderData<typeof loader>();
+  const a = useActionData<typeof action>();
+  const [search] = useSearchParams();
+  const notice = Object.entries(NOTICE).find(([k]) => search.toString().includes(k))?.[1];
+  return (
+    <section className="mx-auto max-w-2xl space-y-4">
+      <p className="text-sm">
+        <Link to="/sesi">‹ Kegiatan</Link>
+      </p>
+      <div>
+        <p className="text-xs font-semibold uppercase tracking-wide text-brand-700">
+          {d.kind} · untuk {d.audience} · {d.statusLabel}
+        </p>
+        <h1 className="mt-1">{d.title}</h1>
+      </div>
+      {notice ? <p className="alert-ok">{notice}</p> : null}
+      <FormError message={a?.message} />
+      {d.status === "cancelled" ? <p className="alert-error">Dibatalkan: {d.cancelledReason}</p> : null}
+      <dl className="card grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+        <dt className="text-stone-500">Waktu</dt>
+        <dd>{d.when}</dd>
+        <dt className="text-stone-500">Tempat</dt>
+        <dd>{d.venue}</dd>
+        <dt className="text-stone-500">Wilayah</dt>
+        <dd>{d.region}</dd>
+        <dt className="text-stone-500">Peserta</dt>
+        <dd>
+          {d.enrolled} dari {d.capacity}
+          {d.waitlisted ? ` · ${d.waitlisted} daftar tunggu` : ""} · {d.present} hadir
+        </dd>
+        {d.modules.length ? (
+          <>
+            <dt className="text-stone-500">Modul</dt>
+            <dd>{d.modules.map((m) => m.title).join(", ")}</dd>
+          </>
+        ) : null}
+      </dl>
+      {d.description ? <p className="whitespace-pre-line text-sm">{d.description}</p> : null}
+      {d.mine ? (
+        <p className="alert-ok">
+          Status Anda: {d.mine.enrolment ?? "—"}
+          {d.mine.attendance ? ` · kehadiran: ${d.mine.attendance}` : ""}
+        </p>
+      ) : null}
+      <div className="flex flex-wrap gap-2">
+        {d.canSelfEnrol ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="daftar" />
+            <button type="submit" className="btn">
+              Daftar
+            </button>
+          </Form>
+        ) : null}
+        {d.canSelfCancel ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="batal-daftar" />
+            <button type="submit" className="btn-secondary">
+              Batalkan pendaftaran saya
+            </button>
+          </Form>
+        ) : null}
+        <a href={`/sesi/${d.id}.ics`} className="btn-secondary">
+          Simpan ke kalender
+        </a>
+        <a href={d.whatsapp} className="btn-secondary" rel="noopener">
+          Bagikan ke WhatsApp
+        </a>
+      </div>
+      {d.canRoster || d.canEnrol ? (
+        <nav className="card grid grid-cols-2 gap-2 text-sm" aria-label="Kelola kegiatan">
+          {d.canEnrol ? <Link to={`/sesi/${d.id}/peserta`}>Peserta</Link> : null}
+          {d.canRoster ? <Link to={`/sesi/${d.id}/absensi`}>Absensi</Link> : null}
+          {d.canRoster && d.status === "published" ? <Link to={`/sesi/${d.id}/qr`}>Layar QR absen</Link> : null}
+          {d.canRoster ? <a href={`/sesi/${d.id}/daftar-hadir.pdf`}>Daftar hadir (PDF)</a> : null}
+          {d.canRoster ? <a href={`/sesi/${d.id}/absensi.csv`}>Unduh absensi (CSV)</a> : null}
+          {d.canRoster ? <a href={`/sesi/${d.id}/absensi.xlsx`}>Unduh absensi (XLSX)</a> : null}
+          {d.canSchedule && (d.status === "draft" || d.status === "published") ? <Link to={`/sesi/${d.id}/ubah`}>Ubah jadwal</Link> : null}
+        </nav>
+      ) : null}
+      {d.canSchedule ? (
+        <div className="card space-y-3">
+          {d.status === "draft" ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="umumkan" />
+              <button type="submit" className="btn w-full">
+                Umumkan kegiatan
+              </button>
+            </Form>
+          ) : null}
+          {d.status === "published" ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="selesai" />
+              <button type="submit" className="btn-secondary w-full">
+                Tandai selesai
+              </button>
+            </Form>
+          ) : null}
+          {d.status === "draft" || d.status === "published" ? (
+            <details>
+              <summary className="cursor-pointer text-sm text-red-800">Batalkan kegiatan…</summary>
+              <Form method="post" className="mt-2 space-y-2">
+                <input type="hidden" name="intent" value="batalkan" />
+                <label htmlFor="reason">Alasan pembatalan</label>
+                <input id="reason" name="reason" required minLength={5} />
+                <button type="submit" className="btn-secondary">
+                  Batalkan kegiatan
+                </button>
+              </Form>
+            </details>
+          ) : null}
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

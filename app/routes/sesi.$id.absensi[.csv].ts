@@ -1,0 +1,13 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireUser } from "~/auth.server";
+import { attendanceCsv, fileName } from "~/workshop-export.server";
+import { participants, requireRosterAccess, workshopIdParam } from "~/workshop.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const w = await requireRosterAccess(user, workshopIdParam(params));
+  const rows = await participants(w.id);
+  return new Response(attendanceCsv(w, rows), {
+    headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${fileName(w, "csv")}"`, "Cache-Control": "private, no-store" },
+  });
+}

@@ -1,0 +1,17 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireUser } from "~/auth.server";
+import { attendanceXlsx, fileName } from "~/workshop-export.server";
+import { participants, requireRosterAccess, workshopIdParam } from "~/workshop.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const w = await requireRosterAccess(user, workshopIdParam(params));
+  const rows = await participants(w.id);
+  return new Response(new Uint8Array(await attendanceXlsx(w, rows)), {
+    headers: {
+      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "Content-Disposition": `attachment; filename="${fileName(w, "xlsx")}"`,
+      "Cache-Control": "private, no-store",
+    },
+  });
+}

@@ -1,0 +1,16 @@
+// /sesi/:id.ics (server.js maps it here, since a route param cannot carry a suffix).
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireUser } from "~/auth.server";
+import { env } from "~/env.server";
+import { publicOrigin } from "~/lib/url";
+import { workshopsIcs } from "~/workshop-export.server";
+import { getVisibleWorkshop, workshopIdParam } from "~/workshop.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const w = await getVisibleWorkshop(user, workshopIdParam(params));
+  const body = workshopsIcs([w], publicOrigin(request, env().APP_URL), "Akademi Posyandu");
+  return new Response(body, {
+    headers: { "Content-Type": "text/calendar; charset=utf-8", "Content-Disposition": `attachment; filename="kegiatan-${w.id}.ics"`, "Cache-Control": "private, no-store" },
+  });
+}

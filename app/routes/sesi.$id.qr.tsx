@@ -1,0 +1,74 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import QRCode from "qrcode";
+import { requireUser } from "~/auth.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { env } from "~/env.server";
+import { checkinCode, checkinOpen, checkinToken, OPEN_BEFORE_MS, WINDOW_MS } from "~/lib/checkin";
+import { formatRange, formatTime, zoneForRegion } from "~/lib/timezone";
+import { publicOrigin } from "~/lib/url";
+import { requireRosterAccess, workshopIdParam } from "~/workshop.server";
+
+/** The screen reloads itself (no JavaScript) so the code shown is always current. */
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Absen QR: ${data?.title ?? ""} · Akademi Posyandu` },
+  ...(data?.open ? [{ httpEquiv: "refresh", content: String(data.refreshSeconds) }] : []),
+];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const w = await requireRosterAccess(user, workshopIdParam(params));
+  const zone = zoneForRegion(w.regionCode);
+  const now = new Date();
+  const open = w.status === "published" && checkinOpen(w.startsAt, w.endsAt, now);
+  const base = { id: w.id, title: w.title, when: formatRange(w.startsAt, w.endsAt, zone), status: w.status, open, refreshSeconds: 20 };
+  if (!open) {
+    return {
+      ...base,
+      message:
+        w.status !== "published"
+          ? "Layar QR hanya tersedia untuk kegiatan yang sedang dibuka."
+          : now < w.startsAt
+            ? `Absen mandiri dibuka pukul ${formatTime(new Date(w.startsAt.getTime() - OPEN_BEFORE_MS), zone)} ${zone.label}.`
+            : "Kegiatan sudah berakhir; absen mandiri ditutup.",
+      svg: null,
+      code: null,
+      url: null,
+    };
+  }
+  const secret = env().SESSION_SECRET;
+  const url = `${publicOrigin(request, env().APP_URL)}/hadir/${checkinToken(secret, w.id, now)}`;
+  const svg = await QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
+  const secondsLeft = Math.ceil((WINDOW_MS - (now.getTime() % WINDOW_MS)) / 1000);
+  return { ...base, message: null, svg, code: checkinCode(secret, w.id, now), url, refreshSeconds: Math.min(20, secondsLeft + 1) };
+}
+
+export default function LayarQr() {
+  const d = useLoaderData<typeof loader>();
+  return (
+    <section className="mx-auto max-w-md space-y-3 text-center">
+      <p className="text-left text-sm">
+        <Link to={`/sesi/${d.id}`}>‹ Kembali</Link>
+      </p>
+      <h1>{d.title}</h1>
+      <p className="text-sm text-stone-600">{d.when}</p>
+      {d.svg ? (
+        <>
+          <p className="font-semibold">Pindai untuk absen hadir</p>
+          <div className="mx-auto w-full max-w-xs rounded-lg bg-white p-2" dangerouslySetInnerHTML={{ __html: d.svg }} />
+          <p className="text-sm">Kamera bermasalah? Buka <strong>/hadir</strong> dan ketik kode:</p>
+          <p className="text-5xl font-bold tracking-[0.2em]" aria-label="Kode absen">
+            {d.code}
+          </p>
+          <p className="text-xs text-stone-500">Kode dan QR berganti setiap menit; layar ini memperbarui diri sendiri.</p>
+        </>
+      ) : (
+        <p className="alert-error">{d.message}</p>
+      )}
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,45 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requireRole } from "~/auth.server";
+import { WorkshopForm } from "~/components/workshop-form";
+import { workshopFormInput, workshopFormSchema } from "~/lib/workshop";
+import { fieldErrors } from "~/users.server";
+import { workshopFormOptions } from "~/workshop-form.server";
+import { createWorkshop, SCHEDULER_ROLES } from "~/workshop.server";
+import { content } from "~/content.server";
+
+export const meta: MetaFunction = () => [{ title: "Jadwalkan kegiatan · Akademi Posyandu" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, SCHEDULER_ROLES);
+  const defaults = {
+    regionCode: user.scopeCode.split(".").length >= 2 ? user.scopeCode : "",
+    moduleSlugs: content().defaultProgramme.requiredModules,
+  };
+  return { options: await workshopFormOptions(user), defaults };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, SCHEDULER_ROLES);
+  const input = workshopFormInput(await request.formData());
+  const parsed = workshopFormSchema.safeParse(input);
+  if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: input }, { status: 400 });
+  const result = await createWorkshop(user, parsed.data);
+  if (!result.ok) return data({ errors: result.errors, values: input }, { status: 400 });
+  throw redirect(`/sesi/${result.id}?dibuat=1`);
+}
+
+export default function SesiBaru() {
+  const { options, defaults } = useLoaderData<typeof loader>();
+  const a = useActionData<typeof action>();
+  return (
+    <section className="mx-auto max-w-lg space-y-3">
+      <p className="text-sm">
+        <Link to="/sesi">‹ Kegiatan</Link>
+      </p>
+      <h1>Jadwalkan kegiatan</h1>
+      <p className="text-sm text-stone-600">Kegiatan disimpan sebagai draf. Umumkan setelah siap agar peserta dapat mendaftar.</p>
+      <WorkshopForm options={options} values={(a?.values as Record<string, unknown>) ?? defaults} errors={a?.errors ?? {}} submitLabel="Simpan draf" />
+    </section>
+  );
+}

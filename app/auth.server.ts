@@ -111,8 +111,11 @@ export const loginSchema = z.object({
 export const LOGIN_LIMITS = {
   /** Failed attempts per account before it is held for the window. */
   perAccount: 5,
-  /** Attempts (any outcome) per client address. */
-  perIp: 30,
+  /**
+   * Failed attempts per client address. Only failures count: a whole training venue
+   * (or a mobile carrier's shared address) logs in from one address on the day.
+   */
+  perIp: 50,
   windowSeconds: 15 * 60,
 };
 
@@ -137,8 +140,8 @@ export async function login(input: { login: string; password: string }, clientIp
   const accountKey = "login:acct:" + identifier;
   const minutes = (s: number) => Math.max(1, Math.ceil(s / 60));
 
-  const ipState = await hitRateLimit(ipKey(clientIp), LOGIN_LIMITS.windowSeconds);
-  if (ipState.count > LOGIN_LIMITS.perIp) {
+  const ipState = await peekRateLimit(ipKey(clientIp), LOGIN_LIMITS.windowSeconds);
+  if (ipState.count >= LOGIN_LIMITS.perIp) {
     return {
       ok: false,
       status: 429,
@@ -168,6 +171,7 @@ export async function login(input: { login: string; password: string }, clientIp
 
   if (!user || !valid) {
     await hitRateLimit(accountKey, LOGIN_LIMITS.windowSeconds);
+    await hitRateLimit(ipKey(clientIp), LOGIN_LIMITS.windowSeconds);
     return { ok: false, status: 400, message: GENERIC_FAILURE };
   }
   if (!user.active) {

@@ -107,10 +107,10 @@ export default function Absensi() {
                 <span className="text-stone-500">· {r.place}</span>
                 {r.how ? <span className="ml-1 text-xs text-stone-500">({r.how})</span> : null}
               </p>
-              <fieldset className="mt-1 flex flex-wrap gap-1" disabled={closed}>
+              <fieldset className="mt-1 grid grid-cols-4 gap-1" disabled={closed}>
                 <legend className="sr-only">Kehadiran {r.name}</legend>
                 {ATTENDANCE_STATUSES.map((s) => (
-                  <label key={s} className="flex items-center gap-1 rounded-md border border-stone-300 px-2 py-1 text-sm font-normal has-[:checked]:border-brand-700 has-[:checked]:bg-brand-50">
+                  <label key={s} className="flex items-center justify-center gap-1 rounded-md border border-stone-300 px-1 py-1.5 text-xs font-normal has-[:checked]:border-brand-700 has-[:checked]:bg-brand-50">
                     <input type="radio" name={`s_${r.userId}`} value={s} defaultChecked={r.status === s} className="m-0" />
                     {ATTENDANCE_LABEL[s]}
                   </label>

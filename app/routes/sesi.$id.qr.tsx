@@ -61,6 +61,9 @@ export default function LayarQr() {
             {d.code}
           </p>
           <p className="text-xs text-stone-500">Kode dan QR berganti setiap menit; layar ini memperbarui diri sendiri.</p>
+          <p className="break-all text-xs text-stone-500">
+            Tautan absen saat ini: <a href={d.url!} data-testid="checkin-url">{d.url}</a>
+          </p>
         </>
       ) : (
         <p className="alert-error">{d.message}</p>

@@ -22,7 +22,12 @@ export async function boot(log: (line: string) => void = console.log): Promise<v
   if (seeded) log(`Wilayah Kalimantan Timur dimuat: ${seeded} baris.`);
   if (e.DEMO) {
     const demo = await seedDemo();
-    if (demo) log(`Data demo dibuat: ${demo.posyandu} posyandu, ${demo.kader} kader (${demo.ms} ms).`);
+    if (demo) {
+      log(
+        `Data demo dibuat: ${demo.posyandu} posyandu, ${demo.kader} kader, ${demo.workshops} kegiatan, ${demo.attendance} catatan hadir, ` +
+          `${demo.progress} progres modul, ${demo.attempts} percobaan kuis (${demo.ms} ms).`,
+      );
+    }
     log(demoAccountsTable());
   }
   log(`Basis data siap (${dbKind()}${e.DEMO ? ", mode demo" : ""}) dalam ${Math.round(performance.now() - t0)} ms.`);

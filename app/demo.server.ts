@@ -8,6 +8,7 @@ import { regions, SPM_BIDANG, users, type Role } from "~/db/schema";
 import { hashPassword } from "~/auth.server";
 import { makePosyandu, makeUser } from "~/factories.server";
 import { newUserId } from "~/users.server";
+import { seedDemoActivity, type ActivityResult } from "~/demo-activity.server";
 
 
 export const DEMO_PASSWORD = "posyandu-demo";
@@ -19,6 +20,12 @@ export const DEMO_ACCOUNTS: { phone: string; name: string; role: Role; scope: st
   { phone: "6281100000004", name: "Siti Aminah (TP Posyandu Muara Ancalong)", role: "pembina_kecamatan", scope: "64.08.01", note: "64.08.01 Muara Ancalong" },
   { phone: "6281100000005", name: "Nurhayati (TP Posyandu Muara Muntai)", role: "pembina_kecamatan", scope: "64.02.01", note: "64.02.01 Muara Muntai" },
   { phone: "6281100000006", name: "Dewi Lestari", role: "kader", scope: "64.08.01", note: "kader di sebuah posyandu di Muara Ancalong" },
+];
+
+/** Extra demo people: a pembina desa, and a kader one quiz short of certification. */
+const DEMO_EXTRA: { phone: string; name: string; role: Role; note: string }[] = [
+  { phone: "6281100000007", name: "Kartini (TP Posyandu Desa)", role: "pembina_desa", note: "desa dari kader demo" },
+  { phone: "6281100000008", name: "Rina Marlina", role: "kader", note: "kader: tinggal 1 kuis untuk sertifikat" },
 ];
 
 const FLOWERS = ["Melati", "Mawar", "Anggrek", "Kenanga", "Dahlia", "Flamboyan", "Cempaka", "Teratai", "Seroja", "Bougenville", "Kamboja", "Tulip", "Sakura", "Aster", "Lily"];
@@ -42,7 +49,7 @@ export async function demoSeeded(): Promise<boolean> {
   return !!row;
 }
 
-export interface DemoSeedResult {
+export interface DemoSeedResult extends ActivityResult {
   posyandu: number;
   kader: number;
   ms: number;
@@ -109,14 +116,17 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
         await makeUser({ name: a.name, phone: a.phone, role: a.role, scopeCode: a.scope, passwordHash }, tx);
       }
     }
-    // A pembina desa for the demo kader's desa, so every role has someone to log in as.
-    await makeUser({ name: "Kartini (TP Posyandu Desa)", phone: "6281100000007", role: "pembina_desa", scopeCode: demoKaderPosyandu!.desaCode, passwordHash }, tx);
+    for (const e of DEMO_EXTRA) {
+      await makeUser({ name: e.name, phone: e.phone, role: e.role, scopeCode: demoKaderPosyandu!.desaCode, posyanduId: e.role === "kader" ? demoKaderPosyandu!.id : null, spmBidang: e.role === "kader" ? "sosial" : null, passwordHash }, tx);
+    }
   });
-  return { posyandu: posyanduCount, kader: kaderCount, ms: Math.round(performance.now() - t0) };
+  const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_ACCOUNTS[0].phone));
+  const activity = await seedDemoActivity(admin.id);
+  return { posyandu: posyanduCount, kader: kaderCount, ...activity, ms: Math.round(performance.now() - t0) };
 }
 
 export function demoAccountsTable(): string {
-  const rows = [...DEMO_ACCOUNTS.map((a) => ({ phone: "0" + a.phone.slice(2), role: a.role, scope: a.note })), { phone: "081100000007", role: "pembina_desa" as Role, scope: "desa dari kader demo" }];
+  const rows = [...DEMO_ACCOUNTS, ...DEMO_EXTRA].map((a) => ({ phone: "0" + a.phone.slice(2), role: a.role, scope: a.note }));
   const lines = rows.map((r) => `  ${r.phone.padEnd(14)} ${r.role.padEnd(18)} ${r.scope}`);
   return [`Akun demo (kata sandi untuk semua: ${DEMO_PASSWORD})`, `  ${"nomor HP".padEnd(14)} ${"peran".padEnd(18)} wilayah`, ...lines].join("\n");
 }

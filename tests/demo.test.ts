@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
 import { db } from "~/db.server";
-import { users } from "~/db/schema";
+import { attendance, moduleProgress, users, workshops } from "~/db/schema";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "~/demo.server";
 import { navFor } from "~/components/app-shell";
 import * as home from "~/routes/_index";
@@ -21,7 +21,25 @@ describe("demo data", () => {
     expect(seeded!.kader).toBeGreaterThan(2000);
     expect(await seedDemo()).toBeNull();
     const [{ n }] = await db.select({ n: count() }).from(users).where(eq(users.role, "kader"));
-    expect(n).toBe(seeded!.kader + 1);
+    expect(n).toBe(seeded!.kader + 2); // plus the two demo kader accounts
+  });
+
+  it("has workshops, attendance, progress and attempts, and a kader one quiz short of certification", async () => {
+    expect(seeded!.workshops).toBeGreaterThanOrEqual(38 + 3); // one pelatihan per kecamatan, plus the showcase
+    expect(seeded!.attendance).toBeGreaterThan(1000);
+    expect(seeded!.progress).toBeGreaterThan(seeded!.attendance);
+    expect(seeded!.attempts).toBeGreaterThan(100);
+    const [rina] = await db.select().from(users).where(eq(users.phone, "6281100000008"));
+    const progress = await db.select().from(moduleProgress).where(eq(moduleProgress.userId, rina.id));
+    expect(progress.filter((p) => p.completedAt)).toHaveLength(8);
+    expect(progress.filter((p) => p.passedAt).map((p) => p.slug)).not.toContain("pencatatan-pelaporan-musrenbang");
+    expect(progress.filter((p) => p.passedAt)).toHaveLength(7);
+    const att = await db
+      .select({ status: attendance.status, kind: workshops.kind })
+      .from(attendance)
+      .innerJoin(workshops, eq(workshops.id, attendance.workshopId))
+      .where(eq(attendance.userId, rina.id));
+    expect(att).toEqual([{ status: "hadir", kind: "pelatihan" }]);
   });
 
   it.each(DEMO_ACCOUNTS.map((a) => [a.role, a] as const))("%s logs in and sees a page for the role", async (_role, account) => {

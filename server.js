@@ -29,10 +29,13 @@ const app = express();
 app.disable("x-powered-by");
 if (config.TRUST_PROXY) app.set("trust proxy", true);
 app.use(compression({ level: 4 }));
-// A route param cannot carry a suffix: /sesi/12.ics is served by the route /sesi/12/ics.
+// A route param cannot carry a suffix: /sesi/12.ics is served by the route /sesi/12/ics,
+// /dasbor/64.08.csv by /dasbor/64.08/csv (the query string is kept).
 app.use((req, _res, next) => {
-  const m = /^\/sesi\/(\d{1,9})\.ics$/.exec(req.path);
-  if (m) req.url = `/sesi/${m[1]}/ics`;
+  const m = /^\/(sesi\/\d{1,9}|dasbor\/[\d.]{2,13})\.(ics|csv|xlsx)$/.exec(req.path);
+  if (m && (m[1].startsWith("sesi") ? m[2] === "ics" : m[2] !== "ics")) {
+    req.url = `/${m[1]}/${m[2]}${req.url.slice(req.path.length)}`;
+  }
   next();
 });
 if (vite) {

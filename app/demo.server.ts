@@ -9,6 +9,7 @@ import { hashPassword } from "~/auth.server";
 import { makePosyandu, makeUser } from "~/factories.server";
 import { newUserId } from "~/users.server";
 import { seedDemoActivity, type ActivityResult } from "~/demo-activity.server";
+import { refreshRegion } from "~/reports.server";
 
 
 export const DEMO_PASSWORD = "posyandu-demo";
@@ -122,6 +123,7 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
   });
   const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_ACCOUNTS[0].phone));
   const activity = await seedDemoActivity(admin.id);
+  await refreshRegion(null); // dashboard inputs and rollups for every demo kader
   return { posyandu: posyanduCount, kader: kaderCount, ...activity, ms: Math.round(performance.now() - t0) };
 }
 

@@ -30,6 +30,15 @@ import { PEMBINA_ROLES } from "~/lib/roles";
 import { ALLOWED_TRANSITIONS, STATUS_LABEL, type WorkshopForm } from "~/lib/workshop";
 import { rowsOf } from "~/rate-limit.server";
 import { withinScope } from "~/regions.server";
+import { refreshKaderProgress } from "~/reports.server";
+
+/** Keeps the dashboard inputs of everyone in a session exact (same transaction). */
+async function refreshParticipants(tx: Tx, workshopId: number): Promise<void> {
+  const rows = rowsOf<{ user_id: string }>(
+    await tx.execute(sql`select user_id from enrolments where workshop_id = ${workshopId} union select user_id from attendance where workshop_id = ${workshopId}`),
+  );
+  await refreshKaderProgress(rows.map((r) => r.user_id), tx);
+}
 
 export const SCHEDULER_ROLES: readonly Role[] = ["pembina_kabupaten", "pembina_kecamatan", "dpmd", "admin"];
 export const ROSTER_ROLES: readonly Role[] = ["pembina_desa", ...SCHEDULER_ROLES];
@@ -212,6 +221,7 @@ export async function updateWorkshop(actor: SessionUser, id: number, form: Works
       .set({ ...form, updatedAt: new Date() })
       .where(eq(workshops.id, id));
     await promoteWaitlist(tx, id, form.capacity);
+    await refreshParticipants(tx, id);
     await audit(
       {
         actorId: actor.id,
@@ -247,6 +257,7 @@ export async function transitionWorkshop(
       .where(and(eq(workshops.id, id), eq(workshops.status, w.status)))
       .returning({ id: workshops.id });
     if (rows.length) {
+      await refreshParticipants(tx, id);
       await audit({ actorId: actor.id, action: `workshop.${to}`, entity: "workshop", entityId: id, regionCode: w.regionCode, detail: { from: w.status, to, reason } }, tx);
     }
     return rows.length > 0;
@@ -325,6 +336,7 @@ async function enrolLocked(tx: Tx, w: Workshop, userIds: string[], actorId: stri
       .values({ workshopId: w.id, userId, status: next, at: now, enrolledBy: actorId })
       .onConflictDoUpdate({ target: [enrolments.workshopId, enrolments.userId], set: { status: next, at: now, enrolledBy: actorId } });
   }
+  await refreshKaderProgress(userIds, tx);
   return result;
 }
 
@@ -396,7 +408,9 @@ export async function cancelEnrolment(actor: SessionUser, workshopId: number, us
       .where(and(eq(enrolments.workshopId, workshopId), eq(enrolments.userId, userId), ne(enrolments.status, "cancelled")))
       .returning({ userId: enrolments.userId });
     if (!rows.length) return { promoted: [] };
-    return { promoted: await promoteWaitlist(tx, workshopId, locked.capacity) };
+    const promoted = await promoteWaitlist(tx, workshopId, locked.capacity);
+    await refreshKaderProgress([userId, ...promoted], tx);
+    return { promoted };
   });
 }
 
@@ -489,6 +503,7 @@ export interface AttendanceEntry {
 }
 
 async function afterAttendance(tx: Tx, w: Workshop, entries: AttendanceEntry[]): Promise<string[]> {
+  await refreshKaderProgress(entries.map((e) => e.userId), tx);
   const qualifying = entries.filter((e) => e.status === "hadir" || e.status === "terlambat").map((e) => e.userId);
   if (w.kind === "pelatihan" && w.moduleSlugs.length && qualifying.length) {
     const kader = await tx.select({ id: users.id }).from(users).where(and(inArray(users.id, qualifying), eq(users.role, "kader")));

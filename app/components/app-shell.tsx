@@ -22,12 +22,13 @@ export function navFor(role: Role): NavItem[] {
     case "pembina_desa":
     case "pembina_kecamatan":
     case "pembina_kabupaten":
-      return [home, { to: "/sesi", label: "Kegiatan" }, { to: "/posyandu", label: "Posyandu" }, { to: "/admin/pengguna", label: "Pengguna" }];
+      return [home, { to: "/dasbor", label: "Dasbor" }, { to: "/sesi", label: "Kegiatan" }, { to: "/posyandu", label: "Posyandu" }, { to: "/admin/pengguna", label: "Pengguna" }];
     case "dpmd":
-      return [home, { to: "/sesi", label: "Kegiatan" }, { to: "/posyandu", label: "Posyandu" }, { to: "/admin/pengguna", label: "Pengguna" }, { to: "/admin/audit", label: "Audit" }];
+      return [home, { to: "/dasbor", label: "Dasbor" }, { to: "/sesi", label: "Kegiatan" }, { to: "/posyandu", label: "Posyandu" }, { to: "/admin/pengguna", label: "Pengguna" }, { to: "/admin/audit", label: "Audit" }];
     case "admin":
       return [
         home,
+        { to: "/dasbor", label: "Dasbor" },
         { to: "/sesi", label: "Kegiatan" },
         { to: "/posyandu", label: "Posyandu" },
         { to: "/admin/pengguna", label: "Pengguna" },

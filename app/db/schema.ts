@@ -7,6 +7,7 @@ import {
   bigserial,
   boolean,
   check,
+  date,
   index,
   integer,
   jsonb,
@@ -397,4 +398,88 @@ export const importBatches = pgTable(
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("import_batches_scope_idx").using("btree", sql`${t.scopeCode} text_pattern_ops`)],
+);
+
+// ---------------------------------------------------------------- reporting (dashboard)
+
+/**
+ * One row per kader and programme: the inputs of every dashboard figure, recomputed
+ * from the base tables by `refreshKaderProgress` whenever one of them changes. A
+ * trigger (drizzle/0004_rollup_triggers.sql) keeps the stats_* tables below in step.
+ */
+export const kaderProgress = pgTable(
+  "kader_progress",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    programmeId: text("programme_id").notNull(),
+    desaCode: text("desa_code").notNull(),
+    posyanduId: integer("posyandu_id"),
+    spmBidang: text("spm_bidang").notNull().default(""),
+    active: boolean("active").notNull(),
+    enrolledAt: timestamp("enrolled_at", { withTimezone: true }),
+    attendedAt: timestamp("attended_at", { withTimezone: true }),
+    modulesPassedAt: timestamp("modules_passed_at", { withTimezone: true }),
+    certifiedAt: timestamp("certified_at", { withTimezone: true }),
+    certExpiresAt: timestamp("cert_expires_at", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.programmeId] }),
+    index("kader_progress_desa_idx").using("btree", sql`${t.desaCode} text_pattern_ops`),
+    index("kader_progress_posyandu_idx").on(t.posyanduId),
+  ],
+);
+
+/** Active kader per region (every level), programme and bidang. */
+export const statsKader = pgTable(
+  "stats_kader",
+  {
+    regionCode: text("region_code").notNull(),
+    programmeId: text("programme_id").notNull(),
+    spmBidang: text("spm_bidang").notNull(),
+    active: integer("active").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.regionCode, t.programmeId, t.spmBidang] })],
+);
+
+/** Funnel events of active kader per region, programme, bidang and year of the event (WITA). */
+export const statsFunnel = pgTable(
+  "stats_funnel",
+  {
+    regionCode: text("region_code").notNull(),
+    programmeId: text("programme_id").notNull(),
+    spmBidang: text("spm_bidang").notNull(),
+    year: smallint("year").notNull(),
+    enrolled: integer("enrolled").notNull().default(0),
+    attended: integer("attended").notNull().default(0),
+    modulesPassed: integer("modules_passed").notNull().default(0),
+    certified: integer("certified").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.regionCode, t.programmeId, t.spmBidang, t.year] })],
+);
+
+/** Current (not revoked) certificates of active kader by expiry date (WITA): valid = expires on or after today. */
+export const statsCertExpiry = pgTable(
+  "stats_cert_expiry",
+  {
+    regionCode: text("region_code").notNull(),
+    programmeId: text("programme_id").notNull(),
+    spmBidang: text("spm_bidang").notNull(),
+    expiresOn: date("expires_on", { mode: "string" }).notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.regionCode, t.programmeId, t.spmBidang, t.expiresOn] })],
+);
+
+/** Current certificates of active kader by month of issue (WITA), for the chart. */
+export const statsCertMonth = pgTable(
+  "stats_cert_month",
+  {
+    regionCode: text("region_code").notNull(),
+    programmeId: text("programme_id").notNull(),
+    month: date("month", { mode: "string" }).notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.regionCode, t.programmeId, t.month] })],
 );

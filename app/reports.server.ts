@@ -205,14 +205,38 @@ export async function regionReport(region: { code: string; name: string; level: 
   return { region, totals, rows: children.map((c) => ({ ...c, ...figures.get(c.code)! })), rowLevel };
 }
 
-/** Figures per SPM bidang of the kader in a region. */
+const BIDANG_ORDER = ["pendidikan", "kesehatan", "pekerjaan-umum", "perumahan-rakyat", "trantibum-linmas", "sosial", ""];
+
+/** Figures per SPM bidang of the kader in a region (one query over the rollup rows of the region). */
 export async function bidangBreakdown(code: string, f: ReportFilter): Promise<{ bidang: string; figures: Figures }[]> {
-  const out: { bidang: string; figures: Figures }[] = [];
-  for (const b of ["pendidikan", "kesehatan", "pekerjaan-umum", "perumahan-rakyat", "trantibum-linmas", "sosial", ""]) {
-    const m = await figuresForRegions(sql`select ${code}::text as code`, { ...f, bidang: b });
-    out.push({ bidang: b, figures: m.get(code)! });
-  }
-  return out.filter((x) => x.bidang !== "" || x.figures.activeKader > 0);
+  const rows = rowsOf<{ bidang: string; active: number; enrolled: number; attended: number; modules_passed: number; issued: number; valid: number; expiring: number }>(
+    await db.execute(sql`
+      with b as (select unnest(${`{${BIDANG_ORDER.map((x) => `"${x}"`).join(",")}}`}::text[]) as bidang),
+      k as (select spm_bidang, sum(active)::int as active from stats_kader where region_code = ${code} and programme_id = ${f.programmeId} group by 1),
+      fu as (select spm_bidang, sum(enrolled)::int as enrolled, sum(attended)::int as attended, sum(modules_passed)::int as modules_passed, sum(certified)::int as issued
+             from stats_funnel where region_code = ${code} and programme_id = ${f.programmeId} ${f.year === null ? sql`` : sql`and year = ${f.year}`} group by 1),
+      ex as (select spm_bidang, sum(n)::int as valid, sum(n) filter (where expires_on <= ${f.today}::date + 60)::int as expiring
+             from stats_cert_expiry where region_code = ${code} and programme_id = ${f.programmeId} and expires_on >= ${f.today}::date group by 1)
+      select b.bidang, coalesce(k.active, 0) as active, coalesce(fu.enrolled, 0) as enrolled, coalesce(fu.attended, 0) as attended,
+             coalesce(fu.modules_passed, 0) as modules_passed, coalesce(fu.issued, 0) as issued, coalesce(ex.valid, 0) as valid, coalesce(ex.expiring, 0) as expiring
+      from b left join k on k.spm_bidang = b.bidang left join fu on fu.spm_bidang = b.bidang left join ex on ex.spm_bidang = b.bidang`),
+  );
+  const byBidang = new Map(rows.map((r) => [r.bidang, r]));
+  return BIDANG_ORDER.map((bidang) => {
+    const r = byBidang.get(bidang)!;
+    return {
+      bidang,
+      figures: withRate({
+        activeKader: Number(r.active),
+        enrolled: Number(r.enrolled),
+        attended: Number(r.attended),
+        modulesPassed: Number(r.modules_passed),
+        issued: Number(r.issued),
+        certified: Number(r.valid),
+        expiring60: Number(r.expiring),
+      }),
+    };
+  }).filter((x) => x.bidang !== "" || x.figures.activeKader > 0);
 }
 
 /** Kader certified per month (current certificates, by month of issue), the last `months` months. */
@@ -271,4 +295,59 @@ export async function posyanduKader(posyanduId: number, f: ReportFilter): Promis
     status: r.valid ? "bersertifikat" : r.expired ? "kedaluwarsa" : r.modules ? "lulus_modul" : r.attended ? "hadir" : r.enrolled ? "terdaftar" : "belum",
     certExpires: r.expires,
   }));
+}
+
+// ---------------------------------------------------------------- bulk rebuild
+
+/**
+ * Rebuilds kader_progress and every stats_* table from the base tables in a few
+ * set-based statements (for bulk loads such as seed:scale, or to repair). Same
+ * definitions as refreshKaderProgress and the rollup trigger; a test checks they agree.
+ */
+export async function rebuildReporting(conn: Conn = db): Promise<void> {
+  await conn.execute(sql`alter table kader_progress disable trigger user`);
+  await conn.execute(sql`truncate kader_progress, stats_kader, stats_funnel, stats_cert_expiry, stats_cert_month`);
+  for (const p of content().programmes) {
+    const i = programmeInputs(p);
+    await conn.execute(sql`
+      insert into kader_progress (user_id, programme_id, desa_code, posyandu_id, spm_bidang, active,
+        enrolled_at, attended_at, modules_passed_at, certified_at, cert_expires_at)
+      select u.id, ${p.id}, u.scope_code, u.posyandu_id, coalesce(u.spm_bidang, ''), u.active, e.at, a.at, m.at, c.issued_at, c.expires_at
+      from users u
+      left join (select e.user_id, min(e.at) as at from enrolments e join workshops w on w.id = e.workshop_id
+                 where e.status = 'enrolled' and w.kind = ${i.kind} and w.status <> 'cancelled' group by 1) e on e.user_id = u.id
+      left join (select a.user_id, min(a.at) as at from attendance a join workshops w on w.id = a.workshop_id
+                 where a.status = any(${i.statuses}::text[]) and w.kind = ${i.kind} group by 1) a on a.user_id = u.id
+      left join (select mp.user_id, max(greatest(mp.completed_at, coalesce(mp.passed_at, mp.completed_at))) as at from module_progress mp
+                 where mp.slug = any(${i.slugs}::text[]) and mp.completed_at is not null
+                   and ${i.passScore === null ? sql`mp.passed_at is not null` : sql`mp.best_score >= ${i.passScore}`}
+                 group by 1 having count(*) = ${i.n}) m on m.user_id = u.id
+      left join (select distinct on (c.user_id) c.user_id, c.issued_at, c.expires_at from certificates c
+                 where c.programme_id = ${p.id} and c.revoked_at is null order by c.user_id, c.cycle desc) c on c.user_id = u.id
+      where u.role = 'kader'`);
+  }
+  const levels = sql`(select kp.*, array_to_string((string_to_array(kp.desa_code, '.'))[1:g.i], '.') as code
+                      from kader_progress kp cross join generate_series(1, 4) g(i)
+                      where kp.active and g.i <= array_length(string_to_array(kp.desa_code, '.'), 1))`;
+  const tz = sql`'Asia/Makassar'`;
+  await conn.execute(sql`
+    insert into stats_kader (region_code, programme_id, spm_bidang, active)
+    select code, programme_id, spm_bidang, count(*) from ${levels} x group by 1, 2, 3`);
+  await conn.execute(sql`
+    insert into stats_funnel (region_code, programme_id, spm_bidang, year, enrolled, attended, modules_passed, certified)
+    select code, programme_id, spm_bidang, y, sum(e)::int, sum(a)::int, sum(m)::int, sum(c)::int from (
+      select code, programme_id, spm_bidang, extract(year from enrolled_at at time zone ${tz})::smallint as y, 1 as e, 0 as a, 0 as m, 0 as c from ${levels} x where enrolled_at is not null
+      union all select code, programme_id, spm_bidang, extract(year from attended_at at time zone ${tz})::smallint, 0, 1, 0, 0 from ${levels} x where attended_at is not null
+      union all select code, programme_id, spm_bidang, extract(year from modules_passed_at at time zone ${tz})::smallint, 0, 0, 1, 0 from ${levels} x where modules_passed_at is not null
+      union all select code, programme_id, spm_bidang, extract(year from certified_at at time zone ${tz})::smallint, 0, 0, 0, 1 from ${levels} x where certified_at is not null
+    ) ev group by 1, 2, 3, 4`);
+  await conn.execute(sql`
+    insert into stats_cert_expiry (region_code, programme_id, spm_bidang, expires_on, n)
+    select code, programme_id, spm_bidang, (cert_expires_at at time zone ${tz})::date, count(*) from ${levels} x
+    where certified_at is not null group by 1, 2, 3, 4`);
+  await conn.execute(sql`
+    insert into stats_cert_month (region_code, programme_id, month, n)
+    select code, programme_id, date_trunc('month', certified_at at time zone ${tz})::date, count(*) from ${levels} x
+    where certified_at is not null group by 1, 2, 3`);
+  await conn.execute(sql`alter table kader_progress enable trigger user`);
 }

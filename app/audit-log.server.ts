@@ -17,6 +17,7 @@ export async function listAudit(scope: string, opts: { limit: number; offset: nu
       entity: auditLog.entity,
       entityId: auditLog.entityId,
       actorName: actor.name,
+      detail: auditLog.detail,
       entityName: sql<string | null>`coalesce(${target.name}, ${posyandu.name})`,
     })
     .from(auditLog)

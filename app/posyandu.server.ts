@@ -8,6 +8,7 @@ import { posyandu, regions, users } from "~/db/schema";
 import { forbidden, notFound } from "~/lib/http";
 import { isRegionCode, isWithinScope, levelOfCode } from "~/lib/region";
 import { withinScope } from "~/regions.server";
+import { refreshKaderProgress } from "~/reports.server";
 
 export const posyanduFormSchema = z.object({
   name: z.string({ error: "Nama posyandu wajib diisi." }).trim().min(3, "Nama posyandu minimal 3 karakter.").max(120, "Nama posyandu terlalu panjang."),
@@ -126,6 +127,15 @@ export async function updatePosyandu(actor: SessionUser, id: number, form: Posya
   if (await registrationTaken(form.registrationNo, id)) return { ok: false, errors: { registrationNo: "Nomor registrasi sudah dipakai posyandu lain." } };
   await db.transaction(async (tx) => {
     await tx.update(posyandu).set(form).where(eq(posyandu.id, id));
+    if (form.desaCode !== before.desaCode) {
+      // The kader of a posyandu live in its desa: they move with it.
+      const moved = await tx
+        .update(users)
+        .set({ scopeCode: form.desaCode })
+        .where(and(eq(users.posyanduId, id), eq(users.role, "kader")))
+        .returning({ id: users.id });
+      await refreshKaderProgress(moved.map((m) => m.id), tx);
+    }
     await audit(
       {
         actorId: actor.id,

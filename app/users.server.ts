@@ -13,6 +13,7 @@ import { canManageAccount, ROLE_LABEL, ROLE_SCOPE_LEVEL, scopeLevelMatches } fro
 import { LEVEL_LABEL } from "~/lib/region";
 import { escapeLike } from "~/posyandu.server";
 import { withinScope } from "~/regions.server";
+import { refreshKaderProgress } from "~/reports.server";
 
 export function newUserId(): string {
   return generateIdFromEntropySize(10);
@@ -159,6 +160,7 @@ export async function createUser(actor: SessionUser, form: CreateUserForm): Prom
         },
         tx,
       );
+      await refreshKaderProgress([id], tx);
     });
   } catch (e) {
     // A concurrent create with the same phone (double submit) hits the unique index.
@@ -218,6 +220,7 @@ export async function updateUser(actor: SessionUser, id: string, form: UpdateUse
   };
   await db.transaction(async (tx) => {
     await tx.update(users).set(after).where(eq(users.id, id));
+    await refreshKaderProgress([id], tx);
     await audit(
       {
         actorId: actor.id,
@@ -239,6 +242,39 @@ export async function updateUser(actor: SessionUser, id: string, form: UpdateUse
   return { ok: true, id };
 }
 
+/**
+ * Deactivates or reactivates an account (explicit buttons on the account page). Only a real
+ * change is written and audited, so a double submit is one change. Deactivation ends sessions.
+ */
+export async function setUserActive(actor: SessionUser, id: string, active: boolean): Promise<{ changed: boolean }> {
+  const before = await getUserInScope(actor, id);
+  if (before.id === actor.id) throw forbidden("Anda tidak dapat menonaktifkan akun Anda sendiri.");
+  if (!canManageAccount(actor, before)) throw forbidden("Anda tidak berhak mengubah akun dengan peran ini.");
+  const changed = await db.transaction(async (tx) => {
+    const rows = await tx
+      .update(users)
+      .set({ active })
+      .where(and(eq(users.id, id), sql`${users.active} <> ${active}`))
+      .returning({ id: users.id });
+    if (!rows.length) return false;
+    await refreshKaderProgress([id], tx);
+    await audit(
+      {
+        actorId: actor.id,
+        action: active ? "user.reactivate" : "user.deactivate",
+        entity: "user",
+        entityId: id,
+        regionCode: before.scopeCode,
+        detail: { before: { active: !active }, after: { active } },
+      },
+      tx,
+    );
+    return true;
+  });
+  if (!active) await lucia().invalidateUserSessions(id);
+  return { changed };
+}
+
 export interface UserListItem {
   id: string;
   name: string;
@@ -248,6 +284,8 @@ export interface UserListItem {
   scopeName: string;
   posyanduName: string | null;
   active: boolean;
+  /** Has a password (false: waiting for activation with a code). */
+  activated: boolean;
 }
 
 export async function listUsers(
@@ -271,6 +309,7 @@ export async function listUsers(
       scopeName: regions.name,
       posyanduName: posyandu.name,
       active: users.active,
+      activated: sql<boolean>`${users.passwordHash} is not null`,
     })
     .from(users)
     .innerJoin(regions, eq(regions.code, users.scopeCode))

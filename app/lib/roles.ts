@@ -76,3 +76,6 @@ export function scopeLevelMatches(role: Role, scopeCode: string): boolean {
 export function canManagePosyandu(role: Role): boolean {
   return role !== "kader";
 }
+
+/** Roles that import kader and posyandu rosters (within their scope). */
+export const IMPORT_ROLES: readonly Role[] = ["pembina_desa", "pembina_kecamatan", "pembina_kabupaten", "dpmd", "admin"];

@@ -4,7 +4,7 @@ import { requireRole } from "~/auth.server";
 import { Pager } from "~/components/pager";
 import { formatPhone } from "~/lib/phone";
 import { PAGE_SIZE, parseListQuery } from "~/lib/query";
-import { assignableRoles, ROLE_LABEL, ROLES } from "~/lib/roles";
+import { assignableRoles, IMPORT_ROLES, ROLE_LABEL, ROLES } from "~/lib/roles";
 import { listUsers } from "~/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Pengguna · Akademi Posyandu" }];
@@ -22,6 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     q: query.q ?? "",
     peran: query.peran ?? "",
     canCreate: assignableRoles(user.role).length > 0,
+    canImport: IMPORT_ROLES.includes(user.role),
   };
 }
 
@@ -32,11 +33,18 @@ export default function PenggunaList() {
     <section className="space-y-3">
       <div className="flex items-center justify-between gap-2">
         <h1>Pengguna</h1>
-        {d.canCreate ? (
-          <Link to="/admin/pengguna/baru" className="btn">
-            Tambah
-          </Link>
-        ) : null}
+        <div className="flex gap-2">
+          {d.canImport ? (
+            <Link to="/admin/impor" className="btn-secondary">
+              Impor
+            </Link>
+          ) : null}
+          {d.canCreate ? (
+            <Link to="/admin/pengguna/baru" className="btn">
+              Tambah
+            </Link>
+          ) : null}
+        </div>
       </div>
       <Form method="get" className="flex flex-wrap gap-2">
         <input type="search" name="q" defaultValue={d.q} placeholder="Nama atau nomor HP" aria-label="Cari pengguna" className="mt-0 min-w-0 flex-1" />
@@ -60,6 +68,7 @@ export default function PenggunaList() {
               {u.name}
             </Link>
             {!u.active ? <span className="ml-2 rounded bg-stone-200 px-1 text-xs">nonaktif</span> : null}
+            {u.active && !u.activated ? <span className="ml-2 rounded bg-amber-100 px-1 text-xs whitespace-nowrap">belum aktivasi</span> : null}
             <span className="block text-xs text-stone-600">
               {u.roleLabel} · {u.posyanduName ? `${u.posyanduName}, ` : ""}
               {u.scopeName} · {u.phone}

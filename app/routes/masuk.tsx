@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { login, loginSchema, requireAnonymous } from "~/auth.server";
 import { Field, FormError } from "~/components/form";
 import { assertSameOrigin, safeRedirect } from "~/lib/http";
@@ -54,7 +54,10 @@ export default function Masuk() {
         </button>
       </Form>
       <p className="mt-4 text-sm">
-        Lupa kata sandi? Hubungi Tim Pembina Posyandu di desa atau kecamatan Anda.
+        Baru pertama kali dan punya kode aktivasi? <Link to="/aktivasi">Aktifkan akun</Link>.
+      </p>
+      <p className="mt-2 text-sm">
+        Lupa kata sandi? Hubungi Tim Pembina Posyandu di desa atau kecamatan Anda untuk kode aktivasi baru.
       </p>
     </section>
   );

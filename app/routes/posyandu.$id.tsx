@@ -62,7 +62,12 @@ export default function PosyanduDetail() {
         </p>
       </div>
       <div className="card overflow-x-auto">
-        <h2>Kader ({kader.length})</h2>
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <h2>Kader ({kader.length})</h2>
+          <Link to={`/posyandu/${p.id}/kode-aktivasi`} className="btn-secondary">
+            Cetak kode aktivasi
+          </Link>
+        </div>
         <table className="table mt-2">
           <thead>
             <tr>

@@ -4,8 +4,12 @@
  * Demo mode = no DATABASE_URL: the embedded PGlite database under DATA_DIR, demo
  * data and demo accounts. A missing SESSION_SECRET is then generated once and kept in
  * DATA_DIR. With DATABASE_URL in production a real secret is required.
+ *
+ * CERT_SIGNING_KEY (Ed25519, PKCS8 PEM or base64 of the PEM) signs certificates. Same
+ * rule: required in production with DATABASE_URL; otherwise generated once and kept in
+ * DATA_DIR/cert-signing-key.pem (in memory only under NODE_ENV=test).
  */
-import { randomBytes } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -30,6 +34,8 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Public origin used in links printed on paper (QR codes), e.g. https://akademi.example.id */
   APP_URL: z.string().url().optional(),
+  /** Ed25519 private key (PKCS8 PEM, or base64 of the PEM) that signs certificates. */
+  CERT_SIGNING_KEY: z.string().optional(),
   /** Trust X-Forwarded-For (behind a reverse proxy). */
   TRUST_PROXY: z
     .enum(["0", "1", "true", "false"])
@@ -37,7 +43,7 @@ const schema = z.object({
     .transform((v) => v === "1" || v === "true"),
 });
 
-export type Env = z.infer<typeof schema> & { SESSION_SECRET: string; DEMO: boolean };
+export type Env = z.infer<typeof schema> & { SESSION_SECRET: string; DEMO: boolean; CERT_SIGNING_KEY: string };
 
 export class EnvError extends Error {}
 
@@ -65,7 +71,43 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     }
     secret = env.NODE_ENV === "test" ? "test-secret-".padEnd(48, "x") : persistedDemoSecret(env.DATA_DIR);
   }
-  return { ...env, SESSION_SECRET: secret, DEMO: demo };
+  let certKey: string;
+  if (env.CERT_SIGNING_KEY) {
+    certKey = parseSigningKey(env.CERT_SIGNING_KEY);
+  } else if (env.NODE_ENV === "production" && !demo) {
+    throw new EnvError(
+      "CERT_SIGNING_KEY wajib diisi di produksi: kunci Ed25519 (PKCS8 PEM atau base64 dari PEM), mis. `openssl genpkey -algorithm ed25519`.",
+    );
+  } else {
+    certKey = env.NODE_ENV === "test" ? newSigningKey() : persistedSigningKey(env.DATA_DIR);
+  }
+  return { ...env, SESSION_SECRET: secret, DEMO: demo, CERT_SIGNING_KEY: certKey };
+}
+
+/** The key as PEM; refuses anything that is not an Ed25519 private key. */
+function parseSigningKey(value: string): string {
+  const text = value.trim();
+  const pem = text.startsWith("-----BEGIN") ? text : Buffer.from(text, "base64").toString("utf8").trim();
+  try {
+    const key = createPrivateKey(pem);
+    if (key.asymmetricKeyType === "ed25519") return pem + "\n";
+  } catch {
+    // reported below
+  }
+  throw new EnvError("CERT_SIGNING_KEY tidak valid: harus kunci privat Ed25519 (PKCS8 PEM atau base64 dari PEM).");
+}
+
+function newSigningKey(): string {
+  return generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+}
+
+function persistedSigningKey(dataDir: string): string {
+  const file = path.join(dataDir, "cert-signing-key.pem");
+  if (existsSync(file)) return parseSigningKey(readFileSync(file, "utf8"));
+  mkdirSync(dataDir, { recursive: true });
+  const pem = newSigningKey();
+  writeFileSync(file, pem, { mode: 0o600 });
+  return pem;
 }
 
 function persistedDemoSecret(dataDir: string): string {

@@ -1,8 +1,10 @@
 /** Per-kader module progress: opened, completed (read) and the best quiz score. */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { db } from "~/db.server";
+import { db, type Tx } from "~/db.server";
+import { refreshKaderProgress } from "~/reports.server";
 import { moduleAssignments, moduleProgress } from "~/db/schema";
-import { content, type ModuleContent } from "~/content.server";
+import { content, programmesOf, type ModuleContent } from "~/content.server";
+import { evaluateCertification } from "~/certification.server";
 
 export interface ProgressRow {
   slug: string;
@@ -38,7 +40,16 @@ export async function recordOpened(userId: string, mod: ModuleContent): Promise<
 
 /** "Selesai membaca": idempotent, the first completion time is kept. */
 export async function markCompleted(userId: string, mod: ModuleContent): Promise<void> {
-  await db
+  await db.transaction(async (tx) => {
+    await markCompletedIn(tx, userId, mod);
+    await refreshKaderProgress([userId], tx);
+  });
+  // Reading the last module may complete the certification rule (never throws).
+  if (programmesOf(mod.slug).length) await evaluateCertification(userId);
+}
+
+async function markCompletedIn(tx: Tx, userId: string, mod: ModuleContent): Promise<void> {
+  await tx
     .insert(moduleProgress)
     .values({ userId, slug: mod.slug, contentHash: mod.hash, completedAt: new Date() })
     .onConflictDoUpdate({

@@ -2,12 +2,14 @@
  * The quiz attempt lifecycle: start (random draw stored on the server), submit (graded
  * on the server, exactly once), review. Answers never leave the server before submission.
  */
+import { refreshKaderProgress } from "~/reports.server";
 import { randomInt } from "node:crypto";
-import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, gte, isNotNull, isNull, sql } from "drizzle-orm";
 import { generateIdFromEntropySize } from "lucia";
 import { db } from "~/db.server";
 import { moduleProgress, quizAttempts, users, type DrawnQuestion } from "~/db/schema";
 import { getModule, programmesOf, type ModuleContent } from "~/content.server";
+import { evaluateCertification, quizCycleStart } from "~/certification.server";
 import { checkCanStart, drawQuestions, parseAnswers, scoreAttempt, type StartCheck } from "~/lib/quiz";
 import { notFound } from "~/lib/http";
 
@@ -42,18 +44,26 @@ export async function quizStatus(userId: string, mod: ReturnType<typeof requireQ
     .orderBy(desc(quizAttempts.startedAt));
   const submitted = rows.filter((r) => r.submittedAt) as { id: string; submittedAt: Date; score: number; passed: boolean }[];
   const inProgress = rows.find((r) => !r.submittedAt);
-  const [progress] = await db
-    .select({ bestScore: moduleProgress.bestScore, passedAt: moduleProgress.passedAt })
-    .from(moduleProgress)
-    .where(and(eq(moduleProgress.userId, userId), eq(moduleProgress.slug, mod.slug)));
+  // After a certificate expired (or was revoked) a new cycle starts: limits and the best score count from there.
+  const start = await quizCycleStart(userId, mod.slug, now);
+  const inCycle = start ? submitted.filter((r) => r.submittedAt >= start) : submitted;
+  let best: { bestScore: number | null; passed: boolean };
+  if (start) {
+    best = { bestScore: inCycle.length ? Math.max(...inCycle.map((r) => r.score)) : null, passed: inCycle.some((r) => r.passed) };
+  } else {
+    const [progress] = await db
+      .select({ bestScore: moduleProgress.bestScore, passedAt: moduleProgress.passedAt })
+      .from(moduleProgress)
+      .where(and(eq(moduleProgress.userId, userId), eq(moduleProgress.slug, mod.slug)));
+    best = { bestScore: progress?.bestScore ?? null, passed: !!progress?.passedAt };
+  }
   return {
-    submittedCount: submitted.length,
+    submittedCount: inCycle.length,
     maxAttempts: mod.quiz.maxAttempts,
     inProgressId: inProgress?.id ?? null,
-    bestScore: progress?.bestScore ?? null,
-    passed: !!progress?.passedAt,
+    ...best,
     check: checkCanStart({
-      submittedCount: submitted.length,
+      submittedCount: inCycle.length,
       maxAttempts: mod.quiz.maxAttempts,
       lastSubmittedAt: submitted[0]?.submittedAt ?? null,
       cooldownMinutes: mod.quiz.cooldownMinutes,
@@ -72,6 +82,7 @@ export type StartResult = { ok: true; attemptId: string } | { ok: false; status:
 export async function startAttempt(userId: string, slug: string, idempotencyKey: string): Promise<StartResult> {
   const mod = requireQuizModule(slug);
   if (!IDEMPOTENCY_KEY_RE.test(idempotencyKey)) return { ok: false, status: 400, message: "Formulir kuis tidak valid. Muat ulang halaman lalu coba lagi." };
+  const start = await quizCycleStart(userId, slug);
   return db.transaction(async (tx) => {
     // One start at a time per kader (serialises concurrent starts on PostgreSQL).
     await tx.execute(sql`select id from ${users} where ${users.id} = ${userId} for update`);
@@ -91,7 +102,14 @@ export async function startAttempt(userId: string, slug: string, idempotencyKey:
     const submitted = await tx
       .select({ submittedAt: quizAttempts.submittedAt })
       .from(quizAttempts)
-      .where(and(eq(quizAttempts.userId, userId), eq(quizAttempts.slug, slug), isNotNull(quizAttempts.submittedAt)))
+      .where(
+        and(
+          eq(quizAttempts.userId, userId),
+          eq(quizAttempts.slug, slug),
+          isNotNull(quizAttempts.submittedAt),
+          start ? gte(quizAttempts.submittedAt, start) : undefined, // attempts of the current certification cycle
+        ),
+      )
       .orderBy(desc(quizAttempts.submittedAt));
     const check = checkCanStart({
       submittedCount: submitted.length,
@@ -195,11 +213,14 @@ export async function submitAttempt(
           passedAt: result.passed ? sql`coalesce(${moduleProgress.passedAt}, now())` : sql`${moduleProgress.passedAt}`,
         },
       });
+    await refreshKaderProgress([userId], tx);
     return true;
   });
   if (!graded) {
     const again = await getOwnAttempt(userId, slug, attemptId);
     return { ok: true, alreadySubmitted: true, score: again.score!, passed: !!again.passed };
   }
+  // A pass may complete the certification rule. Never fails the grading: errors are logged.
+  if (result.passed) await evaluateCertification(userId);
   return { ok: true, alreadySubmitted: false, score: result.score, passed: result.passed };
 }

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,6 +7,7 @@ import { EnvError, parseEnv } from "~/env.server";
 
 const PG = "postgres://app:pw@127.0.0.1:5432/akademi";
 const GOOD_SECRET = "3f9c1e7a5b2d4f6081a9c3e5b7d9f1a2c4e6b8d0f2a4c6e8";
+const CERT_KEY = generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }).toString();
 
 describe("environment", () => {
   it("production with a database refuses to start without a secret", () => {
@@ -16,7 +18,7 @@ describe("environment", () => {
   it("production refuses a placeholder or short secret", () => {
     expect(() => parseEnv({ NODE_ENV: "production", DATABASE_URL: PG, SESSION_SECRET: "change-me" })).toThrow(/nilai contoh/);
     expect(() => parseEnv({ NODE_ENV: "production", DATABASE_URL: PG, SESSION_SECRET: "ganti-dengan-rahasia-acak-minimal-32-karakter" })).toThrow(EnvError);
-    expect(parseEnv({ NODE_ENV: "production", DATABASE_URL: PG, SESSION_SECRET: GOOD_SECRET }).SESSION_SECRET).toBe(GOOD_SECRET);
+    expect(parseEnv({ NODE_ENV: "production", DATABASE_URL: PG, SESSION_SECRET: GOOD_SECRET, CERT_SIGNING_KEY: CERT_KEY }).SESSION_SECRET).toBe(GOOD_SECRET);
   });
 
   it("lists invalid values readably", () => {
@@ -31,6 +33,31 @@ describe("environment", () => {
     expect(a.SESSION_SECRET).toHaveLength(64);
     expect(b.SESSION_SECRET).toBe(a.SESSION_SECRET);
     expect(readFileSync(path.join(dir, "session-secret"), "utf8")).toBe(a.SESSION_SECRET);
-    expect(parseEnv({ NODE_ENV: "production", DATABASE_URL: PG, SESSION_SECRET: GOOD_SECRET }).DEMO).toBe(false);
+    expect(parseEnv({ NODE_ENV: "production", DATABASE_URL: PG, SESSION_SECRET: GOOD_SECRET, CERT_SIGNING_KEY: CERT_KEY }).DEMO).toBe(false);
+  });
+
+  it("production with a database refuses to start without a certificate signing key, or with a wrong one", () => {
+    expect(() => parseEnv({ NODE_ENV: "production", DATABASE_URL: PG, SESSION_SECRET: GOOD_SECRET })).toThrow(/CERT_SIGNING_KEY wajib diisi/);
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+    for (const bad of ["bukan-kunci", rsa, Buffer.from("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----").toString("base64")]) {
+      expect(() => parseEnv({ NODE_ENV: "production", DATABASE_URL: PG, SESSION_SECRET: GOOD_SECRET, CERT_SIGNING_KEY: bad })).toThrow(/CERT_SIGNING_KEY tidak valid/);
+    }
+  });
+
+  it("accepts the signing key as PEM or as base64 of the PEM", () => {
+    const base = { NODE_ENV: "production", DATABASE_URL: PG, SESSION_SECRET: GOOD_SECRET };
+    const fromPem = parseEnv({ ...base, CERT_SIGNING_KEY: CERT_KEY }).CERT_SIGNING_KEY;
+    const fromB64 = parseEnv({ ...base, CERT_SIGNING_KEY: Buffer.from(CERT_KEY).toString("base64") }).CERT_SIGNING_KEY;
+    expect(fromPem).toContain("BEGIN PRIVATE KEY");
+    expect(fromB64).toBe(fromPem);
+  });
+
+  it("demo mode generates one signing key and keeps it in DATA_DIR", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "akademi-env-"));
+    const a = parseEnv({ NODE_ENV: "production", DATA_DIR: dir });
+    const b = parseEnv({ NODE_ENV: "production", DATA_DIR: dir });
+    expect(a.CERT_SIGNING_KEY).toContain("BEGIN PRIVATE KEY");
+    expect(b.CERT_SIGNING_KEY).toBe(a.CERT_SIGNING_KEY);
+    expect(readFileSync(path.join(dir, "cert-signing-key.pem"), "utf8")).toBe(a.CERT_SIGNING_KEY);
   });
 });

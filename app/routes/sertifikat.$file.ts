@@ -1,0 +1,25 @@
+/**
+ * /sertifikat/AP-XXXX-XXXX.pdf: the certificate PDF. A route param cannot carry a
+ * suffix, so this resource route takes the whole "<code>.pdf" and parses it; anything
+ * else is 404. The owner kader, or staff whose scope contains the kader, may download.
+ */
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireUser } from "~/auth.server";
+import { renderCertificate } from "~/certificate-pdf.server";
+import { publicOrigin } from "~/certificate-signing.server";
+import { certificateForDownload } from "~/certificates.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const cert = await certificateForDownload(user, params.file);
+  const { pdf } = await renderCertificate(cert, publicOrigin(request));
+  return new Response(new Uint8Array(pdf), {
+    headers: {
+      "Content-Type": "application/pdf",
+      "Content-Disposition": `attachment; filename="sertifikat-${cert.code}.pdf"`,
+      "Content-Length": String(pdf.length),
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}

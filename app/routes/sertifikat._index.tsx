@@ -1,0 +1,193 @@
+import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth.server";
+import { evaluateCertification, kaderStanding, type ProgrammeStanding } from "~/certification.server";
+import { CERTIFICATE_VIEWERS, stateOf, STATE_LABEL } from "~/certificates.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { getModule } from "~/content.server";
+import { attendanceLabel, missingLabel, tanggalWita } from "~/lib/certification";
+import { forbidden } from "~/lib/http";
+
+export const meta: MetaFunction = () => [{ title: "Sertifikat saya · Akademi Posyandu" }];
+
+function view(s: ProgrammeStanding, now: Date) {
+  const latest = s.certificates[s.certificates.length - 1] ?? null;
+  const state = s.valid ? "berlaku" : latest ? stateOf(latest, now) : "belum";
+  const cert = (c: NonNullable<typeof latest>) => ({
+    code: c.code,
+    cycle: c.cycle,
+    issued: tanggalWita(c.issuedAt),
+    expires: tanggalWita(c.expiresAt),
+    state: stateOf(c, now),
+    stateLabel: STATE_LABEL[stateOf(c, now)],
+    revokedReason: c.revokedReason,
+    /** The same link as the QR code: the signature lets anyone check it is genuine. */
+    verifyHref: `/verifikasi/${c.code}?s=${c.signature}`,
+  });
+  return {
+    id: s.programme.id,
+    title: s.programme.title,
+    validityMonths: s.programme.validityMonths,
+    state,
+    current: latest ? cert(latest) : null,
+    progress: s.valid
+      ? null
+      : {
+          summary: s.rule.summary,
+          modulesDone: s.rule.modulesDone,
+          modulesRequired: s.rule.modulesRequired,
+          attendance: { ...s.rule.attendance, label: attendanceLabel(s.rule.attendance) },
+          missing: s.rule.missing.map((m) => ({
+            slug: m.slug,
+            title: getModule(m.slug)?.frontmatter.title ?? m.slug,
+            label: missingLabel(m),
+            href: m.completed ? `/modul/${m.slug}/kuis` : `/modul/${m.slug}`,
+          })),
+        },
+    history: s.certificates
+      .slice(0, -1)
+      .reverse()
+      .map((c) => cert(c)),
+  };
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  if (user.role !== "kader") {
+    if ((CERTIFICATE_VIEWERS as readonly string[]).includes(user.role)) throw redirect("/admin/sertifikat");
+    throw forbidden("Halaman ini untuk kader. Sertifikat kader di wilayah Anda dapat diunduh dari tautan yang diberikan kader atau DPMD.");
+  }
+  const now = new Date();
+  let standings = await kaderStanding(user.id, now);
+  // A missed trigger (e.g. a failure earlier) is caught up here; issuance is idempotent.
+  if (standings.some((s) => !s.valid && s.rule.certified)) {
+    await evaluateCertification(user.id, now);
+    standings = await kaderStanding(user.id, now);
+  }
+  return { programmes: standings.map((s) => view(s, now)) };
+}
+
+const BOX: Record<string, string> = {
+  berlaku: "border-emerald-300 bg-emerald-50 text-emerald-900",
+  kedaluwarsa: "border-amber-300 bg-amber-50 text-amber-900",
+  dicabut: "border-red-300 bg-red-50 text-red-900",
+  belum: "border-stone-300 bg-white text-stone-900",
+};
+
+export default function SertifikatSaya() {
+  const d = useLoaderData<typeof loader>();
+  return (
+    <section className="mx-auto max-w-xl space-y-4">
+      <h1>Sertifikat saya</h1>
+      {d.programmes.map((p) => (
+        <article key={p.id} className="space-y-3" aria-labelledby={`prog-${p.id}`}>
+          <h2 id={`prog-${p.id}`}>{p.title}</h2>
+          <div className={`rounded-lg border-2 p-4 ${BOX[p.state]}`} role="status">
+            {p.state === "berlaku" && p.current ? (
+              <>
+                <p className="text-lg font-bold">✓ Sertifikat berlaku</p>
+                <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+                  <dt>Kode</dt>
+                  <dd className="font-mono font-semibold">{p.current.code}</dd>
+                  <dt>Diterbitkan</dt>
+                  <dd>{p.current.issued}</dd>
+                  <dt>Berlaku sampai</dt>
+                  <dd>{p.current.expires}</dd>
+                </dl>
+                <div className="mt-3 flex flex-col gap-2">
+                  <a href={`/sertifikat/${p.current.code}.pdf`} className="btn w-full" download>
+                    Unduh sertifikat (PDF)
+                  </a>
+                  <Link to={p.current.verifyHref} className="btn-secondary w-full">
+                    Lihat halaman verifikasi
+                  </Link>
+                </div>
+                <p className="mt-2 text-xs">
+                  Tautan halaman verifikasi sama dengan kode QR di sertifikat: bagikan tautan itu bila ada yang ingin memeriksa keaslian sertifikat
+                  Anda.
+                </p>
+              </>
+            ) : null}
+            {p.state === "kedaluwarsa" && p.current ? (
+              <>
+                <p className="text-lg font-bold">Sertifikat kedaluwarsa</p>
+                <p className="mt-1 text-sm">
+                  Sertifikat {p.current.code} berlaku sampai {p.current.expires}. Untuk sertifikasi ulang, kerjakan lagi kuis setiap modul wajib sampai
+                  lulus. Kehadiran pelatihan dan modul yang sudah dibaca tetap dihitung.
+                </p>
+              </>
+            ) : null}
+            {p.state === "dicabut" && p.current ? (
+              <>
+                <p className="text-lg font-bold">Sertifikat dicabut</p>
+                <p className="mt-1 text-sm">Sertifikat {p.current.code} sudah dicabut dan tidak berlaku lagi.</p>
+                {p.current.revokedReason ? <p className="mt-1 text-sm">Alasan: {p.current.revokedReason}</p> : null}
+                <p className="mt-1 text-sm">Untuk mendapat sertifikat baru, kerjakan lagi kuis setiap modul wajib sampai lulus, atau hubungi DPMD.</p>
+              </>
+            ) : null}
+            {p.state === "belum" ? (
+              <>
+                <p className="text-lg font-bold">Belum bersertifikat</p>
+                <p className="mt-1 text-sm">
+                  Sertifikat terbit otomatis setelah Anda mengikuti pelatihan, selesai membaca semua modul wajib, dan lulus kuis setiap modul. Masa
+                  berlaku {p.validityMonths} bulan.
+                </p>
+              </>
+            ) : null}
+          </div>
+
+          {p.progress ? (
+            <div className="card space-y-2">
+              <h3 className="font-semibold">Kemajuan</h3>
+              <p className="text-sm" data-testid="ringkasan">
+                {p.progress.summary}
+              </p>
+              <div className="h-2 w-full overflow-hidden rounded bg-stone-200" aria-hidden="true">
+                <div className="h-2 bg-emerald-600" style={{ width: `${Math.round((100 * p.progress.modulesDone) / Math.max(1, p.progress.modulesRequired))}%` }} />
+              </div>
+              <ul className="space-y-1 text-sm">
+                <li>
+                  {p.progress.attendance.ok ? "✓" : "○"} Kehadiran {p.progress.attendance.kind}: {p.progress.attendance.label}
+                  {!p.progress.attendance.ok ? " (ikuti sesi pelatihan yang dijadwalkan Tim Pembina)" : ""}
+                </li>
+              </ul>
+              {p.progress.missing.length ? (
+                <>
+                  <p className="pt-1 text-sm font-semibold">Modul yang belum lulus:</p>
+                  <ul className="divide-y divide-stone-100 text-sm">
+                    {p.progress.missing.map((m) => (
+                      <li key={m.slug} className="py-2">
+                        <Link to={m.href}>{m.title}</Link>
+                        <span className="block text-xs text-stone-600">{m.label}</span>
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              ) : null}
+            </div>
+          ) : null}
+
+          {p.history.length ? (
+            <div className="card">
+              <h3 className="font-semibold">Sertifikat sebelumnya</h3>
+              <ul className="mt-1 divide-y divide-stone-100 text-sm">
+                {p.history.map((c) => (
+                  <li key={c.code} className="flex justify-between gap-2 py-2">
+                    <span className="font-mono">{c.code}</span>
+                    <span>
+                      {c.issued} – {c.expires} · {c.stateLabel}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+        </article>
+      ))}
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

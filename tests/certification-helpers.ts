@@ -1,0 +1,124 @@
+/** Builds kader who meet (parts of) the certification rule through the real code paths. */
+import { inflateSync } from "node:zlib";
+import { and, eq, sql } from "drizzle-orm";
+import { content, getModule } from "~/content.server";
+import { db } from "~/db.server";
+import { attendance, quizAttempts, workshops, type AttendanceStatus, type WorkshopKind, type WorkshopStatus } from "~/db/schema";
+import { makePosyandu, makeUser } from "~/factories.server";
+import { markCompleted } from "~/progress.server";
+import { startAttempt, submitAttempt } from "~/quiz.server";
+
+export const DESA = "64.08.01.2001"; // Senyiur, Muara Ancalong, Kutai Timur
+export const SLUGS = () => content().defaultProgramme.requiredModules;
+
+const key = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+
+let organiser: string | undefined;
+export async function makeWorkshop(opts: { kind?: WorkshopKind; status?: WorkshopStatus; region?: string } = {}): Promise<number> {
+  organiser ??= (await makeUser({ role: "pembina_kecamatan", scopeCode: "64.08.01" })).id;
+  const startsAt = new Date(Date.now() - 3 * 86_400_000);
+  const [w] = await db
+    .insert(workshops)
+    .values({
+      title: "Pelatihan Kader 6 SPM",
+      kind: opts.kind ?? "pelatihan",
+      audience: "kader",
+      regionCode: opts.region ?? "64.08.01",
+      venue: "Balai Desa",
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 6 * 3600_000),
+      capacity: 40,
+      status: opts.status ?? "completed",
+      createdBy: organiser,
+    })
+    .returning({ id: workshops.id });
+  return w.id;
+}
+
+export async function attend(userId: string, opts: { status?: AttendanceStatus; kind?: WorkshopKind; workshopStatus?: WorkshopStatus } = {}): Promise<void> {
+  const workshopId = await makeWorkshop({ kind: opts.kind, status: opts.workshopStatus });
+  await db.insert(attendance).values({ workshopId, userId, status: opts.status ?? "hadir", method: "roster" });
+}
+
+export async function readModule(userId: string, slug: string): Promise<void> {
+  await markCompleted(userId, getModule(slug)!);
+}
+
+/** Takes a quiz through startAttempt/submitAttempt, answering all right (or all wrong). */
+export async function takeQuiz(userId: string, slug: string, right = true): Promise<{ attemptId: string; score: number; passed: boolean }> {
+  const started = await startAttempt(userId, slug, key());
+  if (!started.ok) throw new Error(`start ${slug}: ${started.message}`);
+  const [row] = await db.select({ draw: quizAttempts.draw }).from(quizAttempts).where(eq(quizAttempts.id, started.attemptId));
+  const entries: [string, string][] = row.draw.flatMap((q) => {
+    const pick = right ? q.answer : [q.options.find((o) => !q.answer.includes(o.id))!.id];
+    return pick.map((v) => [`q_${q.id}`, v] as [string, string]);
+  });
+  const res = await submitAttempt(userId, slug, started.attemptId, entries);
+  if (!res.ok) throw new Error(`submit ${slug}: ${res.message}`);
+  return { attemptId: started.attemptId, score: res.score, passed: res.passed };
+}
+
+/** Moves a kader's quiz attempts back in time (past the cool-down, or before a cycle). */
+export async function backdateAttempts(userId: string, ms: number, slug?: string): Promise<void> {
+  const shift = sql`make_interval(secs => ${ms / 1000})`;
+  await db
+    .update(quizAttempts)
+    .set({ startedAt: sql`${quizAttempts.startedAt} - ${shift}`, submittedAt: sql`${quizAttempts.submittedAt} - ${shift}` })
+    .where(and(eq(quizAttempts.userId, userId), slug ? eq(quizAttempts.slug, slug) : undefined));
+}
+
+let posyanduId: number | undefined;
+export async function newKader(opts: { desa?: string; name?: string } = {}) {
+  const desa = opts.desa ?? DESA;
+  posyanduId = opts.desa ? await makePosyandu({ name: "Posyandu Kenanga", desaCode: desa }) : (posyanduId ?? (await makePosyandu({ name: "Posyandu Melati 1", desaCode: DESA })));
+  return makeUser({ role: "kader", scopeCode: desa, posyanduId, name: opts.name ?? "Siti Aminah" });
+}
+
+/**
+ * A kader with everything but `except`: every module read, every quiz passed, one
+ * pelatihan attended. Without `except` the last step issues the certificate.
+ */
+export async function almostCertified(userId: string, except: "attendance" | "lastQuiz" | "none" = "none"): Promise<void> {
+  const slugs = SLUGS();
+  for (const s of slugs) await readModule(userId, s);
+  for (const s of slugs.slice(0, -1)) await takeQuiz(userId, s);
+  if (except === "lastQuiz") {
+    await attend(userId);
+    return;
+  }
+  if (except === "attendance") {
+    await takeQuiz(userId, slugs[slugs.length - 1]);
+    return;
+  }
+  await attend(userId);
+  await takeQuiz(userId, slugs[slugs.length - 1]);
+}
+
+export const MONTH = 30 * 86_400_000;
+
+/** The text drawn on the PDF pages: inflates the content streams and decodes the hex strings pdfkit writes. */
+export function pdfText(pdf: Buffer): string {
+  const src = pdf.toString("latin1");
+  const out: string[] = [];
+  const re = /stream\r?\n/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(src))) {
+    const start = m.index + m[0].length;
+    const end = src.indexOf("endstream", start);
+    if (end < 0) break;
+    let body: string;
+    try {
+      body = inflateSync(Buffer.from(src.slice(start, end), "latin1")).toString("latin1");
+    } catch {
+      continue;
+    }
+    for (const tj of body.matchAll(/\[([^\]]*)\]\s*TJ/g)) {
+      out.push(
+        [...tj[1].matchAll(/<([0-9a-fA-F]*)>/g)]
+          .map((h) => Buffer.from(h[1], "hex").toString("latin1"))
+          .join(""),
+      );
+    }
+  }
+  return out.join("\n");
+}

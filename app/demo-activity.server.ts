@@ -83,7 +83,8 @@ export async function seedDemoActivity(creatorId: string, now = new Date()): Pro
         .orderBy(asc(users.id));
       if (!kader.length) continue;
       // A completed pelatihan one to four months ago, for about 60% of the kader.
-      const start = new Date(now.getTime() - (30 + Math.floor(rand() * 90)) * DAY);
+      // Muara Muntai (64.02.01) trained almost two years ago: its certificates expire soon.
+      const start = new Date(now.getTime() - (kec.code === "64.02.01" ? 715 : 30 + Math.floor(rand() * 90)) * DAY);
       start.setUTCHours(0, 30, 0, 0); // 08.30 WITA
       const [w] = await tx
         .insert(workshops)
@@ -136,8 +137,8 @@ export async function seedDemoActivity(creatorId: string, now = new Date()): Pro
                 bestScore: score,
                 passedAt: passed ? at : null,
               });
-              // Full attempt records (with their draw) for Muara Ancalong, the demo kecamatan.
-              if (kec.code === "64.08.01" && ai < 40) {
+              // The attempt behind the score, with its draw (certification reads attempts).
+              {
                 const a = attemptRow(k.id, slug, passed, at, rand, `demo${ki}x${ai}x${si}`);
                 progressRows[progressRows.length - 1].bestScore = a.score;
                 progressRows[progressRows.length - 1].passedAt = a.passed ? at : null;

@@ -10,6 +10,9 @@ import { makePosyandu, makeUser } from "~/factories.server";
 import { newUserId } from "~/users.server";
 import { seedDemoActivity, type ActivityResult } from "~/demo-activity.server";
 import { refreshRegion } from "~/reports.server";
+import { evaluateCertificationStrict } from "~/certification.server";
+import { rowsOf } from "~/rate-limit.server";
+import { sql } from "drizzle-orm";
 
 
 export const DEMO_PASSWORD = "posyandu-demo";
@@ -124,6 +127,15 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
   const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_ACCOUNTS[0].phone));
   const activity = await seedDemoActivity(admin.id);
   await refreshRegion(null); // dashboard inputs and rollups for every demo kader
+  // Certificates for everyone who met the rule, issued the day after they did.
+  const due = rowsOf<{ user_id: string; at: string | Date }>(
+    await db.execute(sql`select user_id, greatest(attended_at, modules_passed_at) as at from kader_progress
+      where attended_at is not null and modules_passed_at is not null and certified_at is null`),
+  );
+  for (const d of due) {
+    const at = new Date(Math.min(Date.now(), new Date(d.at).getTime() + 86_400_000));
+    await evaluateCertificationStrict(d.user_id, at);
+  }
   return { posyandu: posyanduCount, kader: kaderCount, ...activity, ms: Math.round(performance.now() - t0) };
 }
 

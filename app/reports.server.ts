@@ -40,7 +40,7 @@ export async function refreshKaderProgress(userIds: string[], conn: Conn = db): 
         (select min(e.at) from enrolments e join workshops w on w.id = e.workshop_id
           where e.user_id = u.id and e.status = 'enrolled' and w.kind = ${i.kind} and w.status <> 'cancelled'),
         (select min(a.at) from attendance a join workshops w on w.id = a.workshop_id
-          where a.user_id = u.id and a.status = any(${i.statuses}::text[]) and w.kind = ${i.kind}),
+          where a.user_id = u.id and a.status = any(${i.statuses}::text[]) and w.kind = ${i.kind} and w.status in ('published', 'completed')),
         (select case when count(*) = ${i.n} then max(greatest(mp.completed_at, coalesce(mp.passed_at, mp.completed_at))) end
           from module_progress mp
           where mp.user_id = u.id and mp.slug = any(${i.slugs}::text[]) and mp.completed_at is not null
@@ -317,7 +317,7 @@ export async function rebuildReporting(conn: Conn = db): Promise<void> {
       left join (select e.user_id, min(e.at) as at from enrolments e join workshops w on w.id = e.workshop_id
                  where e.status = 'enrolled' and w.kind = ${i.kind} and w.status <> 'cancelled' group by 1) e on e.user_id = u.id
       left join (select a.user_id, min(a.at) as at from attendance a join workshops w on w.id = a.workshop_id
-                 where a.status = any(${i.statuses}::text[]) and w.kind = ${i.kind} group by 1) a on a.user_id = u.id
+                 where a.status = any(${i.statuses}::text[]) and w.kind = ${i.kind} and w.status in ('published', 'completed') group by 1) a on a.user_id = u.id
       left join (select mp.user_id, max(greatest(mp.completed_at, coalesce(mp.passed_at, mp.completed_at))) as at from module_progress mp
                  where mp.slug = any(${i.slugs}::text[]) and mp.completed_at is not null
                    and ${i.passScore === null ? sql`mp.passed_at is not null` : sql`mp.best_score >= ${i.passScore}`}

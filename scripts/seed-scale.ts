@@ -60,7 +60,7 @@ await step("kader", sql`
          case when n % 13 = 0 then 'L' else 'P' end, 1965 + n % 40, random() > 0.03
   from (
     select row_number() over () as n, p.desa_code, p.id as pid
-    from posyandu p cross join lateral generate_series(1, 5 + (random() * 2)::int) k
+    from posyandu p cross join lateral generate_series(1, 5 + (random() * 2 + p.id * 0)::int) k -- p.id: one draw per posyandu
     where p.name like 'Posyandu Skala %'
   ) x where n <= ${N}`);
 await step("pelatihan per desa", sql`

@@ -21,10 +21,28 @@ export function navFor(role: Role): NavItem[] {
       return [home, { to: "/modul", label: "Modul" }, { to: "/sesi", label: "Kegiatan" }, { to: "/sertifikat", label: "Sertifikat" }];
     case "pembina_desa":
     case "pembina_kecamatan":
+      return [home, { to: "/dasbor", label: "Dasbor" }, { to: "/sesi", label: "Kegiatan" }, { to: "/posyandu", label: "Posyandu" }, { to: "/admin/pengguna", label: "Pengguna" }, { to: "/admin/impor", label: "Impor" }];
     case "pembina_kabupaten":
-      return [home, { to: "/dasbor", label: "Dasbor" }, { to: "/sesi", label: "Kegiatan" }, { to: "/posyandu", label: "Posyandu" }, { to: "/admin/pengguna", label: "Pengguna" }];
+      return [
+        home,
+        { to: "/dasbor", label: "Dasbor" },
+        { to: "/sesi", label: "Kegiatan" },
+        { to: "/posyandu", label: "Posyandu" },
+        { to: "/admin/pengguna", label: "Pengguna" },
+        { to: "/admin/impor", label: "Impor" },
+        { to: "/admin/sertifikat", label: "Sertifikat" },
+      ];
     case "dpmd":
-      return [home, { to: "/dasbor", label: "Dasbor" }, { to: "/sesi", label: "Kegiatan" }, { to: "/posyandu", label: "Posyandu" }, { to: "/admin/pengguna", label: "Pengguna" }, { to: "/admin/audit", label: "Audit" }];
+      return [
+        home,
+        { to: "/dasbor", label: "Dasbor" },
+        { to: "/sesi", label: "Kegiatan" },
+        { to: "/posyandu", label: "Posyandu" },
+        { to: "/admin/pengguna", label: "Pengguna" },
+        { to: "/admin/impor", label: "Impor" },
+        { to: "/admin/sertifikat", label: "Sertifikat" },
+        { to: "/admin/audit", label: "Audit" },
+      ];
     case "admin":
       return [
         home,
@@ -32,6 +50,8 @@ export function navFor(role: Role): NavItem[] {
         { to: "/sesi", label: "Kegiatan" },
         { to: "/posyandu", label: "Posyandu" },
         { to: "/admin/pengguna", label: "Pengguna" },
+        { to: "/admin/impor", label: "Impor" },
+        { to: "/admin/sertifikat", label: "Sertifikat" },
         { to: "/admin/wilayah", label: "Wilayah" },
         { to: "/admin/audit", label: "Audit" },
       ];

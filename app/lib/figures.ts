@@ -7,7 +7,8 @@
  * - activeKader: active kader.
  * - enrolled: has a current enrolment (status "enrolled") in a non-cancelled session of
  *   the programme's attendance kind (pelatihan).
- * - attended: has attendance with a qualifying status (hadir, terlambat) at such a session.
+ * - attended: has attendance with a qualifying status (hadir, terlambat) at a published or
+ *   completed session of that kind (as the certification rule counts it).
  * - modulesPassed: every required module completed (read) and its quiz passed.
  * - issued: their current (latest, not revoked) certificate of the programme was issued
  *   (it may have expired since).

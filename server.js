@@ -34,7 +34,8 @@ app.use(compression({ level: 4 }));
 app.use((req, _res, next) => {
   const m = /^\/(sesi\/\d{1,9}|dasbor\/[\d.]{2,13})\.(ics|csv|xlsx)$/.exec(req.path);
   if (m && (m[1].startsWith("sesi") ? m[2] === "ics" : m[2] !== "ics")) {
-    req.url = `/${m[1]}/${m[2]}${req.url.slice(req.path.length)}`;
+    // The Remix adapter reads originalUrl.
+    req.url = req.originalUrl = `/${m[1]}/${m[2]}${req.url.slice(req.path.length)}`;
   }
   next();
 });

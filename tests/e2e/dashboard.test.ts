@@ -22,19 +22,19 @@ describe("DPMD dashboard", () => {
       await page.waitForURL("**/dasbor/64.02");
       expect(await page.locator("h1").textContent()).toContain("Kutai Kartanegara");
       expect(await page.locator("svg[role=img]").count()).toBe(3);
-      const kecRows = page.locator("tbody tr");
+      const kecRows = page.locator("table").first().locator("tbody tr");
       expect(await kecRows.count()).toBe(21); // 20 kecamatan and the total
       await shot(page, "dashboard-kabupaten");
 
       // Sort by rate, then drill down: kecamatan > desa > posyandu > kader.
       await page.click("th >> text=Tingkat");
       await page.waitForURL(/urut=tingkat/);
-      await page.click("tbody tr:first-child td:first-child a");
+      await page.locator("table").first().locator("tbody tr").first().locator("td a").first().click();
       await page.waitForURL(/\/dasbor\/64\.02\.\d{2}(\?|$)/);
-      await page.click("tbody tr:first-child td:first-child a");
+      await page.locator("table").first().locator("tbody tr").first().locator("td a").first().click();
       await page.waitForURL(/\/dasbor\/64\.02\.\d{2}\.\d{4}(\?|$)/);
       expect(await page.locator("h2").first().textContent()).toBe("Per posyandu");
-      await page.click("tbody tr:first-child td:first-child a");
+      await page.locator("table").first().locator("tbody tr").first().locator("td a").first().click();
       await page.waitForURL(/\/posyandu\/\d+/);
       expect(await page.locator("h1").textContent()).toMatch(/^Kader Posyandu/);
       expect(await page.locator("tbody tr").count()).toBeGreaterThan(0);
@@ -44,7 +44,7 @@ describe("DPMD dashboard", () => {
       await page.click("nav[aria-label='Jejak wilayah'] >> text=Kabupaten Kutai Kartanegara");
       await page.waitForURL(/\/dasbor\/64\.02(\?|$)/);
 
-      const [download] = await Promise.all([page.waitForEvent("download"), page.click("text=CSV")]);
+      const [download] = await Promise.all([page.waitForEvent("download"), page.locator("a", { hasText: /^CSV$/ }).click()]);
       expect(download.suggestedFilename()).toMatch(/^rekap-64\.02-\d{4}-\d{2}-\d{2}\.csv$/);
       const text = (await (await download.createReadStream()).toArray()).join("");
       expect(text).toContain("Wilayah: Kabupaten Kutai Kartanegara (64.02)");

@@ -90,6 +90,10 @@ describe("pembina kecamatan runs a pelatihan on a phone; a kader checks in by QR
       await shot(k, "kader-checkin");
       await kctx.close();
 
+      const ics = await page.request.get(`/sesi/${id}.ics`);
+      expect(ics.status()).toBe(200);
+      expect(ics.headers()["content-type"]).toBe("text/calendar; charset=utf-8");
+      expect(await ics.text()).toContain(`UID:sesi-${id}@akademi-posyandu`);
       const csv = await page.request.get(`/sesi/${id}/absensi.csv`);
       expect(csv.status()).toBe(200);
       const lines = (await csv.text()).trim().split("\n");

@@ -49,8 +49,8 @@ export function Funnel({ steps, title }: { steps: { label: string; n: number }[]
         const x = (width - w) / 2;
         return (
           <g key={s.label}>
-            <rect x={x} y={2 + i * rowH} width={w} height={rowH - 4} fill={i === steps.length - 1 ? GREEN : ["#a7f3d0", "#6ee7b7", "#34d399", GREEN][i] ?? GREEN} rx="3" />
-            <text x={width / 2} y={2 + i * rowH + 17} textAnchor="middle" fontSize="11" fill={i >= 2 ? "#fff" : "#064e3b"} fontWeight="600">
+            <rect x={x} y={2 + i * rowH} width={w} height={rowH - 4} fill={["#d1fae5", "#a7f3d0", "#6ee7b7", "#34d399"][i] ?? "#34d399"} rx="3" />
+            <text x={width / 2} y={2 + i * rowH + 17} textAnchor="middle" fontSize="11" fill="#064e3b" fontWeight="600">
               {s.label}: {s.n.toLocaleString("id-ID")}
             </text>
           </g>

@@ -52,7 +52,7 @@ await step("posyandu", sql`
   insert into posyandu (name, desa_code, registration_no, active)
   select 'Posyandu Skala ' || d.code || '-' || g, d.code, null, true
   from (select code, count(*) over () as desa from regions where level = 'desa') d
-  cross join lateral generate_series(1, greatest(1, round(${N}::numeric / 6 / d.desa * (0.82 + random() * 0.4))::int)) g`); -- a little over N/6: the kader step stops at exactly N
+  cross join lateral generate_series(1, greatest(1, round(${N}::numeric / 6 / d.desa * (0.82 + random() * 0.4))::int)) g`); // a little over N/6: the kader step stops at exactly N
 await step("kader", sql`
   insert into users (id, name, phone, role, scope_code, posyandu_id, spm_bidang, gender, birth_year, active)
   select 'sx' || lpad(n::text, 10, '0'), 'Kader ' || n, '62899' || lpad(n::text, 8, '0'), 'kader', desa_code, pid,

@@ -5,7 +5,8 @@ import ExcelJS from "exceljs";
 import { content } from "~/content.server";
 import { FIGURE_LABEL, type Figures } from "~/lib/figures";
 import { SPM_LABEL } from "~/lib/roles";
-import type { RegionReport, ReportFilter } from "~/reports.server";
+import { parseDashboardQuery, requireDashboardRegion } from "~/dashboard.server";
+import { regionReport, type RegionReport, type ReportFilter } from "~/reports.server";
 
 const FIELDS: (keyof Figures)[] = ["activeKader", "enrolled", "attended", "modulesPassed", "issued", "certified", "rate", "expiring60"];
 
@@ -55,4 +56,19 @@ export function xlsxStream(report: RegionReport, f: ReportFilter): ReadableStrea
     await wb.commit();
   })().catch((e) => pass.destroy(e));
   return Readable.toWeb(pass) as ReadableStream<Uint8Array>;
+}
+
+/** The export response of a dashboard region (the .csv and .xlsx routes). */
+export async function dashboardExport(request: Request, regionCode: string | undefined, kind: "csv" | "xlsx"): Promise<Response> {
+  const { region } = await requireDashboardRegion(request, regionCode);
+  const q = parseDashboardQuery(request);
+  const report = await regionReport({ code: region.code, name: region.name, level: region.level }, q.filter);
+  const type = kind === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  return new Response(kind === "csv" ? csvStream(report, q.filter) : xlsxStream(report, q.filter), {
+    headers: {
+      "Content-Type": type,
+      "Content-Disposition": `attachment; filename="rekap-${region.code}-${q.filter.today}.${kind}"`,
+      "Cache-Control": "private, no-store",
+    },
+  });
 }

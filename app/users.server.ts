@@ -7,7 +7,7 @@ import { hashPassword, lucia, passwordSchema, type SessionUser } from "~/auth.se
 import { db } from "~/db.server";
 import { posyandu, regions, ROLES, SPM_BIDANG, users, type Role } from "~/db/schema";
 import { forbidden, notFound } from "~/lib/http";
-import { normalizePhone } from "~/lib/phone";
+import { normalizePhone, phoneField } from "~/lib/phone";
 import { isRegionCode, isWithinScope } from "~/lib/region";
 import { canManageAccount, ROLE_LABEL, ROLE_SCOPE_LEVEL, scopeLevelMatches } from "~/lib/roles";
 import { LEVEL_LABEL } from "~/lib/region";
@@ -48,18 +48,7 @@ const accountFields = {
 
 export const createUserSchema = z.object({
   ...accountFields,
-  phone: z
-    .string({ error: "Nomor HP wajib diisi." })
-    .trim()
-    .min(1, "Nomor HP wajib diisi.")
-    .transform((v, ctx) => {
-      const p = normalizePhone(v);
-      if (!p) {
-        ctx.addIssue({ code: "custom", message: "Nomor HP tidak valid. Contoh: 0812 3456 7890." });
-        return z.NEVER;
-      }
-      return p;
-    }),
+  phone: phoneField("Nomor HP wajib diisi."),
   password: passwordSchema,
 });
 

@@ -7,26 +7,14 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
 import { normalizeCode } from "~/lib/activation-code";
 import { assertSameOrigin } from "~/lib/http";
-import { normalizePhone } from "~/lib/phone";
+import { phoneField } from "~/lib/phone";
 import { fieldErrors } from "~/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Aktivasi akun · Akademi Posyandu" }];
 
 const schema = z
   .object({
-    phone: z
-      .string({ error: "Isi nomor HP." })
-      .trim()
-      .min(1, "Isi nomor HP.")
-      .max(30, "Nomor HP tidak valid. Contoh: 0812 3456 7890.")
-      .transform((v, ctx) => {
-        const p = normalizePhone(v);
-        if (!p) {
-          ctx.addIssue({ code: "custom", message: "Nomor HP tidak valid. Contoh: 0812 3456 7890." });
-          return z.NEVER;
-        }
-        return p;
-      }),
+    phone: phoneField("Isi nomor HP."),
     code: z
       .string({ error: "Isi kode aktivasi." })
       .trim()

@@ -1,18 +1,7 @@
 // /dasbor/:region.xlsx (server.js maps it here: a route param cannot carry a suffix).
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { xlsxStream } from "~/dashboard-export.server";
-import { parseDashboardQuery, requireDashboardRegion } from "~/dashboard.server";
-import { regionReport } from "~/reports.server";
+import { dashboardExport } from "~/dashboard-export.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { region } = await requireDashboardRegion(request, params.region);
-  const q = parseDashboardQuery(request);
-  const report = await regionReport({ code: region.code, name: region.name, level: region.level }, q.filter);
-  return new Response(xlsxStream(report, q.filter), {
-    headers: {
-      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "Content-Disposition": `attachment; filename="rekap-${region.code}-${q.filter.today}.xlsx"`,
-      "Cache-Control": "private, no-store",
-    },
-  });
+  return dashboardExport(request, params.region, "xlsx");
 }

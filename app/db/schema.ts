@@ -405,7 +405,7 @@ export const importBatches = pgTable(
 /**
  * One row per kader and programme: the inputs of every dashboard figure, recomputed
  * from the base tables by `refreshKaderProgress` whenever one of them changes. A
- * trigger (drizzle/0004_rollup_triggers.sql) keeps the stats_* tables below in step.
+ * statement-level trigger (drizzle/0005_rollup_statement_triggers.sql) keeps the stats_* tables in step.
  */
 export const kaderProgress = pgTable(
   "kader_progress",

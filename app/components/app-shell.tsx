@@ -13,49 +13,24 @@ interface NavItem {
   label: string;
 }
 
-/** Navigation per role: short labels so it fits a 360 px wide phone. */
+/** Navigation per role: short labels so it fits a 360 px wide phone (the bar scrolls sideways). */
 export function navFor(role: Role): NavItem[] {
   const home = { to: "/", label: "Beranda" };
-  switch (role) {
-    case "kader":
-      return [home, { to: "/modul", label: "Modul" }, { to: "/sesi", label: "Kegiatan" }, { to: "/sertifikat", label: "Sertifikat" }];
-    case "pembina_desa":
-    case "pembina_kecamatan":
-      return [home, { to: "/dasbor", label: "Dasbor" }, { to: "/sesi", label: "Kegiatan" }, { to: "/posyandu", label: "Posyandu" }, { to: "/admin/pengguna", label: "Pengguna" }, { to: "/admin/impor", label: "Impor" }];
-    case "pembina_kabupaten":
-      return [
-        home,
-        { to: "/dasbor", label: "Dasbor" },
-        { to: "/sesi", label: "Kegiatan" },
-        { to: "/posyandu", label: "Posyandu" },
-        { to: "/admin/pengguna", label: "Pengguna" },
-        { to: "/admin/impor", label: "Impor" },
-        { to: "/admin/sertifikat", label: "Sertifikat" },
-      ];
-    case "dpmd":
-      return [
-        home,
-        { to: "/dasbor", label: "Dasbor" },
-        { to: "/sesi", label: "Kegiatan" },
-        { to: "/posyandu", label: "Posyandu" },
-        { to: "/admin/pengguna", label: "Pengguna" },
-        { to: "/admin/impor", label: "Impor" },
-        { to: "/admin/sertifikat", label: "Sertifikat" },
-        { to: "/admin/audit", label: "Audit" },
-      ];
-    case "admin":
-      return [
-        home,
-        { to: "/dasbor", label: "Dasbor" },
-        { to: "/sesi", label: "Kegiatan" },
-        { to: "/posyandu", label: "Posyandu" },
-        { to: "/admin/pengguna", label: "Pengguna" },
-        { to: "/admin/impor", label: "Impor" },
-        { to: "/admin/sertifikat", label: "Sertifikat" },
-        { to: "/admin/wilayah", label: "Wilayah" },
-        { to: "/admin/audit", label: "Audit" },
-      ];
+  if (role === "kader") {
+    return [home, { to: "/modul", label: "Modul" }, { to: "/sesi", label: "Kegiatan" }, { to: "/sertifikat", label: "Sertifikat" }];
   }
+  const items: NavItem[] = [
+    home,
+    { to: "/dasbor", label: "Dasbor" },
+    { to: "/sesi", label: "Kegiatan" },
+    { to: "/posyandu", label: "Posyandu" },
+    { to: "/admin/pengguna", label: "Pengguna" },
+    { to: "/admin/impor", label: "Impor" },
+  ];
+  if (role === "pembina_kabupaten" || role === "dpmd" || role === "admin") items.push({ to: "/admin/sertifikat", label: "Sertifikat" });
+  if (role === "admin") items.push({ to: "/admin/wilayah", label: "Wilayah" });
+  if (role === "dpmd" || role === "admin") items.push({ to: "/admin/audit", label: "Audit" });
+  return items;
 }
 
 export function AppShell({ user, children }: { user: ShellUser | null; children: React.ReactNode }) {

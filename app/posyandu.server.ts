@@ -7,6 +7,7 @@ import { db } from "~/db.server";
 import { posyandu, regions, users } from "~/db/schema";
 import { forbidden, notFound } from "~/lib/http";
 import { isRegionCode, isWithinScope, levelOfCode } from "~/lib/region";
+import { parseIntId } from "~/lib/query";
 import { withinScope } from "~/regions.server";
 import { refreshKaderProgress } from "~/reports.server";
 
@@ -149,4 +150,11 @@ export async function updatePosyandu(actor: SessionUser, id: number, form: Posya
     );
   });
   return { ok: true, id };
+}
+
+/** The :id route param as a posyandu id, or 404. */
+export function posyanduIdParam(params: { id?: string }): number {
+  const id = parseIntId(params.id);
+  if (!id) throw notFound("Posyandu tidak ditemukan.");
+  return id;
 }

@@ -25,6 +25,7 @@ import { env } from "~/env.server";
 import { checkinOpen, checkinStatus, verifyCheckinCode, verifyCheckinToken, verifyScanTicket } from "~/lib/checkin";
 import { forbidden, notFound } from "~/lib/http";
 import { normalizePhone } from "~/lib/phone";
+import { parseIntId } from "~/lib/query";
 import { codeLineage, isWithinScope } from "~/lib/region";
 import { PEMBINA_ROLES } from "~/lib/roles";
 import { ALLOWED_TRANSITIONS, STATUS_LABEL, type WorkshopForm } from "~/lib/workshop";
@@ -690,7 +691,7 @@ export async function checkInWithCode(user: SessionUser, code: string, now = new
 
 /** The :id route param as a workshop id, or 404. */
 export function workshopIdParam(params: { id?: string }): number {
-  const id = /^\d{1,9}$/.test(params.id ?? "") ? Number(params.id) : 0;
+  const id = parseIntId(params.id);
   if (!id) throw notFound("Kegiatan tidak ditemukan.");
   return id;
 }

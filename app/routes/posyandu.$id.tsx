@@ -3,11 +3,9 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { PosyanduForm } from "~/components/posyandu-form";
-import { notFound } from "~/lib/http";
 import { formatPhone } from "~/lib/phone";
-import { parseIntId } from "~/lib/query";
 import { ROLES, SPM_LABEL } from "~/lib/roles";
-import { getPosyanduInScope, kaderOfPosyandu, posyanduFormSchema, updatePosyandu } from "~/posyandu.server";
+import { getPosyanduInScope, kaderOfPosyandu, posyanduFormSchema, posyanduIdParam, updatePosyandu } from "~/posyandu.server";
 import { desaOptions } from "~/regions.server";
 import { fieldErrors } from "~/users.server";
 
@@ -15,15 +13,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 const MANAGERS = ROLES.filter((r) => r !== "kader");
 
-function idParam(id: string | undefined): number {
-  const n = parseIntId(id);
-  if (!n) throw notFound("Posyandu tidak ditemukan.");
-  return n;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, MANAGERS);
-  const p = await getPosyanduInScope(user, idParam(params.id));
+  const p = await getPosyanduInScope(user, posyanduIdParam(params));
   const kader = await kaderOfPosyandu(p.id);
   return {
     posyandu: { ...p, createdAt: p.createdAt.toISOString() },
@@ -34,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, MANAGERS);
-  const id = idParam(params.id);
+  const id = posyanduIdParam(params);
   await getPosyanduInScope(user, id);
   const form = Object.fromEntries(await request.formData());
   const parsed = posyanduFormSchema.safeParse(form);

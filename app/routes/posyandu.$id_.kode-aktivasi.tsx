@@ -1,3 +1,4 @@
+import { posyanduIdParam } from "~/posyandu.server";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { activationOverview, issueCodesForPosyandu, newIssueNonce, nonceValid } from "~/activation.server";
@@ -5,24 +6,16 @@ import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { env } from "~/env.server";
 import { formatCode } from "~/lib/activation-code";
-import { notFound } from "~/lib/http";
 import { formatPhone } from "~/lib/phone";
-import { parseIntId } from "~/lib/query";
 import { ROLES, SPM_LABEL } from "~/lib/roles";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Kode aktivasi ${data?.posyandu.name ?? ""} · Akademi Posyandu` }];
 
 const MANAGERS = ROLES.filter((r) => r !== "kader");
 
-function idParam(id: string | undefined): number {
-  const n = parseIntId(id);
-  if (!n) throw notFound("Posyandu tidak ditemukan.");
-  return n;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, MANAGERS);
-  const o = await activationOverview(user, idParam(params.id));
+  const o = await activationOverview(user, posyanduIdParam(params));
   return {
     posyandu: { id: o.posyandu.id, name: o.posyandu.name, desaName: o.posyandu.desaName, desaCode: o.posyandu.desaCode },
     pending: o.pending,
@@ -33,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, MANAGERS);
-  const id = idParam(params.id);
+  const id = posyanduIdParam(params);
   const form = await request.formData();
   const nonce = form.get("nonce");
   if (!nonceValid(nonce)) {

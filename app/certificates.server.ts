@@ -9,6 +9,7 @@ import { audit } from "~/audit.server";
 import type { SessionUser } from "~/auth.server";
 import { requireScope } from "~/auth.server";
 import type { CertificatePayload } from "~/certificate-signing.server";
+import type { CertificateRow } from "~/certification.server";
 import { db } from "~/db.server";
 import { certificates, posyandu, users } from "~/db/schema";
 import { isCanonicalCode, parseCertificateCode } from "~/lib/certificate-code";
@@ -29,19 +30,10 @@ export const CERTIFICATE_VIEWERS = ["pembina_kabupaten", "dpmd", "admin"] as con
 /** Roles that may revoke (DESIGN.md: DPMD can revoke; admin does everything). */
 export const CERTIFICATE_REVOKERS = ["dpmd", "admin"] as const;
 
-export interface CertificateRecord {
-  id: number;
-  code: string;
-  userId: string;
-  programmeId: string;
-  cycle: number;
-  issuedAt: Date;
-  expiresAt: Date;
-  revokedAt: Date | null;
-  revokedReason: string | null;
+/** A certificate row (as the rule reads it) with what the pages and the PDF need. */
+export interface CertificateRecord extends CertificateRow {
   revokedByName: string | null;
   payload: CertificatePayload;
-  signature: string;
   /** The kader's current region: what scope checks use. */
   kaderScope: string;
   kaderName: string;

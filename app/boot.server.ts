@@ -2,11 +2,11 @@
  * Start-up: migrations, the bundled regions on first start, and in demo mode the
  * demo data. Called once by the server before it listens, and by scripts.
  */
-import { content, syncModuleVersions, warmContent } from "~/content.server";
+import { content, syncModuleVersions, warmContent } from "~/features/learning/content.server";
 import { dbKind, dbReady } from "~/db.server";
-import { demoAccountsTable, seedDemo } from "~/demo.server";
+import { demoAccountsTable, seedDemo } from "~/demo/demo.server";
 import { env } from "~/env.server";
-import { seedRegionsIfEmpty } from "~/regions.server";
+import { seedRegionsIfEmpty } from "~/features/regions/regions.server";
 
 export async function boot(log: (line: string) => void = console.log): Promise<void> {
   const e = env();

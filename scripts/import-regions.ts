@@ -1,7 +1,7 @@
 // Imports regions of another province: npm run regions:import -- path/to/file.csv
 import { readFileSync } from "node:fs";
 import { closeDb, dbReady } from "~/db.server";
-import { importRegions } from "~/regions.server";
+import { importRegions } from "~/features/regions/regions.server";
 
 const file = process.argv[2];
 if (!file) {

@@ -1,8 +1,8 @@
 // Demo data into the configured database. Refused in production.
 import { closeDb, dbReady } from "~/db.server";
-import { demoAccountsTable, seedDemo } from "~/demo.server";
+import { demoAccountsTable, seedDemo } from "~/demo/demo.server";
 import { env } from "~/env.server";
-import { seedRegionsIfEmpty } from "~/regions.server";
+import { seedRegionsIfEmpty } from "~/features/regions/regions.server";
 
 if (env().NODE_ENV === "production") {
   console.error("Data demo tidak boleh dibuat di produksi (NODE_ENV=production).");

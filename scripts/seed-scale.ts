@@ -11,9 +11,9 @@
  */
 import { sql } from "drizzle-orm";
 import { closeDb, db, dbKind, dbReady } from "~/db.server";
-import { content } from "~/content.server";
-import { seedRegionsIfEmpty } from "~/regions.server";
-import { rebuildReporting } from "~/reports.server";
+import { content } from "~/features/learning/content.server";
+import { seedRegionsIfEmpty } from "~/features/regions/regions.server";
+import { rebuildReporting } from "~/features/reporting/reports.server";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -3,7 +3,7 @@ import { count, eq, like } from "drizzle-orm";
 import { db } from "~/db.server";
 import { auditLog, rateLimits, sessions, users } from "~/db/schema";
 import { getUser, lucia, LOGIN_LIMITS, SESSION_COOKIE } from "~/auth.server";
-import { makeUser } from "~/factories.server";
+import { makeUser } from "~/demo/factories.server";
 import { action as loginAction, loader as loginLoader } from "~/routes/masuk";
 import { action as logoutAction } from "~/routes/keluar";
 import { action as akunAction } from "~/routes/akun";

@@ -1,12 +1,12 @@
 /** Builds kader who meet (parts of) the certification rule through the real code paths. */
 import { inflateSync } from "node:zlib";
 import { and, eq, sql } from "drizzle-orm";
-import { content, getModule } from "~/content.server";
+import { content, getModule } from "~/features/learning/content.server";
 import { db } from "~/db.server";
 import { attendance, quizAttempts, workshops, type AttendanceStatus, type WorkshopKind, type WorkshopStatus } from "~/db/schema";
-import { makePosyandu, makeUser } from "~/factories.server";
-import { markCompleted } from "~/progress.server";
-import { startAttempt, submitAttempt } from "~/quiz.server";
+import { makePosyandu, makeUser } from "~/demo/factories.server";
+import { markCompleted } from "~/features/learning/progress.server";
+import { startAttempt, submitAttempt } from "~/features/learning/quiz.server";
 
 export const DESA = "64.08.01.2001"; // Senyiur, Muara Ancalong, Kutai Timur
 export const SLUGS = () => content().defaultProgramme.requiredModules;

@@ -1,7 +1,7 @@
 /** The certification rule, cycles, dates and certificate codes as pure functions. */
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { CODE_ALPHABET, generateCertificateCode, isCanonicalCode, parseCertificateCode } from "~/lib/certificate-code";
+import { CODE_ALPHABET, generateCertificateCode, isCanonicalCode, parseCertificateCode } from "~/features/certification/code";
 import {
   addMonthsWita,
   attendanceLabel,
@@ -15,7 +15,7 @@ import {
   type AttendanceFact,
   type RuleInput,
   type RulePolicy,
-} from "~/lib/certification";
+} from "~/features/certification/rule";
 import type { AttendanceStatus, WorkshopKind, WorkshopStatus } from "~/db/schema";
 
 const MODULES = ["m1", "m2", "m3"];

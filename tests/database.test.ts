@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs";
 import { db, dbKind, dbReady } from "~/db.server";
 import { auditLog, regions } from "~/db/schema";
 import { rowsOf } from "~/rate-limit.server";
-import { importRegions, KALTIM_CSV, regionLineage, seedRegionsIfEmpty } from "~/regions.server";
-import { parseRegionCsv } from "~/lib/region-csv";
+import { importRegions, KALTIM_CSV, regionLineage, seedRegionsIfEmpty } from "~/features/regions/regions.server";
+import { parseRegionCsv } from "~/features/regions/region-csv";
 import { isWithinScope } from "~/lib/region";
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
 import { db } from "~/db.server";
 import { attendance, moduleProgress, users, workshops } from "~/db/schema";
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "~/demo.server";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "~/demo/demo.server";
 import { navFor } from "~/components/app-shell";
 import * as home from "~/routes/_index";
 import * as masuk from "~/routes/masuk";

@@ -1,7 +1,7 @@
 /** Test helpers: a migrated database with the real regions, requests, sessions, route calls. */
 import { dbReady } from "~/db.server";
 import { lucia, SESSION_COOKIE } from "~/auth.server";
-import { seedRegionsIfEmpty } from "~/regions.server";
+import { seedRegionsIfEmpty } from "~/features/regions/regions.server";
 
 export const BASE = "http://localhost:3000";
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { count } from "drizzle-orm";
 import { db } from "~/db.server";
 import { auditLog } from "~/db/schema";
-import { makeUser } from "~/factories.server";
+import { makeUser } from "~/demo/factories.server";
 import { isSameOriginRequest } from "~/lib/http";
 import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
 

@@ -13,7 +13,7 @@ process.env.CONTENT_DIR = root;
 
 const { db } = await import("~/db.server");
 const { quizAttempts } = await import("~/db/schema");
-const { makeUser } = await import("~/factories.server");
+const { makeUser } = await import("~/demo/factories.server");
 const quizInfo = await import("~/routes/modul.$slug.kuis._index");
 const attemptPage = await import("~/routes/modul.$slug.kuis.$attemptId");
 const modulePage = await import("~/routes/modul.$slug._index");

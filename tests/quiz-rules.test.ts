@@ -1,7 +1,7 @@
 /** Unit tests of drawing, answer parsing, scoring and attempt limits (pure functions). */
 import { describe, expect, it } from "vitest";
-import type { QuizBank } from "~/lib/content-schema";
-import { checkCanStart, drawQuestions, parseAnswers, scoreAttempt, shuffle } from "~/lib/quiz";
+import type { QuizBank } from "~/features/learning/content-schema";
+import { checkCanStart, drawQuestions, parseAnswers, scoreAttempt, shuffle } from "~/features/learning/quiz-rules";
 
 function seeded(seed: number) {
   return () => {

@@ -7,10 +7,10 @@ import { eq, sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { db } from "~/db.server";
 import { attendance, certificates, enrolments, moduleProgress, users, workshops } from "~/db/schema";
-import { content } from "~/content.server";
-import { makePosyandu, makeUser } from "~/factories.server";
-import { refreshKaderProgress, regionReport, bidangBreakdown, certifiedPerMonth, posyanduKader, todayWita, type ReportFilter } from "~/reports.server";
-import type { Figures } from "~/lib/figures";
+import { content } from "~/features/learning/content.server";
+import { makePosyandu, makeUser } from "~/demo/factories.server";
+import { refreshKaderProgress, regionReport, bidangBreakdown, certifiedPerMonth, posyanduKader, todayWita, type ReportFilter } from "~/features/reporting/reports.server";
+import type { Figures } from "~/features/reporting/figures";
 import * as dasbor from "~/routes/dasbor.$region._index";
 import * as dasborCsv from "~/routes/dasbor.$region.csv";
 import * as dasborXlsx from "~/routes/dasbor.$region.xlsx";
@@ -265,7 +265,7 @@ describe("dashboard routes", () => {
 
 describe("bulk rebuild", () => {
   it("gives exactly the rollups the triggers maintained", async () => {
-    const { rebuildReporting } = await import("~/reports.server");
+    const { rebuildReporting } = await import("~/features/reporting/reports.server");
     const snapshot = async () => ({
       kp: (await db.execute(sql`select * from kader_progress order by user_id, programme_id`)) as unknown,
       k: (await db.execute(sql`select region_code, programme_id, spm_bidang, active from stats_kader where active <> 0 order by 1, 2, 3`)) as unknown,

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { and, count, eq } from "drizzle-orm";
 import { db } from "~/db.server";
 import { auditLog, posyandu, sessions, users } from "~/db/schema";
-import { makePosyandu, makeUser } from "~/factories.server";
+import { makePosyandu, makeUser } from "~/demo/factories.server";
 import * as home from "~/routes/_index";
 import * as posyanduList from "~/routes/posyandu._index";
 import * as posyanduNew from "~/routes/posyandu.baru";

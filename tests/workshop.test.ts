@@ -6,9 +6,9 @@ import { db } from "~/db.server";
 import { attendance, auditLog, enrolments, moduleAssignments, workshops } from "~/db/schema";
 import { getUser, type SessionUser } from "~/auth.server";
 import { env } from "~/env.server";
-import { makePosyandu, makeUser } from "~/factories.server";
-import { checkinCode, checkinToken, scanTicket } from "~/lib/checkin";
-import { workshopFormSchema } from "~/lib/workshop";
+import { makePosyandu, makeUser } from "~/demo/factories.server";
+import { checkinCode, checkinToken, scanTicket } from "~/features/workshops/check-in";
+import { workshopFormSchema } from "~/features/workshops/rules";
 import {
   addWalkIn,
   cancelEnrolment,
@@ -23,7 +23,7 @@ import {
   selfEnrol,
   transitionWorkshop,
   updateWorkshop,
-} from "~/workshop.server";
+} from "~/features/workshops/workshops.server";
 import * as sesiBaru from "~/routes/sesi.baru";
 import * as sesiDetail from "~/routes/sesi.$id._index";
 import * as peserta from "~/routes/sesi.$id.peserta";

@@ -2,7 +2,7 @@
  * Charts as server-rendered SVG: no chart library on the page, readable without JS,
  * with text labels for screen readers.
  */
-import { formatRate } from "~/lib/figures";
+import { formatRate } from "~/features/reporting/figures";
 
 const GREEN = "#047857";
 const LIGHT = "#d1fae5";

@@ -1,15 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { eq } from "drizzle-orm";
-import { areaSummary } from "~/area.server";
-import { ModuleCard } from "~/components/module-card";
-import { myModules } from "~/progress.server";
+import { areaSummary } from "~/features/regions/area.server";
+import { ModuleCard } from "~/features/learning/module-card";
+import { myModules } from "~/features/learning/progress.server";
 import { requireUser } from "~/auth.server";
 import { db } from "~/db.server";
 import { posyandu } from "~/db/schema";
 import { LEVEL_LABEL } from "~/lib/region";
 import { ROLE_LABEL } from "~/lib/roles";
-import { getRegion, regionLineage } from "~/regions.server";
+import { getRegion, regionLineage } from "~/features/regions/regions.server";
 
 export const meta: MetaFunction = () => [{ title: "Beranda · Akademi Posyandu" }];
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireRole } from "~/auth.server";
-import { listAudit } from "~/audit-log.server";
+import { listAudit } from "~/features/accounts/audit-log.server";
 import { Pager } from "~/components/pager";
 import { PAGE_SIZE, parseListQuery } from "~/lib/query";
 

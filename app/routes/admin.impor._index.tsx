@@ -3,10 +3,10 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
-import { IMPORT_KIND_LABEL, IMPORT_KINDS, KADER_COLUMNS, MAX_IMPORT_BYTES, POSYANDU_COLUMNS, type ImportKind } from "~/lib/roster-import";
+import { IMPORT_KIND_LABEL, IMPORT_KINDS, KADER_COLUMNS, MAX_IMPORT_BYTES, POSYANDU_COLUMNS, type ImportKind } from "~/features/roster-import/columns";
 import { IMPORT_ROLES } from "~/lib/roles";
-import { getRegion } from "~/regions.server";
-import { receiveImportUpload, recentBatches, stageImport } from "~/roster-import.server";
+import { getRegion } from "~/features/regions/regions.server";
+import { receiveImportUpload, recentBatches, stageImport } from "~/features/roster-import/roster-import.server";
 
 export const meta: MetaFunction = () => [{ title: "Impor data · Akademi Posyandu" }];
 

@@ -3,9 +3,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { notFound } from "~/lib/http";
-import { IMPORT_KIND_LABEL, SHOWN_ERRORS } from "~/lib/roster-import";
+import { IMPORT_KIND_LABEL, SHOWN_ERRORS } from "~/features/roster-import/columns";
 import { IMPORT_ROLES } from "~/lib/roles";
-import { commitImport, committedImport, isExpired, readStaged } from "~/roster-import.server";
+import { commitImport, committedImport, isExpired, readStaged } from "~/features/roster-import/roster-import.server";
 
 export const meta: MetaFunction = () => [{ title: "Pratinjau impor · Akademi Posyandu" }];
 

@@ -1,15 +1,15 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { activationState, newIssueNonce, nonceValid, resetPassword } from "~/activation.server";
+import { activationState, newIssueNonce, nonceValid, resetPassword } from "~/features/accounts/activation.server";
 import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { UserForm } from "~/components/user-form";
-import { formatCode } from "~/lib/activation-code";
+import { UserForm } from "~/features/accounts/user-form";
+import { formatCode } from "~/features/accounts/activation-code";
 import { notFound } from "~/lib/http";
 import { formatPhone } from "~/lib/phone";
 import { canManageAccount, ROLE_LABEL, ROLES, SPM_LABEL } from "~/lib/roles";
-import { userFormOptions } from "~/user-form-options.server";
-import { fieldErrors, getUserInScope, setUserActive, updateUser, updateUserSchema } from "~/users.server";
+import { userFormOptions } from "~/features/accounts/user-form-options.server";
+import { fieldErrors, getUserInScope, setUserActive, updateUser, updateUserSchema } from "~/features/accounts/users.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.account.name ?? "Pengguna"} · Akademi Posyandu` }];
 

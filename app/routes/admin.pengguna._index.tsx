@@ -5,7 +5,7 @@ import { Pager } from "~/components/pager";
 import { formatPhone } from "~/lib/phone";
 import { PAGE_SIZE, parseListQuery } from "~/lib/query";
 import { assignableRoles, IMPORT_ROLES, ROLE_LABEL, ROLES } from "~/lib/roles";
-import { listUsers } from "~/users.server";
+import { listUsers } from "~/features/accounts/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Pengguna · Akademi Posyandu" }];
 

@@ -1,11 +1,11 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth.server";
-import { UserForm } from "~/components/user-form";
+import { UserForm } from "~/features/accounts/user-form";
 import { forbidden } from "~/lib/http";
 import { assignableRoles, ROLES } from "~/lib/roles";
-import { userFormOptions } from "~/user-form-options.server";
-import { createUser, createUserSchema, fieldErrors } from "~/users.server";
+import { userFormOptions } from "~/features/accounts/user-form-options.server";
+import { createUser, createUserSchema, fieldErrors } from "~/features/accounts/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Tambah pengguna · Akademi Posyandu" }];
 

@@ -9,9 +9,9 @@ import {
   revokeSchema,
   stateOf,
   STATE_LABEL,
-} from "~/certificates.server";
+} from "~/features/certification/certificates.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { tanggalWita } from "~/lib/certification";
+import { tanggalWita } from "~/features/certification/rule";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Sertifikat ${data?.code ?? ""} · Akademi Posyandu` }];
 

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireRole } from "~/auth.server";
-import { CERTIFICATE_VIEWERS, listInScope, stateOf, STATE_LABEL } from "~/certificates.server";
+import { CERTIFICATE_VIEWERS, listInScope, stateOf, STATE_LABEL } from "~/features/certification/certificates.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pager } from "~/components/pager";
-import { tanggalWita } from "~/lib/certification";
+import { tanggalWita } from "~/features/certification/rule";
 import { PAGE_SIZE, parseListQuery } from "~/lib/query";
 
 export const meta: MetaFunction = () => [{ title: "Sertifikat · Akademi Posyandu" }];

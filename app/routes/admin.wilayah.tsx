@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { requireRole } from "~/auth.server";
 import { db } from "~/db.server";
 import { regions } from "~/db/schema";
-import { importRegions } from "~/regions.server";
+import { importRegions } from "~/features/regions/regions.server";
 
 export const meta: MetaFunction = () => [{ title: "Wilayah · Akademi Posyandu" }];
 

@@ -1,14 +1,14 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { z } from "zod";
-import { activateAccount } from "~/activation.server";
+import { activateAccount } from "~/features/accounts/activation.server";
 import { passwordSchema, requireAnonymous } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
-import { normalizeCode } from "~/lib/activation-code";
+import { normalizeCode } from "~/features/accounts/activation-code";
 import { assertSameOrigin } from "~/lib/http";
 import { phoneField } from "~/lib/phone";
-import { fieldErrors } from "~/users.server";
+import { fieldErrors } from "~/features/accounts/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Aktivasi akun · Akademi Posyandu" }];
 

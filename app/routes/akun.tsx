@@ -5,8 +5,8 @@ import { changePassword, passwordSchema, requireUser } from "~/auth.server";
 import { Field, FormError } from "~/components/form";
 import { formatPhone } from "~/lib/phone";
 import { ROLE_LABEL } from "~/lib/roles";
-import { getRegion } from "~/regions.server";
-import { fieldErrors } from "~/users.server";
+import { getRegion } from "~/features/regions/regions.server";
+import { fieldErrors } from "~/features/accounts/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Akun saya · Akademi Posyandu" }];
 

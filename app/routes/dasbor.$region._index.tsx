@@ -1,14 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { content } from "~/content.server";
+import { content } from "~/features/learning/content.server";
 import { Funnel, MonthBars, RateBars } from "~/components/charts";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { parseDashboardQuery, requireDashboardRegion, type SortKey } from "~/dashboard.server";
+import { parseDashboardQuery, requireDashboardRegion, type SortKey } from "~/features/reporting/dashboard.server";
 import { SPM_BIDANG } from "~/db/schema";
-import { FIGURE_LABEL, formatRate, type Figures } from "~/lib/figures";
+import { FIGURE_LABEL, formatRate, type Figures } from "~/features/reporting/figures";
 import { LEVEL_LABEL } from "~/lib/region";
 import { SPM_LABEL } from "~/lib/roles";
-import { bidangBreakdown, certifiedPerMonth, regionReport, type RegionFigures } from "~/reports.server";
+import { bidangBreakdown, certifiedPerMonth, regionReport, type RegionFigures } from "~/features/reporting/reports.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Dasbor ${data?.region.name ?? ""} · Akademi Posyandu` }];
 

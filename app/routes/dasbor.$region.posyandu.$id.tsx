@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { parseDashboardQuery, requireDashboardRegion } from "~/dashboard.server";
+import { parseDashboardQuery, requireDashboardRegion } from "~/features/reporting/dashboard.server";
 import { notFound } from "~/lib/http";
 import { SPM_LABEL } from "~/lib/roles";
-import { getPosyanduInScope } from "~/posyandu.server";
-import { posyanduKader } from "~/reports.server";
+import { getPosyanduInScope } from "~/features/regions/posyandu.server";
+import { posyanduKader } from "~/features/reporting/reports.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Kader ${data?.posyandu.name ?? ""} · Akademi Posyandu` }];
 

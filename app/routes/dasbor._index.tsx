@@ -1,6 +1,6 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/auth.server";
-import { DASHBOARD_ROLES } from "~/dashboard.server";
+import { DASHBOARD_ROLES } from "~/features/reporting/dashboard.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, DASHBOARD_ROLES);

@@ -1,12 +1,12 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { getUser, requireUser } from "~/auth.server";
-import { CheckinDone } from "~/components/checkin-done";
+import { CheckinDone } from "~/features/workshops/checkin-done";
 import { FormError } from "~/components/form";
 import { env } from "~/env.server";
-import { scanTicket, verifyCheckinToken, verifyScanTicket } from "~/lib/checkin";
+import { scanTicket, verifyCheckinToken, verifyScanTicket } from "~/features/workshops/check-in";
 import { formatRange, zoneForRegion } from "~/lib/timezone";
-import { checkInWithToken, getWorkshop } from "~/workshop.server";
+import { checkInWithToken, getWorkshop } from "~/features/workshops/workshops.server";
 
 export const meta: MetaFunction = () => [{ title: "Absen hadir · Akademi Posyandu" }];
 

@@ -6,7 +6,7 @@ import { users } from "~/db/schema";
 import { env } from "~/env.server";
 import { notFound } from "~/lib/http";
 import { publicOrigin } from "~/lib/url";
-import { feedWorkshops, userIdFromFeedToken, workshopsIcs } from "~/workshop-export.server";
+import { feedWorkshops, userIdFromFeedToken, workshopsIcs } from "~/features/workshops/exports.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const file = params.file ?? "";

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { env } from "~/env.server";
 import { publicOrigin } from "~/lib/url";
-import { feedToken } from "~/workshop-export.server";
+import { feedToken } from "~/features/workshops/exports.server";
 
 export const meta: MetaFunction = () => [{ title: "Kalender saya · Akademi Posyandu" }];
 

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { login, loginSchema, requireAnonymous } from "~/auth.server";
 import { Field, FormError } from "~/components/form";
 import { assertSameOrigin, safeRedirect } from "~/lib/http";
-import { fieldErrors } from "~/users.server";
+import { fieldErrors } from "~/features/accounts/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Masuk · Akademi Posyandu" }];
 

@@ -1,12 +1,12 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
-import { getModule, programmesOf } from "~/content.server";
-import { moduleHtml } from "~/mdx.server";
+import { getModule, programmesOf } from "~/features/learning/content.server";
+import { moduleHtml } from "~/features/learning/mdx.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { notFound } from "~/lib/http";
 import { SPM_LABEL } from "~/lib/roles";
-import { markCompleted, progressFor, recordOpened } from "~/progress.server";
+import { markCompleted, progressFor, recordOpened } from "~/features/learning/progress.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.title ?? "Modul"} · Akademi Posyandu` },

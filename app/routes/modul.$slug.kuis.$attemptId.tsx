@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
-import { getOwnAttempt, questionsForForm, requireQuizModule, submitAttempt } from "~/quiz.server";
+import { getOwnAttempt, questionsForForm, requireQuizModule, submitAttempt } from "~/features/learning/quiz.server";
 
 export const meta: MetaFunction = () => [{ title: "Kuis · Akademi Posyandu" }];
 

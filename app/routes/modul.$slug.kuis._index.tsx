@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
-import { quizStatus, requireQuizModule, startAttempt } from "~/quiz.server";
+import { quizStatus, requireQuizModule, startAttempt } from "~/features/learning/quiz.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Kuis: ${data?.title ?? "Modul"} · Akademi Posyandu` }];
 

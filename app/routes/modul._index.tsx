@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
-import { content } from "~/content.server";
-import { ModuleCard } from "~/components/module-card";
-import { SPM_OR_UMUM } from "~/lib/content-schema";
+import { content } from "~/features/learning/content.server";
+import { ModuleCard } from "~/features/learning/module-card";
+import { SPM_OR_UMUM } from "~/features/learning/content-schema";
 import { SPM_LABEL } from "~/lib/roles";
-import { progressFor, toCard } from "~/progress.server";
+import { progressFor, toCard } from "~/features/learning/progress.server";
 
 export const meta: MetaFunction = () => [{ title: "Modul · Akademi Posyandu" }];
 

@@ -2,12 +2,12 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { PosyanduForm } from "~/components/posyandu-form";
+import { PosyanduForm } from "~/features/regions/posyandu-form";
 import { formatPhone } from "~/lib/phone";
 import { ROLES, SPM_LABEL } from "~/lib/roles";
-import { getPosyanduInScope, kaderOfPosyandu, posyanduFormSchema, posyanduIdParam, updatePosyandu } from "~/posyandu.server";
-import { desaOptions } from "~/regions.server";
-import { fieldErrors } from "~/users.server";
+import { getPosyanduInScope, kaderOfPosyandu, posyanduFormSchema, posyanduIdParam, updatePosyandu } from "~/features/regions/posyandu.server";
+import { desaOptions } from "~/features/regions/regions.server";
+import { fieldErrors } from "~/features/accounts/users.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.posyandu.name ?? "Posyandu"} · Akademi Posyandu` }];
 

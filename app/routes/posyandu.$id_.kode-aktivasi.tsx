@@ -1,11 +1,11 @@
-import { posyanduIdParam } from "~/posyandu.server";
+import { posyanduIdParam } from "~/features/regions/posyandu.server";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { activationOverview, issueCodesForPosyandu, newIssueNonce, nonceValid } from "~/activation.server";
+import { activationOverview, issueCodesForPosyandu, newIssueNonce, nonceValid } from "~/features/accounts/activation.server";
 import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { env } from "~/env.server";
-import { formatCode } from "~/lib/activation-code";
+import { formatCode } from "~/features/accounts/activation-code";
 import { formatPhone } from "~/lib/phone";
 import { ROLES, SPM_LABEL } from "~/lib/roles";
 

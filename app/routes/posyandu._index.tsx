@@ -4,8 +4,8 @@ import { requireRole } from "~/auth.server";
 import { Pager } from "~/components/pager";
 import { PAGE_SIZE, parseListQuery } from "~/lib/query";
 import { canManagePosyandu, ROLES } from "~/lib/roles";
-import { listPosyandu } from "~/posyandu.server";
-import { getRegion } from "~/regions.server";
+import { listPosyandu } from "~/features/regions/posyandu.server";
+import { getRegion } from "~/features/regions/regions.server";
 import { requireScope } from "~/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "Posyandu · Akademi Posyandu" }];

@@ -1,11 +1,11 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth.server";
-import { PosyanduForm } from "~/components/posyandu-form";
+import { PosyanduForm } from "~/features/regions/posyandu-form";
 import { ROLES } from "~/lib/roles";
-import { createPosyandu, posyanduFormSchema } from "~/posyandu.server";
-import { desaOptions } from "~/regions.server";
-import { fieldErrors } from "~/users.server";
+import { createPosyandu, posyanduFormSchema } from "~/features/regions/posyandu.server";
+import { desaOptions } from "~/features/regions/regions.server";
+import { fieldErrors } from "~/features/accounts/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Tambah posyandu · Akademi Posyandu" }];
 

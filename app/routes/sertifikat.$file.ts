@@ -5,9 +5,9 @@
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth.server";
-import { renderCertificate } from "~/certificate-pdf.server";
-import { publicOrigin } from "~/certificate-signing.server";
-import { certificateForDownload } from "~/certificates.server";
+import { renderCertificate } from "~/features/certification/pdf.server";
+import { publicOrigin } from "~/features/certification/signing.server";
+import { certificateForDownload } from "~/features/certification/certificates.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

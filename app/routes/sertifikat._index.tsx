@@ -1,11 +1,11 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
-import { evaluateCertification, kaderStanding, type ProgrammeStanding } from "~/certification.server";
-import { CERTIFICATE_VIEWERS, stateOf, STATE_LABEL } from "~/certificates.server";
+import { evaluateCertification, kaderStanding, type ProgrammeStanding } from "~/features/certification/evaluate.server";
+import { CERTIFICATE_VIEWERS, stateOf, STATE_LABEL } from "~/features/certification/certificates.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { getModule } from "~/content.server";
-import { attendanceLabel, missingLabel, tanggalWita } from "~/lib/certification";
+import { getModule } from "~/features/learning/content.server";
+import { attendanceLabel, missingLabel, tanggalWita } from "~/features/certification/rule";
 import { forbidden } from "~/lib/http";
 
 export const meta: MetaFunction = () => [{ title: "Sertifikat saya · Akademi Posyandu" }];

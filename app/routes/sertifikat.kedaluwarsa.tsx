@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth.server";
-import { CERTIFICATE_VIEWERS, EXPIRY_WINDOW_DAYS, expiringInScope, type CertificateListItem } from "~/certificates.server";
+import { CERTIFICATE_VIEWERS, EXPIRY_WINDOW_DAYS, expiringInScope, type CertificateListItem } from "~/features/certification/certificates.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { daysUntil, tanggalWita } from "~/lib/certification";
+import { daysUntil, tanggalWita } from "~/features/certification/rule";
 
 export const meta: MetaFunction = () => [{ title: "Sertifikat segera kedaluwarsa · Akademi Posyandu" }];
 

@@ -2,15 +2,15 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth.server";
-import { content } from "~/content.server";
+import { content } from "~/features/learning/content.server";
 import { env } from "~/env.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { isWithinScope } from "~/lib/region";
 import { formatRange, zoneForRegion } from "~/lib/timezone";
 import { publicOrigin } from "~/lib/url";
-import { AUDIENCE_LABEL, ENROLMENT_LABEL, KIND_LABEL, STATUS_LABEL, whatsappShareUrl } from "~/lib/workshop";
-import { getRegion } from "~/regions.server";
+import { AUDIENCE_LABEL, ENROLMENT_LABEL, KIND_LABEL, STATUS_LABEL, whatsappShareUrl } from "~/features/workshops/rules";
+import { getRegion } from "~/features/regions/regions.server";
 import {
   canEnrolInto,
   canSchedule,
@@ -21,7 +21,7 @@ import {
   selfEnrol,
   transitionWorkshop,
   workshopIdParam,
-} from "~/workshop.server";
+} from "~/features/workshops/workshops.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "Kegiatan"} · Akademi Posyandu` }];
 

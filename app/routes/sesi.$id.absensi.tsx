@@ -6,8 +6,8 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { ATTENDANCE_STATUSES } from "~/db/schema";
 import { formatTime, zoneForRegion } from "~/lib/timezone";
-import { ATTENDANCE_LABEL, KIND_LABEL } from "~/lib/workshop";
-import { addWalkIn, markAllPresent, participants, recordAttendance, requireRosterAccess, workshopIdParam, type AttendanceEntry } from "~/workshop.server";
+import { ATTENDANCE_LABEL, KIND_LABEL } from "~/features/workshops/rules";
+import { addWalkIn, markAllPresent, participants, recordAttendance, requireRosterAccess, workshopIdParam, type AttendanceEntry } from "~/features/workshops/workshops.server";
 
 export const meta: MetaFunction = () => [{ title: "Absensi · Akademi Posyandu" }];
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth.server";
-import { daftarHadirPdf, fileName } from "~/workshop-export.server";
-import { participants, requireRosterAccess, workshopIdParam } from "~/workshop.server";
+import { daftarHadirPdf, fileName } from "~/features/workshops/exports.server";
+import { participants, requireRosterAccess, workshopIdParam } from "~/features/workshops/workshops.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

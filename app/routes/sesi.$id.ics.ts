@@ -3,8 +3,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth.server";
 import { env } from "~/env.server";
 import { publicOrigin } from "~/lib/url";
-import { workshopsIcs } from "~/workshop-export.server";
-import { getVisibleWorkshop, workshopIdParam } from "~/workshop.server";
+import { workshopsIcs } from "~/features/workshops/exports.server";
+import { getVisibleWorkshop, workshopIdParam } from "~/features/workshops/workshops.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -6,9 +6,9 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { forbidden } from "~/lib/http";
 import { isRegionCode } from "~/lib/region";
-import { ENROLMENT_LABEL } from "~/lib/workshop";
-import { regionsInScope } from "~/regions.server";
-import { posyanduOptions } from "~/users.server";
+import { ENROLMENT_LABEL } from "~/features/workshops/rules";
+import { regionsInScope } from "~/features/regions/regions.server";
+import { posyanduOptions } from "~/features/accounts/users.server";
 import {
   canEnrolInto,
   cancelEnrolment,
@@ -17,7 +17,7 @@ import {
   getVisibleWorkshop,
   participants,
   workshopIdParam,
-} from "~/workshop.server";
+} from "~/features/workshops/workshops.server";
 
 export const meta: MetaFunction = () => [{ title: "Peserta · Akademi Posyandu" }];
 

@@ -2,12 +2,12 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { WorkshopForm } from "~/components/workshop-form";
+import { WorkshopForm } from "~/features/workshops/workshop-form";
 import { toLocalInput, zoneForRegion } from "~/lib/timezone";
-import { workshopFormInput, workshopFormSchema } from "~/lib/workshop";
-import { fieldErrors } from "~/users.server";
-import { workshopFormOptions } from "~/workshop-form.server";
-import { requireSchedulable, updateWorkshop, workshopIdParam } from "~/workshop.server";
+import { workshopFormInput, workshopFormSchema } from "~/features/workshops/rules";
+import { fieldErrors } from "~/features/accounts/users.server";
+import { workshopFormOptions } from "~/features/workshops/form-options.server";
+import { requireSchedulable, updateWorkshop, workshopIdParam } from "~/features/workshops/workshops.server";
 
 export const meta: MetaFunction = () => [{ title: "Ubah kegiatan · Akademi Posyandu" }];
 

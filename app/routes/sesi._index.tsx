@@ -2,10 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth.server";
-import { WorkshopCard } from "~/components/workshop-card";
+import { WorkshopCard } from "~/features/workshops/workshop-card";
 import { localYearMonth, monthBounds, toLocalInput, zoneForRegion } from "~/lib/timezone";
-import { toCard } from "~/workshop-view.server";
-import { listWorkshops, SCHEDULER_ROLES } from "~/workshop.server";
+import { toCard } from "~/features/workshops/view.server";
+import { listWorkshops, SCHEDULER_ROLES } from "~/features/workshops/workshops.server";
 
 export const meta: MetaFunction = () => [{ title: "Kegiatan · Akademi Posyandu" }];
 

@@ -1,12 +1,12 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth.server";
-import { WorkshopForm } from "~/components/workshop-form";
-import { workshopFormInput, workshopFormSchema } from "~/lib/workshop";
-import { fieldErrors } from "~/users.server";
-import { workshopFormOptions } from "~/workshop-form.server";
-import { createWorkshop, SCHEDULER_ROLES } from "~/workshop.server";
-import { content } from "~/content.server";
+import { WorkshopForm } from "~/features/workshops/workshop-form";
+import { workshopFormInput, workshopFormSchema } from "~/features/workshops/rules";
+import { fieldErrors } from "~/features/accounts/users.server";
+import { workshopFormOptions } from "~/features/workshops/form-options.server";
+import { createWorkshop, SCHEDULER_ROLES } from "~/features/workshops/workshops.server";
+import { content } from "~/features/learning/content.server";
 
 export const meta: MetaFunction = () => [{ title: "Jadwalkan kegiatan · Akademi Posyandu" }];
 

@@ -1,7 +1,7 @@
 import { data, redirect, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { canonicalPath, RateLimited, verify, type Verification } from "~/verification.server";
+import { canonicalPath, RateLimited, verify, type Verification } from "~/features/certification/verification.server";
 
 export const meta: MetaFunction = () => [
   { title: "Verifikasi sertifikat · Akademi Posyandu" },

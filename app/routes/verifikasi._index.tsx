@@ -1,8 +1,8 @@
 import { data, redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { parseCertificateCode } from "~/lib/certificate-code";
-import { RateLimited, verify } from "~/verification.server";
+import { parseCertificateCode } from "~/features/certification/code";
+import { RateLimited, verify } from "~/features/certification/verification.server";
 
 export const meta: MetaFunction = () => [
   { title: "Verifikasi sertifikat · Akademi Posyandu" },

@@ -9,10 +9,10 @@
 import { randomBytes } from "node:crypto";
 process.env.NODE_ENV ??= "test"; // an in-memory signing key; nothing written to DATA_DIR
 
-const { renderCertificate } = await import("~/certificate-pdf.server");
-const { PAYLOAD_VERSION, signingKeyId, signPayload } = await import("~/certificate-signing.server");
-const { generateCertificateCode } = await import("~/lib/certificate-code");
-const { addMonthsWita } = await import("~/lib/certification");
+const { renderCertificate } = await import("~/features/certification/pdf.server");
+const { PAYLOAD_VERSION, signingKeyId, signPayload } = await import("~/features/certification/signing.server");
+const { generateCertificateCode } = await import("~/features/certification/code");
+const { addMonthsWita } = await import("~/features/certification/rule");
 
 const count = Number(process.argv[2] ?? 200);
 const names = ["Siti Aminah", "Nurhayati binti Abdullah", "Hj. Rahmawati Purnamasari", "Yuliana Safitri", "Ahmad Darmawan"];

@@ -28,9 +28,9 @@ process.env.NODE_ENV ??= "development";
 const { and, count, eq, like, sql } = await import("drizzle-orm");
 const { closeDb, db, dbKind, dbReady } = await import("~/db.server");
 const { posyandu, regions, users } = await import("~/db/schema");
-const { seedRegionsIfEmpty } = await import("~/regions.server");
-const { makeUser } = await import("~/factories.server");
-const { commitImport, receiveImportUpload, stageImport } = await import("~/roster-import.server");
+const { seedRegionsIfEmpty } = await import("~/features/regions/regions.server");
+const { makeUser } = await import("~/demo/factories.server");
+const { commitImport, receiveImportUpload, stageImport } = await import("~/features/roster-import/roster-import.server");
 type SessionUser = import("~/auth.server").SessionUser;
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0) + " MB";

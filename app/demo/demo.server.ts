@@ -1,0 +1,147 @@
+/**
+ * Demo data for Kutai Kartanegara (64.02) and Kutai Timur (64.08): posyandu in every
+ * desa, a few thousand synthetic kader and one account per role. Demo mode only.
+ */
+import { and, asc, eq, like, or } from "drizzle-orm";
+import { db } from "~/db.server";
+import { regions, SPM_BIDANG, users, type Role } from "~/db/schema";
+import { hashPassword } from "~/auth.server";
+import { makePosyandu, makeUser } from "~/demo/factories.server";
+import { newUserId } from "~/features/accounts/users.server";
+import { seedDemoActivity, type ActivityResult } from "~/demo/activity.server";
+import { refreshRegion } from "~/features/reporting/reports.server";
+import { evaluateCertificationStrict } from "~/features/certification/evaluate.server";
+import { rowsOf } from "~/rate-limit.server";
+import { sql } from "drizzle-orm";
+
+
+export const DEMO_PASSWORD = "posyandu-demo";
+
+export const DEMO_ACCOUNTS: { phone: string; name: string; role: Role; scope: string; note: string }[] = [
+  { phone: "6281100000001", name: "Admin Akademi", role: "admin", scope: "64", note: "64 Kalimantan Timur" },
+  { phone: "6281100000002", name: "Rahmawati (DPMD Kukar)", role: "dpmd", scope: "64.02", note: "64.02 Kutai Kartanegara" },
+  { phone: "6281100000003", name: "Hj. Fatimah (TP Posyandu Kutim)", role: "pembina_kabupaten", scope: "64.08", note: "64.08 Kutai Timur" },
+  { phone: "6281100000004", name: "Siti Aminah (TP Posyandu Muara Ancalong)", role: "pembina_kecamatan", scope: "64.08.01", note: "64.08.01 Muara Ancalong" },
+  { phone: "6281100000005", name: "Nurhayati (TP Posyandu Muara Muntai)", role: "pembina_kecamatan", scope: "64.02.01", note: "64.02.01 Muara Muntai" },
+  { phone: "6281100000006", name: "Dewi Lestari", role: "kader", scope: "64.08.01", note: "kader di sebuah posyandu di Muara Ancalong" },
+];
+
+/** Extra demo people: a pembina desa, and a kader one quiz short of certification. */
+const DEMO_EXTRA: { phone: string; name: string; role: Role; note: string }[] = [
+  { phone: "6281100000007", name: "Kartini (TP Posyandu Desa)", role: "pembina_desa", note: "desa dari kader demo" },
+  { phone: "6281100000008", name: "Rina Marlina", role: "kader", note: "kader: tinggal 1 kuis untuk sertifikat" },
+];
+
+const FLOWERS = ["Melati", "Mawar", "Anggrek", "Kenanga", "Dahlia", "Flamboyan", "Cempaka", "Teratai", "Seroja", "Bougenville", "Kamboja", "Tulip", "Sakura", "Aster", "Lily"];
+const GIVEN = ["Siti", "Nur", "Sri", "Dewi", "Rina", "Yuliana", "Fitri", "Ani", "Rahma", "Wati", "Sumarni", "Lestari", "Hasanah", "Aisyah", "Masitah", "Rusmini", "Erna", "Linda", "Yanti", "Ratna", "Noor", "Halimah", "Juwita", "Ernawati", "Rosita", "Suriani", "Kartini", "Mardiana", "Salmah", "Herlina"];
+const SECOND = ["Aminah", "Rahayu", "Wulandari", "Susanti", "Handayani", "Purnamasari", "Anggraini", "Safitri", "Ramadhani", "Kurniasih", "Maharani", "Hidayati", "Fauziah", "Nurjanah", "Marlina", "Yusuf", "Saputri", "Indriani", "Setiawati", "Rohani"];
+const MALE = ["Ahmad", "Budi", "Rudi", "Hendra", "Syamsul", "Iwan", "Joko", "Arif", "Darmawan", "Yusran"];
+
+/** Deterministic PRNG so the demo looks the same on every machine. */
+function mulberry32(seed: number) {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function demoSeeded(): Promise<boolean> {
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_ACCOUNTS[0].phone));
+  return !!row;
+}
+
+export interface DemoSeedResult extends ActivityResult {
+  posyandu: number;
+  kader: number;
+  ms: number;
+}
+
+export async function seedDemo(): Promise<DemoSeedResult | null> {
+  if (await demoSeeded()) return null;
+  const t0 = performance.now();
+  const rand = mulberry32(6402);
+  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+
+  const desa = await db
+    .select({ code: regions.code, name: regions.name })
+    .from(regions)
+    .where(and(eq(regions.level, "desa"), or(like(regions.code, "64.02.%"), like(regions.code, "64.08.%"))))
+    .orderBy(asc(regions.code));
+  if (!desa.length) throw new Error("Data wilayah Kutai Kartanegara/Kutai Timur belum ada.");
+
+  let posyanduCount = 0;
+  let kaderCount = 0;
+  let phoneSeq = 0;
+  let demoKaderPosyandu: { id: number; desaCode: string } | null = null;
+
+  await db.transaction(async (tx) => {
+    for (const d of desa) {
+      const n = 1 + Math.floor(rand() * 3); // 1-3 posyandu per desa
+      const kaderRows: (typeof users.$inferInsert)[] = [];
+      for (let i = 0; i < n; i++) {
+        const flower = FLOWERS[(i + d.code.length + Number(d.code.slice(-2))) % FLOWERS.length];
+        const seq = String(i + 1).padStart(3, "0");
+        const id = await makePosyandu(
+          { name: `Posyandu ${flower} ${i + 1}`, desaCode: d.code, registrationNo: rand() < 0.6 ? `${d.code.replaceAll(".", "")}${seq}` : null },
+          tx,
+        );
+        posyanduCount++;
+        if (!demoKaderPosyandu && d.code.startsWith("64.08.01.")) demoKaderPosyandu = { id, desaCode: d.code };
+        const kader = 3 + Math.floor(rand() * 4); // 3-6 kader per posyandu
+        for (let k = 0; k < kader; k++) {
+          const male = rand() < 0.08;
+          phoneSeq++;
+          kaderRows.push({
+            id: newUserId(),
+            name: male ? `${pick(MALE)} ${pick(SECOND)}` : `${pick(GIVEN)} ${pick(SECOND)}`,
+            phone: "62812" + String(90000000 + phoneSeq),
+            passwordHash,
+            role: "kader",
+            scopeCode: d.code,
+            posyanduId: id,
+            spmBidang: SPM_BIDANG[k % SPM_BIDANG.length],
+            gender: male ? "L" : "P",
+            birthYear: 1965 + Math.floor(rand() * 40),
+            active: rand() > 0.03,
+          });
+        }
+      }
+      kaderCount += kaderRows.length;
+      await tx.insert(users).values(kaderRows);
+    }
+    for (const a of DEMO_ACCOUNTS) {
+      if (a.role === "kader") {
+        await makeUser({ name: a.name, phone: a.phone, role: "kader", scopeCode: demoKaderPosyandu!.desaCode, posyanduId: demoKaderPosyandu!.id, spmBidang: "kesehatan", passwordHash }, tx);
+      } else {
+        await makeUser({ name: a.name, phone: a.phone, role: a.role, scopeCode: a.scope, passwordHash }, tx);
+      }
+    }
+    for (const e of DEMO_EXTRA) {
+      await makeUser({ name: e.name, phone: e.phone, role: e.role, scopeCode: demoKaderPosyandu!.desaCode, posyanduId: e.role === "kader" ? demoKaderPosyandu!.id : null, spmBidang: e.role === "kader" ? "sosial" : null, passwordHash }, tx);
+    }
+  });
+  const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_ACCOUNTS[0].phone));
+  const activity = await seedDemoActivity(admin.id);
+  await refreshRegion(null); // dashboard inputs and rollups for every demo kader
+  // Certificates for everyone who met the rule, issued the day after they did.
+  const due = rowsOf<{ user_id: string; at: string | Date }>(
+    await db.execute(sql`select user_id, greatest(attended_at, modules_passed_at) as at from kader_progress
+      where attended_at is not null and modules_passed_at is not null and certified_at is null`),
+  );
+  for (const d of due) {
+    const at = new Date(Math.min(Date.now(), new Date(d.at).getTime() + 86_400_000));
+    await evaluateCertificationStrict(d.user_id, at);
+  }
+  return { posyandu: posyanduCount, kader: kaderCount, ...activity, ms: Math.round(performance.now() - t0) };
+}
+
+export function demoAccountsTable(): string {
+  const rows = [...DEMO_ACCOUNTS, ...DEMO_EXTRA].map((a) => ({ phone: "0" + a.phone.slice(2), role: a.role, scope: a.note }));
+  const lines = rows.map((r) => `  ${r.phone.padEnd(14)} ${r.role.padEnd(18)} ${r.scope}`);
+  return [`Akun demo (kata sandi untuk semua: ${DEMO_PASSWORD})`, `  ${"nomor HP".padEnd(14)} ${"peran".padEnd(18)} wilayah`, ...lines].join("\n");
+}
+

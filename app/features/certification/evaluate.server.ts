@@ -1,0 +1,385 @@
+/**
+ * Certification: evaluates the rule (app/features/certification/rule.ts) for a kader whenever an
+ * input changes, and issues the certificate automatically.
+ *
+ * Triggers: a passed quiz (quiz.server submitAttempt), a module marked read
+ * (progress.server markCompleted), attendance recorded as hadir/terlambat (the hook
+ * registered below with workshop.server), opening /sertifikat, and
+ * `npm run certify -- --region <code>`.
+ *
+ * Issuance is idempotent: one certificate per kader, programme and cycle. Two triggers
+ * racing both compute the same cycle number; the unique index
+ * (user_id, programme_id, cycle) lets exactly one insert through
+ * (`insert … on conflict do nothing`), and the loser reads the winner's row.
+ *
+ * Evaluation only ever issues: it never revokes. A quiz regraded below the pass mark,
+ * a module edited, a programme that later requires more: the certificate stays valid
+ * until it expires or a person (DPMD/admin) revokes it with a reason.
+ */
+import { refreshKaderProgress } from "~/features/reporting/reports.server";
+import { randomBytes } from "node:crypto";
+import { and, asc, eq, gt, inArray, isNotNull } from "drizzle-orm";
+import { content, programmesOf } from "~/features/learning/content.server";
+import { db } from "~/db.server";
+import { attendance, certificates, posyandu, quizAttempts, moduleProgress, regions, users, workshops } from "~/db/schema";
+import { generateCertificateCode } from "~/features/certification/code";
+import {
+  addMonthsWita,
+  endOfDayWita,
+  currentCycle,
+  evaluateRule,
+  type AttemptFact,
+  type AttendanceFact,
+  type RuleResult,
+} from "~/features/certification/rule";
+import type { Programme } from "~/features/learning/content-schema";
+import { PAYLOAD_VERSION, signingKeyId, signPayload, type CertificatePayload } from "~/features/certification/signing.server";
+import { withinScope } from "~/features/regions/regions.server";
+import { onQualifyingAttendance } from "~/features/workshops/workshops.server";
+
+export interface CertificateRow {
+  id: number;
+  code: string;
+  userId: string;
+  programmeId: string;
+  cycle: number;
+  issuedAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  revokedReason: string | null;
+  signature: string;
+}
+
+const certColumns = {
+  id: certificates.id,
+  code: certificates.code,
+  userId: certificates.userId,
+  programmeId: certificates.programmeId,
+  cycle: certificates.cycle,
+  issuedAt: certificates.issuedAt,
+  expiresAt: certificates.expiresAt,
+  revokedAt: certificates.revokedAt,
+  revokedReason: certificates.revokedReason,
+  signature: certificates.signature,
+};
+
+/** All certificates of these kader, oldest cycle first. */
+export async function certificatesOf(userIds: string[], programmeId?: string): Promise<CertificateRow[]> {
+  if (!userIds.length) return [];
+  return db
+    .select(certColumns)
+    .from(certificates)
+    .where(and(inArray(certificates.userId, userIds), programmeId ? eq(certificates.programmeId, programmeId) : undefined))
+    .orderBy(asc(certificates.cycle));
+}
+
+/** When the kader's current cycle in the programme began (null = first cycle). */
+export async function cycleStart(userId: string, programmeId: string, now = new Date()): Promise<Date | null> {
+  return currentCycle(await certificatesOf([userId], programmeId), now).start;
+}
+
+/**
+ * Start of the current cycle for a module's quiz: attempts before it belong to an
+ * earlier cycle (attempt limits and the best score count from here). A module in
+ * several programmes takes the most recent start.
+ */
+export async function quizCycleStart(userId: string, slug: string, now = new Date()): Promise<Date | null> {
+  const ids = programmesOf(slug).map((p) => p.id);
+  if (!ids.length) return null;
+  const certs = await db.select(certColumns).from(certificates).where(and(eq(certificates.userId, userId), inArray(certificates.programmeId, ids)));
+  let start: Date | null = null;
+  for (const id of ids) {
+    const s = currentCycle(
+      certs.filter((c) => c.programmeId === id),
+      now,
+    ).start;
+    if (s && (!start || s > start)) start = s;
+  }
+  return start;
+}
+
+// ---------------------------------------------------------------- the facts the rule reads
+
+interface KaderFacts {
+  attendance: AttendanceFact[];
+  completed: Set<string>;
+  attempts: AttemptFact[];
+  certs: CertificateRow[];
+}
+
+function allProgrammeSlugs(): string[] {
+  return [...new Set(content().programmes.flatMap((p) => p.requiredModules))];
+}
+
+/** Attendance, module completion, submitted attempts and certificates of many kader in five queries. */
+async function loadFacts(userIds: string[]): Promise<Map<string, KaderFacts>> {
+  const facts = new Map<string, KaderFacts>(userIds.map((id) => [id, { attendance: [], completed: new Set(), attempts: [], certs: [] }]));
+  if (!userIds.length) return facts;
+  const slugs = allProgrammeSlugs();
+  const [att, progress, attempts, certs] = await Promise.all([
+    db
+      .select({ userId: attendance.userId, workshopId: attendance.workshopId, status: attendance.status, kind: workshops.kind, workshopStatus: workshops.status })
+      .from(attendance)
+      .innerJoin(workshops, eq(workshops.id, attendance.workshopId))
+      .where(inArray(attendance.userId, userIds)),
+    db
+      .select({ userId: moduleProgress.userId, slug: moduleProgress.slug })
+      .from(moduleProgress)
+      .where(and(inArray(moduleProgress.userId, userIds), isNotNull(moduleProgress.completedAt))),
+    db
+      .select({ userId: quizAttempts.userId, slug: quizAttempts.slug, score: quizAttempts.score, passScore: quizAttempts.passScore, submittedAt: quizAttempts.submittedAt })
+      .from(quizAttempts)
+      .where(and(inArray(quizAttempts.userId, userIds), inArray(quizAttempts.slug, slugs), isNotNull(quizAttempts.submittedAt))),
+    certificatesOf(userIds),
+  ]);
+  for (const a of att) facts.get(a.userId)!.attendance.push(a);
+  for (const p of progress) facts.get(p.userId)!.completed.add(p.slug);
+  for (const a of attempts) {
+    if (a.score === null || !a.submittedAt) continue;
+    facts.get(a.userId)!.attempts.push({ slug: a.slug, score: a.score, passScore: a.passScore, submittedAt: a.submittedAt });
+  }
+  for (const c of certs) facts.get(c.userId)!.certs.push(c);
+  return facts;
+}
+
+export interface ProgrammeStanding {
+  programme: Programme;
+  rule: RuleResult;
+  /** The certificate in force now, if any. */
+  valid: CertificateRow | null;
+  /** Cycle number a new certificate would get (= valid.cycle when one is in force). */
+  cycle: number;
+  cycleStart: Date | null;
+  certificates: CertificateRow[];
+}
+
+function standing(programme: Programme, f: KaderFacts, now: Date): ProgrammeStanding {
+  const certs = f.certs.filter((c) => c.programmeId === programme.id);
+  const cyc = currentCycle(certs, now);
+  const rule = evaluateRule(programme, { attendance: f.attendance, completed: f.completed, attempts: f.attempts, cycleStart: cyc.start });
+  return { programme, rule, valid: cyc.valid, cycle: cyc.cycle, cycleStart: cyc.start, certificates: certs };
+}
+
+/** Where the kader stands in each programme (for /sertifikat): rule progress and certificates. */
+export async function kaderStanding(userId: string, now = new Date()): Promise<ProgrammeStanding[]> {
+  const f = (await loadFacts([userId])).get(userId)!;
+  return content().programmes.map((p) => standing(p, f, now));
+}
+
+// ---------------------------------------------------------------- issuance
+
+export type OutcomeStatus = "issued" | "valid" | "not_yet" | "skipped" | "failed";
+
+export interface Outcome {
+  programmeId: string;
+  status: OutcomeStatus;
+  /** The certificate issued now or already in force. */
+  code?: string;
+  cycle?: number;
+  summary?: string;
+  error?: string;
+  /** This evaluation tried to issue, but a concurrent one inserted the certificate first. */
+  lostRace?: boolean;
+}
+
+interface KaderRecord {
+  id: string;
+  name: string;
+  role: string;
+  active: boolean;
+  scopeCode: string;
+  posyanduId: number | null;
+}
+
+export class CertificationError extends Error {}
+
+/** Names printed on the certificate: posyandu, desa (with kecamatan) and the issuing kabupaten. */
+async function printedPlace(k: KaderRecord): Promise<{ posyandu: string; desa: string; issuer: string; issuerCode: string }> {
+  const [pos] = k.posyanduId ? await db.select({ name: posyandu.name, desaCode: posyandu.desaCode }).from(posyandu).where(eq(posyandu.id, k.posyanduId)) : [];
+  const place = pos?.desaCode ?? k.scopeCode;
+  const parts = place.split(".");
+  if (parts.length < 2) throw new CertificationError(`Kader ${k.id} tidak berada di wilayah kabupaten/kota (wilayah ${k.scopeCode}): sertifikat tidak dapat diterbitkan.`);
+  const kabupatenCode = parts.slice(0, 2).join(".");
+  const codes = [kabupatenCode, parts.slice(0, 3).join("."), place];
+  const rows = await db.select({ code: regions.code, name: regions.name, level: regions.level }).from(regions).where(inArray(regions.code, codes));
+  const byCode = new Map(rows.map((r) => [r.code, r]));
+  const kab = byCode.get(kabupatenCode);
+  if (!kab || kab.level !== "kabupaten") throw new CertificationError(`Wilayah kabupaten ${kabupatenCode} tidak ditemukan.`);
+  const desa = byCode.get(place);
+  const kec = parts.length >= 3 ? byCode.get(parts.slice(0, 3).join(".")) : undefined;
+  let desaText = "";
+  if (desa?.level === "desa") {
+    // Kemendagri codes: 1xxx = kelurahan, 2xxx = desa.
+    desaText = `${parts[3]?.startsWith("1") ? "Kelurahan" : "Desa"} ${desa.name}`;
+    if (kec) desaText += `, Kecamatan ${kec.name}`;
+  } else if (kec) {
+    desaText = `Kecamatan ${kec.name}`;
+  }
+  return { posyandu: pos?.name ?? "", desa: desaText, issuer: kab.name, issuerCode: kab.code };
+}
+
+/**
+ * Inserts the certificate for this cycle unless one exists. Returns the code in force
+ * afterwards (ours, or the one a concurrent evaluation inserted first).
+ */
+async function issue(k: KaderRecord, programme: Programme, cycle: number, now: Date): Promise<{ code: string; issued: boolean }> {
+  const place = await printedPlace(k);
+  const issuedAt = new Date(now.getTime());
+  // Valid through the whole expiry date (WITA): the dashboard counts validity by that date.
+  const expiresAt = endOfDayWita(addMonthsWita(issuedAt, programme.validityMonths));
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const code = generateCertificateCode((n) => randomBytes(n));
+    const payload: CertificatePayload = {
+      v: PAYLOAD_VERSION,
+      code,
+      name: k.name,
+      posyandu: place.posyandu,
+      desa: place.desa,
+      programmeId: programme.id,
+      programme: programme.title,
+      issued: issuedAt.toISOString(),
+      expires: expiresAt.toISOString(),
+      issuer: place.issuer,
+      issuerCode: place.issuerCode,
+      kid: signingKeyId(),
+    };
+    const signature = signPayload(payload);
+    const inserted = await db.transaction(async (tx) => {
+      const rows = await tx
+        .insert(certificates)
+        .values({ code, userId: k.id, programmeId: programme.id, cycle, issuedAt, expiresAt, issuingRegion: place.issuerCode, payload, signature })
+        .onConflictDoNothing()
+        .returning({ code: certificates.code });
+      if (rows.length) await refreshKaderProgress([k.id], tx);
+      return rows;
+    });
+    if (inserted.length) return { code: inserted[0].code, issued: true };
+    // Conflict: another evaluation issued this cycle first, or (astronomically rarely) the code was taken.
+    const [existing] = await db
+      .select({ code: certificates.code })
+      .from(certificates)
+      .where(and(eq(certificates.userId, k.id), eq(certificates.programmeId, programme.id), eq(certificates.cycle, cycle)));
+    if (existing) return { code: existing.code, issued: false };
+  }
+  throw new CertificationError("Kode sertifikat unik tidak dapat dibuat setelah 5 percobaan.");
+}
+
+async function evaluateMany(kader: KaderRecord[], now: Date): Promise<Map<string, Outcome[]>> {
+  const out = new Map<string, Outcome[]>();
+  const eligible = kader.filter((k) => k.role === "kader" && k.active);
+  for (const k of kader) if (!eligible.includes(k)) out.set(k.id, [{ programmeId: "*", status: "skipped" }]);
+  const facts = await loadFacts(eligible.map((k) => k.id));
+  for (const k of eligible) {
+    const outcomes: Outcome[] = [];
+    for (const programme of content().programmes) {
+      const s = standing(programme, facts.get(k.id)!, now);
+      if (s.valid) {
+        outcomes.push({ programmeId: programme.id, status: "valid", code: s.valid.code, cycle: s.valid.cycle, summary: s.rule.summary });
+      } else if (!s.rule.certified) {
+        outcomes.push({ programmeId: programme.id, status: "not_yet", cycle: s.cycle, summary: s.rule.summary });
+      } else {
+        try {
+          const r = await issue(k, programme, s.cycle, now);
+          outcomes.push({
+            programmeId: programme.id,
+            status: r.issued ? "issued" : "valid",
+            code: r.code,
+            cycle: s.cycle,
+            summary: s.rule.summary,
+            ...(r.issued ? {} : { lostRace: true }),
+          });
+        } catch (e) {
+          outcomes.push({ programmeId: programme.id, status: "failed", cycle: s.cycle, error: e instanceof Error ? e.message : String(e) });
+        }
+      }
+    }
+    out.set(k.id, outcomes);
+  }
+  return out;
+}
+
+const kaderColumns = { id: users.id, name: users.name, role: users.role, active: users.active, scopeCode: users.scopeCode, posyanduId: users.posyanduId };
+
+/** Evaluates one kader in every programme and issues what is due. Throws on failure. */
+export async function evaluateCertificationStrict(userId: string, now = new Date()): Promise<Outcome[]> {
+  const [k] = await db.select(kaderColumns).from(users).where(eq(users.id, userId));
+  if (!k) return [];
+  const outcomes = (await evaluateMany([k], now)).get(userId) ?? [];
+  const failed = outcomes.find((o) => o.status === "failed");
+  if (failed) throw new CertificationError(failed.error);
+  return outcomes;
+}
+
+/**
+ * Call after any input of the rule changed (attendance recorded, module read, quiz
+ * graded), after the change is committed. Never throws: a failure is logged and
+ * returns [] so the action that triggered it still succeeds; the next trigger, a visit
+ * to /sertifikat or `npm run certify` evaluates again.
+ */
+export async function evaluateCertification(userId: string, now = new Date()): Promise<Outcome[]> {
+  try {
+    return await evaluateCertificationStrict(userId, now);
+  } catch (e) {
+    console.error(`[sertifikasi] evaluasi gagal untuk pengguna ${userId}:`, e instanceof Error ? e.message : e);
+    return [];
+  }
+}
+
+/** Batch form of evaluateCertification (attendance of a whole session). Never throws. */
+export async function evaluateCertificationFor(userIds: string[], now = new Date()): Promise<void> {
+  const ids = [...new Set(userIds)];
+  for (let i = 0; i < ids.length; i += 200) {
+    const chunk = ids.slice(i, i + 200);
+    try {
+      const kader = await db.select(kaderColumns).from(users).where(inArray(users.id, chunk));
+      const outcomes = await evaluateMany(kader, now);
+      for (const [userId, list] of outcomes) {
+        for (const o of list) if (o.status === "failed") console.error(`[sertifikasi] evaluasi gagal untuk pengguna ${userId}:`, o.error);
+      }
+    } catch (e) {
+      console.error(`[sertifikasi] evaluasi gagal untuk ${chunk.length} pengguna:`, e instanceof Error ? e.message : e);
+    }
+  }
+}
+
+// Attendance recorded by the workshop module (roster, walk-in, QR or code check-in) re-evaluates those people.
+onQualifyingAttendance((userIds) => evaluateCertificationFor(userIds));
+
+export interface RegionRunResult {
+  kader: number;
+  issued: number;
+  valid: number;
+  notYet: number;
+  failed: { userId: string; error: string }[];
+}
+
+/** Re-evaluates every active kader inside a region (npm run certify -- --region 64.08). */
+export async function evaluateRegion(regionCode: string, opts: { now?: Date; batchSize?: number; onBatch?: (done: number) => void } = {}): Promise<RegionRunResult> {
+  const now = opts.now ?? new Date();
+  const batchSize = opts.batchSize ?? 500;
+  const result: RegionRunResult = { kader: 0, issued: 0, valid: 0, notYet: 0, failed: [] };
+  let after = "";
+  for (;;) {
+    const batch = await db
+      .select(kaderColumns)
+      .from(users)
+      .where(and(eq(users.role, "kader"), eq(users.active, true), withinScope(users.scopeCode, regionCode), gt(users.id, after)))
+      .orderBy(asc(users.id))
+      .limit(batchSize);
+    if (!batch.length) break;
+    after = batch[batch.length - 1].id;
+    // One kader's failure (e.g. no kabupaten to print) is reported and does not stop the others.
+    const outcomes = await evaluateMany(batch, now);
+    for (const [userId, list] of outcomes) {
+      result.kader++;
+      for (const o of list) {
+        if (o.status === "issued") result.issued++;
+        else if (o.status === "valid") result.valid++;
+        else if (o.status === "not_yet") result.notYet++;
+        else if (o.status === "failed") result.failed.push({ userId, error: o.error ?? "" });
+      }
+    }
+    opts.onBatch?.(result.kader);
+  }
+  return result;
+}

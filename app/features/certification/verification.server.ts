@@ -1,0 +1,105 @@
+/**
+ * Public certificate verification (/verifikasi/:code, no login). Rate limited per
+ * client address; every check is written to verification_log with a keyed hash of the
+ * address (never the address itself). Shows only what is printed on the certificate:
+ * name, programme, dates and issuer.
+ */
+import { createHmac } from "node:crypto";
+import { db } from "~/db.server";
+import { verificationLog } from "~/db/schema";
+import { env } from "~/env.server";
+import { verifyPayload } from "~/features/certification/signing.server";
+import { findCertificate, stateOf, type CertificateRecord } from "~/features/certification/certificates.server";
+import { parseCertificateCode } from "~/features/certification/code";
+import { tanggalWita } from "~/features/certification/rule";
+import { hitRateLimit } from "~/rate-limit.server";
+
+export const VERIFY_LIMITS = { perIp: 60, windowSeconds: 10 * 60 };
+
+export type VerificationState = "berlaku" | "kedaluwarsa" | "dicabut" | "tidak_ditemukan" | "tanda_tangan_salah" | "format_salah";
+
+export interface VerifiedCertificate {
+  code: string;
+  name: string;
+  programme: string;
+  issued: string;
+  expires: string;
+  issuer: string;
+}
+
+export type Verification =
+  | { state: "berlaku" | "kedaluwarsa"; code: string; certificate: VerifiedCertificate; signatureChecked: boolean }
+  | { state: "dicabut"; code: string; certificate: VerifiedCertificate; revokedAt: string; reason: string; signatureChecked: boolean }
+  | { state: "tidak_ditemukan"; code: string }
+  | { state: "tanda_tangan_salah"; code: string }
+  | { state: "format_salah"; code: string; reason: "format" | "check" };
+
+function keyedHash(label: string, ip: string): string {
+  return createHmac("sha256", env().SESSION_SECRET).update(`${label}\0${ip}`).digest("hex").slice(0, 32);
+}
+
+export function clientHash(ip: string): string {
+  return keyedHash("verifikasi-log", ip);
+}
+
+export class RateLimited extends Error {
+  constructor(public retryAfterSeconds: number) {
+    super("rate limited");
+  }
+}
+
+/** The row's own signature and the columns that matter must agree with the signed payload. */
+function rowIsAuthentic(c: CertificateRecord): boolean {
+  const p = c.payload;
+  return (
+    p.code === c.code &&
+    p.expires === c.expiresAt.toISOString() &&
+    p.issued === c.issuedAt.toISOString() &&
+    p.programmeId === c.programmeId &&
+    verifyPayload(p, c.signature)
+  );
+}
+
+/** Normalises the code, but does not check anything yet: null = keep the URL as it is. */
+export function canonicalPath(rawCode: string, signature: string | null): string | null {
+  const parsed = parseCertificateCode(rawCode);
+  if (!parsed.ok || parsed.code === rawCode) return null;
+  return `/verifikasi/${parsed.code}${signature !== null ? `?s=${encodeURIComponent(signature)}` : ""}`;
+}
+
+/**
+ * Checks a code (and the signature from the QR, when given). Throws RateLimited when
+ * this client address has checked too often.
+ */
+export async function verify(rawCode: string, signature: string | null, clientIp: string, now = new Date()): Promise<Verification> {
+  const rate = await hitRateLimit(`verify:ip:${keyedHash("verifikasi-batas", clientIp)}`, VERIFY_LIMITS.windowSeconds);
+  if (rate.count > VERIFY_LIMITS.perIp) throw new RateLimited(rate.retryAfterSeconds);
+
+  const result = await check(rawCode, signature, now);
+  await db.insert(verificationLog).values({ code: result.code.slice(0, 40), result: result.state, clientHash: clientHash(clientIp) });
+  return result;
+}
+
+async function check(rawCode: string, signature: string | null, now: Date): Promise<Verification> {
+  const parsed = parseCertificateCode(rawCode);
+  if (!parsed.ok) return { state: "format_salah", code: rawCode.slice(0, 40), reason: parsed.reason };
+  const cert = await findCertificate(parsed.code);
+  if (!cert) return { state: "tidak_ditemukan", code: parsed.code };
+  // A row altered in the database, or a QR whose signature was changed, is not trusted.
+  if (!rowIsAuthentic(cert)) return { state: "tanda_tangan_salah", code: cert.code };
+  if (signature !== null && !verifyPayload(cert.payload, signature)) return { state: "tanda_tangan_salah", code: cert.code };
+  const certificate: VerifiedCertificate = {
+    code: cert.code,
+    name: cert.payload.name,
+    programme: cert.payload.programme,
+    issued: tanggalWita(cert.issuedAt),
+    expires: tanggalWita(cert.expiresAt),
+    issuer: cert.payload.issuer,
+  };
+  const state = stateOf(cert, now);
+  const signatureChecked = signature !== null;
+  if (state === "dicabut") {
+    return { state, code: cert.code, certificate, revokedAt: tanggalWita(cert.revokedAt!), reason: cert.revokedReason ?? "", signatureChecked };
+  }
+  return { state, code: cert.code, certificate, signatureChecked };
+}

@@ -1,0 +1,115 @@
+/** Per-kader module progress: opened, completed (read) and the best quiz score. */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { db, type Tx } from "~/db.server";
+import { refreshKaderProgress } from "~/features/reporting/reports.server";
+import { moduleAssignments, moduleProgress } from "~/db/schema";
+import { content, programmesOf, type ModuleContent } from "~/features/learning/content.server";
+import { evaluateCertification } from "~/features/certification/evaluate.server";
+
+export interface ProgressRow {
+  slug: string;
+  contentHash: string;
+  openedAt: Date;
+  completedAt: Date | null;
+  bestScore: number | null;
+  passedAt: Date | null;
+}
+
+export async function progressFor(userId: string, slugs?: string[]): Promise<Map<string, ProgressRow>> {
+  const rows = await db
+    .select({
+      slug: moduleProgress.slug,
+      contentHash: moduleProgress.contentHash,
+      openedAt: moduleProgress.openedAt,
+      completedAt: moduleProgress.completedAt,
+      bestScore: moduleProgress.bestScore,
+      passedAt: moduleProgress.passedAt,
+    })
+    .from(moduleProgress)
+    .where(and(eq(moduleProgress.userId, userId), slugs ? inArray(moduleProgress.slug, slugs) : undefined));
+  return new Map(rows.map((r) => [r.slug, r]));
+}
+
+/** Opening a module records the first time and the version seen. */
+export async function recordOpened(userId: string, mod: ModuleContent): Promise<void> {
+  await db
+    .insert(moduleProgress)
+    .values({ userId, slug: mod.slug, contentHash: mod.hash })
+    .onConflictDoUpdate({ target: [moduleProgress.userId, moduleProgress.slug], set: { contentHash: mod.hash } });
+}
+
+/** "Selesai membaca": idempotent, the first completion time is kept. */
+export async function markCompleted(userId: string, mod: ModuleContent): Promise<void> {
+  await db.transaction(async (tx) => {
+    await markCompletedIn(tx, userId, mod);
+    await refreshKaderProgress([userId], tx);
+  });
+  // Reading the last module may complete the certification rule (never throws).
+  if (programmesOf(mod.slug).length) await evaluateCertification(userId);
+}
+
+async function markCompletedIn(tx: Tx, userId: string, mod: ModuleContent): Promise<void> {
+  await tx
+    .insert(moduleProgress)
+    .values({ userId, slug: mod.slug, contentHash: mod.hash, completedAt: new Date() })
+    .onConflictDoUpdate({
+      target: [moduleProgress.userId, moduleProgress.slug],
+      set: { contentHash: mod.hash, completedAt: sql`coalesce(${moduleProgress.completedAt}, now())` },
+    });
+}
+
+export async function assignedSlugs(userId: string): Promise<string[]> {
+  const rows = await db.select({ slug: moduleAssignments.slug }).from(moduleAssignments).where(eq(moduleAssignments.userId, userId));
+  return rows.map((r) => r.slug);
+}
+
+export type ModuleState = "baru" | "dibuka" | "selesai" | "lulus";
+
+export function moduleState(p: ProgressRow | undefined): ModuleState {
+  if (!p) return "baru";
+  if (p.passedAt && p.completedAt) return "lulus";
+  if (p.completedAt) return "selesai";
+  return "dibuka";
+}
+
+export const STATE_LABEL: Record<ModuleState, string> = {
+  baru: "Belum dibuka",
+  dibuka: "Sedang dibaca",
+  selesai: "Selesai dibaca",
+  lulus: "Lulus kuis",
+};
+
+export interface ModuleCard {
+  slug: string;
+  title: string;
+  spm: string;
+  minutes: number;
+  summary: string;
+  state: ModuleState;
+  bestScore: number | null;
+  required: boolean;
+}
+
+/** "Modul saya": the default programme's modules plus any assigned to the kader. */
+export async function myModules(userId: string): Promise<ModuleCard[]> {
+  const c = content();
+  const required = new Set(c.defaultProgramme.requiredModules);
+  const assigned = new Set(await assignedSlugs(userId));
+  const progress = await progressFor(userId);
+  return c.modules
+    .filter((m) => required.has(m.slug) || assigned.has(m.slug))
+    .map((m) => toCard(m, progress.get(m.slug), required.has(m.slug)));
+}
+
+export function toCard(m: ModuleContent, p: ProgressRow | undefined, required: boolean): ModuleCard {
+  return {
+    slug: m.slug,
+    title: m.frontmatter.title,
+    spm: m.frontmatter.spm,
+    minutes: m.frontmatter.minutes,
+    summary: m.frontmatter.summary,
+    state: moduleState(p),
+    bestScore: p?.bestScore ?? null,
+    required,
+  };
+}

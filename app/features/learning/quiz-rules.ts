@@ -1,0 +1,121 @@
+/** Quiz rules as pure functions: drawing, answer parsing, scoring, attempt limits. */
+import type { DrawnQuestion } from "~/db/schema";
+import type { QuizBank } from "~/features/learning/content-schema";
+
+export type Rng = () => number;
+
+export const TRUE_FALSE_OPTIONS = [
+  { id: "benar", text: "Benar" },
+  { id: "salah", text: "Salah" },
+];
+
+export function shuffle<T>(items: readonly T[], rng: Rng): T[] {
+  const a = [...items];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+
+/** Draws `bank.draw` questions at random and shuffles the options of each (true/false keeps Benar, Salah). */
+export function drawQuestions(bank: QuizBank, rng: Rng): DrawnQuestion[] {
+  return shuffle(bank.questions, rng)
+    .slice(0, bank.draw)
+    .map((q) => {
+      if (q.type === "truefalse") {
+        return { id: q.id, type: q.type, prompt: q.prompt, options: TRUE_FALSE_OPTIONS, answer: [q.answer ? "benar" : "salah"], explanation: q.explanation };
+      }
+      return {
+        id: q.id,
+        type: q.type,
+        prompt: q.prompt,
+        options: shuffle(q.options, rng),
+        answer: q.type === "single" ? [q.answer] : [...q.answer].sort(),
+        explanation: q.explanation,
+      };
+    });
+}
+
+export type Answers = Record<string, string[]>;
+
+export type ParsedAnswers =
+  | { ok: true; answers: Answers; unanswered: string[] }
+  | { ok: false; message: string };
+
+/**
+ * Reads answers from form fields named `q_<questionId>`. Anything that does not belong
+ * to the drawn questions (unknown question, unknown option, two answers to a single
+ * question) makes the whole submission invalid.
+ */
+export function parseAnswers(entries: Iterable<[string, FormDataEntryValue]>, draw: DrawnQuestion[]): ParsedAnswers {
+  const byId = new Map(draw.map((q) => [q.id, q]));
+  const answers: Answers = {};
+  for (const [key, value] of entries) {
+    if (!key.startsWith("q_")) continue;
+    const q = byId.get(key.slice(2));
+    if (!q || typeof value !== "string") return { ok: false, message: "Jawaban tidak valid: pertanyaan tidak dikenal. Muat ulang halaman kuis." };
+    if (!q.options.some((o) => o.id === value)) return { ok: false, message: "Jawaban tidak valid: pilihan tidak dikenal. Muat ulang halaman kuis." };
+    const list = (answers[q.id] ??= []);
+    if (!list.includes(value)) list.push(value);
+    if (q.type !== "multiple" && list.length > 1) return { ok: false, message: "Jawaban tidak valid: pilih satu jawaban saja untuk setiap pertanyaan pilihan tunggal." };
+  }
+  for (const list of Object.values(answers)) list.sort();
+  const unanswered = draw.filter((q) => !answers[q.id]?.length).map((q) => q.id);
+  return { ok: true, answers, unanswered };
+}
+
+export interface ScoreResult {
+  correct: number;
+  total: number;
+  /** 0-100, rounded down. */
+  score: number;
+  passed: boolean;
+  perQuestion: Record<string, boolean>;
+}
+
+/** All-or-nothing per question: a multiple-answer question counts only when exactly the right set is chosen. */
+export function scoreAttempt(draw: DrawnQuestion[], answers: Answers, passScore: number): ScoreResult {
+  const perQuestion: Record<string, boolean> = {};
+  let correct = 0;
+  for (const q of draw) {
+    const given = [...(answers[q.id] ?? [])].sort();
+    const right = [...q.answer].sort();
+    const ok = given.length === right.length && given.every((v, i) => v === right[i]);
+    perQuestion[q.id] = ok;
+    if (ok) correct++;
+  }
+  const total = draw.length;
+  const score = total ? Math.floor((100 * correct) / total) : 0;
+  return { correct, total, score, passed: score >= passScore, perQuestion };
+}
+
+export type StartCheck =
+  | { ok: true }
+  | { ok: false; reason: "limit"; message: string }
+  | { ok: false; reason: "cooldown"; message: string; retryAt: Date };
+
+/** May a new attempt start? Limits and cool-down come from the quiz bank. */
+export function checkCanStart(input: {
+  submittedCount: number;
+  maxAttempts: number;
+  lastSubmittedAt: Date | null;
+  cooldownMinutes: number;
+  now: Date;
+}): StartCheck {
+  if (input.maxAttempts > 0 && input.submittedCount >= input.maxAttempts) {
+    return {
+      ok: false,
+      reason: "limit",
+      message: `Kesempatan mengerjakan kuis ini sudah habis (${input.submittedCount} dari ${input.maxAttempts}). Hubungi Tim Pembina Anda.`,
+    };
+  }
+  if (input.lastSubmittedAt && input.cooldownMinutes > 0) {
+    const retryAt = new Date(input.lastSubmittedAt.getTime() + input.cooldownMinutes * 60_000);
+    if (retryAt > input.now) {
+      const minutes = Math.ceil((retryAt.getTime() - input.now.getTime()) / 60_000);
+      return { ok: false, reason: "cooldown", message: `Istirahat dulu: Anda bisa mencoba lagi dalam ${minutes} menit.`, retryAt };
+    }
+  }
+  return { ok: true };
+}

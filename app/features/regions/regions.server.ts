@@ -1,0 +1,120 @@
+/** Regions: seeding, import of other provinces, and lookups within a scope. */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { and, asc, eq, inArray, like, or, sql } from "drizzle-orm";
+import { audit } from "~/audit.server";
+import { db } from "~/db.server";
+import { regions } from "~/db/schema";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { parseRegionCsv, type RegionRow } from "~/features/regions/region-csv";
+import { codeLineage } from "~/lib/region";
+import { rowsOf } from "~/rate-limit.server";
+
+export const KALTIM_CSV = path.resolve("data/wilayah/kaltim_wilayah.csv");
+
+/** SQL condition "column is inside scope" (uses the text_pattern_ops index). */
+export function withinScope(column: AnyPgColumn, scope: string) {
+  return or(eq(column, scope), like(column, `${scope}.%`))!;
+}
+
+export async function regionCount(): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(regions);
+  return row.n;
+}
+
+export interface RegionImportResult {
+  inserted: number;
+  updated: number;
+  errors: string[];
+}
+
+/**
+ * Imports regions from CSV text in one transaction: all rows or none. A row whose
+ * parent is neither in the file nor in the table is an error.
+ */
+export async function importRegions(text: string, actorId: string | null): Promise<RegionImportResult> {
+  const { rows, errors } = parseRegionCsv(text);
+  if (errors.length) return { inserted: 0, updated: 0, errors };
+  if (!rows.length) return { inserted: 0, updated: 0, errors: ["Berkas tidak berisi baris data."] };
+  const inFile = new Set(rows.map((r) => r.code));
+  const parents = [...new Set(rows.map((r) => r.parentCode).filter((p): p is string => !!p && !inFile.has(p)))];
+  const known = parents.length
+    ? new Set((await db.select({ code: regions.code }).from(regions).where(inArray(regions.code, parents))).map((r) => r.code))
+    : new Set<string>();
+  const orphanErrors = rows
+    .map((r, i) => (r.parentCode && !inFile.has(r.parentCode) && !known.has(r.parentCode) ? `Baris ${i + 2}: wilayah induk ${r.parentCode} tidak ada.` : null))
+    .filter((e): e is string => e !== null);
+  if (orphanErrors.length) return { inserted: 0, updated: 0, errors: orphanErrors };
+
+  const existing = new Set(
+    (await db.select({ code: regions.code }).from(regions).where(inArray(regions.code, [...inFile]))).map((r) => r.code),
+  );
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      await tx
+        .insert(regions)
+        .values(chunk)
+        .onConflictDoUpdate({
+          target: regions.code,
+          set: { name: sql`excluded.name`, level: sql`excluded.level`, parentCode: sql`excluded.parent_code` },
+        });
+    }
+    const provinces = [...new Set(rows.map((r) => r.code.split(".")[0]))];
+    await audit(
+      {
+        actorId,
+        action: "regions.import",
+        entity: "region",
+        entityId: provinces.join(","),
+        regionCode: provinces.length === 1 ? provinces[0] : null,
+        detail: { rows: rows.length, inserted: rows.length - existing.size, updated: existing.size },
+      },
+      tx,
+    );
+  });
+  return { inserted: rows.length - existing.size, updated: existing.size, errors: [] };
+}
+
+/** First start: the Kalimantan Timur regions shipped with the project. */
+export async function seedRegionsIfEmpty(): Promise<number> {
+  if ((await regionCount()) > 0) return 0;
+  const result = await importRegions(readFileSync(KALTIM_CSV, "utf8"), null);
+  if (result.errors.length) throw new Error("Data wilayah bawaan tidak valid:\n" + result.errors.join("\n"));
+  return result.inserted;
+}
+
+export type RegionRecord = RegionRow;
+
+export async function getRegion(code: string): Promise<RegionRecord | undefined> {
+  const [row] = await db.select().from(regions).where(eq(regions.code, code));
+  return row;
+}
+
+export async function childRegions(code: string): Promise<RegionRecord[]> {
+  return db.select().from(regions).where(eq(regions.parentCode, code)).orderBy(asc(regions.code));
+}
+
+/** All regions inside a scope (for pickers), in code order. */
+export async function regionsInScope(scope: string, levels?: RegionRecord["level"][]): Promise<RegionRecord[]> {
+  return db
+    .select()
+    .from(regions)
+    .where(and(withinScope(regions.code, scope), levels?.length ? inArray(regions.level, levels) : undefined))
+    .orderBy(asc(regions.code));
+}
+
+/** Breadcrumb: the region and its ancestors, province first. */
+export async function regionLineage(code: string): Promise<RegionRecord[]> {
+  return db.select().from(regions).where(inArray(regions.code, codeLineage(code))).orderBy(asc(regions.code));
+}
+
+/** Desa/kelurahan inside a scope with their kecamatan, for pickers. */
+export async function desaOptions(scope: string): Promise<{ code: string; name: string; kecamatan: string }[]> {
+  const rows = rowsOf<{ code: string; name: string; kecamatan: string }>(
+    await db.execute(sql`
+      select d.code, d.name, k.name as kecamatan from regions d join regions k on k.code = d.parent_code
+      where d.level = 'desa' and (d.code = ${scope} or d.code like ${scope} || '.%') order by d.code`),
+  );
+  return rows;
+}

@@ -1,0 +1,41 @@
+/** The dashboard request: who may see which region, validated filters, the report. */
+import { z } from "zod";
+import type { SessionUser } from "~/auth.server";
+import { requireRole, requireScope } from "~/auth.server";
+import { content } from "~/features/learning/content.server";
+import { SPM_BIDANG, type Role } from "~/db/schema";
+import { notFound } from "~/lib/http";
+import { isRegionCode } from "~/lib/region";
+import { getRegion, regionLineage } from "~/features/regions/regions.server";
+import { todayWita, type ReportFilter } from "~/features/reporting/reports.server";
+
+export const DASHBOARD_ROLES: readonly Role[] = ["pembina_desa", "pembina_kecamatan", "pembina_kabupaten", "dpmd", "admin"];
+
+export const SORT_KEYS = ["kode", "nama", "aktif", "terdaftar", "hadir", "lulus", "terbit", "berlaku", "tingkat", "kedaluwarsa"] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+/** Every query parameter is parsed here; anything invalid falls back to the default. */
+export function parseDashboardQuery(request: Request) {
+  const programmes = content().programmes.map((p) => p.id) as [string, ...string[]];
+  const schema = z.object({
+    program: z.enum(programmes).catch(content().defaultProgramme.id),
+    tahun: z.coerce.number().int().min(2020).max(2100).optional().catch(undefined),
+    bidang: z.enum(SPM_BIDANG).optional().catch(undefined),
+    urut: z.enum(SORT_KEYS).catch("kode"),
+    arah: z.enum(["naik", "turun"]).catch("naik"),
+  });
+  const q = schema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const filter: ReportFilter = { programmeId: q.program, year: q.tahun ?? null, bidang: q.bidang ?? null, today: todayWita() };
+  return { ...q, filter };
+}
+
+/** The region, 404 when the code is malformed or unknown, 403 outside the user's scope. */
+export async function requireDashboardRegion(request: Request, code: string | undefined): Promise<{ user: SessionUser; region: NonNullable<Awaited<ReturnType<typeof getRegion>>>; lineage: { code: string; name: string }[] }> {
+  const user = await requireRole(request, DASHBOARD_ROLES);
+  if (!code || !isRegionCode(code)) throw notFound("Wilayah tidak ditemukan.");
+  const region = await getRegion(code);
+  if (!region) throw notFound("Wilayah tidak ditemukan.");
+  requireScope(user, region.code);
+  const lineage = (await regionLineage(region.code)).filter((r) => r.code.length >= user.scopeCode.length);
+  return { user, region, lineage: lineage.map((r) => ({ code: r.code, name: r.name })) };
+}

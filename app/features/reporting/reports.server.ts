@@ -1,0 +1,353 @@
+/**
+ * Reporting: the per-kader inputs (kader_progress, refreshed after every write that
+ * changes them) and the dashboard queries over the trigger-maintained rollups.
+ * Figure definitions: app/features/reporting/figures.ts.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { content } from "~/features/learning/content.server";
+import { db, type Tx } from "~/db.server";
+import type { Programme } from "~/features/learning/content-schema";
+import { withRate, type Figures } from "~/features/reporting/figures";
+import { rowsOf } from "~/rate-limit.server";
+
+type Conn = typeof db | Tx;
+
+function programmeInputs(p: Programme) {
+  return {
+    kind: p.attendance.kind,
+    statuses: `{${p.attendance.statuses.join(",")}}`,
+    slugs: `{${p.requiredModules.join(",")}}`,
+    n: p.requiredModules.length,
+    passScore: p.passScore ?? null,
+  };
+}
+
+/**
+ * Recomputes the kader_progress rows of these users for every programme, exactly, from
+ * the base tables. Rows that did not change are not rewritten (so the rollup trigger
+ * does nothing); users who are no longer kader lose their rows.
+ */
+export async function refreshKaderProgress(userIds: string[], conn: Conn = db): Promise<void> {
+  const ids = [...new Set(userIds)];
+  if (!ids.length) return;
+  const idArray = `{${ids.join(",")}}`;
+  for (const p of content().programmes) {
+    const i = programmeInputs(p);
+    await conn.execute(sql`
+      insert into kader_progress as kp (user_id, programme_id, desa_code, posyandu_id, spm_bidang, active,
+        enrolled_at, attended_at, modules_passed_at, certified_at, cert_expires_at)
+      select u.id, ${p.id}, u.scope_code, u.posyandu_id, coalesce(u.spm_bidang, ''), u.active,
+        (select min(e.at) from enrolments e join workshops w on w.id = e.workshop_id
+          where e.user_id = u.id and e.status = 'enrolled' and w.kind = ${i.kind} and w.status <> 'cancelled'),
+        (select min(a.at) from attendance a join workshops w on w.id = a.workshop_id
+          where a.user_id = u.id and a.status = any(${i.statuses}::text[]) and w.kind = ${i.kind} and w.status in ('published', 'completed')),
+        (select case when count(*) = ${i.n} then max(greatest(mp.completed_at, coalesce(mp.passed_at, mp.completed_at))) end
+          from module_progress mp
+          where mp.user_id = u.id and mp.slug = any(${i.slugs}::text[]) and mp.completed_at is not null
+            and ${i.passScore === null ? sql`mp.passed_at is not null` : sql`mp.best_score >= ${i.passScore}`}),
+        c.issued_at, c.expires_at
+      from users u
+      left join lateral (
+        select issued_at, expires_at from certificates c
+        where c.user_id = u.id and c.programme_id = ${p.id} and c.revoked_at is null
+        order by c.cycle desc limit 1
+      ) c on true
+      where u.id = any(${idArray}::text[]) and u.role = 'kader'
+      on conflict (user_id, programme_id) do update set
+        desa_code = excluded.desa_code, posyandu_id = excluded.posyandu_id, spm_bidang = excluded.spm_bidang,
+        active = excluded.active, enrolled_at = excluded.enrolled_at, attended_at = excluded.attended_at,
+        modules_passed_at = excluded.modules_passed_at, certified_at = excluded.certified_at, cert_expires_at = excluded.cert_expires_at
+      where (kp.desa_code, kp.posyandu_id, kp.spm_bidang, kp.active, kp.enrolled_at, kp.attended_at, kp.modules_passed_at, kp.certified_at, kp.cert_expires_at)
+        is distinct from (excluded.desa_code, excluded.posyandu_id, excluded.spm_bidang, excluded.active, excluded.enrolled_at,
+          excluded.attended_at, excluded.modules_passed_at, excluded.certified_at, excluded.cert_expires_at)`);
+  }
+  await conn.execute(sql`
+    delete from kader_progress kp where kp.user_id = any(${idArray}::text[])
+      and not exists (select 1 from users u where u.id = kp.user_id and u.role = 'kader')`);
+}
+
+/** Every kader of a region (all when no scope): after bulk loads or to repair. */
+export async function refreshRegion(scope: string | null, conn: Conn = db): Promise<number> {
+  const rows = rowsOf<{ id: string }>(
+    await conn.execute(
+      scope
+        ? sql`select id from users where role = 'kader' and (scope_code = ${scope} or scope_code like ${scope + ".%"})`
+        : sql`select id from users where role = 'kader'`,
+    ),
+  );
+  for (let i = 0; i < rows.length; i += 5000) await refreshKaderProgress(rows.slice(i, i + 5000).map((r) => r.id), conn);
+  return rows.length;
+}
+
+// ---------------------------------------------------------------- queries
+
+export interface ReportFilter {
+  programmeId: string;
+  /** A year (WITA) or null for all time. */
+  year: number | null;
+  /** One SPM bidang, or null for all. */
+  bidang: string | null;
+  /** Today's date in WITA (YYYY-MM-DD): validity and the 60-day window are measured from it. */
+  today: string;
+}
+
+export function todayWita(now = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+export interface RegionFigures extends Figures {
+  code: string;
+  name: string;
+  level: string;
+}
+
+const bidangCond = (f: ReportFilter, col: SQL) => (f.bidang === null ? sql`true` : sql`${col} = ${f.bidang}`);
+
+/**
+ * Figures for a set of regions (by code) from the rollups: a few indexed rows per region,
+ * whatever the number of kader below it.
+ */
+async function figuresForRegions(codesSql: SQL, f: ReportFilter): Promise<Map<string, Figures>> {
+  const rows = rowsOf<{ code: string; active: number; enrolled: number; attended: number; modules_passed: number; certified_period: number; valid: number; expiring: number }>(
+    await db.execute(sql`
+      with codes as (${codesSql}),
+      k as (select region_code, sum(active)::int as active from stats_kader
+            where region_code in (select code from codes) and programme_id = ${f.programmeId} and ${bidangCond(f, sql`spm_bidang`)} group by 1),
+      fu as (select region_code, sum(enrolled)::int as enrolled, sum(attended)::int as attended, sum(modules_passed)::int as modules_passed,
+                    sum(certified)::int as certified_period from stats_funnel
+            where region_code in (select code from codes) and programme_id = ${f.programmeId} and ${bidangCond(f, sql`spm_bidang`)}
+              ${f.year === null ? sql`` : sql`and year = ${f.year}`} group by 1),
+      ex as (select region_code, sum(n)::int as valid,
+                    sum(n) filter (where expires_on <= ${f.today}::date + 60)::int as expiring from stats_cert_expiry
+            where region_code in (select code from codes) and programme_id = ${f.programmeId} and ${bidangCond(f, sql`spm_bidang`)}
+              and expires_on >= ${f.today}::date group by 1)
+      select c.code, coalesce(k.active, 0) as active, coalesce(fu.enrolled, 0) as enrolled, coalesce(fu.attended, 0) as attended,
+             coalesce(fu.modules_passed, 0) as modules_passed, coalesce(fu.certified_period, 0) as certified_period,
+             coalesce(ex.valid, 0) as valid, coalesce(ex.expiring, 0) as expiring
+      from codes c left join k on k.region_code = c.code left join fu on fu.region_code = c.code left join ex on ex.region_code = c.code`),
+  );
+  const out = new Map<string, Figures>();
+  for (const r of rows) {
+    out.set(
+      r.code,
+      withRate({
+        activeKader: Number(r.active),
+        enrolled: Number(r.enrolled),
+        attended: Number(r.attended),
+        modulesPassed: Number(r.modules_passed),
+        issued: Number(r.certified_period),
+        certified: Number(r.valid),
+        expiring60: Number(r.expiring),
+      }),
+    );
+  }
+  return out;
+}
+
+/** The same figures computed live from kader_progress for the posyandu of one desa (bounded by the desa). */
+async function figuresForPosyanduOfDesa(desa: string, f: ReportFilter): Promise<RegionFigures[]> {
+  const yearCond = (col: SQL) => (f.year === null ? sql`${col} is not null` : sql`extract(year from ${col} at time zone 'Asia/Makassar') = ${f.year}`);
+  const validCond = sql`kp.cert_expires_at is not null and (kp.cert_expires_at at time zone 'Asia/Makassar')::date >= ${f.today}::date`;
+  const rows = rowsOf<{ code: string; name: string; active: number; enrolled: number; attended: number; modules_passed: number; issued: number; valid: number; expiring: number }>(
+    await db.execute(sql`
+      select coalesce(p.id::text, '-') as code, coalesce(p.name, 'Tanpa posyandu') as name,
+        count(kp.user_id)::int as active,
+        count(kp.user_id) filter (where ${yearCond(sql`kp.enrolled_at`)})::int as enrolled,
+        count(kp.user_id) filter (where ${yearCond(sql`kp.attended_at`)})::int as attended,
+        count(kp.user_id) filter (where ${yearCond(sql`kp.modules_passed_at`)})::int as modules_passed,
+        count(kp.user_id) filter (where ${yearCond(sql`kp.certified_at`)})::int as issued,
+        count(kp.user_id) filter (where ${validCond})::int as valid,
+        count(kp.user_id) filter (where ${validCond} and (kp.cert_expires_at at time zone 'Asia/Makassar')::date <= ${f.today}::date + 60)::int as expiring
+      from (select id, name from posyandu where desa_code = ${desa} and active
+            union all select null, null) p
+      left join kader_progress kp on kp.programme_id = ${f.programmeId} and kp.active and kp.desa_code = ${desa}
+        and kp.posyandu_id is not distinct from p.id ${f.bidang === null ? sql`` : sql`and kp.spm_bidang = ${f.bidang}`}
+      group by p.id, p.name
+      having p.id is not null or count(kp.user_id) > 0
+      order by p.name nulls last`),
+  );
+  return rows.map((r) => ({
+    code: r.code,
+    name: r.name,
+    level: "posyandu",
+    ...withRate({
+      activeKader: Number(r.active),
+      enrolled: Number(r.enrolled),
+      attended: Number(r.attended),
+      modulesPassed: Number(r.modules_passed),
+      issued: Number(r.issued),
+      certified: Number(r.valid),
+      expiring60: Number(r.expiring),
+    }),
+  }));
+}
+
+export interface RegionReport {
+  region: { code: string; name: string; level: string };
+  totals: Figures;
+  rows: RegionFigures[];
+  rowLevel: "kabupaten" | "kecamatan" | "desa" | "posyandu";
+}
+
+const CHILD_LEVEL = { provinsi: "kabupaten", kabupaten: "kecamatan", kecamatan: "desa", desa: "posyandu" } as const;
+
+export async function regionReport(region: { code: string; name: string; level: keyof typeof CHILD_LEVEL }, f: ReportFilter): Promise<RegionReport> {
+  const own = await figuresForRegions(sql`select ${region.code}::text as code`, f);
+  const totals = own.get(region.code)!;
+  const rowLevel = CHILD_LEVEL[region.level];
+  if (rowLevel === "posyandu") {
+    return { region, totals, rows: await figuresForPosyanduOfDesa(region.code, f), rowLevel };
+  }
+  const children = rowsOf<{ code: string; name: string; level: string }>(
+    await db.execute(sql`select code, name, level from regions where parent_code = ${region.code} order by code`),
+  );
+  const figures = await figuresForRegions(sql`select code from regions where parent_code = ${region.code}`, f);
+  return { region, totals, rows: children.map((c) => ({ ...c, ...figures.get(c.code)! })), rowLevel };
+}
+
+const BIDANG_ORDER = ["pendidikan", "kesehatan", "pekerjaan-umum", "perumahan-rakyat", "trantibum-linmas", "sosial", ""];
+
+/** Figures per SPM bidang of the kader in a region (one query over the rollup rows of the region). */
+export async function bidangBreakdown(code: string, f: ReportFilter): Promise<{ bidang: string; figures: Figures }[]> {
+  const rows = rowsOf<{ bidang: string; active: number; enrolled: number; attended: number; modules_passed: number; issued: number; valid: number; expiring: number }>(
+    await db.execute(sql`
+      with b as (select unnest(${`{${BIDANG_ORDER.map((x) => `"${x}"`).join(",")}}`}::text[]) as bidang),
+      k as (select spm_bidang, sum(active)::int as active from stats_kader where region_code = ${code} and programme_id = ${f.programmeId} group by 1),
+      fu as (select spm_bidang, sum(enrolled)::int as enrolled, sum(attended)::int as attended, sum(modules_passed)::int as modules_passed, sum(certified)::int as issued
+             from stats_funnel where region_code = ${code} and programme_id = ${f.programmeId} ${f.year === null ? sql`` : sql`and year = ${f.year}`} group by 1),
+      ex as (select spm_bidang, sum(n)::int as valid, sum(n) filter (where expires_on <= ${f.today}::date + 60)::int as expiring
+             from stats_cert_expiry where region_code = ${code} and programme_id = ${f.programmeId} and expires_on >= ${f.today}::date group by 1)
+      select b.bidang, coalesce(k.active, 0) as active, coalesce(fu.enrolled, 0) as enrolled, coalesce(fu.attended, 0) as attended,
+             coalesce(fu.modules_passed, 0) as modules_passed, coalesce(fu.issued, 0) as issued, coalesce(ex.valid, 0) as valid, coalesce(ex.expiring, 0) as expiring
+      from b left join k on k.spm_bidang = b.bidang left join fu on fu.spm_bidang = b.bidang left join ex on ex.spm_bidang = b.bidang`),
+  );
+  const byBidang = new Map(rows.map((r) => [r.bidang, r]));
+  return BIDANG_ORDER.map((bidang) => {
+    const r = byBidang.get(bidang)!;
+    return {
+      bidang,
+      figures: withRate({
+        activeKader: Number(r.active),
+        enrolled: Number(r.enrolled),
+        attended: Number(r.attended),
+        modulesPassed: Number(r.modules_passed),
+        issued: Number(r.issued),
+        certified: Number(r.valid),
+        expiring60: Number(r.expiring),
+      }),
+    };
+  }).filter((x) => x.bidang !== "" || x.figures.activeKader > 0);
+}
+
+/** Kader certified per month (current certificates, by month of issue), the last `months` months. */
+export async function certifiedPerMonth(code: string, programmeId: string, today: string, months = 12): Promise<{ month: string; n: number }[]> {
+  const start = new Date(`${today.slice(0, 7)}-01T00:00:00Z`);
+  start.setUTCMonth(start.getUTCMonth() - (months - 1));
+  const rows = rowsOf<{ month: string; n: number }>(
+    await db.execute(sql`
+      select to_char(month, 'YYYY-MM') as month, n from stats_cert_month
+      where region_code = ${code} and programme_id = ${programmeId} and month >= ${start.toISOString().slice(0, 10)}::date`),
+  );
+  const byMonth = new Map(rows.map((r) => [r.month, Number(r.n)]));
+  return Array.from({ length: months }, (_, i) => {
+    const d = new Date(start);
+    d.setUTCMonth(d.getUTCMonth() + i);
+    const key = d.toISOString().slice(0, 7);
+    return { month: key, n: byMonth.get(key) ?? 0 };
+  });
+}
+
+export interface KaderRow {
+  id: string;
+  name: string;
+  bidang: string;
+  modulesPassed: number;
+  modulesTotal: number;
+  status: "bersertifikat" | "kedaluwarsa" | "lulus_modul" | "hadir" | "terdaftar" | "belum";
+  certExpires: string | null;
+}
+
+/** The kader of one posyandu with their progress and status. */
+export async function posyanduKader(posyanduId: number, f: ReportFilter): Promise<KaderRow[]> {
+  const p = content().programmes.find((x) => x.id === f.programmeId) ?? content().defaultProgramme;
+  const slugs = `{${p.requiredModules.join(",")}}`;
+  const rows = rowsOf<{ id: string; name: string; bidang: string; passed: number; enrolled: boolean; attended: boolean; modules: boolean; valid: boolean; expired: boolean; expires: string | null }>(
+    await db.execute(sql`
+      select u.id, u.name, coalesce(u.spm_bidang, '') as bidang,
+        (select count(*)::int from module_progress mp where mp.user_id = u.id and mp.slug = any(${slugs}::text[])
+          and mp.completed_at is not null and ${p.passScore ? sql`mp.best_score >= ${p.passScore}` : sql`mp.passed_at is not null`}) as passed,
+        kp.enrolled_at is not null as enrolled, kp.attended_at is not null as attended, kp.modules_passed_at is not null as modules,
+        (kp.cert_expires_at at time zone 'Asia/Makassar')::date >= ${f.today}::date as valid,
+        kp.cert_expires_at is not null and (kp.cert_expires_at at time zone 'Asia/Makassar')::date < ${f.today}::date as expired,
+        to_char(kp.cert_expires_at at time zone 'Asia/Makassar', 'YYYY-MM-DD') as expires
+      from users u
+      left join kader_progress kp on kp.user_id = u.id and kp.programme_id = ${p.id}
+      where u.posyandu_id = ${posyanduId} and u.role = 'kader' and u.active
+        ${f.bidang === null ? sql`` : sql`and coalesce(u.spm_bidang, '') = ${f.bidang}`}
+      order by u.name, u.id`),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    bidang: r.bidang,
+    modulesPassed: Number(r.passed),
+    modulesTotal: p.requiredModules.length,
+    status: r.valid ? "bersertifikat" : r.expired ? "kedaluwarsa" : r.modules ? "lulus_modul" : r.attended ? "hadir" : r.enrolled ? "terdaftar" : "belum",
+    certExpires: r.expires,
+  }));
+}
+
+// ---------------------------------------------------------------- bulk rebuild
+
+/**
+ * Rebuilds kader_progress and every stats_* table from the base tables in a few
+ * set-based statements (for bulk loads such as seed:scale, or to repair). Same
+ * definitions as refreshKaderProgress and the rollup trigger; a test checks they agree.
+ */
+export async function rebuildReporting(conn: Conn = db): Promise<void> {
+  await conn.execute(sql`alter table kader_progress disable trigger user`);
+  await conn.execute(sql`truncate kader_progress, stats_kader, stats_funnel, stats_cert_expiry, stats_cert_month`);
+  for (const p of content().programmes) {
+    const i = programmeInputs(p);
+    await conn.execute(sql`
+      insert into kader_progress (user_id, programme_id, desa_code, posyandu_id, spm_bidang, active,
+        enrolled_at, attended_at, modules_passed_at, certified_at, cert_expires_at)
+      select u.id, ${p.id}, u.scope_code, u.posyandu_id, coalesce(u.spm_bidang, ''), u.active, e.at, a.at, m.at, c.issued_at, c.expires_at
+      from users u
+      left join (select e.user_id, min(e.at) as at from enrolments e join workshops w on w.id = e.workshop_id
+                 where e.status = 'enrolled' and w.kind = ${i.kind} and w.status <> 'cancelled' group by 1) e on e.user_id = u.id
+      left join (select a.user_id, min(a.at) as at from attendance a join workshops w on w.id = a.workshop_id
+                 where a.status = any(${i.statuses}::text[]) and w.kind = ${i.kind} and w.status in ('published', 'completed') group by 1) a on a.user_id = u.id
+      left join (select mp.user_id, max(greatest(mp.completed_at, coalesce(mp.passed_at, mp.completed_at))) as at from module_progress mp
+                 where mp.slug = any(${i.slugs}::text[]) and mp.completed_at is not null
+                   and ${i.passScore === null ? sql`mp.passed_at is not null` : sql`mp.best_score >= ${i.passScore}`}
+                 group by 1 having count(*) = ${i.n}) m on m.user_id = u.id
+      left join (select distinct on (c.user_id) c.user_id, c.issued_at, c.expires_at from certificates c
+                 where c.programme_id = ${p.id} and c.revoked_at is null order by c.user_id, c.cycle desc) c on c.user_id = u.id
+      where u.role = 'kader'`);
+  }
+  const levels = sql`(select kp.*, array_to_string((string_to_array(kp.desa_code, '.'))[1:g.i], '.') as code
+                      from kader_progress kp cross join generate_series(1, 4) g(i)
+                      where kp.active and g.i <= array_length(string_to_array(kp.desa_code, '.'), 1))`;
+  const tz = sql`'Asia/Makassar'`;
+  await conn.execute(sql`
+    insert into stats_kader (region_code, programme_id, spm_bidang, active)
+    select code, programme_id, spm_bidang, count(*) from ${levels} x group by 1, 2, 3`);
+  await conn.execute(sql`
+    insert into stats_funnel (region_code, programme_id, spm_bidang, year, enrolled, attended, modules_passed, certified)
+    select code, programme_id, spm_bidang, y, sum(e)::int, sum(a)::int, sum(m)::int, sum(c)::int from (
+      select code, programme_id, spm_bidang, extract(year from enrolled_at at time zone ${tz})::smallint as y, 1 as e, 0 as a, 0 as m, 0 as c from ${levels} x where enrolled_at is not null
+      union all select code, programme_id, spm_bidang, extract(year from attended_at at time zone ${tz})::smallint, 0, 1, 0, 0 from ${levels} x where attended_at is not null
+      union all select code, programme_id, spm_bidang, extract(year from modules_passed_at at time zone ${tz})::smallint, 0, 0, 1, 0 from ${levels} x where modules_passed_at is not null
+      union all select code, programme_id, spm_bidang, extract(year from certified_at at time zone ${tz})::smallint, 0, 0, 0, 1 from ${levels} x where certified_at is not null
+    ) ev group by 1, 2, 3, 4`);
+  await conn.execute(sql`
+    insert into stats_cert_expiry (region_code, programme_id, spm_bidang, expires_on, n)
+    select code, programme_id, spm_bidang, (cert_expires_at at time zone ${tz})::date, count(*) from ${levels} x
+    where certified_at is not null group by 1, 2, 3, 4`);
+  await conn.execute(sql`
+    insert into stats_cert_month (region_code, programme_id, month, n)
+    select code, programme_id, date_trunc('month', certified_at at time zone ${tz})::date, count(*) from ${levels} x
+    where certified_at is not null group by 1, 2, 3`);
+  await conn.execute(sql`alter table kader_progress enable trigger user`);
+}

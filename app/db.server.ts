@@ -17,6 +17,8 @@ import { env } from "~/env.server";
 type PgliteDb = ReturnType<typeof drizzlePglite<typeof schema>>;
 export type Db = PgliteDb;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** The client or a transaction: functions that may run inside a caller's transaction take this. */
+export type Conn = Db | Tx;
 
 interface DbHandle {
   db: Db;

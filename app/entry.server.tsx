@@ -9,6 +9,7 @@ import { closeDb } from "~/db.server";
 // The server (server.js) calls these through the build.
 export { boot } from "~/boot.server";
 export { env } from "~/env.server";
+export { rewriteSuffixUrl } from "~/lib/suffix-url";
 export const shutdown = closeDb;
 
 const ABORT_DELAY = 5_000;

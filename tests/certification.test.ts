@@ -9,7 +9,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { and, count, eq } from "drizzle-orm";
 import { db, dbKind } from "~/db.server";
 import { auditLog, certificates, enrolments, quizAttempts } from "~/db/schema";
-import { recordAttendance } from "~/features/workshops/workshops.server";
+import { recordAttendance } from "~/features/workshops/attendance.server";
 import { syncModuleVersions, content } from "~/features/learning/content.server";
 import { makeUser } from "~/demo/factories.server";
 import { cycleStart, evaluateCertification, evaluateCertificationStrict, evaluateRegion, kaderStanding } from "~/features/certification/evaluate.server";

@@ -9,21 +9,10 @@ import { env } from "~/env.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { checkinCode, checkinToken, scanTicket } from "~/features/workshops/check-in";
 import { workshopFormSchema } from "~/features/workshops/rules";
-import {
-  addWalkIn,
-  cancelEnrolment,
-  checkInWithCode,
-  checkInWithToken,
-  createWorkshop,
-  enrolUsers,
-  listWorkshops,
-  markAllPresent,
-  participants,
-  recordAttendance,
-  selfEnrol,
-  transitionWorkshop,
-  updateWorkshop,
-} from "~/features/workshops/workshops.server";
+import { addWalkIn, markAllPresent, recordAttendance } from "~/features/workshops/attendance.server";
+import { cancelEnrolment, enrolUsers, participants, selfEnrol } from "~/features/workshops/enrolment.server";
+import { checkInWithCode, checkInWithToken } from "~/features/workshops/check-in.server";
+import { createWorkshop, listWorkshops, transitionWorkshop, updateWorkshop } from "~/features/workshops/sessions.server";
 import * as sesiBaru from "~/routes/sesi.baru";
 import * as sesiDetail from "~/routes/sesi.$id._index";
 import * as peserta from "~/routes/sesi.$id.peserta";

@@ -1,12 +1,11 @@
 /**
  * Factories for posyandu and accounts: the demo seed and the tests both use them.
  */
-import { db, type Tx } from "~/db.server";
+import { db, type Conn, type Tx } from "~/db.server";
 import { posyandu, users, type Role, type SpmBidang } from "~/db/schema";
 import { hashPassword } from "~/auth.server";
 import { newUserId } from "~/features/accounts/users.server";
 
-type Conn = typeof db | Tx;
 
 export async function makePosyandu(
   values: { name: string; desaCode: string; registrationNo?: string | null; active?: boolean },

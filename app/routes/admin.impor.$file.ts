@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/auth.server";
 import { notFound } from "~/lib/http";
 import { IMPORT_ROLES } from "~/lib/roles";
-import { parseTemplateName, templateCsv, templateXlsx } from "~/features/roster-import/roster-import.server";
+import { parseTemplateName, templateCsv, templateXlsx } from "~/features/roster-import/templates.server";
 
 /** Template downloads: /admin/impor/templat-{kader,posyandu}.{csv,xlsx} */
 export async function loader({ request, params }: LoaderFunctionArgs) {

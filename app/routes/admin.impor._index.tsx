@@ -6,7 +6,9 @@ import { FormError } from "~/components/form";
 import { IMPORT_KIND_LABEL, IMPORT_KINDS, KADER_COLUMNS, MAX_IMPORT_BYTES, POSYANDU_COLUMNS, type ImportKind } from "~/features/roster-import/columns";
 import { IMPORT_ROLES } from "~/lib/roles";
 import { getRegion } from "~/features/regions/regions.server";
-import { receiveImportUpload, recentBatches, stageImport } from "~/features/roster-import/roster-import.server";
+import { receiveImportUpload } from "~/features/roster-import/upload.server";
+import { recentBatches } from "~/features/roster-import/commit.server";
+import { stageImport } from "~/features/roster-import/stage.server";
 
 export const meta: MetaFunction = () => [{ title: "Impor data · Akademi Posyandu" }];
 

@@ -5,7 +5,8 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { notFound } from "~/lib/http";
 import { IMPORT_KIND_LABEL, SHOWN_ERRORS } from "~/features/roster-import/columns";
 import { IMPORT_ROLES } from "~/lib/roles";
-import { commitImport, committedImport, isExpired, readStaged } from "~/features/roster-import/roster-import.server";
+import { commitImport, committedImport } from "~/features/roster-import/commit.server";
+import { isExpired, readStaged } from "~/features/roster-import/stage.server";
 
 export const meta: MetaFunction = () => [{ title: "Pratinjau impor · Akademi Posyandu" }];
 

@@ -6,7 +6,8 @@ import { FormError } from "~/components/form";
 import { env } from "~/env.server";
 import { scanTicket, verifyCheckinToken, verifyScanTicket } from "~/features/workshops/check-in";
 import { formatRange, zoneForRegion } from "~/lib/timezone";
-import { checkInWithToken, getWorkshop } from "~/features/workshops/workshops.server";
+import { checkInWithToken } from "~/features/workshops/check-in.server";
+import { getWorkshop } from "~/features/workshops/sessions.server";
 
 export const meta: MetaFunction = () => [{ title: "Absen hadir · Akademi Posyandu" }];
 

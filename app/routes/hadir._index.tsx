@@ -3,7 +3,7 @@ import { Form, useActionData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { FormError } from "~/components/form";
 import { hitRateLimit } from "~/rate-limit.server";
-import { checkInWithCode } from "~/features/workshops/workshops.server";
+import { checkInWithCode } from "~/features/workshops/check-in.server";
 import { CheckinDone } from "~/features/workshops/checkin-done";
 
 export const meta: MetaFunction = () => [{ title: "Absen hadir · Akademi Posyandu" }];

@@ -11,17 +11,8 @@ import { formatRange, zoneForRegion } from "~/lib/timezone";
 import { publicOrigin } from "~/lib/url";
 import { AUDIENCE_LABEL, ENROLMENT_LABEL, KIND_LABEL, STATUS_LABEL, whatsappShareUrl } from "~/features/workshops/rules";
 import { getRegion } from "~/features/regions/regions.server";
-import {
-  canEnrolInto,
-  canSchedule,
-  canTakeAttendance,
-  cancelEnrolment,
-  getVisibleWorkshop,
-  participants,
-  selfEnrol,
-  transitionWorkshop,
-  workshopIdParam,
-} from "~/features/workshops/workshops.server";
+import { canEnrolInto, canSchedule, canTakeAttendance, getVisibleWorkshop, transitionWorkshop, workshopIdParam } from "~/features/workshops/sessions.server";
+import { cancelEnrolment, participants, selfEnrol } from "~/features/workshops/enrolment.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "Kegiatan"} · Akademi Posyandu` }];
 

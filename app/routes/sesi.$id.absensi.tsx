@@ -7,7 +7,9 @@ import { FormError } from "~/components/form";
 import { ATTENDANCE_STATUSES } from "~/db/schema";
 import { formatTime, zoneForRegion } from "~/lib/timezone";
 import { ATTENDANCE_LABEL, KIND_LABEL } from "~/features/workshops/rules";
-import { addWalkIn, markAllPresent, participants, recordAttendance, requireRosterAccess, workshopIdParam, type AttendanceEntry } from "~/features/workshops/workshops.server";
+import { addWalkIn, markAllPresent, recordAttendance, type AttendanceEntry } from "~/features/workshops/attendance.server";
+import { participants } from "~/features/workshops/enrolment.server";
+import { requireRosterAccess, workshopIdParam } from "~/features/workshops/sessions.server";
 
 export const meta: MetaFunction = () => [{ title: "Absensi · Akademi Posyandu" }];
 

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth.server";
 import { attendanceXlsx, fileName } from "~/features/workshops/exports.server";
-import { participants, requireRosterAccess, workshopIdParam } from "~/features/workshops/workshops.server";
+import { participants } from "~/features/workshops/enrolment.server";
+import { requireRosterAccess, workshopIdParam } from "~/features/workshops/sessions.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

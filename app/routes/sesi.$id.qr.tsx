@@ -7,7 +7,7 @@ import { env } from "~/env.server";
 import { checkinCode, checkinOpen, checkinToken, OPEN_BEFORE_MS, WINDOW_MS } from "~/features/workshops/check-in";
 import { formatRange, formatTime, zoneForRegion } from "~/lib/timezone";
 import { publicOrigin } from "~/lib/url";
-import { requireRosterAccess, workshopIdParam } from "~/features/workshops/workshops.server";
+import { requireRosterAccess, workshopIdParam } from "~/features/workshops/sessions.server";
 
 /** The screen reloads itself (no JavaScript) so the code shown is always current. */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

@@ -7,7 +7,7 @@ import { toLocalInput, zoneForRegion } from "~/lib/timezone";
 import { workshopFormInput, workshopFormSchema } from "~/features/workshops/rules";
 import { fieldErrors } from "~/features/accounts/users.server";
 import { workshopFormOptions } from "~/features/workshops/form-options.server";
-import { requireSchedulable, updateWorkshop, workshopIdParam } from "~/features/workshops/workshops.server";
+import { requireSchedulable, updateWorkshop, workshopIdParam } from "~/features/workshops/sessions.server";
 
 export const meta: MetaFunction = () => [{ title: "Ubah kegiatan · Akademi Posyandu" }];
 

@@ -30,7 +30,9 @@ const { closeDb, db, dbKind, dbReady } = await import("~/db.server");
 const { posyandu, regions, users } = await import("~/db/schema");
 const { seedRegionsIfEmpty } = await import("~/features/regions/regions.server");
 const { makeUser } = await import("~/demo/factories.server");
-const { commitImport, receiveImportUpload, stageImport } = await import("~/features/roster-import/roster-import.server");
+const { commitImport } = await import("~/features/roster-import/commit.server");
+const { stageImport } = await import("~/features/roster-import/stage.server");
+const { receiveImportUpload } = await import("~/features/roster-import/upload.server");
 type SessionUser = import("~/auth.server").SessionUser;
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0) + " MB";

@@ -11,8 +11,8 @@ export interface BenchServer {
 }
 
 export async function startServer(extraEnv: Record<string, string> = {}): Promise<BenchServer> {
-  if (!existsSync("build/server/index.js") || process.env.BENCH_BUILD) {
-    const b = spawnSync("npx", ["remix", "vite:build"], { stdio: "inherit" });
+  if (!existsSync("build/server.js") || process.env.BENCH_BUILD) {
+    const b = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
     if (b.status !== 0) throw new Error("build failed");
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), "akademi-bench-"));
@@ -20,7 +20,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_ENV: "production", ...extraEnv };
   if (!extraEnv.DATABASE_URL) delete env.DATABASE_URL;
   const t0 = performance.now();
-  const child: ChildProcess = spawn("node", ["server.js"], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const child: ChildProcess = spawn("node", ["build/server.js"], { env, stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
     let log = "";
     const timer = setTimeout(() => reject(new Error("server did not start")), 120_000);

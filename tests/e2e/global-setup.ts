@@ -13,14 +13,14 @@ let dataDir: string | undefined;
 
 export default async function setup(project: TestProject) {
   if (!process.env.E2E_SKIP_BUILD) {
-    const build = spawnSync("npx", ["remix", "vite:build"], { stdio: "inherit" });
+    const build = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
     if (build.status !== 0) throw new Error("build failed");
   }
   dataDir = mkdtempSync(path.join(tmpdir(), "akademi-e2e-"));
   const port = 3100 + Math.floor(Math.random() * 800);
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_ENV: "production" };
   delete env.DATABASE_URL;
-  server = spawn("node", ["server.js"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  server = spawn("node", ["build/server.js"], { env, stdio: ["ignore", "pipe", "pipe"] });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("server did not start in 90 s")), 90_000);
     let log = "";

@@ -35,7 +35,6 @@ import {
 import type { Programme } from "~/features/learning/content-schema";
 import { PAYLOAD_VERSION, signingKeyId, signPayload, type CertificatePayload } from "~/features/certification/signing.server";
 import { withinScope } from "~/features/regions/regions.server";
-import { onQualifyingAttendance } from "~/features/workshops/workshops.server";
 
 export interface CertificateRow {
   id: number;
@@ -341,9 +340,6 @@ export async function evaluateCertificationFor(userIds: string[], now = new Date
     }
   }
 }
-
-// Attendance recorded by the workshop module (roster, walk-in, QR or code check-in) re-evaluates those people.
-onQualifyingAttendance((userIds) => evaluateCertificationFor(userIds));
 
 export interface RegionRunResult {
   kader: number;

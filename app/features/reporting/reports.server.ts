@@ -5,12 +5,11 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import { content } from "~/features/learning/content.server";
-import { db, type Tx } from "~/db.server";
+import { db, type Conn, type Tx } from "~/db.server";
 import type { Programme } from "~/features/learning/content-schema";
 import { withRate, type Figures } from "~/features/reporting/figures";
 import { rowsOf } from "~/rate-limit.server";
 
-type Conn = typeof db | Tx;
 
 function programmeInputs(p: Programme) {
   return {

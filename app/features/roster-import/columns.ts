@@ -1,7 +1,7 @@
 /**
  * Roster import (kader and posyandu from CSV/XLSX): the columns of each kind, header
  * matching, label parsing (bidang SPM, jenis kelamin) and the zod schema of one row.
- * Pure logic: reading files and the database live in ~/roster-import.server.
+ * Pure logic: reading files and the database live in the *.server.ts files beside this one.
  */
 import { z } from "zod";
 import { SPM_BIDANG, type SpmBidang } from "~/db/schema";
@@ -12,7 +12,10 @@ import { SPM_LABEL } from "~/lib/roles";
 export const IMPORT_KINDS = ["kader", "posyandu"] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
-export const IMPORT_KIND_LABEL: Record<ImportKind, string> = { kader: "Kader", posyandu: "Posyandu" };
+export const IMPORT_KIND_LABEL: Record<ImportKind, string> = {
+  kader: "Kader",
+  posyandu: "Posyandu",
+};
 
 /** Upload limit (bytes) and row limit of one file. */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
@@ -28,37 +31,80 @@ export interface ColumnDef {
 }
 
 export const KADER_COLUMNS: ColumnDef[] = [
-  { key: "nama", help: "Nama lengkap kader (wajib).", aliases: ["nama lengkap", "nama kader"] },
+  {
+    key: "nama",
+    help: "Nama lengkap kader (wajib).",
+    aliases: ["nama lengkap", "nama kader"],
+  },
   {
     key: "no_hp",
     help: "Nomor HP (wajib), misalnya 081234567890, +6281234567890 atau 6281234567890. Nomor ini dipakai untuk masuk.",
-    aliases: ["nomor hp", "no hp", "hp", "nomor telepon", "no telp", "no telepon", "telepon", "nomor wa", "no wa", "whatsapp"],
+    aliases: [
+      "nomor hp",
+      "no hp",
+      "hp",
+      "nomor telepon",
+      "no telp",
+      "no telepon",
+      "telepon",
+      "nomor wa",
+      "no wa",
+      "whatsapp",
+    ],
   },
-  { key: "posyandu", help: "Nama posyandu tempat kader bertugas (isi ini bersama kode_desa, atau isi nomor_registrasi_posyandu).", aliases: ["nama posyandu"] },
+  {
+    key: "posyandu",
+    help: "Nama posyandu tempat kader bertugas (isi ini bersama kode_desa, atau isi nomor_registrasi_posyandu).",
+    aliases: ["nama posyandu"],
+  },
   {
     key: "nomor_registrasi_posyandu",
     help: "Nomor registrasi posyandu dari Kemendagri (boleh kosong bila nama posyandu dan kode desa diisi).",
     aliases: ["no registrasi posyandu", "no reg posyandu", "nomor registrasi", "no registrasi", "no reg"],
   },
-  { key: "kode_desa", help: "Kode Kemendagri desa/kelurahan posyandu, misalnya 64.08.01.2001.", aliases: ["kode desa kelurahan", "kode kelurahan", "kode wilayah"] },
+  {
+    key: "kode_desa",
+    help: "Kode Kemendagri desa/kelurahan posyandu, misalnya 64.08.01.2001.",
+    aliases: ["kode desa kelurahan", "kode kelurahan", "kode wilayah"],
+  },
   {
     key: "bidang_spm",
     help: `Bidang SPM yang dilayani kader (wajib): ${SPM_BIDANG.map((b) => SPM_LABEL[b]).join(", ")}.`,
     aliases: ["bidang", "spm", "bidang spm kader"],
   },
-  { key: "jenis_kelamin", help: "L atau P (boleh juga Laki-laki atau Perempuan). Boleh kosong.", aliases: ["jk", "l p", "kelamin"] },
-  { key: "tahun_lahir", help: "Tahun lahir, empat angka (misalnya 1985). Boleh kosong.", aliases: ["thn lahir", "tahun kelahiran"] },
+  {
+    key: "jenis_kelamin",
+    help: "L atau P (boleh juga Laki-laki atau Perempuan). Boleh kosong.",
+    aliases: ["jk", "l p", "kelamin"],
+  },
+  {
+    key: "tahun_lahir",
+    help: "Tahun lahir, empat angka (misalnya 1985). Boleh kosong.",
+    aliases: ["thn lahir", "tahun kelahiran"],
+  },
 ];
 
 export const POSYANDU_COLUMNS: ColumnDef[] = [
-  { key: "nama", help: "Nama posyandu (wajib), misalnya Posyandu Melati 1.", aliases: ["nama posyandu"] },
-  { key: "kode_desa", help: "Kode Kemendagri desa/kelurahan (wajib), misalnya 64.08.01.2001.", aliases: ["kode desa kelurahan", "kode kelurahan", "kode wilayah"] },
+  {
+    key: "nama",
+    help: "Nama posyandu (wajib), misalnya Posyandu Melati 1.",
+    aliases: ["nama posyandu"],
+  },
+  {
+    key: "kode_desa",
+    help: "Kode Kemendagri desa/kelurahan (wajib), misalnya 64.08.01.2001.",
+    aliases: ["kode desa kelurahan", "kode kelurahan", "kode wilayah"],
+  },
   {
     key: "nomor_registrasi",
     help: "Nomor registrasi posyandu dari Kemendagri (boleh kosong; bila diisi harus unik).",
     aliases: ["no registrasi", "no reg", "nomor registrasi posyandu", "no registrasi posyandu"],
   },
-  { key: "alamat", help: "Alamat posyandu (boleh kosong).", aliases: ["alamat posyandu", "lokasi"] },
+  {
+    key: "alamat",
+    help: "Alamat posyandu (boleh kosong).",
+    aliases: ["alamat posyandu", "lokasi"],
+  },
 ];
 
 export function columnsOf(kind: ImportKind): ColumnDef[] {
@@ -104,7 +150,8 @@ export function mapHeader(kind: ImportKind, header: string[]): HeaderResult {
   const expected = defs.map((d) => d.key).join(", ");
   const required = kind === "kader" ? ["nama", "no_hp", "kode_desa", "bidang_spm"] : ["nama", "kode_desa"];
   const missing = required.filter((k) => !(k in index));
-  if (kind === "kader" && !("posyandu" in index) && !("nomor_registrasi_posyandu" in index)) missing.push("posyandu atau nomor_registrasi_posyandu");
+  if (kind === "kader" && !("posyandu" in index) && !("nomor_registrasi_posyandu" in index))
+    missing.push("posyandu atau nomor_registrasi_posyandu");
   if (missing.length) {
     const found = header.map((h) => h.trim()).filter(Boolean);
     return {
@@ -114,7 +161,11 @@ export function mapHeader(kind: ImportKind, header: string[]): HeaderResult {
         ` (ditemukan: ${found.length ? found.join(", ") : "kosong"}). Unduh templat ${kind} untuk contoh.`,
     };
   }
-  if (repeated.length) return { ok: false, message: `Kolom muncul lebih dari sekali: ${[...new Set(repeated)].join(", ")}.` };
+  if (repeated.length)
+    return {
+      ok: false,
+      message: `Kolom muncul lebih dari sekali: ${[...new Set(repeated)].join(", ")}.`,
+    };
   return { ok: true, index, ignored };
 }
 
@@ -138,7 +189,10 @@ Object.assign(BIDANG_ALIASES, {
 
 /** "Kesehatan", "Pekerjaan Umum", "trantibum linmas", "pekerjaan-umum" → the SPM bidang. */
 export function parseBidang(value: string): SpmBidang | null {
-  const key = value.toLowerCase().replace(/^(bidang|spm)\s+/, "").replace(/[^a-z]/g, "");
+  const key = value
+    .toLowerCase()
+    .replace(/^(bidang|spm)\s+/, "")
+    .replace(/[^a-z]/g, "");
   return BIDANG_ALIASES[key] ?? null;
 }
 
@@ -175,14 +229,20 @@ const text = (max: number, message: string) =>
 const desaCode = z
   .string()
   .transform((v) => v.trim())
-  .refine((v) => v === "" || (isRegionCode(v) && levelOfCode(v) === "desa"), "kode desa tidak valid (contoh: 64.08.01.2001)")
+  .refine(
+    (v) => v === "" || (isRegionCode(v) && levelOfCode(v) === "desa"),
+    "kode desa tidak valid (contoh: 64.08.01.2001)",
+  )
   .transform((v) => (v ? v : null));
 
 const registration = z
   .string()
   .trim()
   .max(40, "nomor registrasi terlalu panjang")
-  .regex(/^[0-9A-Za-z.\-/]*$/, "nomor registrasi hanya boleh berisi angka, huruf, titik, garis miring atau tanda hubung")
+  .regex(
+    /^[0-9A-Za-z.\-/]*$/,
+    "nomor registrasi hanya boleh berisi angka, huruf, titik, garis miring atau tanda hubung",
+  )
   .transform((v) => (v ? v : null));
 
 /** Latest accepted birth year: kader are at least 15. */
@@ -212,7 +272,10 @@ export function kaderRowSchema(now = new Date()) {
         }
         const p = normalizePhone(v);
         if (!p) {
-          ctx.addIssue({ code: "custom", message: `nomor HP tidak valid (${v.trim().slice(0, 30)})` });
+          ctx.addIssue({
+            code: "custom",
+            message: `nomor HP tidak valid (${v.trim().slice(0, 30)})`,
+          });
           return z.NEVER;
         }
         return p;
@@ -239,7 +302,10 @@ export function kaderRowSchema(now = new Date()) {
         if (!v.trim()) return null;
         const g = parseGender(v);
         if (!g) {
-          ctx.addIssue({ code: "custom", message: "jenis kelamin harus L atau P" });
+          ctx.addIssue({
+            code: "custom",
+            message: "jenis kelamin harus L atau P",
+          });
           return z.NEVER;
         }
         return g;
@@ -249,7 +315,10 @@ export function kaderRowSchema(now = new Date()) {
         if (!t) return null;
         const n = /^\d{4}$/.test(t) ? Number(t) : NaN;
         if (!(n >= MIN_BIRTH_YEAR && n <= maxYear)) {
-          ctx.addIssue({ code: "custom", message: `tahun lahir harus antara ${MIN_BIRTH_YEAR} dan ${maxYear}` });
+          ctx.addIssue({
+            code: "custom",
+            message: `tahun lahir harus antara ${MIN_BIRTH_YEAR} dan ${maxYear}`,
+          });
           return z.NEVER;
         }
         return n;
@@ -257,9 +326,15 @@ export function kaderRowSchema(now = new Date()) {
     })
     .superRefine((row, ctx) => {
       if (!row.posyandu && !row.nomor_registrasi_posyandu) {
-        ctx.addIssue({ code: "custom", message: "isi nama posyandu atau nomor registrasinya" });
+        ctx.addIssue({
+          code: "custom",
+          message: "isi nama posyandu atau nomor registrasinya",
+        });
       } else if (!row.nomor_registrasi_posyandu && !row.kode_desa) {
-        ctx.addIssue({ code: "custom", message: "kode desa wajib diisi bila posyandu ditulis dengan nama" });
+        ctx.addIssue({
+          code: "custom",
+          message: "kode desa wajib diisi bila posyandu ditulis dengan nama",
+        });
       }
     })
     .transform((r) => ({
@@ -290,7 +365,12 @@ export const posyanduRowSchema = z
     nomor_registrasi: registration,
     alamat: text(300, "alamat terlalu panjang (maksimal 300 karakter)"),
   })
-  .transform((r) => ({ name: r.nama, desaCode: r.kode_desa!, registrationNo: r.nomor_registrasi, address: r.alamat }));
+  .transform((r) => ({
+    name: r.nama,
+    desaCode: r.kode_desa!,
+    registrationNo: r.nomor_registrasi,
+    address: r.alamat,
+  }));
 
 export type KaderValues = z.output<ReturnType<typeof kaderRowSchema>>;
 export type PosyanduValues = z.output<typeof posyanduRowSchema>;

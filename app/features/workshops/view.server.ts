@@ -4,7 +4,7 @@ import type { WorkshopCardData } from "~/features/workshops/workshop-card";
 import { isWithinScope } from "~/lib/region";
 import { formatRange, zoneForRegion } from "~/lib/timezone";
 import { KIND_LABEL, STATUS_LABEL } from "~/features/workshops/rules";
-import type { WorkshopListItem } from "~/features/workshops/workshops.server";
+import type { WorkshopListItem } from "~/features/workshops/sessions.server";
 
 export function toCard(user: SessionUser, w: WorkshopListItem, now = new Date()): WorkshopCardData {
   const zone = zoneForRegion(w.regionCode);

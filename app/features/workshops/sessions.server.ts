@@ -1,0 +1,329 @@
+/**
+ * Workshops (sosialisasi, pelatihan, pendampingan): who may see and schedule which session,
+ * listing, scheduling and status changes. Enrolment, attendance and check-in live beside this file.
+ */
+import { and, asc, desc, eq, gte, inArray, lt, ne, or, sql } from "drizzle-orm";
+import { audit } from "~/audit.server";
+import type { SessionUser } from "~/auth.server";
+import { content } from "~/features/learning/content.server";
+import { db, type Tx } from "~/db.server";
+import { enrolments, regions, workshops, type Role, type WorkshopStatus } from "~/db/schema";
+import { forbidden, notFound } from "~/lib/http";
+import { parseIntId } from "~/lib/query";
+import { codeLineage, isWithinScope } from "~/lib/region";
+import { PEMBINA_ROLES } from "~/lib/roles";
+import { ALLOWED_TRANSITIONS, STATUS_LABEL, type WorkshopForm } from "~/features/workshops/rules";
+import { rowsOf } from "~/rate-limit.server";
+import { withinScope } from "~/features/regions/regions.server";
+import { refreshKaderProgress } from "~/features/reporting/reports.server";
+import { countEnrolled, lockWorkshop, promoteWaitlist } from "~/features/workshops/enrolment.server";
+
+/**
+ * Workshops (sosialisasi, pelatihan, pendampingan): scheduling, visibility by role and
+ * region, enrolment with capacity and an ordered waitlist, attendance by roster, walk-in
+ * and QR/code self check-in, and follow-up module assignment.
+ */
+/** Keeps the dashboard inputs of everyone in a session exact (same transaction). */
+async function refreshParticipants(tx: Tx, workshopId: number): Promise<void> {
+  const rows = rowsOf<{ user_id: string }>(
+    await tx.execute(
+      sql`select user_id from enrolments where workshop_id = ${workshopId} union select user_id from attendance where workshop_id = ${workshopId}`,
+    ),
+  );
+  await refreshKaderProgress(
+    rows.map((r) => r.user_id),
+    tx,
+  );
+}
+
+export const SCHEDULER_ROLES: readonly Role[] = ["pembina_kabupaten", "pembina_kecamatan", "dpmd", "admin"];
+export const ROSTER_ROLES: readonly Role[] = ["pembina_desa", ...SCHEDULER_ROLES];
+
+export type Workshop = typeof workshops.$inferSelect;
+
+/** Hooks run after attendance that counts for certification (wired by the certification module). */
+type AttendanceHook = (userIds: string[]) => Promise<void>;
+const attendanceHooks: AttendanceHook[] = [];
+export function onQualifyingAttendance(hook: AttendanceHook): void {
+  attendanceHooks.push(hook);
+}
+
+// ---------------------------------------------------------------- access
+
+export function canSchedule(user: Pick<SessionUser, "role" | "scopeCode">, w: Pick<Workshop, "regionCode">): boolean {
+  return SCHEDULER_ROLES.includes(user.role) && isWithinScope(w.regionCode, user.scopeCode);
+}
+
+/** Roster and attendance: schedulers and pembina desa, for sessions inside their scope. */
+export function canTakeAttendance(
+  user: Pick<SessionUser, "role" | "scopeCode">,
+  w: Pick<Workshop, "regionCode">,
+): boolean {
+  return ROSTER_ROLES.includes(user.role) && isWithinScope(w.regionCode, user.scopeCode);
+}
+
+/** Pembina may enrol people of their own area into sessions of their area or above it. */
+export function canEnrolInto(
+  user: Pick<SessionUser, "role" | "scopeCode">,
+  w: Pick<Workshop, "regionCode" | "status">,
+): boolean {
+  if (!ROSTER_ROLES.includes(user.role) || w.status === "cancelled" || w.status === "completed") return false;
+  return isWithinScope(w.regionCode, user.scopeCode) || isWithinScope(user.scopeCode, w.regionCode);
+}
+
+export function audienceOf(role: Role): "kader" | "pembina" | null {
+  if (role === "kader") return "kader";
+  if (PEMBINA_ROLES.includes(role)) return "pembina";
+  return null;
+}
+
+/**
+ * Who sees a session: those who manage its region; pembina below it once it is
+ * published (to enrol their people); people of the audience living inside its region
+ * once it is published; anyone enrolled in it.
+ */
+function visibleWhere(user: SessionUser) {
+  const audience = audienceOf(user.role);
+  const ancestors = codeLineage(user.scopeCode);
+  const roster = ROSTER_ROLES.includes(user.role);
+  return or(
+    roster ? withinScope(workshops.regionCode, user.scopeCode) : undefined,
+    roster ? and(inArray(workshops.regionCode, ancestors), ne(workshops.status, "draft")) : undefined,
+    audience
+      ? and(eq(workshops.audience, audience), inArray(workshops.regionCode, ancestors), ne(workshops.status, "draft"))
+      : undefined,
+    sql`exists (select 1 from ${enrolments} e where e.workshop_id = ${workshops.id} and e.user_id = ${user.id})`,
+  )!;
+}
+
+export async function getWorkshop(id: number): Promise<Workshop | undefined> {
+  const [row] = await db.select().from(workshops).where(eq(workshops.id, id));
+  return row;
+}
+
+/** The session, or 404 when unknown and 403 when the user may not see it. */
+export async function getVisibleWorkshop(user: SessionUser, id: number): Promise<Workshop> {
+  const w = await getWorkshop(id);
+  if (!w) throw notFound("Kegiatan tidak ditemukan.");
+  const [visible] = await db
+    .select({ id: workshops.id })
+    .from(workshops)
+    .where(and(eq(workshops.id, id), visibleWhere(user)));
+  if (!visible) throw forbidden("Kegiatan ini berada di luar wilayah Anda.");
+  return w;
+}
+
+export async function requireSchedulable(user: SessionUser, id: number): Promise<Workshop> {
+  const w = await getVisibleWorkshop(user, id);
+  if (!canSchedule(user, w)) throw forbidden("Anda tidak berhak mengubah kegiatan ini.");
+  return w;
+}
+
+export async function requireRosterAccess(user: SessionUser, id: number): Promise<Workshop> {
+  const w = await getVisibleWorkshop(user, id);
+  if (!canTakeAttendance(user, w)) throw forbidden("Anda tidak berhak mencatat kehadiran kegiatan ini.");
+  return w;
+}
+
+// ---------------------------------------------------------------- listing
+
+export interface WorkshopListItem {
+  id: number;
+  title: string;
+  kind: Workshop["kind"];
+  audience: Workshop["audience"];
+  regionCode: string;
+  regionName: string;
+  venue: string;
+  startsAt: Date;
+  endsAt: Date;
+  capacity: number;
+  status: WorkshopStatus;
+  enrolled: number;
+  waitlisted: number;
+  myEnrolment: "enrolled" | "waitlisted" | "cancelled" | null;
+}
+
+export async function listWorkshops(
+  user: SessionUser,
+  opts: { from?: Date; to?: Date; past?: boolean; limit?: number; offset?: number },
+): Promise<WorkshopListItem[]> {
+  const now = new Date();
+  const rows = await db
+    .select({
+      id: workshops.id,
+      title: workshops.title,
+      kind: workshops.kind,
+      audience: workshops.audience,
+      regionCode: workshops.regionCode,
+      regionName: regions.name,
+      venue: workshops.venue,
+      startsAt: workshops.startsAt,
+      endsAt: workshops.endsAt,
+      capacity: workshops.capacity,
+      status: workshops.status,
+      enrolled: sql<number>`(select count(*)::int from enrolments e where e.workshop_id = ${workshops.id} and e.status = 'enrolled')`,
+      waitlisted: sql<number>`(select count(*)::int from enrolments e where e.workshop_id = ${workshops.id} and e.status = 'waitlisted')`,
+      myEnrolment: sql<
+        WorkshopListItem["myEnrolment"]
+      >`(select e.status from enrolments e where e.workshop_id = ${workshops.id} and e.user_id = ${user.id})`,
+    })
+    .from(workshops)
+    .innerJoin(regions, eq(regions.code, workshops.regionCode))
+    .where(
+      and(
+        visibleWhere(user),
+        opts.from ? gte(workshops.endsAt, opts.from) : undefined,
+        opts.to ? lt(workshops.startsAt, opts.to) : undefined,
+        opts.past === true ? lt(workshops.endsAt, now) : opts.past === false ? gte(workshops.endsAt, now) : undefined,
+      ),
+    )
+    .orderBy(opts.past ? desc(workshops.startsAt) : asc(workshops.startsAt))
+    .limit(opts.limit ?? 100)
+    .offset(opts.offset ?? 0);
+  return rows.map((r) => ({ ...r, enrolled: Number(r.enrolled), waitlisted: Number(r.waitlisted) }));
+}
+
+// ---------------------------------------------------------------- scheduling
+
+type SaveResult = { ok: true; id: number } | { ok: false; errors: Record<string, string> };
+
+function unknownModules(slugs: string[]): string[] {
+  const known = content().bySlug;
+  return slugs.filter((s) => !known.has(s));
+}
+
+export async function createWorkshop(actor: SessionUser, form: WorkshopForm): Promise<SaveResult> {
+  if (!SCHEDULER_ROLES.includes(actor.role)) throw forbidden("Peran Anda tidak dapat menjadwalkan kegiatan.");
+  if (!isWithinScope(form.regionCode, actor.scopeCode))
+    throw forbidden("Wilayah ini berada di luar wilayah tugas Anda.");
+  const bad = unknownModules(form.moduleSlugs);
+  if (bad.length) return { ok: false, errors: { moduleSlugs: `Modul tidak dikenal: ${bad.join(", ")}.` } };
+  const [region] = await db.select({ code: regions.code }).from(regions).where(eq(regions.code, form.regionCode));
+  if (!region) return { ok: false, errors: { regionCode: "Wilayah tidak ditemukan." } };
+  const id = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(workshops)
+      .values({ ...form, createdBy: actor.id, status: "draft" })
+      .returning({ id: workshops.id });
+    await audit(
+      {
+        actorId: actor.id,
+        action: "workshop.create",
+        entity: "workshop",
+        entityId: row.id,
+        regionCode: form.regionCode,
+        detail: { title: form.title, kind: form.kind },
+      },
+      tx,
+    );
+    return row.id;
+  });
+  return { ok: true, id };
+}
+
+export async function updateWorkshop(actor: SessionUser, id: number, form: WorkshopForm): Promise<SaveResult> {
+  const before = await requireSchedulable(actor, id);
+  if (before.status === "cancelled" || before.status === "completed") {
+    return {
+      ok: false,
+      errors: { form: `Kegiatan yang sudah ${STATUS_LABEL[before.status].toLowerCase()} tidak dapat diubah.` },
+    };
+  }
+  if (!isWithinScope(form.regionCode, actor.scopeCode))
+    throw forbidden("Wilayah ini berada di luar wilayah tugas Anda.");
+  const bad = unknownModules(form.moduleSlugs);
+  if (bad.length) return { ok: false, errors: { moduleSlugs: `Modul tidak dikenal: ${bad.join(", ")}.` } };
+  return db.transaction(async (tx) => {
+    await lockWorkshop(tx, id);
+    const enrolled = await countEnrolled(tx, id);
+    if (form.capacity < enrolled) {
+      return {
+        ok: false as const,
+        errors: { capacity: `Kapasitas tidak boleh kurang dari jumlah peserta terdaftar (${enrolled} orang).` },
+      };
+    }
+    await tx
+      .update(workshops)
+      .set({ ...form, updatedAt: new Date() })
+      .where(eq(workshops.id, id));
+    await promoteWaitlist(tx, id, form.capacity);
+    await refreshParticipants(tx, id);
+    await audit(
+      {
+        actorId: actor.id,
+        action: "workshop.update",
+        entity: "workshop",
+        entityId: id,
+        regionCode: form.regionCode,
+        detail: {
+          before: {
+            title: before.title,
+            startsAt: before.startsAt,
+            endsAt: before.endsAt,
+            capacity: before.capacity,
+            venue: before.venue,
+          },
+          after: form,
+        },
+      },
+      tx,
+    );
+    return { ok: true as const, id };
+  });
+}
+
+export async function transitionWorkshop(
+  actor: SessionUser,
+  id: number,
+  to: WorkshopStatus,
+  reason?: string,
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  const w = await requireSchedulable(actor, id);
+  if (w.status === to) return { ok: true }; // double submit
+  if (!ALLOWED_TRANSITIONS[w.status].includes(to)) {
+    return {
+      ok: false,
+      message: `Kegiatan berstatus ${STATUS_LABEL[w.status].toLowerCase()} tidak dapat diubah menjadi ${STATUS_LABEL[to].toLowerCase()}.`,
+    };
+  }
+  if (to === "cancelled" && (!reason || reason.trim().length < 5))
+    return { ok: false, message: "Tuliskan alasan pembatalan (minimal 5 karakter)." };
+  if (to === "completed" && w.startsAt > new Date())
+    return { ok: false, message: "Kegiatan belum dimulai, belum dapat ditandai selesai." };
+  const updated = await db.transaction(async (tx) => {
+    const rows = await tx
+      .update(workshops)
+      .set({
+        status: to,
+        cancelledReason: to === "cancelled" ? reason!.trim() : w.cancelledReason,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(workshops.id, id), eq(workshops.status, w.status)))
+      .returning({ id: workshops.id });
+    if (rows.length) {
+      await refreshParticipants(tx, id);
+      await audit(
+        {
+          actorId: actor.id,
+          action: `workshop.${to}`,
+          entity: "workshop",
+          entityId: id,
+          regionCode: w.regionCode,
+          detail: { from: w.status, to, reason },
+        },
+        tx,
+      );
+    }
+    return rows.length > 0;
+  });
+  return updated
+    ? { ok: true }
+    : { ok: false, message: "Status kegiatan baru saja diubah orang lain. Muat ulang halaman." };
+}
+
+export function workshopIdParam(params: { id?: string }): number {
+  const id = parseIntId(params.id);
+  if (!id) throw notFound("Kegiatan tidak ditemukan.");
+  return id;
+}

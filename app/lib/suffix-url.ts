@@ -1,0 +1,22 @@
+/**
+ * URLs whose last segment is a param with a file suffix (/sesi/12.ics, /dasbor/64.08.csv).
+ * A route param cannot carry a suffix, so the server rewrites them, by this one table,
+ * to a route with the suffix as a segment of its own (/sesi/12/ics, /dasbor/64.08/csv).
+ * The query string is kept. Routes whose suffix is static use an escaped file name
+ * instead (sesi.$id.absensi[.csv].ts): no rewrite is needed there.
+ */
+const REWRITES: { pattern: RegExp; suffixes: readonly string[] }[] = [
+  { pattern: /^\/(sesi\/\d{1,9})\.([a-z]+)$/, suffixes: ["ics"] },
+  { pattern: /^\/(dasbor\/[\d.]{2,13})\.([a-z]+)$/, suffixes: ["csv", "xlsx"] },
+];
+
+/** The rewritten URL, or null when the URL is not one of the suffix URLs. */
+export function rewriteSuffixUrl(url: string): string | null {
+  const q = url.indexOf("?");
+  const pathname = q < 0 ? url : url.slice(0, q);
+  for (const { pattern, suffixes } of REWRITES) {
+    const m = pattern.exec(pathname);
+    if (m && suffixes.includes(m[2])) return `/${m[1]}/${m[2]}${q < 0 ? "" : url.slice(q)}`;
+  }
+  return null;
+}

@@ -1,0 +1,145 @@
+/**
+ * The HTTP server: static assets, compression, the Remix request handler.
+ *
+ * `npm run serve` runs build/server.js (this file, compiled by `npm run build`) on the
+ * production build; `npm run dev` runs this file with tsx and Vite in middleware mode.
+ *
+ * Processes: with PostgreSQL (DATABASE_URL) a small primary runs the start-up work
+ * (migrations, seeds) once in a child, then forks WEB_CONCURRENCY workers (default: the
+ * number of cores) and replaces any worker that dies. The embedded PGlite database
+ * belongs to one process, so without DATABASE_URL there is exactly one process.
+ */
+import cluster from "node:cluster";
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+
+const dev = process.argv.includes("--dev");
+if (!dev) process.env.NODE_ENV ??= "production";
+const t0 = performance.now();
+
+type Entry = {
+  boot(log?: (line: string) => void): Promise<void>;
+  shutdown(): Promise<void>;
+  env(): { PORT: number; TRUST_PROXY: boolean };
+  rewriteSuffixUrl(url: string): string | null;
+};
+type Build = ServerBuild & { entry: { module: Entry } };
+
+/** How many worker processes: one with PGlite, WEB_CONCURRENCY or the cores with PostgreSQL. */
+export function workerCount(source: NodeJS.ProcessEnv = process.env): number {
+  if (!source.DATABASE_URL) return 1;
+  const n = Number(source.WEB_CONCURRENCY);
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, 64) : availableParallelism();
+}
+
+const role = process.env.AKADEMI_PROCESS ?? (dev || workerCount() === 1 ? "single" : "primary");
+
+if (role === "primary") await runPrimary();
+else await runServer(role === "boot" ? "boot" : role === "worker" ? "worker" : "single");
+
+async function runPrimary(): Promise<void> {
+  const n = workerCount();
+  // Start-up work once, in a child of its own, so the primary stays small.
+  const bootExit = await new Promise<number>((resolve) => {
+    cluster.fork({ AKADEMI_PROCESS: "boot" }).on("exit", (code) => resolve(code ?? 1));
+  });
+  if (bootExit !== 0) process.exit(bootExit);
+  let stopping = false;
+  const deaths: number[] = [];
+  const fork = () => cluster.fork({ AKADEMI_PROCESS: "worker" });
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) return;
+    const now = Date.now();
+    deaths.push(now);
+    while (deaths.length && deaths[0] < now - 60_000) deaths.shift();
+    console.error(`Proses ${worker.process.pid} berhenti (${signal ?? code}); diganti proses baru.`);
+    // A worker that dies at once, again and again, is not helped by forking it faster.
+    setTimeout(fork, deaths.length > 5 ? 5_000 : 100);
+  });
+  for (let i = 0; i < n; i++) fork();
+  let ready = 0;
+  cluster.on("message", (_w, msg: unknown) => {
+    if (msg === "ready" && ++ready === n) {
+      console.log(`Akademi Posyandu siap di http://localhost:${process.env.PORT ?? 3000} (${n} proses, ${Math.round(performance.now() - t0)} ms)`);
+    }
+  });
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.on(sig, () => {
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGTERM");
+      setTimeout(() => process.exit(0), 5_000).unref();
+      cluster.on("exit", () => {
+        if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      });
+    });
+  }
+}
+
+async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
+  const vite = dev
+    ? await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }))
+    : undefined;
+  const buildPath = pathToFileURL(path.resolve("build/server/index.js")).href;
+  const loadBuild = async (): Promise<Build> =>
+    (vite ? await vite.ssrLoadModule("virtual:remix/server-build") : await import(buildPath)) as Build;
+
+  // Validated environment and database first: a bad configuration stops the start.
+  const build = await loadBuild();
+  const entry = build.entry.module;
+  try {
+    await entry.boot(mode === "worker" ? () => {} : console.log);
+  } catch (e) {
+    const err = e as Error;
+    console.error(err?.name === "EnvError" || err?.constructor?.name === "EnvError" ? err.message : err);
+    process.exit(1);
+  }
+  if (mode === "boot") {
+    await entry.shutdown();
+    process.exit(0);
+  }
+  const config = entry.env();
+
+  const app = express();
+  app.disable("x-powered-by");
+  if (config.TRUST_PROXY) app.set("trust proxy", true);
+  app.use(compression({ level: 4 }));
+  // A route param cannot carry a suffix (/sesi/12.ics, /dasbor/64.08.csv): one table of
+  // rewrites in app/lib/suffix-url.ts maps them to routes; the Remix adapter reads originalUrl.
+  app.use((req, _res, next) => {
+    const to = entry.rewriteSuffixUrl(req.url);
+    if (to) req.url = req.originalUrl = to;
+    next();
+  });
+  if (vite) {
+    app.use(vite.middlewares);
+  } else {
+    app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y", index: false }));
+    // Other public files (favicon…): only paths that look like files reach the disk.
+    const publicFiles = express.static("build/client", { maxAge: "1h", index: false });
+    app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? publicFiles(req, res, next) : next()));
+  }
+  app.all(
+    "*",
+    createRequestHandler({
+      build: vite ? loadBuild : build,
+      mode: process.env.NODE_ENV,
+      getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
+    }),
+  );
+
+  const server = app.listen(config.PORT, () => {
+    if (mode === "worker") process.send?.("ready");
+    else console.log(`Akademi Posyandu siap di http://localhost:${config.PORT} (${Math.round(performance.now() - t0)} ms)`);
+  });
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.on(sig, () => {
+      server.close();
+      entry.shutdown().finally(() => process.exit(0));
+    });
+  }
+}

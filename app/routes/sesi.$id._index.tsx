@@ -9,9 +9,19 @@ import { FormError } from "~/components/form";
 import { isWithinScope } from "~/lib/region";
 import { formatRange, zoneForRegion } from "~/lib/timezone";
 import { publicOrigin } from "~/lib/url";
-import { AUDIENCE_LABEL, ENROLMENT_LABEL, KIND_LABEL, STATUS_LABEL, whatsappShareUrl } from "~/features/workshops/rules";
+import {
+  AUDIENCE_LABEL,
+  canEnrolInto,
+  canSchedule,
+  canTakeAttendance,
+  ENROLMENT_LABEL,
+  KIND_LABEL,
+  selfEnrolProblem,
+  STATUS_LABEL,
+  whatsappShareUrl,
+} from "~/features/workshops/rules";
 import { getRegion } from "~/features/regions/regions.server";
-import { canEnrolInto, canSchedule, canTakeAttendance, getVisibleWorkshop, transitionWorkshop, workshopIdParam } from "~/features/workshops/sessions.server";
+import { getVisibleWorkshop, transitionWorkshop, workshopIdParam } from "~/features/workshops/sessions.server";
 import { cancelEnrolment, participants, selfEnrol } from "~/features/workshops/enrolment.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "Kegiatan"} · Akademi Posyandu` }];
@@ -49,13 +59,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canSchedule: canSchedule(user, w),
     canRoster: canTakeAttendance(user, w),
     canEnrol: canEnrolInto(user, w),
-    canSelfEnrol:
-      w.status === "published" &&
-      w.endsAt > now &&
-      (!mine || mine.enrolment === "cancelled" || mine.enrolment === null) &&
-      ((user.role === "kader" && w.audience === "kader") || (user.role.startsWith("pembina") && w.audience === "pembina")) &&
-      isWithinScope(user.scopeCode, w.regionCode) &&
-      !canTakeAttendance(user, w),
+    canSelfEnrol: selfEnrolProblem(user, w, mine?.enrolment ?? null, now) === null,
     canSelfCancel: !!mine && (mine.enrolment === "enrolled" || mine.enrolment === "waitlisted") && !mine.attendance && w.endsAt > now,
     whatsapp: whatsappShareUrl({ title: w.title, when, venue: w.venue, url }),
   };

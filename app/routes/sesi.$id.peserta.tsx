@@ -9,7 +9,8 @@ import { isRegionCode } from "~/lib/region";
 import { ENROLMENT_LABEL } from "~/features/workshops/rules";
 import { regionsInScope } from "~/features/regions/regions.server";
 import { posyanduOptions } from "~/features/accounts/users.server";
-import { canEnrolInto, getVisibleWorkshop, workshopIdParam } from "~/features/workshops/sessions.server";
+import { getVisibleWorkshop, workshopIdParam } from "~/features/workshops/sessions.server";
+import { canEnrolInto } from "~/features/workshops/rules";
 import { cancelEnrolment, enrolCandidates, enrolUsers, participants } from "~/features/workshops/enrolment.server";
 
 export const meta: MetaFunction = () => [{ title: "Peserta · Akademi Posyandu" }];

@@ -5,7 +5,8 @@ import { requireUser } from "~/auth.server";
 import { WorkshopCard } from "~/features/workshops/workshop-card";
 import { localYearMonth, monthBounds, toLocalInput, zoneForRegion } from "~/lib/timezone";
 import { toCard } from "~/features/workshops/view.server";
-import { listWorkshops, SCHEDULER_ROLES } from "~/features/workshops/sessions.server";
+import { listWorkshops } from "~/features/workshops/sessions.server";
+import { SCHEDULER_ROLES } from "~/features/workshops/rules";
 
 export const meta: MetaFunction = () => [{ title: "Kegiatan · Akademi Posyandu" }];
 

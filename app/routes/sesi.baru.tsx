@@ -5,7 +5,8 @@ import { WorkshopForm } from "~/features/workshops/workshop-form";
 import { workshopFormInput, workshopFormSchema } from "~/features/workshops/rules";
 import { fieldErrors } from "~/features/accounts/users.server";
 import { workshopFormOptions } from "~/features/workshops/form-options.server";
-import { createWorkshop, SCHEDULER_ROLES } from "~/features/workshops/sessions.server";
+import { createWorkshop } from "~/features/workshops/sessions.server";
+import { SCHEDULER_ROLES } from "~/features/workshops/rules";
 import { content } from "~/features/learning/content.server";
 
 export const meta: MetaFunction = () => [{ title: "Jadwalkan kegiatan · Akademi Posyandu" }];

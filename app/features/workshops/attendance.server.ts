@@ -17,7 +17,8 @@ import { forbidden } from "~/lib/http";
 import { normalizePhone } from "~/lib/phone";
 import { isWithinScope } from "~/lib/region";
 import { refreshKaderProgress } from "~/features/reporting/reports.server";
-import { Workshop, audienceOf, requireRosterAccess } from "~/features/workshops/sessions.server";
+import { Workshop, requireRosterAccess } from "~/features/workshops/sessions.server";
+import { audienceOf } from "~/features/workshops/rules";
 import { participants } from "~/features/workshops/enrolment.server";
 import { evaluateCertificationFor } from "~/features/certification/evaluate.server";
 

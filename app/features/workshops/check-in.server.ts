@@ -15,7 +15,8 @@ import {
   verifyScanTicket,
 } from "~/features/workshops/check-in";
 import { codeLineage, isWithinScope } from "~/lib/region";
-import { Workshop, audienceOf, getWorkshop } from "~/features/workshops/sessions.server";
+import { Workshop, getWorkshop } from "~/features/workshops/sessions.server";
+import { audienceOf } from "~/features/workshops/rules";
 import { afterAttendance, evaluateAfterAttendance } from "~/features/workshops/attendance.server";
 
 // ---------------------------------------------------------------- QR / code self check-in

@@ -21,7 +21,8 @@ import { PEMBINA_ROLES } from "~/lib/roles";
 import { rowsOf } from "~/rate-limit.server";
 import { withinScope } from "~/features/regions/regions.server";
 import { refreshKaderProgress } from "~/features/reporting/reports.server";
-import { Workshop, audienceOf, canEnrolInto, getVisibleWorkshop } from "~/features/workshops/sessions.server";
+import { Workshop, getVisibleWorkshop } from "~/features/workshops/sessions.server";
+import { audienceOf, canEnrolInto, selfEnrolProblem } from "~/features/workshops/rules";
 
 // ---------------------------------------------------------------- enrolment
 
@@ -144,11 +145,14 @@ export type SelfEnrolResult = { ok: true; status: "enrolled" | "waitlisted" } | 
 /** A kader enrols in a published session open to their area. */
 export async function selfEnrol(user: SessionUser, workshopId: number): Promise<SelfEnrolResult> {
   const w = await getVisibleWorkshop(user, workshopId);
-  if (w.status !== "published") return { ok: false, message: "Pendaftaran hanya untuk kegiatan yang sedang dibuka." };
-  if (w.endsAt < new Date()) return { ok: false, message: "Kegiatan ini sudah berakhir." };
-  if (audienceOf(user.role) !== w.audience || !isWithinScope(user.scopeCode, w.regionCode)) {
-    return { ok: false, message: "Kegiatan ini bukan untuk peran atau wilayah Anda." };
-  }
+  const [mine] = await db
+    .select({ status: enrolments.status })
+    .from(enrolments)
+    .where(and(eq(enrolments.workshopId, workshopId), eq(enrolments.userId, user.id)));
+  // Already enrolled or waitlisted: a double tap answers with the same state.
+  if (mine && mine.status !== "cancelled") return { ok: true, status: mine.status };
+  const problem = selfEnrolProblem(user, w, null);
+  if (problem) return { ok: false, message: problem };
   return db.transaction(async (tx) => {
     const locked = await lockWorkshop(tx, workshopId);
     await enrolLocked(tx, locked, [user.id], user.id);

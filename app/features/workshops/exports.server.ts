@@ -16,7 +16,8 @@ import { formatPhone } from "~/lib/phone";
 import { formatRange, formatTime, zoneForRegion } from "~/lib/timezone";
 import { ATTENDANCE_LABEL, KIND_LABEL } from "~/features/workshops/rules";
 import { withinScope } from "~/features/regions/regions.server";
-import { ROSTER_ROLES, type Workshop } from "~/features/workshops/sessions.server";
+import { type Workshop } from "~/features/workshops/sessions.server";
+import { ROSTER_ROLES } from "~/features/workshops/rules";
 import { type ParticipantRow } from "~/features/workshops/enrolment.server";
 
 // ---------------------------------------------------------------- calendars

@@ -7,9 +7,12 @@ import {
   type AttendanceStatus,
   type EnrolmentStatus,
   type WorkshopKind,
+  type Role,
   type WorkshopStatus,
+  type workshops,
 } from "~/db/schema";
-import { isRegionCode, levelOfCode } from "~/lib/region";
+import { isRegionCode, isWithinScope, levelOfCode } from "~/lib/region";
+import { PEMBINA_ROLES } from "~/lib/roles";
 import { parseLocalDateTime, zoneForRegion } from "~/lib/timezone";
 
 export const KIND_LABEL: Record<WorkshopKind, string> = {
@@ -108,4 +111,61 @@ export const attendanceStatusSchema = z.enum(ATTENDANCE_STATUSES);
 export function whatsappShareUrl(details: { title: string; when: string; venue: string; url: string }): string {
   const text = `*${details.title}*\n${details.when}\nTempat: ${details.venue}\nDaftar & info: ${details.url}`;
   return `https://wa.me/?text=${encodeURIComponent(text)}`;
+}
+
+// ---------------------------------------------------------------- who may do what (pure)
+
+type WorkshopRow = typeof workshops.$inferSelect;
+type Actor = { role: Role; scopeCode: string };
+
+export const SCHEDULER_ROLES: readonly Role[] = ["pembina_kabupaten", "pembina_kecamatan", "dpmd", "admin"];
+export const ROSTER_ROLES: readonly Role[] = ["pembina_desa", ...SCHEDULER_ROLES];
+
+export function canSchedule(user: Actor, w: Pick<WorkshopRow, "regionCode">): boolean {
+  return SCHEDULER_ROLES.includes(user.role) && isWithinScope(w.regionCode, user.scopeCode);
+}
+
+/** Roster and attendance: schedulers and pembina desa, for sessions inside their scope. */
+export function canTakeAttendance(
+  user: Actor,
+  w: Pick<WorkshopRow, "regionCode">,
+): boolean {
+  return ROSTER_ROLES.includes(user.role) && isWithinScope(w.regionCode, user.scopeCode);
+}
+
+/** Pembina may enrol people of their own area into sessions of their area or above it. */
+export function canEnrolInto(
+  user: Actor,
+  w: Pick<WorkshopRow, "regionCode" | "status">,
+): boolean {
+  if (!ROSTER_ROLES.includes(user.role) || w.status === "cancelled" || w.status === "completed") return false;
+  return isWithinScope(w.regionCode, user.scopeCode) || isWithinScope(user.scopeCode, w.regionCode);
+}
+
+export function audienceOf(role: Role): "kader" | "pembina" | null {
+  if (role === "kader") return "kader";
+  if (PEMBINA_ROLES.includes(role)) return "pembina";
+  return null;
+}
+
+/**
+ * Why this person may not enrol themselves, or null when they may. One rule for the card,
+ * the session page and the enrolment itself: a published session that has not ended, for
+ * the person's audience (kader or pembina) inside their area, not already enrolled, and not
+ * one the person organises (those who take attendance enrol others instead).
+ */
+export function selfEnrolProblem(
+  user: Actor,
+  w: Pick<WorkshopRow, "status" | "endsAt" | "audience" | "regionCode">,
+  myEnrolment: EnrolmentStatus | null,
+  now = new Date(),
+): string | null {
+  if (w.status !== "published") return "Pendaftaran hanya untuk kegiatan yang sedang dibuka.";
+  if (w.endsAt <= now) return "Kegiatan ini sudah berakhir.";
+  if (audienceOf(user.role) !== w.audience || !isWithinScope(user.scopeCode, w.regionCode)) {
+    return "Kegiatan ini bukan untuk peran atau wilayah Anda.";
+  }
+  if (canTakeAttendance(user, w)) return "Anda penyelenggara kegiatan ini: daftarkan peserta dari halaman peserta.";
+  if (myEnrolment === "enrolled" || myEnrolment === "waitlisted") return "Anda sudah terdaftar.";
+  return null;
 }

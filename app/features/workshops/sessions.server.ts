@@ -12,17 +12,21 @@ import { forbidden, notFound } from "~/lib/http";
 import { parseIntId } from "~/lib/query";
 import { codeLineage, isWithinScope } from "~/lib/region";
 import { PEMBINA_ROLES } from "~/lib/roles";
-import { ALLOWED_TRANSITIONS, STATUS_LABEL, type WorkshopForm } from "~/features/workshops/rules";
 import { rowsOf } from "~/rate-limit.server";
 import { withinScope } from "~/features/regions/regions.server";
 import { refreshKaderProgress } from "~/features/reporting/reports.server";
 import { countEnrolled, lockWorkshop, promoteWaitlist } from "~/features/workshops/enrolment.server";
+import {
+  ALLOWED_TRANSITIONS,
+  audienceOf,
+  canSchedule,
+  canTakeAttendance,
+  ROSTER_ROLES,
+  SCHEDULER_ROLES,
+  STATUS_LABEL,
+  type WorkshopForm,
+} from "~/features/workshops/rules";
 
-/**
- * Workshops (sosialisasi, pelatihan, pendampingan): scheduling, visibility by role and
- * region, enrolment with capacity and an ordered waitlist, attendance by roster, walk-in
- * and QR/code self check-in, and follow-up module assignment.
- */
 /** Keeps the dashboard inputs of everyone in a session exact (same transaction). */
 async function refreshParticipants(tx: Tx, workshopId: number): Promise<void> {
   const rows = rowsOf<{ user_id: string }>(
@@ -36,46 +40,9 @@ async function refreshParticipants(tx: Tx, workshopId: number): Promise<void> {
   );
 }
 
-export const SCHEDULER_ROLES: readonly Role[] = ["pembina_kabupaten", "pembina_kecamatan", "dpmd", "admin"];
-export const ROSTER_ROLES: readonly Role[] = ["pembina_desa", ...SCHEDULER_ROLES];
-
 export type Workshop = typeof workshops.$inferSelect;
 
-/** Hooks run after attendance that counts for certification (wired by the certification module). */
-type AttendanceHook = (userIds: string[]) => Promise<void>;
-const attendanceHooks: AttendanceHook[] = [];
-export function onQualifyingAttendance(hook: AttendanceHook): void {
-  attendanceHooks.push(hook);
-}
-
 // ---------------------------------------------------------------- access
-
-export function canSchedule(user: Pick<SessionUser, "role" | "scopeCode">, w: Pick<Workshop, "regionCode">): boolean {
-  return SCHEDULER_ROLES.includes(user.role) && isWithinScope(w.regionCode, user.scopeCode);
-}
-
-/** Roster and attendance: schedulers and pembina desa, for sessions inside their scope. */
-export function canTakeAttendance(
-  user: Pick<SessionUser, "role" | "scopeCode">,
-  w: Pick<Workshop, "regionCode">,
-): boolean {
-  return ROSTER_ROLES.includes(user.role) && isWithinScope(w.regionCode, user.scopeCode);
-}
-
-/** Pembina may enrol people of their own area into sessions of their area or above it. */
-export function canEnrolInto(
-  user: Pick<SessionUser, "role" | "scopeCode">,
-  w: Pick<Workshop, "regionCode" | "status">,
-): boolean {
-  if (!ROSTER_ROLES.includes(user.role) || w.status === "cancelled" || w.status === "completed") return false;
-  return isWithinScope(w.regionCode, user.scopeCode) || isWithinScope(user.scopeCode, w.regionCode);
-}
-
-export function audienceOf(role: Role): "kader" | "pembina" | null {
-  if (role === "kader") return "kader";
-  if (PEMBINA_ROLES.includes(role)) return "pembina";
-  return null;
-}
 
 /**
  * Who sees a session: those who manage its region; pembina below it once it is

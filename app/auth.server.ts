@@ -10,13 +10,13 @@ import { eq, sql } from "drizzle-orm";
 import { Lucia, TimeSpan, type DatabaseSession, type DatabaseUser, type Session } from "lucia";
 import { z } from "zod";
 import { audit } from "~/audit.server";
-import { db, dbReady } from "~/db.server";
+import { db, dbReady, sqlRows } from "~/db.server";
 import { sessions, users, type Role } from "~/db/schema";
 import { env } from "~/env.server";
 import { assertSameOrigin, forbidden } from "~/lib/http";
 import { normalizePhone } from "~/lib/phone";
 import { isWithinScope } from "~/lib/region";
-import { hitRateLimit, peekRateLimit, resetRateLimit, rowsOf } from "~/rate-limit.server";
+import { hitRateLimit, peekRateLimit, resetRateLimit } from "~/rate-limit.server";
 
 export interface SessionUser {
   id: string;
@@ -52,11 +52,9 @@ export const SESSION_COOKIE = "ap_sesi";
  */
 class SessionAdapter extends DrizzlePostgreSQLAdapter {
   override async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
-    const [row] = rowsOf<{ id: string; user_id: string; expires_at: Date | string; name: string; phone: string; role: Role; scope_code: string; posyandu_id: number | null; active: boolean }>(
-      await db.execute(sql`
+    const [row] = await sqlRows<{ id: string; user_id: string; expires_at: Date | string; name: string; phone: string; role: Role; scope_code: string; posyandu_id: number | null; active: boolean }>(sql`
         select s.id, s.user_id, s.expires_at, u.name, u.phone, u.role, u.scope_code, u.posyandu_id, u.active
-        from sessions s join users u on u.id = s.user_id where s.id = ${sessionId}`),
-    );
+        from sessions s join users u on u.id = s.user_id where s.id = ${sessionId}`);
     if (!row) return [null, null];
     return [
       { id: row.id, userId: row.user_id, expiresAt: new Date(row.expires_at), attributes: {} },

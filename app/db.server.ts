@@ -3,6 +3,7 @@
  * otherwise the embedded PGlite (persisted under DATA_DIR, in memory for tests).
  * The client lives on globalThis so dev reloads and the server entry share it.
  */
+import type { SQL } from "drizzle-orm";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
@@ -90,4 +91,18 @@ export async function closeDb(): Promise<void> {
   g.__akademiDb = undefined;
   g.__akademiDbReady = undefined;
   await h?.close();
+}
+
+/**
+ * The rows of a raw SQL statement, typed: the one way raw SQL is read. db.execute returns
+ * an array (postgres-js) or { rows } (PGlite). Cast counts and sums in the SQL (`::int`)
+ * so both drivers return numbers.
+ */
+export async function sqlRows<T>(query: SQL, conn: Conn = db): Promise<T[]> {
+  return rowsOf<T>(await conn.execute(query));
+}
+
+/** Rows of an already executed db.execute result (both drivers). */
+export function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }

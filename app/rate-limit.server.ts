@@ -2,7 +2,7 @@
  * Fixed-window counters in the database (shared by every app process).
  */
 import { sql } from "drizzle-orm";
-import { db } from "~/db.server";
+import { db, rowsOf } from "~/db.server";
 import { rateLimits } from "~/db/schema";
 import { eq } from "drizzle-orm";
 
@@ -36,9 +36,4 @@ export async function peekRateLimit(key: string, windowSeconds: number): Promise
 
 export async function resetRateLimit(key: string): Promise<void> {
   await db.delete(rateLimits).where(eq(rateLimits.key, key));
-}
-
-/** db.execute returns an array (postgres-js) or { rows } (PGlite). */
-export function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }

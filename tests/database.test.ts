@@ -2,9 +2,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { count, eq, sql } from "drizzle-orm";
 import { readFileSync } from "node:fs";
-import { db, dbKind, dbReady } from "~/db.server";
+import { db, dbKind, dbReady, sqlRows } from "~/db.server";
 import { auditLog, regions } from "~/db/schema";
-import { rowsOf } from "~/rate-limit.server";
 import { importRegions, KALTIM_CSV, regionLineage, seedRegionsIfEmpty } from "~/features/regions/regions.server";
 import { parseRegionCsv } from "~/features/regions/region-csv";
 import { isWithinScope } from "~/lib/region";
@@ -15,23 +14,21 @@ beforeAll(async () => {
 
 describe("migrations", () => {
   it("create every table with the scope indexes", async () => {
-    const tables = rowsOf<{ table_name: string }>(
-      await db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`),
-    ).map((r) => r.table_name);
+    const tables = (await sqlRows<{ table_name: string }>(sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`)).map((r) => r.table_name);
     expect(tables).toEqual(expect.arrayContaining(["audit_log", "posyandu", "rate_limits", "regions", "sessions", "users"]));
-    const idx = rowsOf<{ indexdef: string }>(await db.execute(sql`select indexdef from pg_indexes where indexname = 'users_scope_prefix_idx'`));
+    const idx = await sqlRows<{ indexdef: string }>(sql`select indexdef from pg_indexes where indexname = 'users_scope_prefix_idx'`);
     expect(idx[0].indexdef).toContain("text_pattern_ops");
     expect(["pglite", "postgres"]).toContain(dbKind());
   });
 
   it("are recorded and re-running them is a no-op", async () => {
-    const applied = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`));
+    const applied = await sqlRows<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
     expect(Number(applied[0].n)).toBeGreaterThanOrEqual(1);
     const { closeDb } = await import("~/db.server");
     if (dbKind() === "postgres") {
       await closeDb();
       await dbReady(); // a second process start applies nothing new
-      const again = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`));
+      const again = await sqlRows<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
       expect(again[0].n).toBe(applied[0].n);
     }
   });

@@ -274,7 +274,7 @@ describe("bulk rebuild", () => {
       e: (await db.execute(sql`select region_code, programme_id, spm_bidang, expires_on, n from stats_cert_expiry where n <> 0 order by 1, 2, 3, 4`)) as unknown,
       m: (await db.execute(sql`select region_code, programme_id, month, n from stats_cert_month where n <> 0 order by 1, 2, 3`)) as unknown,
     });
-    const { rowsOf } = await import("~/rate-limit.server");
+    const { rowsOf } = await import("~/db.server");
     const norm = (s: Awaited<ReturnType<typeof snapshot>>) => Object.fromEntries(Object.entries(s).map(([key, v]) => [key, JSON.stringify(rowsOf(v))]));
     const byTriggers = norm(await snapshot());
     await rebuildReporting();

@@ -4,13 +4,12 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { desc, eq, sql } from "drizzle-orm";
-import { db } from "~/db.server";
+import { db, sqlRows } from "~/db.server";
 import { certificates, verificationLog } from "~/db/schema";
 import { syncModuleVersions } from "~/features/learning/content.server";
 import { makeUser } from "~/demo/factories.server";
 import { clientHash, VERIFY_LIMITS } from "~/features/certification/verification.server";
 import { evaluateCertificationStrict } from "~/features/certification/evaluate.server";
-import { rowsOf } from "~/rate-limit.server";
 import * as page from "~/routes/verifikasi.$code";
 import * as form from "~/routes/verifikasi._index";
 import * as adminDetail from "~/routes/admin.sertifikat.$code";
@@ -70,7 +69,7 @@ describe("states", () => {
   it("shows only name, programme, dates and issuer: no phone, no ids, no posyandu", async () => {
     const res = await check(cert.code, { s: cert.signature });
     const json = JSON.stringify(res.data);
-    const [kader] = rowsOf<{ phone: string; id: string }>(await db.execute(sql`select phone, id from users where id = ${cert.userId}`));
+    const [kader] = await sqlRows<{ phone: string; id: string }>(sql`select phone, id from users where id = ${cert.userId}`);
     expect(json).not.toContain(kader.phone);
     expect(json).not.toContain(kader.id);
     expect(json).not.toContain("Posyandu Melati");
@@ -217,7 +216,7 @@ describe("rate limit and log", () => {
     expect(row.clientHash).toMatch(/^[0-9a-f]{32}$/);
     expect(row.clientHash).not.toContain("192.0.2.45");
     expect(clientHash("192.0.2.46")).not.toBe(row.clientHash);
-    const [{ n }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from verification_log where client_hash like '%192.0.2%' or code like '%192.0.2%'`));
+    const [{ n }] = await sqlRows<{ n: number }>(sql`select count(*)::int as n from verification_log where client_hash like '%192.0.2%' or code like '%192.0.2%'`);
     expect(Number(n)).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ import { and, asc, eq, like, or, sql } from "drizzle-orm";
 import { content } from "~/features/learning/content.server";
 import { db, type Tx } from "~/db.server";
 import { attendance, enrolments, moduleAssignments, moduleProgress, quizAttempts, regions, users, workshops, type AttendanceStatus } from "~/db/schema";
+import { withinScope } from "~/features/regions/regions.server";
 import { drawQuestions, scoreAttempt } from "~/features/learning/quiz-rules";
 
 const DAY = 86_400_000;
@@ -79,7 +80,7 @@ export async function seedDemoActivity(creatorId: string, now = new Date()): Pro
       const kader = await tx
         .select({ id: users.id, phone: users.phone })
         .from(users)
-        .where(and(eq(users.role, "kader"), eq(users.active, true), like(users.scopeCode, `${kec.code}.%`), sql`${users.phone} not like '628110000000%'`))
+        .where(and(eq(users.role, "kader"), eq(users.active, true), withinScope(users.scopeCode, kec.code), sql`${users.phone} not like '628110000000%'`))
         .orderBy(asc(users.id));
       if (!kader.length) continue;
       // A completed pelatihan one to four months ago, for about 60% of the kader.

@@ -3,7 +3,7 @@
  * desa, a few thousand synthetic kader and one account per role. Demo mode only.
  */
 import { and, asc, eq, like, or } from "drizzle-orm";
-import { db } from "~/db.server";
+import { db, sqlRows } from "~/db.server";
 import { regions, SPM_BIDANG, users, type Role } from "~/db/schema";
 import { hashPassword } from "~/auth.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
@@ -11,7 +11,6 @@ import { newUserId } from "~/features/accounts/users.server";
 import { seedDemoActivity, type ActivityResult } from "~/demo/activity.server";
 import { refreshRegion } from "~/features/reporting/reports.server";
 import { evaluateCertificationStrict } from "~/features/certification/evaluate.server";
-import { rowsOf } from "~/rate-limit.server";
 import { sql } from "drizzle-orm";
 
 
@@ -128,10 +127,8 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
   const activity = await seedDemoActivity(admin.id);
   await refreshRegion(null); // dashboard inputs and rollups for every demo kader
   // Certificates for everyone who met the rule, issued the day after they did.
-  const due = rowsOf<{ user_id: string; at: string | Date }>(
-    await db.execute(sql`select user_id, greatest(attended_at, modules_passed_at) as at from kader_progress
-      where attended_at is not null and modules_passed_at is not null and certified_at is null`),
-  );
+  const due = await sqlRows<{ user_id: string; at: string | Date }>(sql`select user_id, greatest(attended_at, modules_passed_at) as at from kader_progress
+      where attended_at is not null and modules_passed_at is not null and certified_at is null`);
   for (const d of due) {
     const at = new Date(Math.min(Date.now(), new Date(d.at).getTime() + 86_400_000));
     await evaluateCertificationStrict(d.user_id, at);

@@ -7,9 +7,8 @@
  * level after a warm-up, and prints p50/p95. Targets: p95 < 200 ms, export < 10 s.
  */
 import { sql } from "drizzle-orm";
-import { closeDb, db, dbKind, dbReady } from "~/db.server";
+import { closeDb, db, dbKind, dbReady, sqlRows } from "~/db.server";
 import { lucia, SESSION_COOKIE } from "~/auth.server";
-import { rowsOf } from "~/rate-limit.server";
 import * as dasbor from "~/routes/dasbor.$region._index";
 import * as csv from "~/routes/dasbor.$region.csv";
 import * as xlsx from "~/routes/dasbor.$region.xlsx";
@@ -20,18 +19,14 @@ if (dbKind() !== "postgres") {
   console.error("bench:dashboard needs the PostgreSQL data set of seed:scale (set DATABASE_URL).");
   process.exit(2);
 }
-const [admin] = rowsOf<{ id: string; scope: string }>(
-  await db.execute(sql`select id, scope_code as scope from users where role = 'admin' and active order by (id = 'sxadmin0000') desc limit 1`),
-);
+const [admin] = await sqlRows<{ id: string; scope: string }>(sql`select id, scope_code as scope from users where role = 'admin' and active order by (id = 'sxadmin0000') desc limit 1`);
 const session = await lucia().createSession(admin.id, {});
 const cookie = `${SESSION_COOKIE}=${session.id}`;
 
 const biggest = async (level: string) =>
-  rowsOf<{ code: string; n: number }>(
-    await db.execute(sql`select s.region_code as code, sum(s.active)::int as n from stats_kader s join regions r on r.code = s.region_code
-      where r.level = ${level} group by 1 order by 2 desc limit 1`),
-  )[0];
-const [{ kader }] = rowsOf<{ kader: number }>(await db.execute(sql`select count(*)::int as kader from users where role = 'kader'`));
+  (await sqlRows<{ code: string; n: number }>(sql`select s.region_code as code, sum(s.active)::int as n from stats_kader s join regions r on r.code = s.region_code
+      where r.level = ${level} group by 1 order by 2 desc limit 1`))[0];
+const [{ kader }] = await sqlRows<{ kader: number }>(sql`select count(*)::int as kader from users where role = 'kader'`);
 console.log(`Data set: ${Number(kader).toLocaleString("en")} kader`);
 
 const call = async (fn: Function, code: string, suffix = "") => {
@@ -56,13 +51,11 @@ for (const level of ["provinsi", "kabupaten", "kecamatan", "desa"]) {
 }
 
 // The largest table: the region with the most child rows.
-const [largest] = rowsOf<{ code: string; rows: number }>(
-  await db.execute(sql`
+const [largest] = await sqlRows<{ code: string; rows: number }>(sql`
     select code, rows from (
       select parent_code as code, count(*)::int as rows from regions where parent_code is not null group by 1
       union all select desa_code, count(*)::int from posyandu group by 1
-    ) x order by rows desc limit 1`),
-);
+    ) x order by rows desc limit 1`);
 for (const [label, fn, suffix] of [["CSV", csv.loader, ".csv"], ["XLSX", xlsx.loader, ".xlsx"]] as const) {
   const t = performance.now();
   const res = (await call(fn, largest.code, suffix)) as Response;

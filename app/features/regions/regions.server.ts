@@ -1,20 +1,26 @@
 /** Regions: seeding, import of other provinces, and lookups within a scope. */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { and, asc, eq, inArray, like, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, like, or, SQL, sql } from "drizzle-orm";
 import { audit } from "~/audit.server";
-import { db } from "~/db.server";
+import { db, sqlRows } from "~/db.server";
 import { regions } from "~/db/schema";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { parseRegionCsv, type RegionRow } from "~/features/regions/region-csv";
 import { codeLineage } from "~/lib/region";
-import { rowsOf } from "~/rate-limit.server";
 
 export const KALTIM_CSV = path.resolve("data/wilayah/kaltim_wilayah.csv");
 
-/** SQL condition "column is inside scope" (uses the text_pattern_ops index). */
-export function withinScope(column: AnyPgColumn, scope: string) {
-  return or(eq(column, scope), like(column, `${scope}.%`))!;
+/**
+ * SQL condition "code is inside scope" (DESIGN.md: X = S or X LIKE S || '.%'; the code
+ * columns have text_pattern_ops indexes). The one spelling of the rule in SQL, as
+ * isWithinScope (app/lib/region.ts) is in TypeScript. The scope is a code or, in raw
+ * SQL, another column (sql`k.code`).
+ */
+export function withinScope(column: AnyPgColumn | SQL, scope: string | SQL): SQL {
+  if (typeof scope === "string" && !(column instanceof SQL)) return or(eq(column, scope), like(column, `${scope}.%`))!;
+  const s = typeof scope === "string" ? sql`${scope}` : scope;
+  return sql`(${column} = ${s} or ${column} like ${s} || '.%')`;
 }
 
 export async function regionCount(): Promise<number> {
@@ -111,10 +117,8 @@ export async function regionLineage(code: string): Promise<RegionRecord[]> {
 
 /** Desa/kelurahan inside a scope with their kecamatan, for pickers. */
 export async function desaOptions(scope: string): Promise<{ code: string; name: string; kecamatan: string }[]> {
-  const rows = rowsOf<{ code: string; name: string; kecamatan: string }>(
-    await db.execute(sql`
+  const rows = await sqlRows<{ code: string; name: string; kecamatan: string }>(sql`
       select d.code, d.name, k.name as kecamatan from regions d join regions k on k.code = d.parent_code
-      where d.level = 'desa' and (d.code = ${scope} or d.code like ${scope} || '.%') order by d.code`),
-  );
+      where d.level = 'desa' and (d.code = ${scope} or d.code like ${scope} || '.%') order by d.code`);
   return rows;
 }

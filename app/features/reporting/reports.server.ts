@@ -5,10 +5,10 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import { content } from "~/features/learning/content.server";
-import { db, type Conn, type Tx } from "~/db.server";
+import { db, type Conn, type Tx, rowsOf, sqlRows } from "~/db.server";
 import type { Programme } from "~/features/learning/content-schema";
 import { withRate, type Figures } from "~/features/reporting/figures";
-import { rowsOf } from "~/rate-limit.server";
+import { withinScope } from "~/features/regions/regions.server";
 
 
 function programmeInputs(p: Programme) {
@@ -70,7 +70,7 @@ export async function refreshRegion(scope: string | null, conn: Conn = db): Prom
   const rows = rowsOf<{ id: string }>(
     await conn.execute(
       scope
-        ? sql`select id from users where role = 'kader' and (scope_code = ${scope} or scope_code like ${scope + ".%"})`
+        ? sql`select id from users where role = 'kader' and ${withinScope(sql`scope_code`, scope)}`
         : sql`select id from users where role = 'kader'`,
     ),
   );
@@ -197,9 +197,7 @@ export async function regionReport(region: { code: string; name: string; level: 
   if (rowLevel === "posyandu") {
     return { region, totals, rows: await figuresForPosyanduOfDesa(region.code, f), rowLevel };
   }
-  const children = rowsOf<{ code: string; name: string; level: string }>(
-    await db.execute(sql`select code, name, level from regions where parent_code = ${region.code} order by code`),
-  );
+  const children = await sqlRows<{ code: string; name: string; level: string }>(sql`select code, name, level from regions where parent_code = ${region.code} order by code`);
   const figures = await figuresForRegions(sql`select code from regions where parent_code = ${region.code}`, f);
   return { region, totals, rows: children.map((c) => ({ ...c, ...figures.get(c.code)! })), rowLevel };
 }
@@ -242,11 +240,9 @@ export async function bidangBreakdown(code: string, f: ReportFilter): Promise<{ 
 export async function certifiedPerMonth(code: string, programmeId: string, today: string, months = 12): Promise<{ month: string; n: number }[]> {
   const start = new Date(`${today.slice(0, 7)}-01T00:00:00Z`);
   start.setUTCMonth(start.getUTCMonth() - (months - 1));
-  const rows = rowsOf<{ month: string; n: number }>(
-    await db.execute(sql`
+  const rows = await sqlRows<{ month: string; n: number }>(sql`
       select to_char(month, 'YYYY-MM') as month, n from stats_cert_month
-      where region_code = ${code} and programme_id = ${programmeId} and month >= ${start.toISOString().slice(0, 10)}::date`),
-  );
+      where region_code = ${code} and programme_id = ${programmeId} and month >= ${start.toISOString().slice(0, 10)}::date`);
   const byMonth = new Map(rows.map((r) => [r.month, Number(r.n)]));
   return Array.from({ length: months }, (_, i) => {
     const d = new Date(start);

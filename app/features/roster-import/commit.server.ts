@@ -4,10 +4,9 @@ import { rm } from "node:fs/promises";
 import { desc, eq, sql } from "drizzle-orm";
 import { audit } from "~/audit.server";
 import type { SessionUser } from "~/auth.server";
-import { db, type Conn, type Tx } from "~/db.server";
+import { db, type Conn, type Tx, sqlRows } from "~/db.server";
 import { importBatches, users } from "~/db/schema";
 import { SHOWN_ERRORS, type ImportKind } from "~/features/roster-import/columns";
-import { rowsOf } from "~/rate-limit.server";
 import { withinScope } from "~/features/regions/regions.server";
 import { newUserId } from "~/features/accounts/users.server";
 import { StagedImport, errorLines, isExpired, readStaged, stagePath } from "~/features/roster-import/stage.server";
@@ -30,15 +29,13 @@ export interface CommittedImport {
 
 /** The batch already committed from this token by this actor, if any. */
 export async function findCommitted(conn: Conn, actorId: string, token: string): Promise<CommittedImport | null> {
-  const rows = rowsOf<{
+  const rows = await sqlRows<{
     detail: Record<string, unknown> | string;
     entity_id: string;
-  }>(
-    await conn.execute(sql`
+  }>(sql`
       select entity_id, detail from audit_log
       where entity = 'import_batch' and actor_id = ${actorId} and detail->>'token' = ${token}
-      limit 1`),
-  );
+      limit 1`, conn);
   if (!rows[0]) return null;
   const d = (typeof rows[0].detail === "string" ? JSON.parse(rows[0].detail) : rows[0].detail) as Record<
     string,
@@ -194,8 +191,7 @@ async function applyKader(tx: Tx, actor: Actor, rows: KaderInput[]): Promise<App
         birth_year: p.birthYear,
       })),
     );
-    const written = rowsOf<{ id: string }>(
-      await tx.execute(sql`
+    const written = await sqlRows<{ id: string }>(sql`
         insert into users (id, name, phone, role, scope_code, posyandu_id, spm_bidang, gender, birth_year)
         select t.id, t.name, t.phone, 'kader', t.scope_code, t.posyandu_id, t.spm_bidang, t.gender, t.birth_year
         from json_to_recordset(${json}::json)
@@ -207,9 +203,8 @@ async function applyKader(tx: Tx, actor: Actor, rows: KaderInput[]): Promise<App
           spm_bidang = excluded.spm_bidang,
           gender = coalesce(excluded.gender, users.gender),
           birth_year = coalesce(excluded.birth_year, users.birth_year)
-        where users.role = 'kader' and (users.scope_code = ${scope} or users.scope_code like ${scope + ".%"})
-        returning users.id`),
-    );
+        where users.role = 'kader' and ${withinScope(users.scopeCode, scope)}
+        returning users.id`, tx);
     // A row skipped by the guard means someone changed that account meanwhile: roll back.
     if (written.length !== part.length) throw new ConcurrentChange();
     await refreshKaderProgress(
@@ -249,15 +244,13 @@ async function applyPosyandu(tx: Tx, actor: Actor, rows: PosyanduInput[]): Promi
       part.map((p) => sql`(${p.id}::int, ${p.name}::text, ${p.registrationNo}::text, ${p.address}::text)`),
       sql`, `,
     );
-    const updated = rowsOf<{ id: number }>(
-      await tx.execute(sql`
+    const updated = await sqlRows<{ id: number }>(sql`
         update posyandu p set name = v.name,
           registration_no = coalesce(v.reg, p.registration_no),
           address = coalesce(v.address, p.address)
         from (values ${values}) as v(id, name, reg, address)
-        where p.id = v.id and (p.desa_code = ${actor.scopeCode} or p.desa_code like ${actor.scopeCode + ".%"})
-        returning p.id`),
-    );
+        where p.id = v.id and ${withinScope(sql`p.desa_code`, actor.scopeCode)}
+        returning p.id`, tx);
     if (updated.length !== part.length) throw new ConcurrentChange();
   }
   return {

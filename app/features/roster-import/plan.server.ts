@@ -1,13 +1,12 @@
 /** Roster import, step 3: resolve validated rows against the database within the importer's scope. */
 import { and, eq, sql } from "drizzle-orm";
 import type { SessionUser } from "~/auth.server";
-import { type Conn } from "~/db.server";
+import { type Conn, sqlRows } from "~/db.server";
 import { posyandu, regions, type Role, type SpmBidang } from "~/db/schema";
 import { formatPhone } from "~/lib/phone";
 import { isWithinScope } from "~/lib/region";
 import { canManageAccount, ROLE_LABEL } from "~/lib/roles";
 import { posyanduNameKey } from "~/features/roster-import/columns";
-import { rowsOf } from "~/rate-limit.server";
 import { withinScope } from "~/features/regions/regions.server";
 import { KaderInput, PosyanduInput, addError } from "~/features/roster-import/parse.server";
 
@@ -94,11 +93,9 @@ async function posyanduIndex(conn: Conn, scope: string) {
 
 /** Registration numbers that exist anywhere (used to tell "outside your area" from "unknown"). */
 async function registrationsAnywhere(conn: Conn, regs: string[]): Promise<Set<string>> {
-  const rows = rowsOf<{ r: string }>(
-    await conn.execute(sql`
+  const rows = await sqlRows<{ r: string }>(sql`
       select registration_no as r from posyandu
-      where registration_no in (select json_array_elements_text(${JSON.stringify(regs)}::json))`),
-  );
+      where registration_no in (select json_array_elements_text(${JSON.stringify(regs)}::json))`, conn);
   return new Set(rows.map((r) => r.r));
 }
 
@@ -131,7 +128,7 @@ export async function planKader(conn: Conn, actor: Actor, rows: KaderInput[]): P
   >();
   // One JSON parameter instead of tens of thousands of bind parameters.
   const phones = JSON.stringify([...new Set(rows.map((r) => r.phone))]);
-  const found = rowsOf<{
+  const found = await sqlRows<{
     id: string;
     phone: string;
     name: string;
@@ -141,11 +138,9 @@ export async function planKader(conn: Conn, actor: Actor, rows: KaderInput[]): P
     spm_bidang: SpmBidang | null;
     gender: "L" | "P" | null;
     birth_year: number | null;
-  }>(
-    await conn.execute(sql`
+  }>(sql`
       select id, phone, name, role, scope_code, posyandu_id, spm_bidang, gender, birth_year from users
-      where phone in (select json_array_elements_text(${phones}::json))`),
-  );
+      where phone in (select json_array_elements_text(${phones}::json))`, conn);
   for (const u of found) {
     existing.set(u.phone, {
       id: u.id,

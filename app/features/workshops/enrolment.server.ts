@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, inArray, ne, or, sql } from "drizzle-orm";
 import type { SessionUser } from "~/auth.server";
-import { db, type Tx } from "~/db.server";
+import { db, type Tx, rowsOf } from "~/db.server";
 import {
   enrolments,
   posyandu,
@@ -18,7 +18,6 @@ import {
 import { forbidden, notFound } from "~/lib/http";
 import { codeLineage, isWithinScope } from "~/lib/region";
 import { PEMBINA_ROLES } from "~/lib/roles";
-import { rowsOf } from "~/rate-limit.server";
 import { withinScope } from "~/features/regions/regions.server";
 import { refreshKaderProgress } from "~/features/reporting/reports.server";
 import { Workshop, getVisibleWorkshop } from "~/features/workshops/sessions.server";

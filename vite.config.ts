@@ -2,6 +2,7 @@ import { vitePlugin as remix } from "@remix-run/dev";
 import tailwindcss from "@tailwindcss/vite";
 import { defineConfig } from "vite";
 import { fileURLToPath } from "node:url";
+import remixConfig from "./remix.config.js";
 
 declare module "@remix-run/node" {
   interface Future {
@@ -15,14 +16,6 @@ export default defineConfig({
   ssr: { external: ["@electric-sql/pglite", "@node-rs/argon2", "postgres"] },
   plugins: [
     tailwindcss(),
-    remix({
-      future: {
-        v3_fetcherPersist: true,
-        v3_relativeSplatPath: true,
-        v3_throwAbortReason: true,
-        v3_singleFetch: true,
-        v3_lazyRouteDiscovery: true,
-      },
-    }),
+    remix(remixConfig),
   ],
 });

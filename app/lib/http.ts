@@ -1,16 +1,5 @@
 /** Small HTTP helpers shared by loaders and actions. */
 
-/** Throws a Response with the status when the condition fails (epic-stack invariantResponse). */
-export function invariantResponse(
-  condition: unknown,
-  message: string,
-  init: { status: number } = { status: 400 },
-): asserts condition {
-  if (!condition) {
-    throw new Response(message, { status: init.status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-  }
-}
-
 export function forbidden(message = "Anda tidak berhak membuka halaman ini."): Response {
   return new Response(message, { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }

@@ -46,11 +46,6 @@ const RANK: Record<Role, number> = {
 
 export const PEMBINA_ROLES: readonly Role[] = ["pembina_desa", "pembina_kecamatan", "pembina_kabupaten"];
 
-/** Roles that see the roster (users and posyandu) of their area. */
-export function canViewRoster(role: Role): boolean {
-  return role !== "kader";
-}
-
 /** Roles an actor may give to accounts: admin any, DPMD all but admin, pembina only lower pembina and kader. */
 export function assignableRoles(actor: Role): Role[] {
   if (actor === "admin") return [...ROLES];

@@ -1,5 +1,5 @@
 import type { SessionUser } from "~/auth.server";
-import type { UserFormOptions } from "~/features/accounts/user-form";
+import type { UserFormOptions } from "~/features/accounts/types";
 import { assignableRoles } from "~/lib/roles";
 import { regionsInScope } from "~/features/regions/regions.server";
 import { posyanduOptions } from "~/features/accounts/users.server";

@@ -97,10 +97,6 @@ export async function getRegion(code: string): Promise<RegionRecord | undefined>
   return row;
 }
 
-export async function childRegions(code: string): Promise<RegionRecord[]> {
-  return db.select().from(regions).where(eq(regions.parentCode, code)).orderBy(asc(regions.code));
-}
-
 /** All regions inside a scope (for pickers), in code order. */
 export async function regionsInScope(scope: string, levels?: RegionRecord["level"][]): Promise<RegionRecord[]> {
   return db

@@ -1,5 +1,5 @@
 import type { SessionUser } from "~/auth.server";
-import type { WorkshopFormOptions } from "~/features/workshops/workshop-form";
+import type { WorkshopFormOptions } from "~/features/workshops/types";
 import { content } from "~/features/learning/content.server";
 import { regionsInScope } from "~/features/regions/regions.server";
 

@@ -105,8 +105,6 @@ export const ALLOWED_TRANSITIONS: Record<WorkshopStatus, WorkshopStatus[]> = {
   completed: [],
 };
 
-export const attendanceStatusSchema = z.enum(ATTENDANCE_STATUSES);
-
 /** "https://wa.me/?text=…" with the session's details: a plain share link, no JS. */
 export function whatsappShareUrl(details: { title: string; when: string; venue: string; url: string }): string {
   const text = `*${details.title}*\n${details.when}\nTempat: ${details.venue}\nDaftar & info: ${details.url}`;

@@ -1,6 +1,6 @@
 /** Presentation of workshops for pages: labels and local times in the region's zone. */
 import type { SessionUser } from "~/auth.server";
-import type { WorkshopCardData } from "~/features/workshops/workshop-card";
+import type { WorkshopCardData } from "~/features/workshops/types";
 import { formatRange, zoneForRegion } from "~/lib/timezone";
 import { KIND_LABEL, selfEnrolProblem, STATUS_LABEL } from "~/features/workshops/rules";
 import type { WorkshopListItem } from "~/features/workshops/sessions.server";

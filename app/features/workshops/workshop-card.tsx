@@ -1,20 +1,5 @@
+import type { WorkshopCardData } from "~/features/workshops/types";
 import { Form, Link } from "@remix-run/react";
-
-export interface WorkshopCardData {
-  id: number;
-  title: string;
-  kindLabel: string;
-  statusLabel: string;
-  status: string;
-  when: string;
-  venue: string;
-  regionName: string;
-  enrolled: number;
-  waitlisted: number;
-  capacity: number;
-  myEnrolment: string | null;
-  canSelfEnrol: boolean;
-}
 
 export function WorkshopCard({ w }: { w: WorkshopCardData }) {
   const badge =

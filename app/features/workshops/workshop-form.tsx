@@ -1,12 +1,8 @@
+import type { WorkshopFormOptions } from "~/features/workshops/types";
 import { Form } from "@remix-run/react";
 import { Field, FormError, SelectField } from "~/components/form";
 import { WORKSHOP_AUDIENCES, WORKSHOP_KINDS } from "~/db/schema";
 import { AUDIENCE_LABEL, KIND_LABEL } from "~/features/workshops/rules";
-
-export interface WorkshopFormOptions {
-  regions: { code: string; name: string; level: string }[];
-  modules: { slug: string; title: string }[];
-}
 
 export function WorkshopForm({
   options,

@@ -1,6 +1,7 @@
 /** Debian's chromium driven by playwright-core; never downloads a browser. */
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { mkdirSync } from "node:fs";
+import { afterAll, beforeAll, inject } from "vitest";
 
 export const PHONE = { width: 360, height: 740 };
 
@@ -26,4 +27,27 @@ export async function login(page: Page, phone: string, password = "posyandu-demo
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync("test-results", { recursive: true });
   await page.screenshot({ path: `test-results/${name}.png`, fullPage: true });
+}
+
+/**
+ * The shared fixture of every browser test file: one Debian chromium for the file, closed
+ * after it, and the base URL of the server that global-setup started.
+ * `const e2e = useBrowser();` then `e2e.browser` and `e2e.baseUrl` inside the tests.
+ */
+export function useBrowser(): { readonly browser: Browser; readonly baseUrl: string } {
+  let browser: Browser | undefined;
+  const baseUrl = inject("baseUrl");
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    get browser() {
+      if (!browser) throw new Error("the browser starts in beforeAll");
+      return browser;
+    },
+    baseUrl,
+  };
 }

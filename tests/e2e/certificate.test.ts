@@ -5,13 +5,12 @@
  * `pencatatan-pelaporan-musrenbang` is left.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { parse } from "yaml";
-import { launch, login, phoneContext, shot } from "./browser";
+import { useBrowser, login, phoneContext, shot } from "./browser";
 
-let browser: Browser;
-const baseUrl = inject("baseUrl");
+const e2e = useBrowser();
 const SLUG = "pencatatan-pelaporan-musrenbang";
 
 interface BankQuestion {
@@ -54,16 +53,10 @@ async function answerCorrectly(page: Page): Promise<number> {
   return n;
 }
 
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 describe("certificate: from the last quiz to a public, revocable verification", () => {
   it("kader passes the last quiz, downloads the certificate; anyone verifies it; admin revokes it", async () => {
-    const kaderCtx = await phoneContext(browser, baseUrl);
+    const kaderCtx = await phoneContext(e2e.browser, e2e.baseUrl);
     const page = await kaderCtx.newPage();
     let code = "";
     let verifyUrl = "";
@@ -106,7 +99,7 @@ describe("certificate: from the last quiz to a public, revocable verification", 
     }
 
     // Anyone, not logged in, in a fresh browser.
-    const publicCtx = await phoneContext(browser, baseUrl);
+    const publicCtx = await phoneContext(e2e.browser, e2e.baseUrl);
     const pub = await publicCtx.newPage();
     try {
       await pub.goto(verifyUrl);
@@ -131,7 +124,7 @@ describe("certificate: from the last quiz to a public, revocable verification", 
     }
 
     // The admin (province scope) revokes with a reason.
-    const adminCtx = await phoneContext(browser, baseUrl);
+    const adminCtx = await phoneContext(e2e.browser, e2e.baseUrl);
     const admin = await adminCtx.newPage();
     try {
       await login(admin, "081100000001");

@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { launch, login, phoneContext, shot } from "./browser";
+import { describe, expect, it } from "vitest";
+import { useBrowser, login, phoneContext, shot } from "./browser";
 
-let browser: Browser;
-const baseUrl = inject("baseUrl");
+const e2e = useBrowser();
 
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 describe("DPMD dashboard", () => {
   it("drills down from the kabupaten to a posyandu's kader and downloads the CSV", async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1024, height: 900 }, baseURL: baseUrl, locale: "id-ID", acceptDownloads: true });
+    const ctx = await e2e.browser.newContext({ viewport: { width: 1024, height: 900 }, baseURL: e2e.baseUrl, locale: "id-ID", acceptDownloads: true });
     const page = await ctx.newPage();
     try {
       await login(page, "081100000002"); // DPMD Kutai Kartanegara
@@ -62,7 +54,7 @@ describe("DPMD dashboard", () => {
   });
 
   it("fits a phone: the table scrolls inside its card", async () => {
-    const ctx = await phoneContext(browser, baseUrl);
+    const ctx = await phoneContext(e2e.browser, e2e.baseUrl);
     const page = await ctx.newPage();
     await login(page, "081100000004");
     await page.goto("/dasbor");

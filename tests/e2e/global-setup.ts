@@ -22,7 +22,10 @@ export default async function setup(project: TestProject) {
   delete env.DATABASE_URL;
   server = spawn("node", ["build/server.js"], { env, stdio: ["ignore", "pipe", "pipe"] });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("server did not start in 90 s")), 90_000);
+    const timer = setTimeout(() => {
+      server?.kill("SIGKILL");
+      reject(new Error("server did not start in 180 s"));
+    }, 180_000);
     let log = "";
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
@@ -37,8 +40,13 @@ export default async function setup(project: TestProject) {
   });
   project.provide("baseUrl", `http://127.0.0.1:${port}`);
   return async () => {
-    server?.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 500));
+    // Wait for the server to close its database (it exits on SIGTERM), then make sure it is gone.
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server!.once("exit", r));
+      server.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      if (server.exitCode === null) server.kill("SIGKILL");
+    }
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -3,19 +3,12 @@
  * from CSV (a row error first, then the fixed file), find the kader in the user list,
  * print the activation codes for that posyandu, and let one kader activate with a code.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launch, login, phoneContext, shot } from "./browser";
+import { useBrowser, login, phoneContext, shot } from "./browser";
 
-let browser: Browser;
-const baseUrl = inject("baseUrl");
+const e2e = useBrowser();
 
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 const run = Date.now().toString(36).slice(-5).toUpperCase();
 const POSYANDU = `Posyandu Uji ${run}`;
@@ -45,7 +38,7 @@ async function noOverflow(page: Page) {
 
 describe("roster import by a pembina kecamatan", () => {
   it("imports, fixes a row error, saves, finds the kader and prints their activation codes", async () => {
-    const ctx = await phoneContext(browser, baseUrl);
+    const ctx = await phoneContext(e2e.browser, e2e.baseUrl);
     const page = await ctx.newPage();
     try {
       await login(page, "081100000004"); // pembina kecamatan Muara Ancalong (64.08.01)

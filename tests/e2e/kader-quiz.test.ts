@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { launch, login, phoneContext, shot } from "./browser";
+import { describe, expect, it } from "vitest";
+import { useBrowser, login, phoneContext, shot } from "./browser";
 
-let browser: Browser;
-const baseUrl = inject("baseUrl");
+const e2e = useBrowser();
 
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 describe("kader journey: module and quiz on a 360x740 phone", () => {
   it("logs in, opens a module, takes its quiz without JavaScript, sees the review", async () => {
-    const ctx = await phoneContext(browser, baseUrl);
+    const ctx = await phoneContext(e2e.browser, e2e.baseUrl);
     const page = await ctx.newPage();
     try {
       await login(page, "081100000006");

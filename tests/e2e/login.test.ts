@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { launch, login, phoneContext, shot } from "./browser";
+import { describe, expect, it } from "vitest";
+import { useBrowser, login, phoneContext, shot } from "./browser";
 
-let browser: Browser;
-const baseUrl = inject("baseUrl");
+const e2e = useBrowser();
 
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 describe("login on a phone", () => {
   it("a wrong password shows a message and keeps the phone number", async () => {
-    const ctx = await phoneContext(browser, baseUrl);
+    const ctx = await phoneContext(e2e.browser, e2e.baseUrl);
     const page = await ctx.newPage();
     await page.goto("/masuk");
     await page.fill("input[name=login]", "081100000006");
@@ -33,7 +25,7 @@ describe("login on a phone", () => {
     ["081100000002", "Kabupaten Kutai Kartanegara", "Audit"],
     ["081100000001", "Kalimantan Timur", "Wilayah"],
   ])("demo account %s sees its own home page that fits 360 px", async (phone, heading, navItem) => {
-    const ctx = await phoneContext(browser, baseUrl);
+    const ctx = await phoneContext(e2e.browser, e2e.baseUrl);
     const page = await ctx.newPage();
     await login(page, phone);
     expect(await page.locator("h1").first().textContent()).toContain(heading);

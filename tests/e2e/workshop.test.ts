@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { launch, login, phoneContext, shot } from "./browser";
+import { describe, expect, it } from "vitest";
+import { useBrowser, login, phoneContext, shot } from "./browser";
 
-let browser: Browser;
-const baseUrl = inject("baseUrl");
+const e2e = useBrowser();
 
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 function witaInput(d: Date): string {
   return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
@@ -18,7 +10,7 @@ function witaInput(d: Date): string {
 
 describe("pembina kecamatan runs a pelatihan on a phone; a kader checks in by QR", () => {
   it("creates, enrols a desa, records attendance, and a kader scans in", async () => {
-    const ctx = await phoneContext(browser, baseUrl);
+    const ctx = await phoneContext(e2e.browser, e2e.baseUrl);
     const page = await ctx.newPage();
     try {
       await login(page, "081100000004");
@@ -72,8 +64,8 @@ describe("pembina kecamatan runs a pelatihan on a phone; a kader checks in by QR
       expect(checkinUrl).toMatch(/\/hadir\/\d+-/);
       await shot(page, "pembina-qr");
 
-      // A kader (another browser) scans the QR, logs in, confirms.
-      const kctx = await phoneContext(browser, baseUrl);
+      // A kader (another e2e.browser) scans the QR, logs in, confirms.
+      const kctx = await phoneContext(e2e.browser, e2e.baseUrl);
       const k = await kctx.newPage();
       await k.goto(new URL(checkinUrl!).pathname);
       await k.waitForURL(/\/masuk\?redirectTo=/);

@@ -79,17 +79,28 @@ export async function recordAttendance(
     throw forbidden("Sebagian orang tidak terdaftar di kegiatan ini. Tambahkan sebagai peserta langsung (walk-in).");
   const qualifying = await db.transaction(async (tx) => {
     const now = new Date();
-    for (const e of entries) {
+    // One statement for the whole roster; a person listed twice counts once (the last entry).
+    const latest = [...new Map(entries.map((e) => [e.userId, e])).values()];
+    for (let i = 0; i < latest.length; i += 1000) {
       await tx
         .insert(attendance)
-        .values({ workshopId, userId: e.userId, status: e.status, method, recordedBy: actor.id, at: now })
+        .values(
+          latest
+            .slice(i, i + 1000)
+            .map((e) => ({ workshopId, userId: e.userId, status: e.status, method, recordedBy: actor.id, at: now })),
+        )
         .onConflictDoUpdate({
           target: [attendance.workshopId, attendance.userId],
-          set: { status: e.status, method, recordedBy: actor.id, at: now },
+          set: {
+            status: sql`excluded.status`,
+            method: sql`excluded.method`,
+            recordedBy: sql`excluded.recorded_by`,
+            at: sql`excluded.at`,
+          },
           setWhere: sql`${attendance.status} is distinct from excluded.status`,
         });
     }
-    return afterAttendance(tx, w, entries);
+    return afterAttendance(tx, w, latest);
   });
   await evaluateAfterAttendance(qualifying);
   return { saved: entries.length };

@@ -80,21 +80,27 @@ async function enrolLocked(tx: Tx, w: Workshop, userIds: string[], actorId: stri
   let free = w.capacity - (await countEnrolled(tx, w.id));
   const result: EnrolResult = { enrolled: 0, waitlisted: 0, unchanged: 0 };
   const now = new Date();
-  for (const userId of userIds) {
+  const rows: (typeof enrolments.$inferInsert)[] = [];
+  for (const userId of new Set(userIds)) {
     const status = existing.get(userId);
     if (status === "enrolled" || status === "waitlisted") {
       result.unchanged++;
       continue;
     }
+    // In the order given: the first ones take the free places, the rest wait in that order.
     const next = free > 0 ? "enrolled" : "waitlisted";
     if (next === "enrolled") free--;
     result[next]++;
+    rows.push({ workshopId: w.id, userId, status: next, at: now, enrolledBy: actorId });
+  }
+  // One statement for the whole set (chunked to stay far below the bind-parameter limit).
+  for (let i = 0; i < rows.length; i += 1000) {
     await tx
       .insert(enrolments)
-      .values({ workshopId: w.id, userId, status: next, at: now, enrolledBy: actorId })
+      .values(rows.slice(i, i + 1000))
       .onConflictDoUpdate({
         target: [enrolments.workshopId, enrolments.userId],
-        set: { status: next, at: now, enrolledBy: actorId },
+        set: { status: sql`excluded.status`, at: sql`excluded.at`, enrolledBy: sql`excluded.enrolled_by` },
       });
   }
   await refreshKaderProgress(userIds, tx);

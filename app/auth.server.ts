@@ -28,14 +28,7 @@ export interface SessionUser {
   active: boolean;
 }
 
-interface DatabaseUserAttributes {
-  name: string;
-  phone: string;
-  role: Role;
-  scopeCode: string;
-  posyanduId: number | null;
-  active: boolean;
-}
+type DatabaseUserAttributes = Omit<SessionUser, "id">;
 
 declare module "lucia" {
   interface Register {

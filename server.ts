@@ -25,8 +25,10 @@ const t0 = performance.now();
 type Entry = {
   boot(log?: (line: string) => void): Promise<void>;
   shutdown(): Promise<void>;
-  env(): { PORT: number; TRUST_PROXY: boolean };
+  env(): { PORT: number; TRUST_PROXY: number };
   rewriteSuffixUrl(url: string): string | null;
+  httpPolicy: express.RequestHandler;
+  trustProxySetting(hops: number): number | false;
 };
 type Build = ServerBuild & { entry: { module: Entry } };
 
@@ -106,7 +108,11 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
 
   const app = express();
   app.disable("x-powered-by");
-  if (config.TRUST_PROXY) app.set("trust proxy", true);
+  // A hop count, never `true`: the client address is the one the trusted proxy saw.
+  app.set("trust proxy", entry.trustProxySetting(config.TRUST_PROXY));
+  // Before anything reads a body or Remix runs its own checks: cross-site 403, body
+  // limits 413, content types 415, control characters in the URL 400, security headers.
+  app.use(entry.httpPolicy);
   app.use(compression({ level: 4 }));
   // A route param cannot carry a suffix (/sesi/12.ics, /dasbor/64.08.csv): one table of
   // rewrites in app/lib/suffix-url.ts maps them to routes; the Remix adapter reads originalUrl.

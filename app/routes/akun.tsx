@@ -7,6 +7,7 @@ import { formatPhone } from "~/lib/phone";
 import { ROLE_LABEL } from "~/lib/roles";
 import { getRegion } from "~/features/regions/regions.server";
 import { fieldErrors } from "~/features/accounts/users.server";
+import { readFormObject } from "~/lib/http";
 
 export const meta: MetaFunction = () => [{ title: "Akun saya · Akademi Posyandu" }];
 
@@ -27,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const parsed = schema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = schema.safeParse(await readFormObject(request));
   if (!parsed.success) return data({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
   const result = await changePassword(user.id, parsed.data.current, parsed.data.next);
   if (!result.ok) return data({ ok: false, errors: { [result.field]: result.message } as Record<string, string> }, { status: 400 });

@@ -13,6 +13,7 @@ import { AUDIENCE_LABEL, ENROLMENT_LABEL, KIND_LABEL, STATUS_LABEL, whatsappShar
 import { getRegion } from "~/features/regions/regions.server";
 import { canEnrolInto, canSchedule, canTakeAttendance, getVisibleWorkshop, transitionWorkshop, workshopIdParam } from "~/features/workshops/sessions.server";
 import { cancelEnrolment, participants, selfEnrol } from "~/features/workshops/enrolment.server";
+import { readFormObject } from "~/lib/http";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "Kegiatan"} · Akademi Posyandu` }];
 
@@ -24,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const list = await participants(w.id);
   const mine = list.find((p) => p.userId === user.id);
   const when = formatRange(w.startsAt, w.endsAt, zone);
-  const url = `${publicOrigin(request, env().APP_URL)}/sesi/${w.id}`;
+  const url = `${publicOrigin(env().APP_URL)}/sesi/${w.id}`;
   const modules = content().bySlug;
   const now = new Date();
   return {
@@ -72,7 +73,7 @@ const intentSchema = z.discriminatedUnion("intent", [
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const id = workshopIdParam(params);
-  const parsed = intentSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = intentSchema.safeParse(await readFormObject(request));
   if (!parsed.success) return data({ message: "Permintaan tidak dikenal." }, { status: 400 });
   const form = parsed.data;
   switch (form.intent) {

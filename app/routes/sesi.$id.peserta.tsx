@@ -1,10 +1,11 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
+import { idSchema, searchText } from "~/lib/query";
 import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
-import { forbidden } from "~/lib/http";
+import { forbidden, readForm } from "~/lib/http";
 import { isRegionCode } from "~/lib/region";
 import { ENROLMENT_LABEL } from "~/features/workshops/rules";
 import { regionsInScope } from "~/features/regions/regions.server";
@@ -16,8 +17,8 @@ export const meta: MetaFunction = () => [{ title: "Peserta · Akademi Posyandu" 
 
 const filterSchema = z.object({
   wilayah: z.string().refine(isRegionCode).optional().catch(undefined),
-  posyandu: z.coerce.number().int().positive().optional().catch(undefined),
-  q: z.string().trim().max(100).optional().catch(undefined),
+  posyandu: idSchema.optional().catch(undefined),
+  q: searchText,
 });
 
 async function load(request: Request, id: number) {
@@ -60,7 +61,7 @@ const actionSchema = z.discriminatedUnion("intent", [
 export async function action({ request, params }: ActionFunctionArgs) {
   const id = workshopIdParam(params);
   const { user, w } = await load(request, id);
-  const form = await request.formData();
+  const form = await readForm(request);
   const parsed = actionSchema.safeParse({ ...Object.fromEntries(form), userIds: form.getAll("userIds").map(String) });
   if (!parsed.success) return data({ message: parsed.error.issues[0]?.message ?? "Permintaan tidak valid." }, { status: 400 });
   const p = parsed.data;

@@ -7,6 +7,7 @@ import { fieldErrors } from "~/features/accounts/users.server";
 import { workshopFormOptions } from "~/features/workshops/form-options.server";
 import { createWorkshop, SCHEDULER_ROLES } from "~/features/workshops/sessions.server";
 import { content } from "~/features/learning/content.server";
+import { readForm } from "~/lib/http";
 
 export const meta: MetaFunction = () => [{ title: "Jadwalkan kegiatan · Akademi Posyandu" }];
 
@@ -21,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, SCHEDULER_ROLES);
-  const input = workshopFormInput(await request.formData());
+  const input = workshopFormInput(await readForm(request));
   const parsed = workshopFormSchema.safeParse(input);
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: input }, { status: 400 });
   const result = await createWorkshop(user, parsed.data);

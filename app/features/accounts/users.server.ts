@@ -2,6 +2,7 @@
 import { and, asc, eq, ilike, or, sql } from "drizzle-orm";
 import { generateIdFromEntropySize } from "lucia";
 import { z } from "zod";
+import { MAX_INT4 } from "~/lib/query";
 import { audit } from "~/audit.server";
 import { hashPassword, lucia, passwordSchema, type SessionUser } from "~/auth.server";
 import { db } from "~/db.server";
@@ -38,7 +39,7 @@ const accountFields = {
     .string()
     .optional()
     .transform((v) => (v ? Number(v) : null))
-    .refine((v) => v === null || (Number.isInteger(v) && v > 0), "Posyandu tidak valid."),
+    .refine((v) => v === null || (Number.isInteger(v) && v > 0 && v <= MAX_INT4), "Posyandu tidak valid."),
   spmBidang: z
     .enum(SPM_BIDANG, { error: "Bidang SPM tidak valid." })
     .optional()

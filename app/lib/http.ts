@@ -75,6 +75,8 @@ export function isFormContentType(type: string | null | undefined): boolean {
  */
 export async function readForm(request: Request): Promise<FormData> {
   assertSameOrigin(request);
+  // A POST without any body (a bare button, curl -X POST) is an empty form.
+  if (request.body === null && !request.headers.get("Content-Type")) return new FormData();
   if (!isFormContentType(request.headers.get("Content-Type"))) throw plain(BAD_INPUT.contentType, 415);
   const length = Number(request.headers.get("Content-Length") ?? 0);
   if (length > FORM_BODY_LIMIT) throw plain(BAD_INPUT.tooLarge, 413);

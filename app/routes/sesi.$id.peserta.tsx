@@ -6,7 +6,7 @@ import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { forbidden, readForm } from "~/lib/http";
-import { isRegionCode } from "~/lib/region";
+import { isRegionCode, isWithinScope } from "~/lib/region";
 import { ENROLMENT_LABEL } from "~/features/workshops/rules";
 import { regionsInScope } from "~/features/regions/regions.server";
 import { posyanduOptions } from "~/features/accounts/users.server";
@@ -37,13 +37,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     regionsInScope(user.scopeCode, ["kecamatan", "desa"]),
     w.audience === "kader" ? posyanduOptions(filter.wilayah ?? user.scopeCode) : Promise.resolve([]),
   ]);
+  const visible = list.filter((p) => isWithinScope(p.desaCode, user.scopeCode));
   return {
     id: w.id,
     title: w.title,
     audience: w.audience,
     capacity: w.capacity,
-    enrolled: list.filter((p) => p.enrolment === "enrolled").map((p) => ({ userId: p.userId, name: p.name, place: [p.posyanduName, p.desaName].filter(Boolean).join(", ") })),
-    waitlisted: list.filter((p) => p.enrolment === "waitlisted").map((p) => ({ userId: p.userId, name: p.name, place: [p.posyanduName, p.desaName].filter(Boolean).join(", ") })),
+    // A kabupaten-wide session seen by a pembina kecamatan: only the people in the viewer's
+    // region by name; the rest as a count.
+    enrolledTotal: list.filter((p) => p.enrolment === "enrolled").length,
+    othersHidden: list.filter((p) => (p.enrolment === "enrolled" || p.enrolment === "waitlisted") && !isWithinScope(p.desaCode, user.scopeCode)).length,
+    enrolled: visible.filter((p) => p.enrolment === "enrolled").map((p) => ({ userId: p.userId, name: p.name, place: [p.posyanduName, p.desaName].filter(Boolean).join(", ") })),
+    waitlisted: visible.filter((p) => p.enrolment === "waitlisted").map((p) => ({ userId: p.userId, name: p.name, place: [p.posyanduName, p.desaName].filter(Boolean).join(", ") })),
     candidates: candidates.map((c) => ({ ...c, enrolmentLabel: c.enrolment ? ENROLMENT_LABEL[c.enrolment as keyof typeof ENROLMENT_LABEL] : null })),
     searched: !!(filter.wilayah || filter.posyandu || filter.q),
     regions: regions.filter((r) => r.code.startsWith(w.regionCode) || w.regionCode.startsWith(r.code)),
@@ -99,8 +104,9 @@ export default function Peserta() {
       <FormError message={a?.message} />
       <div className="card">
         <h2>
-          Terdaftar ({d.enrolled.length} dari {d.capacity})
+          Terdaftar ({d.enrolledTotal} dari {d.capacity})
         </h2>
+        {d.othersHidden ? <p className="mt-1 text-sm text-stone-600">{d.othersHidden} peserta lain berasal dari luar wilayah Anda.</p> : null}
         <ol className="mt-2 divide-y divide-stone-100 text-sm">
           {d.enrolled.map((p, i) => (
             <li key={p.userId} className="flex items-center justify-between gap-2 py-1">

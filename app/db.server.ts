@@ -23,6 +23,8 @@ export type Conn = Db | Tx;
 interface DbHandle {
   db: Db;
   kind: "pglite" | "postgres";
+  /** The embedded database only: its data directory as a gzipped tarball (PGlite dumpDataDir). */
+  dump?: () => Promise<Blob>;
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
@@ -54,6 +56,7 @@ function createHandle(): DbHandle {
   return {
     db,
     kind: "pglite",
+    dump: () => client.dumpDataDir("gzip"),
     migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS }),
     close: () => client.close(),
   };
@@ -83,6 +86,14 @@ export function dbKind(): "pglite" | "postgres" {
 export function dbReady(): Promise<void> {
   g.__akademiDbReady ??= handle().migrate();
   return g.__akademiDbReady;
+}
+
+/** The embedded database as a gzipped tarball (for `npm run backup`); PostgreSQL uses pg_dump. */
+export async function dumpEmbeddedDb(): Promise<Blob> {
+  const h = handle();
+  if (!h.dump) throw new Error("Cadangan bawaan hanya untuk basis data tertanam (PGlite); untuk PostgreSQL gunakan pg_dump.");
+  await dbReady();
+  return h.dump();
 }
 
 export async function closeDb(): Promise<void> {

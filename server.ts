@@ -29,6 +29,7 @@ type Entry = {
   rewriteSuffixUrl(url: string): string | null;
   httpPolicy: express.RequestHandler;
   trustProxySetting(hops: number): number | false;
+  startupErrorMessage(error: unknown): string | null;
 };
 type Build = ServerBuild & { entry: { module: Entry } };
 
@@ -97,7 +98,8 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
     await entry.boot(mode === "worker" ? () => {} : console.log);
   } catch (e) {
     const err = e as Error;
-    console.error(err?.name === "EnvError" || err?.constructor?.name === "EnvError" ? err.message : err);
+    // A bad configuration or an unreachable database: one readable line, not a stack.
+    console.error(err?.name === "EnvError" || err?.constructor?.name === "EnvError" ? err.message : (entry.startupErrorMessage(err) ?? err));
     process.exit(1);
   }
   if (mode === "boot") {

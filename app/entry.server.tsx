@@ -7,6 +7,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
 import { closeDb } from "~/db.server";
+export { startupErrorMessage } from "~/db.server";
 
 // The server (server.js) calls these through the build.
 export { boot } from "~/boot.server";

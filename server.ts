@@ -25,8 +25,11 @@ const t0 = performance.now();
 type Entry = {
   boot(log?: (line: string) => void): Promise<void>;
   shutdown(): Promise<void>;
-  env(): { PORT: number; TRUST_PROXY: boolean };
+  env(): { PORT: number; TRUST_PROXY: number };
   rewriteSuffixUrl(url: string): string | null;
+  httpPolicy: express.RequestHandler;
+  trustProxySetting(hops: number): number | false;
+  startupErrorMessage(error: unknown): string | null;
 };
 type Build = ServerBuild & { entry: { module: Entry } };
 
@@ -95,7 +98,8 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
     await entry.boot(mode === "worker" ? () => {} : console.log);
   } catch (e) {
     const err = e as Error;
-    console.error(err?.name === "EnvError" || err?.constructor?.name === "EnvError" ? err.message : err);
+    // A bad configuration or an unreachable database: one readable line, not a stack.
+    console.error(err?.name === "EnvError" || err?.constructor?.name === "EnvError" ? err.message : (entry.startupErrorMessage(err) ?? err));
     process.exit(1);
   }
   if (mode === "boot") {
@@ -106,7 +110,11 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
 
   const app = express();
   app.disable("x-powered-by");
-  if (config.TRUST_PROXY) app.set("trust proxy", true);
+  // A hop count, never `true`: the client address is the one the trusted proxy saw.
+  app.set("trust proxy", entry.trustProxySetting(config.TRUST_PROXY));
+  // Before anything reads a body or Remix runs its own checks: cross-site 403, body
+  // limits 413, content types 415, control characters in the URL 400, security headers.
+  app.use(entry.httpPolicy);
   app.use(compression({ level: 4 }));
   // A route param cannot carry a suffix (/sesi/12.ics, /dasbor/64.08.csv): one table of
   // rewrites in app/lib/suffix-url.ts maps them to routes; the Remix adapter reads originalUrl.

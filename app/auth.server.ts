@@ -45,10 +45,15 @@ export const SESSION_COOKIE = "ap_sesi";
  */
 class SessionAdapter extends DrizzlePostgreSQLAdapter {
   override async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
-    const [row] = await sqlRows<{ id: string; user_id: string; expires_at: Date | string; name: string; phone: string; role: Role; scope_code: string; posyandu_id: number | null; active: boolean }>(sql`
-        select s.id, s.user_id, s.expires_at, u.name, u.phone, u.role, u.scope_code, u.posyandu_id, u.active
+    const [row] = await sqlRows<{ id: string; user_id: string; expires_at: Date | string; created_at: Date | string; name: string; phone: string; role: Role; scope_code: string; posyandu_id: number | null; active: boolean }>(sql`
+        select s.id, s.user_id, s.expires_at, s.created_at, u.name, u.phone, u.role, u.scope_code, u.posyandu_id, u.active
         from sessions s join users u on u.id = s.user_id where s.id = ${sessionId}`);
     if (!row) return [null, null];
+    // The absolute lifetime: activity slides the expiry, but never past this.
+    if (Date.now() - new Date(row.created_at).getTime() > SESSION_LIFETIME_SECONDS[row.role] * 1000) {
+      await db.delete(sessions).where(eq(sessions.id, sessionId));
+      return [null, null];
+    }
     return [
       { id: row.id, userId: row.user_id, expiresAt: new Date(row.expires_at), attributes: {} },
       { id: row.user_id, attributes: { name: row.name, phone: row.phone, role: row.role, scopeCode: row.scope_code, posyanduId: row.posyandu_id, active: row.active } },
@@ -56,10 +61,34 @@ class SessionAdapter extends DrizzlePostgreSQLAdapter {
   }
 }
 
+/**
+ * Absolute session lifetime by role: a kader on their own phone stays signed in for a
+ * month; an account that can change other people's data signs in again every day
+ * (admin, DPMD: 12 hours) or week (Tim Pembina). Within it, 14 days without a visit
+ * also end the session (sliding expiry in the database). The cookie's Max-Age is the
+ * absolute lifetime.
+ */
+export const SESSION_LIFETIME_SECONDS: Record<Role, number> = {
+  kader: 30 * 86_400,
+  pembina_desa: 7 * 86_400,
+  pembina_kecamatan: 7 * 86_400,
+  pembina_kabupaten: 7 * 86_400,
+  dpmd: 12 * 3600,
+  admin: 12 * 3600,
+};
+
+/** A new session for the user and its Set-Cookie value (Max-Age = the role's absolute lifetime). */
+export async function newSessionCookie(userId: string, role: Role): Promise<string> {
+  const session = await lucia().createSession(userId, {});
+  const cookie = lucia().createSessionCookie(session.id);
+  cookie.attributes.maxAge = SESSION_LIFETIME_SECONDS[role];
+  return cookie.serialize();
+}
+
 function createLucia() {
   return new Lucia(new SessionAdapter(db as never, sessions, users), {
-    // Sliding expiry in the database; the cookie itself has no Max-Age, so the
-    // browser never drops a session the server still considers valid.
+    // Sliding expiry in the database (14 days without a visit); the absolute lifetime
+    // per role is SESSION_LIFETIME_SECONDS, also the cookie's Max-Age (newSessionCookie).
     sessionExpiresIn: new TimeSpan(14, "d"),
     sessionCookie: {
       name: SESSION_COOKIE,
@@ -118,14 +147,28 @@ export const loginSchema = z.object({
   redirectTo: z.string().optional(),
 });
 
+/**
+ * Login and activation limits. Why these numbers (README, "Batas percobaan masuk"):
+ *
+ * - Per account: every attempt is counted *before* the password is checked (one atomic
+ *   upsert), so 40 parallel guesses at one account get 5 evaluations, not 9; a success
+ *   clears the count.
+ * - Per client address, failures only, in two steps. A training venue puts a few hundred
+ *   kader behind one address; a typo rate of one in three gives ~100 failures in a
+ *   morning. So failures never lock a venue out: past `throttleAfter` failures the address
+ *   is slowed to `throttledPerMinute` attempts a minute (a venue still logs in, a password
+ *   sprayer gets ~12 guesses a minute, each account still only 5 per window), and only
+ *   past `blockAfter` failures, far beyond any venue, is it refused for the window.
+ */
 export const LOGIN_LIMITS = {
-  /** Failed attempts per account before it is held for the window. */
+  /** Attempts per account per window. */
   perAccount: 5,
-  /**
-   * Failed attempts per client address. Only failures count: a whole training venue
-   * (or a mobile carrier's shared address) logs in from one address on the day.
-   */
-  perIp: 50,
+  /** Failures from one address before it is slowed down. */
+  throttleAfter: 50,
+  /** Attempts a minute from a slowed-down address. */
+  throttledPerMinute: 12,
+  /** Failures from one address before it is refused for the rest of the window. */
+  blockAfter: 500,
   windowSeconds: 15 * 60,
 };
 
@@ -135,9 +178,47 @@ export type LoginResult =
 
 const GENERIC_FAILURE = "Nomor HP/email atau kata sandi salah.";
 
-function ipKey(ip: string): string {
-  // Keyed hash: the table never holds raw client addresses.
-  return "login:ip:" + createHmac("sha256", env().SESSION_SECRET).update(ip).digest("hex").slice(0, 32);
+/** Keyed hash: the rate-limit table never holds raw client addresses or identifiers. */
+function keyed(kind: string, value: string): string {
+  return createHmac("sha256", env().SESSION_SECRET).update(`${kind}:${value}`).digest("hex").slice(0, 32);
+}
+
+const minutesOf = (s: number) => Math.max(1, Math.ceil(s / 60));
+
+/**
+ * One gate for login and activation (`kind` keeps their counters apart). Call `admit`
+ * before checking the secret; then `failed` or `succeeded`.
+ */
+export function attemptGate(kind: "login" | "aktivasi", identifier: string, clientIp: string) {
+  const accountKey = `${kind}:acct:${keyed("acct", identifier)}`;
+  const ipKey = `${kind}:ip:${keyed("ip", clientIp)}`;
+  const slowKey = `${kind}:ipslow:${keyed("ip", clientIp)}`;
+  const what = kind === "login" ? "percobaan masuk" : "percobaan aktivasi";
+  return {
+    async admit(): Promise<{ ok: true } | { ok: false; status: 429; message: string }> {
+      const failures = await peekRateLimit(ipKey, LOGIN_LIMITS.windowSeconds);
+      if (failures.count >= LOGIN_LIMITS.blockAfter) {
+        return { ok: false, status: 429, message: `Terlalu banyak ${what} yang salah dari perangkat/jaringan ini. Coba lagi dalam ${minutesOf(failures.retryAfterSeconds)} menit.` };
+      }
+      if (failures.count >= LOGIN_LIMITS.throttleAfter) {
+        const slow = await hitRateLimit(slowKey, 60);
+        if (slow.count > LOGIN_LIMITS.throttledPerMinute) {
+          return { ok: false, status: 429, message: `Terlalu banyak percobaan dari perangkat/jaringan ini: tunggu ${slow.retryAfterSeconds} detik, lalu coba lagi.` };
+        }
+      }
+      const account = await hitRateLimit(accountKey, LOGIN_LIMITS.windowSeconds);
+      if (account.count > LOGIN_LIMITS.perAccount) {
+        return { ok: false, status: 429, message: `Terlalu banyak percobaan yang salah untuk ${kind === "login" ? "akun" : "nomor"} ini. Coba lagi dalam ${minutesOf(account.retryAfterSeconds)} menit.` };
+      }
+      return { ok: true };
+    },
+    async failed(): Promise<void> {
+      await hitRateLimit(ipKey, LOGIN_LIMITS.windowSeconds);
+    },
+    async succeeded(): Promise<void> {
+      await resetRateLimit(accountKey);
+    },
+  };
 }
 
 export function loginIdentifier(login: string): string {
@@ -147,29 +228,13 @@ export function loginIdentifier(login: string): string {
 export async function login(input: { login: string; password: string }, clientIp: string): Promise<LoginResult> {
   await dbReady();
   const identifier = loginIdentifier(input.login);
-  const accountKey = "login:acct:" + identifier;
-  const minutes = (s: number) => Math.max(1, Math.ceil(s / 60));
-
-  const ipState = await peekRateLimit(ipKey(clientIp), LOGIN_LIMITS.windowSeconds);
-  if (ipState.count >= LOGIN_LIMITS.perIp) {
-    return {
-      ok: false,
-      status: 429,
-      message: `Terlalu banyak percobaan masuk dari perangkat/jaringan ini. Coba lagi dalam ${minutes(ipState.retryAfterSeconds)} menit.`,
-    };
-  }
-  const acctState = await peekRateLimit(accountKey, LOGIN_LIMITS.windowSeconds);
-  if (acctState.count >= LOGIN_LIMITS.perAccount) {
-    return {
-      ok: false,
-      status: 429,
-      message: `Terlalu banyak percobaan yang salah untuk akun ini. Coba lagi dalam ${minutes(acctState.retryAfterSeconds)} menit.`,
-    };
-  }
+  const gate = attemptGate("login", identifier, clientIp);
+  const admitted = await gate.admit();
+  if (!admitted.ok) return admitted;
 
   const column = identifier.includes("@") ? users.email : users.phone;
   const [user] = await db
-    .select({ id: users.id, passwordHash: users.passwordHash, active: users.active })
+    .select({ id: users.id, passwordHash: users.passwordHash, active: users.active, role: users.role })
     .from(users)
     .where(eq(column, identifier))
     .limit(1);
@@ -180,16 +245,14 @@ export async function login(input: { login: string; password: string }, clientIp
     : (await verifyPassword(await dummyHash, input.password), false);
 
   if (!user || !valid) {
-    await hitRateLimit(accountKey, LOGIN_LIMITS.windowSeconds);
-    await hitRateLimit(ipKey(clientIp), LOGIN_LIMITS.windowSeconds);
+    await gate.failed();
     return { ok: false, status: 400, message: GENERIC_FAILURE };
   }
   if (!user.active) {
     return { ok: false, status: 403, message: "Akun Anda dinonaktifkan. Hubungi Tim Pembina atau DPMD di daerah Anda." };
   }
-  await resetRateLimit(accountKey);
-  const session = await lucia().createSession(user.id, {});
-  return { ok: true, userId: user.id, cookie: lucia().createSessionCookie(session.id).serialize() };
+  await gate.succeeded();
+  return { ok: true, userId: user.id, cookie: await newSessionCookie(user.id, user.role) };
 }
 
 export async function logout(request: Request): Promise<string> {
@@ -207,7 +270,7 @@ export async function changePassword(
   current: string,
   next: string,
 ): Promise<{ ok: true; cookie: string } | { ok: false; field: "current"; message: string }> {
-  const [row] = await db.select({ passwordHash: users.passwordHash, scopeCode: users.scopeCode }).from(users).where(eq(users.id, userId));
+  const [row] = await db.select({ passwordHash: users.passwordHash, scopeCode: users.scopeCode, role: users.role }).from(users).where(eq(users.id, userId));
   if (!row?.passwordHash || !(await verifyPassword(row.passwordHash, current))) {
     return { ok: false, field: "current", message: "Kata sandi saat ini salah." };
   }
@@ -217,8 +280,7 @@ export async function changePassword(
     await audit({ actorId: userId, action: "password.change", entity: "user", entityId: userId, regionCode: row.scopeCode }, tx);
   });
   await lucia().invalidateUserSessions(userId);
-  const session = await lucia().createSession(userId, {});
-  return { ok: true, cookie: lucia().createSessionCookie(session.id).serialize() };
+  return { ok: true, cookie: await newSessionCookie(userId, row.role) };
 }
 
 // ---------------------------------------------------------------- guards

@@ -24,19 +24,65 @@ export type Conn = Db | Tx;
 interface DbHandle {
   db: Db;
   kind: "pglite" | "postgres";
+  /** The embedded database only: its data directory as a gzipped tarball (PGlite dumpDataDir). */
+  dump?: () => Promise<Blob>;
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
 
 const MIGRATIONS = path.resolve("drizzle");
 
+/** A server that accepts and never answers fails the start after this many seconds. */
+export const PG_CONNECT_TIMEOUT_S = 10;
+
+export function postgresOptions(): postgres.Options<{}> {
+  return {
+    max: Number(process.env.DB_POOL_SIZE ?? 10),
+    connect_timeout: Number(process.env.DB_CONNECT_TIMEOUT ?? PG_CONNECT_TIMEOUT_S),
+    onnotice: () => {},
+  };
+}
+
+const CONNECT_CAUSES: Record<string, string> = {
+  ECONNREFUSED: "koneksi ditolak (server PostgreSQL tidak berjalan, atau port salah)",
+  ENOTFOUND: "nama host tidak dikenal",
+  EAI_AGAIN: "nama host tidak dapat dicari (DNS)",
+  ETIMEDOUT: "tidak ada jawaban (firewall atau alamat salah)",
+  CONNECT_TIMEOUT: "tidak ada jawaban dalam batas waktu (DB_CONNECT_TIMEOUT, bawaan 10 detik)",
+  EHOSTUNREACH: "host tidak terjangkau",
+  "28P01": "nama pengguna atau kata sandi salah",
+  "28000": "akses ditolak oleh pg_hba.conf",
+  "3D000": "basis data tidak ada",
+  "57P03": "server PostgreSQL sedang dinyalakan atau dimatikan",
+};
+
+/**
+ * One Indonesian line for a database that cannot be reached at start (instead of the
+ * driver's stack of DrizzleQueryError), or null for any other error.
+ */
+export function startupErrorMessage(error: unknown, url = process.env.DATABASE_URL): string | null {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: string }).code;
+    if (code && code in CONNECT_CAUSES) {
+      let where = "PostgreSQL";
+      try {
+        const u = new URL(url ?? "");
+        where = `${u.hostname}:${u.port || 5432}${u.pathname && u.pathname !== "/" ? u.pathname : ""}`;
+      } catch {
+        // no URL to name
+      }
+      return `Basis data PostgreSQL di ${where} tidak dapat dipakai: ${CONNECT_CAUSES[code]}. Periksa DATABASE_URL dan server PostgreSQL.`;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
 function createHandle(): DbHandle {
   const { DATABASE_URL, DATA_DIR, NODE_ENV } = env();
   if (DATABASE_URL) {
-    const client = postgres(DATABASE_URL, {
-      max: Number(process.env.DB_POOL_SIZE ?? 10),
-      onnotice: () => {},
-    });
+    const client = postgres(DATABASE_URL, postgresOptions());
     const db = drizzlePostgres(client, { schema, logger: process.env.DB_LOG === "1" }) as unknown as Db;
     return {
       db,
@@ -55,6 +101,7 @@ function createHandle(): DbHandle {
   return {
     db,
     kind: "pglite",
+    dump: () => client.dumpDataDir("gzip"),
     migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS }),
     close: () => client.close(),
   };
@@ -84,6 +131,14 @@ export function dbKind(): "pglite" | "postgres" {
 export function dbReady(): Promise<void> {
   g.__akademiDbReady ??= handle().migrate();
   return g.__akademiDbReady;
+}
+
+/** The embedded database as a gzipped tarball (for `npm run backup`); PostgreSQL uses pg_dump. */
+export async function dumpEmbeddedDb(): Promise<Blob> {
+  const h = handle();
+  if (!h.dump) throw new Error("Cadangan bawaan hanya untuk basis data tertanam (PGlite); untuk PostgreSQL gunakan pg_dump.");
+  await dbReady();
+  return h.dump();
 }
 
 export async function closeDb(): Promise<void> {

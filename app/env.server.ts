@@ -32,18 +32,27 @@ const schema = z.object({
   SESSION_SECRET: z.string().optional(),
   DATA_DIR: z.string().default("./.data"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  /** Public origin used in links printed on paper (QR codes), e.g. https://akademi.example.id */
-  APP_URL: z.string().url().optional(),
+  /** Public origin of every link that leaves the page (QR codes, calendars), e.g. https://akademi.example.id */
+  APP_URL: z
+    .string()
+    .url("harus URL lengkap, mis. https://akademi.example.id")
+    .refine((v) => /^https?:\/\//.test(v), "harus diawali http:// atau https://")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   /** Ed25519 private key (PKCS8 PEM, or base64 of the PEM) that signs certificates. */
   CERT_SIGNING_KEY: z.string().optional(),
-  /** Trust X-Forwarded-For (behind a reverse proxy). */
+  /**
+   * Reverse proxies in front of the app, as a hop count (0 = none; `true` = 1). The client
+   * address is the one the nearest trusted proxy saw, not what the client wrote.
+   */
   TRUST_PROXY: z
-    .enum(["0", "1", "true", "false"])
+    .string()
+    .regex(/^(\d{1,2}|true|false)$/, "harus jumlah proxy (0, 1, 2…)")
     .default("0")
-    .transform((v) => v === "1" || v === "true"),
+    .transform((v) => (v === "true" ? 1 : v === "false" ? 0 : Number(v))),
 });
 
-export type Env = z.infer<typeof schema> & { SESSION_SECRET: string; DEMO: boolean; CERT_SIGNING_KEY: string };
+export type Env = z.infer<typeof schema> & { SESSION_SECRET: string; DEMO: boolean; CERT_SIGNING_KEY: string; APP_URL: string };
 
 export class EnvError extends Error {}
 
@@ -81,7 +90,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   } else {
     certKey = env.NODE_ENV === "test" ? newSigningKey() : persistedSigningKey(env.DATA_DIR);
   }
-  return { ...env, SESSION_SECRET: secret, DEMO: demo, CERT_SIGNING_KEY: certKey };
+  // Links that leave the page (QR codes, calendars, certificates) are built from APP_URL
+  // only, never from the request's Host. Production with PostgreSQL must name it; the demo
+  // and development default to this machine.
+  if (!env.APP_URL && env.NODE_ENV === "production" && !demo) {
+    throw new EnvError("APP_URL wajib diisi di produksi: alamat publik situs, mis. https://akademi.kaltimprov.go.id");
+  }
+  const appUrl = new URL(env.APP_URL ?? `http://localhost:${env.PORT}`).origin;
+  return { ...env, SESSION_SECRET: secret, DEMO: demo, CERT_SIGNING_KEY: certKey, APP_URL: appUrl };
 }
 
 /** The key as PEM; refuses anything that is not an Ed25519 private key. */

@@ -3,6 +3,7 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches, useRouteLo
 import { getUser } from "~/auth.server";
 import { AppShell } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { useNonce } from "~/components/nonce";
 import stylesheet from "~/tailwind.css?url";
 
 export const links: LinksFunction = () => [
@@ -29,6 +30,7 @@ function useHydrate(): boolean {
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const hydrate = useHydrate();
+  const nonce = useNonce();
   const data = useRouteLoaderData<RootData>("root");
   return (
     <html lang="id">
@@ -43,8 +45,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <AppShell user={data?.user ?? null}>{children}</AppShell>
         {hydrate ? (
           <>
-            <ScrollRestoration />
-            <Scripts />
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
           </>
         ) : null}
       </body>

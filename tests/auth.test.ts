@@ -6,7 +6,7 @@ import { getUser, lucia, LOGIN_LIMITS, SESSION_COOKIE } from "~/auth.server";
 import { makeUser } from "~/demo/factories.server";
 import { action as loginAction, loader as loginLoader } from "~/routes/masuk";
 import { action as logoutAction } from "~/routes/keluar";
-import { action as akunAction } from "~/routes/akun";
+import { action as akunAction, loader as akunLoader } from "~/routes/akun";
 import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
 
 const PASSWORD = "rahasia-kader-1";
@@ -109,22 +109,40 @@ describe("login", () => {
     expect(again.status).toBe(302);
   });
 
-  it("limits failed attempts per client address (429); successful logins from one address are not limited", async () => {
+  it("a venue keeps working past many typos; a sprayer from one address is slowed, then stopped", async () => {
     const venue = "203.0.113.200";
-    for (let i = 0; i < LOGIN_LIMITS.perIp + 5; i++) {
+    for (let i = 0; i < LOGIN_LIMITS.throttleAfter + 5; i++) {
       expect((await postLogin({ login: kader.phone, password: PASSWORD }, venue)).status).toBe(302);
     }
-    const ip = "203.0.113.250";
-    let last = 0;
-    for (let i = 0; i <= LOGIN_LIMITS.perIp; i++) {
-      last = (await postLogin({ login: `08129999${String(1000 + i)}`, password: "x" }, ip)).status;
+    // 60 typos from the venue's one address (the old per-address block refused everyone after 50).
+    for (let i = 0; i < 60; i++) {
+      expect((await postLogin({ login: `08129999${String(1000 + i)}`, password: "x" }, venue)).status).toBe(400);
     }
-    expect(last).toBe(429);
-    const res = await postLogin({ login: kader.phone, password: PASSWORD }, ip);
-    expect(res.status).toBe(429);
-    expect(res.data.formError).toMatch(/perangkat\/jaringan ini/);
+    expect((await postLogin({ login: kader.phone, password: PASSWORD }, venue)).status).toBe(302);
+    // Slowed: a dozen attempts a minute past the threshold, then a wait of seconds.
+    let slowed: Awaited<ReturnType<typeof postLogin>> | undefined;
+    for (let i = 0; i < LOGIN_LIMITS.throttledPerMinute && !slowed; i++) {
+      const r = await postLogin({ login: `08129998${String(1000 + i)}`, password: "x" }, venue);
+      if (r.status === 429) slowed = r;
+    }
+    expect(slowed?.data.formError).toMatch(/perangkat\/jaringan ini: tunggu \d+ detik/);
+    await db.update(rateLimits).set({ windowStartedAt: new Date(Date.now() - 61_000) }).where(like(rateLimits.key, "login:ipslow:%"));
+    expect((await postLogin({ login: kader.phone, password: PASSWORD }, venue)).status).toBe(302);
+    // Stopped: far past anything a venue produces, the address is refused for the window.
+    await db.update(rateLimits).set({ count: LOGIN_LIMITS.blockAfter }).where(like(rateLimits.key, "login:ip:%"));
+    const blocked = await postLogin({ login: kader.phone, password: PASSWORD }, venue);
+    expect(blocked.status).toBe(429);
+    expect(blocked.data.formError).toMatch(/perangkat\/jaringan ini\. Coba lagi dalam \d+ menit/);
     // Another address is not affected.
     expect((await postLogin({ login: kader.phone, password: PASSWORD }, "203.0.113.251")).status).toBe(302);
+  });
+
+  it("check-and-count is atomic: 40 parallel wrong passwords get at most 5 evaluations", async () => {
+    const u = await makeUser({ role: "kader", scopeCode: "64.08.01.2001", password: PASSWORD });
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => postLogin({ login: u.phone, password: `salah-${i}` }, `198.51.100.${i}`)));
+    const evaluated = results.filter((r) => r.status === 400).length;
+    expect(evaluated).toBeLessThanOrEqual(LOGIN_LIMITS.perAccount);
+    expect(results.filter((r) => r.status === 429).length).toBe(40 - evaluated);
   });
 
   it("sends a signed-in user away from the login page", async () => {
@@ -149,6 +167,43 @@ describe("sessions", () => {
     const id = cookie.split("=")[1];
     await db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, id));
     expect(await getUser(makeRequest("/", { cookie }))).toBeNull();
+  });
+
+  it("a session ends at its absolute lifetime by role, however active; the cookie's Max-Age says so", async () => {
+    const admin = await makeUser({ role: "admin", scopeCode: "64", password: PASSWORD });
+    const res = await postLogin({ login: admin.phone, password: PASSWORD }, "198.51.100.77");
+    expect(res.headers.get("Set-Cookie")).toMatch(/Max-Age=43200;/);
+    expect(res.headers.get("Set-Cookie")).not.toMatch(/Max-Age=34560000/);
+    const kaderLogin = await postLogin({ login: kader.phone, password: PASSWORD }, "198.51.100.77");
+    expect(kaderLogin.headers.get("Set-Cookie")).toMatch(/Max-Age=2592000;/);
+    const cookie = `${SESSION_COOKIE}=${cookieValue(res.headers.get("Set-Cookie"))}`;
+    const id = cookie.split("=")[1];
+    expect(await getUser(makeRequest("/", { cookie }))).not.toBeNull();
+    // Used a minute ago (expiry fresh), but created 13 hours ago: over.
+    await db.update(sessions).set({ createdAt: new Date(Date.now() - 13 * 3600_000), expiresAt: new Date(Date.now() + 14 * 86_400_000) }).where(eq(sessions.id, id));
+    expect(await getUser(makeRequest("/", { cookie }))).toBeNull();
+    expect(await db.select().from(sessions).where(eq(sessions.id, id))).toHaveLength(0);
+    // A kader's session of 13 hours is fine.
+    const kc = await sessionCookie(kader.id);
+    await db.update(sessions).set({ createdAt: new Date(Date.now() - 13 * 3600_000) }).where(eq(sessions.id, kc.split("=")[1]));
+    expect(await getUser(makeRequest("/", { cookie: kc }))).not.toBeNull();
+  });
+
+  it("after login, redirectTo goes only to paths of this site", async () => {
+    for (const [to, expected] of [
+      ["/\t/evil.example", "/"],
+      ["/\t/\tevil.example", "/"],
+      ["/%09/evil.example", "/%09/evil.example"],
+      ["//evil.example", "/"],
+      ["/\\evil.example", "/"],
+      ["https://evil.example", "/"],
+      ["/sesi/12?tab=peserta", "/sesi/12?tab=peserta"],
+    ] as const) {
+      const res = await postLogin({ login: kader.phone, password: PASSWORD, redirectTo: to }, "198.51.100.78");
+      expect(res.status, to).toBe(302);
+      expect(res.location, to).toBe(expected);
+      expect(new URL(res.location!, "http://localhost:3000").origin).toBe("http://localhost:3000");
+    }
   });
 
   it("extends a session that is past half its life (sliding expiry)", async () => {
@@ -187,11 +242,18 @@ describe("password change", () => {
     expect(short.data.errors.next).toBe("Kata sandi minimal 8 karakter.");
 
     const ok = await call(akunAction, makeRequest("/akun", { cookie: current, form: { current: PASSWORD, next: "kata-sandi-baru", confirm: "kata-sandi-baru" } }));
-    expect(ok.status).toBe(200);
+    // Post/redirect/get carrying the new cookie (before: 200 whose cookie the browser
+    // lost when the page's loader, still on the old cookie, redirected to /masuk).
+    expect(ok.status).toBe(302);
+    expect(ok.location).toBe("/akun?sandi=diganti");
+    expect(ok.headers.get("Set-Cookie")).toMatch(/Max-Age=2592000/);
     const fresh = `${SESSION_COOKIE}=${cookieValue(ok.headers.get("Set-Cookie"))}`;
     expect(await getUser(makeRequest("/", { cookie: current }))).toBeNull();
     expect(await getUser(makeRequest("/", { cookie: other }))).toBeNull();
     expect((await getUser(makeRequest("/", { cookie: fresh })))?.id).toBe(u.id);
+    const page = await call(akunLoader, makeRequest("/akun?sandi=diganti", { cookie: fresh }));
+    expect(page.status).toBe(200);
+    expect(page.data.changed).toBe(true);
 
     expect((await postLogin({ login: u.phone, password: PASSWORD }, "198.51.100.9")).status).toBe(400);
     expect((await postLogin({ login: u.phone, password: "kata-sandi-baru" }, "198.51.100.9")).status).toBe(302);

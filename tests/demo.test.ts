@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
 import { db } from "~/db.server";
-import { attendance, moduleProgress, users, workshops } from "~/db/schema";
+import { attendance, auditLog, moduleProgress, users, workshops } from "~/db/schema";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "~/demo/demo.server";
 import { navFor } from "~/components/app-shell";
 import * as home from "~/routes/_index";
@@ -58,4 +58,16 @@ describe("demo data", () => {
       expect(page.data.kader).toBeGreaterThan(0);
     }
   });
+
+  it("a seed interrupted before its completion marker is redone, not left half-made", async () => {
+    // The state a kill during the first start leaves: accounts exist, the marker does not.
+    await db.delete(auditLog).where(eq(auditLog.action, "demo.seeded"));
+    await db.delete(workshops);
+    const again = await seedDemo();
+    expect(again).not.toBeNull();
+    expect(again!.workshops).toBeGreaterThanOrEqual(38 + 3);
+    const [{ n }] = await db.select({ n: count() }).from(users).where(eq(users.role, "kader"));
+    expect(n).toBe(again!.kader + 2);
+    expect(await seedDemo()).toBeNull();
+  }, 120_000);
 });

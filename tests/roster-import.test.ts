@@ -419,7 +419,7 @@ describe("bad input", () => {
     expect(up.preview.errors).toEqual([
       "Baris 2: kode desa 64.08.02.2001 berada di luar wilayah Anda (64.08.01)",
       "Baris 3: posyandu dengan nomor registrasi 6408022001001 berada di luar wilayah Anda",
-      `Baris 4: nomor HP 0${wahauKader.phone.slice(2)} sudah terdaftar untuk akun di luar wilayah Anda`,
+      `Baris 4: nomor HP 0${wahauKader.phone.slice(2)} tidak dapat dipakai di wilayah Anda`,
       `Baris 5: nomor HP 0${pembinaDesa.phone.slice(2)} sudah dipakai akun Tim Pembina Desa, bukan kader`,
       'Baris 6: posyandu "Posyandu Entah" tidak ditemukan di desa 64.08.01.2001 (tambahkan atau impor posyandu terlebih dahulu)',
       "Baris 7: posyandu dengan nomor registrasi 9999 tidak ditemukan",

@@ -4,7 +4,8 @@
  */
 import { and, asc, eq, like, or } from "drizzle-orm";
 import { db, sqlRows } from "~/db.server";
-import { regions, SPM_BIDANG, users, type Role } from "~/db/schema";
+import { auditLog, regions, SPM_BIDANG, users, type Role } from "~/db/schema";
+import { audit } from "~/audit.server";
 import { hashPassword } from "~/auth.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { newUserId } from "~/features/accounts/users.server";
@@ -47,9 +48,24 @@ function mulberry32(seed: number) {
   };
 }
 
+/** Written last, after every step of the seed: its absence means "not (completely) seeded". */
+const SEEDED_MARKER = "demo.seeded";
+
 export async function demoSeeded(): Promise<boolean> {
-  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_ACCOUNTS[0].phone));
+  const [row] = await db.select({ id: auditLog.id }).from(auditLog).where(eq(auditLog.action, SEEDED_MARKER)).limit(1);
   return !!row;
+}
+
+/**
+ * A start interrupted during the seed (the first start takes a while) leaves part of the
+ * demo: the demo database holds nothing else, so it is emptied and seeded again.
+ */
+async function clearPartialDemo(): Promise<boolean> {
+  const [row] = await db.select({ id: users.id }).from(users).limit(1);
+  if (!row) return false;
+  await db.execute(sql`truncate users, posyandu, workshops, audit_log, verification_log, rate_limits, import_batches,
+    kader_progress, stats_kader, stats_funnel, stats_cert_expiry, stats_cert_month restart identity cascade`);
+  return true;
 }
 
 export interface DemoSeedResult extends ActivityResult {
@@ -61,6 +77,7 @@ export interface DemoSeedResult extends ActivityResult {
 export async function seedDemo(): Promise<DemoSeedResult | null> {
   if (await demoSeeded()) return null;
   const t0 = performance.now();
+  if (await clearPartialDemo()) console.warn("Data demo dari awal yang terputus dihapus; data demo dibuat ulang.");
   const rand = mulberry32(6402);
   const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -133,6 +150,7 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
     const at = new Date(Math.min(Date.now(), new Date(d.at).getTime() + 86_400_000));
     await evaluateCertificationStrict(d.user_id, at);
   }
+  await audit({ actorId: admin.id, action: SEEDED_MARKER, entity: "demo", entityId: null, regionCode: "64" });
   return { posyandu: posyanduCount, kader: kaderCount, ...activity, ms: Math.round(performance.now() - t0) };
 }
 

@@ -1,12 +1,16 @@
 /** Query-string schemas: nothing from the URL reaches SQL unvalidated. */
 import { z } from "zod";
 import { ROLES } from "~/db/schema";
+import { hasControlChars } from "~/lib/http";
 import { isRegionCode } from "~/lib/region";
 
 export const PAGE_SIZE = 50;
 
+/** A search text from the URL: trimmed, at most 100 characters, no control characters. */
+export const searchText = z.string().trim().max(100).refine((v) => !hasControlChars(v)).optional().catch(undefined);
+
 export const listQuerySchema = z.object({
-  q: z.string().trim().max(100).optional().catch(undefined),
+  q: searchText,
   wilayah: z.string().trim().refine(isRegionCode).optional().catch(undefined),
   peran: z.enum(ROLES).optional().catch(undefined),
   halaman: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
@@ -23,3 +27,9 @@ export function parseIntId(value: string | undefined): number | null {
   const n = Number(value);
   return n > 0 ? n : null;
 }
+
+/** The largest id PostgreSQL's integer (int4) holds. */
+export const MAX_INT4 = 2_147_483_647;
+
+/** An id from a form or query: a positive int4, anything else is "not valid". */
+export const idSchema = z.coerce.number().int().min(1).max(MAX_INT4);

@@ -9,6 +9,8 @@ import { getRegion } from "~/features/regions/regions.server";
 import { receiveImportUpload } from "~/features/roster-import/upload.server";
 import { recentBatches } from "~/features/roster-import/commit.server";
 import { stageImport } from "~/features/roster-import/stage.server";
+import { assertUpload } from "~/lib/http";
+import { bodyLimit } from "~/http-policy.server";
 
 export const meta: MetaFunction = () => [{ title: "Impor data · Akademi Posyandu" }];
 
@@ -27,6 +29,7 @@ function kindOf(value: string | undefined): ImportKind | null {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, IMPORT_ROLES);
+  assertUpload(request, bodyLimit(new URL(request.url).pathname));
   const upload = await receiveImportUpload(request);
   const kind = kindOf(upload.fields.jenis) ?? "kader";
   if (!upload.ok) return data({ message: upload.message, kind }, { status: 400 });

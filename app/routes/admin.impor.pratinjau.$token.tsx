@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { notFound } from "~/lib/http";
+import { notFound, readForm } from "~/lib/http";
 import { IMPORT_KIND_LABEL, SHOWN_ERRORS } from "~/features/roster-import/columns";
 import { IMPORT_ROLES } from "~/lib/roles";
 import { commitImport, committedImport } from "~/features/roster-import/commit.server";
@@ -46,6 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, IMPORT_ROLES);
   const token = tokenParam(params.token);
+  await readForm(request);
   const result = await commitImport(user, token);
   if (!result.ok) return data({ message: result.message, errors: result.errors }, { status: 400 });
   throw redirect(`/admin/impor/pratinjau/${token}`);

@@ -5,7 +5,7 @@ import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { UserForm } from "~/features/accounts/user-form";
 import { formatCode } from "~/features/accounts/activation-code";
-import { notFound } from "~/lib/http";
+import { notFound, readFormObject } from "~/lib/http";
 import { formatPhone } from "~/lib/phone";
 import { canManageAccount, ROLE_LABEL, ROLES, SPM_LABEL } from "~/lib/roles";
 import { userFormOptions } from "~/features/accounts/user-form-options.server";
@@ -46,7 +46,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, MANAGERS);
   const id = idParam(params.id);
   await getUserInScope(user, id);
-  const form = Object.fromEntries(await request.formData());
+  const form = await readFormObject(request);
   if (form.intent === "nonaktifkan" || form.intent === "aktifkan") {
     await setUserActive(user, id, form.intent === "aktifkan");
     throw redirect(`/admin/pengguna/${id}?tersimpan=1`);

@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth.server";
 import { UserForm } from "~/features/accounts/user-form";
-import { forbidden } from "~/lib/http";
+import { forbidden, readFormObject } from "~/lib/http";
 import { assignableRoles, ROLES } from "~/lib/roles";
 import { userFormOptions } from "~/features/accounts/user-form-options.server";
 import { createUser, createUserSchema, fieldErrors } from "~/features/accounts/users.server";
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, MANAGERS);
-  const form = Object.fromEntries(await request.formData());
+  const form = await readFormObject(request);
   const { password: _pw, ...echo } = form as Record<string, string>; // passwords are never echoed back
   const parsed = createUserSchema.safeParse(form);
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: echo }, { status: 400 });

@@ -12,6 +12,7 @@ import {
 } from "~/features/certification/certificates.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { tanggalWita } from "~/features/certification/rule";
+import { readFormObject } from "~/lib/http";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Sertifikat ${data?.code ?? ""} · Akademi Posyandu` }];
 
@@ -44,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, CERTIFICATE_REVOKERS);
   const cert = await certificateInScope(user, params.code); // 404 / 403 before anything else
-  const form = Object.fromEntries(await request.formData());
+  const form = await readFormObject(request);
   const parsed = revokeSchema.safeParse(form);
   if (!parsed.success) {
     return data({ errors: { alasan: parsed.error.issues[0]?.message }, values: { alasan: String(form.alasan ?? "") } }, { status: 400 });

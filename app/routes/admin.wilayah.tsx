@@ -8,7 +8,9 @@ import { importRegions } from "~/features/regions/regions.server";
 
 export const meta: MetaFunction = () => [{ title: "Wilayah · Akademi Posyandu" }];
 
-const MAX_REGION_CSV_BYTES = 20 * 1024 * 1024;
+import { MAX_REGION_CSV_BYTES } from "~/features/regions/region-csv";
+import { assertUpload } from "~/lib/http";
+import { bodyLimit } from "~/http-policy.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ["admin"]);
@@ -22,6 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ["admin"]);
+  assertUpload(request, bodyLimit(new URL(request.url).pathname));
   let form: FormData;
   try {
     form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_REGION_CSV_BYTES }));

@@ -6,7 +6,7 @@ import { passwordSchema, requireAnonymous } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError } from "~/components/form";
 import { normalizeCode } from "~/features/accounts/activation-code";
-import { assertSameOrigin } from "~/lib/http";
+import { assertSameOrigin, readFormObject } from "~/lib/http";
 import { phoneField } from "~/lib/phone";
 import { fieldErrors } from "~/features/accounts/users.server";
 
@@ -41,7 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
   await requireAnonymous(request);
-  const form = Object.fromEntries(await request.formData());
+  const form = await readFormObject(request);
   // Passwords are never echoed back; phone and code are.
   const values = {
     phone: typeof form.phone === "string" ? form.phone.slice(0, 30) : "",

@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { changePassword, passwordSchema, requireUser } from "~/auth.server";
@@ -7,6 +7,7 @@ import { formatPhone } from "~/lib/phone";
 import { ROLE_LABEL } from "~/lib/roles";
 import { getRegion } from "~/features/regions/regions.server";
 import { fieldErrors } from "~/features/accounts/users.server";
+import { readFormObject } from "~/lib/http";
 
 export const meta: MetaFunction = () => [{ title: "Akun saya · Akademi Posyandu" }];
 
@@ -22,16 +23,19 @@ const schema = z
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const region = await getRegion(user.scopeCode);
-  return { name: user.name, phone: formatPhone(user.phone), role: ROLE_LABEL[user.role], region: region ? `${region.code} ${region.name}` : user.scopeCode };
+  const changed = new URL(request.url).searchParams.get("sandi") === "diganti";
+  return { changed, name: user.name, phone: formatPhone(user.phone), role: ROLE_LABEL[user.role], region: region ? `${region.code} ${region.name}` : user.scopeCode };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const parsed = schema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = schema.safeParse(await readFormObject(request));
   if (!parsed.success) return data({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
   const result = await changePassword(user.id, parsed.data.current, parsed.data.next);
   if (!result.ok) return data({ ok: false, errors: { [result.field]: result.message } as Record<string, string> }, { status: 400 });
-  return data({ ok: true, errors: {} as Record<string, string> }, { headers: { "Set-Cookie": result.cookie } });
+  // Post/redirect/get with the new session cookie: the old session is gone, so a page
+  // rendered with this request's cookie would send the user to /masuk.
+  throw redirect("/akun?sandi=diganti", { headers: { "Set-Cookie": result.cookie } });
 }
 
 export default function Akun() {
@@ -53,7 +57,7 @@ export default function Akun() {
       </dl>
       <Form method="post" className="card space-y-4" noValidate>
         <h2>Ganti kata sandi</h2>
-        {result?.ok ? <p className="alert-ok">Kata sandi sudah diganti. Sesi di perangkat lain telah diakhiri.</p> : null}
+        {me.changed && !result ? <p className="alert-ok" role="status">Kata sandi sudah diganti. Sesi di perangkat lain telah diakhiri.</p> : null}
         <FormError message={errors.form} />
         <Field label="Kata sandi saat ini" name="current" type="password" autoComplete="current-password" error={errors.current} />
         <Field label="Kata sandi baru" name="next" type="password" autoComplete="new-password" error={errors.next} hint="Minimal 8 karakter." />

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { parseDashboardQuery, requireDashboardRegion } from "~/features/reporting/dashboard.server";
 import { notFound } from "~/lib/http";
+import { parseIntId } from "~/lib/query";
 import { SPM_LABEL } from "~/lib/roles";
 import { getPosyanduInScope } from "~/features/regions/posyandu.server";
 import { posyanduKader } from "~/features/reporting/reports.server";
@@ -21,7 +22,7 @@ const STATUS_LABEL = {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, region, lineage } = await requireDashboardRegion(request, params.region);
   if (region.level !== "desa" || !/^\d{1,9}$/.test(params.id ?? "")) throw notFound("Posyandu tidak ditemukan.");
-  const p = await getPosyanduInScope(user, Number(params.id));
+  const p = await getPosyanduInScope(user, parseIntId(params.id) ?? 0);
   if (p.desaCode !== region.code) throw notFound("Posyandu tidak ditemukan di desa ini.");
   const q = parseDashboardQuery(request);
   const kader = await posyanduKader(p.id, q.filter);

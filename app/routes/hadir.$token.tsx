@@ -8,6 +8,7 @@ import { scanTicket, verifyCheckinToken, verifyScanTicket } from "~/features/wor
 import { formatRange, zoneForRegion } from "~/lib/timezone";
 import { checkInWithToken } from "~/features/workshops/check-in.server";
 import { getWorkshop } from "~/features/workshops/sessions.server";
+import { readForm } from "~/lib/http";
 
 export const meta: MetaFunction = () => [{ title: "Absen hadir · Akademi Posyandu" }];
 
@@ -37,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const ticket = String((await request.formData()).get("pindai") ?? "");
+  const ticket = String((await readForm(request)).get("pindai") ?? "");
   const r = await checkInWithToken(user, params.token ?? "", ticket || null);
   if (!r.ok) return data({ ok: false as const, message: r.message }, { status: 400 });
   return { ok: true as const, result: { status: r.status, title: r.title, already: r.already, workshopId: r.workshopId } };

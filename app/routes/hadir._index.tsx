@@ -5,6 +5,7 @@ import { FormError } from "~/components/form";
 import { hitRateLimit } from "~/rate-limit.server";
 import { checkInWithCode } from "~/features/workshops/check-in.server";
 import { CheckinDone } from "~/features/workshops/checkin-done";
+import { readForm } from "~/lib/http";
 
 export const meta: MetaFunction = () => [{ title: "Absen hadir · Akademi Posyandu" }];
 
@@ -18,7 +19,7 @@ export async function action({ request }: ActionFunctionArgs) {
   // Six digits are guessable by brute force: a few tries per minute per account.
   const rate = await hitRateLimit(`hadir:${user.id}`, 60);
   if (rate.count > 10) return data({ ok: false as const, message: "Terlalu banyak percobaan. Tunggu satu menit lalu coba lagi." }, { status: 429 });
-  const code = String((await request.formData()).get("code") ?? "");
+  const code = String((await readForm(request)).get("code") ?? "");
   const r = await checkInWithCode(user, code);
   if (!r.ok) return data({ ok: false as const, message: r.message }, { status: 400 });
   return { ok: true as const, result: { status: r.status, title: r.title, already: r.already, workshopId: r.workshopId } };

@@ -15,7 +15,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [user] = await db.select({ id: users.id, role: users.role, scopeCode: users.scopeCode, active: users.active }).from(users).where(eq(users.id, userId));
   if (!user?.active) throw notFound("Kalender tidak ditemukan.");
   const list = await feedWorkshops(user);
-  return new Response(workshopsIcs(list, publicOrigin(request, env().APP_URL), "Akademi Posyandu"), {
+  return new Response(workshopsIcs(list, publicOrigin(env().APP_URL), "Akademi Posyandu"), {
     headers: { "Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "private, max-age=900" },
   });
 }

@@ -9,7 +9,7 @@ export const meta: MetaFunction = () => [{ title: "Kalender saya · Akademi Posy
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const url = `${publicOrigin(request, env().APP_URL)}/kalender/${feedToken(user.id)}.ics`;
+  const url = `${publicOrigin(env().APP_URL)}/kalender/${feedToken(user.id)}.ics`;
   return { url, webcal: url.replace(/^https?:/, "webcal:") };
 }
 

@@ -1,12 +1,12 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { logout } from "~/auth.server";
-import { assertSameOrigin } from "~/lib/http";
+import { readForm } from "~/lib/http";
 
 export async function loader() {
   return redirect("/");
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  assertSameOrigin(request);
+  await readForm(request);
   return redirect("/masuk", { headers: { "Set-Cookie": await logout(request) } });
 }

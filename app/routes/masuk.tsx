@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { login, loginSchema, requireAnonymous } from "~/auth.server";
 import { Field, FormError } from "~/components/form";
-import { assertSameOrigin, safeRedirect } from "~/lib/http";
+import { assertSameOrigin, safeRedirect, readFormObject } from "~/lib/http";
 import { fieldErrors } from "~/features/accounts/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Masuk · Akademi Posyandu" }];
@@ -14,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
-  const form = Object.fromEntries(await request.formData());
+  const form = await readFormObject(request);
   const parsed = loginSchema.safeParse(form);
   const loginValue = typeof form.login === "string" ? form.login.slice(0, 254) : "";
   if (!parsed.success) {

@@ -4,7 +4,7 @@ import { requireUser } from "~/auth.server";
 import { getModule, programmesOf } from "~/features/learning/content.server";
 import { moduleHtml } from "~/features/learning/mdx.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { notFound } from "~/lib/http";
+import { notFound, readForm } from "~/lib/http";
 import { SPM_LABEL } from "~/lib/roles";
 import { markCompleted, progressFor, recordOpened } from "~/features/learning/progress.server";
 
@@ -42,6 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const mod = requireModule(params.slug);
+  await readForm(request);
   await markCompleted(user.id, mod);
   throw redirect(mod.quiz && programmesOf(mod.slug).length ? `/modul/${mod.slug}/kuis` : `/modul/${mod.slug}`);
 }

@@ -4,6 +4,7 @@ import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { getOwnAttempt, questionsForForm, requireQuizModule, submitAttempt } from "~/features/learning/quiz.server";
+import { readForm } from "~/lib/http";
 
 export const meta: MetaFunction = () => [{ title: "Kuis · Akademi Posyandu" }];
 
@@ -33,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const mod = requireQuizModule(params.slug);
-  const form = await request.formData();
+  const form = await readForm(request);
   const result = await submitAttempt(user.id, mod.slug, params.attemptId ?? "", form.entries());
   if (!result.ok) return data({ message: result.message, unanswered: result.unanswered ?? [], answers: result.answers ?? {} }, { status: 400 });
   throw redirect(`/modul/${mod.slug}/kuis/${params.attemptId}`);

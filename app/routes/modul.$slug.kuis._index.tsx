@@ -5,6 +5,7 @@ import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { quizStatus, requireQuizModule, startAttempt } from "~/features/learning/quiz.server";
+import { readForm } from "~/lib/http";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Kuis: ${data?.title ?? "Modul"} · Akademi Posyandu` }];
 
@@ -29,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const mod = requireQuizModule(params.slug);
-  const form = await request.formData();
+  const form = await readForm(request);
   const result = await startAttempt(user.id, mod.slug, String(form.get("idempotencyKey") ?? ""));
   if (!result.ok) return data({ message: result.message }, { status: result.status });
   throw redirect(`/modul/${mod.slug}/kuis/${result.attemptId}`);

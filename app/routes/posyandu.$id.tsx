@@ -8,6 +8,7 @@ import { ROLES, SPM_LABEL } from "~/lib/roles";
 import { getPosyanduInScope, kaderOfPosyandu, posyanduFormSchema, posyanduIdParam, updatePosyandu } from "~/features/regions/posyandu.server";
 import { desaOptions } from "~/features/regions/regions.server";
 import { fieldErrors } from "~/features/accounts/users.server";
+import { readFormObject } from "~/lib/http";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.posyandu.name ?? "Posyandu"} · Akademi Posyandu` }];
 
@@ -28,7 +29,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, MANAGERS);
   const id = posyanduIdParam(params);
   await getPosyanduInScope(user, id);
-  const form = Object.fromEntries(await request.formData());
+  const form = await readFormObject(request);
   const parsed = posyanduFormSchema.safeParse(form);
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: form as Record<string, string> }, { status: 400 });
   const result = await updatePosyandu(user, id, parsed.data);

@@ -8,6 +8,8 @@ import { env } from "~/env.server";
 import { formatCode } from "~/features/accounts/activation-code";
 import { formatPhone } from "~/lib/phone";
 import { ROLES, SPM_LABEL } from "~/lib/roles";
+import { readForm } from "~/lib/http";
+import { publicOrigin } from "~/lib/url";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Kode aktivasi ${data?.posyandu.name ?? ""} · Akademi Posyandu` }];
 
@@ -27,13 +29,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, MANAGERS);
   const id = posyanduIdParam(params);
-  const form = await request.formData();
+  const form = await readForm(request);
   const nonce = form.get("nonce");
   if (!nonceValid(nonce)) {
     return data({ ok: false as const, message: "Halaman ini sudah terlalu lama dibuka. Muat ulang halaman lalu tekan tombolnya lagi." }, { status: 400 });
   }
   const result = await issueCodesForPosyandu(user, id, nonce);
-  const origin = env().APP_URL ?? new URL(request.url).origin;
+  const origin = publicOrigin(env().APP_URL);
   return {
     ok: true as const,
     url: `${origin.replace(/\/$/, "")}/aktivasi`,

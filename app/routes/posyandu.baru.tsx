@@ -6,6 +6,7 @@ import { ROLES } from "~/lib/roles";
 import { createPosyandu, posyanduFormSchema } from "~/features/regions/posyandu.server";
 import { desaOptions } from "~/features/regions/regions.server";
 import { fieldErrors } from "~/features/accounts/users.server";
+import { readFormObject } from "~/lib/http";
 
 export const meta: MetaFunction = () => [{ title: "Tambah posyandu · Akademi Posyandu" }];
 
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, MANAGERS);
-  const form = Object.fromEntries(await request.formData());
+  const form = await readFormObject(request);
   const parsed = posyanduFormSchema.safeParse(form);
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: form as Record<string, string> }, { status: 400 });
   const result = await createPosyandu(user, parsed.data);

@@ -6,13 +6,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth.server";
 import { renderCertificate } from "~/features/certification/pdf.server";
-import { publicOrigin } from "~/features/certification/signing.server";
+import { publicOrigin } from "~/lib/url";
+import { env } from "~/env.server";
 import { certificateForDownload } from "~/features/certification/certificates.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const cert = await certificateForDownload(user, params.file);
-  const { pdf } = await renderCertificate(cert, publicOrigin(request));
+  const { pdf } = await renderCertificate(cert, publicOrigin(env().APP_URL));
   return new Response(new Uint8Array(pdf), {
     headers: {
       "Content-Type": "application/pdf",

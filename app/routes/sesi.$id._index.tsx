@@ -23,6 +23,7 @@ import {
 import { getRegion } from "~/features/regions/regions.server";
 import { getVisibleWorkshop, transitionWorkshop, workshopIdParam } from "~/features/workshops/sessions.server";
 import { cancelEnrolment, participants, selfEnrol } from "~/features/workshops/enrolment.server";
+import { readFormObject } from "~/lib/http";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "Kegiatan"} · Akademi Posyandu` }];
 
@@ -34,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const list = await participants(w.id);
   const mine = list.find((p) => p.userId === user.id);
   const when = formatRange(w.startsAt, w.endsAt, zone);
-  const url = `${publicOrigin(request, env().APP_URL)}/sesi/${w.id}`;
+  const url = `${publicOrigin(env().APP_URL)}/sesi/${w.id}`;
   const modules = content().bySlug;
   const now = new Date();
   return {
@@ -76,7 +77,7 @@ const intentSchema = z.discriminatedUnion("intent", [
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const id = workshopIdParam(params);
-  const parsed = intentSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = intentSchema.safeParse(await readFormObject(request));
   if (!parsed.success) return data({ message: "Permintaan tidak dikenal." }, { status: 400 });
   const form = parsed.data;
   switch (form.intent) {

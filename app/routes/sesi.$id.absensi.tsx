@@ -10,6 +10,7 @@ import { ATTENDANCE_LABEL, KIND_LABEL } from "~/features/workshops/rules";
 import { addWalkIn, markAllPresent, recordAttendance, type AttendanceEntry } from "~/features/workshops/attendance.server";
 import { participants } from "~/features/workshops/enrolment.server";
 import { requireRosterAccess, workshopIdParam } from "~/features/workshops/sessions.server";
+import { readForm } from "~/lib/http";
 
 export const meta: MetaFunction = () => [{ title: "Absensi · Akademi Posyandu" }];
 
@@ -43,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const id = workshopIdParam(params);
   await requireRosterAccess(user, id);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   if (intent === "semua-hadir") {
     const r = await markAllPresent(user, id);

@@ -9,7 +9,7 @@ import { getVisibleWorkshop, workshopIdParam } from "~/features/workshops/sessio
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const w = await getVisibleWorkshop(user, workshopIdParam(params));
-  const body = workshopsIcs([w], publicOrigin(request, env().APP_URL), "Akademi Posyandu");
+  const body = workshopsIcs([w], publicOrigin(env().APP_URL), "Akademi Posyandu");
   return new Response(body, {
     headers: { "Content-Type": "text/calendar; charset=utf-8", "Content-Disposition": `attachment; filename="kegiatan-${w.id}.ics"`, "Cache-Control": "private, no-store" },
   });

@@ -1,11 +1,12 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
+import { idSchema, searchText } from "~/lib/query";
 import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
-import { forbidden } from "~/lib/http";
-import { isRegionCode } from "~/lib/region";
+import { forbidden, readForm } from "~/lib/http";
+import { isRegionCode, isWithinScope } from "~/lib/region";
 import { ENROLMENT_LABEL } from "~/features/workshops/rules";
 import { regionsInScope } from "~/features/regions/regions.server";
 import { posyanduOptions } from "~/features/accounts/users.server";
@@ -17,8 +18,8 @@ export const meta: MetaFunction = () => [{ title: "Peserta · Akademi Posyandu" 
 
 const filterSchema = z.object({
   wilayah: z.string().refine(isRegionCode).optional().catch(undefined),
-  posyandu: z.coerce.number().int().positive().optional().catch(undefined),
-  q: z.string().trim().max(100).optional().catch(undefined),
+  posyandu: idSchema.optional().catch(undefined),
+  q: searchText,
 });
 
 async function load(request: Request, id: number) {
@@ -37,13 +38,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     regionsInScope(user.scopeCode, ["kecamatan", "desa"]),
     w.audience === "kader" ? posyanduOptions(filter.wilayah ?? user.scopeCode) : Promise.resolve([]),
   ]);
+  const visible = list.filter((p) => isWithinScope(p.desaCode, user.scopeCode));
   return {
     id: w.id,
     title: w.title,
     audience: w.audience,
     capacity: w.capacity,
-    enrolled: list.filter((p) => p.enrolment === "enrolled").map((p) => ({ userId: p.userId, name: p.name, place: [p.posyanduName, p.desaName].filter(Boolean).join(", ") })),
-    waitlisted: list.filter((p) => p.enrolment === "waitlisted").map((p) => ({ userId: p.userId, name: p.name, place: [p.posyanduName, p.desaName].filter(Boolean).join(", ") })),
+    // A kabupaten-wide session seen by a pembina kecamatan: only the people in the viewer's
+    // region by name; the rest as a count.
+    enrolledTotal: list.filter((p) => p.enrolment === "enrolled").length,
+    othersHidden: list.filter((p) => (p.enrolment === "enrolled" || p.enrolment === "waitlisted") && !isWithinScope(p.desaCode, user.scopeCode)).length,
+    enrolled: visible.filter((p) => p.enrolment === "enrolled").map((p) => ({ userId: p.userId, name: p.name, place: [p.posyanduName, p.desaName].filter(Boolean).join(", ") })),
+    waitlisted: visible.filter((p) => p.enrolment === "waitlisted").map((p) => ({ userId: p.userId, name: p.name, place: [p.posyanduName, p.desaName].filter(Boolean).join(", ") })),
     candidates: candidates.map((c) => ({ ...c, enrolmentLabel: c.enrolment ? ENROLMENT_LABEL[c.enrolment as keyof typeof ENROLMENT_LABEL] : null })),
     searched: !!(filter.wilayah || filter.posyandu || filter.q),
     regions: regions.filter((r) => r.code.startsWith(w.regionCode) || w.regionCode.startsWith(r.code)),
@@ -61,7 +67,7 @@ const actionSchema = z.discriminatedUnion("intent", [
 export async function action({ request, params }: ActionFunctionArgs) {
   const id = workshopIdParam(params);
   const { user, w } = await load(request, id);
-  const form = await request.formData();
+  const form = await readForm(request);
   const parsed = actionSchema.safeParse({ ...Object.fromEntries(form), userIds: form.getAll("userIds").map(String) });
   if (!parsed.success) return data({ message: parsed.error.issues[0]?.message ?? "Permintaan tidak valid." }, { status: 400 });
   const p = parsed.data;
@@ -99,8 +105,9 @@ export default function Peserta() {
       <FormError message={a?.message} />
       <div className="card">
         <h2>
-          Terdaftar ({d.enrolled.length} dari {d.capacity})
+          Terdaftar ({d.enrolledTotal} dari {d.capacity})
         </h2>
+        {d.othersHidden ? <p className="mt-1 text-sm text-stone-600">{d.othersHidden} peserta lain berasal dari luar wilayah Anda.</p> : null}
         <ol className="mt-2 divide-y divide-stone-100 text-sm">
           {d.enrolled.map((p, i) => (
             <li key={p.userId} className="flex items-center justify-between gap-2 py-1">

@@ -37,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     };
   }
   const secret = env().SESSION_SECRET;
-  const url = `${publicOrigin(request, env().APP_URL)}/hadir/${checkinToken(secret, w.id, now)}`;
+  const url = `${publicOrigin(env().APP_URL)}/hadir/${checkinToken(secret, w.id, now)}`;
   const svg = await QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
   const secondsLeft = Math.ceil((WINDOW_MS - (now.getTime() % WINDOW_MS)) / 1000);
   return { ...base, message: null, svg, code: checkinCode(secret, w.id, now), url, refreshSeconds: Math.min(20, secondsLeft + 1) };

@@ -8,6 +8,7 @@ import { workshopFormInput, workshopFormSchema } from "~/features/workshops/rule
 import { fieldErrors } from "~/features/accounts/users.server";
 import { workshopFormOptions } from "~/features/workshops/form-options.server";
 import { requireSchedulable, updateWorkshop, workshopIdParam } from "~/features/workshops/sessions.server";
+import { readForm } from "~/lib/http";
 
 export const meta: MetaFunction = () => [{ title: "Ubah kegiatan · Akademi Posyandu" }];
 
@@ -38,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const id = workshopIdParam(params);
   await requireSchedulable(user, id);
-  const input = workshopFormInput(await request.formData());
+  const input = workshopFormInput(await readForm(request));
   const parsed = workshopFormSchema.safeParse(input);
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: input }, { status: 400 });
   const result = await updateWorkshop(user, id, parsed.data);

@@ -8,6 +8,7 @@ import { workshopFormOptions } from "~/features/workshops/form-options.server";
 import { createWorkshop } from "~/features/workshops/sessions.server";
 import { SCHEDULER_ROLES } from "~/features/workshops/rules";
 import { content } from "~/features/learning/content.server";
+import { readForm } from "~/lib/http";
 
 export const meta: MetaFunction = () => [{ title: "Jadwalkan kegiatan · Akademi Posyandu" }];
 
@@ -22,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, SCHEDULER_ROLES);
-  const input = workshopFormInput(await request.formData());
+  const input = workshopFormInput(await readForm(request));
   const parsed = workshopFormSchema.safeParse(input);
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: input }, { status: 400 });
   const result = await createWorkshop(user, parsed.data);

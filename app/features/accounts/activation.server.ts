@@ -11,7 +11,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { audit } from "~/audit.server";
-import { hashPassword, LOGIN_LIMITS, lucia, verifyPassword, type SessionUser } from "~/auth.server";
+import { attemptGate, hashPassword, lucia, newSessionCookie, verifyPassword, type SessionUser } from "~/auth.server";
 import { db, dbReady } from "~/db.server";
 import { activationCodes, users, type SpmBidang } from "~/db/schema";
 import { env } from "~/env.server";
@@ -19,7 +19,6 @@ import { codeFromBytes } from "~/features/accounts/activation-code";
 import { forbidden } from "~/lib/http";
 import { canManageAccount } from "~/lib/roles";
 import { getPosyanduInScope } from "~/features/regions/posyandu.server";
-import { hitRateLimit, peekRateLimit, resetRateLimit } from "~/rate-limit.server";
 import { getUserInScope } from "~/features/accounts/users.server";
 
 export const ACTIVATION_TTL_DAYS = 30;
@@ -201,32 +200,21 @@ export type ActivationResult =
 
 const GENERIC_FAILURE = "Nomor HP atau kode aktivasi salah.";
 
-function ipKey(ip: string): string {
-  return "aktivasi:ip:" + createHmac("sha256", secret()).update(ip).digest("hex").slice(0, 32);
-}
-
 /**
  * Exchanges phone + code for a password of the kader's own, then logs in. Rate-limited
  * like login: failures per account and per client address.
  */
 export async function activateAccount(input: { phone: string; code: string; password: string }, clientIp: string, now = new Date()): Promise<ActivationResult> {
   await dbReady();
-  const minutes = (s: number) => Math.max(1, Math.ceil(s / 60));
-  // As for login: only failures count, per account and per client address (a whole
-  // training venue activates its kader from one address on the day).
-  const ipState = await peekRateLimit(ipKey(clientIp), LOGIN_LIMITS.windowSeconds);
-  if (ipState.count >= LOGIN_LIMITS.perIp) {
-    return { ok: false, status: 429, message: `Terlalu banyak percobaan aktivasi dari perangkat/jaringan ini. Coba lagi dalam ${minutes(ipState.retryAfterSeconds)} menit.` };
-  }
-  const accountKey = "aktivasi:acct:" + input.phone;
-  const acctState = await peekRateLimit(accountKey, LOGIN_LIMITS.windowSeconds);
-  if (acctState.count >= LOGIN_LIMITS.perAccount) {
-    return { ok: false, status: 429, message: `Terlalu banyak percobaan yang salah untuk nomor ini. Coba lagi dalam ${minutes(acctState.retryAfterSeconds)} menit.` };
-  }
+  // The same gate as login (README, "Batas percobaan masuk"), with its own counters.
+  const gate = attemptGate("aktivasi", input.phone, clientIp);
+  const admitted = await gate.admit();
+  if (!admitted.ok) return admitted;
   const [row] = await db
     .select({
       id: users.id,
       active: users.active,
+      role: users.role,
       scopeCode: users.scopeCode,
       passwordHash: users.passwordHash,
       codeHash: activationCodes.codeHash,
@@ -239,17 +227,15 @@ export async function activateAccount(input: { phone: string; code: string; pass
     .limit(1);
   const codeHash = row ? hashCode(row.id, input.code) : hashCode("-", input.code);
   if (!row || !row.codeHash || !sameHash(row.codeHash, codeHash)) {
-    await hitRateLimit(accountKey, LOGIN_LIMITS.windowSeconds);
-    await hitRateLimit(ipKey(clientIp), LOGIN_LIMITS.windowSeconds);
+    await gate.failed();
     return { ok: false, status: 400, message: GENERIC_FAILURE };
   }
   if (!row.active) {
     return { ok: false, status: 403, message: "Akun Anda dinonaktifkan. Hubungi Tim Pembina atau DPMD di daerah Anda." };
   }
   const login = async (): Promise<ActivationResult> => {
-    await resetRateLimit(accountKey);
-    const session = await lucia().createSession(row.id, {});
-    return { ok: true, userId: row.id, cookie: lucia().createSessionCookie(session.id).serialize() };
+    await gate.succeeded();
+    return { ok: true, userId: row.id, cookie: await newSessionCookie(row.id, row.role) };
   };
   const alreadyUsed = async (usedAt: Date | null): Promise<ActivationResult> => {
     // The same form sent twice: the person who just set this password is let in again.

@@ -2,6 +2,7 @@
 import { and, asc, eq, ilike, or, sql } from "drizzle-orm";
 import { generateIdFromEntropySize } from "lucia";
 import { z } from "zod";
+import { MAX_INT4 } from "~/lib/query";
 import { audit } from "~/audit.server";
 import { hashPassword, lucia, passwordSchema, type SessionUser } from "~/auth.server";
 import { db } from "~/db.server";
@@ -38,7 +39,7 @@ const accountFields = {
     .string()
     .optional()
     .transform((v) => (v ? Number(v) : null))
-    .refine((v) => v === null || (Number.isInteger(v) && v > 0), "Posyandu tidak valid."),
+    .refine((v) => v === null || (Number.isInteger(v) && v > 0 && v <= MAX_INT4), "Posyandu tidak valid."),
   spmBidang: z
     .enum(SPM_BIDANG, { error: "Bidang SPM tidak valid." })
     .optional()
@@ -125,9 +126,12 @@ export async function createUser(actor: SessionUser, form: CreateUserForm): Prom
   if (Object.keys(dup).length) return { ok: false, errors: dup };
   const id = newUserId();
   const passwordHash = await hashPassword(form.password);
-  try {
-    await db.transaction(async (tx) => {
-      await tx.insert(users).values({
+  // A double submit (or two admins at once) meets the unique indexes: on conflict do
+  // nothing, and the loser is told the number (or email) is taken; never a 500.
+  const created = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(users)
+      .values({
         id,
         name: form.name,
         phone: form.phone,
@@ -137,26 +141,27 @@ export async function createUser(actor: SessionUser, form: CreateUserForm): Prom
         scopeCode: scope.scopeCode,
         posyanduId: scope.posyanduId,
         spmBidang: form.role === "kader" ? (form.spmBidang as never) : null,
-      });
-      await audit(
-        {
-          actorId: actor.id,
-          action: "user.create",
-          entity: "user",
-          entityId: id,
-          regionCode: scope.scopeCode,
-          detail: { name: form.name, role: form.role, scopeCode: scope.scopeCode, posyanduId: scope.posyanduId },
-        },
-        tx,
-      );
-      await refreshKaderProgress([id], tx);
-    });
-  } catch (e) {
-    // A concurrent create with the same phone (double submit) hits the unique index.
-    if (String((e as { code?: string }).code ?? (e as Error).message).includes("23505")) {
-      return { ok: false, errors: { phone: "Nomor HP ini sudah terdaftar." } };
-    }
-    throw e;
+      })
+      .onConflictDoNothing()
+      .returning({ id: users.id });
+    if (!row) return false;
+    await audit(
+      {
+        actorId: actor.id,
+        action: "user.create",
+        entity: "user",
+        entityId: id,
+        regionCode: scope.scopeCode,
+        detail: { name: form.name, role: form.role, scopeCode: scope.scopeCode, posyanduId: scope.posyanduId },
+      },
+      tx,
+    );
+    await refreshKaderProgress([id], tx);
+    return true;
+  });
+  if (!created) {
+    const taken = await uniqueErrors(form.phone, form.email);
+    return { ok: false, errors: Object.keys(taken).length ? taken : { phone: "Nomor HP ini sudah terdaftar." } };
   }
   return { ok: true, id };
 }

@@ -80,14 +80,6 @@ export function verifyPayload(payload: Record<string, string>, signature: string
   }
 }
 
-/** Public origin for printed links: APP_URL when set, else the request's origin. */
-export function publicOrigin(request?: Request): string {
-  const configured = env().APP_URL;
-  if (configured) return configured.replace(/\/+$/, "");
-  if (request) return new URL(request.url).origin;
-  return `http://localhost:${env().PORT}`;
-}
-
 export function verificationUrl(origin: string, code: string, signature: string): string {
   return `${origin}/verifikasi/${code}?s=${signature}`;
 }

@@ -76,7 +76,9 @@ export async function verify(rawCode: string, signature: string | null, clientIp
   if (rate.count > VERIFY_LIMITS.perIp) throw new RateLimited(rate.retryAfterSeconds);
 
   const result = await check(rawCode, signature, now);
-  await db.insert(verificationLog).values({ code: result.code.slice(0, 40), result: result.state, clientHash: clientHash(clientIp) });
+  // What was typed is logged, without control characters (PostgreSQL stores no NUL byte).
+  const logged = result.code.replace(/[\u0000-\u001F\u007F]/g, "").slice(0, 40);
+  await db.insert(verificationLog).values({ code: logged, result: result.state, clientHash: clientHash(clientIp) });
   return result;
 }
 

@@ -114,11 +114,14 @@ export async function createPosyandu(actor: SessionUser, form: PosyanduForm): Pr
   const [desa] = await db.select({ code: regions.code }).from(regions).where(eq(regions.code, form.desaCode));
   if (!desa) return { ok: false, errors: { desaCode: "Desa/kelurahan tidak ditemukan." } };
   if (await registrationTaken(form.registrationNo)) return { ok: false, errors: { registrationNo: "Nomor registrasi sudah dipakai posyandu lain." } };
+  // A double submit with a registration number meets its unique index: on conflict do nothing.
   const id = await db.transaction(async (tx) => {
-    const [row] = await tx.insert(posyandu).values(form).returning({ id: posyandu.id });
+    const [row] = await tx.insert(posyandu).values(form).onConflictDoNothing().returning({ id: posyandu.id });
+    if (!row) return null;
     await audit({ actorId: actor.id, action: "posyandu.create", entity: "posyandu", entityId: row.id, regionCode: form.desaCode, detail: { ...form } }, tx);
     return row.id;
   });
+  if (id === null) return { ok: false, errors: { registrationNo: "Nomor registrasi sudah dipakai posyandu lain." } };
   return { ok: true, id };
 }
 

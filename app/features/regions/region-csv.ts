@@ -4,6 +4,9 @@ import { z } from "zod";
 import { REGION_LEVELS } from "~/db/schema";
 import { isRegionCode, levelOfCode, parentOfCode } from "~/lib/region";
 
+/** Largest region CSV upload. */
+export const MAX_REGION_CSV_BYTES = 20 * 1024 * 1024;
+
 export const regionRowSchema = z
   .object({
     code: z.string().trim().refine(isRegionCode, "kode wilayah tidak valid (contoh: 64.08.01.2001)"),

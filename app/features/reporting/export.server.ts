@@ -28,7 +28,8 @@ function table(report: RegionReport): (string | number)[][] {
 }
 
 export function csvStream(report: RegionReport, f: ReportFilter): ReadableStream<Uint8Array> {
-  const out = stringify({ bom: true });
+  // A name beginning with = + - @ tab or CR is a formula to a spreadsheet: prefixed with '.
+  const out = stringify({ bom: true, escape_formulas: true });
   (async () => {
     for (const h of exportHeader(report, f)) out.write([h]);
     out.write([]);

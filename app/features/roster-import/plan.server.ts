@@ -199,7 +199,8 @@ export async function planKader(conn: Conn, actor: Actor, rows: KaderInput[]): P
     const u = existing.get(r.phone);
     if (u) {
       if (!isWithinScope(u.scopeCode, scope)) {
-        problems.push(`nomor HP ${formatPhone(r.phone)} sudah terdaftar untuk akun di luar wilayah Anda`);
+        // Not "registered outside your region": the same words as any number this importer cannot use.
+        problems.push(`nomor HP ${formatPhone(r.phone)} tidak dapat dipakai di wilayah Anda`);
       } else if (u.role !== "kader") {
         problems.push(`nomor HP ${formatPhone(r.phone)} sudah dipakai akun ${ROLE_LABEL[u.role]}, bukan kader`);
       } else if (!canManageAccount(actor, u)) {

@@ -122,6 +122,9 @@ export async function markAllPresent(actor: SessionUser, workshopId: number): Pr
 export type WalkInResult = { ok: true; userId: string; name: string } | { ok: false; message: string };
 
 /** A walk-in: someone of the audience inside the actor's scope, found by phone, enrolled and marked hadir. */
+/** The one answer for a number the actor cannot use (unknown, inactive or outside their region). */
+export const WALK_IN_UNKNOWN = "Nomor HP ini tidak ditemukan di wilayah Anda. Bila orangnya kader wilayah Anda, tambahkan dulu akunnya di menu Pengguna.";
+
 export async function addWalkIn(
   actor: SessionUser,
   workshopId: number,
@@ -137,10 +140,10 @@ export async function addWalkIn(
     .select({ id: users.id, name: users.name, role: users.role, scopeCode: users.scopeCode, active: users.active })
     .from(users)
     .where(eq(users.phone, phone));
-  if (!u || !u.active)
-    return { ok: false, message: "Nomor HP ini belum terdaftar. Tambahkan dulu akunnya di menu Pengguna." };
-  if (!isWithinScope(u.scopeCode, actor.scopeCode))
-    return { ok: false, message: "Orang ini terdaftar di luar wilayah Anda." };
+  // Not registered, inactive, or registered outside the actor's region: one answer, so the
+  // form does not tell whether a number exists in a region the actor may not see.
+  if (!u || !u.active || !isWithinScope(u.scopeCode, actor.scopeCode))
+    return { ok: false, message: WALK_IN_UNKNOWN };
   if (audienceOf(u.role) !== w.audience) return { ok: false, message: "Orang ini bukan sasaran kegiatan ini." };
   const qualifying = await db.transaction(async (tx) => {
     const now = new Date();

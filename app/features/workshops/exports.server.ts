@@ -178,7 +178,8 @@ function titleLine(w: Workshop): string {
 
 export function attendanceCsv(w: Workshop, rows: ParticipantRow[]): string {
   // BOM so spreadsheet programs read UTF-8 names correctly.
-  return "\uFEFF" + stringify([[titleLine(w)], EXPORT_COLUMNS, ...exportRows(w, rows)]);
+  // escape_formulas: a name beginning with = + - @ tab or CR is prefixed with ' (no formula).
+  return "\uFEFF" + stringify([[titleLine(w)], EXPORT_COLUMNS, ...exportRows(w, rows)], { escape_formulas: true });
 }
 
 export async function attendanceXlsx(w: Workshop, rows: ParticipantRow[]): Promise<Buffer> {

@@ -2,7 +2,12 @@
  * The one database client. PostgreSQL through `postgres` when DATABASE_URL is set,
  * otherwise the embedded PGlite (persisted under DATA_DIR, in memory for tests).
  * The client lives on globalThis so dev reloads and the server entry share it.
+ *
+ * Reports may read from a streaming replica (DATABASE_REPLICA_URL): code that runs inside
+ * `onReplica(request, fn)` gets the replica from the same `db`; everything else (writes,
+ * read-your-writes pages) the primary. See `onReplica` for when the primary is used anyway.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
@@ -11,6 +16,7 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
+import { sql } from "drizzle-orm";
 import * as schema from "~/db/schema";
 import { env } from "~/env.server";
 
@@ -59,9 +65,26 @@ function createHandle(): DbHandle {
   };
 }
 
-const g = globalThis as unknown as { __akademiDb?: DbHandle; __akademiDbReady?: Promise<void> };
+/** The replica's client: read-only queries of reports (no migrations, a pool of its own). */
+function createReplicaHandle(url: string): DbHandle {
+  const client = postgres(url, { max: Number(process.env.DB_POOL_SIZE ?? 10), onnotice: () => {} });
+  const db = drizzlePostgres(client, { schema, logger: process.env.DB_LOG === "1" }) as unknown as Db;
+  return { db, kind: "postgres", migrate: async () => {}, close: () => client.end({ timeout: 5 }) };
+}
+
+const g = globalThis as unknown as {
+  __akademiDb?: DbHandle;
+  __akademiDbReady?: Promise<void>;
+  __akademiReplica?: DbHandle;
+  __akademiReplicaScope?: AsyncLocalStorage<DbHandle>;
+  __akademiReplicaLag?: { at: number; ok: Promise<boolean> };
+};
 
 function handle(): DbHandle {
+  return g.__akademiReplicaScope?.getStore() ?? primary();
+}
+
+function primary(): DbHandle {
   g.__akademiDb ??= createHandle();
   return g.__akademiDb;
 }
@@ -76,18 +99,72 @@ export const db: Db = new Proxy({} as Db, {
 });
 
 export function dbKind(): "pglite" | "postgres" {
-  return handle().kind;
+  return primary().kind;
 }
 
 /** Applies pending migrations once per process. */
 export function dbReady(): Promise<void> {
-  g.__akademiDbReady ??= handle().migrate();
+  g.__akademiDbReady ??= primary().migrate();
   return g.__akademiDbReady;
 }
 
 export async function closeDb(): Promise<void> {
   const h = g.__akademiDb;
+  const r = g.__akademiReplica;
   g.__akademiDb = undefined;
   g.__akademiDbReady = undefined;
-  await h?.close();
+  g.__akademiReplica = undefined;
+  g.__akademiReplicaLag = undefined;
+  await Promise.all([h?.close(), r?.close()]);
+}
+
+// ---------------------------------------------------------------- read replica
+
+/**
+ * The cookie set on the answer to every write (any non-GET request, by server.ts): for
+ * its lifetime this browser's reports read from the primary, so the person who just
+ * checked kader in, imported a roster or revoked a certificate sees exact figures.
+ */
+export const FRESH_COOKIE = "akademi_tulis";
+export const FRESH_SECONDS = 10;
+/** A replica further behind than this is not used (the primary answers instead). */
+export const REPLICA_MAX_LAG_SECONDS = 5;
+
+export function replicaConfigured(): boolean {
+  return Boolean(env().DATABASE_URL && env().DATABASE_REPLICA_URL);
+}
+
+/** Whether the replica is usable: reachable and at most REPLICA_MAX_LAG_SECONDS behind (checked every 2 s). */
+function replicaFresh(replica: DbHandle): Promise<boolean> {
+  const now = Date.now();
+  const last = g.__akademiReplicaLag;
+  if (last && now - last.at < 2_000) return last.ok;
+  const ok = replica.db
+    .execute(sql`select case when pg_last_wal_receive_lsn() is null then 0
+        when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
+        else coalesce(extract(epoch from now() - pg_last_xact_replay_timestamp()), 0) end as lag`)
+    .then((r) => {
+      const rows = (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as { lag: number | string }[];
+      return Number(rows[0]?.lag ?? 0) <= REPLICA_MAX_LAG_SECONDS;
+    })
+    .catch(() => false);
+  g.__akademiReplicaLag = { at: now, ok };
+  return ok;
+}
+
+/**
+ * Runs report reads on the replica when one is configured, it is no more than a few
+ * seconds behind, and this browser has not written anything in the last FRESH_SECONDS
+ * (read-your-writes); otherwise on the primary. Only reads belong inside: a write on a
+ * replica fails ("read-only transaction").
+ */
+export async function onReplica<T>(request: Request, fn: () => Promise<T>): Promise<T> {
+  if (!replicaConfigured()) return fn();
+  const cookie = request.headers.get("Cookie") ?? "";
+  if (new RegExp(`(?:^|;\\s*)${FRESH_COOKIE}=`).test(cookie)) return fn();
+  g.__akademiReplica ??= createReplicaHandle(env().DATABASE_REPLICA_URL!);
+  const replica = g.__akademiReplica;
+  if (!(await replicaFresh(replica))) return fn();
+  g.__akademiReplicaScope ??= new AsyncLocalStorage<DbHandle>();
+  return g.__akademiReplicaScope.run(replica, fn);
 }

@@ -6,6 +6,7 @@ import { notFound } from "~/lib/http";
 import { SPM_LABEL } from "~/lib/roles";
 import { getPosyanduInScope } from "~/features/regions/posyandu.server";
 import { posyanduKader } from "~/features/reporting/reports.server";
+import { onReplica } from "~/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Kader ${data?.posyandu.name ?? ""} · Akademi Posyandu` }];
 
@@ -24,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const p = await getPosyanduInScope(user, Number(params.id));
   if (p.desaCode !== region.code) throw notFound("Posyandu tidak ditemukan di desa ini.");
   const q = parseDashboardQuery(request);
-  const kader = await posyanduKader(p.id, q.filter);
+  const kader = await onReplica(request, () => posyanduKader(p.id, q.filter));
   const search = new URL(request.url).search;
   return {
     posyandu: { id: p.id, name: p.name },

@@ -98,6 +98,23 @@ export const db: Db = new Proxy({} as Db, {
   },
 });
 
+/**
+ * A query built once per database client (primary or replica) and reused: drizzle builds
+ * its SQL once, and `.prepare(name)` in `build` makes PostgreSQL parse and plan it once
+ * per connection. For the hottest queries (the session lookup of every request).
+ */
+export function prepared<T>(name: string, build: (db: Db) => T): T {
+  const h = handle();
+  const cache = (preparedCache.get(h) ?? preparedCache.set(h, new Map()).get(h)!) as Map<string, T>;
+  let q = cache.get(name);
+  if (!q) {
+    q = build(h.db);
+    cache.set(name, q);
+  }
+  return q;
+}
+const preparedCache = new WeakMap<DbHandle, Map<string, unknown>>();
+
 export function dbKind(): "pglite" | "postgres" {
   return primary().kind;
 }

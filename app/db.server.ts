@@ -42,7 +42,7 @@ function createHandle(): DbHandle {
       max: Number(process.env.DB_POOL_SIZE ?? 10),
       onnotice: () => {},
     });
-    const db = drizzlePostgres(client, { schema, logger: process.env.DB_LOG === "1" }) as unknown as Db;
+    const db = drizzlePostgres(alwaysPrepare(client), { schema, logger: process.env.DB_LOG === "1" }) as unknown as Db;
     return {
       db,
       kind: "postgres",
@@ -65,10 +65,39 @@ function createHandle(): DbHandle {
   };
 }
 
+/**
+ * Prepared statements for every query. drizzle asks postgres.js for unnamed statements
+ * (prepare: false), and postgres.js then sends each query with parameters in two round
+ * trips (Describe, wait, then Bind/Execute). Prepared, a query costs one round trip, and
+ * PostgreSQL parses and plans it once per connection. DB_PREPARE=0 turns this off (for a
+ * PgBouncer in transaction mode older than 1.21 or without max_prepared_statements).
+ */
+function alwaysPrepare(client: postgres.Sql): postgres.Sql {
+  if (process.env.DB_PREPARE === "0") return client;
+  type Loose = Record<string, (...a: any[]) => any>;
+  const c = client as unknown as Loose;
+  const unsafe = c.unsafe;
+  c.unsafe = (query: string, args?: unknown[], options?: Record<string, unknown>) => unsafe(query, args, { ...options, prepare: true });
+  // Transactions and savepoints hand drizzle a client of their own: the same for those.
+  for (const name of ["begin", "savepoint"] as const) {
+    const orig = c[name];
+    if (typeof orig !== "function") continue;
+    c[name] = (...a: any[]) => {
+      const i = a.findIndex((x) => typeof x === "function");
+      if (i >= 0) {
+        const fn = a[i];
+        a[i] = (tx: postgres.Sql) => fn(alwaysPrepare(tx));
+      }
+      return orig.apply(client, a);
+    };
+  }
+  return client;
+}
+
 /** The replica's client: read-only queries of reports (no migrations, a pool of its own). */
 function createReplicaHandle(url: string): DbHandle {
   const client = postgres(url, { max: Number(process.env.DB_POOL_SIZE ?? 10), onnotice: () => {} });
-  const db = drizzlePostgres(client, { schema, logger: process.env.DB_LOG === "1" }) as unknown as Db;
+  const db = drizzlePostgres(alwaysPrepare(client), { schema, logger: process.env.DB_LOG === "1" }) as unknown as Db;
   return { db, kind: "postgres", migrate: async () => {}, close: () => client.end({ timeout: 5 }) };
 }
 

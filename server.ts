@@ -115,7 +115,18 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
   // Before anything reads a body or Remix runs its own checks: cross-site 403, body
   // limits 413, content types 415, control characters in the URL 400, security headers.
   app.use(entry.httpPolicy);
-  app.use(compression({ level: 4 }));
+  // COMPRESS=0: a reverse proxy in front compresses (and spends its CPU, not ours).
+  if (!/^(0|false)$/i.test(process.env.COMPRESS ?? "")) app.use(compression({ level: 4 }));
+  // With a read replica: a write (any non-GET request) marks this browser for a few seconds
+  // so its reports read the primary (read-your-writes; FRESH_COOKIE in app/db.server.ts).
+  if (process.env.DATABASE_REPLICA_URL) {
+    app.use((req, res, next) => {
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        res.append("Set-Cookie", "akademi_tulis=1; Max-Age=10; Path=/; HttpOnly; SameSite=Lax");
+      }
+      next();
+    });
+  }
   // A route param cannot carry a suffix (/sesi/12.ics, /dasbor/64.08.csv): one table of
   // rewrites in app/lib/suffix-url.ts maps them to routes; the Remix adapter reads originalUrl.
   app.use((req, _res, next) => {

@@ -10,7 +10,7 @@ import { eq, sql } from "drizzle-orm";
 import { Lucia, TimeSpan, type DatabaseSession, type DatabaseUser, type Session } from "lucia";
 import { z } from "zod";
 import { audit } from "~/audit.server";
-import { db, dbReady, sqlRows } from "~/db.server";
+import { db, dbReady, prepared } from "~/db.server";
 import { sessions, users, type Role } from "~/db/schema";
 import { env } from "~/env.server";
 import { assertSameOrigin, forbidden } from "~/lib/http";
@@ -45,18 +45,16 @@ export const SESSION_COOKIE = "ap_sesi";
  */
 class SessionAdapter extends DrizzlePostgreSQLAdapter {
   override async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
-    const [row] = await sqlRows<{ id: string; user_id: string; expires_at: Date | string; created_at: Date | string; name: string; phone: string; role: Role; scope_code: string; posyandu_id: number | null; active: boolean }>(sql`
-        select s.id, s.user_id, s.expires_at, s.created_at, u.name, u.phone, u.role, u.scope_code, u.posyandu_id, u.active
-        from sessions s join users u on u.id = s.user_id where s.id = ${sessionId}`);
+    const [row] = await sessionLookup().execute({ id: sessionId });
     if (!row) return [null, null];
     // The absolute lifetime: activity slides the expiry, but never past this.
-    if (Date.now() - new Date(row.created_at).getTime() > SESSION_LIFETIME_SECONDS[row.role] * 1000) {
+    if (Date.now() - new Date(row.createdAt).getTime() > SESSION_LIFETIME_SECONDS[row.role] * 1000) {
       await db.delete(sessions).where(eq(sessions.id, sessionId));
       return [null, null];
     }
     return [
-      { id: row.id, userId: row.user_id, expiresAt: new Date(row.expires_at), attributes: {} },
-      { id: row.user_id, attributes: { name: row.name, phone: row.phone, role: row.role, scopeCode: row.scope_code, posyanduId: row.posyandu_id, active: row.active } },
+      { id: row.id, userId: row.userId, expiresAt: new Date(row.expiresAt), attributes: {} },
+      { id: row.userId, attributes: { name: row.name, phone: row.phone, role: row.role, scopeCode: row.scopeCode, posyanduId: row.posyanduId, active: row.active } },
     ];
   }
 }
@@ -83,6 +81,29 @@ export async function newSessionCookie(userId: string, role: Role): Promise<stri
   const cookie = lucia().createSessionCookie(session.id);
   cookie.attributes.maxAge = SESSION_LIFETIME_SECONDS[role];
   return cookie.serialize();
+}
+
+/** The session lookup, built and prepared once per database client (every request runs it). */
+function sessionLookup() {
+  return prepared("session_and_user", (d) =>
+    d
+      .select({
+        id: sessions.id,
+        userId: sessions.userId,
+        expiresAt: sessions.expiresAt,
+        createdAt: sessions.createdAt,
+        name: users.name,
+        phone: users.phone,
+        role: users.role,
+        scopeCode: users.scopeCode,
+        posyanduId: users.posyanduId,
+        active: users.active,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.id, sql.placeholder("id")))
+      .prepare("session_and_user"),
+  );
 }
 
 function createLucia() {

@@ -2,7 +2,12 @@
  * The one database client. PostgreSQL through `postgres` when DATABASE_URL is set,
  * otherwise the embedded PGlite (persisted under DATA_DIR, in memory for tests).
  * The client lives on globalThis so dev reloads and the server entry share it.
+ *
+ * Reports may read from a streaming replica (DATABASE_REPLICA_URL): code that runs inside
+ * `onReplica(request, fn)` gets the replica from the same `db`; everything else (writes,
+ * read-your-writes pages) the primary. See `onReplica` for when the primary is used anyway.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { SQL } from "drizzle-orm";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -12,6 +17,7 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
+import { sql } from "drizzle-orm";
 import * as schema from "~/db/schema";
 import { env } from "~/env.server";
 
@@ -83,7 +89,7 @@ function createHandle(): DbHandle {
   const { DATABASE_URL, DATA_DIR, NODE_ENV } = env();
   if (DATABASE_URL) {
     const client = postgres(DATABASE_URL, postgresOptions());
-    const db = drizzlePostgres(client, { schema, logger: process.env.DB_LOG === "1" }) as unknown as Db;
+    const db = drizzlePostgres(alwaysPrepare(client), { schema, logger: process.env.DB_LOG === "1" }) as unknown as Db;
     return {
       db,
       kind: "postgres",
@@ -107,9 +113,55 @@ function createHandle(): DbHandle {
   };
 }
 
-const g = globalThis as unknown as { __akademiDb?: DbHandle; __akademiDbReady?: Promise<void> };
+/**
+ * Prepared statements for every query. drizzle asks postgres.js for unnamed statements
+ * (prepare: false), and postgres.js then sends each query with parameters in two round
+ * trips (Describe, wait, then Bind/Execute). Prepared, a query costs one round trip, and
+ * PostgreSQL parses and plans it once per connection. DB_PREPARE=0 turns this off (for a
+ * PgBouncer in transaction mode older than 1.21 or without max_prepared_statements).
+ */
+function alwaysPrepare(client: postgres.Sql): postgres.Sql {
+  if (process.env.DB_PREPARE === "0") return client;
+  type Loose = Record<string, (...a: any[]) => any>;
+  const c = client as unknown as Loose;
+  const unsafe = c.unsafe;
+  c.unsafe = (query: string, args?: unknown[], options?: Record<string, unknown>) => unsafe(query, args, { ...options, prepare: true });
+  // Transactions and savepoints hand drizzle a client of their own: the same for those.
+  for (const name of ["begin", "savepoint"] as const) {
+    const orig = c[name];
+    if (typeof orig !== "function") continue;
+    c[name] = (...a: any[]) => {
+      const i = a.findIndex((x) => typeof x === "function");
+      if (i >= 0) {
+        const fn = a[i];
+        a[i] = (tx: postgres.Sql) => fn(alwaysPrepare(tx));
+      }
+      return orig.apply(client, a);
+    };
+  }
+  return client;
+}
+
+/** The replica's client: read-only queries of reports (no migrations, a pool of its own). */
+function createReplicaHandle(url: string): DbHandle {
+  const client = postgres(url, { max: Number(process.env.DB_POOL_SIZE ?? 10), onnotice: () => {} });
+  const db = drizzlePostgres(alwaysPrepare(client), { schema, logger: process.env.DB_LOG === "1" }) as unknown as Db;
+  return { db, kind: "postgres", migrate: async () => {}, close: () => client.end({ timeout: 5 }) };
+}
+
+const g = globalThis as unknown as {
+  __akademiDb?: DbHandle;
+  __akademiDbReady?: Promise<void>;
+  __akademiReplica?: DbHandle;
+  __akademiReplicaScope?: AsyncLocalStorage<DbHandle>;
+  __akademiReplicaLag?: { at: number; ok: Promise<boolean> };
+};
 
 function handle(): DbHandle {
+  return g.__akademiReplicaScope?.getStore() ?? primary();
+}
+
+function primary(): DbHandle {
   g.__akademiDb ??= createHandle();
   return g.__akademiDb;
 }
@@ -123,13 +175,30 @@ export const db: Db = new Proxy({} as Db, {
   },
 });
 
+/**
+ * A query built once per database client (primary or replica) and reused: drizzle builds
+ * its SQL once, and `.prepare(name)` in `build` makes PostgreSQL parse and plan it once
+ * per connection. For the hottest queries (the session lookup of every request).
+ */
+export function prepared<T>(name: string, build: (db: Db) => T): T {
+  const h = handle();
+  const cache = (preparedCache.get(h) ?? preparedCache.set(h, new Map()).get(h)!) as Map<string, T>;
+  let q = cache.get(name);
+  if (!q) {
+    q = build(h.db);
+    cache.set(name, q);
+  }
+  return q;
+}
+const preparedCache = new WeakMap<DbHandle, Map<string, unknown>>();
+
 export function dbKind(): "pglite" | "postgres" {
-  return handle().kind;
+  return primary().kind;
 }
 
 /** Applies pending migrations once per process. */
 export function dbReady(): Promise<void> {
-  g.__akademiDbReady ??= handle().migrate();
+  g.__akademiDbReady ??= primary().migrate();
   return g.__akademiDbReady;
 }
 
@@ -143,9 +212,63 @@ export async function dumpEmbeddedDb(): Promise<Blob> {
 
 export async function closeDb(): Promise<void> {
   const h = g.__akademiDb;
+  const r = g.__akademiReplica;
   g.__akademiDb = undefined;
   g.__akademiDbReady = undefined;
-  await h?.close();
+  g.__akademiReplica = undefined;
+  g.__akademiReplicaLag = undefined;
+  await Promise.all([h?.close(), r?.close()]);
+}
+
+// ---------------------------------------------------------------- read replica
+
+/**
+ * The cookie set on the answer to every write (any non-GET request, by server.ts): for
+ * its lifetime this browser's reports read from the primary, so the person who just
+ * checked kader in, imported a roster or revoked a certificate sees exact figures.
+ */
+export const FRESH_COOKIE = "akademi_tulis";
+export const FRESH_SECONDS = 10;
+/** A replica further behind than this is not used (the primary answers instead). */
+export const REPLICA_MAX_LAG_SECONDS = 5;
+
+export function replicaConfigured(): boolean {
+  return Boolean(env().DATABASE_URL && env().DATABASE_REPLICA_URL);
+}
+
+/** Whether the replica is usable: reachable and at most REPLICA_MAX_LAG_SECONDS behind (checked every 2 s). */
+function replicaFresh(replica: DbHandle): Promise<boolean> {
+  const now = Date.now();
+  const last = g.__akademiReplicaLag;
+  if (last && now - last.at < 2_000) return last.ok;
+  const ok = replica.db
+    .execute(sql`select case when pg_last_wal_receive_lsn() is null then 0
+        when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
+        else coalesce(extract(epoch from now() - pg_last_xact_replay_timestamp()), 0) end as lag`)
+    .then((r) => {
+      const rows = (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as { lag: number | string }[];
+      return Number(rows[0]?.lag ?? 0) <= REPLICA_MAX_LAG_SECONDS;
+    })
+    .catch(() => false);
+  g.__akademiReplicaLag = { at: now, ok };
+  return ok;
+}
+
+/**
+ * Runs report reads on the replica when one is configured, it is no more than a few
+ * seconds behind, and this browser has not written anything in the last FRESH_SECONDS
+ * (read-your-writes); otherwise on the primary. Only reads belong inside: a write on a
+ * replica fails ("read-only transaction").
+ */
+export async function onReplica<T>(request: Request, fn: () => Promise<T>): Promise<T> {
+  if (!replicaConfigured()) return fn();
+  const cookie = request.headers.get("Cookie") ?? "";
+  if (new RegExp(`(?:^|;\\s*)${FRESH_COOKIE}=`).test(cookie)) return fn();
+  g.__akademiReplica ??= createReplicaHandle(env().DATABASE_REPLICA_URL!);
+  const replica = g.__akademiReplica;
+  if (!(await replicaFresh(replica))) return fn();
+  g.__akademiReplicaScope ??= new AsyncLocalStorage<DbHandle>();
+  return g.__akademiReplicaScope.run(replica, fn);
 }
 
 /**

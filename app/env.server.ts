@@ -29,6 +29,12 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, "harus berupa URL postgres://…")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  /** Optional streaming replica of DATABASE_URL for reports (dashboard, exports, verification). */
+  DATABASE_REPLICA_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "harus berupa URL postgres://…")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   SESSION_SECRET: z.string().optional(),
   DATA_DIR: z.string().default("./.data"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),

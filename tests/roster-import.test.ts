@@ -4,7 +4,7 @@
  * idempotent re-import and commit, and every bad-input case of issue 7.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, utimesSync, writeFileSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +12,7 @@ import { and, count, eq, inArray, like, sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
 import { db } from "~/db.server";
-import { auditLog, importBatches, posyandu, regions, users } from "~/db/schema";
+import { auditLog, importBatches, importStages, posyandu, regions, users } from "~/db/schema";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { normalizePhone } from "~/lib/phone";
 import { kaderRowSchema, mapHeader, parseBidang, parseGender } from "~/features/roster-import/columns";
@@ -25,7 +25,7 @@ import * as auditPage from "~/routes/admin.audit";
 import * as wilayah from "~/routes/admin.wilayah";
 import { BASE, call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
 
-// Stage files go to a throw-away DATA_DIR (read lazily by env()).
+// Upload files go to a throw-away DATA_DIR (read lazily by env()); stages to the database.
 process.env.DATA_DIR = mkdtempSync(path.join(tmpdir(), "akademi-impor-test-"));
 
 const DESA_A = "64.08.01.2001"; // Senyiur, Muara Ancalong
@@ -111,8 +111,9 @@ async function batchCount() {
   return n;
 }
 
-function stageFiles() {
-  return readdirSync(importsDir()).filter((f) => f.endsWith(".json"));
+/** Tokens of the stages in the database. */
+async function stageFiles() {
+  return (await db.select({ token: importStages.token }).from(importStages)).map((r) => `${r.token}.json`);
 }
 
 // ---------------------------------------------------------------- pure parts
@@ -218,7 +219,7 @@ describe("kader import", () => {
     expect(entries).toHaveLength(1);
     expect(entries[0].detail).toMatchObject({ rows: 3, inserted: 3, updated: 0, unchanged: 0, token });
 
-    expect(stageFiles()).not.toContain(`${token}.json`); // names and phones do not stay on disk
+    expect(await stageFiles()).not.toContain(`${token}.json`); // names and phones do not stay stored
     const saved = await preview(cookie.pa, token);
     expect(saved.data.state).toBe("saved");
     expect(saved.data.committed).toMatchObject({ inserted: 3, updated: 0, unchanged: 0 });
@@ -280,7 +281,7 @@ describe("kader import", () => {
 
 describe("bad input", () => {
   it("wrong columns: a clear message and nothing staged", async () => {
-    const files = stageFiles().length;
+    const files = (await stageFiles()).length;
     const res = await upload(cookie.pa, "kader", "salah.csv", "name,phone,village\nSiti,0813,64.08.01.2001\n");
     expect(res.status).toBe(400);
     expect(res.data.message).toMatch(/^Baris 1: Kolom wajib tidak ditemukan: nama, no_hp, kode_desa, bidang_spm/);
@@ -289,7 +290,7 @@ describe("bad input", () => {
     const swapped = await upload(cookie.pa, "kader", "posyandu.csv", "nama,kode_desa,nomor_registrasi,alamat\nPosyandu X,64.08.01.2001,,\n");
     expect(swapped.status).toBe(400);
     expect(swapped.data.message).toContain("no_hp");
-    expect(stageFiles().length).toBe(files);
+    expect((await stageFiles()).length).toBe(files);
     const empty = await upload(cookie.pa, "kader", "kosong.csv", "\n\n");
     expect(empty.status).toBe(400);
     expect(empty.data.message).toMatch(/Berkas kosong/);
@@ -518,17 +519,16 @@ describe("bad input", () => {
 
   it("an expired preview cannot be saved; old stage files are swept", async () => {
     const { token } = await stage(cookie.pa, "kader", "lama.csv", csv("Lama Sekali,081300000099,Posyandu Melati 1,,64.08.01.2001,Sosial,P,1980"));
-    const file = path.join(importsDir(), `${token}.json`);
-    const staged = JSON.parse(readFileSync(file, "utf8"));
+    const [row] = await db.select().from(importStages).where(eq(importStages.token, token));
+    const staged = JSON.parse(row.summary);
     staged.expiresAt = new Date(Date.now() - 1000).toISOString();
-    writeFileSync(file, JSON.stringify(staged));
+    await db.update(importStages).set({ summary: JSON.stringify(staged) }).where(eq(importStages.token, token));
     const res = await commit(cookie.pa, token);
     expect(res.status).toBe(400);
     expect(res.data.message).toMatch(/kedaluwarsa/);
     expect((await preview(cookie.pa, token)).data.expired).toBe(true);
     expect(await userByPhone("6281300000099")).toBeUndefined();
-    const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
-    utimesSync(file, old, old);
+    await db.update(importStages).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(importStages.token, token));
     expect(await sweepImports()).toBeGreaterThanOrEqual(1);
     expect((await preview(cookie.pa, token)).status).toBe(404);
   });

@@ -1,6 +1,8 @@
 /**
  * Runs before each test file. On PostgreSQL (DATABASE_URL set) every test file gets a
  * throw-away database of its own; on PGlite each file has its own in-memory database.
+ * With DATABASE_REPLICA_URL (a streaming replica of that cluster, CI's replica pass) the
+ * same database on the replica serves the report reads.
  */
 import { afterAll } from "vitest";
 import postgres from "postgres";
@@ -16,6 +18,12 @@ if (adminUrl) {
   const url = new URL(adminUrl);
   url.pathname = `/${dbName}`;
   process.env.DATABASE_URL = url.toString();
+  // The replica (CI's replica pass) holds the same database once the primary has created it.
+  if (process.env.DATABASE_REPLICA_URL) {
+    const replica = new URL(process.env.DATABASE_REPLICA_URL);
+    replica.pathname = `/${dbName}`;
+    process.env.DATABASE_REPLICA_URL = replica.toString();
+  }
 }
 
 afterAll(async () => {

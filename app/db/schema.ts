@@ -402,6 +402,28 @@ export const importBatches = pgTable(
   (t) => [index("import_batches_scope_idx").using("btree", sql`${t.scopeCode} text_pattern_ops`)],
 );
 
+/**
+ * A roster-import preview, staged for an hour between upload and commit. In the database,
+ * not on one host's disk, so any app process can show or commit it. `summary` is the
+ * preview (counts, errors, sample) and `rows` the validated rows, both JSON text (never
+ * queried inside; text is cheaper to write and read than jsonb for 50,000 rows).
+ */
+export const importStages = pgTable(
+  "import_stages",
+  {
+    token: text("token").primaryKey(),
+    actorId: text("actor_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["kader", "posyandu"] }).notNull(),
+    summary: text("summary").notNull(),
+    rows: text("rows").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("import_stages_expires_idx").on(t.expiresAt)],
+);
+
 // ---------------------------------------------------------------- reporting (dashboard)
 
 /**

@@ -7,6 +7,7 @@ import { parseDashboardQuery, requireDashboardRegion, type SortKey } from "~/fea
 import { SPM_BIDANG } from "~/db/schema";
 import { FIGURE_LABEL, formatRate, type Figures } from "~/features/reporting/figures";
 import { LEVEL_LABEL } from "~/lib/region";
+import { onReplica } from "~/db.server";
 import { SPM_LABEL } from "~/lib/roles";
 import { bidangBreakdown, certifiedPerMonth, regionReport, type RegionFigures } from "~/features/reporting/reports.server";
 
@@ -28,11 +29,14 @@ const SORT_FIELD: Record<SortKey, (r: RegionFigures) => number | string> = {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { region, lineage } = await requireDashboardRegion(request, params.region);
   const q = parseDashboardQuery(request);
-  const [report, bidang, months] = await Promise.all([
-    regionReport({ code: region.code, name: region.name, level: region.level }, q.filter),
-    bidangBreakdown(region.code, q.filter),
-    certifiedPerMonth(region.code, q.filter.programmeId, q.filter.today),
-  ]);
+  // Reports may come from the replica (not right after this browser's own write: onReplica).
+  const [report, bidang, months] = await onReplica(request, () =>
+    Promise.all([
+      regionReport({ code: region.code, name: region.name, level: region.level }, q.filter),
+      bidangBreakdown(region.code, q.filter),
+      certifiedPerMonth(region.code, q.filter.programmeId, q.filter.today),
+    ]),
+  );
   const get = SORT_FIELD[q.urut];
   const rows = [...report.rows].sort((a, b) => {
     const x = get(a);

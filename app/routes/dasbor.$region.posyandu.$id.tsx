@@ -7,6 +7,7 @@ import { parseIntId } from "~/lib/query";
 import { SPM_LABEL } from "~/lib/roles";
 import { getPosyanduInScope } from "~/features/regions/posyandu.server";
 import { posyanduKader } from "~/features/reporting/reports.server";
+import { onReplica } from "~/db.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Kader ${data?.posyandu.name ?? ""} · Akademi Posyandu` }];
 
@@ -25,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const p = await getPosyanduInScope(user, parseIntId(params.id) ?? 0);
   if (p.desaCode !== region.code) throw notFound("Posyandu tidak ditemukan di desa ini.");
   const q = parseDashboardQuery(request);
-  const kader = await posyanduKader(p.id, q.filter);
+  const kader = await onReplica(request, () => posyanduKader(p.id, q.filter));
   const search = new URL(request.url).search;
   return {
     posyandu: { id: p.id, name: p.name },

@@ -20,7 +20,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (canonical) throw redirect(canonical);
   let result: Verification;
   try {
-    result = await verify(raw, signature, context.clientIp);
+    result = await verify(raw, signature, context.clientIp, undefined, request);
   } catch (e) {
     if (e instanceof RateLimited) {
       const minutes = Math.max(1, Math.ceil(e.retryAfterSeconds / 60));

@@ -16,7 +16,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const parsed = parseCertificateCode(kode);
   if (parsed.ok) throw redirect(`/verifikasi/${parsed.code}`);
   try {
-    await verify(kode, null, context.clientIp);
+    await verify(kode, null, context.clientIp, undefined, request);
   } catch (e) {
     if (e instanceof RateLimited) {
       return data({ kode, error: "Terlalu banyak pemeriksaan dari jaringan ini. Coba lagi beberapa menit lagi." }, { status: 429 });

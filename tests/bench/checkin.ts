@@ -1,6 +1,9 @@
 /**
  * 300 kader check in by QR within one minute against one session, as at a district event.
- *   npx tsx tests/bench/checkin.ts            (embedded PGlite, fresh demo data)
+ *   npm run bench:checkin        (embedded PGlite, fresh demo data)
+ *   DATABASE_URL=postgres://… npm run bench:checkin   (a throw-away database on that
+ *   PostgreSQL with the demo data, dropped afterwards; WEB_CONCURRENCY as set, default 1)
+ * Goal: p95 ≤ 100 ms for the confirm requests.
  * A pembina kabupaten schedules a running pelatihan; 300 demo kader of Kutai Timur log in
  * (not timed); then each scans the QR (GET /hadir/<token>) and confirms (POST), a third
  * of them in a 5-second rush at the start, the rest spread over the minute, 30 of them
@@ -8,10 +11,20 @@
  * screen refreshes. Prints p50/p95 of the confirm requests and checks, through the CSV
  * export, that there are exactly 300 attendance rows and no duplicates.
  */
-import { loginCookie, percentile, startServer } from "./server";
+import { spawnSync } from "node:child_process";
+import { benchDatabase, loginCookie, percentile, startServer } from "./server";
 
 const N = 300;
-const server = await startServer();
+const pg = await benchDatabase();
+if (pg) {
+  const seeded = spawnSync("npx", ["tsx", "scripts/seed-demo.ts"], {
+    env: { ...process.env, DATABASE_URL: pg.url, NODE_ENV: "development" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  if (seeded.status !== 0) throw new Error("seed:demo failed");
+}
+console.log(`Database: ${pg ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite"}`);
+const server = await startServer(pg ? { DATABASE_URL: pg.url, WEB_CONCURRENCY: process.env.WEB_CONCURRENCY ?? "1" } : {});
 const base = server.baseUrl;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -102,7 +115,8 @@ try {
   confirmTimes.sort((a, b) => a - b);
   scanTimes.sort((a, b) => a - b);
   console.log(`Check-ins: ${N} kader (+30 double taps) in ${wall.toFixed(1)} s, failures ${failures.length}`, failures.slice(0, 3));
-  console.log(`  confirm (POST /hadir/:token): p50 ${percentile(confirmTimes, 50).toFixed(0)} ms  p95 ${percentile(confirmTimes, 95).toFixed(0)} ms  max ${confirmTimes[confirmTimes.length - 1].toFixed(0)} ms`);
+  const p95 = percentile(confirmTimes, 95);
+  console.log(`  confirm (POST /hadir/:token): p50 ${percentile(confirmTimes, 50).toFixed(0)} ms  p95 ${p95.toFixed(0)} ms  max ${confirmTimes[confirmTimes.length - 1].toFixed(0)} ms  (goal p95 ≤ 100 ms: ${p95 <= 100 ? "met" : "not met"})`);
   console.log(`  scan    (GET  /hadir/:token): p50 ${percentile(scanTimes, 50).toFixed(0)} ms  p95 ${percentile(scanTimes, 95).toFixed(0)} ms`);
 
   const csv = await (await fetch(`${base}/sesi/${id}/absensi.csv`, { headers: { Cookie: pembina } })).text();
@@ -118,4 +132,5 @@ try {
   }
 } finally {
   await server.stop();
+  await pg?.drop();
 }

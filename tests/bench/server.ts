@@ -1,11 +1,17 @@
-/** Starts the built app on a free loopback port with a fresh embedded database (demo data). */
+/**
+ * Starts the built app on a free loopback port with a fresh embedded database (demo data),
+ * or, with `benchDatabase()`, on a fresh database of the PostgreSQL in DATABASE_URL.
+ */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import postgres from "postgres";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 export interface BenchServer {
   baseUrl: string;
+  pid: number;
   stop(): Promise<void>;
   startupMs: number;
 }
@@ -16,11 +22,17 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     if (b.status !== 0) throw new Error("build failed");
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), "akademi-bench-"));
-  const port = 3900 + Math.floor(Math.random() * 90);
+  const port = 20000 + Math.floor(Math.random() * 40000);
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_ENV: "production", ...extraEnv };
   if (!extraEnv.DATABASE_URL) delete env.DATABASE_URL;
+  else {
+    // Production with PostgreSQL needs real secrets; the same for every process of the run.
+    env.SESSION_SECRET ??= benchSecrets.SESSION_SECRET;
+    env.CERT_SIGNING_KEY ??= benchSecrets.CERT_SIGNING_KEY;
+  }
   const t0 = performance.now();
-  const child: ChildProcess = spawn("node", ["build/server.js"], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child: ChildProcess = spawn("node", [...nodeArgs, "build/server.js"], { env, stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
     let log = "";
     const timer = setTimeout(() => reject(new Error("server did not start")), 120_000);
@@ -37,9 +49,13 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     startupMs,
+    pid: child.pid!,
     async stop() {
       child.kill("SIGTERM");
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, 10_000);
+        child.once("exit", () => (clearTimeout(t), r()));
+      });
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -77,4 +93,61 @@ export async function load(concurrency: number, total: number, one: (i: number) 
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
   return latencies.sort((a, b) => a - b);
+}
+
+const benchSecrets = {
+  SESSION_SECRET: randomBytes(32).toString("hex"),
+  CERT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+};
+
+/** A throw-away database on the PostgreSQL of DATABASE_URL (null without one). */
+export async function benchDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
+  const admin = process.env.DATABASE_URL;
+  if (!admin) return null;
+  const name = `bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const sql = postgres(admin, { max: 1, onnotice: () => {} });
+  await sql.unsafe(`create database "${name}"`);
+  await sql.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const s = postgres(admin, { max: 1, onnotice: () => {} });
+      await s.unsafe(`drop database if exists "${name}" with (force)`);
+      await s.end();
+    },
+  };
+}
+
+/** CPU seconds (user + system) and RSS bytes of a process and its children (cluster workers). */
+export function processUsage(pid: number): { cpuSeconds: number; rssBytes: number; pids: number[] } {
+  const pids = [pid, ...childPids(pid)];
+  let ticks = 0;
+  let rss = 0;
+  for (const p of pids) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(f[11]) + Number(f[12]);
+      const m = readFileSync(`/proc/${p}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
+      rss += m ? Number(m[1]) * 1024 : 0;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return { cpuSeconds: ticks / 100, rssBytes: rss, pids };
+}
+
+function childPids(pid: number): number[] {
+  try {
+    const out: number[] = [];
+    for (const t of readdirSync(`/proc/${pid}/task`)) {
+      const kids = readFileSync(`/proc/${pid}/task/${t}/children`, "utf8").trim();
+      for (const k of kids ? kids.split(" ").map(Number) : []) out.push(k, ...childPids(k));
+    }
+    return out;
+  } catch {
+    return [];
+  }
 }

@@ -29,6 +29,7 @@ import {
   currentCycle,
   evaluateRule,
   type AttemptFact,
+  type CertificateTimes,
   type AttendanceFact,
   type RuleResult,
 } from "~/features/certification/rule";
@@ -86,8 +87,13 @@ export async function quizCycleStart(userId: string, slug: string, now = new Dat
   const ids = programmesOf(slug).map((p) => p.id);
   if (!ids.length) return null;
   const certs = await db.select(certColumns).from(certificates).where(and(eq(certificates.userId, userId), inArray(certificates.programmeId, ids)));
+  return cycleStartOf(certs, ids, now);
+}
+
+/** The latest cycle start over these programmes, from the kader's certificates of them. */
+export function cycleStartOf(certs: (CertificateTimes & { programmeId: string })[], programmeIds: string[], now: Date): Date | null {
   let start: Date | null = null;
-  for (const id of ids) {
+  for (const id of programmeIds) {
     const s = currentCycle(
       certs.filter((c) => c.programmeId === id),
       now,

@@ -5,7 +5,7 @@
  * name, programme, dates and issuer.
  */
 import { createHmac } from "node:crypto";
-import { db } from "~/db.server";
+import { db, onReplica } from "~/db.server";
 import { verificationLog } from "~/db/schema";
 import { env } from "~/env.server";
 import { verifyPayload } from "~/features/certification/signing.server";
@@ -71,11 +71,18 @@ export function canonicalPath(rawCode: string, signature: string | null): string
  * Checks a code (and the signature from the QR, when given). Throws RateLimited when
  * this client address has checked too often.
  */
-export async function verify(rawCode: string, signature: string | null, clientIp: string, now = new Date()): Promise<Verification> {
+export async function verify(
+  rawCode: string,
+  signature: string | null,
+  clientIp: string,
+  now = new Date(),
+  /** The request, when the certificate may be read from the replica (see onReplica). */
+  request?: Request,
+): Promise<Verification> {
   const rate = await hitRateLimit(`verify:ip:${keyedHash("verifikasi-batas", clientIp)}`, VERIFY_LIMITS.windowSeconds);
   if (rate.count > VERIFY_LIMITS.perIp) throw new RateLimited(rate.retryAfterSeconds);
 
-  const result = await check(rawCode, signature, now);
+  const result = request ? await onReplica(request, () => check(rawCode, signature, now)) : await check(rawCode, signature, now);
   // What was typed is logged, without control characters (PostgreSQL stores no NUL byte).
   const logged = result.code.replace(/[\u0000-\u001F\u007F]/g, "").slice(0, 40);
   await db.insert(verificationLog).values({ code: logged, result: result.state, clientHash: clientHash(clientIp) });

@@ -6,10 +6,10 @@ import { refreshKaderProgress } from "~/features/reporting/reports.server";
 import { randomInt } from "node:crypto";
 import { and, desc, eq, gte, isNotNull, isNull, sql } from "drizzle-orm";
 import { generateIdFromEntropySize } from "lucia";
-import { db } from "~/db.server";
+import { db, rowsOf, type Conn } from "~/db.server";
 import { moduleProgress, quizAttempts, users, type DrawnQuestion } from "~/db/schema";
 import { getModule, programmesOf, type ModuleContent } from "~/features/learning/content.server";
-import { evaluateCertification, quizCycleStart } from "~/features/certification/evaluate.server";
+import { cycleStartOf, evaluateCertification } from "~/features/certification/evaluate.server";
 import { checkCanStart, drawQuestions, parseAnswers, scoreAttempt, type StartCheck } from "~/features/learning/quiz-rules";
 import { notFound } from "~/lib/http";
 
@@ -36,26 +36,50 @@ export interface QuizStatus {
   attempts: { id: string; submittedAt: Date; score: number; passed: boolean }[];
 }
 
+/** A kader's attempts of a module and certificates of its programmes, in one round trip. */
+interface QuizFacts {
+  attempts: { id: string; userId: string; slug: string; key: string | null; submittedAt: Date | null; score: number | null; passed: boolean | null }[];
+  certs: { programmeId: string; cycle: number; expiresAt: Date; revokedAt: Date | null }[];
+  progress: { bestScore: number | null; passedAt: Date | null } | null;
+}
+
+async function quizFacts(conn: Conn, userId: string, slug: string, programmeIds: string[], idempotencyKey: string | null = null): Promise<QuizFacts> {
+  const [row] = rowsOf<{ attempts: Record<string, unknown>[]; certs: Record<string, unknown>[]; progress: Record<string, unknown> | null }>(
+    await conn.execute(sql`
+      select
+        coalesce((select json_agg(json_build_object('id', id, 'userId', user_id, 'slug', slug, 'key', idempotency_key,
+            'submittedAt', submitted_at, 'score', score, 'passed', passed) order by started_at desc)
+          from quiz_attempts where (user_id = ${userId} and slug = ${slug}) or idempotency_key = ${idempotencyKey}), '[]'::json) as attempts,
+        coalesce((select json_agg(json_build_object('programmeId', programme_id, 'cycle', cycle, 'expiresAt', expires_at, 'revokedAt', revoked_at))
+          from certificates where user_id = ${userId} and programme_id = any(${`{${programmeIds.map((id) => JSON.stringify(id)).join(",")}}`}::text[])), '[]'::json) as certs,
+        (select json_build_object('bestScore', best_score, 'passedAt', passed_at)
+          from module_progress where user_id = ${userId} and slug = ${slug}) as progress`),
+  );
+  const date = (v: unknown) => (v == null ? null : new Date(v as string));
+  return {
+    attempts: row.attempts.map((a) => ({ ...(a as QuizFacts["attempts"][number]), submittedAt: date(a.submittedAt) })),
+    certs: row.certs.map((c) => ({ ...(c as QuizFacts["certs"][number]), expiresAt: date(c.expiresAt)!, revokedAt: date(c.revokedAt) })),
+    progress: row.progress ? { bestScore: row.progress.bestScore as number | null, passedAt: date(row.progress.passedAt) } : null,
+  };
+}
+
 export async function quizStatus(userId: string, mod: ReturnType<typeof requireQuizModule>, now = new Date()): Promise<QuizStatus> {
-  const rows = await db
-    .select({ id: quizAttempts.id, submittedAt: quizAttempts.submittedAt, score: quizAttempts.score, passed: quizAttempts.passed })
-    .from(quizAttempts)
-    .where(and(eq(quizAttempts.userId, userId), eq(quizAttempts.slug, mod.slug)))
-    .orderBy(desc(quizAttempts.startedAt));
-  const submitted = rows.filter((r) => r.submittedAt) as { id: string; submittedAt: Date; score: number; passed: boolean }[];
+  // One round trip: attempts, certificates (the cycle start) and the stored best score.
+  const ids = programmesOf(mod.slug).map((p) => p.id);
+  const facts = await quizFacts(db, userId, mod.slug, ids);
+  const rows = facts.attempts;
+  const submitted = rows
+    .filter((r) => r.submittedAt)
+    .map((r) => ({ id: r.id, submittedAt: r.submittedAt!, score: r.score!, passed: !!r.passed }));
   const inProgress = rows.find((r) => !r.submittedAt);
   // After a certificate expired (or was revoked) a new cycle starts: limits and the best score count from there.
-  const start = await quizCycleStart(userId, mod.slug, now);
+  const start = cycleStartOf(facts.certs, ids, now);
   const inCycle = start ? submitted.filter((r) => r.submittedAt >= start) : submitted;
   let best: { bestScore: number | null; passed: boolean };
   if (start) {
     best = { bestScore: inCycle.length ? Math.max(...inCycle.map((r) => r.score)) : null, passed: inCycle.some((r) => r.passed) };
   } else {
-    const [progress] = await db
-      .select({ bestScore: moduleProgress.bestScore, passedAt: moduleProgress.passedAt })
-      .from(moduleProgress)
-      .where(and(eq(moduleProgress.userId, userId), eq(moduleProgress.slug, mod.slug)));
-    best = { bestScore: progress?.bestScore ?? null, passed: !!progress?.passedAt };
+    best = { bestScore: facts.progress?.bestScore ?? null, passed: !!facts.progress?.passedAt };
   }
   return {
     submittedCount: inCycle.length,
@@ -82,35 +106,24 @@ export type StartResult = { ok: true; attemptId: string } | { ok: false; status:
 export async function startAttempt(userId: string, slug: string, idempotencyKey: string): Promise<StartResult> {
   const mod = requireQuizModule(slug);
   if (!IDEMPOTENCY_KEY_RE.test(idempotencyKey)) return { ok: false, status: 400, message: "Formulir kuis tidak valid. Muat ulang halaman lalu coba lagi." };
-  const start = await quizCycleStart(userId, slug);
+  const ids = programmesOf(slug).map((p) => p.id);
   return db.transaction(async (tx) => {
     // One start at a time per kader (serialises concurrent starts on PostgreSQL).
     await tx.execute(sql`select id from ${users} where ${users.id} = ${userId} for update`);
-    const [same] = await tx
-      .select({ id: quizAttempts.id, userId: quizAttempts.userId, slug: quizAttempts.slug })
-      .from(quizAttempts)
-      .where(eq(quizAttempts.idempotencyKey, idempotencyKey));
+    // Then one round trip for the attempt of this key, the open one and the cycle's submitted ones.
+    const facts = await quizFacts(tx, userId, slug, ids, idempotencyKey);
+    const same = facts.attempts.find((a) => a.key === idempotencyKey);
     if (same) {
       if (same.userId !== userId || same.slug !== slug) return { ok: false as const, status: 400 as const, message: "Formulir kuis tidak valid. Muat ulang halaman lalu coba lagi." };
       return { ok: true as const, attemptId: same.id };
     }
-    const [open] = await tx
-      .select({ id: quizAttempts.id })
-      .from(quizAttempts)
-      .where(and(eq(quizAttempts.userId, userId), eq(quizAttempts.slug, slug), isNull(quizAttempts.submittedAt)));
+    const mine = facts.attempts.filter((a) => a.userId === userId && a.slug === slug);
+    const open = mine.find((a) => !a.submittedAt);
     if (open) return { ok: true as const, attemptId: open.id };
-    const submitted = await tx
-      .select({ submittedAt: quizAttempts.submittedAt })
-      .from(quizAttempts)
-      .where(
-        and(
-          eq(quizAttempts.userId, userId),
-          eq(quizAttempts.slug, slug),
-          isNotNull(quizAttempts.submittedAt),
-          start ? gte(quizAttempts.submittedAt, start) : undefined, // attempts of the current certification cycle
-        ),
-      )
-      .orderBy(desc(quizAttempts.submittedAt));
+    const start = cycleStartOf(facts.certs, ids, new Date());
+    const submitted = mine
+      .filter((a) => a.submittedAt && (!start || a.submittedAt >= start)) // attempts of the current certification cycle
+      .sort((a, b) => b.submittedAt!.getTime() - a.submittedAt!.getTime());
     const check = checkCanStart({
       submittedCount: submitted.length,
       maxAttempts: mod.quiz.maxAttempts,

@@ -7,6 +7,7 @@ import { FIGURE_LABEL, type Figures } from "~/features/reporting/figures";
 import { SPM_LABEL } from "~/lib/roles";
 import { parseDashboardQuery, requireDashboardRegion } from "~/features/reporting/dashboard.server";
 import { regionReport, type RegionReport, type ReportFilter } from "~/features/reporting/reports.server";
+import { onReplica } from "~/db.server";
 
 const FIELDS: (keyof Figures)[] = ["activeKader", "enrolled", "attended", "modulesPassed", "issued", "certified", "rate", "expiring60"];
 
@@ -63,7 +64,7 @@ export function xlsxStream(report: RegionReport, f: ReportFilter): ReadableStrea
 export async function dashboardExport(request: Request, regionCode: string | undefined, kind: "csv" | "xlsx"): Promise<Response> {
   const { region } = await requireDashboardRegion(request, regionCode);
   const q = parseDashboardQuery(request);
-  const report = await regionReport({ code: region.code, name: region.name, level: region.level }, q.filter);
+  const report = await onReplica(request, () => regionReport({ code: region.code, name: region.name, level: region.level }, q.filter));
   const type = kind === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   return new Response(kind === "csv" ? csvStream(report, q.filter) : xlsxStream(report, q.filter), {
     headers: {

@@ -1,6 +1,5 @@
 /** Roster import, step 5: commit a staged preview in one transaction, exactly once per token; history. */
 import { refreshKaderProgress } from "~/features/reporting/reports.server";
-import { rm } from "node:fs/promises";
 import { desc, eq, sql } from "drizzle-orm";
 import { audit } from "~/audit.server";
 import type { SessionUser } from "~/auth.server";
@@ -9,7 +8,7 @@ import { importBatches, users } from "~/db/schema";
 import { SHOWN_ERRORS, type ImportKind } from "~/features/roster-import/columns";
 import { withinScope } from "~/features/regions/regions.server";
 import { newUserId } from "~/features/accounts/users.server";
-import { StagedImport, errorLines, isExpired, readStaged, stagePath } from "~/features/roster-import/stage.server";
+import { StagedImport, dropStage, errorLines, isExpired, readStaged } from "~/features/roster-import/stage.server";
 import { KaderInput, PosyanduInput } from "~/features/roster-import/parse.server";
 import { Actor, chunks, planKader, planPosyandu } from "~/features/roster-import/plan.server";
 
@@ -71,7 +70,7 @@ export async function commitImport(actor: SessionUser, token: string, now = new 
   if (done) return { ok: true, committed: done, repeated: true };
   let staged: StagedImport;
   try {
-    staged = await readStaged(actor, token);
+    staged = await readStaged(actor, token, { rows: true });
   } catch (e) {
     // A concurrent commit of the same token may have saved it and removed the stage.
     const saved = await findCommitted(db, actor.id, token);
@@ -152,10 +151,10 @@ export async function commitImport(actor: SessionUser, token: string, now = new 
         },
         tx,
       );
+      // The rows (names and phone numbers) need not stay once saved.
+      await dropStage(tx, token);
       return { ok: true as const, committed, repeated: false };
     });
-    // The rows (names and phone numbers) need not stay on disk once saved.
-    if (result.ok) await rm(stagePath(token), { force: true });
     return result;
   } catch (e) {
     if (e instanceof ConcurrentChange) {

@@ -1,9 +1,15 @@
-/** Roster import, step 4: the preview, staged for an hour, with counts and row errors. */
+/**
+ * Roster import, step 4: the preview, staged for an hour, with counts and row errors.
+ * The stage is a row of `import_stages` in the database (not a file on one host), so any
+ * app process can show and commit it.
+ */
 import { randomBytes } from "node:crypto";
-import { readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import { and, eq, lte, sql } from "drizzle-orm";
 import type { SessionUser } from "~/auth.server";
-import { db } from "~/db.server";
+import { db, type Conn } from "~/db.server";
+import { importStages } from "~/db/schema";
 import { notFound } from "~/lib/http";
 import { formatPhone } from "~/lib/phone";
 import { SPM_LABEL } from "~/lib/roles";
@@ -62,20 +68,24 @@ export interface StagedImport {
   rows: (KaderInput | PosyanduInput)[];
 }
 
-export function stagePath(token: string): string {
+export function checkToken(token: string): string {
   if (!TOKEN_RE.test(token)) throw notFound("Pratinjau impor tidak ditemukan.");
-  return path.join(importsDir(), `${token}.json`);
+  return token;
 }
 
-/** Removes stage and upload files older than the preview lifetime. */
+/** Removes expired stages and upload files older than the preview lifetime. */
 export async function sweepImports(now = Date.now()): Promise<number> {
+  const gone = await db
+    .delete(importStages)
+    .where(lte(importStages.expiresAt, new Date(now)))
+    .returning({ token: importStages.token });
+  let removed = gone.length;
   const dir = importsDir();
-  let removed = 0;
   let names: string[];
   try {
     names = await readdir(dir);
   } catch {
-    return 0;
+    return removed;
   }
   for (const name of names) {
     if (!/\.(json|upload|tmp)$/.test(name)) continue;
@@ -91,6 +101,11 @@ export async function sweepImports(now = Date.now()): Promise<number> {
     }
   }
   return removed;
+}
+
+/** Forgets a stage (its rows hold names and phone numbers) once it is saved. */
+export async function dropStage(conn: Conn, token: string): Promise<void> {
+  await conn.delete(importStages).where(eq(importStages.token, token));
 }
 
 function mergeErrors(...maps: Map<number, string[]>[]): Map<number, string[]> {
@@ -169,9 +184,16 @@ export async function stageImport(
       sample,
       rows: errors.size ? [] : parsed.rows,
     };
-    const target = stagePath(token);
-    await writeFile(target + ".tmp", JSON.stringify(staged), { mode: 0o600 });
-    await rename(target + ".tmp", target);
+    const { rows, ...summary } = staged;
+    await db.insert(importStages).values({
+      token,
+      actorId: actor.id,
+      kind,
+      summary: JSON.stringify(summary),
+      rows: JSON.stringify(rows),
+      createdAt: now,
+      expiresAt: new Date(staged.expiresAt),
+    });
     return { ok: true, token, staged };
   } catch (e) {
     if (e instanceof ImportFileError) return { ok: false, message: e.message };
@@ -181,18 +203,26 @@ export async function stageImport(
   }
 }
 
-/** The staged preview of this actor (404 for unknown tokens and for other people's). */
-export async function readStaged(actor: Pick<SessionUser, "id">, token: string): Promise<StagedImport> {
-  let text: string;
-  try {
-    text = await readFile(stagePath(token), "utf8");
-  } catch (e) {
-    if (e instanceof Response) throw e;
-    throw notFound("Pratinjau impor tidak ditemukan atau sudah dihapus. Unggah ulang berkas.");
-  }
-  const staged = JSON.parse(text) as StagedImport;
-  if (staged.v !== 1 || staged.actorId !== actor.id) throw notFound("Pratinjau impor tidak ditemukan.");
-  return staged;
+/**
+ * The staged preview of this actor (404 for unknown tokens and for other people's).
+ * The validated rows are read only when asked for (the commit), not for the preview page.
+ */
+export async function readStaged(
+  actor: Pick<SessionUser, "id">,
+  token: string,
+  opts: { rows?: boolean; conn?: Conn } = {},
+): Promise<StagedImport> {
+  checkToken(token);
+  const conn = opts.conn ?? db;
+  const [row] = await conn
+    .select({ summary: importStages.summary, rows: opts.rows ? importStages.rows : sql<string>`''` })
+    .from(importStages)
+    .where(and(eq(importStages.token, token), eq(importStages.actorId, actor.id)));
+  if (!row) throw notFound("Pratinjau impor tidak ditemukan atau sudah dihapus. Unggah ulang berkas.");
+  const staged = JSON.parse(row.summary) as Omit<StagedImport, "rows">;
+  if (staged.v !== 1) throw notFound("Pratinjau impor tidak ditemukan.");
+  const rows = opts.rows ? (JSON.parse(row.rows) as StagedImport["rows"]) : [];
+  return { ...staged, rows };
 }
 
 export function isExpired(staged: StagedImport, now = new Date()): boolean {

@@ -4,10 +4,11 @@
  * upload (streamed to DATA_DIR/imports, 10 MB limit, sha256) → parse (csv-parse or the
  * exceljs streaming reader; non-UTF-8 CSV decoded as windows-1252) → validate every row
  * with zod → resolve against the database within the importer's scope (new, updated,
- * unchanged, error) → staged as DATA_DIR/imports/<token>.json for an hour → commit in one
+ * unchanged, error) → staged as a row of `import_stages` for an hour → commit in one
  * transaction with multi-row upserts, one import_batches row and one audit entry.
- * The stage lives on disk, not in process memory, so any app process can commit it, and
- * a commit of the same token twice is one import (advisory lock + the token in the audit entry).
+ * The stage lives in the database, not in a process or on one host's disk, so any app
+ * process can commit it (the upload file exists only during its own request), and a
+ * commit of the same token twice is one import (advisory lock + the token in the audit entry).
  */
 
 import { createHash, randomBytes } from "node:crypto";
@@ -24,7 +25,7 @@ import {
 import { env } from "~/env.server";
 import { MAX_IMPORT_BYTES } from "~/features/roster-import/columns";
 
-/** Preview lifetime: the stage file and the token expire after an hour. */
+/** Preview lifetime: the stage and its token expire after an hour. */
 export const STAGE_TTL_MS = 60 * 60 * 1000;
 
 /** A problem with the whole file (size, format, columns): nothing is staged. */

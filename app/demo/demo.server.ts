@@ -4,7 +4,8 @@
  */
 import { and, asc, eq, like, or } from "drizzle-orm";
 import { db } from "~/db.server";
-import { regions, SPM_BIDANG, users, type Role } from "~/db/schema";
+import { practiceObservations, regions, SPM_BIDANG, users, type Role } from "~/db/schema";
+import { content } from "~/features/learning/content.server";
 import { hashPassword } from "~/auth.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { newUserId } from "~/features/accounts/users.server";
@@ -132,6 +133,25 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
     await db.execute(sql`select user_id, greatest(attended_at, modules_passed_at) as at from kader_progress
       where attended_at is not null and modules_passed_at is not null and certified_at is null`),
   );
+  // Their praktik lapangan, observed the day after they met the rest (demo data: written directly).
+  const practice = content().defaultProgramme.practice;
+  const observed = due.flatMap((d) =>
+    practice.tasks.slice(0, practice.required).map((t) => {
+      const on = new Date(Math.min(Date.now(), new Date(d.at).getTime() + 86_400_000));
+      return {
+        userId: d.user_id,
+        taskId: t.id,
+        observedOn: new Date(on.getTime() + 8 * 3600_000).toISOString().slice(0, 10),
+        place: "Posyandu",
+        steps: t.steps.map(() => true),
+        result: "kompeten" as const,
+        observerId: admin.id,
+        recordedAt: on,
+        idempotencyKey: `demo-${t.id}`,
+      };
+    }),
+  );
+  for (let i = 0; i < observed.length; i += 1000) await db.insert(practiceObservations).values(observed.slice(i, i + 1000)).onConflictDoNothing();
   for (const d of due) {
     const at = new Date(Math.min(Date.now(), new Date(d.at).getTime() + 86_400_000));
     await evaluateCertificationStrict(d.user_id, at);

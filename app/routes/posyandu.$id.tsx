@@ -59,6 +59,9 @@ export default function PosyanduDetail() {
           <Link to={`/posyandu/${p.id}/kode-aktivasi`} className="btn-secondary">
             Cetak kode aktivasi
           </Link>
+          <Link to={`/posyandu/${p.id}/praktik`} className="btn-secondary">
+            Catat praktik lapangan
+          </Link>
         </div>
         <table className="table mt-2">
           <thead>
@@ -72,7 +75,7 @@ export default function PosyanduDetail() {
             {kader.map((k) => (
               <tr key={k.id}>
                 <td>
-                  <Link to={`/admin/pengguna/${k.id}`}>{k.name}</Link>
+                  <Link to={`/kader/${k.id}`}>{k.name}</Link>
                   {!k.active ? <span className="ml-1 text-xs text-stone-500">(nonaktif)</span> : null}
                 </td>
                 <td>{k.bidang}</td>

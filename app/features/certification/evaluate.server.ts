@@ -18,10 +18,10 @@
  */
 import { refreshKaderProgress } from "~/features/reporting/reports.server";
 import { randomBytes } from "node:crypto";
-import { and, asc, eq, gt, inArray, isNotNull } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull } from "drizzle-orm";
 import { content, programmesOf } from "~/features/learning/content.server";
 import { db } from "~/db.server";
-import { attendance, certificates, posyandu, quizAttempts, moduleProgress, regions, users, workshops } from "~/db/schema";
+import { attendance, certificates, posyandu, practiceObservations, quizAttempts, moduleProgress, regions, users, workshops } from "~/db/schema";
 import { generateCertificateCode } from "~/features/certification/code";
 import {
   addMonthsWita,
@@ -30,6 +30,7 @@ import {
   evaluateRule,
   type AttemptFact,
   type AttendanceFact,
+  type PracticeFact,
   type RuleResult,
 } from "~/features/certification/rule";
 import type { Programme } from "~/features/learning/content-schema";
@@ -72,6 +73,20 @@ export async function certificatesOf(userIds: string[], programmeId?: string): P
     .orderBy(asc(certificates.cycle));
 }
 
+/**
+ * A certificate of this kader issued at or after `since` and not revoked: the page the
+ * kader lands on after the last requirement says "Selamat, sertifikat Anda terbit".
+ */
+export async function certificateIssuedSince(userId: string, since: Date): Promise<{ code: string; programmeId: string } | null> {
+  const [row] = await db
+    .select({ code: certificates.code, programmeId: certificates.programmeId })
+    .from(certificates)
+    .where(and(eq(certificates.userId, userId), gte(certificates.issuedAt, since), isNull(certificates.revokedAt)))
+    .orderBy(desc(certificates.issuedAt))
+    .limit(1);
+  return row ?? null;
+}
+
 /** When the kader's current cycle in the programme began (null = first cycle). */
 export async function cycleStart(userId: string, programmeId: string, now = new Date()): Promise<Date | null> {
   return currentCycle(await certificatesOf([userId], programmeId), now).start;
@@ -103,6 +118,7 @@ interface KaderFacts {
   attendance: AttendanceFact[];
   completed: Set<string>;
   attempts: AttemptFact[];
+  practice: PracticeFact[];
   certs: CertificateRow[];
 }
 
@@ -110,12 +126,12 @@ function allProgrammeSlugs(): string[] {
   return [...new Set(content().programmes.flatMap((p) => p.requiredModules))];
 }
 
-/** Attendance, module completion, submitted attempts and certificates of many kader in five queries. */
+/** Attendance, module completion, submitted attempts, practice and certificates of many kader in five queries. */
 async function loadFacts(userIds: string[]): Promise<Map<string, KaderFacts>> {
-  const facts = new Map<string, KaderFacts>(userIds.map((id) => [id, { attendance: [], completed: new Set(), attempts: [], certs: [] }]));
+  const facts = new Map<string, KaderFacts>(userIds.map((id) => [id, { attendance: [], completed: new Set(), attempts: [], practice: [], certs: [] }]));
   if (!userIds.length) return facts;
   const slugs = allProgrammeSlugs();
-  const [att, progress, attempts, certs] = await Promise.all([
+  const [att, progress, attempts, certs, practice] = await Promise.all([
     db
       .select({ userId: attendance.userId, workshopId: attendance.workshopId, status: attendance.status, kind: workshops.kind, workshopStatus: workshops.status })
       .from(attendance)
@@ -130,7 +146,19 @@ async function loadFacts(userIds: string[]): Promise<Map<string, KaderFacts>> {
       .from(quizAttempts)
       .where(and(inArray(quizAttempts.userId, userIds), inArray(quizAttempts.slug, slugs), isNotNull(quizAttempts.submittedAt))),
     certificatesOf(userIds),
+    db
+      .select({
+        userId: practiceObservations.userId,
+        id: practiceObservations.id,
+        taskId: practiceObservations.taskId,
+        result: practiceObservations.result,
+        recordedAt: practiceObservations.recordedAt,
+        observedOn: practiceObservations.observedOn,
+      })
+      .from(practiceObservations)
+      .where(inArray(practiceObservations.userId, userIds)),
   ]);
+  for (const p of practice) facts.get(p.userId)!.practice.push(p);
   for (const a of att) facts.get(a.userId)!.attendance.push(a);
   for (const p of progress) facts.get(p.userId)!.completed.add(p.slug);
   for (const a of attempts) {
@@ -155,7 +183,7 @@ export interface ProgrammeStanding {
 function standing(programme: Programme, f: KaderFacts, now: Date): ProgrammeStanding {
   const certs = f.certs.filter((c) => c.programmeId === programme.id);
   const cyc = currentCycle(certs, now);
-  const rule = evaluateRule(programme, { attendance: f.attendance, completed: f.completed, attempts: f.attempts, cycleStart: cyc.start });
+  const rule = evaluateRule(programme, { attendance: f.attendance, completed: f.completed, attempts: f.attempts, practice: f.practice, cycleStart: cyc.start });
   return { programme, rule, valid: cyc.valid, cycle: cyc.cycle, cycleStart: cyc.start, certificates: certs };
 }
 

@@ -36,6 +36,7 @@ import {
 import type { Programme } from "~/features/learning/content-schema";
 import { PAYLOAD_VERSION, signingKeyId, signPayload, type CertificatePayload } from "~/features/certification/signing.server";
 import { withinScope } from "~/features/regions/regions.server";
+import { signatoryFor } from "~/features/certification/signatories.server";
 
 export interface CertificateRow {
   id: number;
@@ -249,8 +250,11 @@ async function printedPlace(k: KaderRecord): Promise<{ posyandu: string; desa: s
  * Inserts the certificate for this cycle unless one exists. Returns the code in force
  * afterwards (ours, or the one a concurrent evaluation inserted first).
  */
-async function issue(k: KaderRecord, programme: Programme, cycle: number, now: Date): Promise<{ code: string; issued: boolean }> {
+async function issue(k: KaderRecord, programme: Programme, cycle: number, now: Date, rule: RuleResult): Promise<{ code: string; issued: boolean }> {
   const place = await printedPlace(k);
+  // The signatory in office at issue is copied into the certificate: a later change does not alter it.
+  const signatory = await signatoryFor(place.issuerCode);
+  const practice = rule.practice.tasks.filter((t) => t.result === "kompeten").map((t) => t.title);
   const issuedAt = new Date(now.getTime());
   // Valid through the whole expiry date (WITA): the dashboard counts validity by that date.
   const expiresAt = endOfDayWita(addMonthsWita(issuedAt, programme.validityMonths));
@@ -269,12 +273,14 @@ async function issue(k: KaderRecord, programme: Programme, cycle: number, now: D
       issuer: place.issuer,
       issuerCode: place.issuerCode,
       kid: signingKeyId(),
+      ...(signatory ? { signatoryName: signatory.name, signatoryTitle: signatory.title, signatoryNip: signatory.nip ?? "" } : {}),
+      ...(practice.length ? { practice: practice.join(" | ") } : {}),
     };
     const signature = signPayload(payload);
     const inserted = await db.transaction(async (tx) => {
       const rows = await tx
         .insert(certificates)
-        .values({ code, userId: k.id, programmeId: programme.id, cycle, issuedAt, expiresAt, issuingRegion: place.issuerCode, payload, signature })
+        .values({ code, userId: k.id, programmeId: programme.id, cycle, issuedAt, expiresAt, issuingRegion: place.issuerCode, payload, signature, signatoryLogo: signatory?.logo ?? null })
         .onConflictDoNothing()
         .returning({ code: certificates.code });
       if (rows.length) await refreshKaderProgress([k.id], tx);
@@ -306,7 +312,7 @@ async function evaluateMany(kader: KaderRecord[], now: Date): Promise<Map<string
         outcomes.push({ programmeId: programme.id, status: "not_yet", cycle: s.cycle, summary: s.rule.summary });
       } else {
         try {
-          const r = await issue(k, programme, s.cycle, now);
+          const r = await issue(k, programme, s.cycle, now, s.rule);
           outcomes.push({
             programmeId: programme.id,
             status: r.issued ? "issued" : "valid",

@@ -15,6 +15,8 @@ import * as terkunci from "~/routes/admin.kader-terkunci";
 import * as quizInfo from "~/routes/modul.$slug.kuis._index";
 import * as attemptPage from "~/routes/modul.$slug.kuis.$attemptId";
 import * as sertifikatPage from "~/routes/sertifikat._index";
+import * as dasbor from "~/routes/dasbor.$region._index";
+import { practisedCount } from "~/features/certification/practice.server";
 import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
 import { almostCertified, backdateAttempts, newKader, SLUGS, takeQuiz } from "./certification-helpers";
 
@@ -89,6 +91,22 @@ describe("praktik lapangan", () => {
     expect(certs).toHaveLength(1);
     const mine = await call(sertifikatPage.loader, makeRequest("/sertifikat", { cookie: await sessionCookie(a.id) }));
     expect(mine.data.programmes[0].current.fresh).toBe(true);
+  });
+
+  it("the dashboard funnel has the step praktik: kader meeting the practice requirement, in the region only", async () => {
+    const k = await newKader({ name: "Fajar Funnel", desa: "64.08.01.2003" });
+    const pid = await posyanduOf(k.id);
+    const pembina = await staff("pembina_kecamatan", "64.08.01");
+    const programmeId = content().defaultProgramme.id;
+    const before = await practisedCount("64.08.01.2003", programmeId, null);
+    for (let i = 0; i < REQUIRED(); i++) {
+      await call(praktik.action, post(`/posyandu/${pid}/praktik`, sheet(i, { [k.id]: { result: "kompeten" } }, hex(String(7 + i))), pembina.cookie), { id: String(pid) });
+    }
+    expect(await practisedCount("64.08.01.2003", programmeId, null)).toBe(before + 1);
+    expect(await practisedCount("64.02", programmeId, null)).toBe(0);
+    const dpmd = await staff("dpmd", "64.08");
+    const res = await call(dasbor.loader, makeRequest("/dasbor/64.08.01.2003", { cookie: dpmd.cookie }), { region: "64.08.01.2003" });
+    expect(res.data.practised).toBe(before + 1);
   });
 
   it("a correction is a new record naming the one it replaces; the latest counts", async () => {

@@ -4,7 +4,9 @@
  * note). Records are never changed: a correction is a new record naming the one it
  * replaces. Every record is audited, and certification is evaluated afterwards.
  */
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { withinScope } from "~/features/regions/regions.server";
+import { rowsOf } from "~/rate-limit.server";
 import { z } from "zod";
 import { audit } from "~/audit.server";
 import type { SessionUser } from "~/auth.server";
@@ -144,4 +146,27 @@ export async function recordObservations(actor: SessionUser, posyanduId: number,
   // An observation may complete the certification rule (after the commit; never fails the save).
   if (result.recorded) await evaluateCertificationFor(entries.filter((e) => e.result === "kompeten").map((e) => e.userId), now);
   return { ok: true, ...result };
+}
+
+/**
+ * The dashboard's funnel step "praktik": active kader in the region who meet the
+ * programme's practice requirement today (latest observation per task, as the rule
+ * reads it). Counted from practice_observations directly (a small table next to the
+ * rollups); the year filter does not apply to it.
+ */
+export async function practisedCount(regionCode: string, programmeId: string, bidang: string | null): Promise<number> {
+  const programme = content().programmes.find((p) => p.id === programmeId);
+  if (!programme?.practice.required) return 0;
+  const taskIds = programme.practice.tasks.map((t) => t.id);
+  const result = await db.execute(sql`
+    with latest as (
+      select distinct on (o.user_id, o.task_id) o.user_id, o.result
+      from ${practiceObservations} o join ${users} on ${users.id} = o.user_id
+      where ${users.role} = 'kader' and ${users.active} and ${withinScope(users.scopeCode, regionCode)}
+        ${bidang ? sql`and ${users.spmBidang} = ${bidang}` : sql``}
+        and o.task_id in (${sql.join(taskIds.map((t) => sql`${t}`), sql`, `)})
+      order by o.user_id, o.task_id, o.recorded_at desc, o.id desc
+    )
+    select count(*)::int as n from (select user_id from latest where result = 'kompeten' group by user_id having count(*) >= ${programme.practice.required}) x`);
+  return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
 }

@@ -30,7 +30,8 @@ export const DEMO_ACCOUNTS: { phone: string; name: string; role: Role; scope: st
 /** Extra demo people: a pembina desa, and a kader one quiz short of certification. */
 const DEMO_EXTRA: { phone: string; name: string; role: Role; note: string }[] = [
   { phone: "6281100000007", name: "Kartini (TP Posyandu Desa)", role: "pembina_desa", note: "desa dari kader demo" },
-  { phone: "6281100000008", name: "Rina Marlina", role: "kader", note: "kader: tinggal 1 kuis untuk sertifikat" },
+  { phone: "6281100000008", name: "Rina Marlina", role: "kader", note: "kader: tinggal 1 kuis dan praktik lapangan untuk sertifikat" },
+  { phone: "6281100000009", name: "Sari Handayani", role: "kader", note: "kader: kuis modul 1 terkunci (3 kali gagal)" },
 ];
 
 const FLOWERS = ["Melati", "Mawar", "Anggrek", "Kenanga", "Dahlia", "Flamboyan", "Cempaka", "Teratai", "Seroja", "Bougenville", "Kamboja", "Tulip", "Sakura", "Aster", "Lily"];

@@ -22,7 +22,8 @@ export default async function setup(project: TestProject) {
   delete env.DATABASE_URL;
   server = spawn("node", ["build/server.js"], { env, stdio: ["ignore", "pipe", "pipe"] });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("server did not start in 90 s")), 90_000);
+    const limit = Number(process.env.E2E_START_TIMEOUT_MS) || 90_000;
+    const timer = setTimeout(() => reject(new Error(`server did not start in ${limit / 1000} s`)), limit);
     let log = "";
     const onData = (chunk: Buffer) => {
       log += chunk.toString();

@@ -119,7 +119,7 @@ describe("Open Badges 3.0", () => {
 
   it("a downloaded credential is an OpenBadgeCredential that verifies offline with the published key and on /verifikasi as Berlaku", async () => {
     const { cert, jwt } = await certified("Sri Lencana");
-    const claims = decodeJwt(jwt) as Record<string, any>;
+    const claims = decodeJwt(jwt) as { type: string[]; "@context": string[]; jti: string; exp: number; credentialSubject: { achievement: object; identifier: { identityHash: string }[] } };
     expect(claims.type).toEqual(["VerifiableCredential", "OpenBadgeCredential"]);
     expect(claims["@context"]).toContain("https://www.w3.org/ns/credentials/v2");
     expect(claims.credentialSubject.achievement).toMatchObject({ type: ["Achievement"], name: content().defaultProgramme.title });
@@ -137,7 +137,7 @@ describe("Open Badges 3.0", () => {
     const pasted = await check(jwt);
     expect(pasted.status).toBe(200);
     expect(pasted.data.result).toMatchObject({ state: "berlaku", code: cert.code, certificate: { name: "Sri Lencana" } });
-    const uploaded = await call(verifikasi.action, multipart("/verifikasi", { berkas: new Blob([jwt + "\n"], { type: "application/jwt" }) }), {}, "198.51.100.10");
+    const uploaded = await call(verifikasi.action, multipart("/verifikasi", { berkas: new Blob([`${jwt}\n`], { type: "application/jwt" }) }), {}, "198.51.100.10");
     expect(uploaded.data.result.state).toBe("berlaku");
   });
 

@@ -37,7 +37,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!result.ok) {
     // Keep what was ticked: a mistake for one kader must not clear the whole sheet.
     const values: Record<string, string[]> = {};
-    for (const [k, v] of form.entries()) if (typeof v === "string") (values[k] ??= []).push(v);
+    for (const [k, v] of form.entries()) {
+      if (typeof v !== "string") continue;
+      values[k] = [...(values[k] ?? []), v];
+    }
     return data({ errors: result.errors, values }, { status: 400 });
   }
   throw redirect(`/posyandu/${id}/praktik?tugas=${encodeURIComponent(String(form.get("taskId")))}&tersimpan=${result.recorded}`);

@@ -7,6 +7,9 @@ import { attendance, quizAttempts, workshops, type AttendanceStatus, type Worksh
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { markCompleted } from "~/features/learning/progress.server";
 import { startAttempt, submitAttempt } from "~/features/learning/quiz.server";
+import { recordObservations } from "~/features/certification/practice.server";
+import { practiceObservations, users } from "~/db/schema";
+import type { SessionUser } from "~/auth.server";
 
 export const DESA = "64.08.01.2001"; // Senyiur, Muara Ancalong, Kutai Timur
 export const SLUGS = () => content().defaultProgramme.requiredModules;
@@ -70,16 +73,61 @@ export async function backdateAttempts(userId: string, ms: number, slug?: string
 let posyanduId: number | undefined;
 export async function newKader(opts: { desa?: string; name?: string } = {}) {
   const desa = opts.desa ?? DESA;
-  posyanduId = opts.desa ? await makePosyandu({ name: "Posyandu Kenanga", desaCode: desa }) : (posyanduId ?? (await makePosyandu({ name: "Posyandu Melati 1", desaCode: DESA })));
-  return makeUser({ role: "kader", scopeCode: desa, posyanduId, name: opts.name ?? "Siti Aminah" });
+  // A kader of another desa gets a posyandu there; the default posyandu stays the one of DESA.
+  const pid = opts.desa ? await makePosyandu({ name: "Posyandu Kenanga", desaCode: desa }) : (posyanduId ??= await makePosyandu({ name: "Posyandu Melati 1", desaCode: DESA }));
+  return makeUser({ role: "kader", scopeCode: desa, posyanduId: pid, name: opts.name ?? "Siti Aminah" });
+}
+
+/** ", praktik lapangan: n dari N tugas kompeten" as the rule's summary ends (N from the programme). */
+export function praktikSuffix(done: number): string {
+  const req = content().defaultProgramme.practice.required;
+  return req ? `, praktik lapangan: ${Math.min(done, req)} dari ${req} tugas kompeten` : "";
+}
+
+const observers = new Map<string, SessionUser>();
+/** A pembina kecamatan of the kader's kecamatan records `result` for these practice tasks (the programme's required ones by default). */
+export async function practise(userId: string, opts: { tasks?: string[]; result?: "kompeten" | "belum_kompeten"; observedOn?: string } = {}): Promise<void> {
+  const [k] = await db.select({ scopeCode: users.scopeCode, posyanduId: users.posyanduId }).from(users).where(eq(users.id, userId));
+  if (!k.posyanduId) {
+    // A kader without a posyandu cannot be on an observation sheet: write the records directly.
+    const p = content().defaultProgramme.practice;
+    const observer = await makeUser({ role: "pembina_kecamatan", scopeCode: "64.08.01" });
+    for (const t of opts.tasks ?? p.tasks.slice(0, p.required).map((t) => t.id)) {
+      const steps = p.tasks.find((x) => x.id === t)!.steps.map(() => (opts.result ?? "kompeten") === "kompeten");
+      await db.insert(practiceObservations).values({ userId, taskId: t, observedOn: "2025-01-01", place: "Posyandu", steps, result: opts.result ?? "kompeten", observerId: observer.id, idempotencyKey: key() });
+    }
+    return;
+  }
+  const kec = k.scopeCode.split(".").slice(0, 3).join(".");
+  let observer = observers.get(kec);
+  if (!observer) {
+    const u = await makeUser({ role: "pembina_kecamatan", scopeCode: kec });
+    observer = { id: u.id, name: "Pembina", phone: "", role: "pembina_kecamatan", scopeCode: kec, posyanduId: null, active: true };
+    observers.set(kec, observer);
+  }
+  const p = content().defaultProgramme.practice;
+  const tasks = opts.tasks ?? p.tasks.slice(0, p.required).map((t) => t.id);
+  for (const taskId of tasks) {
+    const task = p.tasks.find((t) => t.id === taskId)!;
+    const form = new FormData();
+    form.set("taskId", taskId);
+    form.set("observedOn", opts.observedOn ?? new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10));
+    form.set("place", "Posyandu Melati");
+    form.set("idempotencyKey", key());
+    form.set(`hasil_${userId}`, opts.result ?? "kompeten");
+    if ((opts.result ?? "kompeten") === "kompeten") task.steps.forEach((_, i) => form.append(`langkah_${userId}`, String(i)));
+    const r = await recordObservations(observer, k.posyanduId!, form);
+    if (!r.ok) throw new Error(`practise ${taskId}: ${JSON.stringify(r.errors)}`);
+  }
 }
 
 /**
  * A kader with everything but `except`: every module read, every quiz passed, one
  * pelatihan attended. Without `except` the last step issues the certificate.
  */
-export async function almostCertified(userId: string, except: "attendance" | "lastQuiz" | "none" = "none"): Promise<void> {
+export async function almostCertified(userId: string, except: "attendance" | "lastQuiz" | "practice" | "none" = "none"): Promise<void> {
   const slugs = SLUGS();
+  if (except !== "practice") await practise(userId);
   for (const s of slugs) await readModule(userId, s);
   for (const s of slugs.slice(0, -1)) await takeQuiz(userId, s);
   if (except === "lastQuiz") {
@@ -87,6 +135,11 @@ export async function almostCertified(userId: string, except: "attendance" | "la
     return;
   }
   if (except === "attendance") {
+    await takeQuiz(userId, slugs[slugs.length - 1]);
+    return;
+  }
+  if (except === "practice") {
+    await attend(userId);
     await takeQuiz(userId, slugs[slugs.length - 1]);
     return;
   }

@@ -13,10 +13,13 @@ import {
   tanggalWita,
   type AttemptFact,
   type AttendanceFact,
+  latestPractice,
+  type PracticeFact,
   type RuleInput,
   type RulePolicy,
 } from "~/features/certification/rule";
 import type { AttendanceStatus, WorkshopKind, WorkshopStatus } from "~/db/schema";
+import { programmeSchema } from "~/features/learning/content-schema";
 
 const MODULES = ["m1", "m2", "m3"];
 const POLICY: RulePolicy = {
@@ -302,5 +305,65 @@ describe("certificate codes", () => {
     }
     expect(parseCertificateCode("AP-1234-5678")).toEqual({ ok: false, reason: "format" });
     expect(isCanonicalCode(codes[0].toLowerCase())).toBe(false);
+  });
+});
+
+describe("practice (praktik lapangan) in the rule", () => {
+  const TASKS = [
+    { id: "t-satu", title: "Tugas satu", spm: "kesehatan" as const, steps: ["langkah a", "langkah b"] },
+    { id: "t-dua", title: "Tugas dua", spm: "sosial" as const, steps: ["langkah a", "langkah b"] },
+    { id: "t-tiga", title: "Tugas tiga", spm: "pendidikan" as const, steps: ["langkah a", "langkah b"] },
+  ];
+  const WITH_PRACTICE: RulePolicy = { ...POLICY, practice: { required: 2, tasks: TASKS } };
+  let seq = 0;
+  const obs = (taskId: string, result: "kompeten" | "belum_kompeten", at = T0): PracticeFact => ({ taskId, result, recordedAt: at, id: ++seq, observedOn: "2025-01-10" });
+
+  it("needs the required number of different tasks observed kompeten", () => {
+    expect(evaluateRule(WITH_PRACTICE, complete()).certified).toBe(false);
+    expect(evaluateRule(WITH_PRACTICE, complete({ practice: [obs("t-satu", "kompeten")] })).certified).toBe(false);
+    // The same task twice is still one task.
+    expect(evaluateRule(WITH_PRACTICE, complete({ practice: [obs("t-satu", "kompeten"), obs("t-satu", "kompeten", later(1))] })).certified).toBe(false);
+    const r = evaluateRule(WITH_PRACTICE, complete({ practice: [obs("t-satu", "kompeten"), obs("t-tiga", "kompeten")] }));
+    expect(r.certified).toBe(true);
+    expect(r.practice).toMatchObject({ required: 2, done: 2, ok: true });
+    expect(r.practice.tasks.map((t) => t.result)).toEqual(["kompeten", null, "kompeten"]);
+  });
+
+  it("belum kompeten does not count, and the latest record per task wins (a correction)", () => {
+    expect(evaluateRule(WITH_PRACTICE, complete({ practice: [obs("t-satu", "kompeten"), obs("t-dua", "belum_kompeten")] })).certified).toBe(false);
+    // Corrected upwards later.
+    const up = [obs("t-satu", "kompeten"), obs("t-dua", "belum_kompeten"), obs("t-dua", "kompeten", later(2))];
+    expect(evaluateRule(WITH_PRACTICE, complete({ practice: up })).certified).toBe(true);
+    // Corrected downwards later: the earlier kompeten no longer counts.
+    const down = [obs("t-satu", "kompeten"), obs("t-dua", "kompeten"), obs("t-dua", "belum_kompeten", later(2))];
+    expect(evaluateRule(WITH_PRACTICE, complete({ practice: down })).practice.done).toBe(1);
+    // Same recording time: the higher id (recorded later) wins.
+    const a = obs("t-dua", "kompeten", later(3));
+    const b = obs("t-dua", "belum_kompeten", later(3));
+    expect(latestPractice([b, a]).get("t-dua")!.id).toBe(b.id);
+  });
+
+  it("tasks outside the programme do not count; practice carries over into a new cycle", () => {
+    expect(evaluateRule(WITH_PRACTICE, complete({ practice: [obs("t-satu", "kompeten"), obs("lain", "kompeten")] })).certified).toBe(false);
+    const cycle2 = complete({ cycleStart: later(800), attempts: MODULES.map((m) => pass(m, 80, 70, later(801))), practice: [obs("t-satu", "kompeten"), obs("t-dua", "kompeten")] });
+    expect(evaluateRule(WITH_PRACTICE, cycle2).certified).toBe(true);
+  });
+
+  it("a programme without practice requires none, and the summary names practice only when required", () => {
+    expect(evaluateRule(POLICY, complete()).certified).toBe(true);
+    expect(evaluateRule(POLICY, complete()).summary).toBe("3 dari 3 modul lulus, kehadiran pelatihan: sudah");
+    expect(evaluateRule({ ...POLICY, practice: { required: 0, tasks: TASKS } }, complete()).certified).toBe(true);
+    expect(evaluateRule(WITH_PRACTICE, complete({ practice: [obs("t-satu", "kompeten")] })).summary).toBe(
+      "3 dari 3 modul lulus, kehadiran pelatihan: sudah, praktik lapangan: 1 dari 2 tugas kompeten",
+    );
+  });
+
+  it("the programme file's practice section is valid and its required number is within its tasks", () => {
+    const p = programmeSchema.parse({ id: "uji-coba", title: "Uji coba", requiredModules: ["m1"], attendance: POLICY.attendance, validityMonths: 12 });
+    expect(p.practice).toEqual({ required: 0, tasks: [] });
+    const bad = programmeSchema.safeParse({ id: "uji-coba", title: "Uji", requiredModules: ["m1"], attendance: POLICY.attendance, validityMonths: 12, practice: { required: 4, tasks: TASKS } });
+    expect(bad.success).toBe(false);
+    const dup = programmeSchema.safeParse({ id: "uji-coba", title: "Uji", requiredModules: ["m1"], attendance: POLICY.attendance, validityMonths: 12, practice: { required: 1, tasks: [TASKS[0], TASKS[0]] } });
+    expect(dup.success).toBe(false);
   });
 });

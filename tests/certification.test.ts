@@ -27,7 +27,7 @@ import * as quizInfo from "~/routes/modul.$slug.kuis._index";
 import * as attemptPage from "~/routes/modul.$slug.kuis.$attemptId";
 import * as modulePage from "~/routes/modul.$slug._index";
 import { BASE, call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
-import { almostCertified, attend, backdateAttempts, makeWorkshop, MONTH, newKader, pdfText, readModule, SLUGS, takeQuiz } from "./certification-helpers";
+import { almostCertified, attend, backdateAttempts, makeWorkshop, MONTH, newKader, pdfText, practise, praktikSuffix, readModule, SLUGS, takeQuiz } from "./certification-helpers";
 
 const PROGRAMME = () => content().defaultProgramme;
 
@@ -91,6 +91,7 @@ describe("automatic issuance", () => {
     const k = await newKader();
     const slugs = SLUGS();
     await attend(k.id);
+    await practise(k.id);
     for (const s of slugs.slice(1)) await readModule(k.id, s);
     // Quizzes can be taken before the module is marked read.
     for (const s of slugs) await takeQuiz(k.id, s);
@@ -131,7 +132,7 @@ describe("automatic issuance", () => {
     await attend(noAttendance.id, { status: "alpa" });
     await attend(noAttendance.id, { workshopStatus: "cancelled" });
     expect(await evaluateCertificationStrict(noAttendance.id)).toEqual([
-      expect.objectContaining({ status: "not_yet", summary: "8 dari 8 modul lulus, kehadiran pelatihan: belum" }),
+      expect.objectContaining({ status: "not_yet", summary: `8 dari 8 modul lulus, kehadiran pelatihan: belum${praktikSuffix(99)}` }),
     ]);
 
     const failed = await newKader();
@@ -139,7 +140,7 @@ describe("automatic issuance", () => {
     const last = SLUGS()[SLUGS().length - 1];
     const r = await takeQuiz(failed.id, last, false);
     expect(r.passed).toBe(false);
-    expect(await evaluateCertificationStrict(failed.id)).toEqual([expect.objectContaining({ status: "not_yet", summary: "7 dari 8 modul lulus, kehadiran pelatihan: sudah" })]);
+    expect(await evaluateCertificationStrict(failed.id)).toEqual([expect.objectContaining({ status: "not_yet", summary: `7 dari 8 modul lulus, kehadiran pelatihan: sudah${praktikSuffix(99)}` })]);
     expect(await certsOf(noAttendance.id)).toHaveLength(0);
     expect(await certsOf(failed.id)).toHaveLength(0);
   });
@@ -250,11 +251,11 @@ describe("expiry and recertification", () => {
     expect(v.data.state).toBe("kedaluwarsa");
 
     const [o] = await evaluateCertificationStrict(k.id);
-    expect(o).toMatchObject({ status: "not_yet", cycle: 2, summary: "0 dari 8 modul lulus, kehadiran pelatihan: sudah" });
+    expect(o).toMatchObject({ status: "not_yet", cycle: 2, summary: `0 dari 8 modul lulus, kehadiran pelatihan: sudah${praktikSuffix(99)}` });
     expect(await cycleStart(k.id, PROGRAMME().id)).toEqual(old.expiresAt);
     const page = await call(sertifikatPage.loader, makeRequest("/sertifikat", { cookie: await sessionCookie(k.id) }));
     expect(page.data.programmes[0]).toMatchObject({ state: "kedaluwarsa", current: { code: old.code, state: "kedaluwarsa" } });
-    expect(page.data.programmes[0].progress.summary).toBe("0 dari 8 modul lulus, kehadiran pelatihan: sudah");
+    expect(page.data.programmes[0].progress.summary).toBe(`0 dari 8 modul lulus, kehadiran pelatihan: sudah${praktikSuffix(99)}`);
     expect(page.data.programmes[0].progress.missing.map((m: { label: string }) => m.label)).toEqual(Array(8).fill("kuis belum dikerjakan"));
   });
 
@@ -494,14 +495,14 @@ describe("pages", () => {
     const res = await call(sertifikatPage.loader, makeRequest("/sertifikat", { cookie: await sessionCookie(k.id) }));
     const p = res.data.programmes[0];
     expect(p).toMatchObject({ state: "belum", current: null });
-    expect(p.progress.summary).toBe("7 dari 8 modul lulus, kehadiran pelatihan: sudah");
+    expect(p.progress.summary).toBe(`7 dari 8 modul lulus, kehadiran pelatihan: sudah${praktikSuffix(99)}`);
     expect(p.progress.missing).toEqual([
       { slug: "pencatatan-pelaporan-musrenbang", title: expect.any(String), label: "kuis belum dikerjakan", href: "/modul/pencatatan-pelaporan-musrenbang/kuis" },
     ]);
 
     const fresh = await newKader();
     const empty = await call(sertifikatPage.loader, makeRequest("/sertifikat", { cookie: await sessionCookie(fresh.id) }));
-    expect(empty.data.programmes[0].progress.summary).toBe("0 dari 8 modul lulus, kehadiran pelatihan: belum");
+    expect(empty.data.programmes[0].progress.summary).toBe(`0 dari 8 modul lulus, kehadiran pelatihan: belum${praktikSuffix(0)}`);
     expect(empty.data.programmes[0].progress.missing[0]).toMatchObject({ label: "belum selesai dibaca; kuis belum dikerjakan", href: "/modul/permendagri-13-2024" });
   });
 
@@ -586,7 +587,7 @@ describe("npm run certify -- --region", () => {
     const again = await evaluateRegion("64.08.02");
     expect(again).toEqual({ kader: 2, issued: 0, valid: 1, notYet: 1, failed: [] });
     const standing = await kaderStanding(notYet.id);
-    expect(standing[0].rule.summary).toBe("0 dari 8 modul lulus, kehadiran pelatihan: belum");
+    expect(standing[0].rule.summary).toBe(`0 dari 8 modul lulus, kehadiran pelatihan: belum${praktikSuffix(0)}`);
     const [{ n }] = await db.select({ n: count() }).from(certificates).where(eq(certificates.userId, due.id));
     expect(n).toBe(1);
   });

@@ -345,6 +345,8 @@ export const certificates = pgTable(
     /** Snapshot printed on the certificate (name, posyandu, desa) and its Ed25519 signature. */
     payload: jsonb("payload").$type<Record<string, string>>().notNull(),
     signature: text("signature").notNull(),
+    /** The signatory's logo at issue (data: URL), if the kabupaten had one; name and title are in the signed payload. */
+    signatoryLogo: text("signatory_logo"),
   },
   (t) => [
     uniqueIndex("certificates_code_key").on(t.code),
@@ -507,3 +509,78 @@ export const statsCertMonth = pgTable(
   },
   (t) => [primaryKey({ columns: [t.regionCode, t.programmeId, t.month] })],
 );
+
+// ---------------------------------------------------------------- certification v2 (issue 13)
+
+/**
+ * Another round of attempts for one quiz, granted by a pembina with a reason. The
+ * attempt limit of a quiz in a cycle = the bank's maxAttempts + the `extra` of every
+ * grant made in that cycle. The idempotency key makes a double submit one grant.
+ */
+export const quizAttemptGrants = pgTable(
+  "quiz_attempt_grants",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull(),
+    extra: smallint("extra").notNull(),
+    reason: text("reason").notNull(),
+    grantedBy: text("granted_by")
+      .notNull()
+      .references(() => users.id),
+    grantedAt: timestamp("granted_at", { withTimezone: true }).notNull().defaultNow(),
+    idempotencyKey: text("idempotency_key").notNull(),
+  },
+  (t) => [uniqueIndex("quiz_attempt_grants_idempotency_key").on(t.idempotencyKey), index("quiz_attempt_grants_user_slug_idx").on(t.userId, t.slug)],
+);
+
+export const PRACTICE_RESULTS = ["kompeten", "belum_kompeten"] as const;
+export type PracticeResult = (typeof PRACTICE_RESULTS)[number];
+
+/**
+ * An observed practice task (praktik lapangan). Append-only: a correction is a new row
+ * (`corrects_id` names the row it replaces); the latest row per kader and task counts.
+ */
+export const practiceObservations = pgTable(
+  "practice_observations",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    taskId: text("task_id").notNull(),
+    observedOn: date("observed_on", { mode: "string" }).notNull(),
+    place: text("place").notNull(),
+    /** One boolean per checklist step, in the order of the programme's task. */
+    steps: jsonb("steps").$type<boolean[]>().notNull(),
+    result: text("result", { enum: PRACTICE_RESULTS }).notNull(),
+    note: text("note").notNull().default(""),
+    observerId: text("observer_id")
+      .notNull()
+      .references(() => users.id),
+    correctsId: integer("corrects_id"),
+    recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+    /** The form's key: a double submit of the same sitting records nothing twice. */
+    idempotencyKey: text("idempotency_key").notNull(),
+  },
+  (t) => [
+    uniqueIndex("practice_observations_key").on(t.idempotencyKey, t.userId),
+    index("practice_observations_user_idx").on(t.userId, t.taskId),
+  ],
+);
+
+/** Who signs the certificates of a kabupaten (set by DPMD/admin); copied into each certificate at issue. */
+export const certificateSignatories = pgTable("certificate_signatories", {
+  kabupatenCode: text("kabupaten_code")
+    .primaryKey()
+    .references(() => regions.code),
+  name: text("name").notNull(),
+  title: text("title").notNull(),
+  nip: text("nip"),
+  /** PNG or JPEG as a data: URL (at most ~200 KB). */
+  logo: text("logo"),
+  updatedBy: text("updated_by").references(() => users.id),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});

@@ -249,5 +249,20 @@ async function seedShowcase(tx: Tx, creatorId: string, now: Date, result: Activi
   await tx.insert(enrolments).values({ workshopId: sos.id, userId: pembinaKec.id, status: "enrolled", enrolledBy: pembinaKab.id });
   await tx.insert(attendance).values({ workshopId: sos.id, userId: pembinaKec.id, status: "hadir", method: "roster", recordedBy: pembinaKab.id, at: sosStart });
   result.workshops += 3;
+
+  // Sari failed the first quiz three times: locked out until a pembina grants another round.
+  const [sari] = await tx.select().from(users).where(eq(users.phone, "6281100000009"));
+  if (sari) {
+    const slug = slugs[0];
+    let best = 0;
+    for (let i = 0; i < 3; i++) {
+      const a = attemptRow(sari.id, slug, false, new Date(now.getTime() - (3 - i) * DAY), rand, `sari${i}`);
+      await tx.insert(quizAttempts).values(a.row);
+      best = Math.max(best, a.score);
+      result.attempts++;
+    }
+    const read = new Date(now.getTime() - 4 * DAY);
+    await tx.insert(moduleProgress).values({ userId: sari.id, slug, contentHash: content().bySlug.get(slug)!.hash, openedAt: read, completedAt: read, bestScore: best, passedAt: null });
+  }
 }
 

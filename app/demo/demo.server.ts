@@ -4,8 +4,9 @@
  */
 import { and, asc, eq, like, or } from "drizzle-orm";
 import { db, sqlRows } from "~/db.server";
-import { auditLog, regions, SPM_BIDANG, users, type Role } from "~/db/schema";
+import { auditLog, practiceObservations, regions, SPM_BIDANG, users, type Role } from "~/db/schema";
 import { audit } from "~/audit.server";
+import { content } from "~/features/learning/content.server";
 import { hashPassword } from "~/auth.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { newUserId } from "~/features/accounts/users.server";
@@ -29,7 +30,8 @@ export const DEMO_ACCOUNTS: { phone: string; name: string; role: Role; scope: st
 /** Extra demo people: a pembina desa, and a kader one quiz short of certification. */
 const DEMO_EXTRA: { phone: string; name: string; role: Role; note: string }[] = [
   { phone: "6281100000007", name: "Kartini (TP Posyandu Desa)", role: "pembina_desa", note: "desa dari kader demo" },
-  { phone: "6281100000008", name: "Rina Marlina", role: "kader", note: "kader: tinggal 1 kuis untuk sertifikat" },
+  { phone: "6281100000008", name: "Rina Marlina", role: "kader", note: "kader: tinggal 1 kuis dan praktik lapangan untuk sertifikat" },
+  { phone: "6281100000009", name: "Sari Handayani", role: "kader", note: "kader: kuis modul 1 terkunci (3 kali gagal)" },
 ];
 
 const FLOWERS = ["Melati", "Mawar", "Anggrek", "Kenanga", "Dahlia", "Flamboyan", "Cempaka", "Teratai", "Seroja", "Bougenville", "Kamboja", "Tulip", "Sakura", "Aster", "Lily"];
@@ -146,6 +148,25 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
   // Certificates for everyone who met the rule, issued the day after they did.
   const due = await sqlRows<{ user_id: string; at: string | Date }>(sql`select user_id, greatest(attended_at, modules_passed_at) as at from kader_progress
       where attended_at is not null and modules_passed_at is not null and certified_at is null`);
+  // Their praktik lapangan, observed the day after they met the rest (demo data: written directly).
+  const practice = content().defaultProgramme.practice;
+  const observed = due.flatMap((d) =>
+    practice.tasks.slice(0, practice.required).map((t) => {
+      const on = new Date(Math.min(Date.now(), new Date(d.at).getTime() + 86_400_000));
+      return {
+        userId: d.user_id,
+        taskId: t.id,
+        observedOn: new Date(on.getTime() + 8 * 3600_000).toISOString().slice(0, 10),
+        place: "Posyandu",
+        steps: t.steps.map(() => true),
+        result: "kompeten" as const,
+        observerId: admin.id,
+        recordedAt: on,
+        idempotencyKey: `demo-${t.id}`,
+      };
+    }),
+  );
+  for (let i = 0; i < observed.length; i += 1000) await db.insert(practiceObservations).values(observed.slice(i, i + 1000)).onConflictDoNothing();
   for (const d of due) {
     const at = new Date(Math.min(Date.now(), new Date(d.at).getTime() + 86_400_000));
     await evaluateCertificationStrict(d.user_id, at);

@@ -79,6 +79,11 @@ export default function PenggunaDetail() {
         <Link to="/admin/pengguna">‹ Pengguna</Link>
       </p>
       <h1>{u.name}</h1>
+      {u.role === "kader" ? (
+        <p className="text-sm">
+          <Link to={`/kader/${u.id}`}>Kemajuan belajar, kuis, praktik dan sertifikat ›</Link>
+        </p>
+      ) : null}
       {search.get("dibuat") ? <p className="alert-ok">Akun dibuat.</p> : null}
       {search.get("tersimpan") ? <p className="alert-ok">Perubahan disimpan.</p> : null}
       <dl className="card grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">

@@ -45,6 +45,10 @@ export default function SertifikatList() {
       <h1>Sertifikat kader</h1>
       <p className="text-sm">
         <Link to="/sertifikat/kedaluwarsa">Sertifikat yang segera kedaluwarsa ›</Link>
+        {" · "}
+        <Link to="/admin/kader-terkunci">Kader terkunci kuis ›</Link>
+        {" · "}
+        <Link to="/admin/penandatangan">Penandatangan sertifikat ›</Link>
       </p>
       <Form method="get" className="flex gap-2">
         <label htmlFor="f-q" className="sr-only">

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { content } from "~/features/learning/content.server";
 import { Funnel, MonthBars, RateBars } from "~/components/charts";
+import { practisedCount } from "~/features/certification/practice.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { parseDashboardQuery, requireDashboardRegion, type SortKey } from "~/features/reporting/dashboard.server";
 import { SPM_BIDANG } from "~/db/schema";
@@ -30,11 +31,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { region, lineage } = await requireDashboardRegion(request, params.region);
   const q = parseDashboardQuery(request);
   // Reports may come from the replica (not right after this browser's own write: onReplica).
-  const [report, bidang, months] = await onReplica(request, () =>
+  const [report, bidang, months, practised] = await onReplica(request, () =>
     Promise.all([
       regionReport({ code: region.code, name: region.name, level: region.level }, q.filter),
       bidangBreakdown(region.code, q.filter),
       certifiedPerMonth(region.code, q.filter.programmeId, q.filter.today),
+      practisedCount(region.code, q.filter.programmeId, q.filter.bidang),
     ]),
   );
   const get = SORT_FIELD[q.urut];
@@ -50,6 +52,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     lineage,
     rowLevel: report.rowLevel,
     totals: report.totals,
+    /** Funnel step "praktik" (today, whatever the year filter). */
+    practised,
     rows,
     bidang: bidang.map((b) => ({ label: b.bidang ? SPM_LABEL[b.bidang as keyof typeof SPM_LABEL] : "Belum ditetapkan", ...b.figures })),
     months,
@@ -197,11 +201,12 @@ export default function Dasbor() {
         <div className="card">
           <h2 className="text-base">Alur kader{d.q.tahun ? ` (${d.q.tahun})` : ""}</h2>
           <Funnel
-            title="Alur: terdaftar, hadir, lulus modul, bersertifikat"
+            title="Alur: terdaftar, hadir, lulus modul, praktik, bersertifikat"
             steps={[
               { label: "Terdaftar", n: t.enrolled },
               { label: "Hadir", n: t.attended },
               { label: "Lulus modul", n: t.modulesPassed },
+              { label: "Praktik kompeten", n: d.practised },
               { label: "Sertifikat terbit", n: t.issued },
             ]}
           />

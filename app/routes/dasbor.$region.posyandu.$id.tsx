@@ -65,7 +65,7 @@ export default function PosyanduKader() {
             {d.kader.map((k) => (
               <tr key={k.id}>
                 <td>
-                  <Link to={`/admin/pengguna/${k.id}`}>{k.name}</Link>
+                  <Link to={`/kader/${k.id}`}>{k.name}</Link>
                 </td>
                 <td>{k.bidangLabel}</td>
                 <td>

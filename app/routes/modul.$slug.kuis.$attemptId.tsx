@@ -3,8 +3,10 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
-import { getOwnAttempt, questionsForForm, requireQuizModule, submitAttempt } from "~/features/learning/quiz.server";
+import { getOwnAttempt, questionsForForm, quizStatus, requireQuizModule, submitAttempt } from "~/features/learning/quiz.server";
 import { readForm } from "~/lib/http";
+import { certificateIssuedSince } from "~/features/certification/evaluate.server";
+import { NEXT_AFTER_LOCKOUT } from "~/features/learning/quiz-rules";
 
 export const meta: MetaFunction = () => [{ title: "Kuis · Akademi Posyandu" }];
 
@@ -18,11 +20,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     return { ...base, mode: "form" as const, questions: questionsForForm(attempt.draw) };
   }
   const answers = attempt.answers ?? {};
+  const status = await quizStatus(user.id, mod);
+  // The last requirement met by this attempt: say so on the page the kader lands on.
+  const issued = attempt.passed ? await certificateIssuedSince(user.id, new Date(attempt.submittedAt.getTime() - 1000)) : null;
   return {
     ...base,
     mode: "review" as const,
     score: attempt.score!,
     passed: !!attempt.passed,
+    lockedOut: status.lockedOut,
+    lastChance: status.lastChance,
+    next: NEXT_AFTER_LOCKOUT,
+    issued,
     review: attempt.draw.map((q) => {
       const given = answers[q.id] ?? [];
       const ok = given.length === q.answer.length && [...given].sort().every((v, i) => v === [...q.answer].sort()[i]);
@@ -93,8 +102,30 @@ export default function Attempt() {
       <h1>Hasil kuis</h1>
       <div className={d.passed ? "alert-ok" : "alert-error"} role="status">
         <p className="text-2xl font-bold">Nilai {d.score}</p>
-        <p>{d.passed ? "Selamat, Anda lulus kuis modul ini." : `Belum lulus (batas lulus ${d.passScore}). Pelajari lagi modulnya, lalu coba kembali.`}</p>
+        <p>
+          {d.passed
+            ? "Selamat, Anda lulus kuis modul ini."
+            : d.lockedOut
+              ? `Belum lulus (batas lulus ${d.passScore}). Kesempatan mengerjakan kuis ini sudah habis.`
+              : `Belum lulus (batas lulus ${d.passScore}). Pelajari lagi modulnya, lalu coba kembali.`}
+        </p>
+        {!d.passed && d.lastChance ? <p className="mt-1 font-semibold">Tersisa satu kesempatan: itu kesempatan terakhir Anda.</p> : null}
       </div>
+      {d.lockedOut ? (
+        <div className="card space-y-1" data-testid="langkah-berikutnya">
+          <h2 className="text-base">Apa yang terjadi sekarang?</h2>
+          <p className="text-sm">{d.next}</p>
+        </div>
+      ) : null}
+      {d.issued ? (
+        <div className="alert-ok space-y-2" role="status">
+          <p className="text-lg font-bold">Selamat, sertifikat Anda terbit</p>
+          <p className="text-sm">Anda sudah memenuhi semua syarat. Kode sertifikat: {d.issued.code}.</p>
+          <Link to="/sertifikat" className="btn w-full">
+            Lihat dan unduh sertifikat
+          </Link>
+        </div>
+      ) : null}
       <ol className="space-y-3">
         {d.review.map((q, i) => (
           <li key={q.id} className="card">

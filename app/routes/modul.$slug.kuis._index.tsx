@@ -52,6 +52,15 @@ export default function KuisInfo() {
         <li>Nilai terbaik yang disimpan: {d.bestScore ?? "belum ada"}{d.passed ? " (lulus)" : ""}.</li>
       </ul>
       <FormError message={a?.message} />
+      {d.granted > 0 ? (
+        <p className="alert-ok">Tim Pembina membuka {d.granted} kesempatan tambahan untuk kuis ini.</p>
+      ) : null}
+      {d.lastChance && !d.inProgressId ? (
+        <p className="alert-error" role="alert">
+          Ini kesempatan terakhir Anda untuk kuis ini. Baca lagi modulnya sebelum mulai. Bila belum lulus, Tim Pembina desa atau kecamatan Anda dapat
+          membuka kesempatan baru.
+        </p>
+      ) : null}
       {d.inProgressId ? (
         <Link to={`/modul/${d.slug}/kuis/${d.inProgressId}`} className="btn w-full">
           Lanjutkan kuis yang belum selesai

@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth.server";
+import { OBSERVER_ROLES } from "~/features/certification/practice.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { PosyanduForm } from "~/features/regions/posyandu-form";
 import { formatPhone } from "~/lib/phone";
@@ -22,6 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     posyandu: { ...p, createdAt: p.createdAt.toISOString() },
     kader: kader.map((k) => ({ ...k, phone: formatPhone(k.phone), bidang: k.spmBidang ? SPM_LABEL[k.spmBidang] : "—" })),
     desa: await desaOptions(user.scopeCode),
+    canObserve: (OBSERVER_ROLES as readonly string[]).includes(user.role),
   };
 }
 
@@ -38,7 +40,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PosyanduDetail() {
-  const { posyandu: p, kader, desa } = useLoaderData<typeof loader>();
+  const { posyandu: p, kader, desa, canObserve } = useLoaderData<typeof loader>();
   const a = useActionData<typeof action>();
   const values = a?.values
     ? { ...a.values, active: a.values.active !== "off" }
@@ -60,6 +62,11 @@ export default function PosyanduDetail() {
           <Link to={`/posyandu/${p.id}/kode-aktivasi`} className="btn-secondary">
             Cetak kode aktivasi
           </Link>
+          {canObserve ? (
+            <Link to={`/posyandu/${p.id}/praktik`} className="btn-secondary">
+              Catat praktik lapangan
+            </Link>
+          ) : null}
         </div>
         <table className="table mt-2">
           <thead>
@@ -73,7 +80,7 @@ export default function PosyanduDetail() {
             {kader.map((k) => (
               <tr key={k.id}>
                 <td>
-                  <Link to={`/admin/pengguna/${k.id}`}>{k.name}</Link>
+                  <Link to={`/kader/${k.id}`}>{k.name}</Link>
                   {!k.active ? <span className="ml-1 text-xs text-stone-500">(nonaktif)</span> : null}
                 </td>
                 <td>{k.bidang}</td>

@@ -5,12 +5,18 @@ import { evaluateCertification, kaderStanding, type ProgrammeStanding } from "~/
 import { CERTIFICATE_VIEWERS, stateOf, STATE_LABEL } from "~/features/certification/certificates.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getModule } from "~/features/learning/content.server";
-import { attendanceLabel, missingLabel, tanggalWita } from "~/features/certification/rule";
+import { attendanceLabel, missingLabel, PRACTICE_RESULT_LABEL, tanggalWita } from "~/features/certification/rule";
+import { quizStatus, requireQuizModule } from "~/features/learning/quiz.server";
+import { env } from "~/env.server";
 import { forbidden } from "~/lib/http";
+import { publicOrigin } from "~/lib/url";
 
 export const meta: MetaFunction = () => [{ title: "Sertifikat saya · Akademi Posyandu" }];
 
-function view(s: ProgrammeStanding, now: Date) {
+/** A certificate issued this recently is announced on /sertifikat ("Selamat, sertifikat Anda terbit"). */
+const FRESH_MS = 7 * 86_400_000;
+
+function view(s: ProgrammeStanding, now: Date, origin: string, locked: Set<string>) {
   const latest = s.certificates[s.certificates.length - 1] ?? null;
   const state = s.valid ? "berlaku" : latest ? stateOf(latest, now) : "belum";
   const cert = (c: NonNullable<typeof latest>) => ({
@@ -23,6 +29,8 @@ function view(s: ProgrammeStanding, now: Date) {
     revokedReason: c.revokedReason,
     /** The same link as the QR code: the signature lets anyone check it is genuine. */
     verifyHref: `/verifikasi/${c.code}?s=${c.signature}`,
+    verifyUrl: `${origin}/verifikasi/${c.code}?s=${c.signature}`,
+    fresh: !c.revokedAt && now.getTime() - c.issuedAt.getTime() < FRESH_MS,
   });
   return {
     id: s.programme.id,
@@ -37,10 +45,15 @@ function view(s: ProgrammeStanding, now: Date) {
           modulesDone: s.rule.modulesDone,
           modulesRequired: s.rule.modulesRequired,
           attendance: { ...s.rule.attendance, label: attendanceLabel(s.rule.attendance) },
+          practice: {
+            required: s.rule.practice.required,
+            done: s.rule.practice.done,
+            tasks: s.rule.practice.tasks.map((t) => ({ ...t, resultLabel: t.result ? PRACTICE_RESULT_LABEL[t.result] : "belum diamati" })),
+          },
           missing: s.rule.missing.map((m) => ({
             slug: m.slug,
             title: getModule(m.slug)?.frontmatter.title ?? m.slug,
-            label: missingLabel(m),
+            label: locked.has(m.slug) ? `${missingLabel(m)}; kesempatan kuis habis: Tim Pembina desa atau kecamatan Anda dapat membuka kesempatan baru` : missingLabel(m),
             href: m.completed ? `/modul/${m.slug}/kuis` : `/modul/${m.slug}`,
           })),
         },
@@ -64,7 +77,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     await evaluateCertification(user.id, now);
     standings = await kaderStanding(user.id, now);
   }
-  return { programmes: standings.map((s) => view(s, now)) };
+  // Quizzes whose attempts are all used: say who can open another round.
+  const locked = new Set<string>();
+  for (const slug of new Set(standings.flatMap((s) => (s.valid ? [] : s.rule.missing.filter((m) => !m.quizPassed && m.bestScore !== null).map((m) => m.slug))))) {
+    if ((await quizStatus(user.id, requireQuizModule(slug), now)).lockedOut) locked.add(slug);
+  }
+  const origin = publicOrigin(env().APP_URL);
+  return { programmes: standings.map((s) => view(s, now, origin, locked)) };
 }
 
 const BOX: Record<string, string> = {
@@ -85,7 +104,7 @@ export default function SertifikatSaya() {
           <div className={`rounded-lg border-2 p-4 ${BOX[p.state]}`} role="status">
             {p.state === "berlaku" && p.current ? (
               <>
-                <p className="text-lg font-bold">✓ Sertifikat berlaku</p>
+                <p className="text-lg font-bold">{p.current.fresh ? "Selamat, sertifikat Anda terbit" : "✓ Sertifikat berlaku"}</p>
                 <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
                   <dt>Kode</dt>
                   <dd className="font-mono font-semibold">{p.current.code}</dd>
@@ -98,9 +117,28 @@ export default function SertifikatSaya() {
                   <a href={`/sertifikat/${p.current.code}.pdf`} className="btn w-full" download>
                     Unduh sertifikat (PDF)
                   </a>
+                  <a href={`/sertifikat/${p.current.code}.jwt`} className="btn-secondary w-full" download>
+                    Unduh kredensial digital (Open Badges)
+                  </a>
                   <Link to={p.current.verifyHref} className="btn-secondary w-full">
                     Lihat halaman verifikasi
                   </Link>
+                  <a
+                    href={`https://wa.me/?text=${encodeURIComponent(`Sertifikat ${p.title} saya (${p.current.code}) dapat diperiksa di ${p.current.verifyUrl}`)}`}
+                    className="btn-secondary w-full"
+                    rel="noopener"
+                  >
+                    Bagikan lewat WhatsApp
+                  </a>
+                  <label htmlFor={`tautan-${p.id}`} className="text-sm">
+                    Salin tautan
+                  </label>
+                  <div className="flex gap-2">
+                    <input id={`tautan-${p.id}`} readOnly value={p.current.verifyUrl} className="font-mono text-xs" data-copy />
+                    <button type="button" className="btn-secondary" data-copy-button={`tautan-${p.id}`} hidden>
+                      Salin
+                    </button>
+                  </div>
                 </div>
                 <p className="mt-2 text-xs">
                   Tautan halaman verifikasi sama dengan kode QR di sertifikat: bagikan tautan itu bila ada yang ingin memeriksa keaslian sertifikat
@@ -129,8 +167,8 @@ export default function SertifikatSaya() {
               <>
                 <p className="text-lg font-bold">Belum bersertifikat</p>
                 <p className="mt-1 text-sm">
-                  Sertifikat terbit otomatis setelah Anda mengikuti pelatihan, selesai membaca semua modul wajib, dan lulus kuis setiap modul. Masa
-                  berlaku {p.validityMonths} bulan.
+                  Sertifikat terbit otomatis setelah Anda mengikuti pelatihan, selesai membaca semua modul wajib, lulus kuis setiap modul, dan
+                  dinilai kompeten dalam praktik lapangan. Masa berlaku {p.validityMonths} bulan.
                 </p>
               </>
             ) : null}
@@ -151,6 +189,21 @@ export default function SertifikatSaya() {
                   {!p.progress.attendance.ok ? " (ikuti sesi pelatihan yang dijadwalkan Tim Pembina)" : ""}
                 </li>
               </ul>
+              {p.progress.practice.tasks.length ? (
+                <div data-testid="praktik">
+                  <p className="pt-1 text-sm font-semibold">
+                    Praktik lapangan: {Math.min(p.progress.practice.done, p.progress.practice.required)} dari {p.progress.practice.required} tugas kompeten
+                  </p>
+                  <p className="text-xs text-stone-600">Tim Pembina desa atau kecamatan mengamati Anda mengerjakan tugas ini di Posyandu atau di lingkungan.</p>
+                  <ul className="text-sm">
+                    {p.progress.practice.tasks.map((t) => (
+                      <li key={t.taskId}>
+                        {t.result === "kompeten" ? "✓" : "○"} {t.title}: {t.resultLabel}
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              ) : null}
               {p.progress.missing.length ? (
                 <>
                   <p className="pt-1 text-sm font-semibold">Modul yang belum lulus:</p>
@@ -184,9 +237,13 @@ export default function SertifikatSaya() {
           ) : null}
         </article>
       ))}
+      <script dangerouslySetInnerHTML={{ __html: COPY_SCRIPT }} />
     </section>
   );
 }
+
+/** "Salin" needs the clipboard, so the button shows only where this tiny script runs; the link stays selectable without it. */
+const COPY_SCRIPT = `document.querySelectorAll("[data-copy-button]").forEach(function(b){var i=document.getElementById(b.getAttribute("data-copy-button"));if(!i||!navigator.clipboard)return;b.hidden=false;b.onclick=function(){navigator.clipboard.writeText(i.value).then(function(){b.textContent="Tersalin"})}})`;
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

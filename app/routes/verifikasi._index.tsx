@@ -1,8 +1,10 @@
-import { data, redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { VerificationResult } from "~/features/certification/verification-result";
+import { assertSameOrigin } from "~/lib/http";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { parseCertificateCode } from "~/features/certification/code";
-import { RateLimited, verify } from "~/features/certification/verification.server";
+import { RateLimited, verify, verifyCredential } from "~/features/certification/verification.server";
 
 export const meta: MetaFunction = () => [
   { title: "Verifikasi sertifikat · Akademi Posyandu" },
@@ -30,8 +32,35 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return data({ kode, error }, { status: 400 });
 }
 
+const MAX_CREDENTIAL_BYTES = 64 * 1024;
+
+/** An Open Badges 3.0 credential, uploaded as a file or pasted as text. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  assertSameOrigin(request);
+  if (Number(request.headers.get("Content-Length") ?? 0) > MAX_CREDENTIAL_BYTES * 2) {
+    return data({ result: null, error: "Berkas terlalu besar: kredensial Open Badges berukuran beberapa KB." }, { status: 400 });
+  }
+  const form = await request.formData();
+  const file = form.get("berkas");
+  let token = String(form.get("kredensial") ?? "").trim();
+  if (file && typeof file !== "string" && file.size > 0) {
+    if (file.size > MAX_CREDENTIAL_BYTES) return data({ result: null, error: "Berkas terlalu besar: kredensial Open Badges berukuran beberapa KB." }, { status: 400 });
+    token = (await file.text()).trim();
+  }
+  if (!token) return data({ result: null, error: "Unggah berkas kredensial (.jwt) atau tempel isinya." }, { status: 400 });
+  try {
+    const result = await verifyCredential(token, context.clientIp);
+    const status = result.state === "format_salah" ? 400 : result.state === "tidak_ditemukan" ? 404 : 200;
+    return data({ result, error: null }, { status, headers: { "Cache-Control": "no-store" } });
+  } catch (e) {
+    if (e instanceof RateLimited) return data({ result: null, error: "Terlalu banyak pemeriksaan dari jaringan ini. Coba lagi beberapa menit lagi." }, { status: 429 });
+    throw e;
+  }
+}
+
 export default function VerifikasiForm() {
   const d = useLoaderData<typeof loader>();
+  const a = useActionData<typeof action>();
   return (
     <section className="mx-auto max-w-lg space-y-4">
       <h1>Verifikasi sertifikat</h1>
@@ -61,6 +90,26 @@ export default function VerifikasiForm() {
         </div>
         <button type="submit" className="btn w-full">
           Periksa
+        </button>
+      </Form>
+      {a?.result ? <VerificationResult d={a.result} /> : null}
+      <Form method="post" encType="multipart/form-data" className="card space-y-3">
+        <h2 className="text-base">Kredensial digital (Open Badges 3.0)</h2>
+        <p className="text-xs text-stone-600">
+          Unggah berkas .jwt yang diunduh kader dari halaman sertifikatnya, atau tempel isinya. Kunci publik untuk memeriksa sendiri:{" "}
+          <a href="/verifikasi/kunci">/verifikasi/kunci</a>.
+        </p>
+        <div>
+          <label htmlFor="f-berkas">Berkas kredensial</label>
+          <input id="f-berkas" name="berkas" type="file" accept=".jwt,application/jwt,text/plain" />
+        </div>
+        <div>
+          <label htmlFor="f-kredensial">atau tempel kredensial</label>
+          <textarea id="f-kredensial" name="kredensial" rows={3} className="font-mono text-xs" />
+        </div>
+        {a?.error ? <p className="field-error">{a.error}</p> : null}
+        <button type="submit" className="btn-secondary w-full">
+          Periksa kredensial
         </button>
       </Form>
       <p className="text-xs text-stone-600">

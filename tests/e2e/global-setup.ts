@@ -17,15 +17,16 @@ export default async function setup(project: TestProject) {
     if (build.status !== 0) throw new Error("build failed");
   }
   dataDir = mkdtempSync(path.join(tmpdir(), "akademi-e2e-"));
-  const port = 3100 + Math.floor(Math.random() * 800);
+  const port = Number(process.env.E2E_PORT) || 3100 + Math.floor(Math.random() * 800);
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_ENV: "production" };
   delete env.DATABASE_URL;
   server = spawn("node", ["build/server.js"], { env, stdio: ["ignore", "pipe", "pipe"] });
   await new Promise<void>((resolve, reject) => {
+    const limit = Number(process.env.E2E_START_TIMEOUT_MS) || 180_000;
     const timer = setTimeout(() => {
       server?.kill("SIGKILL");
-      reject(new Error("server did not start in 180 s"));
-    }, 180_000);
+      reject(new Error(`server did not start in ${limit / 1000} s`));
+    }, limit);
     let log = "";
     const onData = (chunk: Buffer) => {
       log += chunk.toString();

@@ -38,6 +38,8 @@ export interface CertificateRecord extends CertificateRow {
   kaderScope: string;
   kaderName: string;
   kaderPhone: string;
+  /** The signatory's logo at issue (data: URL), if any. */
+  signatoryLogo: string | null;
 }
 
 const revoker = sql<string | null>`(select u2.name from users u2 where u2.id = ${certificates.revokedBy})`;
@@ -57,6 +59,7 @@ async function byCode(code: string): Promise<CertificateRecord | undefined> {
       revokedByName: revoker,
       payload: certificates.payload,
       signature: certificates.signature,
+      signatoryLogo: certificates.signatoryLogo,
       kaderScope: users.scopeCode,
       kaderName: users.name,
       kaderPhone: users.phone,
@@ -77,8 +80,8 @@ export function findCertificate(code: string): Promise<CertificateRecord | undef
  * or staff whose scope contains the kader. Another kader gets 404 (no hint that the
  * code exists), staff outside their scope 403, a revoked certificate 410.
  */
-export async function certificateForDownload(user: SessionUser, file: string | undefined): Promise<CertificateRecord> {
-  const m = /^(AP-[A-Z0-9]{4}-[A-Z0-9]{4})\.pdf$/.exec(file ?? "");
+export async function certificateForDownload(user: SessionUser, file: string | undefined, ext: "pdf" | "jwt" = "pdf"): Promise<CertificateRecord> {
+  const m = (ext === "pdf" ? /^(AP-[A-Z0-9]{4}-[A-Z0-9]{4})\.pdf$/ : /^(AP-[A-Z0-9]{4}-[A-Z0-9]{4})\.jwt$/).exec(file ?? "");
   if (!m || !isCanonicalCode(m[1])) throw notFound("Sertifikat tidak ditemukan.");
   const cert = await byCode(m[1]);
   if (!cert) throw notFound("Sertifikat tidak ditemukan.");

@@ -18,10 +18,10 @@
  */
 import { refreshKaderProgress } from "~/features/reporting/reports.server";
 import { randomBytes } from "node:crypto";
-import { and, asc, eq, gt, inArray, isNotNull } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull } from "drizzle-orm";
 import { content, programmesOf } from "~/features/learning/content.server";
 import { db } from "~/db.server";
-import { attendance, certificates, posyandu, quizAttempts, moduleProgress, regions, users, workshops } from "~/db/schema";
+import { attendance, certificates, posyandu, practiceObservations, quizAttempts, moduleProgress, regions, users, workshops } from "~/db/schema";
 import { generateCertificateCode } from "~/features/certification/code";
 import {
   addMonthsWita,
@@ -31,11 +31,13 @@ import {
   type AttemptFact,
   type CertificateTimes,
   type AttendanceFact,
+  type PracticeFact,
   type RuleResult,
 } from "~/features/certification/rule";
 import type { Programme } from "~/features/learning/content-schema";
 import { PAYLOAD_VERSION, signingKeyId, signPayload, type CertificatePayload } from "~/features/certification/signing.server";
 import { withinScope } from "~/features/regions/regions.server";
+import { signatoryFor } from "~/features/certification/signatories.server";
 
 export interface CertificateRow {
   id: number;
@@ -71,6 +73,20 @@ export async function certificatesOf(userIds: string[], programmeId?: string): P
     .from(certificates)
     .where(and(inArray(certificates.userId, userIds), programmeId ? eq(certificates.programmeId, programmeId) : undefined))
     .orderBy(asc(certificates.cycle));
+}
+
+/**
+ * A certificate of this kader issued at or after `since` and not revoked: the page the
+ * kader lands on after the last requirement says "Selamat, sertifikat Anda terbit".
+ */
+export async function certificateIssuedSince(userId: string, since: Date): Promise<{ code: string; programmeId: string } | null> {
+  const [row] = await db
+    .select({ code: certificates.code, programmeId: certificates.programmeId })
+    .from(certificates)
+    .where(and(eq(certificates.userId, userId), gte(certificates.issuedAt, since), isNull(certificates.revokedAt)))
+    .orderBy(desc(certificates.issuedAt))
+    .limit(1);
+  return row ?? null;
 }
 
 /** When the kader's current cycle in the programme began (null = first cycle). */
@@ -109,6 +125,7 @@ interface KaderFacts {
   attendance: AttendanceFact[];
   completed: Set<string>;
   attempts: AttemptFact[];
+  practice: PracticeFact[];
   certs: CertificateRow[];
 }
 
@@ -116,12 +133,12 @@ function allProgrammeSlugs(): string[] {
   return [...new Set(content().programmes.flatMap((p) => p.requiredModules))];
 }
 
-/** Attendance, module completion, submitted attempts and certificates of many kader in five queries. */
+/** Attendance, module completion, submitted attempts, practice and certificates of many kader in five queries. */
 async function loadFacts(userIds: string[]): Promise<Map<string, KaderFacts>> {
-  const facts = new Map<string, KaderFacts>(userIds.map((id) => [id, { attendance: [], completed: new Set(), attempts: [], certs: [] }]));
+  const facts = new Map<string, KaderFacts>(userIds.map((id) => [id, { attendance: [], completed: new Set(), attempts: [], practice: [], certs: [] }]));
   if (!userIds.length) return facts;
   const slugs = allProgrammeSlugs();
-  const [att, progress, attempts, certs] = await Promise.all([
+  const [att, progress, attempts, certs, practice] = await Promise.all([
     db
       .select({ userId: attendance.userId, workshopId: attendance.workshopId, status: attendance.status, kind: workshops.kind, workshopStatus: workshops.status })
       .from(attendance)
@@ -136,7 +153,19 @@ async function loadFacts(userIds: string[]): Promise<Map<string, KaderFacts>> {
       .from(quizAttempts)
       .where(and(inArray(quizAttempts.userId, userIds), inArray(quizAttempts.slug, slugs), isNotNull(quizAttempts.submittedAt))),
     certificatesOf(userIds),
+    db
+      .select({
+        userId: practiceObservations.userId,
+        id: practiceObservations.id,
+        taskId: practiceObservations.taskId,
+        result: practiceObservations.result,
+        recordedAt: practiceObservations.recordedAt,
+        observedOn: practiceObservations.observedOn,
+      })
+      .from(practiceObservations)
+      .where(inArray(practiceObservations.userId, userIds)),
   ]);
+  for (const p of practice) facts.get(p.userId)!.practice.push(p);
   for (const a of att) facts.get(a.userId)!.attendance.push(a);
   for (const p of progress) facts.get(p.userId)!.completed.add(p.slug);
   for (const a of attempts) {
@@ -161,7 +190,7 @@ export interface ProgrammeStanding {
 function standing(programme: Programme, f: KaderFacts, now: Date): ProgrammeStanding {
   const certs = f.certs.filter((c) => c.programmeId === programme.id);
   const cyc = currentCycle(certs, now);
-  const rule = evaluateRule(programme, { attendance: f.attendance, completed: f.completed, attempts: f.attempts, cycleStart: cyc.start });
+  const rule = evaluateRule(programme, { attendance: f.attendance, completed: f.completed, attempts: f.attempts, practice: f.practice, cycleStart: cyc.start });
   return { programme, rule, valid: cyc.valid, cycle: cyc.cycle, cycleStart: cyc.start, certificates: certs };
 }
 
@@ -227,8 +256,11 @@ async function printedPlace(k: KaderRecord): Promise<{ posyandu: string; desa: s
  * Inserts the certificate for this cycle unless one exists. Returns the code in force
  * afterwards (ours, or the one a concurrent evaluation inserted first).
  */
-async function issue(k: KaderRecord, programme: Programme, cycle: number, now: Date): Promise<{ code: string; issued: boolean }> {
+async function issue(k: KaderRecord, programme: Programme, cycle: number, now: Date, rule: RuleResult): Promise<{ code: string; issued: boolean }> {
   const place = await printedPlace(k);
+  // The signatory in office at issue is copied into the certificate: a later change does not alter it.
+  const signatory = await signatoryFor(place.issuerCode);
+  const practice = rule.practice.tasks.filter((t) => t.result === "kompeten").map((t) => t.title);
   const issuedAt = new Date(now.getTime());
   // Valid through the whole expiry date (WITA): the dashboard counts validity by that date.
   const expiresAt = endOfDayWita(addMonthsWita(issuedAt, programme.validityMonths));
@@ -247,12 +279,14 @@ async function issue(k: KaderRecord, programme: Programme, cycle: number, now: D
       issuer: place.issuer,
       issuerCode: place.issuerCode,
       kid: signingKeyId(),
+      ...(signatory ? { signatoryName: signatory.name, signatoryTitle: signatory.title, signatoryNip: signatory.nip ?? "" } : {}),
+      ...(practice.length ? { practice: practice.join(" | ") } : {}),
     };
     const signature = signPayload(payload);
     const inserted = await db.transaction(async (tx) => {
       const rows = await tx
         .insert(certificates)
-        .values({ code, userId: k.id, programmeId: programme.id, cycle, issuedAt, expiresAt, issuingRegion: place.issuerCode, payload, signature })
+        .values({ code, userId: k.id, programmeId: programme.id, cycle, issuedAt, expiresAt, issuingRegion: place.issuerCode, payload, signature, signatoryLogo: signatory?.logo ?? null })
         .onConflictDoNothing()
         .returning({ code: certificates.code });
       if (rows.length) await refreshKaderProgress([k.id], tx);
@@ -284,7 +318,7 @@ async function evaluateMany(kader: KaderRecord[], now: Date): Promise<Map<string
         outcomes.push({ programmeId: programme.id, status: "not_yet", cycle: s.cycle, summary: s.rule.summary });
       } else {
         try {
-          const r = await issue(k, programme, s.cycle, now);
+          const r = await issue(k, programme, s.cycle, now, s.rule);
           outcomes.push({
             programmeId: programme.id,
             status: r.issued ? "issued" : "valid",

@@ -14,6 +14,8 @@ export interface PrintableCertificate {
   code: string;
   payload: CertificatePayload;
   signature: string;
+  /** The signatory's logo at issue (data: URL of a PNG or JPEG). */
+  signatoryLogo?: string | null;
 }
 
 export interface RenderedCertificate {
@@ -135,7 +137,8 @@ export async function renderCertificate(cert: PrintableCertificate, origin: stri
   doc.fillColor(ink).font("Times-Bold").fontSize(38).text("SERTIFIKAT", { width: textWidth, align: "center", characterSpacing: 3 });
   doc.font("Helvetica").fontSize(12).fillColor(grey).text(`Nomor: ${cert.code}`, { width: textWidth, align: "center" });
 
-  doc.moveDown(2);
+  const practice = p.practice ? p.practice.split(" | ").filter(Boolean) : [];
+  doc.moveDown(practice.length ? 1.4 : 2);
   doc.fillColor(ink).font("Helvetica").fontSize(13).text("Diberikan kepada", { width: textWidth, align: "center" });
   doc.moveDown(0.3);
   // Long names shrink to one line (down to 16 pt) instead of pushing the dates off the page.
@@ -148,15 +151,23 @@ export async function renderCertificate(cert: PrintableCertificate, origin: stri
   const place = [p.posyandu ? `Kader ${p.posyandu}` : "Kader Posyandu", p.desa].filter(Boolean).join(", ");
   doc.font("Helvetica").fontSize(12).fillColor(ink).text(pdfText(place), { width: textWidth, align: "center" });
 
-  doc.moveDown(1.6);
+  doc.moveDown(practice.length ? 1 : 1.6);
   doc.fontSize(13).text("sebagai tanda telah menyelesaikan", { width: textWidth, align: "center" });
   doc.moveDown(0.2);
   doc.font("Helvetica-Bold").fontSize(18).text(pdfText(p.programme), { width: textWidth, align: "center" });
   doc.moveDown(0.2);
-  doc.font("Helvetica").fontSize(11).fillColor(grey).text("dengan mengikuti pelatihan, menyelesaikan seluruh modul wajib, dan lulus kuis setiap modul.", {
-    width: textWidth,
-    align: "center",
-  });
+  if (practice.length) {
+    doc.font("Helvetica").fontSize(11).fillColor(grey).text("dengan mengikuti pelatihan, menyelesaikan seluruh modul wajib, lulus kuis setiap modul, dan dinilai kompeten dalam praktik lapangan:", {
+      width: textWidth,
+      align: "center",
+    });
+    doc.font("Helvetica-Oblique").fontSize(10).fillColor(ink).text(pdfText(practice.join("  \u00b7  ")), { width: textWidth, align: "center" });
+  } else {
+    doc.font("Helvetica").fontSize(11).fillColor(grey).text("dengan mengikuti pelatihan, menyelesaikan seluruh modul wajib, dan lulus kuis setiap modul.", {
+      width: textWidth,
+      align: "center",
+    });
+  }
 
   // Bottom band: dates and issuer on the left, QR on the right.
   const qrSize = 132;
@@ -169,10 +180,33 @@ export async function renderCertificate(cert: PrintableCertificate, origin: stri
   doc.text(`Diterbitkan: ${issued}`, left, infoY, { width: 360 });
   doc.text(`Berlaku sampai: ${expires}`, left, infoY + 16, { width: 360 });
   doc.text(pdfText(`Wilayah penerbit: ${p.issuer}`), left, infoY + 32, { width: 360 });
-  doc.fillColor(grey).fontSize(8.5).text("Tanggal dalam WITA. Sertifikat ini ditandatangani secara elektronik (Ed25519).", left, infoY + 56, { width: 380 });
-  doc.text(pdfText(`Periksa keaslian: pindai kode QR, atau buka ${origin.replace(/^https?:\/\//, "")}/verifikasi dan ketik ${cert.code}.`), left, infoY + 68, {
-    width: 380,
+  doc.fillColor(grey).fontSize(8.5).text("Tanggal dalam WITA.", left, infoY + 56, { width: 360 });
+  doc.text(pdfText(`Ditandatangani secara elektronik; periksa keaslian di ${origin.replace(/^https?:\/\//, "")}/verifikasi (kode ${cert.code}) atau pindai kode QR.`), left, infoY + 68, {
+    width: 360,
   });
+
+  // The signatory copied at issue (payload v2), between the dates and the QR code.
+  if (p.signatoryName) {
+    const sx = 440;
+    const sw = qrX - sx - 16;
+    let sy = infoY - 14;
+    if (cert.signatoryLogo) {
+      const m = /^data:image\/(png|jpeg);base64,(.+)$/.exec(cert.signatoryLogo);
+      if (m) {
+        try {
+          doc.image(Buffer.from(m[2], "base64"), sx + sw / 2 - 20, sy, { fit: [40, 40], align: "center" });
+        } catch {
+          // A logo pdfkit cannot read is left out rather than failing the certificate.
+        }
+        sy += 44;
+      }
+    }
+    doc.fillColor(ink).font("Helvetica").fontSize(9.5).text(pdfText(`${p.issuer}, ${issued}`), sx, sy, { width: sw, align: "center" });
+    doc.text(pdfText(p.signatoryTitle ?? ""), { width: sw, align: "center" });
+    const nameY = Math.max(doc.y + 22, H - 60 - 34);
+    doc.font("Helvetica-Bold").fontSize(10.5).text(pdfText(p.signatoryName), sx, nameY, { width: sw, align: "center", underline: true });
+    if (p.signatoryNip) doc.font("Helvetica").fontSize(9).text(`NIP ${p.signatoryNip}`, { width: sw, align: "center" });
+  }
 
   doc.image(qrPng, qrX, qrY, { width: qrSize, height: qrSize });
   doc.fillColor(ink).font("Helvetica-Bold").fontSize(10).text(cert.code, qrX - 20, qrY + qrSize + 4, { width: qrSize + 40, align: "center" });

@@ -7,15 +7,19 @@
  *  - every required module is completed (read), and
  *  - for every required module, an attempt of its quiz submitted in the current cycle
  *    scores at or above the pass score: `programme.passScore` when the programme sets
- *    one, else the pass score the attempt was taken under.
+ *    one, else the pass score the attempt was taken under, and
+ *  - at least `practice.required` different practice tasks of the programme were
+ *    observed "kompeten": for each task the latest observation counts (a correction is
+ *    a newer record), so a later "belum kompeten" undoes an earlier "kompeten".
  *
  * Cycles: the first cycle starts at the beginning of time; a new one starts when the
  * previous certificate ends (expires, or is revoked). Quiz results count only inside
- * the current cycle, so recertification means passing the quizzes again; attendance
- * and module completion carry over (a kader does not have to sit the pelatihan or
+ * the current cycle, so recertification means passing the quizzes again; attendance,
+ * observed practice and module completion carry over (a kader does not have to sit the pelatihan or
  * re-read the modules every two years).
  */
 import type { AttendanceStatus, WorkshopKind, WorkshopStatus } from "~/db/schema";
+import type { PracticeResult } from "~/db/schema";
 import type { Programme } from "~/features/learning/content-schema";
 
 export interface AttendanceFact {
@@ -33,7 +37,18 @@ export interface AttemptFact {
   submittedAt: Date;
 }
 
+export interface PracticeFact {
+  taskId: string;
+  result: PracticeResult;
+  /** Order of recording: the latest record per task counts. */
+  recordedAt: Date;
+  id: number;
+  observedOn: string;
+}
+
 export interface RuleInput {
+  /** Observations of practice tasks (any cycle; the latest per task counts). */
+  practice?: PracticeFact[];
   attendance: AttendanceFact[];
   /** Slugs of modules the kader completed (read), in any cycle. */
   completed: Iterable<string>;
@@ -43,7 +58,15 @@ export interface RuleInput {
   cycleStart: Date | null;
 }
 
-export type RulePolicy = Pick<Programme, "requiredModules" | "passScore" | "attendance">;
+export type RulePolicy = Pick<Programme, "requiredModules" | "passScore" | "attendance"> & Partial<Pick<Programme, "practice">>;
+
+export interface PracticeStatus {
+  taskId: string;
+  title: string;
+  /** Latest observation of the task, null when never observed. */
+  result: PracticeResult | null;
+  observedOn: string | null;
+}
 
 export interface ModuleStatus {
   slug: string;
@@ -63,10 +86,34 @@ export interface RuleResult {
   modulesDone: number;
   modulesRequired: number;
   attendance: { kind: WorkshopKind; required: number; attended: number; ok: boolean };
+  /** Practice tasks of the programme with their latest result; `done` = tasks observed kompeten. */
+  practice: { required: number; done: number; ok: boolean; tasks: PracticeStatus[] };
   /** Required modules not yet done, in programme order. */
   missing: ModuleStatus[];
   /** "2 dari 8 modul lulus, kehadiran pelatihan: belum" */
   summary: string;
+}
+
+/** The latest observation of each task (by recording time, then id). */
+export function latestPractice(facts: PracticeFact[]): Map<string, PracticeFact> {
+  const latest = new Map<string, PracticeFact>();
+  for (const f of facts) {
+    const cur = latest.get(f.taskId);
+    if (!cur || f.recordedAt > cur.recordedAt || (f.recordedAt.getTime() === cur.recordedAt.getTime() && f.id > cur.id)) latest.set(f.taskId, f);
+  }
+  return latest;
+}
+
+export function practiceStatus(policy: RulePolicy, facts: PracticeFact[]): RuleResult["practice"] {
+  const tasks = policy.practice?.tasks ?? [];
+  const required = policy.practice?.required ?? 0;
+  const latest = latestPractice(facts);
+  const list = tasks.map((t): PracticeStatus => {
+    const l = latest.get(t.id);
+    return { taskId: t.id, title: t.title, result: l?.result ?? null, observedOn: l?.observedOn ?? null };
+  });
+  const done = list.filter((t) => t.result === "kompeten").length;
+  return { required, done, ok: done >= required, tasks: list };
 }
 
 /** Sessions that count: right kind, status counted, and a session that really took place or is under way. */
@@ -115,8 +162,10 @@ export function evaluateRule(policy: RulePolicy, input: RuleInput): RuleResult {
   const required = policy.attendance.minSessions;
   const attendanceOk = attended >= required;
   const modulesDone = modules.filter((m) => m.done).length;
+  const practice = practiceStatus(policy, input.practice ?? []);
   const result: Omit<RuleResult, "summary"> = {
-    certified: attendanceOk && modulesDone === modules.length,
+    certified: attendanceOk && modulesDone === modules.length && practice.ok,
+    practice,
     modules,
     modulesDone,
     modulesRequired: modules.length,
@@ -132,9 +181,13 @@ export function attendanceLabel(a: RuleResult["attendance"]): string {
   return `${Math.min(a.attended, a.required)} dari ${a.required} sesi`;
 }
 
-export function progressSummary(r: Pick<RuleResult, "modulesDone" | "modulesRequired" | "attendance">): string {
-  return `${r.modulesDone} dari ${r.modulesRequired} modul lulus, kehadiran ${r.attendance.kind}: ${attendanceLabel(r.attendance)}`;
+export function progressSummary(r: Pick<RuleResult, "modulesDone" | "modulesRequired" | "attendance"> & Partial<Pick<RuleResult, "practice">>): string {
+  const base = `${r.modulesDone} dari ${r.modulesRequired} modul lulus, kehadiran ${r.attendance.kind}: ${attendanceLabel(r.attendance)}`;
+  if (!r.practice?.required) return base;
+  return `${base}, praktik lapangan: ${Math.min(r.practice.done, r.practice.required)} dari ${r.practice.required} tugas kompeten`;
 }
+
+export const PRACTICE_RESULT_LABEL: Record<PracticeResult, string> = { kompeten: "Kompeten", belum_kompeten: "Belum kompeten" };
 
 /** What is still missing for one module, in words for the kader. */
 export function missingLabel(m: ModuleStatus): string {

@@ -25,7 +25,12 @@ export interface CertificatePayload {
   kid: string;
 }
 
-export const PAYLOAD_VERSION = "1";
+/**
+ * Version 2 adds (when the kabupaten had a signatory at issue) `signatoryName`,
+ * `signatoryTitle`, `signatoryNip`, and `practice`: the titles of the practice tasks
+ * observed kompeten, joined by " | ". Version 1 payloads stay valid as they were signed.
+ */
+export const PAYLOAD_VERSION = "2";
 
 interface Keys {
   pem: string;
@@ -49,6 +54,18 @@ function keys(): Keys {
 
 export function signingKeyId(): string {
   return keys().kid;
+}
+
+/** The key pair as node KeyObjects (for jose) and its key id. */
+export function signingKeyPair(): { privateKey: KeyObject; publicKey: KeyObject; kid: string } {
+  const k = keys();
+  return { privateKey: k.privateKey, publicKey: k.publicKey, kid: k.kid };
+}
+
+/** The public key as a JWK (OKP, Ed25519) with its kid, for /verifikasi/kunci. */
+export function publicJwk(): { kty: string; crv: string; x: string; kid: string; alg: string; use: string } {
+  const jwk = keys().publicKey.export({ format: "jwk" }) as { kty: string; crv: string; x: string };
+  return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, kid: keys().kid, alg: "EdDSA", use: "sig" };
 }
 
 /** The public key (SPKI PEM), e.g. for an offline verifier. */

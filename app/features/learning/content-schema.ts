@@ -62,6 +62,31 @@ export const quizBankSchema = z
   });
 export type QuizBank = z.infer<typeof quizBankSchema>;
 
+/** A practice task (praktik lapangan) a pembina observes, with its observable steps. */
+export const practiceTaskSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]{3,40}$/, "task id: lowercase letters, digits or -"),
+  title: z.string().min(5).max(160),
+  spm: z.enum(SPM_OR_UMUM),
+  steps: z.array(z.string().min(5).max(240)).min(2).max(12),
+});
+export type PracticeTask = z.infer<typeof practiceTaskSchema>;
+
+export const practiceSchema = z
+  .object({
+    /** How many different tasks a kader must be observed "kompeten" in. */
+    required: z.number().int().min(0),
+    tasks: z.array(practiceTaskSchema),
+  })
+  .superRefine((p, ctx) => {
+    if (p.required > p.tasks.length) ctx.addIssue({ code: "custom", path: ["required"], message: `required ${p.required} > ${p.tasks.length} tasks` });
+    const seen = new Set<string>();
+    p.tasks.forEach((t, i) => {
+      if (seen.has(t.id)) ctx.addIssue({ code: "custom", path: ["tasks", i, "id"], message: `duplicate task id "${t.id}"` });
+      seen.add(t.id);
+    });
+  });
+export type Practice = z.infer<typeof practiceSchema>;
+
 export const programmeSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]{3,40}$/),
   title: z.string().min(3),
@@ -75,6 +100,8 @@ export const programmeSchema = z.object({
     minSessions: z.number().int().min(0),
   }),
   validityMonths: z.number().int().min(1).max(120),
+  /** Observed field practice; a programme without it requires none. */
+  practice: practiceSchema.default({ required: 0, tasks: [] }),
 });
 export type Programme = z.infer<typeof programmeSchema>;
 

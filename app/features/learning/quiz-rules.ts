@@ -90,6 +90,10 @@ export function scoreAttempt(draw: DrawnQuestion[], answers: Answers, passScore:
   return { correct, total, score, passed: score >= passScore, perQuestion };
 }
 
+/** What a kader reads once every attempt is used: who can help, and what happens then. */
+export const NEXT_AFTER_LOCKOUT =
+  "Langkah berikutnya: Tim Pembina desa atau kecamatan Anda melihat nilai Anda di halaman kemajuan kader dan dapat membuka kesempatan baru. Hubungi mereka, baca lagi modulnya, lalu kerjakan kuis setelah kesempatan dibuka. Nilai dan modul yang sudah lulus tetap tersimpan.";
+
 export type StartCheck =
   | { ok: true }
   | { ok: false; reason: "limit"; message: string }
@@ -107,7 +111,7 @@ export function checkCanStart(input: {
     return {
       ok: false,
       reason: "limit",
-      message: `Kesempatan mengerjakan kuis ini sudah habis (${input.submittedCount} dari ${input.maxAttempts}). Hubungi Tim Pembina Anda.`,
+      message: `Kesempatan mengerjakan kuis ini sudah habis (${input.submittedCount} dari ${input.maxAttempts}). ${NEXT_AFTER_LOCKOUT}`,
     };
   }
   if (input.lastSubmittedAt && input.cooldownMinutes > 0) {

@@ -7,7 +7,7 @@ import { randomInt } from "node:crypto";
 import { and, desc, eq, gte, isNotNull, isNull, sql } from "drizzle-orm";
 import { generateIdFromEntropySize } from "lucia";
 import { db, rowsOf, type Conn } from "~/db.server";
-import { moduleProgress, quizAttempts, users, type DrawnQuestion } from "~/db/schema";
+import { moduleProgress, quizAttemptGrants, quizAttempts, users, type DrawnQuestion } from "~/db/schema";
 import { getModule, programmesOf, type ModuleContent } from "~/features/learning/content.server";
 import { cycleStartOf, evaluateCertification } from "~/features/certification/evaluate.server";
 import { checkCanStart, drawQuestions, parseAnswers, scoreAttempt, type StartCheck } from "~/features/learning/quiz-rules";
@@ -26,9 +26,28 @@ export function requireQuizModule(slug: string | undefined): ModuleContent & { q
   return mod as ModuleContent & { quiz: NonNullable<ModuleContent["quiz"]> };
 }
 
+/**
+ * Extra attempts granted by Tim Pembina for this quiz in the current cycle (grants made
+ * before the cycle began belonged to the earlier cycle).
+ */
+export async function grantedExtra(userId: string, slug: string, start: Date | null, conn: Conn = db): Promise<number> {
+  const [row] = await conn
+    .select({ n: sql<number>`coalesce(sum(${quizAttemptGrants.extra}), 0)::int` })
+    .from(quizAttemptGrants)
+    .where(and(eq(quizAttemptGrants.userId, userId), eq(quizAttemptGrants.slug, slug), start ? gte(quizAttemptGrants.grantedAt, start) : undefined));
+  return Number(row?.n ?? 0);
+}
+
 export interface QuizStatus {
   submittedCount: number;
+  /** The bank's limit plus the attempts granted in this cycle (0 = unlimited). */
   maxAttempts: number;
+  /** Attempts added by Tim Pembina in this cycle. */
+  granted: number;
+  /** The next attempt is the last one allowed. */
+  lastChance: boolean;
+  /** Every allowed attempt is used and none passed: only Tim Pembina can open another round. */
+  lockedOut: boolean;
   inProgressId: string | null;
   bestScore: number | null;
   passed: boolean;
@@ -81,14 +100,19 @@ export async function quizStatus(userId: string, mod: ReturnType<typeof requireQ
   } else {
     best = { bestScore: facts.progress?.bestScore ?? null, passed: !!facts.progress?.passedAt };
   }
+  const granted = mod.quiz.maxAttempts > 0 ? await grantedExtra(userId, mod.slug, start) : 0;
+  const maxAttempts = mod.quiz.maxAttempts > 0 ? mod.quiz.maxAttempts + granted : 0;
   return {
     submittedCount: inCycle.length,
-    maxAttempts: mod.quiz.maxAttempts,
+    maxAttempts,
+    granted,
+    lastChance: maxAttempts > 0 && !best.passed && inCycle.length === maxAttempts - 1,
+    lockedOut: maxAttempts > 0 && !best.passed && inCycle.length >= maxAttempts,
     inProgressId: inProgress?.id ?? null,
     ...best,
     check: checkCanStart({
       submittedCount: inCycle.length,
-      maxAttempts: mod.quiz.maxAttempts,
+      maxAttempts,
       lastSubmittedAt: submitted[0]?.submittedAt ?? null,
       cooldownMinutes: mod.quiz.cooldownMinutes,
       now,
@@ -124,9 +148,10 @@ export async function startAttempt(userId: string, slug: string, idempotencyKey:
     const submitted = mine
       .filter((a) => a.submittedAt && (!start || a.submittedAt >= start)) // attempts of the current certification cycle
       .sort((a, b) => b.submittedAt!.getTime() - a.submittedAt!.getTime());
+    const granted = mod.quiz.maxAttempts > 0 ? await grantedExtra(userId, slug, start, tx) : 0;
     const check = checkCanStart({
       submittedCount: submitted.length,
-      maxAttempts: mod.quiz.maxAttempts,
+      maxAttempts: mod.quiz.maxAttempts > 0 ? mod.quiz.maxAttempts + granted : 0,
       lastSubmittedAt: submitted[0]?.submittedAt ?? null,
       cooldownMinutes: mod.quiz.cooldownMinutes,
       now: new Date(),

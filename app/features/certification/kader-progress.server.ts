@@ -1,0 +1,260 @@
+/**
+ * One kader's progress for Tim Pembina (modules, quiz attempts, attendance, practice,
+ * certificate), another round of quiz attempts granted with a reason, and the report of
+ * kader locked out of a quiz (every attempt used, none passed) per kecamatan.
+ */
+import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import { audit } from "~/audit.server";
+import type { SessionUser } from "~/auth.server";
+import { db } from "~/db.server";
+import { attendance, practiceObservations, quizAttemptGrants, quizAttempts, regions, users, workshops, type Role } from "~/db/schema";
+import { getUserInScope } from "~/features/accounts/users.server";
+import { kaderStanding, quizCycleStart } from "~/features/certification/evaluate.server";
+import { stateOf, STATE_LABEL } from "~/features/certification/certificates.server";
+import { PRACTICE_RESULT_LABEL, tanggalWita } from "~/features/certification/rule";
+import { content, getModule } from "~/features/learning/content.server";
+import { grantedExtra, IDEMPOTENCY_KEY_RE } from "~/features/learning/quiz.server";
+import { withinScope } from "~/features/regions/regions.server";
+import { notFound } from "~/lib/http";
+import { formatDate, formatTime, zoneForRegion } from "~/lib/timezone";
+import { rowsOf } from "~/db.server";
+
+/** Who opens a kader's progress page and grants another round of attempts (in scope). */
+export const PROGRESS_VIEWERS: readonly Role[] = ["pembina_desa", "pembina_kecamatan", "pembina_kabupaten", "dpmd", "admin"];
+/** Who sees the locked-out report. */
+export const LOCKOUT_REPORT_ROLES: readonly Role[] = ["dpmd", "admin"];
+
+/** The kader (role kader) in the actor's scope: 404 for an unknown id or a non-kader, 403 outside the scope. */
+export async function requireKaderInScope(actor: Pick<SessionUser, "scopeCode">, id: string | undefined) {
+  if (!id || !/^[a-z0-9]{8,40}$/.test(id)) throw notFound("Kader tidak ditemukan.");
+  const k = await getUserInScope(actor, id);
+  if (k.role !== "kader") throw notFound("Kader tidak ditemukan.");
+  return k;
+}
+
+export async function kaderProgressPage(actor: SessionUser, id: string | undefined, now = new Date()) {
+  const k = await requireKaderInScope(actor, id);
+  const zone = zoneForRegion(k.scopeCode);
+  const when = (d: Date) => `${formatDate(d, zone)} ${formatTime(d, zone)} ${zone.label}`;
+  const standings = await kaderStanding(k.id, now);
+  const slugs = [...new Set(content().programmes.flatMap((p) => p.requiredModules))];
+  const [attempts, grants, att, practice] = await Promise.all([
+    db
+      .select({ id: quizAttempts.id, slug: quizAttempts.slug, submittedAt: quizAttempts.submittedAt, score: quizAttempts.score, passed: quizAttempts.passed })
+      .from(quizAttempts)
+      .where(and(eq(quizAttempts.userId, k.id), isNotNull(quizAttempts.submittedAt)))
+      .orderBy(asc(quizAttempts.submittedAt)),
+    db
+      .select({ slug: quizAttemptGrants.slug, extra: quizAttemptGrants.extra, reason: quizAttemptGrants.reason, at: quizAttemptGrants.grantedAt, by: users.name })
+      .from(quizAttemptGrants)
+      .innerJoin(users, eq(users.id, quizAttemptGrants.grantedBy))
+      .where(eq(quizAttemptGrants.userId, k.id))
+      .orderBy(asc(quizAttemptGrants.grantedAt)),
+    db
+      .select({ title: workshops.title, kind: workshops.kind, startsAt: workshops.startsAt, status: attendance.status })
+      .from(attendance)
+      .innerJoin(workshops, eq(workshops.id, attendance.workshopId))
+      .where(eq(attendance.userId, k.id))
+      .orderBy(desc(workshops.startsAt)),
+    db
+      .select({
+        id: practiceObservations.id,
+        taskId: practiceObservations.taskId,
+        observedOn: practiceObservations.observedOn,
+        place: practiceObservations.place,
+        steps: practiceObservations.steps,
+        result: practiceObservations.result,
+        note: practiceObservations.note,
+        correctsId: practiceObservations.correctsId,
+        observer: users.name,
+      })
+      .from(practiceObservations)
+      .innerJoin(users, eq(users.id, practiceObservations.observerId))
+      .where(eq(practiceObservations.userId, k.id))
+      .orderBy(desc(practiceObservations.recordedAt), desc(practiceObservations.id)),
+  ]);
+  const quizzes = [];
+  for (const slug of slugs) {
+    const mod = getModule(slug);
+    if (!mod?.quiz) continue;
+    const start = await quizCycleStart(k.id, slug, now);
+    const mine = attempts.filter((a) => a.slug === slug);
+    const inCycle = mine.filter((a) => !start || a.submittedAt! >= start);
+    const granted = mod.quiz.maxAttempts > 0 ? await grantedExtra(k.id, slug, start) : 0;
+    const max = mod.quiz.maxAttempts > 0 ? mod.quiz.maxAttempts + granted : 0;
+    const passed = inCycle.some((a) => a.passed);
+    quizzes.push({
+      slug,
+      title: mod.frontmatter.title,
+      passScore: mod.quiz.passScore,
+      used: inCycle.length,
+      max,
+      passed,
+      lockedOut: max > 0 && !passed && inCycle.length >= max,
+      roundSize: mod.quiz.maxAttempts,
+      attempts: mine.map((a) => ({ when: when(a.submittedAt!), score: a.score ?? 0, passed: !!a.passed, earlierCycle: !!start && a.submittedAt! < start })),
+      grants: grants.filter((g) => g.slug === slug).map((g) => ({ when: when(g.at), extra: g.extra, reason: g.reason, by: g.by })),
+    });
+  }
+  const taskTitle = new Map(content().programmes.flatMap((p) => p.practice.tasks.map((t) => [t.id, t] as const)));
+  return {
+    kader: { id: k.id, name: k.name, posyanduId: k.posyanduId, posyanduName: k.posyanduName, desa: k.scopeName, active: k.active },
+    programmes: standings.map((s) => {
+      const latest = s.certificates[s.certificates.length - 1] ?? null;
+      return {
+        id: s.programme.id,
+        title: s.programme.title,
+        summary: s.rule.summary,
+        certified: s.rule.certified,
+        modules: s.rule.modules.map((m) => ({ slug: m.slug, title: getModule(m.slug)?.frontmatter.title ?? m.slug, completed: m.completed, quizPassed: m.quizPassed, bestScore: m.bestScore })),
+        attendance: s.rule.attendance,
+        practice: {
+          ...s.rule.practice,
+          tasks: s.rule.practice.tasks.map((t) => ({ ...t, resultLabel: t.result ? PRACTICE_RESULT_LABEL[t.result] : "Belum diamati" })),
+        },
+        certificate: latest
+          ? { code: latest.code, state: s.valid ? "berlaku" : stateOf(latest, now), stateLabel: STATE_LABEL[s.valid ? "berlaku" : stateOf(latest, now)], issued: tanggalWita(latest.issuedAt), expires: tanggalWita(latest.expiresAt) }
+          : null,
+      };
+    }),
+    quizzes,
+    attendance: att.map((a) => ({ title: a.title, kind: a.kind, when: formatDate(a.startsAt, zone), status: a.status })),
+    practice: practice.map((p) => {
+      const task = taskTitle.get(p.taskId);
+      return {
+        id: p.id,
+        task: task?.title ?? p.taskId,
+        observedOn: tanggalWita(new Date(`${p.observedOn}T12:00:00+08:00`)),
+        place: p.place,
+        stepsMet: p.steps.filter(Boolean).length,
+        stepsTotal: p.steps.length,
+        result: PRACTICE_RESULT_LABEL[p.result],
+        note: p.note,
+        observer: p.observer,
+        correction: p.correctsId !== null,
+      };
+    }),
+  };
+}
+
+// ---------------------------------------------------------------- another round of attempts
+
+export const grantSchema = z.object({
+  slug: z.string({ error: "Pilih kuis." }).regex(/^[a-z0-9-]{1,80}$/, "Kuis tidak dikenal."),
+  reason: z
+    .string({ error: "Tulis alasan pemberian kesempatan." })
+    .trim()
+    .min(5, "Tulis alasan pemberian kesempatan (minimal 5 huruf).")
+    .max(500, "Alasan terlalu panjang (maksimal 500 huruf)."),
+  idempotencyKey: z.string().regex(IDEMPOTENCY_KEY_RE, "Formulir tidak valid. Muat ulang halaman lalu coba lagi."),
+});
+
+export type GrantResult = { ok: true; granted: boolean; extra: number } | { ok: false; status: 400 | 409; errors: Record<string, string> };
+
+/**
+ * Grants another round (the quiz bank's maxAttempts) of one quiz to a locked-out kader.
+ * One transaction: the kader row is locked, the lock-out re-checked, the grant and its
+ * audit entry written together. The same form submitted twice grants once.
+ */
+export async function grantAttempts(actor: SessionUser, kaderId: string | undefined, input: Record<string, unknown>): Promise<GrantResult> {
+  const k = await requireKaderInScope(actor, kaderId);
+  const parsed = grantSchema.safeParse(input);
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const i of parsed.error.issues) errors[String(i.path[0] ?? "form")] ??= i.message;
+    return { ok: false, status: 400, errors };
+  }
+  const { slug, reason, idempotencyKey } = parsed.data;
+  const mod = getModule(slug);
+  if (!mod?.quiz || !content().programmes.some((p) => p.requiredModules.includes(slug))) return { ok: false, status: 400, errors: { slug: "Kuis tidak dikenal." } };
+  if (mod.quiz.maxAttempts === 0) return { ok: false, status: 400, errors: { slug: "Kuis ini tidak membatasi kesempatan." } };
+  const start = await quizCycleStart(k.id, slug);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select id from ${users} where ${users.id} = ${k.id} for update`);
+    const [same] = await tx.select({ id: quizAttemptGrants.id, userId: quizAttemptGrants.userId, extra: quizAttemptGrants.extra }).from(quizAttemptGrants).where(eq(quizAttemptGrants.idempotencyKey, idempotencyKey));
+    if (same) {
+      if (same.userId !== k.id) return { ok: false as const, status: 400 as const, errors: { form: "Formulir tidak valid. Muat ulang halaman lalu coba lagi." } };
+      return { ok: true as const, granted: false, extra: same.extra };
+    }
+    const rows = await tx
+      .select({ passed: quizAttempts.passed })
+      .from(quizAttempts)
+      .where(and(eq(quizAttempts.userId, k.id), eq(quizAttempts.slug, slug), isNotNull(quizAttempts.submittedAt), start ? gte(quizAttempts.submittedAt, start) : undefined));
+    const granted = await grantedExtra(k.id, slug, start, tx);
+    if (rows.some((r) => r.passed) || rows.length < mod.quiz!.maxAttempts + granted) {
+      return { ok: false as const, status: 409 as const, errors: { form: "Kader ini masih punya kesempatan atau sudah lulus kuis ini: tidak perlu kesempatan tambahan." } };
+    }
+    const extra = mod.quiz!.maxAttempts;
+    const [g] = await tx.insert(quizAttemptGrants).values({ userId: k.id, slug, extra, reason, grantedBy: actor.id, idempotencyKey }).returning({ id: quizAttemptGrants.id });
+    await audit({ actorId: actor.id, action: "quiz.grant_attempts", entity: "user", entityId: k.id, regionCode: k.scopeCode, detail: { grantId: g.id, slug, extra, reason } }, tx);
+    return { ok: true as const, granted: true, extra };
+  });
+}
+
+// ---------------------------------------------------------------- locked-out report
+
+export interface LockedOutRow {
+  userId: string;
+  name: string;
+  desaCode: string;
+  slug: string;
+  title: string;
+  used: number;
+  lastAt: Date;
+}
+
+/**
+ * Active kader in the scope whose allowed attempts of a required quiz (bank limit +
+ * grants, in the current cycle) are all used without a pass, grouped per kecamatan.
+ */
+export async function lockedOutReport(scope: string, now = new Date()): Promise<{ kecamatan: { code: string; name: string; rows: LockedOutRow[] }[]; total: number }> {
+  const limits = [...new Set(content().programmes.flatMap((p) => p.requiredModules))]
+    .map((slug) => ({ slug, max: getModule(slug)?.quiz?.maxAttempts ?? 0 }))
+    .filter((l) => l.max > 0);
+  if (!limits.length) return { kecamatan: [], total: 0 };
+  const values = sql.join(
+    limits.map((l) => sql`(${l.slug}::text, ${l.max}::int)`),
+    sql`, `,
+  );
+  const result = await db.execute(sql`
+    with k as (
+      select ${users.id} as user_id, ${users.name} as name, ${users.scopeCode} as desa_code,
+        (select max(least(coalesce(c.revoked_at, c.expires_at), c.expires_at)) from certificates c
+          where c.user_id = ${users.id} and least(coalesce(c.revoked_at, c.expires_at), c.expires_at) <= ${now.toISOString()}::timestamptz) as cycle_start
+      from ${users}
+      where ${users.role} = 'kader' and ${users.active} and ${withinScope(users.scopeCode, scope)}
+    ), lim(slug, max) as (values ${values}),
+    a as (
+      select q.user_id, q.slug, count(*)::int as used, bool_or(q.passed) as passed, max(q.submitted_at) as last_at
+      from quiz_attempts q join k on k.user_id = q.user_id
+      where q.submitted_at is not null and (k.cycle_start is null or q.submitted_at >= k.cycle_start)
+      group by q.user_id, q.slug
+    ),
+    g as (
+      select gr.user_id, gr.slug, sum(gr.extra)::int as extra
+      from quiz_attempt_grants gr join k on k.user_id = gr.user_id
+      where k.cycle_start is null or gr.granted_at >= k.cycle_start
+      group by gr.user_id, gr.slug
+    )
+    select k.user_id, k.name, k.desa_code, a.slug, a.used, a.last_at
+    from a join k on k.user_id = a.user_id join lim on lim.slug = a.slug
+    left join g on g.user_id = a.user_id and g.slug = a.slug
+    where not coalesce(a.passed, false) and a.used >= lim.max + coalesce(g.extra, 0)
+    order by k.desa_code, k.name, a.slug`);
+  const rows = rowsOf<{ user_id: string; name: string; desa_code: string; slug: string; used: number; last_at: Date | string }>(result);
+  const kecCodes = [...new Set(rows.map((r) => r.desa_code.split(".").slice(0, 3).join(".")))];
+  const names = kecCodes.length ? await db.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, kecCodes)) : [];
+  const nameOf = new Map(names.map((n) => [n.code, n.name]));
+  const groups = new Map<string, LockedOutRow[]>();
+  for (const r of rows) {
+    const kec = r.desa_code.split(".").slice(0, 3).join(".");
+    const list = groups.get(kec) ?? [];
+    list.push({ userId: r.user_id, name: r.name, desaCode: r.desa_code, slug: r.slug, title: getModule(r.slug)?.frontmatter.title ?? r.slug, used: Number(r.used), lastAt: new Date(r.last_at) });
+    groups.set(kec, list);
+  }
+  return {
+    kecamatan: [...groups].map(([code, list]) => ({ code, name: nameOf.get(code) ?? code, rows: list })),
+    total: rows.length,
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * Praktik lapangan: a pembina desa/kecamatan records, in one form, the observation of
+ * one practice task for several kader of one posyandu (each step met or not, result,
+ * note). Records are never changed: a correction is a new record naming the one it
+ * replaces. Every record is audited, and certification is evaluated afterwards.
+ */
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { withinScope } from "~/features/regions/regions.server";
+import { rowsOf } from "~/db.server";
+import { z } from "zod";
+import { audit } from "~/audit.server";
+import type { SessionUser } from "~/auth.server";
+import { db } from "~/db.server";
+import { practiceObservations, PRACTICE_RESULTS, users, type Role } from "~/db/schema";
+import { evaluateCertificationFor } from "~/features/certification/evaluate.server";
+import { content } from "~/features/learning/content.server";
+import type { PracticeTask } from "~/features/learning/content-schema";
+import { getPosyanduInScope } from "~/features/regions/posyandu.server";
+import { IDEMPOTENCY_KEY_RE } from "~/features/learning/quiz.server";
+import { todayWita } from "~/features/reporting/reports.server";
+
+/** Who observes practice (in their scope). */
+export const OBSERVER_ROLES: readonly Role[] = ["pembina_desa", "pembina_kecamatan"];
+
+/** Every practice task of every programme, once. */
+export function practiceTasks(): PracticeTask[] {
+  const seen = new Map<string, PracticeTask>();
+  for (const p of content().programmes) for (const t of p.practice.tasks) if (!seen.has(t.id)) seen.set(t.id, t);
+  return [...seen.values()];
+}
+
+export function findTask(id: string | null | undefined): PracticeTask | undefined {
+  return id ? practiceTasks().find((t) => t.id === id) : undefined;
+}
+
+/** The posyandu (in scope), its active kader and, for the chosen task, each kader's latest result. */
+export async function practiceSheet(actor: SessionUser, posyanduId: number, taskId: string | null) {
+  const p = await getPosyanduInScope(actor, posyanduId);
+  const kader = await db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(and(eq(users.posyanduId, p.id), eq(users.role, "kader"), eq(users.active, true)))
+    .orderBy(users.name);
+  const task = findTask(taskId);
+  const latest = new Map<string, { result: string; observedOn: string }>();
+  if (task && kader.length) {
+    const rows = await db
+      .select({ userId: practiceObservations.userId, result: practiceObservations.result, observedOn: practiceObservations.observedOn })
+      .from(practiceObservations)
+      .where(and(eq(practiceObservations.taskId, task.id), inArray(practiceObservations.userId, kader.map((k) => k.id))))
+      .orderBy(desc(practiceObservations.recordedAt), desc(practiceObservations.id));
+    for (const r of rows) if (!latest.has(r.userId)) latest.set(r.userId, r);
+  }
+  return { posyandu: p, kader: kader.map((k) => ({ ...k, latest: latest.get(k.id) ?? null })), task, tasks: practiceTasks() };
+}
+
+const headerSchema = z.object({
+  taskId: z.string({ error: "Pilih tugas praktik." }).min(1, "Pilih tugas praktik."),
+  observedOn: z.string({ error: "Isi tanggal pengamatan." }).regex(/^\d{4}-\d{2}-\d{2}$/, "Tanggal pengamatan tidak valid (format TTTT-BB-HH)."),
+  place: z.string({ error: "Isi tempat pengamatan." }).trim().min(3, "Isi tempat pengamatan (minimal 3 huruf).").max(120, "Tempat terlalu panjang (maksimal 120 huruf)."),
+  idempotencyKey: z.string().regex(IDEMPOTENCY_KEY_RE, "Formulir tidak valid. Muat ulang halaman lalu coba lagi."),
+});
+
+export type RecordResult = { ok: true; recorded: number; already: number } | { ok: false; errors: Record<string, string> };
+
+/**
+ * Reads the sheet: `hasil_<kaderId>` = kompeten | belum_kompeten (empty = not observed
+ * this time), `langkah_<kaderId>` = indexes of the steps met, `catatan_<kaderId>`.
+ */
+export async function recordObservations(actor: SessionUser, posyanduId: number, form: FormData, now = new Date()): Promise<RecordResult> {
+  const p = await getPosyanduInScope(actor, posyanduId);
+  const header = headerSchema.safeParse(Object.fromEntries([...form.entries()].filter(([k]) => !k.includes("_"))));
+  const errors: Record<string, string> = {};
+  if (!header.success) {
+    for (const i of header.error.issues) errors[String(i.path[0] ?? "form")] ??= i.message;
+    return { ok: false, errors };
+  }
+  const { taskId, observedOn, place, idempotencyKey } = header.data;
+  const task = findTask(taskId);
+  if (!task) return { ok: false, errors: { taskId: "Tugas praktik tidak dikenal." } };
+  const today = todayWita(now);
+  const day = new Date(`${observedOn}T00:00:00Z`);
+  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== observedOn) return { ok: false, errors: { observedOn: "Tanggal pengamatan tidak valid." } };
+  if (observedOn > today) return { ok: false, errors: { observedOn: "Tanggal pengamatan tidak boleh di masa depan." } };
+  if (now.getTime() - day.getTime() > 366 * 86_400_000) return { ok: false, errors: { observedOn: "Tanggal pengamatan lebih dari setahun yang lalu." } };
+
+  const kader = await db
+    .select({ id: users.id, name: users.name, scopeCode: users.scopeCode })
+    .from(users)
+    .where(and(eq(users.posyanduId, p.id), eq(users.role, "kader"), eq(users.active, true)));
+  const byId = new Map(kader.map((k) => [k.id, k]));
+  const entries: { userId: string; steps: boolean[]; result: (typeof PRACTICE_RESULTS)[number]; note: string }[] = [];
+  for (const [key, value] of form.entries()) {
+    if (!key.startsWith("hasil_") || typeof value !== "string" || value === "") continue;
+    const userId = key.slice("hasil_".length);
+    const k = byId.get(userId);
+    if (!k) return { ok: false, errors: { form: "Ada kader yang bukan kader aktif Posyandu ini. Muat ulang halaman." } };
+    if (!(PRACTICE_RESULTS as readonly string[]).includes(value)) return { ok: false, errors: { [`hasil_${userId}`]: "Pilih Kompeten atau Belum kompeten." } };
+    const met = new Set(form.getAll(`langkah_${userId}`).map(String));
+    for (const m of met) {
+      if (!/^\d{1,2}$/.test(m) || Number(m) >= task.steps.length) return { ok: false, errors: { form: "Langkah tidak dikenal. Muat ulang halaman." } };
+    }
+    const steps = task.steps.map((_, i) => met.has(String(i)));
+    const note = String(form.get(`catatan_${userId}`) ?? "").trim();
+    if (note.length > 500) errors[`catatan_${userId}`] = `Catatan untuk ${k.name} terlalu panjang (maksimal 500 huruf).`;
+    if (value === "kompeten" && !steps.every(Boolean)) {
+      errors[`hasil_${userId}`] = `${k.name}: hasil "Kompeten" hanya bila semua langkah terpenuhi. Centang langkahnya atau pilih "Belum kompeten".`;
+    }
+    entries.push({ userId, steps, result: value as (typeof PRACTICE_RESULTS)[number], note });
+  }
+  if (Object.keys(errors).length) return { ok: false, errors };
+  if (!entries.length) return { ok: false, errors: { form: "Belum ada kader yang dinilai. Pilih hasil untuk setidaknya satu kader." } };
+
+  const result = await db.transaction(async (tx) => {
+    const ids = entries.map((e) => e.userId);
+    const previous = await tx
+      .select({ id: practiceObservations.id, userId: practiceObservations.userId })
+      .from(practiceObservations)
+      .where(and(eq(practiceObservations.taskId, task.id), inArray(practiceObservations.userId, ids)))
+      .orderBy(desc(practiceObservations.recordedAt), desc(practiceObservations.id));
+    const latest = new Map<string, number>();
+    for (const r of previous) if (!latest.has(r.userId)) latest.set(r.userId, r.id);
+    let recorded = 0;
+    for (const e of entries) {
+      const [row] = await tx
+        .insert(practiceObservations)
+        .values({ userId: e.userId, taskId: task.id, observedOn, place, steps: e.steps, result: e.result, note: e.note, observerId: actor.id, correctsId: latest.get(e.userId) ?? null, idempotencyKey })
+        .onConflictDoNothing()
+        .returning({ id: practiceObservations.id });
+      if (!row) continue; // this sitting was already saved (double submit)
+      recorded++;
+      await audit(
+        {
+          actorId: actor.id,
+          action: latest.has(e.userId) ? "practice.correct" : "practice.observe",
+          entity: "practice_observation",
+          entityId: row.id,
+          regionCode: byId.get(e.userId)!.scopeCode,
+          detail: { kader: e.userId, taskId: task.id, observedOn, place, result: e.result, stepsMet: e.steps.filter(Boolean).length, corrects: latest.get(e.userId) ?? null },
+        },
+        tx,
+      );
+    }
+    return { recorded, already: entries.length - recorded };
+  });
+  // An observation may complete the certification rule (after the commit; never fails the save).
+  if (result.recorded) await evaluateCertificationFor(entries.filter((e) => e.result === "kompeten").map((e) => e.userId), now);
+  return { ok: true, ...result };
+}
+
+/**
+ * The dashboard's funnel step "praktik": active kader in the region who meet the
+ * programme's practice requirement today (latest observation per task, as the rule
+ * reads it). Counted from practice_observations directly (a small table next to the
+ * rollups); the year filter does not apply to it.
+ */
+export async function practisedCount(regionCode: string, programmeId: string, bidang: string | null): Promise<number> {
+  const programme = content().programmes.find((p) => p.id === programmeId);
+  if (!programme?.practice.required) return 0;
+  const taskIds = programme.practice.tasks.map((t) => t.id);
+  const result = await db.execute(sql`
+    with latest as (
+      select distinct on (o.user_id, o.task_id) o.user_id, o.result
+      from ${practiceObservations} o join ${users} on ${users.id} = o.user_id
+      where ${users.role} = 'kader' and ${users.active} and ${withinScope(users.scopeCode, regionCode)}
+        ${bidang ? sql`and ${users.spmBidang} = ${bidang}` : sql``}
+        and o.task_id in (${sql.join(taskIds.map((t) => sql`${t}`), sql`, `)})
+      order by o.user_id, o.task_id, o.recorded_at desc, o.id desc
+    )
+    select count(*)::int as n from (select user_id from latest where result = 'kompeten' group by user_id having count(*) >= ${programme.practice.required}) x`);
+  return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
+}

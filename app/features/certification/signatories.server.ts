@@ -1,0 +1,109 @@
+/**
+ * Who signs the certificates of a kabupaten: name, title, optional NIP and logo, set by
+ * DPMD (their kabupaten) or admin (any kabupaten in scope). A certificate copies the
+ * signatory at issue (name, title and NIP into its signed payload, the logo into its
+ * row), so a later change never alters a certificate already issued.
+ */
+import { eq, inArray } from "drizzle-orm";
+import { z } from "zod";
+import { audit } from "~/audit.server";
+import type { SessionUser } from "~/auth.server";
+import { db, type Conn } from "~/db.server";
+import { certificateSignatories, type Role } from "~/db/schema";
+import { regionsInScope } from "~/features/regions/regions.server";
+import { forbidden } from "~/lib/http";
+import { isWithinScope } from "~/lib/region";
+
+export const SIGNATORY_EDITORS: readonly Role[] = ["dpmd", "admin"];
+export const LOGO_MAX_BYTES = 200 * 1024;
+
+export interface Signatory {
+  name: string;
+  title: string;
+  nip: string | null;
+  logo: string | null;
+}
+
+export async function signatoryFor(kabupatenCode: string, conn: Conn = db): Promise<Signatory | null> {
+  const [row] = await conn
+    .select({ name: certificateSignatories.name, title: certificateSignatories.title, nip: certificateSignatories.nip, logo: certificateSignatories.logo })
+    .from(certificateSignatories)
+    .where(eq(certificateSignatories.kabupatenCode, kabupatenCode));
+  return row ?? null;
+}
+
+/** The kabupaten in the actor's scope with their signatory. */
+export async function signatoriesInScope(actor: Pick<SessionUser, "scopeCode">) {
+  const list = (await regionsInScope(actor.scopeCode, ["kabupaten"])).filter((k) => isWithinScope(k.code, actor.scopeCode));
+  const rows = list.length
+    ? await db.select().from(certificateSignatories).where(inArray(certificateSignatories.kabupatenCode, list.map((k) => k.code)))
+    : [];
+  const byCode = new Map(rows.map((r) => [r.kabupatenCode, r]));
+  return list.map((k) => {
+    const s = byCode.get(k.code);
+    return { code: k.code, name: k.name, signatory: s ? { name: s.name, title: s.title, nip: s.nip, hasLogo: !!s.logo, updatedAt: s.updatedAt } : null };
+  });
+}
+
+export const signatorySchema = z.object({
+  kabupatenCode: z.string({ error: "Pilih kabupaten/kota." }).regex(/^\d{2}\.\d{2}$/, "Pilih kabupaten/kota."),
+  name: z.string({ error: "Isi nama penandatangan." }).trim().min(3, "Isi nama penandatangan (minimal 3 huruf).").max(120, "Nama terlalu panjang (maksimal 120 huruf)."),
+  title: z.string({ error: "Isi jabatan." }).trim().min(5, "Isi jabatan (minimal 5 huruf).").max(160, "Jabatan terlalu panjang (maksimal 160 huruf)."),
+  nip: z
+    .string()
+    .trim()
+    .transform((v) => v.replace(/\s+/g, ""))
+    .refine((v) => v === "" || /^\d{18}$/.test(v), "NIP terdiri dari 18 angka (boleh dikosongkan).")
+    .optional(),
+  removeLogo: z.string().optional(),
+});
+
+/** PNG or JPEG by its magic bytes, as a data: URL; a message when it is neither or too big. */
+export async function readLogo(file: FormDataEntryValue | null): Promise<{ ok: true; logo: string | null } | { ok: false; message: string }> {
+  if (!file || typeof file === "string" || file.size === 0) return { ok: true, logo: null };
+  if (file.size > LOGO_MAX_BYTES) return { ok: false, message: "Logo terlalu besar (maksimal 200 KB)." };
+  const bytes = Buffer.from(await file.arrayBuffer());
+  const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+  if (!png && !jpeg) return { ok: false, message: "Logo harus berkas PNG atau JPEG." };
+  return { ok: true, logo: `data:image/${png ? "png" : "jpeg"};base64,${bytes.toString("base64")}` };
+}
+
+export type SaveSignatoryResult = { ok: true } | { ok: false; errors: Record<string, string> };
+
+export async function saveSignatory(actor: SessionUser, form: FormData): Promise<SaveSignatoryResult> {
+  const parsed = signatorySchema.safeParse(Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")));
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const i of parsed.error.issues) errors[String(i.path[0] ?? "form")] ??= i.message;
+    return { ok: false, errors };
+  }
+  const v = parsed.data;
+  if (!(await signatoriesInScope(actor)).some((k) => k.code === v.kabupatenCode)) throw forbidden("Kabupaten/kota ini berada di luar wilayah tugas Anda.");
+  const logo = await readLogo(form.get("logo"));
+  if (!logo.ok) return { ok: false, errors: { logo: logo.message } };
+  await db.transaction(async (tx) => {
+    const before = await signatoryFor(v.kabupatenCode, tx);
+    const nextLogo = v.removeLogo ? null : (logo.logo ?? before?.logo ?? null);
+    const values = { name: v.name, title: v.title, nip: v.nip || null, logo: nextLogo, updatedBy: actor.id, updatedAt: new Date() };
+    await tx
+      .insert(certificateSignatories)
+      .values({ kabupatenCode: v.kabupatenCode, ...values })
+      .onConflictDoUpdate({ target: certificateSignatories.kabupatenCode, set: values });
+    await audit(
+      {
+        actorId: actor.id,
+        action: before ? "signatory.update" : "signatory.create",
+        entity: "certificate_signatory",
+        entityId: v.kabupatenCode,
+        regionCode: v.kabupatenCode,
+        detail: {
+          before: before ? { name: before.name, title: before.title, nip: before.nip, logo: !!before.logo } : null,
+          after: { name: values.name, title: values.title, nip: values.nip, logo: !!values.logo },
+        },
+      },
+      tx,
+    );
+  });
+  return { ok: true };
+}

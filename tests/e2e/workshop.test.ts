@@ -99,7 +99,7 @@ describe("pembina kecamatan runs a pelatihan on a phone; a kader checks in by QR
       const lines = (await csv.text()).trim().split("\n");
       const dewi = lines.filter((l) => l.includes("Dewi Lestari"));
       expect(dewi).toHaveLength(1);
-      expect(dewi[0]).toMatch(/,qr,/);
+      expect(dewi[0]).toContain(",Pindai QR,");
       expect(lines.length - 2).toBe(enrolled + 1); // title and header lines, then one row per person
     } catch (e) {
       await shot(page, "workshop-failure");

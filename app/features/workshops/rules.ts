@@ -4,6 +4,7 @@ import {
   ATTENDANCE_STATUSES,
   WORKSHOP_AUDIENCES,
   WORKSHOP_KINDS,
+  type AttendanceMethod,
   type AttendanceStatus,
   type EnrolmentStatus,
   type WorkshopKind,
@@ -36,6 +37,15 @@ export const ATTENDANCE_LABEL: Record<AttendanceStatus, string> = {
   terlambat: "Terlambat",
   izin: "Izin",
   alpa: "Alpa",
+};
+
+/** How an attendance record was made, for exports and the roster. */
+export const METHOD_LABEL: Record<AttendanceMethod, string> = {
+  roster: "Daftar hadir",
+  qr: "Pindai QR",
+  kode: "Kode absen",
+  import: "Impor",
+  walkin: "Datang langsung",
 };
 
 export const AUDIENCE_LABEL = { pembina: "Tim Pembina", kader: "Kader" } as const;

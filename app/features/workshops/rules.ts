@@ -94,7 +94,9 @@ export const workshopFormSchema = z
     if (startsAt && endsAt && endsAt.getTime() - startsAt.getTime() > 14 * 86_400_000) {
       ctx.addIssue({ code: "custom", path: ["endsAt"], message: "Satu kegiatan paling lama 14 hari." });
     }
-    return { ...v, startsAt: startsAt!, endsAt: endsAt! };
+    // Follow-up modules are assigned to those who attend a pelatihan only (afterAttendance).
+    const moduleSlugs = v.kind === "pelatihan" ? v.moduleSlugs : [];
+    return { ...v, moduleSlugs, startsAt: startsAt!, endsAt: endsAt! };
   });
 export type WorkshopForm = z.infer<typeof workshopFormSchema>;
 
@@ -118,4 +120,35 @@ export const attendanceStatusSchema = z.enum(ATTENDANCE_STATUSES);
 export function whatsappShareUrl(details: { title: string; when: string; venue: string; url: string }): string {
   const text = `*${details.title}*\n${details.when}\nTempat: ${details.venue}\nDaftar & info: ${details.url}`;
   return `https://wa.me/?text=${encodeURIComponent(text)}`;
+}
+
+/** What a kader is asked to bring when the pembina does not write anything else. */
+export const DEFAULT_BRING = "ponsel yang sudah bisa masuk ke Akademi Posyandu (untuk absen QR), alat tulis dan buku catatan kader";
+
+/** The prepared reminder for one participant (WhatsApp formatting: *bold*). */
+export function reminderMessage(d: {
+  name: string;
+  kind: string;
+  title: string;
+  day: string;
+  time: string;
+  venue: string;
+  bring: string;
+  url: string;
+}): string {
+  return [
+    `Halo ${d.name},`,
+    `mengingatkan ${d.kind.toLowerCase()} *${d.title}*:`,
+    `Hari/tanggal: ${d.day}`,
+    `Pukul: ${d.time}`,
+    `Tempat: ${d.venue}`,
+    `Yang perlu dibawa: ${d.bring}`,
+    `Info & simpan ke kalender: ${d.url}`,
+    "Terima kasih.",
+  ].join("\n");
+}
+
+/** WhatsApp click-to-chat with one person ("https://wa.me/628…?text=…"); phone is canonical 628…. */
+export function whatsappChatUrl(phone: string, text: string): string {
+  return `https://wa.me/${phone.replace(/\D/g, "")}?text=${encodeURIComponent(text)}`;
 }

@@ -1,5 +1,5 @@
 /** Posyandu: list, read and change within the actor's scope. */
-import { and, asc, eq, ilike, sql } from "drizzle-orm";
+import { and, asc, eq, ilike, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "~/audit.server";
 import type { SessionUser } from "~/auth.server";
@@ -66,6 +66,17 @@ export async function listPosyandu(
     .offset(opts.offset ?? 0);
   const [{ total }] = await db.select({ total: sql<number>`count(*)::int` }).from(posyandu).where(where);
   return { items, total };
+}
+
+/** Names of the given posyandu that lie inside the scope (others are left out), in desa order. */
+export async function posyanduInScopeByIds(scope: string, ids: number[]): Promise<{ id: number; name: string; desaName: string }[]> {
+  if (!ids.length) return [];
+  return db
+    .select({ id: posyandu.id, name: posyandu.name, desaName: regions.name })
+    .from(posyandu)
+    .innerJoin(regions, eq(regions.code, posyandu.desaCode))
+    .where(and(inArray(posyandu.id, ids), withinScope(posyandu.desaCode, scope)))
+    .orderBy(asc(posyandu.desaCode), asc(posyandu.name));
 }
 
 export function escapeLike(s: string): string {

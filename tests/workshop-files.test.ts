@@ -1,9 +1,5 @@
 /** Workshop files: attendance exports in WITA and Indonesian, the daftar hadir PDF (pages, letterhead, signatures). */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { inflateSync } from "node:zlib";
+import { writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import ExcelJS from "exceljs";
 import { db } from "~/db.server";
@@ -18,6 +14,7 @@ import * as pdf from "~/routes/sesi.$id.daftar-hadir[.pdf]";
 import * as csv from "~/routes/sesi.$id.absensi[.csv]";
 import * as xlsx from "~/routes/sesi.$id.absensi[.xlsx]";
 import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
+import { readPdf, renderedPages } from "./pdf";
 
 const DESA = "64.08.01.2001";
 let pembina: { user: SessionUser; cookie: string };
@@ -65,51 +62,6 @@ async function kaderEnrolled(id: number, n: number): Promise<string[]> {
 async function pdfOf(id: number): Promise<Buffer> {
   const res = await pdf.loader({ request: makeRequest(`/sesi/${id}/daftar-hadir.pdf`, { cookie: pembina.cookie }), params: { id: String(id) }, context: { clientIp: "x" } });
   return Buffer.from(await (res as Response).arrayBuffer());
-}
-
-function hasTool(name: string): boolean {
-  try {
-    execFileSync(name, ["-v"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Pages and the text of each page: with poppler (pdfinfo, pdftotext) when installed,
- * otherwise from the PDF itself (page objects; pdfkit writes standard-font text as hex
- * strings in deflated content streams).
- */
-function readPdf(bytes: Buffer): { pages: number; text: string[] } {
-  if (hasTool("pdfinfo") && hasTool("pdftotext")) {
-    const dir = mkdtempSync(path.join(tmpdir(), "daftar-hadir-"));
-    try {
-      const file = path.join(dir, "d.pdf");
-      writeFileSync(file, bytes);
-      const info = execFileSync("pdfinfo", [file]).toString();
-      const pages = Number(/^Pages:\s+(\d+)/m.exec(info)![1]);
-      const text = execFileSync("pdftotext", ["-layout", file, "-"]).toString().split("\f").slice(0, pages);
-      return { pages, text };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-  const raw = bytes.toString("latin1");
-  const pages = (raw.match(/\/Type \/Page\b/g) ?? []).length;
-  const text: string[] = [];
-  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    let body: string;
-    try {
-      body = inflateSync(Buffer.from(m[1], "latin1")).toString("latin1");
-    } catch {
-      continue;
-    }
-    if (!body.includes(" Tf")) continue;
-    const strings = [...body.matchAll(/<([0-9a-f]+)>/gi)].map((h) => Buffer.from(h[1], "hex").toString("latin1"));
-    text.push(strings.join(""));
-  }
-  return { pages, text };
 }
 
 describe("attendance exports", () => {
@@ -177,6 +129,7 @@ describe("daftar hadir PDF", () => {
     const bytes = await pdfOf(id);
     if (process.env.DUMP_PDF) writeFileSync(process.env.DUMP_PDF, bytes);
     const { pages, text } = readPdf(bytes);
+    expect(renderedPages(bytes) ?? pages).toBe(4);
     // Page 1 holds 22 rows under the letterhead, pages 2 and 3 hold 27 each, page 4 the last row with the signatures.
     expect(pages).toBe(4);
     text.forEach((t, i) => expect(t.replace(/\s+/g, " ")).toContain(`Halaman ${i + 1} dari 4`));

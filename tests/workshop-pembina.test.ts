@@ -131,8 +131,11 @@ describe("check-in", () => {
     expect(fresh.data.done).toBeNull();
     expect(await db.select().from(attendance).where(and(eq(attendance.workshopId, id), eq(attendance.userId, k.user.id)))).toHaveLength(0);
 
+    expect((await call(sesiDetail.loader, makeRequest(`/sesi/${id}`, { cookie: k.cookie }), { id: String(id) })).data.checkinOpen).toBe(true);
     const done = await call(hadirToken.loader, makeRequest(back, { cookie: k.cookie }), { token });
     expect(done.data.done).toMatchObject({ status: "hadir", already: false, workshopId: id });
+    // Checked in: the session page no longer offers the check-in.
+    expect((await call(sesiDetail.loader, makeRequest(`/sesi/${id}`, { cookie: k.cookie }), { id: String(id) })).data.checkinOpen).toBe(false);
     const rows = await db.select().from(attendance).where(and(eq(attendance.workshopId, id), eq(attendance.userId, k.user.id)));
     expect(rows).toHaveLength(1);
     expect(rows[0].method).toBe("qr");

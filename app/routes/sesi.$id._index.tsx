@@ -65,7 +65,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       w.status === "published" &&
       checkinOpen(w.startsAt, w.endsAt, now) &&
       audienceOf(user.role) === w.audience &&
-      isWithinScope(user.scopeCode, w.regionCode),
+      isWithinScope(user.scopeCode, w.regionCode) &&
+      !mine?.attendance,
   };
 }
 

@@ -51,7 +51,7 @@ describe("demo data", () => {
     if (account.role === "kader") {
       expect(page.data.kind).toBe("kader");
       expect(page.data.places).toContain("Muara Ancalong");
-      expect(navFor("kader").map((n) => n.to)).toEqual(["/", "/modul", "/sesi", "/sertifikat"]);
+      expect(navFor("kader").map((n) => n.to)).toEqual(["/", "/modul", "/sesi", "/hadir", "/sertifikat"]);
     } else {
       expect(page.data.kind).toBe("area");
       expect(page.data.region.code).toBe(account.scope);

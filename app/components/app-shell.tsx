@@ -17,7 +17,7 @@ interface NavItem {
 export function navFor(role: Role): NavItem[] {
   const home = { to: "/", label: "Beranda" };
   if (role === "kader") {
-    return [home, { to: "/modul", label: "Modul" }, { to: "/sesi", label: "Kegiatan" }, { to: "/sertifikat", label: "Sertifikat" }];
+    return [home, { to: "/modul", label: "Modul" }, { to: "/sesi", label: "Kegiatan" }, { to: "/hadir", label: "Absen" }, { to: "/sertifikat", label: "Sertifikat" }];
   }
   const items: NavItem[] = [
     home,

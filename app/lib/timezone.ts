@@ -38,6 +38,24 @@ export function formatDate(date: Date, zone: Zone): string {
   return new Intl.DateTimeFormat("id-ID", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: zone.iana }).format(date);
 }
 
+/** "3 Desember 2026" (no weekday: letters, exports) */
+export function formatDay(date: Date, zone: Zone): string {
+  return new Intl.DateTimeFormat("id-ID", { day: "numeric", month: "long", year: "numeric", timeZone: zone.iana }).format(date);
+}
+
+/** "3 Desember 2026 08.30 WITA": one moment in the zone, for exports. */
+export function formatMoment(date: Date, zone: Zone): string {
+  return `${formatDay(date, zone)} ${formatTime(date, zone)} ${zone.label}`;
+}
+
+/**
+ * The wall time in the zone as a Date whose UTC fields carry it: what spreadsheet
+ * libraries (which write UTC fields as the cell's date) need to show local time.
+ */
+export function wallClock(date: Date, zone: Zone): Date {
+  return new Date(date.getTime() + zone.offsetMinutes * 60_000);
+}
+
 /** "08.30" */
 export function formatTime(date: Date, zone: Zone): string {
   return new Intl.DateTimeFormat("id-ID", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: zone.iana }).format(date);

@@ -7,6 +7,7 @@ import { IMPORT_KIND_LABEL, SHOWN_ERRORS } from "~/features/roster-import/column
 import { IMPORT_ROLES } from "~/lib/roles";
 import { commitImport, committedImport } from "~/features/roster-import/commit.server";
 import { isExpired, readStaged } from "~/features/roster-import/stage.server";
+import { posyanduInScopeByIds } from "~/features/regions/posyandu.server";
 
 export const meta: MetaFunction = () => [{ title: "Pratinjau impor · Akademi Posyandu" }];
 
@@ -21,7 +22,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, IMPORT_ROLES);
   const token = tokenParam(params.token);
   const committed = await committedImport(user, token);
-  if (committed) return { state: "saved" as const, committed: { ...committed, kindLabel: IMPORT_KIND_LABEL[committed.kind] } };
+  if (committed) {
+    // Kader imports link to printing the activation codes of the posyandu in the file.
+    const touched = committed.kind === "kader" ? await posyanduInScopeByIds(user.scopeCode, committed.posyanduIds) : [];
+    return { state: "saved" as const, committed: { ...committed, kindLabel: IMPORT_KIND_LABEL[committed.kind] }, touched };
+  }
   const s = await readStaged(user, token);
   return {
     state: "preview" as const,
@@ -30,7 +35,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     kindLabel: IMPORT_KIND_LABEL[s.kind],
     fileName: s.fileName,
     fileKb: Math.max(1, Math.round(s.fileBytes / 1024)),
-    sha: s.fileSha256.slice(0, 12),
     encoding: s.encoding,
     dataRows: s.dataRows,
     skipped: s.skipped,
@@ -68,9 +72,22 @@ export default function Pratinjau() {
           {c.fileName}: {n(c.rows)} baris — {n(c.inserted)} baru, {n(c.updated)} diperbarui, {n(c.unchanged)} tidak berubah.
         </p>
         {c.kind === "kader" ? (
-          <p className="text-sm">
-            Kader baru masuk pertama kali dengan kode aktivasi. Cetak kodenya dari halaman setiap posyandu (&ldquo;Cetak kode aktivasi&rdquo;).
-          </p>
+          <div className="card space-y-2 text-sm">
+            <h2>Cetak kode aktivasi</h2>
+            <p>Kader baru masuk pertama kali dengan kode aktivasi. Cetak kodenya untuk setiap posyandu dalam berkas ini:</p>
+            <ul className="divide-y divide-stone-100" data-testid="activation-links">
+              {d.touched.map((p) => (
+                <li key={p.id} className="flex items-center justify-between gap-2 py-1">
+                  <span>
+                    {p.name} <span className="text-stone-500">· {p.desaName}</span>
+                  </span>
+                  <Link to={`/posyandu/${p.id}/kode-aktivasi`} className="shrink-0">
+                    Cetak kode
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </div>
         ) : null}
         <p className="flex flex-wrap gap-3">
           <Link to={c.kind === "kader" ? "/admin/pengguna?peran=kader" : "/posyandu"} className="btn">
@@ -92,9 +109,9 @@ export default function Pratinjau() {
       <div>
         <h1>Pratinjau impor {d.kindLabel.toLowerCase()}</h1>
         <p className="text-sm break-words text-stone-600">
-          {d.fileName} · {n(d.fileKb)} KB · sha256 {d.sha}… · {n(d.dataRows)} baris data
+          {d.fileName} · {n(d.fileKb)} KB · {n(d.dataRows)} baris data
           {d.headerLine > 1 ? ` · judul kolom di baris ${d.headerLine}` : ""}
-          {d.skipped ? ` · ${n(d.skipped)} baris kosong dilewati` : ""}
+          {d.skipped ? ` · ${n(d.skipped)} baris kosong atau contoh dilewati` : ""}
           {d.encoding === "windows-1252" ? " · dibaca sebagai Windows-1252 (bukan UTF-8)" : ""}
         </p>
       </div>
@@ -104,7 +121,7 @@ export default function Pratinjau() {
             ["Baru", d.counts.baru, "border-emerald-200 bg-emerald-50"],
             ["Diperbarui", d.counts.diperbarui, "border-sky-200 bg-sky-50"],
             ["Tidak berubah", d.counts.sama, "border-stone-200 bg-white"],
-            ["Error", d.counts.error, d.counts.error ? "border-red-200 bg-red-50" : "border-stone-200 bg-white"],
+            ["Salah", d.counts.error, d.counts.error ? "border-red-200 bg-red-50" : "border-stone-200 bg-white"],
           ] as const
         ).map(([label, value, cls]) => (
           <div key={label} className={`rounded-lg border p-3 ${cls}`}>

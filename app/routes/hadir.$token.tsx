@@ -16,7 +16,7 @@ const EXPIRED = "Kode QR sudah kedaluwarsa. Pindai lagi kode QR yang sedang tamp
 
 /**
  * The QR target. The moment of the scan is signed into a ticket that survives the login
- * redirect; after login one tap confirms.
+ * redirect; back from the login, the check-in is recorded without a second tap.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const token = params.token ?? "";
@@ -28,12 +28,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const check = verifyCheckinToken(secret, token, scannedAt ?? now);
   if (!check.ok) return { valid: false as const, message: check.reason === "format" ? "Kode QR tidak dikenali." : EXPIRED, ticket: "" };
   const ticket = given && scannedAt ? given : scanTicket(secret, token, now);
-  if (!(await getUser(request))) {
+  const user = await getUser(request);
+  if (!user) {
     throw redirect(`/masuk?redirectTo=${encodeURIComponent(`/hadir/${token}?pindai=${ticket}`)}`);
   }
   const w = await getWorkshop(check.workshopId);
   if (!w) return { valid: false as const, message: "Kode QR tidak dikenali.", ticket: "" };
-  return { valid: true as const, title: w.title, when: formatRange(w.startsAt, w.endsAt, zoneForRegion(w.regionCode)), venue: w.venue, ticket };
+  // Back from the login with a valid scan ticket: the scan already said "I am here", so the
+  // check-in is recorded at once (idempotent: a reload answers "sudah tercatat").
+  if (scannedAt) {
+    const r = await checkInWithToken(user, token, given, now);
+    if (r.ok) return { valid: true as const, done: { status: r.status, title: r.title, already: r.already, workshopId: r.workshopId } };
+    return { valid: false as const, message: r.message, ticket: "" };
+  }
+  return { valid: true as const, done: null, title: w.title, when: formatRange(w.startsAt, w.endsAt, zoneForRegion(w.regionCode)), venue: w.venue, ticket };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -48,6 +56,7 @@ export default function HadirQr() {
   const d = useLoaderData<typeof loader>();
   const a = useActionData<typeof action>();
   if (a?.ok) return <CheckinDone {...a.result} />;
+  if (d.valid && d.done) return <CheckinDone {...d.done} />;
   return (
     <section className="mx-auto max-w-sm space-y-3">
       <h1>Absen hadir</h1>

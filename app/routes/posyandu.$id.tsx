@@ -7,7 +7,7 @@ import { PosyanduForm } from "~/features/regions/posyandu-form";
 import { formatPhone } from "~/lib/phone";
 import { ROLES, SPM_LABEL } from "~/lib/roles";
 import { getPosyanduInScope, kaderOfPosyandu, posyanduFormSchema, posyanduIdParam, updatePosyandu } from "~/features/regions/posyandu.server";
-import { desaOptions } from "~/features/regions/regions.server";
+import { desaPicker } from "~/features/regions/regions.server";
 import { fieldErrors } from "~/features/accounts/users.server";
 import { readFormObject } from "~/lib/http";
 
@@ -22,7 +22,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     posyandu: { ...p, createdAt: p.createdAt.toISOString() },
     kader: kader.map((k) => ({ ...k, phone: formatPhone(k.phone), bidang: k.spmBidang ? SPM_LABEL[k.spmBidang] : "—" })),
-    desa: await desaOptions(user.scopeCode),
+    ...(await desaPicker(user.scopeCode, new URL(request.url).searchParams.get("kecamatan"), p.desaCode)),
+    choosing: new URL(request.url).searchParams.has("kecamatan"),
     canObserve: (OBSERVER_ROLES as readonly string[]).includes(user.role),
   };
 }
@@ -40,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PosyanduDetail() {
-  const { posyandu: p, kader, desa, canObserve } = useLoaderData<typeof loader>();
+  const { posyandu: p, kader, desa, kecamatan, kecamatanOptions, choosing, canObserve } = useLoaderData<typeof loader>();
   const a = useActionData<typeof action>();
   const values = a?.values
     ? { ...a.values, active: a.values.active !== "off" }
@@ -90,10 +91,10 @@ export default function PosyanduDetail() {
           </tbody>
         </table>
       </div>
-      <details className="card" open={!!a}>
+      <details className="card" open={!!a || choosing}>
         <summary className="cursor-pointer font-semibold">Ubah data posyandu</summary>
         <div className="mt-3">
-          <PosyanduForm desa={desa} values={values} errors={a?.errors ?? {}} submitLabel="Simpan perubahan" showActive />
+          <PosyanduForm desa={desa} kecamatan={kecamatan} kecamatanOptions={kecamatanOptions} values={values} errors={a?.errors ?? {}} submitLabel="Simpan perubahan" showActive />
         </div>
       </details>
     </section>

@@ -5,7 +5,8 @@ import { Pager } from "~/components/pager";
 import { PAGE_SIZE, parseListQuery } from "~/lib/query";
 import { canManagePosyandu, ROLES } from "~/lib/roles";
 import { listPosyandu } from "~/features/regions/posyandu.server";
-import { getRegion } from "~/features/regions/regions.server";
+import { getRegion, regionsInScope } from "~/features/regions/regions.server";
+import { levelOfCode } from "~/lib/region";
 import { requireScope } from "~/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "Posyandu · Akademi Posyandu" }];
@@ -17,13 +18,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const query = parseListQuery(request);
   if (query.wilayah) requireScope(user, query.wilayah);
   const filterRegion = query.wilayah ? await getRegion(query.wilayah) : undefined;
+  // The region filter offers the levels just below the user's scope (a province: kabupaten and kecamatan).
+  const level = levelOfCode(user.scopeCode);
+  const levels = level === "provinsi" ? (["kabupaten", "kecamatan"] as const) : level === "kabupaten" ? (["kecamatan"] as const) : level === "kecamatan" ? (["desa"] as const) : [];
+  const regionOptions = levels.length ? (await regionsInScope(user.scopeCode, [...levels])).map((r) => ({ code: r.code, name: r.name, level: r.level })) : [];
   const { items, total } = await listPosyandu(user.scopeCode, {
     q: query.q,
     regionCode: query.wilayah,
     limit: PAGE_SIZE,
     offset: (query.halaman - 1) * PAGE_SIZE,
   });
-  return { items, total, page: query.halaman, q: query.q ?? "", region: filterRegion ? `${filterRegion.name} (${filterRegion.code})` : null, canCreate: canManagePosyandu(user.role) };
+  return {
+    items,
+    total,
+    page: query.halaman,
+    q: query.q ?? "",
+    wilayah: query.wilayah ?? "",
+    regionOptions,
+    region: filterRegion ? `${filterRegion.name} (${filterRegion.code})` : null,
+    canCreate: canManagePosyandu(user.role),
+  };
 }
 
 export default function PosyanduList() {
@@ -39,9 +53,28 @@ export default function PosyanduList() {
           </Link>
         ) : null}
       </div>
-      <Form method="get" className="flex gap-2">
-        {search.get("wilayah") ? <input type="hidden" name="wilayah" value={search.get("wilayah")!} /> : null}
-        <input type="search" name="q" defaultValue={d.q} placeholder="Cari nama posyandu" aria-label="Cari nama posyandu" className="mt-0" />
+      <Form method="get" className="flex flex-wrap gap-2" role="search">
+        <input
+          type="search"
+          name="q"
+          defaultValue={d.q}
+          placeholder="Nama, desa, kecamatan atau no. registrasi"
+          aria-label="Cari posyandu menurut nama, desa, kecamatan atau nomor registrasi"
+          className="mt-0 min-w-0 flex-[2_1_12rem]"
+        />
+        {d.regionOptions.length ? (
+          <select name="wilayah" defaultValue={d.wilayah} aria-label="Wilayah" className="mt-0 min-w-0 flex-[1_1_10rem]">
+            <option value="">Semua wilayah</option>
+            {d.regionOptions.map((r) => (
+              <option key={r.code} value={r.code}>
+                {r.level === "kecamatan" && d.regionOptions.some((o) => o.level === "kabupaten") ? "· " : ""}
+                {r.name}
+              </option>
+            ))}
+          </select>
+        ) : d.wilayah ? (
+          <input type="hidden" name="wilayah" value={d.wilayah} />
+        ) : null}
         <button type="submit" className="btn-secondary">
           Cari
         </button>

@@ -4,7 +4,7 @@ import { requireRole } from "~/auth.server";
 import { PosyanduForm } from "~/features/regions/posyandu-form";
 import { ROLES } from "~/lib/roles";
 import { createPosyandu, posyanduFormSchema } from "~/features/regions/posyandu.server";
-import { desaOptions } from "~/features/regions/regions.server";
+import { desaPicker } from "~/features/regions/regions.server";
 import { fieldErrors } from "~/features/accounts/users.server";
 import { readFormObject } from "~/lib/http";
 
@@ -14,7 +14,7 @@ const MANAGERS = ROLES.filter((r) => r !== "kader");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, MANAGERS);
-  return { desa: await desaOptions(user.scopeCode) };
+  return desaPicker(user.scopeCode, new URL(request.url).searchParams.get("kecamatan"));
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -28,7 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function PosyanduBaru() {
-  const { desa } = useLoaderData<typeof loader>();
+  const { desa, kecamatan, kecamatanOptions } = useLoaderData<typeof loader>();
   const a = useActionData<typeof action>();
   return (
     <section className="mx-auto max-w-lg space-y-3">
@@ -36,7 +36,7 @@ export default function PosyanduBaru() {
         <Link to="/posyandu">‹ Posyandu</Link>
       </p>
       <h1>Tambah posyandu</h1>
-      <PosyanduForm desa={desa} values={a?.values ?? {}} errors={a?.errors ?? {}} submitLabel="Simpan posyandu" />
+      <PosyanduForm desa={desa} kecamatan={kecamatan} kecamatanOptions={kecamatanOptions} values={a?.values ?? {}} errors={a?.errors ?? {}} submitLabel="Simpan posyandu" />
     </section>
   );
 }

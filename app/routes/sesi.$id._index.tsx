@@ -13,6 +13,7 @@ import {
   AUDIENCE_LABEL,
   canEnrolInto,
   canSchedule,
+  audienceOf,
   canTakeAttendance,
   ENROLMENT_LABEL,
   KIND_LABEL,
@@ -22,6 +23,7 @@ import {
 } from "~/features/workshops/rules";
 import { getRegion } from "~/features/regions/regions.server";
 import { getVisibleWorkshop, transitionWorkshop, workshopIdParam } from "~/features/workshops/sessions.server";
+import { checkinOpen } from "~/features/workshops/check-in";
 import { cancelEnrolment, participants, selfEnrol } from "~/features/workshops/enrolment.server";
 import { readFormObject } from "~/lib/http";
 
@@ -62,7 +64,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canEnrol: canEnrolInto(user, w),
     canSelfEnrol: selfEnrolProblem(user, w, mine?.enrolment ?? null, now) === null,
     canSelfCancel: !!mine && (mine.enrolment === "enrolled" || mine.enrolment === "waitlisted") && !mine.attendance && w.endsAt > now,
-    whatsapp: whatsappShareUrl({ title: w.title, when, venue: w.venue, url }),
+    // Only an announced session is shared: a draft may still change or never happen.
+    whatsapp: w.status === "published" ? whatsappShareUrl({ title: w.title, when, venue: w.venue, url }) : null,
+    // Participants find the check-in while the session runs (the QR screen, or the code at /hadir).
+    checkinOpen:
+      w.status === "published" &&
+      checkinOpen(w.startsAt, w.endsAt, now) &&
+      audienceOf(user.role) === w.audience &&
+      isWithinScope(user.scopeCode, w.regionCode) &&
+      !mine?.attendance,
   };
 }
 
@@ -156,6 +166,14 @@ export default function SesiDetail() {
           {d.mine.attendance ? ` · kehadiran: ${d.mine.attendance}` : ""}
         </p>
       ) : null}
+      {d.checkinOpen ? (
+        <p className="card flex flex-wrap items-center justify-between gap-2 text-sm">
+          <span>Kegiatan sedang berlangsung. Pindai kode QR di layar, atau ketik kodenya.</span>
+          <Link to="/hadir" className="btn">
+            Absen hadir
+          </Link>
+        </p>
+      ) : null}
       <div className="flex flex-wrap gap-2">
         {d.canSelfEnrol ? (
           <Form method="post">
@@ -176,15 +194,18 @@ export default function SesiDetail() {
         <a href={`/sesi/${d.id}.ics`} className="btn-secondary">
           Simpan ke kalender
         </a>
-        <a href={d.whatsapp} className="btn-secondary" rel="noopener">
-          Bagikan ke WhatsApp
-        </a>
+        {d.whatsapp ? (
+          <a href={d.whatsapp} className="btn-secondary" rel="noopener">
+            Bagikan ke WhatsApp
+          </a>
+        ) : null}
       </div>
       {d.canRoster || d.canEnrol ? (
         <nav className="card grid grid-cols-2 gap-2 text-sm" aria-label="Kelola kegiatan">
           {d.canEnrol ? <Link to={`/sesi/${d.id}/peserta`}>Peserta</Link> : null}
           {d.canRoster ? <Link to={`/sesi/${d.id}/absensi`}>Absensi</Link> : null}
           {d.canRoster && d.status === "published" ? <Link to={`/sesi/${d.id}/qr`}>Layar QR absen</Link> : null}
+          {d.status === "published" ? <Link to={`/sesi/${d.id}/pengingat`}>Kirim pengingat (WhatsApp)</Link> : null}
           {d.canRoster ? <a href={`/sesi/${d.id}/daftar-hadir.pdf`}>Daftar hadir (PDF)</a> : null}
           {d.canRoster ? <a href={`/sesi/${d.id}/absensi.csv`}>Unduh absensi (CSV)</a> : null}
           {d.canRoster ? <a href={`/sesi/${d.id}/absensi.xlsx`}>Unduh absensi (XLSX)</a> : null}

@@ -6,7 +6,7 @@ import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { forbidden, readForm } from "~/lib/http";
-import { isRegionCode, isWithinScope } from "~/lib/region";
+import { isRegionCode, isWithinScope, levelOfCode } from "~/lib/region";
 import { ENROLMENT_LABEL } from "~/features/workshops/rules";
 import { regionsInScope } from "~/features/regions/regions.server";
 import { posyanduOptions } from "~/features/accounts/users.server";
@@ -22,6 +22,14 @@ const filterSchema = z.object({
   q: searchText,
 });
 
+/** The kecamatan or desa the picker starts on: the session's region when the user covers it, else the user's own area inside it. */
+function targetArea(scope: string, sessionRegion: string): string | undefined {
+  const pickable = (code: string) => ["kecamatan", "desa"].includes(levelOfCode(code) ?? "");
+  if (isWithinScope(sessionRegion, scope)) return pickable(sessionRegion) ? sessionRegion : undefined;
+  if (isWithinScope(scope, sessionRegion) && pickable(scope)) return scope;
+  return undefined;
+}
+
 async function load(request: Request, id: number) {
   const user = await requireUser(request);
   const w = await getVisibleWorkshop(user, id);
@@ -31,10 +39,14 @@ async function load(request: Request, id: number) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, w } = await load(request, workshopIdParam(params));
-  const filter = filterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const search = new URL(request.url).searchParams;
+  const filter = filterSchema.parse(Object.fromEntries(search));
+  // The page opens on the session's target area (or the part of it in the user's scope),
+  // with its candidates listed at once; "semua di wilayah saya" is an explicit empty choice.
+  if (!search.has("wilayah")) filter.wilayah = targetArea(user.scopeCode, w.regionCode);
   const [list, candidates, regions, pos] = await Promise.all([
     participants(w.id),
-    filter.wilayah || filter.posyandu || filter.q ? enrolCandidates(user, w, { regionCode: filter.wilayah, posyanduId: filter.posyandu, q: filter.q }) : Promise.resolve([]),
+    enrolCandidates(user, w, { regionCode: filter.wilayah, posyanduId: filter.posyandu, q: filter.q }),
     regionsInScope(user.scopeCode, ["kecamatan", "desa"]),
     w.audience === "kader" ? posyanduOptions(filter.wilayah ?? user.scopeCode) : Promise.resolve([]),
   ]);
@@ -51,7 +63,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     enrolled: visible.filter((p) => p.enrolment === "enrolled").map((p) => ({ userId: p.userId, name: p.name, place: [p.posyanduName, p.desaName].filter(Boolean).join(", ") })),
     waitlisted: visible.filter((p) => p.enrolment === "waitlisted").map((p) => ({ userId: p.userId, name: p.name, place: [p.posyanduName, p.desaName].filter(Boolean).join(", ") })),
     candidates: candidates.map((c) => ({ ...c, enrolmentLabel: c.enrolment ? ENROLMENT_LABEL[c.enrolment as keyof typeof ENROLMENT_LABEL] : null })),
-    searched: !!(filter.wilayah || filter.posyandu || filter.q),
+    searched: true,
     regions: regions.filter((r) => r.code.startsWith(w.regionCode) || w.regionCode.startsWith(r.code)),
     posyandu: pos,
     filter,

@@ -34,13 +34,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       svg: null,
       code: null,
       url: null,
+      codeUrl: null,
     };
   }
   const secret = env().SESSION_SECRET;
-  const url = `${publicOrigin(env().APP_URL)}/hadir/${checkinToken(secret, w.id, now)}`;
+  const origin = publicOrigin(env().APP_URL);
+  const url = `${origin}/hadir/${checkinToken(secret, w.id, now)}`;
   const svg = await QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
   const secondsLeft = Math.ceil((WINDOW_MS - (now.getTime() % WINDOW_MS)) / 1000);
-  return { ...base, message: null, svg, code: checkinCode(secret, w.id, now), url, refreshSeconds: Math.min(20, secondsLeft + 1) };
+  return { ...base, message: null, svg, code: checkinCode(secret, w.id, now), url, codeUrl: `${origin}/hadir`, refreshSeconds: Math.min(20, secondsLeft + 1) };
 }
 
 export default function LayarQr() {
@@ -56,7 +58,9 @@ export default function LayarQr() {
         <>
           <p className="font-semibold">Pindai untuk absen hadir</p>
           <div className="mx-auto w-full max-w-xs rounded-lg bg-white p-2" dangerouslySetInnerHTML={{ __html: d.svg }} />
-          <p className="text-sm">Kamera bermasalah? Buka <strong>/hadir</strong> dan ketik kode:</p>
+          <p className="text-sm">
+            Kamera bermasalah? Buka <strong className="break-all" data-testid="code-url">{d.codeUrl}</strong> (menu &ldquo;Absen&rdquo;) dan ketik kode:
+          </p>
           <p className="text-5xl font-bold tracking-[0.2em]" aria-label="Kode absen">
             {d.code}
           </p>

@@ -9,14 +9,21 @@ import { createWorkshop } from "~/features/workshops/sessions.server";
 import { SCHEDULER_ROLES } from "~/features/workshops/rules";
 import { content } from "~/features/learning/content.server";
 import { readForm } from "~/lib/http";
+import { z } from "zod";
+import { WORKSHOP_KINDS } from "~/db/schema";
+import { KIND_LABEL } from "~/features/workshops/rules";
 
 export const meta: MetaFunction = () => [{ title: "Jadwalkan kegiatan · Akademi Posyandu" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, SCHEDULER_ROLES);
+  // ?jenis=sosialisasi opens the form for that kind; the follow-up modules are pre-checked for a pelatihan only.
+  const kind = z.enum(WORKSHOP_KINDS).catch("pelatihan").parse(new URL(request.url).searchParams.get("jenis") ?? undefined);
   const defaults = {
+    kind,
+    audience: kind === "sosialisasi" && user.role !== "pembina_kecamatan" ? "pembina" : "kader",
     regionCode: user.scopeCode.split(".").length >= 2 ? user.scopeCode : "",
-    moduleSlugs: content().defaultProgramme.requiredModules,
+    moduleSlugs: kind === "pelatihan" ? content().defaultProgramme.requiredModules : [],
   };
   return { options: await workshopFormOptions(user), defaults };
 }
@@ -41,6 +48,17 @@ export default function SesiBaru() {
       </p>
       <h1>Jadwalkan kegiatan</h1>
       <p className="text-sm text-stone-600">Kegiatan disimpan sebagai draf. Umumkan setelah siap agar peserta dapat mendaftar.</p>
+      <p className="flex flex-wrap gap-x-3 text-sm" aria-label="Jenis kegiatan">
+        {WORKSHOP_KINDS.map((k) =>
+          k === defaults.kind ? (
+            <strong key={k}>{KIND_LABEL[k]}</strong>
+          ) : (
+            <Link key={k} to={`/sesi/baru?jenis=${k}`}>
+              {KIND_LABEL[k]}
+            </Link>
+          ),
+        )}
+      </p>
       <WorkshopForm options={options} values={(a?.values as Record<string, unknown>) ?? defaults} errors={a?.errors ?? {}} submitLabel="Simpan draf" />
     </section>
   );

@@ -17,7 +17,7 @@ export default async function setup(project: TestProject) {
     if (build.status !== 0) throw new Error("build failed");
   }
   dataDir = mkdtempSync(path.join(tmpdir(), "akademi-e2e-"));
-  const port = Number(process.env.E2E_PORT) || 3100 + Math.floor(Math.random() * 800);
+  const port = Number(process.env.E2E_PORT) || 20000 + Math.floor(Math.random() * 40000);
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_ENV: "production" };
   delete env.DATABASE_URL;
   server = spawn("node", ["build/server.js"], { env, stdio: ["ignore", "pipe", "pipe"] });

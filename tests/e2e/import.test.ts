@@ -58,7 +58,7 @@ describe("roster import by a pembina kecamatan", () => {
       const bad = [HEADER, `${KADER_1},${PHONE_1},,${REG},,Kesehatan,P,1985`, `${KADER_2},0812-ABC,${POSYANDU},,64.08.01.2001,Pekerjaan Umum,Perempuan,1990`].join("\n");
       await uploadCsv(page, "kader", "kader.csv", bad);
       await expect(page.getByRole("alert").first().textContent()).resolves.toContain("Baris 3: nomor HP tidak valid (0812-ABC)");
-      expect(await count(page, "Error")).toBe("1");
+      expect(await count(page, "Salah")).toBe("1");
       expect(await page.locator("button:has-text('Simpan')").count()).toBe(0);
       await noOverflow(page);
       await shot(page, "import-preview-error");
@@ -67,7 +67,7 @@ describe("roster import by a pembina kecamatan", () => {
       const good = bad.replace("0812-ABC", PHONE_2);
       await uploadCsv(page, "kader", "kader.csv", good);
       expect(await count(page, "Baru")).toBe("2");
-      expect(await count(page, "Error")).toBe("0");
+      expect(await count(page, "Salah")).toBe("0");
       await expect(page.locator("table").textContent()).resolves.toContain(KADER_2);
       await shot(page, "import-preview-ok");
       await Promise.all([page.waitForSelector("text=Impor kader tersimpan"), page.click("button:has-text('Simpan')")]);

@@ -1,5 +1,5 @@
 /** Posyandu: list, read and change within the actor's scope. */
-import { and, asc, eq, ilike, sql } from "drizzle-orm";
+import { and, asc, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "~/audit.server";
 import type { SessionUser } from "~/auth.server";
@@ -45,7 +45,19 @@ export async function listPosyandu(
   opts: { q?: string; regionCode?: string; limit?: number; offset?: number } = {},
 ): Promise<{ items: PosyanduListItem[]; total: number }> {
   const filterScope = opts.regionCode && isWithinScope(opts.regionCode, scope) ? opts.regionCode : scope;
-  const where = and(withinScope(posyandu.desaCode, filterScope), opts.q ? ilike(posyandu.name, `%${escapeLike(opts.q)}%`) : undefined);
+  // One box searches the posyandu name, its desa, its kecamatan and its registration number.
+  const q = opts.q ? `%${escapeLike(opts.q)}%` : null;
+  const where = and(
+    withinScope(posyandu.desaCode, filterScope),
+    q
+      ? or(
+          ilike(posyandu.name, q),
+          ilike(posyandu.registrationNo, q),
+          ilike(regions.name, q),
+          sql`exists (select 1 from regions k where k.code = ${regions.parentCode} and k.name ilike ${q})`,
+        )
+      : undefined,
+  );
   const kec = sql<string>`(select r2.name from regions r2 where r2.code = ${regions.parentCode})`;
   const items = await db
     .select({
@@ -64,8 +76,23 @@ export async function listPosyandu(
     .orderBy(asc(posyandu.desaCode), asc(posyandu.name))
     .limit(opts.limit ?? 50)
     .offset(opts.offset ?? 0);
-  const [{ total }] = await db.select({ total: sql<number>`count(*)::int` }).from(posyandu).where(where);
+  const [{ total }] = await db
+    .select({ total: sql<number>`count(*)::int` })
+    .from(posyandu)
+    .innerJoin(regions, eq(regions.code, posyandu.desaCode))
+    .where(where);
   return { items, total };
+}
+
+/** Names of the given posyandu that lie inside the scope (others are left out), in desa order. */
+export async function posyanduInScopeByIds(scope: string, ids: number[]): Promise<{ id: number; name: string; desaName: string }[]> {
+  if (!ids.length) return [];
+  return db
+    .select({ id: posyandu.id, name: posyandu.name, desaName: regions.name })
+    .from(posyandu)
+    .innerJoin(regions, eq(regions.code, posyandu.desaCode))
+    .where(and(inArray(posyandu.id, ids), withinScope(posyandu.desaCode, scope)))
+    .orderBy(asc(posyandu.desaCode), asc(posyandu.name));
 }
 
 export function escapeLike(s: string): string {

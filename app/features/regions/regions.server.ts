@@ -3,11 +3,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { and, asc, eq, inArray, like, or, SQL, sql } from "drizzle-orm";
 import { audit } from "~/audit.server";
-import { db, sqlRows } from "~/db.server";
+import { db, rowsOf, sqlRows } from "~/db.server";
 import { regions } from "~/db/schema";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { parseRegionCsv, type RegionRow } from "~/features/regions/region-csv";
-import { codeLineage } from "~/lib/region";
+import { codeLineage, isRegionCode, isWithinScope, levelOfCode, parentOfCode } from "~/lib/region";
 
 export const KALTIM_CSV = path.resolve("data/wilayah/kaltim_wilayah.csv");
 
@@ -117,4 +117,32 @@ export async function desaOptions(scope: string): Promise<{ code: string; name: 
       select d.code, d.name, k.name as kecamatan from regions d join regions k on k.code = d.parent_code
       where d.level = 'desa' and (d.code = ${scope} or d.code like ${scope} || '.%') order by d.code`);
   return rows;
+}
+
+export interface DesaPicker {
+  /** The kecamatan whose desa are offered; null when the scope is a kecamatan or desa (no choice needed) or none is chosen yet. */
+  kecamatan: string | null;
+  /** Kecamatan to choose from (with their kabupaten), when the scope is wider than a kecamatan. */
+  kecamatanOptions: { code: string; name: string; kabupaten: string }[];
+  desa: { code: string; name: string; kecamatan: string }[];
+}
+
+/**
+ * The desa choice of a form, limited to the editor's scope: within a kecamatan all its
+ * desa; above it (kabupaten, province: a thousand desa, too long for a phone) the
+ * kecamatan is chosen first (`kecamatan`, or the one of `current`) and only its desa listed.
+ */
+export async function desaPicker(scope: string, kecamatan?: string | null, current?: string | null): Promise<DesaPicker> {
+  const level = levelOfCode(scope);
+  if (level === "kecamatan" || level === "desa") return { kecamatan: null, kecamatanOptions: [], desa: await desaOptions(scope) };
+  const pick =
+    [kecamatan, current ? parentOfCode(current) : null].find(
+      (c): c is string => !!c && isRegionCode(c) && levelOfCode(c) === "kecamatan" && isWithinScope(c, scope),
+    ) ?? null;
+  const kecamatanOptions = rowsOf<{ code: string; name: string; kabupaten: string }>(
+    await db.execute(sql`
+      select k.code, k.name, b.name as kabupaten from regions k join regions b on b.code = k.parent_code
+      where k.level = 'kecamatan' and (k.code = ${scope} or k.code like ${scope} || '.%') order by k.code`),
+  );
+  return { kecamatan: pick, kecamatanOptions, desa: pick ? await desaOptions(pick) : [] };
 }

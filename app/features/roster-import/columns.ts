@@ -107,6 +107,17 @@ export const POSYANDU_COLUMNS: ColumnDef[] = [
   },
 ];
 
+/**
+ * The XLSX template's example row starts its name with this word; the import skips such
+ * a row (counted with the blank rows), so a template sent back unchanged adds nobody.
+ */
+export const EXAMPLE_PREFIX = "Contoh:";
+
+export function isExampleRow(index: Record<string, number>, cells: string[]): boolean {
+  const name = "nama" in index ? (cells[index.nama] ?? "") : "";
+  return name.trim().toLowerCase().startsWith(EXAMPLE_PREFIX.toLowerCase());
+}
+
 export function columnsOf(kind: ImportKind): ColumnDef[] {
   return kind === "kader" ? KADER_COLUMNS : POSYANDU_COLUMNS;
 }

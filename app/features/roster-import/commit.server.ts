@@ -24,7 +24,12 @@ export interface CommittedImport {
   updated: number;
   unchanged: number;
   fileName: string;
+  /** Kader imports: the posyandu of the file's kader (for printing their activation codes). */
+  posyanduIds: number[];
 }
+
+/** Posyandu ids kept with a kader import for the result page's activation-code links. */
+const MAX_LINKED_POSYANDU = 1000;
 
 /** The batch already committed from this token by this actor, if any. */
 export async function findCommitted(conn: Conn, actorId: string, token: string): Promise<CommittedImport | null> {
@@ -48,6 +53,7 @@ export async function findCommitted(conn: Conn, actorId: string, token: string):
     updated: Number(d.updated),
     unchanged: Number(d.unchanged),
     fileName: String(d.fileName ?? ""),
+    posyanduIds: Array.isArray(d.posyanduIds) ? d.posyanduIds.map(Number).filter(Number.isInteger) : [],
   };
 }
 
@@ -130,6 +136,7 @@ export async function commitImport(actor: SessionUser, token: string, now = new 
         updated: result.updated,
         unchanged: result.unchanged,
         fileName: staged.fileName,
+        posyanduIds: result.posyanduIds ?? [],
       };
       await audit(
         {
@@ -147,6 +154,7 @@ export async function commitImport(actor: SessionUser, token: string, now = new 
             inserted: result.inserted,
             updated: result.updated,
             unchanged: result.unchanged,
+            posyanduIds: committed.posyanduIds,
           },
         },
         tx,
@@ -168,7 +176,7 @@ export async function commitImport(actor: SessionUser, token: string, now = new 
   }
 }
 
-type Applied = { inserted: number; updated: number; unchanged: number } | { errors: string[] };
+type Applied = { inserted: number; updated: number; unchanged: number; posyanduIds?: number[] } | { errors: string[] };
 
 async function applyKader(tx: Tx, actor: Actor, rows: KaderInput[]): Promise<Applied> {
   const { plans, errors } = await planKader(tx, actor, rows);
@@ -213,6 +221,7 @@ async function applyKader(tx: Tx, actor: Actor, rows: KaderInput[]): Promise<App
   }
   const inserted = changed.filter((p) => p.status === "baru").length;
   return {
+    posyanduIds: [...new Set(plans.map((p) => p.posyanduId))].slice(0, MAX_LINKED_POSYANDU),
     inserted,
     updated: changed.length - inserted,
     unchanged: plans.length - changed.length,

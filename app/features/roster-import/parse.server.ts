@@ -1,6 +1,7 @@
 /** Roster import, step 2: read and validate every row of a file (no database). */
 import {
   columnsOf,
+  isExampleRow,
   issuesText,
   kaderRowSchema,
   mapHeader,
@@ -105,7 +106,7 @@ export async function parseImportFile(
       continue;
     }
     const cellProblems = [...raw.cellErrors].filter(([c]) => columnOf.has(c));
-    if (blank && cellProblems.length === 0) {
+    if ((blank && cellProblems.length === 0) || isExampleRow(index, raw.cells)) {
       out.skipped++;
       continue;
     }

@@ -5,7 +5,7 @@ import ExcelJS from "exceljs";
 import { db } from "~/db.server";
 import { posyandu, regions, SPM_BIDANG } from "~/db/schema";
 import { SPM_LABEL } from "~/lib/roles";
-import { columnsOf, MIN_BIRTH_YEAR, maxBirthYear, type ImportKind } from "~/features/roster-import/columns";
+import { columnsOf, EXAMPLE_PREFIX, MIN_BIRTH_YEAR, maxBirthYear, type ImportKind } from "~/features/roster-import/columns";
 import { withinScope } from "~/features/regions/regions.server";
 
 // ---------------------------------------------------------------- templates
@@ -28,10 +28,39 @@ export function templateCsv(kind: ImportKind): string {
   return "\uFEFF" + stringify([columnsOf(kind).map((c) => c.key)]);
 }
 
+/** Rows of the Data sheet that carry the dropdowns (the import accepts up to 100,000; few files reach this). */
+const VALIDATED_ROWS = 20_000;
+
+type ListValidation = { list: string; strict: boolean; prompt: string };
+
+/** A dropdown on a column of the Data sheet: a literal list ("L,P") or a range of a reference sheet. */
+function addDropdown(ws: ExcelJS.Worksheet, col: number, v: ListValidation): void {
+  const letter = ws.getColumn(col).letter;
+  // exceljs keeps sheet-level validations in `dataValidations` (not in its type definitions).
+  (ws as unknown as { dataValidations: { add(address: string, dv: ExcelJS.DataValidation): void } }).dataValidations.add(
+    `${letter}2:${letter}${VALIDATED_ROWS + 1}`,
+    {
+      type: "list",
+      allowBlank: true,
+      formulae: [v.list],
+      showErrorMessage: true,
+      errorStyle: v.strict ? "stop" : "warning",
+      errorTitle: "Nilai tidak ada di daftar",
+      error: v.strict ? "Pilih salah satu nilai dari daftar." : "Nilai ini tidak ada di daftar wilayah Anda. Periksa lagi sebelum mengimpor.",
+      showInputMessage: true,
+      prompt: v.prompt,
+    },
+  );
+}
+
+const sheetRange = (sheet: string, col: string, rows: number) => `'${sheet}'!$${col}$2:$${col}$${rows + 1}`;
+
 /**
- * XLSX template: sheet "Data" (the header; text-formatted phone and code columns so Excel
- * keeps leading zeros), "Petunjuk" (each column explained) and a reference sheet with the
- * desa (for posyandu) or posyandu (for kader) inside the actor's scope.
+ * XLSX template: sheet "Data" (the header, one example row that the import skips, text-
+ * formatted phone and code columns so Excel keeps leading zeros, and dropdowns for the
+ * coded columns: bidang SPM, jenis kelamin, kode desa, posyandu), "Petunjuk" (each column
+ * explained) and reference sheets with the desa (and, for kader, the posyandu) inside the
+ * actor's scope, which the dropdowns read.
  */
 export async function templateXlsx(kind: ImportKind, scope: string): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -47,6 +76,7 @@ export async function templateXlsx(kind: ImportKind, scope: string): Promise<Buf
     style: { numFmt: "@" },
   }));
   data.getRow(1).font = { bold: true };
+  const colOf = (key: string) => cols.findIndex((c) => c.key === key) + 1;
 
   const help = wb.addWorksheet("Petunjuk");
   help.columns = [
@@ -58,8 +88,28 @@ export async function templateXlsx(kind: ImportKind, scope: string): Promise<Buf
   help.addRow({});
   help.addRow({
     kolom: "Catatan",
-    keterangan: `Isi data mulai baris 2 lembar "Data". Baris kosong dilewati. Semua baris disimpan sekaligus atau tidak sama sekali.`,
+    keterangan: `Isi data mulai baris 2 lembar "Data". Baris 2 adalah contoh (nama diawali "${EXAMPLE_PREFIX}") dan tidak ikut diimpor: timpa atau hapus. Kolom berkode punya daftar pilihan. Baris kosong dilewati. Semua baris disimpan sekaligus atau tidak sama sekali.`,
   });
+
+  const desaList = await db
+    .select({ code: regions.code, name: regions.name })
+    .from(regions)
+    .where(and(eq(regions.level, "desa"), withinScope(regions.code, scope)))
+    .orderBy(asc(regions.code));
+  const desaSheet = (title: string) => {
+    const ref = wb.addWorksheet(title);
+    ref.columns = [
+      { header: "kode_desa", key: "code", width: 16 },
+      { header: "desa", key: "name", width: 32 },
+    ];
+    ref.getRow(1).font = { bold: true };
+    for (const d of desaList) ref.addRow(d);
+  };
+  const example = (cells: Record<string, string>) => {
+    const row = data.addRow(cells);
+    row.font = { italic: true, color: { argb: "FF78716C" } };
+  };
+
   if (kind === "kader") {
     help.addRow({
       kolom: "",
@@ -91,19 +141,33 @@ export async function templateXlsx(kind: ImportKind, scope: string): Promise<Buf
       .orderBy(asc(posyandu.desaCode), asc(posyandu.name))
       .limit(50_000);
     for (const p of list) ref.addRow(p);
+    desaSheet("Daftar desa");
+    const first = list[0];
+    example({
+      nama: `${EXAMPLE_PREFIX} Siti Aminah`,
+      no_hp: "081234567890",
+      posyandu: first?.name ?? "Posyandu Melati 1",
+      nomor_registrasi_posyandu: "",
+      kode_desa: first?.desa ?? desaList[0]?.code ?? "64.08.01.2001",
+      bidang_spm: SPM_LABEL.kesehatan,
+      jenis_kelamin: "P",
+      tahun_lahir: "1985",
+    });
+    addDropdown(data, colOf("bidang_spm"), { list: `"${SPM_BIDANG.map((b) => SPM_LABEL[b]).join(",")}"`, strict: true, prompt: "Pilih bidang SPM." });
+    addDropdown(data, colOf("jenis_kelamin"), { list: `"L,P"`, strict: true, prompt: "L atau P (boleh kosong)." });
+    if (desaList.length) {
+      addDropdown(data, colOf("kode_desa"), { list: sheetRange("Daftar desa", "A", desaList.length), strict: true, prompt: "Pilih kode desa dari lembar Daftar desa." });
+    }
+    if (list.length) {
+      addDropdown(data, colOf("posyandu"), { list: sheetRange("Daftar posyandu", "A", list.length), strict: false, prompt: "Pilih posyandu dari lembar Daftar posyandu." });
+      addDropdown(data, colOf("nomor_registrasi_posyandu"), { list: sheetRange("Daftar posyandu", "B", list.length), strict: false, prompt: "Boleh kosong bila nama posyandu dan kode desa diisi." });
+    }
   } else {
-    const ref = wb.addWorksheet("Daftar desa");
-    ref.columns = [
-      { header: "kode_desa", key: "code", width: 16 },
-      { header: "desa", key: "name", width: 32 },
-    ];
-    ref.getRow(1).font = { bold: true };
-    const list = await db
-      .select({ code: regions.code, name: regions.name })
-      .from(regions)
-      .where(and(eq(regions.level, "desa"), withinScope(regions.code, scope)))
-      .orderBy(asc(regions.code));
-    for (const d of list) ref.addRow(d);
+    desaSheet("Daftar desa");
+    example({ nama: `${EXAMPLE_PREFIX} Posyandu Melati 1`, kode_desa: desaList[0]?.code ?? "64.08.01.2001", nomor_registrasi: "", alamat: "RT 03, Dusun I" });
+    if (desaList.length) {
+      addDropdown(data, colOf("kode_desa"), { list: sheetRange("Daftar desa", "A", desaList.length), strict: true, prompt: "Pilih kode desa dari lembar Daftar desa." });
+    }
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

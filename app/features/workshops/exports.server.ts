@@ -10,14 +10,14 @@ import PDFDocument from "pdfkit";
 import { and, eq, inArray, ne, or, sql } from "drizzle-orm";
 import type { SessionUser } from "~/auth.server";
 import { db } from "~/db.server";
-import { enrolments, regions, workshops } from "~/db/schema";
+import { enrolments, users, workshops } from "~/db/schema";
 import { env } from "~/env.server";
 import { formatPhone } from "~/lib/phone";
-import { formatRange, formatTime, zoneForRegion } from "~/lib/timezone";
-import { ATTENDANCE_LABEL, KIND_LABEL } from "~/features/workshops/rules";
-import { withinScope } from "~/features/regions/regions.server";
+import { ROLE_LABEL } from "~/lib/roles";
+import { formatDate, formatDay, formatMoment, formatRange, wallClock, zoneForRegion } from "~/lib/timezone";
+import { ATTENDANCE_LABEL, ENROLMENT_LABEL, KIND_LABEL, METHOD_LABEL, ROSTER_ROLES } from "~/features/workshops/rules";
+import { regionLineage, withinScope } from "~/features/regions/regions.server";
 import { type Workshop } from "~/features/workshops/sessions.server";
-import { ROSTER_ROLES } from "~/features/workshops/rules";
 import { type ParticipantRow } from "~/features/workshops/enrolment.server";
 
 // ---------------------------------------------------------------- calendars
@@ -87,67 +87,166 @@ export async function feedWorkshops(user: Pick<SessionUser, "id" | "role" | "sco
 
 // ---------------------------------------------------------------- daftar hadir (PDF)
 
-export async function daftarHadirPdf(w: Workshop, rows: ParticipantRow[]): Promise<Buffer> {
+/** The organiser named on the letterhead and the signature block (pure; tested). */
+export interface Letterhead {
+  /** "TIM PEMBINA POSYANDU KECAMATAN MUARA ANCALONG" */
+  title: string;
+  /** "Kabupaten Kutai Timur · Provinsi Kalimantan Timur" */
+  subtitle: string;
+  /** "Ketua TP Posyandu Kecamatan Muara Ancalong" */
+  chair: string;
+  /** The place written before the date above the signatures: "Muara Ancalong". */
+  place: string;
+}
+
+/**
+ * The organiser is the kecamatan or kabupaten of the session's region (a session in a
+ * desa is run by its kecamatan's Tim Pembina). `lineage` is province first.
+ */
+export function letterheadFor(lineage: { level: string; name: string }[]): Letterhead {
+  const province = lineage.find((r) => r.level === "provinsi");
+  const kabupaten = lineage.find((r) => r.level === "kabupaten");
+  const kecamatan = lineage.find((r) => r.level === "kecamatan");
+  const prov = province ? `Provinsi ${province.name}` : "";
+  if (kecamatan) {
+    return {
+      title: `TIM PEMBINA POSYANDU KECAMATAN ${kecamatan.name.toUpperCase()}`,
+      subtitle: [kabupaten?.name, prov].filter(Boolean).join(" · "),
+      chair: `Ketua TP Posyandu Kecamatan ${kecamatan.name}`,
+      place: kecamatan.name,
+    };
+  }
+  if (kabupaten) {
+    return {
+      title: `TIM PEMBINA POSYANDU ${kabupaten.name.toUpperCase()}`,
+      subtitle: prov,
+      chair: `Ketua TP Posyandu ${kabupaten.name}`,
+      place: kabupaten.name.replace(/^(Kabupaten|Kota)\s+/, ""),
+    };
+  }
+  return {
+    title: `TIM PEMBINA POSYANDU ${(province?.name ?? "").toUpperCase()}`.trim(),
+    subtitle: "",
+    chair: `Ketua TP Posyandu ${prov}`.trim(),
+    place: province?.name ?? "",
+  };
+}
+
+const PAGE = { left: 40, width: 515, rowH: 26, footerGap: 60 };
+const SIGNATURE_H = 130;
+const COLS = [
+  { label: "No", width: 30 },
+  { label: "Nama", width: 150 },
+  { label: "Posyandu", width: 110 },
+  { label: "Desa", width: 100 },
+  { label: "Tanda tangan", width: 125 },
+];
+
+/**
+ * The printed attendance sheet (A4): letterhead of the organiser, the session, one row
+ * per participant in roster order, a few blank rows for walk-ins, the signature block
+ * (Ketua TP Posyandu and the pembina who ran it) and "Halaman i dari N" on every page.
+ * The last page always holds at least one row with the signatures, never only a footer.
+ */
+export async function daftarHadirPdf(w: Workshop, rows: ParticipantRow[], now = new Date()): Promise<Buffer> {
   const zone = zoneForRegion(w.regionCode);
-  const [region] = await db.select({ name: regions.name }).from(regions).where(eq(regions.code, w.regionCode));
-  const doc = new PDFDocument({ size: "A4", margin: 40, info: { Title: `Daftar hadir ${w.title}`, Author: "Akademi Posyandu" } });
+  const lineage = await regionLineage(w.regionCode);
+  const region = lineage.at(-1);
+  const head = letterheadFor(lineage);
+  const [organiser] = w.createdBy
+    ? await db.select({ name: users.name, role: users.role }).from(users).where(eq(users.id, w.createdBy))
+    : [];
+  const doc = new PDFDocument({
+    size: "A4",
+    margins: { top: 40, left: PAGE.left, right: 40, bottom: 40 },
+    bufferPages: true,
+    info: { Title: `Daftar hadir ${w.title}`, Author: "Akademi Posyandu" },
+  });
   const chunks: Buffer[] = [];
   doc.on("data", (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => doc.on("end", () => resolve(Buffer.concat(chunks))));
+  const bottom = () => doc.page.height - PAGE.footerGap;
+  const left = PAGE.left;
 
-  const cols = [
-    { label: "No", width: 30 },
-    { label: "Nama", width: 150 },
-    { label: "Posyandu", width: 110 },
-    { label: "Desa", width: 100 },
-    { label: "Tanda tangan", width: 125 },
-  ];
-  const left = 40;
-  const rowH = 26;
-  const header = () => {
-    doc.font("Helvetica-Bold").fontSize(14).text("DAFTAR HADIR", left, 40, { align: "center", width: 515 });
-    doc.font("Helvetica-Bold").fontSize(11).text(`${KIND_LABEL[w.kind]}: ${w.title}`, left, 62, { align: "center", width: 515 });
-    doc.font("Helvetica").fontSize(9.5);
-    doc.text(`Waktu: ${formatRange(w.startsAt, w.endsAt, zone)}`, left, 84);
-    doc.text(`Tempat: ${w.venue}`, left, 97);
-    doc.text(`Wilayah: ${region?.name ?? ""} (${w.regionCode})`, left, 110);
+  const tableHeader = (y: number) => {
     let x = left;
-    const y = 130;
-    doc.font("Helvetica-Bold").fontSize(9.5);
-    for (const c of cols) {
+    doc.font("Helvetica-Bold").fontSize(9.5).fillColor("#000");
+    for (const c of COLS) {
       doc.rect(x, y, c.width, 20).stroke();
-      doc.text(c.label, x + 4, y + 6, { width: c.width - 8 });
+      doc.text(c.label, x + 4, y + 6, { width: c.width - 8, lineBreak: false });
       x += c.width;
     }
+    doc.font("Helvetica").fontSize(9);
     return y + 20;
   };
-  let y = header();
-  doc.font("Helvetica").fontSize(9);
-  rows.forEach((r, i) => {
-    if (y + rowH > doc.page.height - 50) {
-      doc.addPage();
-      y = header();
-      doc.font("Helvetica").fontSize(9);
-    }
-    const cells = [String(i + 1), r.name, r.posyanduName ?? "", r.desaName, ""];
+  const firstPage = () => {
+    doc.font("Helvetica-Bold").fontSize(12).text(head.title, left, 40, { align: "center", width: PAGE.width, lineBreak: false });
+    if (head.subtitle) doc.font("Helvetica").fontSize(10).text(head.subtitle, left, 56, { align: "center", width: PAGE.width, lineBreak: false });
+    doc.moveTo(left, 74).lineTo(left + PAGE.width, 74).lineWidth(1.5).stroke().lineWidth(1);
+    doc.font("Helvetica-Bold").fontSize(14).text("DAFTAR HADIR", left, 86, { align: "center", width: PAGE.width, lineBreak: false });
+    doc.font("Helvetica-Bold").fontSize(11).text(`${KIND_LABEL[w.kind]}: ${w.title}`, left, 106, { align: "center", width: PAGE.width, height: 28, ellipsis: true });
+    doc.font("Helvetica").fontSize(9.5);
+    doc.text(`Waktu: ${formatRange(w.startsAt, w.endsAt, zone)}`, left, 138, { width: PAGE.width, lineBreak: false });
+    doc.text(`Tempat: ${w.venue}`, left, 151, { width: PAGE.width, height: 12, ellipsis: true });
+    doc.text(`Wilayah: ${region?.name ?? ""} (${w.regionCode})`, left, 164, { width: PAGE.width, lineBreak: false });
+    return tableHeader(184);
+  };
+  const nextPage = () => {
+    doc.addPage();
+    doc.font("Helvetica-Bold").fontSize(10).text(`DAFTAR HADIR · ${KIND_LABEL[w.kind]}: ${w.title}`, left, 40, { width: PAGE.width, height: 12, ellipsis: true });
+    return tableHeader(58);
+  };
+  const row = (y: number, cells: string[]) => {
     let x = left;
-    cols.forEach((c, j) => {
-      doc.rect(x, y, c.width, rowH).stroke();
-      if (cells[j]) doc.text(cells[j], x + 4, y + 8, { width: c.width - 8, height: rowH - 8, ellipsis: true, lineBreak: false });
+    COLS.forEach((c, j) => {
+      doc.rect(x, y, c.width, PAGE.rowH).stroke();
+      if (cells[j]) doc.text(cells[j], x + 4, y + 8, { width: c.width - 8, height: PAGE.rowH - 8, ellipsis: true, lineBreak: false });
       x += c.width;
     });
-    y += rowH;
+    return y + PAGE.rowH;
+  };
+
+  let y = firstPage();
+  rows.forEach((r, i) => {
+    // The last row goes to a new page together with the signatures when both do not fit.
+    const need = PAGE.rowH + (i === rows.length - 1 ? SIGNATURE_H : 0);
+    if (y + need > bottom()) y = nextPage();
+    y = row(y, [String(i + 1), r.name, r.posyanduName ?? "", r.desaName, ""]);
   });
-  // Blank rows for walk-ins written on paper.
-  for (let k = 0; k < 5 && y + rowH <= doc.page.height - 50; k++) {
-    let x = left;
-    for (const c of cols) {
-      doc.rect(x, y, c.width, rowH).stroke();
-      x += c.width;
-    }
-    y += rowH;
+  if (!rows.length && y + SIGNATURE_H > bottom()) y = nextPage();
+  // Blank rows for walk-ins written on paper, as many as fit above the signatures (at most 5).
+  for (let k = 0; k < 5 && y + PAGE.rowH + SIGNATURE_H <= bottom(); k++) y = row(y, ["", "", "", "", ""]);
+
+  // Signature block.
+  const sy = y + 24;
+  const colW = 230;
+  const rightX = left + PAGE.width - colW;
+  doc.font("Helvetica").fontSize(9.5).fillColor("#000");
+  doc.text(`${head.place}, ${formatDay(w.startsAt, zone)}`, rightX, sy, { width: colW, align: "center", lineBreak: false });
+  doc.text("Mengetahui,", left, sy + 14, { width: colW, align: "center", lineBreak: false });
+  doc.text(head.chair, left, sy + 27, { width: colW, align: "center", height: 24, ellipsis: true });
+  doc.text("Pembina penyelenggara,", rightX, sy + 14, { width: colW, align: "center", lineBreak: false });
+  doc.text(organiser ? ROLE_LABEL[organiser.role] : "", rightX, sy + 27, { width: colW, align: "center", lineBreak: false });
+  doc.text("(...................................................)", left, sy + 92, { width: colW, align: "center", lineBreak: false });
+  doc.font("Helvetica-Bold").text(organiser?.name ?? "(...................................................)", rightX, sy + 92, {
+    width: colW,
+    align: "center",
+    lineBreak: false,
+  });
+
+  // Footer on every page, written below the bottom margin (which would otherwise add a page).
+  const { start, count } = doc.bufferedPageRange();
+  const printed = `Dicetak ${formatDate(now, zone)} dari Akademi Posyandu · ${rows.length} peserta`;
+  for (let i = start; i < start + count; i++) {
+    doc.switchToPage(i);
+    const margin = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    const fy = doc.page.height - 36;
+    doc.font("Helvetica").fontSize(8).fillColor("#555");
+    doc.text(printed, left, fy, { width: PAGE.width - 100, lineBreak: false });
+    doc.text(`Halaman ${i - start + 1} dari ${count}`, left + PAGE.width - 100, fy, { width: 100, align: "right", lineBreak: false });
+    doc.page.margins.bottom = margin;
   }
-  doc.fontSize(8).fillColor("#555").text(`Dicetak ${formatRange(new Date(), new Date(), zone).split(",")[0]} dari Akademi Posyandu · ${rows.length} peserta`, left, doc.page.height - 40, { width: 515, lineBreak: false });
   doc.end();
   return done;
 }
@@ -156,6 +255,7 @@ export async function daftarHadirPdf(w: Workshop, rows: ParticipantRow[]): Promi
 
 const EXPORT_COLUMNS = ["No", "Nama", "Nomor HP", "Posyandu", "Desa", "Kode desa", "Pendaftaran", "Kehadiran", "Cara", "Waktu dicatat"];
 
+/** One row per participant; labels in Indonesian, the moment in the session's zone. */
 function exportRows(w: Workshop, rows: ParticipantRow[]): (string | number)[][] {
   const zone = zoneForRegion(w.regionCode);
   return rows.map((r, i) => [
@@ -165,10 +265,10 @@ function exportRows(w: Workshop, rows: ParticipantRow[]): (string | number)[][] 
     r.posyanduName ?? "",
     r.desaName,
     r.desaCode,
-    r.enrolment ?? "",
+    r.enrolment ? ENROLMENT_LABEL[r.enrolment] : "",
     r.attendance ? ATTENDANCE_LABEL[r.attendance] : "",
-    r.method ?? "",
-    r.recordedAt ? `${r.recordedAt.toISOString().slice(0, 10)} ${formatTime(r.recordedAt, zone)} ${zone.label}` : "",
+    r.method ? METHOD_LABEL[r.method] : "",
+    r.recordedAt ? formatMoment(r.recordedAt, zone) : "",
   ]);
 }
 
@@ -182,14 +282,20 @@ export function attendanceCsv(w: Workshop, rows: ParticipantRow[]): string {
   return "\uFEFF" + stringify([[titleLine(w)], EXPORT_COLUMNS, ...exportRows(w, rows)], { escape_formulas: true });
 }
 
+/** As the CSV, but "Waktu dicatat" is a real date cell holding the wall time in the zone. */
 export async function attendanceXlsx(w: Workshop, rows: ParticipantRow[]): Promise<Buffer> {
+  const zone = zoneForRegion(w.regionCode);
   const wb = new ExcelJS.Workbook();
   wb.creator = "Akademi Posyandu";
   const ws = wb.addWorksheet("Absensi");
   ws.addRow([titleLine(w)]).font = { bold: true };
-  ws.addRow(EXPORT_COLUMNS).font = { bold: true };
-  for (const r of exportRows(w, rows)) ws.addRow(r);
-  ws.columns.forEach((c, i) => (c.width = [5, 28, 15, 22, 20, 15, 12, 12, 10, 22][i] ?? 12));
+  ws.addRow([...EXPORT_COLUMNS.slice(0, -1), `Waktu dicatat (${zone.label})`]).font = { bold: true };
+  exportRows(w, rows).forEach((cells, i) => {
+    const at = rows[i].recordedAt;
+    ws.addRow([...cells.slice(0, -1), at ? wallClock(at, zone) : ""]);
+  });
+  ws.getColumn(10).numFmt = "dd/mm/yyyy hh:mm";
+  ws.columns.forEach((c, i) => (c.width = [5, 28, 15, 22, 20, 15, 14, 12, 16, 20][i] ?? 12));
   ws.views = [{ state: "frozen", ySplit: 2 }];
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

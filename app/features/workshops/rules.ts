@@ -4,6 +4,7 @@ import {
   ATTENDANCE_STATUSES,
   WORKSHOP_AUDIENCES,
   WORKSHOP_KINDS,
+  type AttendanceMethod,
   type AttendanceStatus,
   type EnrolmentStatus,
   type WorkshopKind,
@@ -39,6 +40,15 @@ export const ATTENDANCE_LABEL: Record<AttendanceStatus, string> = {
   terlambat: "Terlambat",
   izin: "Izin",
   alpa: "Alpa",
+};
+
+/** How an attendance record was made, for exports and the roster. */
+export const METHOD_LABEL: Record<AttendanceMethod, string> = {
+  roster: "Daftar hadir",
+  qr: "Pindai QR",
+  kode: "Kode absen",
+  import: "Impor",
+  walkin: "Datang langsung",
 };
 
 export const AUDIENCE_LABEL = { pembina: "Tim Pembina", kader: "Kader" } as const;
@@ -87,7 +97,9 @@ export const workshopFormSchema = z
     if (startsAt && endsAt && endsAt.getTime() - startsAt.getTime() > 14 * 86_400_000) {
       ctx.addIssue({ code: "custom", path: ["endsAt"], message: "Satu kegiatan paling lama 14 hari." });
     }
-    return { ...v, startsAt: startsAt!, endsAt: endsAt! };
+    // Follow-up modules are assigned to those who attend a pelatihan only (afterAttendance).
+    const moduleSlugs = v.kind === "pelatihan" ? v.moduleSlugs : [];
+    return { ...v, moduleSlugs, startsAt: startsAt!, endsAt: endsAt! };
   });
 export type WorkshopForm = z.infer<typeof workshopFormSchema>;
 
@@ -166,4 +178,35 @@ export function selfEnrolProblem(
   if (canTakeAttendance(user, w)) return "Anda penyelenggara kegiatan ini: daftarkan peserta dari halaman peserta.";
   if (myEnrolment === "enrolled" || myEnrolment === "waitlisted") return "Anda sudah terdaftar.";
   return null;
+}
+
+/** What a kader is asked to bring when the pembina does not write anything else. */
+export const DEFAULT_BRING = "ponsel yang sudah bisa masuk ke Akademi Posyandu (untuk absen QR), alat tulis dan buku catatan kader";
+
+/** The prepared reminder for one participant (WhatsApp formatting: *bold*). */
+export function reminderMessage(d: {
+  name: string;
+  kind: string;
+  title: string;
+  day: string;
+  time: string;
+  venue: string;
+  bring: string;
+  url: string;
+}): string {
+  return [
+    `Halo ${d.name},`,
+    `mengingatkan ${d.kind.toLowerCase()} *${d.title}*:`,
+    `Hari/tanggal: ${d.day}`,
+    `Pukul: ${d.time}`,
+    `Tempat: ${d.venue}`,
+    `Yang perlu dibawa: ${d.bring}`,
+    `Info & simpan ke kalender: ${d.url}`,
+    "Terima kasih.",
+  ].join("\n");
+}
+
+/** WhatsApp click-to-chat with one person ("https://wa.me/628…?text=…"); phone is canonical 628…. */
+export function whatsappChatUrl(phone: string, text: string): string {
+  return `https://wa.me/${phone.replace(/\D/g, "")}?text=${encodeURIComponent(text)}`;
 }

@@ -56,7 +56,9 @@ export function WorkshopForm({
         <Field label="Kapasitas (orang)" name="capacity" type="number" inputMode="numeric" min={1} defaultValue={v("capacity") || "40"} error={errors.capacity} />
         <Field label="Batas terlambat (menit)" name="graceMinutes" type="number" inputMode="numeric" min={0} defaultValue={v("graceMinutes") || "15"} error={errors.graceMinutes} />
       </div>
-      <fieldset>
+      {/* Follow-up modules only apply to a pelatihan: hidden (and ignored by the server) for other kinds, no JS needed. */}
+      <style>{"form:has(#f-kind option[value=pelatihan]:not(:checked)) .follow-up{display:none}"}</style>
+      <fieldset className="follow-up">
         <legend className="text-sm font-medium">Modul tindak lanjut (untuk peserta pelatihan yang hadir)</legend>
         {errors.moduleSlugs ? <p className="field-error">{errors.moduleSlugs}</p> : null}
         <div className="mt-1 space-y-1">

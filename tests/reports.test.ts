@@ -16,6 +16,8 @@ import * as dasborCsv from "~/routes/dasbor.$region.csv";
 import * as dasborXlsx from "~/routes/dasbor.$region.xlsx";
 import * as dasborPos from "~/routes/dasbor.$region.posyandu.$id";
 import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
+import { seedBoundariesIfEmpty } from "~/features/regions/boundaries.server";
+import { quizAttempts } from "~/db/schema";
 
 const DAY = 86_400_000;
 const D1 = "64.08.01.2001";
@@ -52,6 +54,7 @@ async function certify(userId: string, issued: Date, expires: Date, cycle = 1): 
 
 beforeAll(async () => {
   await setupDatabase();
+  await seedBoundariesIfEmpty();
   creator = (await makeUser({ role: "admin", scopeCode: "64" })).id;
   pos = {
     P1: await makePosyandu({ name: "Posyandu Satu", desaCode: D1 }),
@@ -302,11 +305,47 @@ describe("dashboard routes", () => {
   it("ignores junk query parameters and sorts", async () => {
     const res = await call(dasbor.loader, makeRequest("/dasbor/64.08.01?program=x%27&tahun=abc&bidang=%25&urut=drop&arah=1", { cookie: paCookie }), { region: "64.08.01" });
     expect(res.status).toBe(200);
-    expect(res.data.q).toEqual({ program: P.id, tahun: null, bidang: null, urut: "kode", arah: "naik" });
+    expect(res.data.q).toEqual({ program: P.id, tahun: null, bidang: null, urut: "tingkat", arah: "naik" });
+    // Lagging first by default: the rate ascending.
+    const rates = res.data.rows.map((r: Figures) => r.rate);
+    expect(rates).toEqual([...rates].sort((a: number, b: number) => a - b));
     const sorted = await call(dasbor.loader, makeRequest("/dasbor/64.08.01?urut=aktif&arah=turun", { cookie: paCookie }), { region: "64.08.01" });
     const actives = sorted.data.rows.map((r: Figures) => r.activeKader);
     expect(actives).toEqual([...actives].sort((a: number, b: number) => b - a));
     expect(sorted.data.lineage.map((l: { code: string }) => l.code)).toEqual(["64.08.01"]);
+  });
+
+  it("draws the map of the child regions, each linking to its drill-down; bars where there is no geometry", async () => {
+    const admin = await sessionCookie(creator);
+    const prov = await call(dasbor.loader, makeRequest("/dasbor/64", { cookie: admin }), { region: "64" });
+    const codes = (x: { code: string }[]) => x.map((a) => a.code).sort();
+    expect(codes(prov.data.map.areas)).toEqual(codes(prov.data.rows));
+    expect(prov.data.map.areas.length).toBe(10);
+    const kab = await call(dasbor.loader, makeRequest("/dasbor/64.08", { cookie: admin }), { region: "64.08" });
+    expect(kab.data.map.areas.length).toBe(kab.data.rows.length);
+    expect(kab.data.map.areas.every((a: { d: string }) => /^M[\d. L]+Z/.test(a.d))).toBe(true);
+    const kec = await call(dasbor.loader, makeRequest("/dasbor/64.08.01", { cookie: paCookie }), { region: "64.08.01" });
+    expect(kec.data.map).toBeNull(); // no desa boundaries: ranked bars
+  });
+
+  it("the hero: the rate with numerator, denominator and its change over 30 and 90 days; the attention lists", async () => {
+    const res = await call(dasbor.loader, makeRequest("/dasbor/64.08.01", { cookie: paCookie }), { region: "64.08.01" });
+    expect(res.data.totals.rate).toBe(res.data.totals.certified / res.data.totals.activeKader);
+    const tr = await rateTrend("64.08.01", filter());
+    expect(res.data.change.d30).toBeCloseTo(res.data.totals.rate - tr.ago30.rate, 9);
+    expect(res.data.change.d90).toBeCloseTo(res.data.totals.rate - tr.ago90.rate, 9);
+    expect(res.data.attention.lowest[0].code).toBe(res.data.rows.filter((r: Figures) => r.activeKader > 0)[0].code);
+    expect(res.data.attention.lockedCounted).toBe(true);
+    expect(res.data.attention.locked).toEqual([]);
+    // k4 (D1) uses up the attempts of a required quiz without passing: D1 tops the locked-out list.
+    const slug = content().modules.find((m) => P.requiredModules.includes(m.slug) && m.quiz && m.quiz.maxAttempts > 0)!;
+    for (let i = 0; i < slug.quiz!.maxAttempts; i++) {
+      await db.insert(quizAttempts).values({ id: `lock-${i}`, userId: k.k4, slug: slug.slug, contentHash: "x", questionIds: [], draw: [], passScore: 70, submittedAt: new Date(), score: 10, passed: false, idempotencyKey: `lock-${i}` } as never);
+    }
+    const after = await call(dasbor.loader, makeRequest("/dasbor/64.08.01", { cookie: paCookie }), { region: "64.08.01" });
+    expect(after.data.attention.locked).toEqual([{ code: D1, name: expect.any(String), value: "1 kader" }]);
+    const kab = await call(dasbor.loader, makeRequest("/dasbor/64.08", { cookie: await sessionCookie(creator) }), { region: "64.08" });
+    expect(kab.data.attention.lockedCounted).toBe(false);
   });
 
   it("exports the table as CSV and XLSX with a header naming scope, programme and date", async () => {

@@ -519,3 +519,15 @@ export const statsFlow = pgTable(
   },
   (t) => [primaryKey({ columns: [t.regionCode, t.programmeId, t.spmBidang, t.day] })],
 );
+
+/**
+ * Boundary of a region (GeoJSON Polygon or MultiPolygon, WGS84 [lng, lat]) for the dashboard
+ * map; loaded like the regions: the bundled Kalimantan Timur files at first start,
+ * other provinces with `npm run boundaries:import -- file.geojson`.
+ */
+export const regionBoundaries = pgTable("region_boundaries", {
+  code: text("code")
+    .primaryKey()
+    .references(() => regions.code, { onDelete: "cascade" }),
+  geometry: jsonb("geometry").$type<{ type: "Polygon" | "MultiPolygon"; coordinates: unknown }>().notNull(),
+});

@@ -111,7 +111,7 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
         }
       }
       kaderCount += kaderRows.length;
-      await tx.insert(users).values(kaderRows);
+      for (let i = 0; i < kaderRows.length; i += 1000) await tx.insert(users).values(kaderRows.slice(i, i + 1000));
     }
     for (const a of DEMO_ACCOUNTS) {
       if (a.role === "kader") {
@@ -126,7 +126,10 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
   });
   const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_ACCOUNTS[0].phone));
   const activity = await seedDemoActivity(admin.id);
-  await refreshRegion(null); // dashboard inputs and rollups for every demo kader
+  // Dashboard inputs and rollups for every demo kader (only the two demo kabupaten: on top of
+  // seed:scale data a refresh of everyone would take minutes).
+  await refreshRegion("64.02");
+  await refreshRegion("64.08");
   // Certificates for everyone who met the rule, issued the day after they did.
   const due = rowsOf<{ user_id: string; at: string | Date }>(
     await db.execute(sql`select user_id, greatest(attended_at, modules_passed_at) as at from kader_progress

@@ -320,10 +320,12 @@ export interface RateTrend {
 }
 
 /**
- * The certification rate per month (at each month's end, WITA) for one region, from the
+ * The certification rate per month (at each month's end, WITA) for one region (or the sum of
+ * several: the whole country is its provinces), from the
  * day-by-day changes in stats_flow: one indexed range of rows of the region, summed.
  */
-export async function rateTrend(code: string, f: ReportFilter, months = 24): Promise<RateTrend> {
+export async function rateTrend(code: string | string[], f: ReportFilter, months = 24): Promise<RateTrend> {
+  const codes = `{${(Array.isArray(code) ? code : [code]).join(",")}}`;
   const start = new Date(`${f.today.slice(0, 7)}-01T00:00:00Z`);
   start.setUTCMonth(start.getUTCMonth() - (months - 1));
   const startDay = start.toISOString().slice(0, 10);
@@ -334,7 +336,7 @@ export async function rateTrend(code: string, f: ReportFilter, months = 24): Pro
              sum(active) filter (where day <= ${f.today}::date - 30)::int as a30, sum(certified) filter (where day <= ${f.today}::date - 30)::int as c30,
              sum(active) filter (where day <= ${f.today}::date - 90)::int as a90, sum(certified) filter (where day <= ${f.today}::date - 90)::int as c90
       from stats_flow
-      where region_code = ${code} and programme_id = ${f.programmeId} and spm_bidang = ${bidangKey(f)} and day <= ${f.today}::date
+      where region_code = any(${codes}::text[]) and programme_id = ${f.programmeId} and spm_bidang = ${bidangKey(f)} and day <= ${f.today}::date
       group by 1`),
   );
   const byMonth = new Map(rows.map((r) => [r.month, r]));

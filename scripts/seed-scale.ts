@@ -115,6 +115,7 @@ await step("pelatihan per desa", sql`
   insert into workshops (title, kind, audience, region_code, venue, starts_at, ends_at, capacity, status, module_slugs, created_by)
   select 'Pelatihan Skala ' || code, 'pelatihan', 'kader', code, 'Balai Desa', s, s + interval '7 hours', 5000, 'completed', ${slugs}::text[], 'sx0admin'
   from (select code, now() - (30 + (random() * 670)::int) * interval '1 day' as s from regions where level = 'desa') d`);
+await step("analyze (fresh statistics for the joins below)", sql`analyze users, workshops, posyandu, regions`);
 await step("enrolments (~60%)", sql`
   insert into enrolments (workshop_id, user_id, status, at)
   select w.id, u.id, 'enrolled', w.starts_at - interval '7 days'
@@ -125,6 +126,7 @@ await step("attendance (~85% of enrolled)", sql`
   select e.workshop_id, e.user_id,
          case when r < 0.75 then 'hadir' when r < 0.85 then 'terlambat' when r < 0.93 then 'izin' else 'alpa' end, 'roster', w.starts_at
   from (select workshop_id, user_id, random() as r from enrolments where user_id ~ ${SCALE_USER}) e join workshops w on w.id = e.workshop_id`);
+await step("analyze", sql`analyze enrolments, attendance`);
 await step("module progress of attendees", sql`
   insert into module_progress (user_id, slug, content_hash, opened_at, completed_at, best_score, passed_at)
   select user_id, slug, ${hash}, at - interval '1 day', at, score, case when score >= 70 then at end

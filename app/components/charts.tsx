@@ -143,7 +143,7 @@ export function TrendLine({ points, title }: { points: { month: string; asOf: st
   const left = 34;
   const top = 8;
   const bottom = 30;
-  const plotW = w - left - 8;
+  const plotW = w - left - 28;
   const plotH = h - top - bottom;
   const max = Math.min(1, Math.max(0.25, Math.ceil(Math.max(...points.map((p) => p.rate)) * 4) / 4));
   const x = (i: number) => left + (points.length === 1 ? plotW / 2 : (i / (points.length - 1)) * plotW);
@@ -155,7 +155,7 @@ export function TrendLine({ points, title }: { points: { month: string; asOf: st
       <title id="trend-title">{title}</title>
       {ticks.map((t) => (
         <g key={t}>
-          <line x1={left} x2={w - 8} y1={y(t)} y2={y(t)} stroke="#e7e5e4" />
+          <line x1={left} x2={left + plotW} y1={y(t)} y2={y(t)} stroke="#e7e5e4" />
           <text x={left - 4} y={y(t) + 3} textAnchor="end" fontSize="10" fill="#57534e">
             {Math.round(t * 100)}%
           </text>

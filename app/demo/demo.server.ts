@@ -107,6 +107,7 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
             gender: male ? "L" : "P",
             birthYear: 1965 + Math.floor(rand() * 40),
             active: rand() > 0.03,
+            createdAt: new Date(Date.now() - (760 + Math.floor(rand() * 300)) * 86_400_000), // registered before the first pelatihan
           });
         }
       }
@@ -139,6 +140,8 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
     const at = new Date(Math.min(Date.now(), new Date(d.at).getTime() + 86_400_000));
     await evaluateCertificationStrict(d.user_id, at);
   }
+  // The trend's history from the dates (accounts, certificates), as after a bulk load.
+  await db.execute(sql`select rebuild_stats_flow()`);
   return { posyandu: posyanduCount, kader: kaderCount, ...activity, ms: Math.round(performance.now() - t0) };
 }
 

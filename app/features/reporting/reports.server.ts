@@ -209,17 +209,17 @@ export interface RegionReport {
 const CHILD_LEVEL = { provinsi: "kabupaten", kabupaten: "kecamatan", kecamatan: "desa", desa: "posyandu" } as const;
 
 export async function regionReport(region: { code: string; name: string; level: keyof typeof CHILD_LEVEL }, f: ReportFilter): Promise<RegionReport> {
-  const own = await figuresForRegions(sql`select ${region.code}::text as code`, f);
-  const totals = own.get(region.code)!;
   const rowLevel = CHILD_LEVEL[region.level];
   if (rowLevel === "posyandu") {
-    return { region, totals, rows: await figuresForPosyanduOfDesa(region.code, f), rowLevel };
+    const [own, rows] = await Promise.all([figuresForRegions(sql`select ${region.code}::text as code`, f), figuresForPosyanduOfDesa(region.code, f)]);
+    return { region, totals: own.get(region.code)!, rows, rowLevel };
   }
-  const children = rowsOf<{ code: string; name: string; level: string }>(
-    await db.execute(sql`select code, name, level from regions where parent_code = ${region.code} order by code`),
-  );
-  const figures = await figuresForRegions(sql`select code from regions where parent_code = ${region.code}`, f);
-  return { region, totals, rows: children.map((c) => ({ ...c, ...figures.get(c.code)! })), rowLevel };
+  // The region and its children in one query over the rollups; their names in parallel.
+  const [children, figures] = await Promise.all([
+    db.execute(sql`select code, name, level from regions where parent_code = ${region.code} order by code`).then((r) => rowsOf<{ code: string; name: string; level: string }>(r)),
+    figuresForRegions(sql`select ${region.code}::text as code union all select code from regions where parent_code = ${region.code}`, f),
+  ]);
+  return { region, totals: figures.get(region.code)!, rows: children.map((c) => ({ ...c, ...figures.get(c.code)! })), rowLevel };
 }
 
 const BIDANG_ORDER = ["pendidikan", "kesehatan", "pekerjaan-umum", "perumahan-rakyat", "trantibum-linmas", "sosial", ""];

@@ -39,7 +39,7 @@ const cookieFor = async (code: string) => {
 const biggest = async (level: string) =>
   rowsOf<{ code: string; n: number }>(
     await db.execute(sql`select s.region_code as code, sum(s.active)::int as n from stats_kader s join regions r on r.code = s.region_code
-      where r.level = ${level} group by 1 order by 2 desc limit 1`),
+      where r.level = ${level} and s.spm_bidang = '*' group by 1 order by 2 desc limit 1`),
   )[0];
 const [{ kader }] = rowsOf<{ kader: number }>(await db.execute(sql`select count(*)::int as kader from users where role = 'kader'`));
 console.log(`Data set: ${Number(kader).toLocaleString("en")} kader`);

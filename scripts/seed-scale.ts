@@ -18,6 +18,7 @@ import { sql } from "drizzle-orm";
 import { closeDb, db, dbKind, dbReady } from "~/db.server";
 import { content } from "~/features/learning/content.server";
 import { seedRegionsIfEmpty } from "~/features/regions/regions.server";
+import { seedBoundariesIfEmpty } from "~/features/regions/boundaries.server";
 import { rebuildReporting } from "~/features/reporting/reports.server";
 import { CODE_ALPHABET, isCanonicalCode } from "~/features/certification/code";
 import { rowsOf } from "~/rate-limit.server";
@@ -36,6 +37,7 @@ if (dbKind() !== "postgres") {
   process.exit(2);
 }
 await seedRegionsIfEmpty();
+await seedBoundariesIfEmpty(); // the map of Kalimantan Timur's kabupaten pages
 const programme = content().defaultProgramme;
 const slugs = `{${programme.requiredModules.join(",")}}`;
 const hash = content().bySlug.get(programme.requiredModules[0])!.hash;

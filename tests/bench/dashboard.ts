@@ -9,6 +9,10 @@
  * The national trend sums the rows of every province in one query (there is no national
  * row): printed as "nasional (38 provinsi)".
  */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { createRequestHandler } from "@remix-run/node";
 import { sql } from "drizzle-orm";
 import { closeDb, db, dbKind, dbReady } from "~/db.server";
 import { lucia, SESSION_COOKIE } from "~/auth.server";
@@ -103,6 +107,23 @@ for (const [label, fn, suffix] of [["CSV", csv.loader, ".csv"], ["XLSX", xlsx.lo
   const res = (await call(fn, largest.code, suffix)) as Response;
   const bytes = (await res.arrayBuffer()).byteLength;
   console.log(`Export ${label} of the largest table (${largest.code}, ${largest.rows} rows): ${(performance.now() - t).toFixed(0)} ms, ${(bytes / 1024).toFixed(0)} KB`);
+}
+// The kabupaten page as a phone loads it first: the HTML rendered by the built app (npm run
+// build) for Kutai Kartanegara (64.02, with its map) plus its CSS, gzip. Goal ≤ 40 KB.
+if (existsSync("build/server/index.js")) {
+  const build = await import(path.resolve("build/server/index.js"));
+  const handler = createRequestHandler(build, "production");
+  const res = await handler(new Request("http://localhost:3000/dasbor/64.02", { headers: { Cookie: await cookieFor("64.02") } }), { clientIp: "127.0.0.1" });
+  const html = await res.text();
+  const css = [...html.matchAll(/<link[^>]+href="(\/assets\/[^"]+\.css)"/g)].map((m) => readFileSync(path.join("build/client", m[1])));
+  const htmlGz = gzipSync(html).length;
+  const cssGz = css.reduce((s, c) => s + gzipSync(c).length, 0);
+  const scripts = [...html.matchAll(/<script[^>]*src=/g)].length;
+  console.log(
+    `Kabupaten page 64.02 (status ${res.status}): HTML ${(htmlGz / 1024).toFixed(1)} KB + CSS ${(cssGz / 1024).toFixed(1)} KB gzip = ${((htmlGz + cssGz) / 1024).toFixed(1)} KB first load, ${scripts} scripts (goal ≤ 40 KB)`,
+  );
+} else {
+  console.log("Page size: run npm run build first to measure the kabupaten page.");
 }
 for (const id of sessions.values()) await lucia().invalidateSession(id);
 await closeDb();

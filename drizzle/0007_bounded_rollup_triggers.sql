@@ -30,54 +30,63 @@ BEGIN
   IF changed IS NULL THEN
     RETURN;
   END IF;
-  INSERT INTO stats_kader AS t (region_code, programme_id, spm_bidang, active)
-    SELECT code, programme_id, spm_bidang, s * count(*) FROM rollup_levels(changed) GROUP BY 1, 2, 3
-    ON CONFLICT (region_code, programme_id, spm_bidang) DO UPDATE SET active = t.active + excluded.active;
-
-  INSERT INTO stats_funnel AS t (region_code, programme_id, spm_bidang, year, enrolled, attended, modules_passed, certified)
+  -- One statement: the changed rows are expanded to their levels once and feed every rollup.
+  WITH lv AS MATERIALIZED (
+    SELECT code, programme_id, spm_bidang, enrolled_at, attended_at, modules_passed_at, certified_at,
+           (cert_expires_at AT TIME ZONE 'Asia/Makassar')::date AS expires_on
+    FROM rollup_levels(changed)
+  ),
+  k AS (
+    INSERT INTO stats_kader AS t (region_code, programme_id, spm_bidang, active)
+    SELECT code, programme_id, spm_bidang, s * count(*) FROM lv GROUP BY 1, 2, 3
+    ON CONFLICT (region_code, programme_id, spm_bidang) DO UPDATE SET active = t.active + excluded.active
+  ),
+  fu AS (
+    INSERT INTO stats_funnel AS t (region_code, programme_id, spm_bidang, year, enrolled, attended, modules_passed, certified)
     SELECT code, programme_id, spm_bidang, y, s * sum(e), s * sum(a), s * sum(m), s * sum(c) FROM (
       SELECT code, programme_id, spm_bidang, extract(year FROM enrolled_at AT TIME ZONE 'Asia/Makassar')::smallint AS y, 1 AS e, 0 AS a, 0 AS m, 0 AS c
-        FROM rollup_levels(changed) WHERE enrolled_at IS NOT NULL
+        FROM lv WHERE enrolled_at IS NOT NULL
       UNION ALL SELECT code, programme_id, spm_bidang, extract(year FROM attended_at AT TIME ZONE 'Asia/Makassar')::smallint, 0, 1, 0, 0
-        FROM rollup_levels(changed) WHERE attended_at IS NOT NULL
+        FROM lv WHERE attended_at IS NOT NULL
       UNION ALL SELECT code, programme_id, spm_bidang, extract(year FROM modules_passed_at AT TIME ZONE 'Asia/Makassar')::smallint, 0, 0, 1, 0
-        FROM rollup_levels(changed) WHERE modules_passed_at IS NOT NULL
+        FROM lv WHERE modules_passed_at IS NOT NULL
       UNION ALL SELECT code, programme_id, spm_bidang, extract(year FROM certified_at AT TIME ZONE 'Asia/Makassar')::smallint, 0, 0, 0, 1
-        FROM rollup_levels(changed) WHERE certified_at IS NOT NULL
+        FROM lv WHERE certified_at IS NOT NULL
     ) ev GROUP BY 1, 2, 3, 4
     ON CONFLICT (region_code, programme_id, spm_bidang, year) DO UPDATE SET
       enrolled = t.enrolled + excluded.enrolled, attended = t.attended + excluded.attended,
-      modules_passed = t.modules_passed + excluded.modules_passed, certified = t.certified + excluded.certified;
-
-  INSERT INTO stats_cert_expiry AS t (region_code, programme_id, spm_bidang, expires_on, n)
-    SELECT code, programme_id, spm_bidang, (cert_expires_at AT TIME ZONE 'Asia/Makassar')::date, s * count(*)
-    FROM rollup_levels(changed) WHERE certified_at IS NOT NULL GROUP BY 1, 2, 3, 4
-    ON CONFLICT (region_code, programme_id, spm_bidang, expires_on) DO UPDATE SET n = t.n + excluded.n;
-
-  INSERT INTO stats_cert_expiry_month AS t (region_code, programme_id, spm_bidang, month, n)
-    SELECT code, programme_id, spm_bidang, date_trunc('month', cert_expires_at AT TIME ZONE 'Asia/Makassar')::date, s * count(*)
-    FROM rollup_levels(changed) WHERE certified_at IS NOT NULL GROUP BY 1, 2, 3, 4
-    ON CONFLICT (region_code, programme_id, spm_bidang, month) DO UPDATE SET n = t.n + excluded.n;
-
-  INSERT INTO stats_cert_month AS t (region_code, programme_id, month, n)
+      modules_passed = t.modules_passed + excluded.modules_passed, certified = t.certified + excluded.certified
+  ),
+  ed AS (
+    INSERT INTO stats_cert_expiry AS t (region_code, programme_id, spm_bidang, expires_on, n)
+    SELECT code, programme_id, spm_bidang, expires_on, s * count(*)
+    FROM lv WHERE certified_at IS NOT NULL GROUP BY 1, 2, 3, 4
+    ON CONFLICT (region_code, programme_id, spm_bidang, expires_on) DO UPDATE SET n = t.n + excluded.n
+  ),
+  em AS (
+    INSERT INTO stats_cert_expiry_month AS t (region_code, programme_id, spm_bidang, month, n)
+    SELECT code, programme_id, spm_bidang, date_trunc('month', expires_on)::date, s * count(*)
+    FROM lv WHERE certified_at IS NOT NULL GROUP BY 1, 2, 3, 4
+    ON CONFLICT (region_code, programme_id, spm_bidang, month) DO UPDATE SET n = t.n + excluded.n
+  ),
+  cm AS (
+    INSERT INTO stats_cert_month AS t (region_code, programme_id, month, n)
     SELECT code, programme_id, date_trunc('month', certified_at AT TIME ZONE 'Asia/Makassar')::date, s * count(*)
-    FROM rollup_levels(changed) WHERE certified_at IS NOT NULL AND spm_bidang = '*' GROUP BY 1, 2, 3
-    ON CONFLICT (region_code, programme_id, month) DO UPDATE SET n = t.n + excluded.n;
-
+    FROM lv WHERE certified_at IS NOT NULL AND spm_bidang = '*' GROUP BY 1, 2, 3
+    ON CONFLICT (region_code, programme_id, month) DO UPDATE SET n = t.n + excluded.n
+  )
   -- The trend: an added row counts from today (its certificate from max(issue day, today) to
   -- its expiry); a removed row stops counting today. Certificates already expired are history.
   INSERT INTO stats_flow AS t (region_code, programme_id, spm_bidang, day, active, certified)
     SELECT code, programme_id, spm_bidang, day, sum(a)::int, sum(c)::int FROM (
-      SELECT code, programme_id, spm_bidang, today AS day, s AS a, 0 AS c FROM rollup_levels(changed)
+      SELECT code, programme_id, spm_bidang, today AS day, s AS a, 0 AS c FROM lv
       UNION ALL
       SELECT code, programme_id, spm_bidang,
              CASE WHEN s > 0 THEN greatest((certified_at AT TIME ZONE 'Asia/Makassar')::date, today) ELSE today END, 0, s
-        FROM rollup_levels(changed)
-        WHERE certified_at IS NOT NULL AND (cert_expires_at AT TIME ZONE 'Asia/Makassar')::date >= today
+        FROM lv WHERE certified_at IS NOT NULL AND expires_on >= today
       UNION ALL
-      SELECT code, programme_id, spm_bidang, (cert_expires_at AT TIME ZONE 'Asia/Makassar')::date + 1, 0, -s
-        FROM rollup_levels(changed)
-        WHERE certified_at IS NOT NULL AND (cert_expires_at AT TIME ZONE 'Asia/Makassar')::date >= today
+      SELECT code, programme_id, spm_bidang, expires_on + 1, 0, -s
+        FROM lv WHERE certified_at IS NOT NULL AND expires_on >= today
     ) ev GROUP BY 1, 2, 3, 4
     ON CONFLICT (region_code, programme_id, spm_bidang, day) DO UPDATE SET
       active = t.active + excluded.active, certified = t.certified + excluded.certified;

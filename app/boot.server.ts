@@ -7,6 +7,7 @@ import { dbKind, dbReady } from "~/db.server";
 import { demoAccountsTable, seedDemo } from "~/demo/demo.server";
 import { env } from "~/env.server";
 import { seedRegionsIfEmpty } from "~/features/regions/regions.server";
+import { seedBoundariesIfEmpty } from "~/features/regions/boundaries.server";
 
 export async function boot(log: (line: string) => void = console.log): Promise<void> {
   const e = env();
@@ -20,6 +21,8 @@ export async function boot(log: (line: string) => void = console.log): Promise<v
   log(`${c.modules.length} modul siap (MDX dikompilasi/dimuat dari cache dalam ${Math.round(performance.now() - tc)} ms).`);
   const seeded = await seedRegionsIfEmpty();
   if (seeded) log(`Wilayah Kalimantan Timur dimuat: ${seeded} baris.`);
+  const shapes = await seedBoundariesIfEmpty();
+  if (shapes) log(`Batas wilayah (peta) Kalimantan Timur dimuat: ${shapes} wilayah.`);
   if (e.DEMO) {
     const demo = await seedDemo();
     if (demo) {

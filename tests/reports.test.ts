@@ -9,13 +9,15 @@ import { db } from "~/db.server";
 import { attendance, certificates, enrolments, moduleProgress, users, workshops } from "~/db/schema";
 import { content } from "~/features/learning/content.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
-import { refreshKaderProgress, regionReport, bidangBreakdown, certifiedPerMonth, posyanduKader, todayWita, type ReportFilter } from "~/features/reporting/reports.server";
+import { refreshKaderProgress, regionReport, bidangBreakdown, certifiedPerMonth, posyanduKader, rateTrend, todayWita, type ReportFilter } from "~/features/reporting/reports.server";
 import type { Figures } from "~/features/reporting/figures";
 import * as dasbor from "~/routes/dasbor.$region._index";
 import * as dasborCsv from "~/routes/dasbor.$region.csv";
 import * as dasborXlsx from "~/routes/dasbor.$region.xlsx";
 import * as dasborPos from "~/routes/dasbor.$region.posyandu.$id";
 import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
+import { seedBoundariesIfEmpty } from "~/features/regions/boundaries.server";
+import { quizAttempts } from "~/db/schema";
 
 const DAY = 86_400_000;
 const D1 = "64.08.01.2001";
@@ -52,6 +54,7 @@ async function certify(userId: string, issued: Date, expires: Date, cycle = 1): 
 
 beforeAll(async () => {
   await setupDatabase();
+  await seedBoundariesIfEmpty();
   creator = (await makeUser({ role: "admin", scopeCode: "64" })).id;
   pos = {
     P1: await makePosyandu({ name: "Posyandu Satu", desaCode: D1 }),
@@ -214,6 +217,70 @@ describe("figures stay exact after writes and as time passes", () => {
   });
 });
 
+/** Every region's flow summed to today equals its live active and certified counts (each bidang and '*'). */
+async function flowMismatches(): Promise<unknown[]> {
+  const { rowsOf } = await import("~/db.server");
+  const today = todayWita();
+  return rowsOf(
+    await db.execute(sql`
+      with fl as (select region_code, programme_id, spm_bidang, sum(active)::int as a, sum(certified)::int as c
+                  from stats_flow where day <= ${today}::date group by 1, 2, 3),
+      k as (select region_code, programme_id, spm_bidang, active as a from stats_kader),
+      e as (select region_code, programme_id, spm_bidang, sum(n)::int as c from stats_cert_expiry where expires_on >= ${today}::date group by 1, 2, 3)
+      select * from fl full join k using (region_code, programme_id, spm_bidang) full join e using (region_code, programme_id, spm_bidang)
+      where coalesce(fl.a, 0) <> coalesce(k.a, 0) or coalesce(fl.c, 0) <> coalesce(e.c, 0)`),
+  );
+}
+
+describe("the trend of the certification rate", () => {
+  const levels = [R(D3, "Desa", "desa"), R("64.08.02", "Kec", "kecamatan"), R("64.08", "Kutai Timur", "kabupaten"), R("64", "Kaltim", "provinsi")];
+
+  it("the current month's point is today's exact rate at every level; the month ends carry years", async () => {
+    for (const r of levels) {
+      const [trend, report] = await Promise.all([rateTrend(r.code, filter(), 24), regionReport(r, filter())]);
+      expect(trend.months).toHaveLength(24);
+      const last = trend.months.at(-1)!;
+      expect(last.month).toBe(todayWita().slice(0, 7));
+      expect(last.asOf).toBe(todayWita());
+      expect(trend.months[0].asOf).toMatch(/^\d{4}-\d{2}-(28|29|30|31)$/);
+      expect({ a: last.activeKader, c: last.certified }).toEqual({ a: report.totals.activeKader, c: report.totals.certified });
+    }
+  });
+
+  it("a certificate issued today moves this month's point, not the point 30 days ago; revoking it undoes only today", async () => {
+    const before = await Promise.all(levels.map((r) => rateTrend(r.code, filter())));
+    const id = await certify(k.k8, new Date(), new Date(now.getTime() + 365 * DAY));
+    await refreshKaderProgress([k.k8]);
+    const after = await Promise.all(levels.map((r) => rateTrend(r.code, filter())));
+    levels.forEach((_, i) => {
+      expect(after[i].months.at(-1)!.certified).toBe(before[i].months.at(-1)!.certified + 1);
+      expect(after[i].ago30).toEqual(before[i].ago30);
+      expect(after[i].months.slice(0, -1)).toEqual(before[i].months.slice(0, -1));
+    });
+    // by bidang: k8 is kesehatan
+    const kes = await rateTrend("64.08", filter({ bidang: "kesehatan" }));
+    const sos = await rateTrend("64.08", filter({ bidang: "sosial" }));
+    const kesReport = await regionReport(R("64.08", "Kutai Timur", "kabupaten"), filter({ bidang: "kesehatan" }));
+    expect(kes.months.at(-1)!.certified).toBe(kesReport.totals.certified);
+    expect(sos.months.at(-1)!.certified).toBe((await regionReport(R("64.08", "Kutai Timur", "kabupaten"), filter({ bidang: "sosial" }))).totals.certified);
+    await db.update(certificates).set({ revokedAt: new Date(), revokedReason: "uji" }).where(eq(certificates.id, id));
+    await refreshKaderProgress([k.k8]);
+    const revoked = await rateTrend("64.08", filter());
+    expect(revoked.months.at(-1)!.certified).toBe(before[2].months.at(-1)!.certified);
+    expect(await flowMismatches()).toEqual([]);
+  });
+
+  it("a certificate leaves the trend the day after it expires, with no write", async () => {
+    // k4's certificate expires in 30 days: at that day's end it still counts, the next day it does not.
+    const expiry = todayWita(new Date(now.getTime() + 30 * DAY));
+    const next = todayWita(new Date(now.getTime() + 31 * DAY));
+    const on = await rateTrend(D1, filter({ today: expiry }));
+    const off = await rateTrend(D1, filter({ today: next }));
+    expect(on.months.at(-1)!.certified - off.months.at(-1)!.certified).toBe(1);
+    expect((await regionReport(R(D1, "Senyiur", "desa"), filter({ today: next }))).totals.certified).toBe(off.months.at(-1)!.certified);
+  });
+});
+
 describe("dashboard routes", () => {
   let paCookie: string;
   let pbCookie: string;
@@ -238,11 +305,47 @@ describe("dashboard routes", () => {
   it("ignores junk query parameters and sorts", async () => {
     const res = await call(dasbor.loader, makeRequest("/dasbor/64.08.01?program=x%27&tahun=abc&bidang=%25&urut=drop&arah=1", { cookie: paCookie }), { region: "64.08.01" });
     expect(res.status).toBe(200);
-    expect(res.data.q).toEqual({ program: P.id, tahun: null, bidang: null, urut: "kode", arah: "naik" });
+    expect(res.data.q).toEqual({ program: P.id, tahun: null, bidang: null, urut: "tingkat", arah: "naik" });
+    // Lagging first by default: the rate ascending.
+    const rates = res.data.rows.map((r: Figures) => r.rate);
+    expect(rates).toEqual([...rates].sort((a: number, b: number) => a - b));
     const sorted = await call(dasbor.loader, makeRequest("/dasbor/64.08.01?urut=aktif&arah=turun", { cookie: paCookie }), { region: "64.08.01" });
     const actives = sorted.data.rows.map((r: Figures) => r.activeKader);
     expect(actives).toEqual([...actives].sort((a: number, b: number) => b - a));
     expect(sorted.data.lineage.map((l: { code: string }) => l.code)).toEqual(["64.08.01"]);
+  });
+
+  it("draws the map of the child regions, each linking to its drill-down; bars where there is no geometry", async () => {
+    const admin = await sessionCookie(creator);
+    const prov = await call(dasbor.loader, makeRequest("/dasbor/64", { cookie: admin }), { region: "64" });
+    const codes = (x: { code: string }[]) => x.map((a) => a.code).sort();
+    expect(codes(prov.data.map.areas)).toEqual(codes(prov.data.rows));
+    expect(prov.data.map.areas.length).toBe(10);
+    const kab = await call(dasbor.loader, makeRequest("/dasbor/64.08", { cookie: admin }), { region: "64.08" });
+    expect(kab.data.map.areas.length).toBe(kab.data.rows.length);
+    expect(kab.data.map.areas.every((a: { d: string }) => /^M[\d. L]+Z/.test(a.d))).toBe(true);
+    const kec = await call(dasbor.loader, makeRequest("/dasbor/64.08.01", { cookie: paCookie }), { region: "64.08.01" });
+    expect(kec.data.map).toBeNull(); // no desa boundaries: ranked bars
+  });
+
+  it("the hero: the rate with numerator, denominator and its change over 30 and 90 days; the attention lists", async () => {
+    const res = await call(dasbor.loader, makeRequest("/dasbor/64.08.01", { cookie: paCookie }), { region: "64.08.01" });
+    expect(res.data.totals.rate).toBe(res.data.totals.certified / res.data.totals.activeKader);
+    const tr = await rateTrend("64.08.01", filter());
+    expect(res.data.change.d30).toBeCloseTo(res.data.totals.rate - tr.ago30.rate, 9);
+    expect(res.data.change.d90).toBeCloseTo(res.data.totals.rate - tr.ago90.rate, 9);
+    expect(res.data.attention.lowest[0].code).toBe(res.data.rows.filter((r: Figures) => r.activeKader > 0)[0].code);
+    expect(res.data.attention.lockedCounted).toBe(true);
+    expect(res.data.attention.locked).toEqual([]);
+    // k4 (D1) uses up the attempts of a required quiz without passing: D1 tops the locked-out list.
+    const slug = content().modules.find((m) => P.requiredModules.includes(m.slug) && m.quiz && m.quiz.maxAttempts > 0)!;
+    for (let i = 0; i < slug.quiz!.maxAttempts; i++) {
+      await db.insert(quizAttempts).values({ id: `lock-${i}`, userId: k.k4, slug: slug.slug, contentHash: "x", questionIds: [], draw: [], passScore: 70, submittedAt: new Date(), score: 10, passed: false, idempotencyKey: `lock-${i}` } as never);
+    }
+    const after = await call(dasbor.loader, makeRequest("/dasbor/64.08.01", { cookie: paCookie }), { region: "64.08.01" });
+    expect(after.data.attention.locked).toEqual([{ code: D1, name: expect.any(String), value: "1 kader" }]);
+    const kab = await call(dasbor.loader, makeRequest("/dasbor/64.08", { cookie: await sessionCookie(creator) }), { region: "64.08" });
+    expect(kab.data.attention.lockedCounted).toBe(false);
   });
 
   it("exports the table as CSV and XLSX with a header naming scope, programme and date", async () => {
@@ -273,12 +376,17 @@ describe("bulk rebuild", () => {
              where enrolled + attended + modules_passed + certified <> 0 order by 1, 2, 3, 4`)) as unknown,
       e: (await db.execute(sql`select region_code, programme_id, spm_bidang, expires_on, n from stats_cert_expiry where n <> 0 order by 1, 2, 3, 4`)) as unknown,
       m: (await db.execute(sql`select region_code, programme_id, month, n from stats_cert_month where n <> 0 order by 1, 2, 3`)) as unknown,
+      em: (await db.execute(sql`select region_code, programme_id, spm_bidang, month, n from stats_cert_expiry_month where n <> 0 order by 1, 2, 3, 4`)) as unknown,
     });
     const { rowsOf } = await import("~/db.server");
     const norm = (s: Awaited<ReturnType<typeof snapshot>>) => Object.fromEntries(Object.entries(s).map(([key, v]) => [key, JSON.stringify(rowsOf(v))]));
     const byTriggers = norm(await snapshot());
+    expect(await flowMismatches()).toEqual([]);
     await rebuildReporting();
     expect(norm(await snapshot())).toEqual(byTriggers);
+    // The trend's history is rebuilt from the dates; today's end of it agrees with the rollups.
+    expect(await flowMismatches()).toEqual([]);
+    expect(JSON.parse(byTriggers.em).length).toBeGreaterThan(0);
     expect(JSON.parse(byTriggers.k).length).toBeGreaterThan(0);
   });
 });

@@ -2,7 +2,7 @@
  * Charts as server-rendered SVG: no chart library on the page, readable without JS,
  * with text labels for screen readers.
  */
-import { formatRate } from "~/features/reporting/figures";
+import { formatDay, formatMonthShort, formatRate, NO_KADER_FILL, RATE_CLASSES, rateClass, type MapShape } from "~/features/reporting/figures";
 
 const GREEN = "#047857";
 const LIGHT = "#d1fae5";
@@ -88,6 +88,92 @@ export function MonthBars({ data, title }: { data: { month: string; n: number }[
           </g>
         );
       })}
+    </svg>
+  );
+}
+
+/**
+ * Choropleth of the certification rate of child regions. Each area links to its
+ * drill-down; the table beside it carries the same figures for screen readers.
+ */
+export function RateMap({ shape, rows, title }: { shape: MapShape; rows: { code: string; name: string; rate: number; activeKader: number; href: string | null }[]; title: string }) {
+  const byCode = new Map(rows.map((r) => [r.code, r]));
+  return (
+    <figure className="m-0">
+      <svg viewBox={`0 0 ${shape.width} ${shape.height}`} width="100%" role="img" aria-labelledby="map-title" className="max-h-[70vh]">
+        <title id="map-title">{title}</title>
+        {shape.areas.map((a) => {
+          const r = byCode.get(a.code);
+          const fill = !r || r.activeKader === 0 ? NO_KADER_FILL : rateClass(r.rate).fill;
+          const path = (
+            <path d={a.d} fill={fill} stroke="#fff" strokeWidth="1" strokeLinejoin="round">
+              <title>{r ? `${r.name}: ${r.activeKader ? formatRate(r.rate) : "tanpa kader"}` : a.code}</title>
+            </path>
+          );
+          return r?.href ? (
+            <a key={a.code} href={r.href} aria-label={r.name} data-code={a.code}>
+              {path}
+            </a>
+          ) : (
+            <g key={a.code}>{path}</g>
+          );
+        })}
+      </svg>
+      <figcaption className="mt-1 flex flex-wrap gap-x-3 gap-y-1 text-xs text-stone-700">
+        <span>Tingkat sertifikasi:</span>
+        {RATE_CLASSES.map((c) => (
+          <span key={c.label} className="inline-flex items-center gap-1">
+            <span aria-hidden="true" className="inline-block h-3 w-3 border border-stone-300" style={{ background: c.fill }} />
+            {c.label}
+          </span>
+        ))}
+        <span className="inline-flex items-center gap-1">
+          <span aria-hidden="true" className="inline-block h-3 w-3 border border-stone-300" style={{ background: NO_KADER_FILL }} />
+          tanpa kader
+        </span>
+      </figcaption>
+    </figure>
+  );
+}
+
+/** The certification rate at each month's end as a line, with month and year on the axis. */
+export function TrendLine({ points, title }: { points: { month: string; asOf: string; rate: number; certified: number; activeKader: number }[]; title: string }) {
+  const w = 600;
+  const h = 170;
+  const left = 34;
+  const top = 8;
+  const bottom = 30;
+  const plotW = w - left - 28;
+  const plotH = h - top - bottom;
+  const max = Math.min(1, Math.max(0.25, Math.ceil(Math.max(...points.map((p) => p.rate)) * 4) / 4));
+  const x = (i: number) => left + (points.length === 1 ? plotW / 2 : (i / (points.length - 1)) * plotW);
+  const y = (rate: number) => top + plotH - (rate / max) * plotH;
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => t * max);
+  const step = Math.max(1, Math.ceil(points.length / 6));
+  return (
+    <svg viewBox={`0 0 ${w} ${h}`} width="100%" role="img" aria-labelledby="trend-title">
+      <title id="trend-title">{title}</title>
+      {ticks.map((t) => (
+        <g key={t}>
+          <line x1={left} x2={left + plotW} y1={y(t)} y2={y(t)} stroke="#e7e5e4" />
+          <text x={left - 4} y={y(t) + 3} textAnchor="end" fontSize="10" fill="#57534e">
+            {Math.round(t * 100)}%
+          </text>
+        </g>
+      ))}
+      <polyline fill="none" stroke={GREEN} strokeWidth="2" points={points.map((p, i) => `${x(i).toFixed(1)},${y(p.rate).toFixed(1)}`).join(" ")} />
+      {points.map((p, i) => (
+        <circle key={p.month} cx={x(i)} cy={y(p.rate)} r="3" fill={GREEN}>
+          <title>{`${formatDay(p.asOf)}: ${formatRate(p.rate)} (${p.certified.toLocaleString("id-ID")} dari ${p.activeKader.toLocaleString("id-ID")})`}</title>
+        </circle>
+      ))}
+      {points.map((p, i) =>
+        (points.length - 1 - i) % step === 0 ? (
+          <text key={`l${p.month}`} x={x(i)} y={h - 12} textAnchor="middle" fontSize="10" fill="#57534e">
+            {formatMonthShort(p.month)}
+          </text>
+        ) : null,
+      )}
     </svg>
   );
 }

@@ -584,3 +584,51 @@ export const certificateSignatories = pgTable("certificate_signatories", {
   updatedBy: text("updated_by").references(() => users.id),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Current certificates of active kader by month of expiry (WITA): with the daily rows of
+ * stats_cert_expiry for the current month, "valid today" reads a bounded number of rows per
+ * region. spm_bidang '*' holds the all-bidang total (here and in every stats_* table).
+ */
+export const statsCertExpiryMonth = pgTable(
+  "stats_cert_expiry_month",
+  {
+    regionCode: text("region_code").notNull(),
+    programmeId: text("programme_id").notNull(),
+    spmBidang: text("spm_bidang").notNull(),
+    month: date("month", { mode: "string" }).notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.regionCode, t.programmeId, t.spmBidang, t.month] })],
+);
+
+/**
+ * The trend: per region, programme, bidang and day (WITA), the change in active kader and in
+ * kader holding a valid certificate. Summed up to a day it gives both figures as they were at
+ * the end of that day (a certificate counts from its issue day and stops the day after it
+ * expires). See the README, "Tren tingkat sertifikasi".
+ */
+export const statsFlow = pgTable(
+  "stats_flow",
+  {
+    regionCode: text("region_code").notNull(),
+    programmeId: text("programme_id").notNull(),
+    spmBidang: text("spm_bidang").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    active: integer("active").notNull().default(0),
+    certified: integer("certified").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.regionCode, t.programmeId, t.spmBidang, t.day] })],
+);
+
+/**
+ * Boundary of a region (GeoJSON Polygon or MultiPolygon, WGS84 [lng, lat]) for the dashboard
+ * map; loaded like the regions: the bundled Kalimantan Timur files at first start,
+ * other provinces with `npm run boundaries:import -- file.geojson`.
+ */
+export const regionBoundaries = pgTable("region_boundaries", {
+  code: text("code")
+    .primaryKey()
+    .references(() => regions.code, { onDelete: "cascade" }),
+  geometry: jsonb("geometry").$type<{ type: "Polygon" | "MultiPolygon"; coordinates: unknown }>().notNull(),
+});

@@ -64,6 +64,14 @@ function attemptRow(userId: string, slug: string, pass: boolean, at: Date, rand:
   };
 }
 
+/**
+ * One insert per 1,000 rows: a single drizzle insert of tens of thousands of rows (demo on
+ * top of seed:scale data) overflows the stack while building the statement.
+ */
+async function insertInChunks<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>, size = 1000): Promise<void> {
+  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
+}
+
 export async function seedDemoActivity(creatorId: string, now = new Date()): Promise<ActivityResult> {
   const rand = prng(2024);
   const programme = content().defaultProgramme;
@@ -106,17 +114,17 @@ export async function seedDemoActivity(creatorId: string, now = new Date()): Pro
       result.workshops++;
       const participants = kader.filter(() => rand() < 0.6);
       if (participants.length) {
-        await tx.insert(enrolments).values(participants.map((k) => ({ workshopId: w.id, userId: k.id, status: "enrolled" as const, at: new Date(start.getTime() - 7 * DAY), enrolledBy: creatorId })));
+        await insertInChunks(participants.map((k) => ({ workshopId: w.id, userId: k.id, status: "enrolled" as const, at: new Date(start.getTime() - 7 * DAY), enrolledBy: creatorId })), (c) => tx.insert(enrolments).values(c));
         result.enrolments += participants.length;
         const statuses = participants.map((): AttendanceStatus => {
           const r = rand();
           return r < 0.75 ? "hadir" : r < 0.85 ? "terlambat" : r < 0.93 ? "izin" : "alpa";
         });
-        await tx.insert(attendance).values(participants.map((k, i) => ({ workshopId: w.id, userId: k.id, status: statuses[i], method: "roster" as const, recordedBy: creatorId, at: start })));
+        await insertInChunks(participants.map((k, i) => ({ workshopId: w.id, userId: k.id, status: statuses[i], method: "roster" as const, recordedBy: creatorId, at: start })), (c) => tx.insert(attendance).values(c));
         result.attendance += participants.length;
         const attended = participants.filter((_, i) => statuses[i] === "hadir" || statuses[i] === "terlambat");
         if (attended.length) {
-          await tx.insert(moduleAssignments).values(attended.flatMap((k) => slugs.map((slug) => ({ userId: k.id, slug, source: "workshop" as const, workshopId: w.id, assignedAt: start }))));
+          await insertInChunks(attended.flatMap((k) => slugs.map((slug) => ({ userId: k.id, slug, source: "workshop" as const, workshopId: w.id, assignedAt: start }))), (c) => tx.insert(moduleAssignments).values(c));
           // Follow-up study: most read most modules; most who read pass.
           const progressRows: (typeof moduleProgress.$inferInsert)[] = [];
           const attemptRows: (typeof quizAttempts.$inferInsert)[] = [];

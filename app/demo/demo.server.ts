@@ -125,11 +125,12 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
             gender: male ? "L" : "P",
             birthYear: 1965 + Math.floor(rand() * 40),
             active: rand() > 0.03,
+            createdAt: new Date(Date.now() - (760 + Math.floor(rand() * 300)) * 86_400_000), // registered before the first pelatihan
           });
         }
       }
       kaderCount += kaderRows.length;
-      await tx.insert(users).values(kaderRows);
+      for (let i = 0; i < kaderRows.length; i += 1000) await tx.insert(users).values(kaderRows.slice(i, i + 1000));
     }
     for (const a of DEMO_ACCOUNTS) {
       if (a.role === "kader") {
@@ -144,7 +145,10 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
   });
   const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_ACCOUNTS[0].phone));
   const activity = await seedDemoActivity(admin.id);
-  await refreshRegion(null); // dashboard inputs and rollups for every demo kader
+  // Dashboard inputs and rollups for every demo kader (only the two demo kabupaten: on top of
+  // seed:scale data a refresh of everyone would take minutes).
+  await refreshRegion("64.02");
+  await refreshRegion("64.08");
   // Certificates for everyone who met the rule, issued the day after they did.
   const due = await sqlRows<{ user_id: string; at: string | Date }>(sql`select user_id, greatest(attended_at, modules_passed_at) as at from kader_progress
       where attended_at is not null and modules_passed_at is not null and certified_at is null`);
@@ -171,6 +175,8 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
     const at = new Date(Math.min(Date.now(), new Date(d.at).getTime() + 86_400_000));
     await evaluateCertificationStrict(d.user_id, at);
   }
+  // The trend's history from the dates (accounts, certificates), as after a bulk load.
+  await db.execute(sql`select rebuild_stats_flow()`);
   await audit({ actorId: admin.id, action: SEEDED_MARKER, entity: "demo", entityId: null, regionCode: "64" });
   return { posyandu: posyanduCount, kader: kaderCount, ...activity, ms: Math.round(performance.now() - t0) };
 }

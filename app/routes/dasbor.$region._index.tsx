@@ -1,16 +1,17 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { content } from "~/features/learning/content.server";
-import { Funnel, MonthBars, RateBars } from "~/components/charts";
+import { Funnel, RateBars, RateMap, TrendLine } from "~/components/charts";
 import { practisedCount } from "~/features/certification/practice.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { parseDashboardQuery, requireDashboardRegion, type SortKey } from "~/features/reporting/dashboard.server";
 import { SPM_BIDANG } from "~/db/schema";
-import { FIGURE_LABEL, formatRate, type Figures } from "~/features/reporting/figures";
+import { FUNNEL_STEPS, formatDay, formatMonth, formatPointChange, formatRate, type Figures } from "~/features/reporting/figures";
+import { childMap } from "~/features/reporting/map.server";
 import { LEVEL_LABEL } from "~/lib/region";
 import { onReplica } from "~/db.server";
 import { SPM_LABEL } from "~/lib/roles";
-import { bidangBreakdown, certifiedPerMonth, regionReport, type RegionFigures } from "~/features/reporting/reports.server";
+import { bidangBreakdown, lockedOutByChild, rateTrend, regionReport, type RegionFigures } from "~/features/reporting/reports.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Dasbor ${data?.region.name ?? ""} · Akademi Posyandu` }];
 
@@ -31,11 +32,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { region, lineage } = await requireDashboardRegion(request, params.region);
   const q = parseDashboardQuery(request);
   // Reports may come from the replica (not right after this browser's own write: onReplica).
-  const [report, bidang, months, practised] = await onReplica(request, () =>
+  const [report, bidang, trend, map, locked, practised] = await onReplica(request, () =>
     Promise.all([
       regionReport({ code: region.code, name: region.name, level: region.level }, q.filter),
       bidangBreakdown(region.code, q.filter),
-      certifiedPerMonth(region.code, q.filter.programmeId, q.filter.today),
+      rateTrend(region.code, q.filter, 24),
+      region.level === "desa" ? null : childMap(region.code),
+      lockedOutByChild(region, q.filter.programmeId),
       practisedCount(region.code, q.filter.programmeId, q.filter.bidang),
     ]),
   );
@@ -44,9 +47,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const x = get(a);
     const y = get(b);
     const c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), "id");
-    return q.arah === "naik" ? c : -c;
+    return (q.arah === "naik" ? c : -c) || a.name.localeCompare(b.name, "id");
   });
   const year = new Date().getUTCFullYear();
+  const withKader = report.rows.filter((r) => r.activeKader > 0);
+  const top = <T extends { name: string }>(list: T[], key: (x: T) => number, dir: 1 | -1) =>
+    [...list].sort((a, b) => dir * (key(a) - key(b)) || a.name.localeCompare(b.name, "id")).slice(0, 3);
+  const lockedRows = report.rows.map((r) => ({ ...r, locked: locked.get(r.code) ?? 0 })).filter((r) => r.locked > 0);
+  const attention = {
+    lowest: top(withKader, (r) => r.rate, 1).map((r) => ({ code: r.code, name: r.name, value: formatRate(r.rate) })),
+    expiring: top(report.rows.filter((r) => r.expiring60 > 0), (r) => r.expiring60, -1).map((r) => ({ code: r.code, name: r.name, value: `${r.expiring60.toLocaleString("id-ID")} kader` })),
+    locked: top(lockedRows, (r) => r.locked, -1).map((r) => ({ code: r.code, name: r.name, value: `${r.locked.toLocaleString("id-ID")} kader` })),
+    lockedCounted: region.level === "kecamatan" || region.level === "desa",
+  };
   return {
     region: { code: region.code, name: region.name, level: LEVEL_LABEL[region.level] },
     lineage,
@@ -56,25 +69,52 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     practised,
     rows,
     bidang: bidang.map((b) => ({ label: b.bidang ? SPM_LABEL[b.bidang as keyof typeof SPM_LABEL] : "Belum ditetapkan", ...b.figures })),
-    months,
+    trend: trend.months,
+    change: { d30: report.totals.rate - trend.ago30.rate, d90: report.totals.rate - trend.ago90.rate },
+    map,
+    attention,
+    today: q.filter.today,
     q: { program: q.program, tahun: q.tahun ?? null, bidang: q.bidang ?? null, urut: q.urut, arah: q.arah },
     programmes: content().programmes.map((p) => ({ id: p.id, title: p.title })),
     years: [year, year - 1, year - 2],
   };
 }
 
-const COLS: { key: SortKey; label: string; field: keyof Figures }[] = [
-  { key: "aktif", label: "Aktif", field: "activeKader" },
-  { key: "terdaftar", label: "Terdaftar", field: "enrolled" },
-  { key: "hadir", label: "Hadir", field: "attended" },
-  { key: "lulus", label: "Lulus modul", field: "modulesPassed" },
-  { key: "terbit", label: "Terbit", field: "issued" },
-  { key: "berlaku", label: "Berlaku", field: "certified" },
+/** Table columns: the rate first after the name, so a phone shows both without scrolling. */
+const COLS: { key: SortKey; label: string; field: keyof Figures; period?: true }[] = [
   { key: "tingkat", label: "Tingkat", field: "rate" },
+  { key: "berlaku", label: "Berlaku", field: "certified" },
+  { key: "aktif", label: "Aktif", field: "activeKader" },
   { key: "kedaluwarsa", label: "≤60 hari", field: "expiring60" },
+  { key: "terdaftar", label: "Terdaftar", field: "enrolled", period: true },
+  { key: "hadir", label: "Hadir", field: "attended", period: true },
+  { key: "lulus", label: "Lulus modul", field: "modulesPassed", period: true },
+  { key: "terbit", label: "Terbit", field: "issued", period: true },
 ];
 
 const n = (v: number) => v.toLocaleString("id-ID");
+
+function AttentionList({ title, items, hrefOf, empty }: { title: string; items: { code: string; name: string; value: string }[]; hrefOf: (r: { code: string }) => string | null; empty: string }) {
+  return (
+    <div>
+      <h3 className="text-sm font-semibold">{title}</h3>
+      {items.length ? (
+        <ol className="mt-1 list-decimal pl-5 text-sm">
+          {items.map((r) => {
+            const to = hrefOf(r);
+            return (
+              <li key={r.code}>
+                {to ? <Link to={to}>{r.name}</Link> : r.name}: <strong>{r.value}</strong>
+              </li>
+            );
+          })}
+        </ol>
+      ) : (
+        <p className="mt-1 text-sm text-stone-600">{empty}</p>
+      )}
+    </div>
+  );
+}
 
 export default function Dasbor() {
   const d = useLoaderData<typeof loader>();
@@ -91,6 +131,9 @@ export default function Dasbor() {
   const filterQs = keep.toString() ? `?${keep.toString()}` : "";
   const rowHref = (r: { code: string }) => (d.rowLevel === "posyandu" ? (r.code === "-" ? null : `/dasbor/${d.region.code}/posyandu/${r.code}${filterQs}`) : `/dasbor/${r.code}${filterQs}`);
   const t = d.totals;
+  const childLabel = d.rowLevel === "posyandu" ? "posyandu" : LEVEL_LABEL[d.rowLevel].toLowerCase();
+  const period = d.q.tahun ? `tahun ${d.q.tahun}` : "semua tahun";
+  const first = d.trend[0];
   return (
     <section className="space-y-4">
       <nav aria-label="Jejak wilayah" className="text-sm">
@@ -101,140 +144,204 @@ export default function Dasbor() {
           </span>
         ))}
       </nav>
-      <div>
-        <h1>
+      <div className="card" data-testid="rate-hero">
+        <h1 className="text-lg break-words">
           Dasbor {d.region.level} {d.region.name}
         </h1>
-        <p className="text-sm text-stone-600">
-          {d.region.code} · {n(t.activeKader)} kader aktif · tingkat sertifikasi <strong>{formatRate(t.rate)}</strong>
+        <p className="text-sm text-stone-600">Tingkat sertifikasi kader per {formatDay(d.today)}</p>
+        <p className="text-5xl leading-tight font-bold text-emerald-800" data-testid="rate">
+          {formatRate(t.rate)}
+        </p>
+        <p className="text-sm">
+          <strong>{n(t.certified)}</strong> dari <strong>{n(t.activeKader)}</strong> kader aktif memegang sertifikat yang berlaku
+        </p>
+        <p className="mt-1 text-sm text-stone-700">
+          Perubahan: <strong>{formatPointChange(d.change.d30)}</strong> dalam 30 hari · <strong>{formatPointChange(d.change.d90)}</strong> dalam 90 hari
+          {t.expiring60 ? ` · ${n(t.expiring60)} sertifikat berakhir dalam 60 hari` : ""}
         </p>
       </div>
       <Form method="get" className="card grid grid-cols-1 gap-2 sm:grid-cols-4">
-        <select name="program" defaultValue={d.q.program} aria-label="Program">
-          {d.programmes.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.title}
-            </option>
-          ))}
-        </select>
-        <select name="tahun" defaultValue={d.q.tahun ? String(d.q.tahun) : ""} aria-label="Periode">
-          <option value="">Semua periode</option>
-          {d.years.map((y) => (
-            <option key={y} value={y}>
-              Tahun {y}
-            </option>
-          ))}
-        </select>
-        <select name="bidang" defaultValue={d.q.bidang ?? ""} aria-label="Bidang SPM">
-          <option value="">Semua bidang</option>
-          {SPM_BIDANG.map((b) => (
-            <option key={b} value={b}>
-              {SPM_LABEL[b]}
-            </option>
-          ))}
-        </select>
-        <button type="submit" className="btn-secondary mt-1">
+        <label className="text-sm">
+          Program
+          <select name="program" defaultValue={d.q.program}>
+            {d.programmes.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm">
+          Bidang SPM kader
+          <select name="bidang" defaultValue={d.q.bidang ?? ""}>
+            <option value="">Semua bidang</option>
+            {SPM_BIDANG.map((b) => (
+              <option key={b} value={b}>
+                {SPM_LABEL[b]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm">
+          Tahun kegiatan (kolom alur pelatihan)
+          <select name="tahun" defaultValue={d.q.tahun ? String(d.q.tahun) : ""}>
+            <option value="">Semua tahun</option>
+            {d.years.map((y) => (
+              <option key={y} value={y}>
+                {y}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="btn-secondary mt-1 self-end">
           Terapkan
         </button>
       </Form>
-      <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
-        {(["activeKader", "attended", "certified", "expiring60"] as const).map((k) => (
-          <div key={k} className="card">
-            <p className="text-2xl font-bold">{n(t[k])}</p>
-            <p className="text-xs text-stone-600">{FIGURE_LABEL[k]}</p>
+      {d.rows.length ? (
+        <div className="card" data-testid="attention">
+          <h2 className="text-base">Perlu perhatian</h2>
+          <div className="mt-1 grid gap-3 sm:grid-cols-3">
+            <AttentionList title="Tingkat terendah" items={d.attention.lowest} hrefOf={rowHref} empty="Belum ada kader." />
+            <AttentionList title="Paling banyak sertifikat berakhir ≤ 60 hari" items={d.attention.expiring} hrefOf={rowHref} empty="Tidak ada yang berakhir dalam 60 hari." />
+            <AttentionList
+              title="Paling banyak kader terkunci kuis"
+              items={d.attention.locked}
+              hrefOf={rowHref}
+              empty={d.attention.lockedCounted ? "Tidak ada kader yang kesempatan kuisnya habis." : `Dihitung di tingkat kecamatan dan desa: buka salah satu ${childLabel}.`}
+            />
           </div>
-        ))}
-      </div>
-      <div className="card overflow-x-auto">
-        <div className="flex flex-wrap items-center justify-between gap-2">
-          <h2>Per {d.rowLevel === "posyandu" ? "posyandu" : LEVEL_LABEL[d.rowLevel].toLowerCase()}</h2>
-          <p className="text-sm">
-            Unduh: <a href={`/dasbor/${d.region.code}.csv${filterQs}`}>CSV</a> · <a href={`/dasbor/${d.region.code}.xlsx${filterQs}`}>XLSX</a>
-          </p>
         </div>
-        <table className="table mt-2 whitespace-nowrap">
-          <thead>
-            <tr>
-              <th>
-                <Link to={href({ urut: "nama", arah: d.q.urut === "nama" && d.q.arah === "naik" ? "turun" : "naik" })}>Wilayah</Link>
-              </th>
-              {COLS.map((c) => (
-                <th key={c.key} className="text-right" aria-sort={d.q.urut === c.key ? (d.q.arah === "naik" ? "ascending" : "descending") : undefined}>
-                  <Link to={href({ urut: c.key, arah: d.q.urut === c.key && d.q.arah === "turun" ? "naik" : "turun" })}>
-                    {c.label}
-                    {d.q.urut === c.key ? (d.q.arah === "naik" ? " ▲" : " ▼") : ""}
-                  </Link>
+      ) : null}
+      <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
+        <div className="card">
+          <h2 className="text-base">Peta tingkat sertifikasi per {childLabel}</h2>
+          {d.map ? (
+            <RateMap
+              shape={d.map}
+              title={`Peta tingkat sertifikasi per ${childLabel}; angka lengkap ada di tabel`}
+              rows={d.rows.map((r) => ({ code: r.code, name: r.name, rate: r.rate, activeKader: r.activeKader, href: rowHref(r) }))}
+            />
+          ) : (
+            <RateBars title={`Tingkat sertifikasi per ${childLabel}`} rows={d.rows.map((r) => ({ label: r.name, rate: r.rate, href: rowHref(r) ?? undefined }))} />
+          )}
+        </div>
+        <div className="card overflow-x-auto">
+          <div className="flex flex-wrap items-center justify-between gap-2">
+            <h2>Per {childLabel}</h2>
+            <p className="text-sm">
+              Unduh: <a href={`/dasbor/${d.region.code}.csv${filterQs}`}>CSV</a> · <a href={`/dasbor/${d.region.code}.xlsx${filterQs}`}>XLSX</a>
+            </p>
+          </div>
+          <p className="text-xs text-stone-600">
+            Urutan awal: tingkat terendah dulu. Terdaftar, hadir, lulus modul dan terbit: {period}; kolom lain per {formatDay(d.today)}.
+          </p>
+          <table className="table mt-2" data-testid="region-table">
+            <thead>
+              <tr>
+                <th>
+                  <Link to={href({ urut: "nama", arah: d.q.urut === "nama" && d.q.arah === "naik" ? "turun" : "naik" })}>Wilayah</Link>
                 </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {d.rows.map((r) => {
-              const to = rowHref(r);
-              return (
-                <tr key={r.code}>
-                  <td>{to ? <Link to={to}>{r.name}</Link> : r.name}</td>
-                  {COLS.map((c) => (
-                    <td key={c.key} className="text-right">
-                      {c.field === "rate" ? formatRate(r.rate) : n(r[c.field])}
-                    </td>
-                  ))}
+                {COLS.map((c) => (
+                  <th key={c.key} className="text-right whitespace-nowrap" aria-sort={d.q.urut === c.key ? (d.q.arah === "naik" ? "ascending" : "descending") : undefined}>
+                    <Link to={href({ urut: c.key, arah: d.q.urut === c.key && d.q.arah === "naik" ? "turun" : "naik" })}>
+                      {c.label}
+                      {c.period && d.q.tahun ? ` ${d.q.tahun}` : ""}
+                      {d.q.urut === c.key ? (d.q.arah === "naik" ? " ▲" : " ▼") : ""}
+                    </Link>
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {d.rows.map((r) => {
+                const to = rowHref(r);
+                return (
+                  <tr key={r.code}>
+                    <td>{to ? <Link to={to}>{r.name}</Link> : r.name}</td>
+                    {COLS.map((c) => (
+                      <td key={c.key} className="text-right whitespace-nowrap">
+                        {c.field === "rate" ? formatRate(r.rate) : n(r[c.field])}
+                      </td>
+                    ))}
+                  </tr>
+                );
+              })}
+              <tr className="font-semibold">
+                <td>Jumlah</td>
+                {COLS.map((c) => (
+                  <td key={c.key} className="text-right whitespace-nowrap">
+                    {c.field === "rate" ? formatRate(t.rate) : n(t[c.field])}
+                  </td>
+                ))}
+              </tr>
+            </tbody>
+          </table>
+        </div>
+      </div>
+      <div className="card">
+        <h2 className="text-base">Tren tingkat sertifikasi</h2>
+        <p className="text-xs text-stone-600">
+          Pada akhir setiap bulan, {first ? `${formatMonth(first.month)} s.d. ${formatDay(d.today)}` : ""}
+          {d.q.bidang ? `, bidang ${SPM_LABEL[d.q.bidang as keyof typeof SPM_LABEL]}` : ""}.
+        </p>
+        <TrendLine title={`Tingkat sertifikasi ${d.region.name} pada akhir setiap bulan`} points={d.trend} />
+        <details className="mt-1 text-sm">
+          <summary>Angka tren per bulan</summary>
+          <table className="table mt-1" data-testid="trend-table">
+            <thead>
+              <tr>
+                <th>Per tanggal</th>
+                <th className="text-right">Berlaku</th>
+                <th className="text-right">Aktif</th>
+                <th className="text-right">Tingkat</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.trend.map((p) => (
+                <tr key={p.month}>
+                  <td>{formatDay(p.asOf)}</td>
+                  <td className="text-right">{n(p.certified)}</td>
+                  <td className="text-right">{n(p.activeKader)}</td>
+                  <td className="text-right">{formatRate(p.rate)}</td>
                 </tr>
-              );
-            })}
-            <tr className="font-semibold">
-              <td>Jumlah</td>
-              {COLS.map((c) => (
-                <td key={c.key} className="text-right">
-                  {c.field === "rate" ? formatRate(t.rate) : n(t[c.field])}
-                </td>
               ))}
-            </tr>
-          </tbody>
-        </table>
+            </tbody>
+          </table>
+        </details>
       </div>
       <div className="grid gap-4 md:grid-cols-2">
         <div className="card">
-          <h2 className="text-base">Tingkat sertifikasi per wilayah</h2>
-          <RateBars title="Tingkat sertifikasi per wilayah" rows={d.rows.map((r) => ({ label: r.name, rate: r.rate, href: rowHref(r) ?? undefined }))} />
-        </div>
-        <div className="card">
-          <h2 className="text-base">Alur kader{d.q.tahun ? ` (${d.q.tahun})` : ""}</h2>
+          <h2 className="text-base">Alur pelatihan ({period})</h2>
           <Funnel
-            title="Alur: terdaftar, hadir, lulus modul, praktik, bersertifikat"
+            title={`Alur: ${[...FUNNEL_STEPS.slice(0, -1).map((f) => f.label), "Praktik kompeten", ...FUNNEL_STEPS.slice(-1).map((f) => f.label)].join(", ").toLowerCase()}`}
             steps={[
-              { label: "Terdaftar", n: t.enrolled },
-              { label: "Hadir", n: t.attended },
-              { label: "Lulus modul", n: t.modulesPassed },
+              ...FUNNEL_STEPS.slice(0, -1).map((f) => ({ label: f.label, n: t[f.field] })),
+              // Praktik lapangan observed as kompeten (today, whatever the year filter).
               { label: "Praktik kompeten", n: d.practised },
-              { label: "Sertifikat terbit", n: t.issued },
+              ...FUNNEL_STEPS.slice(-1).map((f) => ({ label: f.label, n: t[f.field] })),
             ]}
           />
         </div>
-        <div className="card">
-          <h2 className="text-base">Kader bersertifikat per bulan</h2>
-          <MonthBars title="Sertifikat terbit per bulan, 12 bulan terakhir" data={d.months} />
-        </div>
         <div className="card overflow-x-auto">
           <h2 className="text-base">Per bidang SPM kader</h2>
-          <table className="table mt-1 whitespace-nowrap">
+          <table className="table mt-1">
             <thead>
               <tr>
                 <th>Bidang</th>
+                <th className="text-right">Tingkat</th>
+                <th className="text-right">Berlaku</th>
                 <th className="text-right">Aktif</th>
                 <th className="text-right">Hadir</th>
-                <th className="text-right">Berlaku</th>
-                <th className="text-right">Tingkat</th>
               </tr>
             </thead>
             <tbody>
               {d.bidang.map((b) => (
                 <tr key={b.label}>
                   <td>{b.label}</td>
+                  <td className="text-right">{formatRate(b.rate)}</td>
+                  <td className="text-right">{n(b.certified)}</td>
                   <td className="text-right">{n(b.activeKader)}</td>
                   <td className="text-right">{n(b.attended)}</td>
-                  <td className="text-right">{n(b.certified)}</td>
-                  <td className="text-right">{formatRate(b.rate)}</td>
                 </tr>
               ))}
             </tbody>
@@ -243,7 +350,7 @@ export default function Dasbor() {
       </div>
       <p className="text-xs text-stone-500">
         Definisi: kader aktif di wilayah ini; terdaftar/hadir = pelatihan program; lulus modul = semua modul wajib selesai dan kuisnya lulus; berlaku = sertifikat
-        tidak dicabut dan belum kedaluwarsa; tingkat = berlaku ÷ aktif. Periode menyaring alur (terdaftar, hadir, lulus, terbit) menurut tahun kejadiannya (WITA).
+        tidak dicabut dan belum kedaluwarsa; tingkat = berlaku ÷ aktif. Terkunci kuis = kesempatan mengerjakan kuis modul wajib habis tanpa lulus.
       </p>
     </section>
   );

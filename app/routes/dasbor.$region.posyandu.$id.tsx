@@ -8,6 +8,7 @@ import { SPM_LABEL } from "~/lib/roles";
 import { getPosyanduInScope } from "~/features/regions/posyandu.server";
 import { posyanduKader } from "~/features/reporting/reports.server";
 import { onReplica } from "~/db.server";
+import { formatDay } from "~/features/reporting/figures";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Kader ${data?.posyandu.name ?? ""} · Akademi Posyandu` }];
 
@@ -73,7 +74,7 @@ export default function PosyanduKader() {
                 </td>
                 <td>
                   {k.statusLabel}
-                  {k.certExpires ? <span className="block text-xs text-stone-500">s.d. {k.certExpires}</span> : null}
+                  {k.certExpires ? <span className="block text-xs text-stone-500">s.d. {formatDay(k.certExpires)}</span> : null}
                 </td>
               </tr>
             ))}

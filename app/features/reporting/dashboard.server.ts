@@ -21,7 +21,8 @@ export function parseDashboardQuery(request: Request) {
     program: z.enum(programmes).catch(content().defaultProgramme.id),
     tahun: z.coerce.number().int().min(2020).max(2100).optional().catch(undefined),
     bidang: z.enum(SPM_BIDANG).optional().catch(undefined),
-    urut: z.enum(SORT_KEYS).catch("kode"),
+    // Lagging regions first by default.
+    urut: z.enum(SORT_KEYS).catch("tingkat"),
     arah: z.enum(["naik", "turun"]).catch("naik"),
   });
   const q = schema.parse(Object.fromEntries(new URL(request.url).searchParams));

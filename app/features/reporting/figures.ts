@@ -50,3 +50,60 @@ export function withRate(f: Omit<Figures, "rate">): Figures {
 export function formatRate(rate: number): string {
   return `${(rate * 100).toLocaleString("id-ID", { maximumFractionDigits: 1, minimumFractionDigits: 1 })}%`;
 }
+
+/** Child regions drawn as SVG paths (app/features/reporting/map.server.ts). */
+export interface MapShape {
+  width: number;
+  height: number;
+  areas: { code: string; d: string }[];
+}
+
+/** The map's classes of the certification rate (lower bound, colour), lowest first. */
+export const RATE_CLASSES: { from: number; label: string; fill: string }[] = [
+  { from: 0, label: "< 20%", fill: "#fee2e2" },
+  { from: 0.2, label: "20–39%", fill: "#fde68a" },
+  { from: 0.4, label: "40–59%", fill: "#bbf7d0" },
+  { from: 0.6, label: "60–79%", fill: "#4ade80" },
+  { from: 0.8, label: "≥ 80%", fill: "#15803d" },
+];
+export const NO_KADER_FILL = "#e7e5e4";
+
+export function rateClass(rate: number): (typeof RATE_CLASSES)[number] {
+  return [...RATE_CLASSES].reverse().find((c) => rate >= c.from) ?? RATE_CLASSES[0];
+}
+
+const MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"];
+const MONTHS_SHORT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"];
+
+/** "2026-12-01" → "1 Desember 2026" (a calendar date, no time zone involved). */
+export function formatDay(iso: string): string {
+  const [y, m, d] = iso.split("-").map(Number);
+  return `${d} ${MONTHS[m - 1]} ${y}`;
+}
+
+/** "2026-12" → "Des 2026" */
+export function formatMonthShort(ym: string): string {
+  const [y, m] = ym.split("-").map(Number);
+  return `${MONTHS_SHORT[m - 1]} ${y}`;
+}
+
+/** "2026-12" → "Desember 2026" */
+export function formatMonth(ym: string): string {
+  const [y, m] = ym.split("-").map(Number);
+  return `${MONTHS[m - 1]} ${y}`;
+}
+
+/** A change in percentage points: "+2,5 poin", "−1,0 poin", "0,0 poin". */
+export function formatPointChange(delta: number): string {
+  const v = Math.round(delta * 1000) / 10;
+  const abs = Math.abs(v).toLocaleString("id-ID", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return `${v > 0 ? "+" : v < 0 ? "−" : "±"}${abs} poin`;
+}
+
+/** The funnel's steps in order (one entry per step: a new step is one more line here). */
+export const FUNNEL_STEPS: { field: keyof Figures; label: string }[] = [
+  { field: "enrolled", label: "Terdaftar" },
+  { field: "attended", label: "Hadir" },
+  { field: "modulesPassed", label: "Lulus modul" },
+  { field: "issued", label: "Sertifikat terbit" },
+];

@@ -100,26 +100,44 @@ export interface RegionFigures extends Figures {
   level: string;
 }
 
-const bidangCond = (f: ReportFilter, col: SQL) => (f.bidang === null ? sql`true` : sql`${col} = ${f.bidang}`);
+/** The bidang key of the rollup rows: one bidang, or '*' (the all-bidang row). */
+const bidangKey = (f: ReportFilter) => f.bidang ?? "*";
+
+/**
+ * CTEs dm/mm/ex: valid certificates today and those expiring within 60 days, per region_code
+ * (and spm_bidang), from at most ~61 daily rows and the monthly rows after this month.
+ */
+function expiryCtes(where: SQL, f: ReportFilter, bidang: string | null) {
+  const b = bidang === null ? sql`spm_bidang <> '*'` : sql`spm_bidang = ${bidang}`;
+  return sql`ex as (
+        select region_code, spm_bidang, sum(valid)::int as valid, sum(expiring)::int as expiring from (
+          select region_code, spm_bidang,
+                 case when expires_on < (date_trunc('month', ${f.today}::date) + interval '1 month')::date then n else 0 end as valid,
+                 case when expires_on <= ${f.today}::date + 60 then n else 0 end as expiring
+          from stats_cert_expiry where ${where} and programme_id = ${f.programmeId} and ${b}
+            and expires_on between ${f.today}::date and greatest(${f.today}::date + 60, (date_trunc('month', ${f.today}::date) + interval '1 month - 1 day')::date)
+          union all
+          select region_code, spm_bidang, n, 0 from stats_cert_expiry_month
+          where ${where} and programme_id = ${f.programmeId} and ${b} and month > ${f.today}::date
+        ) e group by 1, 2)`;
+}
 
 /**
  * Figures for a set of regions (by code) from the rollups: a few indexed rows per region,
  * whatever the number of kader below it.
  */
 async function figuresForRegions(codesSql: SQL, f: ReportFilter): Promise<Map<string, Figures>> {
+  const b = bidangKey(f);
   const rows = rowsOf<{ code: string; active: number; enrolled: number; attended: number; modules_passed: number; certified_period: number; valid: number; expiring: number }>(
     await db.execute(sql`
       with codes as (${codesSql}),
-      k as (select region_code, sum(active)::int as active from stats_kader
-            where region_code in (select code from codes) and programme_id = ${f.programmeId} and ${bidangCond(f, sql`spm_bidang`)} group by 1),
+      k as (select region_code, active from stats_kader
+            where region_code in (select code from codes) and programme_id = ${f.programmeId} and spm_bidang = ${b}),
       fu as (select region_code, sum(enrolled)::int as enrolled, sum(attended)::int as attended, sum(modules_passed)::int as modules_passed,
                     sum(certified)::int as certified_period from stats_funnel
-            where region_code in (select code from codes) and programme_id = ${f.programmeId} and ${bidangCond(f, sql`spm_bidang`)}
+            where region_code in (select code from codes) and programme_id = ${f.programmeId} and spm_bidang = ${b}
               ${f.year === null ? sql`` : sql`and year = ${f.year}`} group by 1),
-      ex as (select region_code, sum(n)::int as valid,
-                    sum(n) filter (where expires_on <= ${f.today}::date + 60)::int as expiring from stats_cert_expiry
-            where region_code in (select code from codes) and programme_id = ${f.programmeId} and ${bidangCond(f, sql`spm_bidang`)}
-              and expires_on >= ${f.today}::date group by 1)
+      ${expiryCtes(sql`region_code in (select code from codes)`, f, b)}
       select c.code, coalesce(k.active, 0) as active, coalesce(fu.enrolled, 0) as enrolled, coalesce(fu.attended, 0) as attended,
              coalesce(fu.modules_passed, 0) as modules_passed, coalesce(fu.certified_period, 0) as certified_period,
              coalesce(ex.valid, 0) as valid, coalesce(ex.expiring, 0) as expiring
@@ -191,15 +209,17 @@ export interface RegionReport {
 const CHILD_LEVEL = { provinsi: "kabupaten", kabupaten: "kecamatan", kecamatan: "desa", desa: "posyandu" } as const;
 
 export async function regionReport(region: { code: string; name: string; level: keyof typeof CHILD_LEVEL }, f: ReportFilter): Promise<RegionReport> {
-  const own = await figuresForRegions(sql`select ${region.code}::text as code`, f);
-  const totals = own.get(region.code)!;
   const rowLevel = CHILD_LEVEL[region.level];
   if (rowLevel === "posyandu") {
-    return { region, totals, rows: await figuresForPosyanduOfDesa(region.code, f), rowLevel };
+    const [own, rows] = await Promise.all([figuresForRegions(sql`select ${region.code}::text as code`, f), figuresForPosyanduOfDesa(region.code, f)]);
+    return { region, totals: own.get(region.code)!, rows, rowLevel };
   }
-  const children = await sqlRows<{ code: string; name: string; level: string }>(sql`select code, name, level from regions where parent_code = ${region.code} order by code`);
-  const figures = await figuresForRegions(sql`select code from regions where parent_code = ${region.code}`, f);
-  return { region, totals, rows: children.map((c) => ({ ...c, ...figures.get(c.code)! })), rowLevel };
+  // The region and its children in one query over the rollups; their names in parallel.
+  const [children, figures] = await Promise.all([
+    sqlRows<{ code: string; name: string; level: string }>(sql`select code, name, level from regions where parent_code = ${region.code} order by code`),
+    figuresForRegions(sql`select ${region.code}::text as code union all select code from regions where parent_code = ${region.code}`, f),
+  ]);
+  return { region, totals: figures.get(region.code)!, rows: children.map((c) => ({ ...c, ...figures.get(c.code)! })), rowLevel };
 }
 
 const BIDANG_ORDER = ["pendidikan", "kesehatan", "pekerjaan-umum", "perumahan-rakyat", "trantibum-linmas", "sosial", ""];
@@ -212,8 +232,7 @@ export async function bidangBreakdown(code: string, f: ReportFilter): Promise<{ 
       k as (select spm_bidang, sum(active)::int as active from stats_kader where region_code = ${code} and programme_id = ${f.programmeId} group by 1),
       fu as (select spm_bidang, sum(enrolled)::int as enrolled, sum(attended)::int as attended, sum(modules_passed)::int as modules_passed, sum(certified)::int as issued
              from stats_funnel where region_code = ${code} and programme_id = ${f.programmeId} ${f.year === null ? sql`` : sql`and year = ${f.year}`} group by 1),
-      ex as (select spm_bidang, sum(n)::int as valid, sum(n) filter (where expires_on <= ${f.today}::date + 60)::int as expiring
-             from stats_cert_expiry where region_code = ${code} and programme_id = ${f.programmeId} and expires_on >= ${f.today}::date group by 1)
+      ${expiryCtes(sql`region_code = ${code}`, f, null)}
       select b.bidang, coalesce(k.active, 0) as active, coalesce(fu.enrolled, 0) as enrolled, coalesce(fu.attended, 0) as attended,
              coalesce(fu.modules_passed, 0) as modules_passed, coalesce(fu.issued, 0) as issued, coalesce(ex.valid, 0) as valid, coalesce(ex.expiring, 0) as expiring
       from b left join k on k.spm_bidang = b.bidang left join fu on fu.spm_bidang = b.bidang left join ex on ex.spm_bidang = b.bidang`),
@@ -250,6 +269,93 @@ export async function certifiedPerMonth(code: string, programmeId: string, today
     const key = d.toISOString().slice(0, 7);
     return { month: key, n: byMonth.get(key) ?? 0 };
   });
+}
+
+/**
+ * Kader who used up a required quiz's attempts without passing it ("Hubungi Tim Pembina")
+ * per child row of a kecamatan (desa) or desa (posyandu). Computed live from quiz_attempts,
+ * so only at these two levels where the kader are bounded; attempts of earlier certification
+ * cycles count too.
+ */
+export async function lockedOutByChild(region: { code: string; level: string }, programmeId: string): Promise<Map<string, number>> {
+  if (region.level !== "kecamatan" && region.level !== "desa") return new Map();
+  const p = content().programmes.find((x) => x.id === programmeId) ?? content().defaultProgramme;
+  const limits = content()
+    .modules.filter((m) => p.requiredModules.includes(m.slug) && m.quiz && m.quiz.maxAttempts > 0)
+    .map((m) => ({ slug: m.slug, max: m.quiz!.maxAttempts }));
+  if (!limits.length) return new Map();
+  const child = region.level === "desa" ? sql`coalesce(u.posyandu_id::text, '-')` : sql`u.scope_code`;
+  const rows = rowsOf<{ code: string; n: number }>(
+    await db.execute(sql`
+      with lim as (select * from unnest(${`{${limits.map((l) => l.slug).join(",")}}`}::text[], ${`{${limits.map((l) => l.max).join(",")}}`}::int[]) as t(slug, max)),
+      locked as (
+        select distinct u.id, ${child} as code
+        from users u join quiz_attempts qa on qa.user_id = u.id and qa.submitted_at is not null join lim on lim.slug = qa.slug
+        where u.role = 'kader' and u.active and (u.scope_code = ${region.code} or u.scope_code like ${`${region.code}.%`})
+        group by u.id, ${child}, qa.slug, lim.max
+        having count(*) >= lim.max and not bool_or(qa.passed)
+      )
+      select code, count(*)::int as n from locked group by 1`),
+  );
+  return new Map(rows.map((r) => [r.code, Number(r.n)]));
+}
+
+export interface TrendPoint {
+  /** YYYY-MM */
+  month: string;
+  /** The last day counted (the month's end, or today for the current month), YYYY-MM-DD. */
+  asOf: string;
+  activeKader: number;
+  certified: number;
+  rate: number;
+}
+
+export interface RateTrend {
+  months: TrendPoint[];
+  /** Active and certified at the end of the day 30 and 90 days ago. */
+  ago30: { activeKader: number; certified: number; rate: number };
+  ago90: { activeKader: number; certified: number; rate: number };
+}
+
+/**
+ * The certification rate per month (at each month's end, WITA) for one region (or the sum of
+ * several: the whole country is its provinces), from the
+ * day-by-day changes in stats_flow: one indexed range of rows of the region, summed.
+ */
+export async function rateTrend(code: string | string[], f: ReportFilter, months = 24): Promise<RateTrend> {
+  const codes = `{${(Array.isArray(code) ? code : [code]).join(",")}}`;
+  const start = new Date(`${f.today.slice(0, 7)}-01T00:00:00Z`);
+  start.setUTCMonth(start.getUTCMonth() - (months - 1));
+  const startDay = start.toISOString().slice(0, 10);
+  const rows = rowsOf<{ month: string | null; active: number; certified: number; a30: number; c30: number; a90: number; c90: number }>(
+    await db.execute(sql`
+      select case when day >= ${startDay}::date then to_char(day, 'YYYY-MM') end as month,
+             sum(active)::int as active, sum(certified)::int as certified,
+             sum(active) filter (where day <= ${f.today}::date - 30)::int as a30, sum(certified) filter (where day <= ${f.today}::date - 30)::int as c30,
+             sum(active) filter (where day <= ${f.today}::date - 90)::int as a90, sum(certified) filter (where day <= ${f.today}::date - 90)::int as c90
+      from stats_flow
+      where region_code = any(${codes}::text[]) and programme_id = ${f.programmeId} and spm_bidang = ${bidangKey(f)} and day <= ${f.today}::date
+      group by 1`),
+  );
+  const byMonth = new Map(rows.map((r) => [r.month, r]));
+  const sum = (k: "a30" | "c30" | "a90" | "c90") => rows.reduce((s, r) => s + Number(r[k] ?? 0), 0);
+  const point = (activeKader: number, certified: number) => ({ activeKader, certified, rate: activeKader > 0 ? certified / activeKader : 0 });
+  let active = Number(byMonth.get(null)?.active ?? 0);
+  let certified = Number(byMonth.get(null)?.certified ?? 0);
+  const out: TrendPoint[] = [];
+  for (let i = 0; i < months; i++) {
+    const d = new Date(start);
+    d.setUTCMonth(d.getUTCMonth() + i);
+    const key = d.toISOString().slice(0, 7);
+    const r = byMonth.get(key);
+    active += Number(r?.active ?? 0);
+    certified += Number(r?.certified ?? 0);
+    d.setUTCMonth(d.getUTCMonth() + 1);
+    d.setUTCDate(0);
+    const end = d.toISOString().slice(0, 10);
+    out.push({ month: key, asOf: end < f.today ? end : f.today, ...point(active, certified) });
+  }
+  return { months: out, ago30: point(sum("a30"), sum("c30")), ago90: point(sum("a90"), sum("c90")) };
 }
 
 export interface KaderRow {
@@ -301,7 +407,7 @@ export async function posyanduKader(posyanduId: number, f: ReportFilter): Promis
  */
 export async function rebuildReporting(conn: Conn = db): Promise<void> {
   await conn.execute(sql`alter table kader_progress disable trigger user`);
-  await conn.execute(sql`truncate kader_progress, stats_kader, stats_funnel, stats_cert_expiry, stats_cert_month`);
+  await conn.execute(sql`truncate kader_progress, stats_kader, stats_funnel, stats_cert_expiry, stats_cert_expiry_month, stats_cert_month`);
   for (const p of content().programmes) {
     const i = programmeInputs(p);
     await conn.execute(sql`
@@ -321,28 +427,34 @@ export async function rebuildReporting(conn: Conn = db): Promise<void> {
                  where c.programme_id = ${p.id} and c.revoked_at is null order by c.user_id, c.cycle desc) c on c.user_id = u.id
       where u.role = 'kader'`);
   }
-  const levels = sql`(select kp.*, array_to_string((string_to_array(kp.desa_code, '.'))[1:g.i], '.') as code
+  // Each active kader once per level (desa and its ancestors), under its bidang and under '*'.
+  const levels = sql`(select kp.*, array_to_string((string_to_array(kp.desa_code, '.'))[1:g.i], '.') as code, bd.bidang
                       from kader_progress kp cross join generate_series(1, 4) g(i)
+                      cross join lateral (values (kp.spm_bidang), ('*')) bd(bidang)
                       where kp.active and g.i <= array_length(string_to_array(kp.desa_code, '.'), 1))`;
   const tz = sql`'Asia/Makassar'`;
   await conn.execute(sql`
     insert into stats_kader (region_code, programme_id, spm_bidang, active)
-    select code, programme_id, spm_bidang, count(*) from ${levels} x group by 1, 2, 3`);
+    select code, programme_id, bidang, count(*) from ${levels} x group by 1, 2, 3`);
   await conn.execute(sql`
     insert into stats_funnel (region_code, programme_id, spm_bidang, year, enrolled, attended, modules_passed, certified)
-    select code, programme_id, spm_bidang, y, sum(e)::int, sum(a)::int, sum(m)::int, sum(c)::int from (
-      select code, programme_id, spm_bidang, extract(year from enrolled_at at time zone ${tz})::smallint as y, 1 as e, 0 as a, 0 as m, 0 as c from ${levels} x where enrolled_at is not null
-      union all select code, programme_id, spm_bidang, extract(year from attended_at at time zone ${tz})::smallint, 0, 1, 0, 0 from ${levels} x where attended_at is not null
-      union all select code, programme_id, spm_bidang, extract(year from modules_passed_at at time zone ${tz})::smallint, 0, 0, 1, 0 from ${levels} x where modules_passed_at is not null
-      union all select code, programme_id, spm_bidang, extract(year from certified_at at time zone ${tz})::smallint, 0, 0, 0, 1 from ${levels} x where certified_at is not null
+    select code, programme_id, bidang, y, sum(e)::int, sum(a)::int, sum(m)::int, sum(c)::int from (
+      select code, programme_id, bidang, extract(year from enrolled_at at time zone ${tz})::smallint as y, 1 as e, 0 as a, 0 as m, 0 as c from ${levels} x where enrolled_at is not null
+      union all select code, programme_id, bidang, extract(year from attended_at at time zone ${tz})::smallint, 0, 1, 0, 0 from ${levels} x where attended_at is not null
+      union all select code, programme_id, bidang, extract(year from modules_passed_at at time zone ${tz})::smallint, 0, 0, 1, 0 from ${levels} x where modules_passed_at is not null
+      union all select code, programme_id, bidang, extract(year from certified_at at time zone ${tz})::smallint, 0, 0, 0, 1 from ${levels} x where certified_at is not null
     ) ev group by 1, 2, 3, 4`);
   await conn.execute(sql`
     insert into stats_cert_expiry (region_code, programme_id, spm_bidang, expires_on, n)
-    select code, programme_id, spm_bidang, (cert_expires_at at time zone ${tz})::date, count(*) from ${levels} x
+    select code, programme_id, bidang, (cert_expires_at at time zone ${tz})::date, count(*) from ${levels} x
     where certified_at is not null group by 1, 2, 3, 4`);
+  await conn.execute(sql`
+    insert into stats_cert_expiry_month (region_code, programme_id, spm_bidang, month, n)
+    select region_code, programme_id, spm_bidang, date_trunc('month', expires_on)::date, sum(n) from stats_cert_expiry group by 1, 2, 3, 4`);
   await conn.execute(sql`
     insert into stats_cert_month (region_code, programme_id, month, n)
     select code, programme_id, date_trunc('month', certified_at at time zone ${tz})::date, count(*) from ${levels} x
-    where certified_at is not null group by 1, 2, 3`);
+    where certified_at is not null and bidang = '*' group by 1, 2, 3`);
+  await conn.execute(sql`select rebuild_stats_flow()`);
   await conn.execute(sql`alter table kader_progress enable trigger user`);
 }

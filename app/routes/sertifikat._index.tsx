@@ -1,3 +1,4 @@
+import { useNonce } from "~/components/nonce";
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
@@ -94,6 +95,7 @@ const BOX: Record<string, string> = {
 };
 
 export default function SertifikatSaya() {
+  const nonce = useNonce();
   const d = useLoaderData<typeof loader>();
   return (
     <section className="mx-auto max-w-xl space-y-4">
@@ -237,7 +239,8 @@ export default function SertifikatSaya() {
           ) : null}
         </article>
       ))}
-      <script dangerouslySetInnerHTML={{ __html: COPY_SCRIPT }} />
+      {/* Inline, so it carries this response's CSP nonce (entry.server.tsx). */}
+      <script nonce={nonce} dangerouslySetInnerHTML={{ __html: COPY_SCRIPT }} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches, useRouteLoaderData } from "@remix-run/react";
 import { getUser } from "~/auth.server";
+import { placeLabel } from "~/features/accounts/place.server";
 import { AppShell } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import stylesheet from "~/tailwind.css?url";
@@ -14,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Akademi Posyandu" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
-  return { user: user ? { name: user.name, role: user.role, scopeCode: user.scopeCode } : null };
+  return { user: user ? { name: user.name, role: user.role, place: await placeLabel(user) } : null };
 }
 
 export type RootData = Awaited<ReturnType<typeof loader>>;

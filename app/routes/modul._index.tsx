@@ -5,7 +5,7 @@ import { content } from "~/features/learning/content.server";
 import { ModuleCard } from "~/features/learning/module-card";
 import { SPM_OR_UMUM } from "~/features/learning/content-schema";
 import { SPM_LABEL } from "~/lib/roles";
-import { progressFor, toCard } from "~/features/learning/progress.server";
+import { modulesInProgrammeOrder, progressFor, toCard } from "~/features/learning/progress.server";
 
 export const meta: MetaFunction = () => [{ title: "Modul · Akademi Posyandu" }];
 
@@ -14,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const c = content();
   const required = new Set(c.defaultProgramme.requiredModules);
   const progress = await progressFor(user.id);
-  const cards = c.modules.map((m) => toCard(m, progress.get(m.slug), required.has(m.slug)));
+  const cards = modulesInProgrammeOrder().map((m) => toCard(m, progress.get(m.slug), required.has(m.slug)));
   const groups = SPM_OR_UMUM.map((spm) => ({ spm, label: SPM_LABEL[spm], modules: cards.filter((m) => m.spm === spm) })).filter((g) => g.modules.length);
   const done = cards.filter((m) => m.required && m.state === "lulus").length;
   return { groups, done, required: required.size, programme: c.defaultProgramme.title };

@@ -5,6 +5,7 @@ import { placeLabel } from "~/features/accounts/place.server";
 import { AppShell } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import stylesheet from "~/tailwind.css?url";
+import kaderScript from "~/client/kader.js?url";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -42,6 +43,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body>
         <AppShell user={data?.user ?? null}>{children}</AppShell>
+        {/* Kader only: the offline outbox and the service worker registration (after load). */}
+        {data?.user?.role === "kader" ? <script src={kaderScript} defer /> : null}
         {hydrate ? (
           <>
             <ScrollRestoration />

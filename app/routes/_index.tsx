@@ -4,6 +4,8 @@ import { eq } from "drizzle-orm";
 import { areaSummary } from "~/features/regions/area.server";
 import { ModuleCard } from "~/features/learning/module-card";
 import { myModules } from "~/features/learning/progress.server";
+import { formatKb, offlineSize } from "~/features/learning/offline.server";
+import { SaveAllButton } from "~/features/learning/save-all-button";
 import { kaderNextStep } from "~/features/learning/next-step.server";
 import { upcomingSessions } from "~/features/workshops/upcoming.server";
 import { requireUser } from "~/auth.server";
@@ -25,10 +27,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const modules = await myModules(user.id);
     const sessions = await upcomingSessions(user.id);
     const next = await kaderNextStep(user.id, sessions);
+    const offline = formatKb(await offlineSize(user.id));
     return {
       kind: "kader" as const,
       next,
       sessions,
+      offline,
       name: user.name,
       posyandu: p?.name ?? null,
       places: lineage.slice(1).map((r) => r.name).reverse(),
@@ -97,6 +101,7 @@ export default function Beranda() {
               <ModuleCard key={m.slug} m={m} showSpm />
             ))}
           </ul>
+          <SaveAllButton size={d.offline} />
         </section>
         <div className="card">
           <h2>Sertifikat</h2>

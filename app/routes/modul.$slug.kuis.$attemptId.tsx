@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
+import { modulesInProgrammeOrder } from "~/features/learning/progress.server";
 import { getOwnAttempt, questionsForForm, requireQuizModule, submitAttempt } from "~/features/learning/quiz.server";
 
 export const meta: MetaFunction = () => [{ title: "Kuis · Akademi Posyandu" }];
@@ -17,9 +18,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     return { ...base, mode: "form" as const, questions: questionsForForm(attempt.draw) };
   }
   const answers = attempt.answers ?? {};
+  const order = modulesInProgrammeOrder();
+  const after = order[order.findIndex((m) => m.slug === mod.slug) + 1];
   return {
     ...base,
     mode: "review" as const,
+    next: after ? { href: `/modul/${after.slug}`, label: `Lanjut ke modul berikutnya: ${after.frontmatter.title}` } : { href: "/sertifikat", label: "Lihat status sertifikat" },
     score: attempt.score!,
     passed: !!attempt.passed,
     review: attempt.draw.map((q) => {
@@ -47,12 +51,13 @@ export default function Attempt() {
     const unanswered = new Set(a?.unanswered ?? []);
     return (
       <section className="mx-auto max-w-xl space-y-4">
-        <p className="text-sm">
-          <Link to={`/modul/${d.slug}`}>‹ {d.title}</Link>
-        </p>
+        <Link to={`/modul/${d.slug}`} className="inline-flex min-h-11 items-center text-sm">
+          ‹ {d.title}
+          </Link>
         <h1>Kuis: {d.title}</h1>
         <FormError message={a?.message} />
-        <Form method="post" className="space-y-4">
+        {/* data-offline: with JavaScript the answers are kept on the phone when there is no signal. */}
+        <Form method="post" className="space-y-4" data-offline="kuis">
           {d.questions.map((q, i) => (
             <fieldset key={q.id} className={`card ${unanswered.has(q.id) ? "border-red-400" : ""}`}>
               <legend className="sr-only">Pertanyaan {i + 1}</legend>
@@ -86,14 +91,23 @@ export default function Attempt() {
   }
   return (
     <section className="mx-auto max-w-xl space-y-4">
-      <p className="text-sm">
-        <Link to={`/modul/${d.slug}/kuis`}>‹ Kuis {d.title}</Link>
-      </p>
+      <Link to={`/modul/${d.slug}/kuis`} className="inline-flex min-h-11 items-center text-sm">
+        ‹ Kuis {d.title}
+        </Link>
       <h1>Hasil kuis</h1>
       <div className={d.passed ? "alert-ok" : "alert-error"} role="status">
         <p className="text-2xl font-bold">Nilai {d.score}</p>
         <p>{d.passed ? "Selamat, Anda lulus kuis modul ini." : `Belum lulus (batas lulus ${d.passScore}). Pelajari lagi modulnya, lalu coba kembali.`}</p>
       </div>
+      {d.passed ? (
+        <Link to={d.next.href} className="btn w-full">
+          {d.next.label}
+        </Link>
+      ) : (
+        <Link to={`/modul/${d.slug}`} className="btn w-full">
+          Baca lagi modulnya
+        </Link>
+      )}
       <ol className="space-y-3">
         {d.review.map((q, i) => (
           <li key={q.id} className="card">
@@ -119,8 +133,8 @@ export default function Attempt() {
           </li>
         ))}
       </ol>
-      <Link to="/modul" className="btn-secondary w-full">
-        Kembali ke daftar modul
+      <Link to="/" className="btn-secondary w-full">
+        Ke Beranda
       </Link>
     </section>
   );

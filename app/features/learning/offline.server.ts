@@ -12,8 +12,10 @@ import { requireQuizModule, startAttempt } from "~/features/learning/quiz.server
 import { content } from "~/features/learning/content.server";
 
 /** Page chrome around a module's text (header, nav, forms) in gzip bytes, measured by `npm run bench:module`. */
-const PAGE_OVERHEAD = 3_000;
-const QUIZ_PAGE = 2_500;
+const PAGE_OVERHEAD = 2_000;
+/** A quiz page (start page or attempt form) and the base pages (/, /modul, /luring), gzip bytes. */
+const QUIZ_PAGE = 1_500;
+const BASE_PAGES = 7_500;
 const weights = new Map<string, number>();
 
 async function moduleWeight(mod: ModuleContent): Promise<number> {
@@ -38,7 +40,7 @@ const hasQuiz = (m: ModuleContent) => !!m.quiz && programmesOf(m.slug).length > 
 /** Approximate gzip bytes the phone stores for all modules and their quizzes. */
 export async function offlineSize(userId: string): Promise<number> {
   const mods = await offlineModules(userId);
-  let total = 0;
+  let total = BASE_PAGES;
   for (const m of mods) total += (await moduleWeight(m)) + (hasQuiz(m) ? 2 * QUIZ_PAGE : 0);
   return total;
 }

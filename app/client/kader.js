@@ -47,7 +47,10 @@
     if (res.status >= 500) return false;
     drop(item);
     if (res.ok && window.caches) caches.open(PAGES).then((c) => c.put(new URL(res.url).pathname, res.clone())).catch(() => {});
-    if (item.kind !== "bagian" && location.pathname === item.path) location.replace(res.url);
+    if (item.kind !== "bagian" && location.pathname === item.path) {
+      waiting = false; // this page goes to the answer (the result, or the quiz after "selesai")
+      location.replace(res.url);
+    }
     return true;
   }
 

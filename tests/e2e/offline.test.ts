@@ -94,6 +94,26 @@ describe("kader offline", () => {
       await page.goto("/sesi");
       expect(await page.locator("h1").textContent()).toBe("Tidak ada sinyal");
       await shot(page, "kader-offline-fallback");
+
+      // Reading progress and "selesai dibaca" without signal are queued and sent later.
+      await online(ctx);
+      await page.goto("/modul/spm-trantibum-linmas");
+      // Tap targets: at least 44 px high.
+      for (const target of [page.getByRole("button", { name: "Keluar" }), page.getByRole("link", { name: "‹ Semua modul" })]) {
+        expect((await target.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+      }
+      await offline(ctx);
+      await page.reload();
+      const first = await page.locator("input[name=bagian]").first().inputValue();
+      const next = await page.locator("input[name=bagian]").nth(1).inputValue();
+      await page.locator(`form:has(input[value="${first}"]) button`).click();
+      await page.waitForURL(`**/modul/spm-trantibum-linmas#${next}`);
+      await page.click("text=Selesai membaca, lanjut ke kuis");
+      await page.getByText("Tersimpan di ponsel, akan dikirim saat ada sinyal.").waitFor();
+      await online(ctx);
+      await page.waitForURL("**/modul/spm-trantibum-linmas/kuis", { timeout: 20_000 });
+      await page.goto("/modul/spm-trantibum-linmas");
+      await page.getByText("Anda sudah selesai membaca modul ini").waitFor();
     } catch (e) {
       await shot(page, "kader-offline-read-failure");
       throw e;

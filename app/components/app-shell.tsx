@@ -46,7 +46,7 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
             <div className="flex min-w-0 items-center gap-2 text-right text-xs leading-tight">
               <Link to="/akun" className="flex min-h-11 min-w-0 flex-col justify-center text-white no-underline">
                 <span className="block truncate font-semibold">{user.name}</span>
-                <span className="block truncate opacity-90">
+                <span className="line-clamp-2 block opacity-90">
                   {user.role === "kader" ? user.place : `${ROLE_LABEL[user.role]} · ${user.place}`}
                 </span>
               </Link>

@@ -54,7 +54,11 @@ function hasSessionCookie(cookie: string | undefined): boolean {
 /** Express-style middleware: (req, res, next). */
 export function httpPolicy(req: IncomingMessage, res: ServerResponse, next: Next): void {
   for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
-  if (hasSessionCookie(req.headers.cookie)) res.setHeader("Cache-Control", "private, no-store");
+  // Pages and exports of a signed-in browser are never stored; the hashed build assets
+  // (/assets/…, the same for everyone) keep their long immutable caching.
+  if (hasSessionCookie(req.headers.cookie) && !(req.url ?? "").startsWith("/assets/")) {
+    res.setHeader("Cache-Control", "private, no-store");
+  }
 
   const rawUrl = req.url ?? "/";
   let decoded: string;

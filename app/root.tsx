@@ -1,10 +1,12 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches, useRouteLoaderData } from "@remix-run/react";
 import { getUser } from "~/auth.server";
+import { placeLabel } from "~/features/accounts/place.server";
 import { AppShell } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useNonce } from "~/components/nonce";
 import stylesheet from "~/tailwind.css?url";
+import kaderScript from "~/client/kader.js?url";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -15,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "Akademi Posyandu" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
-  return { user: user ? { name: user.name, role: user.role, scopeCode: user.scopeCode } : null };
+  return { user: user ? { name: user.name, role: user.role, place: await placeLabel(user) } : null };
 }
 
 export type RootData = Awaited<ReturnType<typeof loader>>;
@@ -43,6 +45,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body>
         <AppShell user={data?.user ?? null}>{children}</AppShell>
+        {/* Kader only: the offline outbox and the service worker registration (after load). */}
+        {data?.user?.role === "kader" ? <script src={kaderScript} defer /> : null}
         {hydrate ? (
           <>
             <ScrollRestoration nonce={nonce} />

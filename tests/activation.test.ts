@@ -171,7 +171,7 @@ describe("printing codes per posyandu", () => {
     const phone08 = "0" + pending[0].phone.slice(2, 5) + " " + pending[0].phone.slice(5);
     const ok = await activate({ phone: phone08, code: code.replace("-", "").toLowerCase(), password: "rahasia-ani-1", confirm: "rahasia-ani-1" });
     expect(ok.status).toBe(302);
-    expect(ok.location).toBe("/?aktif=1");
+    expect(ok.location).toBe("/selamat-datang");
     expect(ok.headers.get("Set-Cookie")).toMatch(/^ap_sesi=/);
     const [u] = await db.select().from(users).where(eq(users.id, pending[0].id));
     expect(u.passwordHash).toMatch(/^\$argon2id\$/);

@@ -98,6 +98,9 @@ describe("before Remix", () => {
     expect(anon.headers["cache-control"]).toBeUndefined();
     const signedIn = await raw("GET", "/dasbor/64.csv", { Cookie: "a=1; ap_sesi=abc" });
     expect(signedIn.headers["cache-control"]).toBe("private, no-store");
+    // The hashed build assets keep their immutable caching for signed-in browsers too.
+    const asset = await raw("GET", "/assets/root-abc123.css", { Cookie: "ap_sesi=abc" });
+    expect(asset.headers["cache-control"]).toBeUndefined();
   });
 
   it("TRUST_PROXY=1 takes the address the proxy saw, not the client's left-most X-Forwarded-For", async () => {

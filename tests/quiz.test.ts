@@ -71,8 +71,11 @@ describe("module pages", () => {
     const page = await call(modulePage.loader, makeRequest(`/modul/${SLUG}`, { cookie: k.cookie }), { slug: SLUG });
     expect(page.status).toBe(200);
     expect(page.data.title).toBe("Bidang Kesehatan");
-    expect(page.data.html).toContain("Studi kasus");
-    expect(page.data.html).toContain("<h2>");
+    const html = page.data.intro + page.data.sections.map((x: { html: string }) => x.html).join("");
+    expect(html).toContain("Studi kasus");
+    expect(page.data.sections.length).toBeGreaterThan(2);
+    expect(page.data.sections[0].html).toMatch(/^<h2 id="bagian-[a-z0-9-]+">/);
+    expect(page.data.read).toBe(0);
     expect(page.data.completed).toBe(false);
     const [opened] = await db.select().from(moduleProgress).where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
     expect(opened.contentHash).toBe(getModule(SLUG)!.hash);

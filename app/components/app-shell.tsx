@@ -5,7 +5,8 @@ import { ROLE_LABEL } from "~/lib/roles";
 interface ShellUser {
   name: string;
   role: Role;
-  scopeCode: string;
+  /** Posyandu and desa (kader) or region, by name. */
+  place: string;
 }
 
 interface NavItem {
@@ -43,14 +44,14 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
           </Link>
           {user ? (
             <div className="flex min-w-0 items-center gap-2 text-right text-xs leading-tight">
-              <Link to="/akun" className="min-w-0 text-white no-underline">
+              <Link to="/akun" className="flex min-h-11 min-w-0 flex-col justify-center text-white no-underline">
                 <span className="block truncate font-semibold">{user.name}</span>
-                <span className="block truncate opacity-90">
-                  {ROLE_LABEL[user.role]} · {user.scopeCode}
+                <span className="line-clamp-2 block opacity-90">
+                  {user.role === "kader" ? user.place : `${ROLE_LABEL[user.role]} · ${user.place}`}
                 </span>
               </Link>
               <Form method="post" action="/keluar">
-                <button type="submit" className="rounded border border-white/60 px-2 py-1 text-xs">
+                <button type="submit" className="min-h-11 rounded border border-white/60 px-3 text-xs">
                   Keluar
                 </button>
               </Form>
@@ -66,7 +67,7 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
                     to={item.to}
                     end={item.to === "/"}
                     className={({ isActive }) =>
-                      `block whitespace-nowrap px-3 py-2 text-white no-underline ${isActive ? "border-b-2 border-white font-semibold" : "opacity-90"}`
+                      `flex min-h-11 items-center whitespace-nowrap px-3 text-white no-underline ${isActive ? "border-b-2 border-white font-semibold" : "opacity-90"}`
                     }
                   >
                     {item.label}

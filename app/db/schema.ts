@@ -194,6 +194,8 @@ export const moduleProgress = pgTable(
     completedAt: timestamp("completed_at", { withTimezone: true }),
     bestScore: smallint("best_score"),
     passedAt: timestamp("passed_at", { withTimezone: true }),
+    /** Id of the furthest section (h2 of the rendered module) the kader finished reading; "Lanjutkan" returns after it. */
+    lastSection: text("last_section"),
   },
   (t) => [primaryKey({ columns: [t.userId, t.slug] })],
 );

@@ -4,6 +4,10 @@ import { eq } from "drizzle-orm";
 import { areaSummary } from "~/features/regions/area.server";
 import { ModuleCard } from "~/features/learning/module-card";
 import { myModules } from "~/features/learning/progress.server";
+import { formatKb, offlineSize } from "~/features/learning/offline.server";
+import { SaveAllButton } from "~/features/learning/save-all-button";
+import { kaderNextStep } from "~/features/learning/next-step.server";
+import { upcomingSessions } from "~/features/workshops/upcoming.server";
 import { requireUser } from "~/auth.server";
 import { db } from "~/db.server";
 import { posyandu } from "~/db/schema";
@@ -21,8 +25,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
       : [];
     const lineage = await regionLineage(user.scopeCode);
     const modules = await myModules(user.id);
+    const sessions = await upcomingSessions(user.id);
+    const next = await kaderNextStep(user.id, sessions);
+    const offline = formatKb(await offlineSize(user.id));
     return {
       kind: "kader" as const,
+      next,
+      sessions,
+      offline,
       name: user.name,
       posyandu: p?.name ?? null,
       places: lineage.slice(1).map((r) => r.name).reverse(),
@@ -53,6 +63,34 @@ export default function Beranda() {
             {d.posyandu ?? "Posyandu belum ditetapkan"} · {d.places.join(", ")}
           </p>
         </div>
+        <Link to={d.next.href} className="card block border-brand-600 bg-brand-50 no-underline hover:no-underline" data-testid="lanjutkan">
+          <span className="block text-xs font-semibold uppercase tracking-wide text-brand-700">{d.next.label}</span>
+          <span className="mt-1 block text-lg font-bold text-stone-900">{d.next.title}</span>
+          <span className="mt-1 block text-sm text-stone-700">{d.next.detail}</span>
+          <span className="btn mt-3 w-full">Lanjutkan ›</span>
+        </Link>
+        {d.sessions.length ? (
+          <section aria-labelledby="sesi-saya">
+            <h2 id="sesi-saya">Kegiatan saya</h2>
+            <ul className="mt-2 space-y-3">
+              {d.sessions.map((s) => (
+                <li key={s.id} className="card">
+                  <Link to={`/sesi/${s.id}`} className="block min-h-11 font-semibold">
+                    {s.kindLabel}: {s.title}
+                  </Link>
+                  <p className="text-sm text-stone-700">{s.when}</p>
+                  <p className="text-sm text-stone-600">
+                    {s.venue} · {s.place}
+                    {s.waitlisted ? " · daftar tunggu" : ""}
+                  </p>
+                  <a href={`/sesi/${s.id}.ics`} className="btn-secondary mt-2" download>
+                    Tambah ke kalender
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
         <section aria-labelledby="modul-saya">
           <h2 id="modul-saya">Modul saya</h2>
           <p className="text-sm text-stone-600">
@@ -63,6 +101,7 @@ export default function Beranda() {
               <ModuleCard key={m.slug} m={m} showSpm />
             ))}
           </ul>
+          <SaveAllButton size={d.offline} />
         </section>
         <div className="card">
           <h2>Sertifikat</h2>

@@ -1,3 +1,4 @@
+import { readForm } from "~/lib/http";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireRole } from "~/auth.server";
@@ -18,7 +19,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (Number(request.headers.get("Content-Length") ?? 0) > LOGO_MAX_BYTES * 2) {
     return data({ code: "", errors: { logo: "Logo terlalu besar (maksimal 200 KB)." } as Record<string, string> }, { status: 400 });
   }
-  const form = await request.formData();
+  const form = await readForm(request);
   const result = await saveSignatory(user, form);
   if (!result.ok) return data({ code: String(form.get("kabupatenCode") ?? ""), errors: result.errors }, { status: 400 });
   throw redirect(`/admin/penandatangan?tersimpan=${encodeURIComponent(String(form.get("kabupatenCode")))}`);

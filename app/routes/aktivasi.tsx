@@ -51,7 +51,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), formError: undefined, values }, { status: 400 });
   const result = await activateAccount(parsed.data, context?.clientIp ?? "unknown");
   if (!result.ok) return data({ errors: {} as Record<string, string>, formError: result.message, values }, { status: result.status });
-  throw redirect("/?aktif=1", { headers: { "Set-Cookie": result.cookie } });
+  throw redirect("/selamat-datang", { headers: { "Set-Cookie": result.cookie } });
 }
 
 export default function Aktivasi() {

@@ -1,3 +1,4 @@
+import { readFormObject } from "~/lib/http";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { randomBytes } from "node:crypto";
@@ -16,7 +17,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, PROGRESS_VIEWERS);
-  const form = Object.fromEntries(await request.formData());
+  const form = await readFormObject(request);
   const result = await grantAttempts(user, params.id, form);
   if (!result.ok) return data({ slug: String(form.slug ?? ""), errors: result.errors }, { status: result.status });
   return data({ slug: String(form.slug ?? ""), errors: {} as Record<string, string>, extra: result.extra });

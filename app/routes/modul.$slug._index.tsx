@@ -1,12 +1,15 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { requireUser } from "~/auth.server";
 import { getModule, programmesOf } from "~/features/learning/content.server";
-import { moduleHtml } from "~/features/learning/mdx.server";
+import { moduleSections } from "~/features/learning/mdx.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { FormError } from "~/components/form";
 import { notFound, readForm } from "~/lib/http";
 import { SPM_LABEL } from "~/lib/roles";
-import { markCompleted, progressFor, recordOpened } from "~/features/learning/progress.server";
+import { markCompleted, modulesInProgrammeOrder, progressFor, recordOpened, recordSection } from "~/features/learning/progress.server";
+import { resumeSection, sectionsRead } from "~/features/learning/sections";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.title ?? "Modul"} · Akademi Posyandu` },
@@ -19,12 +22,20 @@ function requireModule(slug: string | undefined) {
   return mod;
 }
 
+/** The module after this one in the programme's order (the same order on every page). */
+function nextModule(slug: string) {
+  const order = modulesInProgrammeOrder();
+  const next = order[order.findIndex((m) => m.slug === slug) + 1];
+  return next ? { slug: next.slug, title: next.frontmatter.title } : null;
+}
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const mod = requireModule(params.slug);
-  const [html, progressMap] = await Promise.all([moduleHtml(mod), progressFor(user.id, [mod.slug])]);
+  const [split, progressMap] = await Promise.all([moduleSections(mod), progressFor(user.id, [mod.slug])]);
   const progress = progressMap.get(mod.slug);
   if (progress?.contentHash !== mod.hash) await recordOpened(user.id, mod); // a write only on first open or a new version
+  const read = progress?.completedAt ? split.sections.length : sectionsRead(split.sections, progress?.lastSection);
   return {
     slug: mod.slug,
     title: mod.frontmatter.title,
@@ -32,32 +43,71 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     minutes: mod.frontmatter.minutes,
     summary: mod.frontmatter.summary,
     objectives: mod.frontmatter.objectives,
-    html,
+    intro: split.intro,
+    sections: split.sections,
+    read,
+    resume: read > 0 && read < split.sections.length ? resumeSection(split.sections, progress?.lastSection) : null,
     completed: !!progress?.completedAt,
     bestScore: progress?.bestScore ?? null,
+    passed: !!progress?.passedAt,
     hasQuiz: !!mod.quiz && programmesOf(mod.slug).length > 0,
+    next: nextModule(mod.slug),
   };
 }
+
+const ActionForm = z.object({
+  intent: z.enum(["bagian", "selesai"]).default("selesai"),
+  bagian: z.string().max(120).optional(),
+});
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const mod = requireModule(params.slug);
-  await readForm(request);
-  await markCompleted(user.id, mod);
+  const parsed = ActionForm.safeParse(Object.fromEntries(await readForm(request)));
+  if (!parsed.success) return data({ message: "Formulir tidak valid. Muat ulang halaman lalu coba lagi." }, { status: 400 });
+  const { sections } = await moduleSections(mod);
+  const ids = sections.map((s) => s.id);
+  if (parsed.data.intent === "bagian") {
+    const id = parsed.data.bagian ?? "";
+    // A section that an edit of the module removed: nothing to record, back to the module.
+    if (!ids.includes(id)) return data({ message: "Bagian ini tidak ada lagi di modul. Muat ulang halaman." }, { status: 400 });
+    await recordSection(user.id, mod, ids, id);
+    const next = ids[ids.indexOf(id) + 1];
+    throw redirect(`/modul/${mod.slug}${next ? `#${next}` : "#selesai"}`);
+  }
+  await markCompleted(user.id, mod, ids[ids.length - 1]);
   throw redirect(mod.quiz && programmesOf(mod.slug).length ? `/modul/${mod.slug}/kuis` : `/modul/${mod.slug}`);
 }
 
+export const handle = { offline: true };
+
 export default function ModulPage() {
   const d = useLoaderData<typeof loader>();
+  const a = useActionData<typeof action>();
+  const n = d.sections.length;
   return (
     <article className="mx-auto max-w-2xl">
-      <p className="text-sm">
-        <Link to="/modul">‹ Semua modul</Link>
-      </p>
-      <p className="mt-3 text-xs font-semibold uppercase tracking-wide text-brand-700">
+      <Link to="/modul" className="inline-flex min-h-11 items-center text-sm">
+        ‹ Semua modul
+      </Link>
+      <p className="mt-1 text-xs font-semibold uppercase tracking-wide text-brand-700">
         {d.spm} · ± {d.minutes} menit
       </p>
       <h1 className="mt-1">{d.title}</h1>
+      {n ? (
+        <div className="mt-3 text-sm" data-testid="kemajuan">
+          <p>
+            Dibaca: <strong>{d.read}</strong> dari {n} bagian
+          </p>
+          <progress value={d.read} max={n} className="mt-1 h-2 w-full accent-brand-700" aria-label={`${d.read} dari ${n} bagian dibaca`} />
+          {d.resume ? (
+            <a href={`#${d.resume}`} className="inline-flex min-h-11 items-center">
+              Lanjutkan dari bagian terakhir ›
+            </a>
+          ) : null}
+        </div>
+      ) : null}
+      <FormError message={a?.message} />
       <section className="card mt-4">
         <h2 className="text-base">Tujuan belajar</h2>
         <ul className="mt-1 list-disc pl-5 text-sm">
@@ -66,32 +116,46 @@ export default function ModulPage() {
           ))}
         </ul>
       </section>
-      <div className="mt-4">
-        <div className="prose-modul" dangerouslySetInnerHTML={{ __html: d.html }} />
+      <div className="prose-modul mt-4">
+        {d.intro ? <div dangerouslySetInnerHTML={{ __html: d.intro }} /> : null}
+        {d.sections.map((s, i) =>
+          i < n - 1 ? (
+            <section key={s.id}>
+              <div dangerouslySetInnerHTML={{ __html: s.html }} />
+              <Form method="post" className="my-4" data-offline="bagian" data-next={d.sections[i + 1].id}>
+                <input type="hidden" name="intent" value="bagian" />
+                <input type="hidden" name="bagian" value={s.id} />
+                <button type="submit" className="btn-secondary w-full text-sm">
+                  {i < d.read ? "✓ " : ""}Bagian {i + 1} dari {n} selesai · lanjut
+                </button>
+              </Form>
+            </section>
+          ) : (
+            <section key={s.id} dangerouslySetInnerHTML={{ __html: s.html }} />
+          ),
+        )}
       </div>
-      <section className="card mt-6 space-y-3">
+      <section id="selesai" className="card mt-6 space-y-3">
         {d.completed ? (
           <p className="alert-ok">Anda sudah selesai membaca modul ini{d.bestScore !== null ? ` · nilai kuis terbaik ${d.bestScore}` : ""}.</p>
-        ) : null}
-        {d.hasQuiz ? (
-          d.completed ? (
-            <Link to={`/modul/${d.slug}/kuis`} className="btn w-full">
-              Kerjakan kuis
-            </Link>
-          ) : (
-            <Form method="post">
-              <button type="submit" className="btn w-full">
-                Selesai membaca, lanjut ke kuis
-              </button>
-            </Form>
-          )
-        ) : d.completed ? null : (
-          <Form method="post">
+        ) : (
+          <Form method="post" data-offline="selesai">
+            <input type="hidden" name="intent" value="selesai" />
             <button type="submit" className="btn w-full">
-              Tandai selesai dibaca
+              {d.hasQuiz ? "Selesai membaca, lanjut ke kuis" : "Tandai selesai dibaca"}
             </button>
           </Form>
         )}
+        {d.hasQuiz && d.completed ? (
+          <Link to={`/modul/${d.slug}/kuis`} className={d.passed ? "btn-secondary w-full" : "btn w-full"}>
+            {d.passed ? "Lihat kuis" : "Kerjakan kuis"}
+          </Link>
+        ) : null}
+        {d.next ? (
+          <Link to={`/modul/${d.next.slug}`} className={d.completed && (d.passed || !d.hasQuiz) ? "btn w-full" : "btn-secondary w-full"}>
+            Modul berikutnya: {d.next.title}
+          </Link>
+        ) : null}
       </section>
     </article>
   );

@@ -7,6 +7,7 @@ import { getOwnAttempt, questionsForForm, quizStatus, requireQuizModule, submitA
 import { readForm } from "~/lib/http";
 import { certificateIssuedSince } from "~/features/certification/evaluate.server";
 import { NEXT_AFTER_LOCKOUT } from "~/features/learning/quiz-rules";
+import { modulesInProgrammeOrder } from "~/features/learning/progress.server";
 
 export const meta: MetaFunction = () => [{ title: "Kuis · Akademi Posyandu" }];
 
@@ -23,14 +24,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const status = await quizStatus(user.id, mod);
   // The last requirement met by this attempt: say so on the page the kader lands on.
   const issued = attempt.passed ? await certificateIssuedSince(user.id, new Date(attempt.submittedAt.getTime() - 1000)) : null;
+  const order = modulesInProgrammeOrder();
+  const after = order[order.findIndex((m) => m.slug === mod.slug) + 1];
   return {
     ...base,
     mode: "review" as const,
+    next: after ? { href: `/modul/${after.slug}`, label: `Lanjut ke modul berikutnya: ${after.frontmatter.title}` } : { href: "/sertifikat", label: "Lihat status sertifikat" },
     score: attempt.score!,
     passed: !!attempt.passed,
     lockedOut: status.lockedOut,
     lastChance: status.lastChance,
-    next: NEXT_AFTER_LOCKOUT,
+    afterLockout: NEXT_AFTER_LOCKOUT,
     issued,
     review: attempt.draw.map((q) => {
       const given = answers[q.id] ?? [];
@@ -57,12 +61,13 @@ export default function Attempt() {
     const unanswered = new Set(a?.unanswered ?? []);
     return (
       <section className="mx-auto max-w-xl space-y-4">
-        <p className="text-sm">
-          <Link to={`/modul/${d.slug}`}>‹ {d.title}</Link>
-        </p>
+        <Link to={`/modul/${d.slug}`} className="inline-flex min-h-11 items-center text-sm">
+          ‹ {d.title}
+          </Link>
         <h1>Kuis: {d.title}</h1>
         <FormError message={a?.message} />
-        <Form method="post" className="space-y-4">
+        {/* data-offline: with JavaScript the answers are kept on the phone when there is no signal. */}
+        <Form method="post" className="space-y-4" data-offline="kuis">
           {d.questions.map((q, i) => (
             <fieldset key={q.id} className={`card ${unanswered.has(q.id) ? "border-red-400" : ""}`}>
               <legend className="sr-only">Pertanyaan {i + 1}</legend>
@@ -96,9 +101,9 @@ export default function Attempt() {
   }
   return (
     <section className="mx-auto max-w-xl space-y-4">
-      <p className="text-sm">
-        <Link to={`/modul/${d.slug}/kuis`}>‹ Kuis {d.title}</Link>
-      </p>
+      <Link to={`/modul/${d.slug}/kuis`} className="inline-flex min-h-11 items-center text-sm">
+        ‹ Kuis {d.title}
+        </Link>
       <h1>Hasil kuis</h1>
       <div className={d.passed ? "alert-ok" : "alert-error"} role="status">
         <p className="text-2xl font-bold">Nilai {d.score}</p>
@@ -114,7 +119,7 @@ export default function Attempt() {
       {d.lockedOut ? (
         <div className="card space-y-1" data-testid="langkah-berikutnya">
           <h2 className="text-base">Apa yang terjadi sekarang?</h2>
-          <p className="text-sm">{d.next}</p>
+          <p className="text-sm">{d.afterLockout}</p>
         </div>
       ) : null}
       {d.issued ? (
@@ -126,6 +131,15 @@ export default function Attempt() {
           </Link>
         </div>
       ) : null}
+      {d.passed ? (
+        <Link to={d.next.href} className="btn w-full">
+          {d.next.label}
+        </Link>
+      ) : (
+        <Link to={`/modul/${d.slug}`} className="btn w-full">
+          Baca lagi modulnya
+        </Link>
+      )}
       <ol className="space-y-3">
         {d.review.map((q, i) => (
           <li key={q.id} className="card">
@@ -151,8 +165,8 @@ export default function Attempt() {
           </li>
         ))}
       </ol>
-      <Link to="/modul" className="btn-secondary w-full">
-        Kembali ke daftar modul
+      <Link to="/" className="btn-secondary w-full">
+        Ke Beranda
       </Link>
     </section>
   );

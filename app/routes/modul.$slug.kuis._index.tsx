@@ -41,9 +41,9 @@ export default function KuisInfo() {
   const a = useActionData<typeof action>();
   return (
     <section className="mx-auto max-w-xl space-y-4">
-      <p className="text-sm">
-        <Link to={`/modul/${d.slug}`}>‹ {d.title}</Link>
-      </p>
+      <Link to={`/modul/${d.slug}`} className="inline-flex min-h-11 items-center text-sm">
+        ‹ {d.title}
+        </Link>
       <h1>Kuis: {d.title}</h1>
       <ul className="card list-disc space-y-1 pl-8 text-sm">
         <li>{d.draw} pertanyaan diambil acak dari bank soal.</li>

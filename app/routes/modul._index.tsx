@@ -5,7 +5,9 @@ import { content } from "~/features/learning/content.server";
 import { ModuleCard } from "~/features/learning/module-card";
 import { SPM_OR_UMUM } from "~/features/learning/content-schema";
 import { SPM_LABEL } from "~/lib/roles";
-import { progressFor, toCard } from "~/features/learning/progress.server";
+import { formatKb, offlineSize } from "~/features/learning/offline.server";
+import { SaveAllButton } from "~/features/learning/save-all-button";
+import { modulesInProgrammeOrder, progressFor, toCard } from "~/features/learning/progress.server";
 
 export const meta: MetaFunction = () => [{ title: "Modul · Akademi Posyandu" }];
 
@@ -14,10 +16,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const c = content();
   const required = new Set(c.defaultProgramme.requiredModules);
   const progress = await progressFor(user.id);
-  const cards = c.modules.map((m) => toCard(m, progress.get(m.slug), required.has(m.slug)));
+  const cards = modulesInProgrammeOrder().map((m) => toCard(m, progress.get(m.slug), required.has(m.slug)));
   const groups = SPM_OR_UMUM.map((spm) => ({ spm, label: SPM_LABEL[spm], modules: cards.filter((m) => m.spm === spm) })).filter((g) => g.modules.length);
   const done = cards.filter((m) => m.required && m.state === "lulus").length;
-  return { groups, done, required: required.size, programme: c.defaultProgramme.title };
+  const offline = user.role === "kader" ? formatKb(await offlineSize(user.id)) : null;
+  return { groups, done, required: required.size, programme: c.defaultProgramme.title, offline };
 }
 
 export default function Katalog() {
@@ -29,6 +32,7 @@ export default function Katalog() {
         <p className="text-sm text-stone-600">
           {d.programme}: {d.done} dari {d.required} modul wajib lulus.
         </p>
+        {d.offline ? <SaveAllButton size={d.offline} /> : null}
       </div>
       {d.groups.map((g) => (
         <section key={g.spm} aria-labelledby={`spm-${g.spm}`}>

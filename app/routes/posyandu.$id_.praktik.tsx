@@ -1,3 +1,4 @@
+import { readForm } from "~/lib/http";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { randomBytes } from "node:crypto";
@@ -32,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, OBSERVER_ROLES);
   const id = posyanduIdParam(params);
-  const form = await request.formData();
+  const form = await readForm(request);
   const result = await recordObservations(user, id, form);
   if (!result.ok) {
     // Keep what was ticked: a mistake for one kader must not clear the whole sheet.

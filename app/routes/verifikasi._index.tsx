@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { VerificationResult } from "~/features/certification/verification-result";
-import { assertSameOrigin } from "~/lib/http";
+import { assertSameOrigin, readForm } from "~/lib/http";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { parseCertificateCode } from "~/features/certification/code";
 import { RateLimited, verify, verifyCredential } from "~/features/certification/verification.server";
@@ -40,7 +40,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (Number(request.headers.get("Content-Length") ?? 0) > MAX_CREDENTIAL_BYTES * 2) {
     return data({ result: null, error: "Berkas terlalu besar: kredensial Open Badges berukuran beberapa KB." }, { status: 400 });
   }
-  const form = await request.formData();
+  const form = await readForm(request);
   const file = form.get("berkas");
   let token = String(form.get("kredensial") ?? "").trim();
   if (file && typeof file !== "string" && file.size > 0) {

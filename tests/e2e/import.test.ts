@@ -110,7 +110,11 @@ describe("roster import by a pembina kecamatan", () => {
       await page.fill("input[name=code]", code.toLowerCase());
       await page.fill("input[name=password]", "kata-sandi-sri");
       await page.fill("input[name=confirm]", "kata-sandi-sri");
-      await Promise.all([page.waitForURL((u) => u.pathname === "/"), page.click("button:has-text('Aktifkan dan masuk')")]);
+      // Activation ends on a welcome page with the three steps to a certificate.
+      await Promise.all([page.waitForURL((u) => u.pathname === "/selamat-datang"), page.click("button:has-text('Aktifkan dan masuk')")]);
+      expect(await page.locator("h1").first().textContent()).toContain(`Selamat datang, ${KADER_1}`);
+      expect(await page.locator("ol > li").count()).toBe(3);
+      await Promise.all([page.waitForURL((u) => u.pathname === "/"), page.click("text=Ke Beranda")]);
       expect(await page.locator("h1").first().textContent()).toContain(`Halo, ${KADER_1}`);
       await shot(page, "import-kader-activated");
     } catch (e) {

@@ -6,6 +6,7 @@ import { getMDXComponent } from "mdx-bundler/client";
 import { renderToStaticMarkup } from "react-dom/server";
 import { mdxComponents } from "~/features/learning/mdx-components";
 import { compiledModule, type ModuleContent } from "~/features/learning/content.server";
+import { splitSections, type SplitModule } from "~/features/learning/sections";
 
 const htmlCache = new Map<string, Promise<string>>();
 
@@ -19,6 +20,20 @@ export function moduleHtml(mod: ModuleContent): Promise<string> {
     });
     pending.catch(() => htmlCache.delete(key));
     htmlCache.set(key, pending);
+  }
+  return pending;
+}
+
+const splitCache = new Map<string, Promise<SplitModule>>();
+
+/** The rendered module split at its `<h2>` headings (cached per version like the HTML). */
+export function moduleSections(mod: ModuleContent): Promise<SplitModule> {
+  const key = `${mod.slug}-${mod.hash}`;
+  let pending = splitCache.get(key);
+  if (!pending) {
+    pending = moduleHtml(mod).then(splitSections);
+    pending.catch(() => splitCache.delete(key));
+    splitCache.set(key, pending);
   }
   return pending;
 }

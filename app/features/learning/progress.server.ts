@@ -13,6 +13,7 @@ export interface ProgressRow {
   completedAt: Date | null;
   bestScore: number | null;
   passedAt: Date | null;
+  lastSection: string | null;
 }
 
 export async function progressFor(userId: string, slugs?: string[]): Promise<Map<string, ProgressRow>> {
@@ -24,6 +25,7 @@ export async function progressFor(userId: string, slugs?: string[]): Promise<Map
       completedAt: moduleProgress.completedAt,
       bestScore: moduleProgress.bestScore,
       passedAt: moduleProgress.passedAt,
+      lastSection: moduleProgress.lastSection,
     })
     .from(moduleProgress)
     .where(and(eq(moduleProgress.userId, userId), slugs ? inArray(moduleProgress.slug, slugs) : undefined));
@@ -38,23 +40,48 @@ export async function recordOpened(userId: string, mod: ModuleContent): Promise<
     .onConflictDoUpdate({ target: [moduleProgress.userId, moduleProgress.slug], set: { contentHash: mod.hash } });
 }
 
-/** "Selesai membaca": idempotent, the first completion time is kept. */
-export async function markCompleted(userId: string, mod: ModuleContent): Promise<void> {
+/**
+ * "Bagian ini selesai": remembers the furthest section finished (`sectionIds` in reading
+ * order). Going back to an earlier section never moves it back; idempotent.
+ */
+export async function recordSection(userId: string, mod: ModuleContent, sectionIds: string[], sectionId: string): Promise<void> {
+  const index = sectionIds.indexOf(sectionId);
+  if (index < 0) return;
   await db.transaction(async (tx) => {
-    await markCompletedIn(tx, userId, mod);
+    const [row] = await tx
+      .select({ lastSection: moduleProgress.lastSection })
+      .from(moduleProgress)
+      .where(and(eq(moduleProgress.userId, userId), eq(moduleProgress.slug, mod.slug)))
+      .for("update");
+    if (row && sectionIds.indexOf(row.lastSection ?? "") >= index) return;
+    await tx
+      .insert(moduleProgress)
+      .values({ userId, slug: mod.slug, contentHash: mod.hash, lastSection: sectionId })
+      .onConflictDoUpdate({ target: [moduleProgress.userId, moduleProgress.slug], set: { lastSection: sectionId } });
+  });
+}
+
+/** "Selesai membaca": idempotent, the first completion time is kept. */
+export async function markCompleted(userId: string, mod: ModuleContent, lastSection?: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await markCompletedIn(tx, userId, mod, lastSection);
     await refreshKaderProgress([userId], tx);
   });
   // Reading the last module may complete the certification rule (never throws).
   if (programmesOf(mod.slug).length) await evaluateCertification(userId);
 }
 
-async function markCompletedIn(tx: Tx, userId: string, mod: ModuleContent): Promise<void> {
+async function markCompletedIn(tx: Tx, userId: string, mod: ModuleContent, lastSection?: string): Promise<void> {
   await tx
     .insert(moduleProgress)
-    .values({ userId, slug: mod.slug, contentHash: mod.hash, completedAt: new Date() })
+    .values({ userId, slug: mod.slug, contentHash: mod.hash, completedAt: new Date(), lastSection: lastSection ?? null })
     .onConflictDoUpdate({
       target: [moduleProgress.userId, moduleProgress.slug],
-      set: { contentHash: mod.hash, completedAt: sql`coalesce(${moduleProgress.completedAt}, now())` },
+      set: {
+        contentHash: mod.hash,
+        completedAt: sql`coalesce(${moduleProgress.completedAt}, now())`,
+        ...(lastSection ? { lastSection } : {}),
+      },
     });
 }
 
@@ -90,13 +117,23 @@ export interface ModuleCard {
   required: boolean;
 }
 
+/**
+ * Modules in the one order every page uses: the default programme's required modules in
+ * the programme's order, then the others by their frontmatter order.
+ */
+export function modulesInProgrammeOrder(): ModuleContent[] {
+  const c = content();
+  const rank = new Map(c.defaultProgramme.requiredModules.map((slug, i) => [slug, i]));
+  return [...c.modules].sort((a, b) => (rank.get(a.slug) ?? Infinity) - (rank.get(b.slug) ?? Infinity) || 0);
+}
+
 /** "Modul saya": the default programme's modules plus any assigned to the kader. */
 export async function myModules(userId: string): Promise<ModuleCard[]> {
   const c = content();
   const required = new Set(c.defaultProgramme.requiredModules);
   const assigned = new Set(await assignedSlugs(userId));
   const progress = await progressFor(userId);
-  return c.modules
+  return modulesInProgrammeOrder()
     .filter((m) => required.has(m.slug) || assigned.has(m.slug))
     .map((m) => toCard(m, progress.get(m.slug), required.has(m.slug)));
 }

@@ -1,0 +1,42 @@
+/** Loads the facts for the kader's "Lanjutkan" step (see next-step.ts for the decision). */
+import { content, programmesOf } from "~/features/learning/content.server";
+import { moduleSections } from "~/features/learning/mdx.server";
+import { nextStep, type NextStep, type StepModule } from "~/features/learning/next-step";
+import { assignedSlugs, modulesInProgrammeOrder, progressFor } from "~/features/learning/progress.server";
+import { resumeSection, sectionsRead } from "~/features/learning/sections";
+import { kaderStanding } from "~/features/certification/evaluate.server";
+import type { UpcomingSession } from "~/features/workshops/upcoming.server";
+
+export async function kaderNextStep(userId: string, sessions: UpcomingSession[]): Promise<NextStep> {
+  const c = content();
+  const [progress, assigned, standings] = await Promise.all([progressFor(userId), assignedSlugs(userId), kaderStanding(userId)]);
+  const standing = standings.find((s) => s.programme.id === c.defaultProgramme.id);
+  const quizPassed = new Map(standing?.rule.modules.map((m) => [m.slug, m.quizPassed]) ?? []);
+  const required = new Set(c.defaultProgramme.requiredModules);
+  const mods = modulesInProgrammeOrder().filter((m) => required.has(m.slug) || assigned.includes(m.slug));
+  const modules: StepModule[] = await Promise.all(
+    mods.map(async (m) => {
+      const p = progress.get(m.slug);
+      const { sections } = await moduleSections(m);
+      const resumeId = p?.lastSection ? resumeSection(sections, p.lastSection) : null;
+      const resume = resumeId ? sections.find((s) => s.id === resumeId)! : null;
+      return {
+        slug: m.slug,
+        title: m.frontmatter.title,
+        opened: !!p,
+        completed: !!p?.completedAt,
+        hasQuiz: !!m.quiz && programmesOf(m.slug).length > 0,
+        quizPassed: quizPassed.get(m.slug) ?? !!p?.passedAt,
+        resume: resume ? { id: resume.id, title: resume.title } : null,
+        sectionsRead: sectionsRead(sections, p?.lastSection),
+        sections: sections.length,
+      };
+    }),
+  );
+  return nextStep({
+    modules,
+    attendanceOk: !!standing?.rule.attendance.ok,
+    certified: !!standing?.valid,
+    sessions: sessions.filter((s) => s.kind === "pelatihan" && !s.waitlisted),
+  });
+}

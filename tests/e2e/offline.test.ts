@@ -1,0 +1,228 @@
+/**
+ * Kader without signal (Chromium, context.setOffline): reading a stored module, answering
+ * a quiz that is sent once when the signal returns (also after an offline reload and from
+ * two tabs), and "Lanjutkan" at the section where she stopped.
+ *
+ * Runs on the shared e2e server with the demo kader Dewi (081100000006), on modules the
+ * other browser tests leave alone: spm-kesehatan (reading), spm-sosial and
+ * spm-pekerjaan-umum (quizzes), spm-perumahan-rakyat ("Simpan semua").
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Browser, BrowserContext, Page, Route } from "playwright-core";
+import { launch, login, phoneContext, shot } from "./browser";
+
+let browser: Browser;
+const baseUrl = inject("baseUrl");
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** setOffline also for the service worker's own fetches (Chromium does not apply it to them: playwright#2311). */
+const swOffline = (route: Route) => (route.request().serviceWorker() ? route.abort("internetdisconnected") : route.continue());
+async function offline(ctx: BrowserContext) {
+  await ctx.setOffline(true);
+  await ctx.route("**", swOffline);
+}
+async function online(ctx: BrowserContext) {
+  await ctx.unroute("**", swOffline);
+  await ctx.setOffline(false);
+}
+
+async function workerReady(page: Page) {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined, null, { timeout: 20_000 });
+}
+
+async function answerAll(page: Page) {
+  const names = await page.$$eval("input[name^=q_]", (els) => [...new Set(els.map((e) => (e as HTMLInputElement).name))]);
+  for (const n of names) await page.locator(`input[name="${n}"]`).first().check();
+  return names;
+}
+
+async function attemptsOnServer(page: Page, slug: string): Promise<number> {
+  await page.goto(`/modul/${slug}/kuis`);
+  return page.locator("text=Percobaan sebelumnya").count().then(async (has) => (has ? page.locator("h2:has-text('Percobaan sebelumnya') + ul > li").count() : 0));
+}
+
+describe("kader offline", () => {
+  it("without JavaScript: reading half a module puts Lanjutkan at the next section", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, baseURL: baseUrl, javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    try {
+      await login(page, "081100000006");
+      await page.goto("/modul/spm-kesehatan");
+      const ids = await page.$$eval("input[name=bagian]", (els) => els.map((e) => (e as HTMLInputElement).value));
+      const sections = ids.length + 1;
+      const half = Math.floor(sections / 2);
+      expect(half).toBeGreaterThan(1);
+      for (let i = 0; i < half; i++) {
+        await Promise.all([page.waitForURL((u) => u.hash === `#${ids[i + 1] ?? "selesai"}`), page.locator(`form:has(input[value="${ids[i]}"]) button`).click()]);
+      }
+      await expect(page.getByTestId("kemajuan").textContent()).resolves.toContain(`Dibaca: ${half} dari ${sections} bagian`);
+      await page.goto("/");
+      const card = page.getByTestId("lanjutkan");
+      await expect(card.textContent()).resolves.toContain("Lanjutkan membaca");
+      expect(await card.getAttribute("href")).toBe(`/modul/spm-kesehatan#${ids[half]}`);
+      await shot(page, "kader-lanjutkan");
+      await card.click();
+      await page.waitForURL(`**/modul/spm-kesehatan#${ids[half]}`);
+    } catch (e) {
+      await shot(page, "kader-lanjutkan-failure");
+      throw e;
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it("reads a stored module offline; a page that needs the server says so", async () => {
+    const ctx = await phoneContext(browser, baseUrl);
+    const page = await ctx.newPage();
+    try {
+      await login(page, "081100000006");
+      await page.goto("/modul");
+      await workerReady(page);
+      await page.goto("/modul/spm-kesehatan");
+      await offline(ctx);
+      await page.goto("/modul/spm-kesehatan");
+      expect(await page.locator("h1").textContent()).toBe("Bidang Kesehatan");
+      await expect(page.getByText("Studi kasus").first().isVisible()).resolves.toBe(true);
+      await page.goto("/modul");
+      await page.getByRole("link", { name: /Bidang Kesehatan/ }).waitFor();
+      await page.goto("/sesi");
+      expect(await page.locator("h1").textContent()).toBe("Tidak ada sinyal");
+      await shot(page, "kader-offline-fallback");
+
+      // Reading progress and "selesai dibaca" without signal are queued and sent later.
+      await online(ctx);
+      await page.goto("/modul/spm-trantibum-linmas");
+      // Tap targets: at least 44 px high.
+      for (const target of [page.getByRole("button", { name: "Keluar" }), page.getByRole("link", { name: "‹ Semua modul" })]) {
+        expect((await target.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+      }
+      await offline(ctx);
+      await page.reload();
+      const first = await page.locator("input[name=bagian]").first().inputValue();
+      const next = await page.locator("input[name=bagian]").nth(1).inputValue();
+      await page.locator(`form:has(input[value="${first}"]) button`).click();
+      await page.waitForURL(`**/modul/spm-trantibum-linmas#${next}`);
+      await page.click("text=Selesai membaca, lanjut ke kuis");
+      await page.getByText("Tersimpan di ponsel, akan dikirim saat ada sinyal.").waitFor();
+      await online(ctx);
+      await page.waitForURL("**/modul/spm-trantibum-linmas/kuis", { timeout: 20_000 });
+      await page.goto("/modul/spm-trantibum-linmas");
+      await page.getByText("Anda sudah selesai membaca modul ini").waitFor();
+    } catch (e) {
+      await shot(page, "kader-offline-read-failure");
+      throw e;
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it("answers a quiz offline, reloads offline, reconnects: one graded attempt", async () => {
+    const ctx = await phoneContext(browser, baseUrl);
+    const page = await ctx.newPage();
+    try {
+      await login(page, "081100000006");
+      await workerReady(page);
+      await page.goto("/modul/spm-sosial/kuis");
+      await Promise.all([page.waitForURL(/\/kuis\/[a-z0-9]+$/), page.click("button:has-text('Mulai kuis')")]);
+      const attemptUrl = page.url();
+      await offline(ctx);
+      await answerAll(page);
+      await page.click("text=Kirim jawaban");
+      await page.getByText("Jawaban tersimpan di ponsel, akan dikirim saat ada sinyal").waitFor();
+      // Reload without signal: the stored page, the answers and the notice are still there.
+      await page.reload();
+      await page.getByText("Jawaban tersimpan di ponsel, akan dikirim saat ada sinyal").waitFor();
+      expect(await page.locator("input[name^=q_]:checked").count()).toBeGreaterThanOrEqual(8);
+      await shot(page, "kader-quiz-offline");
+      const outbox = await page.evaluate(() => localStorage.getItem("akademi-outbox"));
+      await online(ctx);
+      await page.waitForSelector("text=Hasil kuis", { timeout: 20_000 });
+      expect(page.url()).toBe(attemptUrl);
+      const score = await page.getByRole("status").first().textContent();
+      expect(score).toMatch(/Nilai \d+/);
+      // A retry of the same answers (say the answer to the first send was lost) grades nothing new.
+      await page.evaluate((o) => {
+        localStorage.setItem("akademi-outbox", o!);
+        dispatchEvent(new Event("online"));
+      }, outbox);
+      await page.waitForFunction(() => localStorage.getItem("akademi-outbox") === "[]", null, { timeout: 10_000 });
+      await page.goto(attemptUrl);
+      expect(await page.getByRole("status").first().textContent()).toBe(score);
+      expect(await attemptsOnServer(page, "spm-sosial")).toBe(1);
+      await page.getByText("Kesempatan: 1 dari 3 sudah dipakai.").waitFor();
+    } catch (e) {
+      await shot(page, "kader-quiz-offline-failure");
+      throw e;
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it("two tabs answer the same attempt offline: one graded attempt", async () => {
+    const ctx = await phoneContext(browser, baseUrl);
+    const a = await ctx.newPage();
+    try {
+      await login(a, "081100000006");
+      await workerReady(a);
+      await a.goto("/modul/spm-pekerjaan-umum/kuis");
+      await Promise.all([a.waitForURL(/\/kuis\/[a-z0-9]+$/), a.click("button:has-text('Mulai kuis')")]);
+      const b = await ctx.newPage();
+      await b.goto(a.url());
+      await offline(ctx);
+      await answerAll(a);
+      await a.click("text=Kirim jawaban");
+      // The second tab answers differently: still only one set of answers is graded.
+      const names = await b.$$eval("input[name^=q_]", (els) => [...new Set(els.map((e) => (e as HTMLInputElement).name))]);
+      for (const n of names) await b.locator(`input[name="${n}"]`).last().check();
+      await b.click("text=Kirim jawaban");
+      await b.getByText("Jawaban tersimpan di ponsel").waitFor();
+      await online(ctx);
+      await Promise.all([a.waitForSelector("text=Hasil kuis", { timeout: 20_000 }), b.waitForSelector("text=Hasil kuis", { timeout: 20_000 })]);
+      await b.reload();
+      await a.reload();
+      expect(await a.getByRole("status").first().textContent()).toBe(await b.getByRole("status").first().textContent());
+      expect(await attemptsOnServer(a, "spm-pekerjaan-umum")).toBe(1);
+    } catch (e) {
+      await shot(a, "kader-two-tabs-failure");
+      throw e;
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it("Simpan semua modul: an unopened module and its drawn quiz work offline", async () => {
+    const ctx = await phoneContext(browser, baseUrl);
+    const page = await ctx.newPage();
+    try {
+      await login(page, "081100000006");
+      await page.goto("/modul");
+      await workerReady(page);
+      const save = page.locator("[data-save-all]");
+      await expect(save.textContent()).resolves.toMatch(/Simpan semua modul untuk dibaca tanpa sinyal \(\d+ KB\)/);
+      await save.click();
+      await page.waitForSelector("text=/Tersimpan: \\d+ halaman/", { timeout: 30_000 });
+      await offline(ctx);
+      await page.goto("/modul/spm-perumahan-rakyat");
+      await expect(page.locator("h1").textContent()).resolves.toContain("Perumahan");
+      await page.goto("/modul/spm-perumahan-rakyat/kuis");
+      await Promise.all([page.waitForURL(/\/kuis\/[a-z0-9]+$/), page.click("text=Lanjutkan kuis yang belum selesai")]);
+      await answerAll(page);
+      await page.click("text=Kirim jawaban");
+      await page.getByText("Jawaban tersimpan di ponsel").waitFor();
+      await online(ctx);
+      await page.waitForSelector("text=Hasil kuis", { timeout: 20_000 });
+      expect(await attemptsOnServer(page, "spm-perumahan-rakyat")).toBe(1);
+    } catch (e) {
+      await shot(page, "kader-save-all-failure");
+      throw e;
+    } finally {
+      await ctx.close();
+    }
+  });
+});

@@ -28,9 +28,15 @@ function useHydrate(): boolean {
   return useMatches().some((m) => (m.handle as { hydrate?: boolean } | undefined)?.hydrate === true);
 }
 
+/** Print pages (`export const handle = { bare: true }`) render without the navigation shell. */
+function useBare(): boolean {
+  return useMatches().some((m) => (m.handle as { bare?: boolean } | undefined)?.bare === true);
+}
+
 export function Layout({ children }: { children: React.ReactNode }) {
   const hydrate = useHydrate();
   const nonce = useNonce();
+  const bare = useBare();
   const data = useRouteLoaderData<RootData>("root");
   return (
     <html lang="id">
@@ -42,7 +48,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Links />
       </head>
       <body>
-        <AppShell user={data?.user ?? null}>{children}</AppShell>
+        {bare ? children : <AppShell user={data?.user ?? null}>{children}</AppShell>}
         {hydrate ? (
           <>
             <ScrollRestoration nonce={nonce} />

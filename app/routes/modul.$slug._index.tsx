@@ -69,6 +69,9 @@ export default function ModulPage() {
       <div className="mt-4">
         <div className="prose-modul" dangerouslySetInnerHTML={{ __html: d.html }} />
       </div>
+      <p className="mt-4 text-sm">
+        <Link to={`/modul/${d.slug}/cetak`}>Versi cetak (A4)</Link> · <Link to="/istilah">Daftar istilah</Link>
+      </p>
       <section className="card mt-6 space-y-3">
         {d.completed ? (
           <p className="alert-ok">Anda sudah selesai membaca modul ini{d.bestScore !== null ? ` · nilai kuis terbaik ${d.bestScore}` : ""}.</p>

@@ -1,8 +1,8 @@
 /**
  * Kader journey to a certificate, and its public verification and revocation.
  * Demo data: kader 081100000008 (Kutai Timur) attended a completed pelatihan, read all
- * eight modules and passed seven quizzes; only the quiz of
- * `pencatatan-pelaporan-musrenbang` is left.
+ * twelve modules and passed eleven quizzes; only the quiz of the programme's last module,
+ * `pendanaan-dan-perencanaan`, is left.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import { useBrowser, login, phoneContext, shot } from "./browser";
 
 const e2e = useBrowser();
-const SLUG = "pencatatan-pelaporan-musrenbang";
+const SLUG = "pendanaan-dan-perencanaan";
 
 interface BankQuestion {
   id: string;
@@ -20,7 +20,7 @@ interface BankQuestion {
   options?: { id: string; text: string }[];
   answer: string | string[] | boolean;
 }
-const bank = parse(readFileSync(`content/modules/08-${SLUG}/quiz.yaml`, "utf8")) as { questions: BankQuestion[] };
+const bank = parse(readFileSync(`content/modules/11-${SLUG}/quiz.yaml`, "utf8")) as { questions: BankQuestion[] };
 
 /** The texts of the right options of a bank question. */
 function rightTexts(q: BankQuestion): string[] {

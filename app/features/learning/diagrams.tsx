@@ -141,49 +141,65 @@ export function Bagan({ judul, pusat, cabang }: { judul: string; pusat: string; 
 
 /**
  * A sketch of a weight-for-age chart: a reference band and three children's lines
- * (rising, flat, falling). Not the official chart: the kader uses the one in the Buku KIA.
+ * (rising, flat, falling), numbered, with a legend below. Not the official chart: the
+ * kader uses the one in the Buku KIA.
  */
 export function GrafikPertumbuhan() {
-  const x0 = 36;
-  const y0 = 190;
-  const px = (m: number) => x0 + m * 11.5; // months 0..24
-  const py = (kg: number) => y0 - (kg - 2) * 15; // kg 2..13
-  const band = (m: number, off: number) => 3.3 + off + 6.2 * Math.log1p(m / 3) * 0.95;
-  const upper = Array.from({ length: 25 }, (_, m) => `${px(m)},${py(band(m, 1.2))}`);
-  const lower = Array.from({ length: 25 }, (_, m) => `${px(24 - m)},${py(band(24 - m, -1.2))}`);
-  const naik = [0, 3, 6, 9, 12].map((m) => `${px(m)},${py(band(m, 0.3))}`).join(" ");
-  const datar = [6, 8, 10, 12, 14].map((m, i) => `${px(m)},${py(band(6, 0) + (i < 2 ? i * 0.5 : 0.5))}`).join(" ");
-  const turun = [15, 17, 19, 21].map((m, i) => `${px(m)},${py(band(15, -0.4) - i * 0.45)}`).join(" ");
+  const px = (m: number) => 40 + m * 10.8; // months 0..24
+  const mid = (m: number) => 170 - 110 * (1 - Math.exp(-m / 8)); // y of the band's middle
+  const pts = (list: [number, number][]) => list.map(([m, y]) => `${px(m).toFixed(1)},${y.toFixed(1)}`).join(" ");
+  const months = Array.from({ length: 25 }, (_, m) => m);
+  const band = pts([...months.map((m): [number, number] => [m, mid(m) - 14]), ...[...months].reverse().map((m): [number, number] => [m, mid(m) + 14])]);
+  const naik = pts([0, 2, 4, 6, 8].map((m) => [m, mid(m)]));
+  const datar = pts([10, 12, 14, 16].map((m) => [m, mid(10)]));
+  const turun = pts([18, 20, 22, 24].map((m, i) => [m, mid(18) + 4 + i * 7]));
+  const legend: [string, string, string | undefined, string][] = [
+    ["1", LINE, undefined, "naik mengikuti pita: baik"],
+    ["2", "#b45309", "6 3", "mendatar: berat badan tidak naik"],
+    ["3", "#b91c1c", "2 3", "turun: sampaikan ke bidan hari itu"],
+  ];
+  const Num = ({ x, y, n, color }: { x: number; y: number; n: string; color: string }) => (
+    <g>
+      <circle cx={x} cy={y} r={9} fill={color} />
+      <text x={x} y={y + 4.5} fontSize={12} fill="#fff" textAnchor="middle" fontWeight={700}>
+        {n}
+      </text>
+    </g>
+  );
   return (
     <Figure
       id="grafik-pertumbuhan"
       judul="Sketsa grafik berat badan menurut umur"
-      desc="Pita hijau menunjukkan arah pertumbuhan yang baik. Garis pertama naik mengikuti pita: baik. Garis kedua mendatar: berat badan tidak naik, sampaikan kepada bidan bila dua kali berturut-turut. Garis ketiga turun: sampaikan kepada bidan hari itu juga. Ini sketsa; pakai grafik di Buku KIA."
-      height={236}
+      desc="Pita hijau menunjukkan arah pertumbuhan yang baik. Garis 1 naik mengikuti pita: baik. Garis 2 mendatar: berat badan tidak naik; sampaikan kepada bidan bila dua kali berturut-turut. Garis 3 turun: sampaikan kepada bidan hari itu juga. Ini sketsa; pakai grafik di Buku KIA."
+      height={292}
     >
-      <polygon points={[...upper, ...lower].join(" ")} fill="#d1fae5" />
-      <path d={`M${x0} 10 V${y0} H${px(24)}`} stroke="#44403c" strokeWidth={1.2} fill="none" />
-      <text x={4} y={16} fontSize={12} fill="#44403c">kg</text>
+      <polygon points={band} fill="#d1fae5" />
+      <path d={`M${px(0)} 20 V190 H${px(24)}`} stroke="#44403c" strokeWidth={1.2} fill="none" />
+      <text x={4} y={28} fontSize={12} fill="#44403c">
+        berat
+      </text>
       {[0, 6, 12, 18, 24].map((m) => (
-        <text key={m} x={px(m)} y={y0 + 15} fontSize={12} fill="#44403c" textAnchor="middle">
+        <text key={m} x={px(m)} y={205} fontSize={12} fill="#44403c" textAnchor="middle">
           {m}
         </text>
       ))}
-      <text x={px(12)} y={y0 + 30} fontSize={12} fill="#44403c" textAnchor="middle">
+      <text x={px(12)} y={221} fontSize={12} fill="#44403c" textAnchor="middle">
         umur (bulan)
       </text>
       <polyline points={naik} fill="none" stroke={LINE} strokeWidth={2.5} />
-      <text x={px(3)} y={py(band(3, 0.3)) - 12} fontSize={13} fill={INK} fontWeight={700}>
-        1 naik: baik
-      </text>
       <polyline points={datar} fill="none" stroke="#b45309" strokeWidth={2.5} strokeDasharray="6 3" />
-      <text x={px(10)} y={py(band(6, 0)) + 22} fontSize={13} fill="#92400e" fontWeight={700}>
-        2 mendatar: tidak naik
-      </text>
       <polyline points={turun} fill="none" stroke="#b91c1c" strokeWidth={2.5} strokeDasharray="2 3" />
-      <text x={px(14)} y={py(band(15, -0.4) - 1.6) + 16} fontSize={13} fill="#991b1b" fontWeight={700}>
-        3 turun: ke bidan
-      </text>
+      <Num x={px(8) + 4} y={mid(8) + 22} n="1" color={LINE} />
+      <Num x={px(16) + 2} y={mid(10) + 16} n="2" color="#b45309" />
+      <Num x={px(24) - 10} y={mid(18) + 4 + 21 + 18} n="3" color="#b91c1c" />
+      {legend.map(([n, color, dash, text], i) => (
+        <g key={n}>
+          <line x1={8} x2={34} y1={244 + i * 18} y2={244 + i * 18} stroke={color} strokeWidth={2.5} strokeDasharray={dash} />
+          <text x={40} y={248.5 + i * 18} fontSize={13} fill={INK}>
+            {n}. {text}
+          </text>
+        </g>
+      ))}
     </Figure>
   );
 }

@@ -67,7 +67,7 @@ describe("certificate: from the last quiz to a public, revocable verification", 
       if (await resume.count()) await resume.click();
       else await page.click("main form button[type=submit]"); // "Mulai kuis" (or "Coba lagi")
       await page.waitForURL(/\/kuis\/[a-z0-9]+$/);
-      expect(await answerCorrectly(page)).toBe(8);
+      expect(await answerCorrectly(page)).toBe(10);
       await page.click("text=Kirim jawaban");
       await page.waitForSelector("text=Hasil kuis");
       await expect(page.getByRole("status").textContent()).resolves.toContain("Nilai 100");

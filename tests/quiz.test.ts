@@ -10,6 +10,8 @@ import * as catalogue from "~/routes/modul._index";
 import * as modulePage from "~/routes/modul.$slug._index";
 import * as quizInfo from "~/routes/modul.$slug.kuis._index";
 import * as attemptPage from "~/routes/modul.$slug.kuis.$attemptId";
+import * as printPage from "~/routes/modul.$slug.cetak";
+import * as glossaryPage from "~/routes/istilah";
 import * as home from "~/routes/_index";
 import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
 
@@ -106,6 +108,29 @@ describe("module pages", () => {
     expect((await call(modulePage.loader, makeRequest("/modul/tidak-ada", { cookie: k.cookie }), { slug: "tidak-ada" })).status).toBe(404);
     expect((await call(quizInfo.loader, makeRequest("/modul/tidak-ada/kuis", { cookie: k.cookie }), { slug: "tidak-ada" })).status).toBe(404);
     expect((await start(k.cookie, "tidak-ada")).status).toBe(404);
+  });
+
+  it("has a print version with title, objectives, pictures and sources, and records nothing", async () => {
+    const k = await newKader();
+    const slug = "rujukan-dan-jejaring";
+    const res = await call(printPage.loader, makeRequest(`/modul/${slug}/cetak`, { cookie: k.cookie }), { slug });
+    expect(res.status).toBe(200);
+    expect(res.data).toMatchObject({ slug, title: "Rujukan dan jejaring", version: getModule(slug)!.hash.slice(0, 8) });
+    expect(res.data.objectives.length).toBeGreaterThan(0);
+    expect(res.data.html).toContain('<h2 id="sumber"');
+    expect(res.data.html).toMatch(/<svg[^>]*role="img"/);
+    expect(printPage.handle).toEqual({ bare: true });
+    const opened = await db.select().from(moduleProgress).where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, slug)));
+    expect(opened).toHaveLength(0);
+    expect((await call(printPage.loader, makeRequest(`/modul/${slug}/cetak`), { slug })).status).toBe(302);
+    expect((await call(printPage.loader, makeRequest("/modul/tidak-ada/cetak", { cookie: k.cookie }), { slug: "tidak-ada" })).status).toBe(404);
+  });
+
+  it("/istilah lists the glossary, public, each term with its anchor", async () => {
+    const res = await call(glossaryPage.loader, makeRequest("/istilah"));
+    expect(res.status).toBe(200);
+    expect(res.data.terms.length).toBeGreaterThanOrEqual(20);
+    expect(res.data.terms).toContainEqual({ id: "rkpdes", term: "RKPDes", meaning: expect.stringMatching(/Rencana Kerja Pemerintah Desa/) });
   });
 });
 

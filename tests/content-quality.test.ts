@@ -238,6 +238,8 @@ describe("glossary", () => {
     const out = linkGlossaryTerms(html, terms);
     expect(out.match(/<abbr/g)).toHaveLength(1);
     expect(out.endsWith('<p><a href="/istilah#kie" class="istilah"><abbr title="Komunikasi, Informasi dan Edukasi.">KIE</abbr></a></p>')).toBe(true);
+    // A Penting box is ordinary text.
+    expect(linkGlossaryTerms('<aside aria-label="Penting"><p>Beri KIE.</p></aside>', terms)).toContain('<abbr title="Komunikasi, Informasi dan Edukasi.">KIE</abbr>');
   });
 });
 

@@ -6,7 +6,12 @@
  */
 import type { GlossaryTerm } from "~/features/learning/content-schema";
 
-const SKIP = new Set(["h1", "h2", "h3", "h4", "h5", "h6", "a", "abbr", "dfn", "svg", "figure", "aside", "script", "style"]);
+const SKIP = new Set(["h1", "h2", "h3", "h4", "h5", "h6", "a", "abbr", "dfn", "svg", "figure", "script", "style"]);
+
+/** An element whose text is never linked: the tags above, and the Sumber box (<aside class="sumber">). */
+function skips(name: string, tag: string): boolean {
+  return SKIP.has(name) || (name === "aside" && /\bclass="[^"]*\bsumber\b/.test(tag));
+}
 
 interface Matcher {
   term: GlossaryTerm;
@@ -25,7 +30,7 @@ export function escapeAttr(s: string): string {
 /** Regexes per term over its spellings (longest first), bounded by non-letters. */
 export function matchersFor(terms: GlossaryTerm[]): Matcher[] {
   const re = (forms: string[], flags: string) =>
-    new RegExp(`(?<![\\p{L}\\p{N}])(${forms.sort((a, b) => b.length - a.length).map(escapeRegExp).join("|")})(?![\\p{L}\\p{N}])`, flags);
+    new RegExp(`(?<![\\p{L}\\p{N}])(${[...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|")})(?![\\p{L}\\p{N}])`, flags);
   return terms.map((term) => {
     const forms = term.match ?? [term.term];
     const exact = forms.filter((f) => f === f.toUpperCase());
@@ -47,7 +52,7 @@ export function linkGlossaryTerms(html: string, terms: GlossaryTerm[], href: (id
       const m = /^<(\/?)([a-zA-Z][a-zA-Z0-9]*)/.exec(part);
       if (!m) continue;
       const name = m[2].toLowerCase();
-      if (!SKIP.has(name)) continue;
+      if (m[1] ? !(stack.length && stack[stack.length - 1] === name) : !skips(name, part)) continue;
       if (m[1]) {
         if (stack.length && stack[stack.length - 1] === name) {
           stack.pop();

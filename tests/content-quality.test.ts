@@ -136,7 +136,10 @@ describe("the rules catch what the content review found", () => {
       ],
     };
     let seed = 12345;
-    const rng = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rng = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     const runs = 20_000;
     let passed = 0;
     for (let r = 0; r < runs; r++) {

@@ -4,13 +4,12 @@
  * wrong answer back to the section to re-read.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import { parse } from "yaml";
-import { launch, login, phoneContext, shot } from "./browser";
+import { login, phoneContext, shot, useBrowser } from "./browser";
 
-let browser: Browser;
-const baseUrl = inject("baseUrl");
+const e2e = useBrowser();
 const SLUG = "rujukan-dan-jejaring";
 const TITLE = "Rujukan dan jejaring";
 
@@ -47,16 +46,10 @@ async function answerWrongly(page: Page): Promise<string[]> {
   return sections;
 }
 
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
 describe("a new module, its print version and a failed quiz with re-read links", () => {
   it("reads Rujukan dan jejaring, prints it, fails its quiz and follows a re-read link", async () => {
-    const ctx = await phoneContext(browser, baseUrl);
+    const baseUrl = e2e.baseUrl;
+    const ctx = await phoneContext(e2e.browser, baseUrl);
     const page = await ctx.newPage();
     const external: string[] = [];
     page.on("request", (r) => {

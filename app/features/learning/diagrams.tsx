@@ -139,6 +139,18 @@ export function Bagan({ judul, pusat, cabang }: { judul: string; pusat: string; 
   );
 }
 
+/** A numbered dot that marks a line of the growth chart. */
+function Num({ x, y, n, color }: { x: number; y: number; n: string; color: string }) {
+  return (
+    <g>
+      <circle cx={x} cy={y} r={9} fill={color} />
+      <text x={x} y={y + 4.5} fontSize={12} fill="#fff" textAnchor="middle" fontWeight={700}>
+        {n}
+      </text>
+    </g>
+  );
+}
+
 /**
  * A sketch of a weight-for-age chart: a reference band and three children's lines
  * (rising, flat, falling), numbered, with a legend below. Not the official chart: the
@@ -158,14 +170,6 @@ export function GrafikPertumbuhan() {
     ["2", "#b45309", "6 3", "mendatar: berat badan tidak naik"],
     ["3", "#b91c1c", "2 3", "turun: sampaikan ke bidan hari itu"],
   ];
-  const Num = ({ x, y, n, color }: { x: number; y: number; n: string; color: string }) => (
-    <g>
-      <circle cx={x} cy={y} r={9} fill={color} />
-      <text x={x} y={y + 4.5} fontSize={12} fill="#fff" textAnchor="middle" fontWeight={700}>
-        {n}
-      </text>
-    </g>
-  );
   return (
     <Figure
       id="grafik-pertumbuhan"

@@ -30,9 +30,15 @@ function useHydrate(): boolean {
   return useMatches().some((m) => (m.handle as { hydrate?: boolean } | undefined)?.hydrate === true);
 }
 
+/** Print pages (`export const handle = { bare: true }`) render without the navigation shell. */
+function useBare(): boolean {
+  return useMatches().some((m) => (m.handle as { bare?: boolean } | undefined)?.bare === true);
+}
+
 export function Layout({ children }: { children: React.ReactNode }) {
   const hydrate = useHydrate();
   const nonce = useNonce();
+  const bare = useBare();
   const data = useRouteLoaderData<RootData>("root");
   return (
     <html lang="id">
@@ -44,9 +50,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Links />
       </head>
       <body>
-        <AppShell user={data?.user ?? null}>{children}</AppShell>
+        {bare ? children : <AppShell user={data?.user ?? null}>{children}</AppShell>}
         {/* Kader only: the offline outbox and the service worker registration (after load). */}
-        {data?.user?.role === "kader" ? <script src={kaderScript} defer /> : null}
+        {data?.user?.role === "kader" && !bare ? <script src={kaderScript} defer /> : null}
         {hydrate ? (
           <>
             <ScrollRestoration nonce={nonce} />

@@ -30,6 +30,8 @@ import { BASE, call, makeRequest, sessionCookie, setupDatabase } from "./helpers
 import { almostCertified, attend, backdateAttempts, makeWorkshop, MONTH, newKader, pdfText, practise, praktikSuffix, readModule, SLUGS, takeQuiz } from "./certification-helpers";
 
 const PROGRAMME = () => content().defaultProgramme;
+/** Required modules of the default programme (12 since content v2). */
+const N = 12;
 
 beforeAll(async () => {
   await setupDatabase();
@@ -132,7 +134,7 @@ describe("automatic issuance", () => {
     await attend(noAttendance.id, { status: "alpa" });
     await attend(noAttendance.id, { workshopStatus: "cancelled" });
     expect(await evaluateCertificationStrict(noAttendance.id)).toEqual([
-      expect.objectContaining({ status: "not_yet", summary: `8 dari 8 modul lulus, kehadiran pelatihan: belum${praktikSuffix(99)}` }),
+      expect.objectContaining({ status: "not_yet", summary: `${N} dari ${N} modul lulus, kehadiran pelatihan: belum${praktikSuffix(99)}` }),
     ]);
 
     const failed = await newKader();
@@ -140,7 +142,7 @@ describe("automatic issuance", () => {
     const last = SLUGS()[SLUGS().length - 1];
     const r = await takeQuiz(failed.id, last, false);
     expect(r.passed).toBe(false);
-    expect(await evaluateCertificationStrict(failed.id)).toEqual([expect.objectContaining({ status: "not_yet", summary: `7 dari 8 modul lulus, kehadiran pelatihan: sudah${praktikSuffix(99)}` })]);
+    expect(await evaluateCertificationStrict(failed.id)).toEqual([expect.objectContaining({ status: "not_yet", summary: `${N - 1} dari ${N} modul lulus, kehadiran pelatihan: sudah${praktikSuffix(99)}` })]);
     expect(await certsOf(noAttendance.id)).toHaveLength(0);
     expect(await certsOf(failed.id)).toHaveLength(0);
   });
@@ -251,12 +253,12 @@ describe("expiry and recertification", () => {
     expect(v.data.state).toBe("kedaluwarsa");
 
     const [o] = await evaluateCertificationStrict(k.id);
-    expect(o).toMatchObject({ status: "not_yet", cycle: 2, summary: `0 dari 8 modul lulus, kehadiran pelatihan: sudah${praktikSuffix(99)}` });
+    expect(o).toMatchObject({ status: "not_yet", cycle: 2, summary: `0 dari ${N} modul lulus, kehadiran pelatihan: sudah${praktikSuffix(99)}` });
     expect(await cycleStart(k.id, PROGRAMME().id)).toEqual(old.expiresAt);
     const page = await call(sertifikatPage.loader, makeRequest("/sertifikat", { cookie: await sessionCookie(k.id) }));
     expect(page.data.programmes[0]).toMatchObject({ state: "kedaluwarsa", current: { code: old.code, state: "kedaluwarsa" } });
-    expect(page.data.programmes[0].progress.summary).toBe(`0 dari 8 modul lulus, kehadiran pelatihan: sudah${praktikSuffix(99)}`);
-    expect(page.data.programmes[0].progress.missing.map((m: { label: string }) => m.label)).toEqual(Array(8).fill("kuis belum dikerjakan"));
+    expect(page.data.programmes[0].progress.summary).toBe(`0 dari ${N} modul lulus, kehadiran pelatihan: sudah${praktikSuffix(99)}`);
+    expect(page.data.programmes[0].progress.missing.map((m: { label: string }) => m.label)).toEqual(Array(N).fill("kuis belum dikerjakan"));
   });
 
   it("passing the quizzes again issues cycle 2 with a new code and a new issue date", async () => {
@@ -495,14 +497,14 @@ describe("pages", () => {
     const res = await call(sertifikatPage.loader, makeRequest("/sertifikat", { cookie: await sessionCookie(k.id) }));
     const p = res.data.programmes[0];
     expect(p).toMatchObject({ state: "belum", current: null });
-    expect(p.progress.summary).toBe(`7 dari 8 modul lulus, kehadiran pelatihan: sudah${praktikSuffix(99)}`);
+    expect(p.progress.summary).toBe(`${N - 1} dari ${N} modul lulus, kehadiran pelatihan: sudah${praktikSuffix(99)}`);
     expect(p.progress.missing).toEqual([
-      { slug: "pencatatan-pelaporan-musrenbang", title: expect.any(String), label: "kuis belum dikerjakan", href: "/modul/pencatatan-pelaporan-musrenbang/kuis" },
+      { slug: "pendanaan-dan-perencanaan", title: expect.any(String), label: "kuis belum dikerjakan", href: "/modul/pendanaan-dan-perencanaan/kuis" },
     ]);
 
     const fresh = await newKader();
     const empty = await call(sertifikatPage.loader, makeRequest("/sertifikat", { cookie: await sessionCookie(fresh.id) }));
-    expect(empty.data.programmes[0].progress.summary).toBe(`0 dari 8 modul lulus, kehadiran pelatihan: belum${praktikSuffix(0)}`);
+    expect(empty.data.programmes[0].progress.summary).toBe(`0 dari ${N} modul lulus, kehadiran pelatihan: belum${praktikSuffix(0)}`);
     expect(empty.data.programmes[0].progress.missing[0]).toMatchObject({ label: "belum selesai dibaca; kuis belum dikerjakan", href: "/modul/permendagri-13-2024" });
   });
 
@@ -587,7 +589,7 @@ describe("npm run certify -- --region", () => {
     const again = await evaluateRegion("64.08.02");
     expect(again).toEqual({ kader: 2, issued: 0, valid: 1, notYet: 1, failed: [] });
     const standing = await kaderStanding(notYet.id);
-    expect(standing[0].rule.summary).toBe(`0 dari 8 modul lulus, kehadiran pelatihan: belum${praktikSuffix(0)}`);
+    expect(standing[0].rule.summary).toBe(`0 dari ${N} modul lulus, kehadiran pelatihan: belum${praktikSuffix(0)}`);
     const [{ n }] = await db.select({ n: count() }).from(certificates).where(eq(certificates.userId, due.id));
     expect(n).toBe(1);
   });

@@ -9,11 +9,12 @@ import { SPM_BIDANG } from "~/db/schema";
 describe("content/", () => {
   const c = loadContent("content");
 
-  it("has the introduction, one module per SPM bidang and the reporting module", () => {
-    expect(c.modules.length).toBeGreaterThanOrEqual(8);
-    for (const spm of SPM_BIDANG) expect(c.modules.filter((m) => m.frontmatter.spm === spm), spm).toHaveLength(1);
-    expect(c.bySlug.has("permendagri-13-2024")).toBe(true);
-    expect(c.bySlug.has("pencatatan-pelaporan-musrenbang")).toBe(true);
+  it("has the introduction, a module per SPM bidang, the reporting module and the four v2 modules", () => {
+    expect(c.modules).toHaveLength(12);
+    for (const spm of SPM_BIDANG) expect(c.bySlug.get(`spm-${spm}`)?.frontmatter.spm, spm).toBe(spm);
+    for (const slug of ["permendagri-13-2024", "pencatatan-pelaporan-musrenbang", "hari-buka-posyandu-6-spm", "pemantauan-pertumbuhan-stunting", "pendanaan-dan-perencanaan", "rujukan-dan-jejaring"]) {
+      expect(c.bySlug.has(slug), slug).toBe(true);
+    }
   });
 
   it.each(loadContent("content").modules.map((m) => [m.slug, m] as const))("%s: 800-1,500 words, objectives, a case study, a quiz bank of 12+ mixed questions", (_slug, m) => {
@@ -30,7 +31,8 @@ describe("content/", () => {
 
   it("defines the default programme over modules that exist", () => {
     expect(c.defaultProgramme.id).toBe("kader-6-spm");
-    expect(c.defaultProgramme.requiredModules).toHaveLength(8);
+    expect(c.defaultProgramme.requiredModules).toHaveLength(12);
+    expect(new Set(c.defaultProgramme.requiredModules)).toEqual(new Set(c.modules.map((m) => m.slug)));
     expect(c.defaultProgramme.attendance).toEqual({ kind: "pelatihan", statuses: ["hadir", "terlambat"], minSessions: 1 });
   });
 
@@ -74,12 +76,12 @@ describe("broken content is named by file and field", () => {
   it("a quiz answer that is not an option, a duplicate id and too large a draw", () => {
     const issues = brokenCopy((root) => {
       const f = path.join(root, mod, "quiz.yaml");
-      writeFileSync(f, readFileSync(f, "utf8").replace("answer: c\n", "answer: z\n").replace("id: q03", "id: q02").replace("draw: 8", "draw: 80"));
+      writeFileSync(f, readFileSync(f, "utf8").replace("answer: b\n", "answer: z\n").replace("id: s03", "id: s02").replace("draw: 10", "draw: 80"));
     });
     expect(issues).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/quiz\.yaml: questions\[1\]\.answer: "z" is not an option id/),
-        expect.stringMatching(/quiz\.yaml: questions\[2\]\.id: duplicate question id "q02"/),
+        expect.stringMatching(/quiz\.yaml: questions\[0\]\.answer: "z" is not an option id/),
+        expect.stringMatching(/quiz\.yaml: questions\[2\]\.id: duplicate question id "s02"/),
         expect.stringMatching(/quiz\.yaml: draw: draw 80 > \d+ questions/),
       ]),
     );
@@ -90,7 +92,7 @@ describe("broken content is named by file and field", () => {
       const f = path.join(root, "programme.yaml");
       writeFileSync(f, readFileSync(f, "utf8").replace("- spm-sosial", "- spm-tidak-ada"));
     });
-    expect(issues).toEqual(['content/programme.yaml: programmes[0].requiredModules[6]: no module with slug "spm-tidak-ada"']);
+    expect(issues).toEqual(['content/programme.yaml: programmes[0].requiredModules[7]: no module with slug "spm-tidak-ada"']);
   });
 
   it("invalid YAML", () => {

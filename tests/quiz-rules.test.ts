@@ -16,10 +16,10 @@ const bank: QuizBank = {
   maxAttempts: 3,
   cooldownMinutes: 10,
   questions: [
-    { id: "s1", type: "single", prompt: "Satu?", options: [{ id: "a", text: "A" }, { id: "b", text: "B" }, { id: "c", text: "C" }], answer: "b", explanation: "Karena B." },
-    { id: "m1", type: "multiple", prompt: "Banyak?", options: [{ id: "a", text: "A" }, { id: "b", text: "B" }, { id: "c", text: "C" }, { id: "d", text: "D" }], answer: ["c", "a"], explanation: "A dan C." },
-    { id: "t1", type: "truefalse", prompt: "Benar?", answer: true, explanation: "Ya." },
-    { id: "t2", type: "truefalse", prompt: "Salah?", answer: false, explanation: "Tidak." },
+    { id: "s1", type: "single", prompt: "Satu?", options: [{ id: "a", text: "A" }, { id: "b", text: "B" }, { id: "c", text: "C" }], answer: "b", explanation: "Karena B.", section: "satu" },
+    { id: "m1", type: "multiple", prompt: "Banyak?", options: [{ id: "a", text: "A" }, { id: "b", text: "B" }, { id: "c", text: "C" }, { id: "d", text: "D" }], answer: ["c", "a"], explanation: "A dan C.", section: "dua" },
+    { id: "t1", type: "truefalse", prompt: "Benar?", answer: true, explanation: "Ya.", section: "satu" },
+    { id: "t2", type: "truefalse", prompt: "Salah?", answer: false, explanation: "Tidak.", section: "dua" },
     ...Array.from({ length: 8 }, (_, i) => ({
       id: `x${i}`,
       type: "single" as const,
@@ -27,6 +27,7 @@ const bank: QuizBank = {
       options: [{ id: "a", text: "A" }, { id: "b", text: "B" }],
       answer: "a",
       explanation: "Penjelasan.",
+      section: "tiga",
     })),
   ],
 };

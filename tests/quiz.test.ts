@@ -10,10 +10,14 @@ import * as catalogue from "~/routes/modul._index";
 import * as modulePage from "~/routes/modul.$slug._index";
 import * as quizInfo from "~/routes/modul.$slug.kuis._index";
 import * as attemptPage from "~/routes/modul.$slug.kuis.$attemptId";
+import * as printPage from "~/routes/modul.$slug.cetak";
+import * as glossaryPage from "~/routes/istilah";
 import * as home from "~/routes/_index";
 import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
 
 const SLUG = "spm-kesehatan";
+/** Questions per attempt (quiz.yaml draw). */
+const DRAW = 10;
 let posId: number;
 
 beforeAll(async () => {
@@ -62,7 +66,7 @@ function formRequest(path: string, cookie: string, pairs: [string, string][]) {
 describe("module pages", () => {
   it("records every module version at start", async () => {
     const [{ n }] = await db.select({ n: count() }).from(moduleVersions);
-    expect(n).toBe(8);
+    expect(n).toBe(12);
     expect(await syncModuleVersions()).toBe(0);
   });
 
@@ -72,10 +76,17 @@ describe("module pages", () => {
     expect(page.status).toBe(200);
     expect(page.data.title).toBe("Bidang Kesehatan");
     const html = page.data.intro + page.data.sections.map((x: { html: string }) => x.html).join("");
-    expect(html).toContain("Studi kasus");
     expect(page.data.sections.length).toBeGreaterThan(2);
-    expect(page.data.sections[0].html).toMatch(/^<h2 id="bagian-[a-z0-9-]+">/);
+    expect(page.data.sections[0].html).toMatch(/^<h2 id="[a-z0-9-]+">/);
     expect(page.data.read).toBe(0);
+    expect(html).toContain("Studi kasus");
+    // Sections carry anchors (quiz reviews link to them), the first use of a glossary
+    // term links to /istilah, pictures are inline SVG with a text alternative.
+    expect(html).toContain('<h2 id="vitamin-a-dan-suplemen-program">');
+    expect(html).toMatch(/<a href="\/istilah#ilp" class="istilah"><abbr title="Integrasi Layanan Primer[^"]*">ILP<\/abbr><\/a>/);
+    expect(html.match(/href="\/istilah#ilp"/g)).toHaveLength(1);
+    expect(html).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby=/);
+    expect(html).toContain('<h2 id="sumber"');
     expect(page.data.completed).toBe(false);
     const [opened] = await db.select().from(moduleProgress).where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
     expect(opened.contentHash).toBe(getModule(SLUG)!.hash);
@@ -102,6 +113,29 @@ describe("module pages", () => {
     expect((await call(quizInfo.loader, makeRequest("/modul/tidak-ada/kuis", { cookie: k.cookie }), { slug: "tidak-ada" })).status).toBe(404);
     expect((await start(k.cookie, "tidak-ada")).status).toBe(404);
   });
+
+  it("has a print version with title, objectives, pictures and sources, and records nothing", async () => {
+    const k = await newKader();
+    const slug = "rujukan-dan-jejaring";
+    const res = await call(printPage.loader, makeRequest(`/modul/${slug}/cetak`, { cookie: k.cookie }), { slug });
+    expect(res.status).toBe(200);
+    expect(res.data).toMatchObject({ slug, title: "Rujukan dan jejaring", version: getModule(slug)!.hash.slice(0, 8) });
+    expect(res.data.objectives.length).toBeGreaterThan(0);
+    expect(res.data.html).toContain('<h2 id="sumber"');
+    expect(res.data.html).toMatch(/<svg[^>]*role="img"/);
+    expect(printPage.handle).toEqual({ bare: true });
+    const opened = await db.select().from(moduleProgress).where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, slug)));
+    expect(opened).toHaveLength(0);
+    expect((await call(printPage.loader, makeRequest(`/modul/${slug}/cetak`), { slug })).status).toBe(302);
+    expect((await call(printPage.loader, makeRequest("/modul/tidak-ada/cetak", { cookie: k.cookie }), { slug: "tidak-ada" })).status).toBe(404);
+  });
+
+  it("/istilah lists the glossary, public, each term with its anchor", async () => {
+    const res = await call(glossaryPage.loader, makeRequest("/istilah"));
+    expect(res.status).toBe(200);
+    expect(res.data.terms.length).toBeGreaterThanOrEqual(20);
+    expect(res.data.terms).toContainEqual({ id: "rkpdes", term: "RKPDes", meaning: expect.stringMatching(/Rencana Kerja Pemerintah Desa/) });
+  });
 });
 
 describe("quiz attempts", () => {
@@ -111,7 +145,9 @@ describe("quiz attempts", () => {
     expect(res.status).toBe(302);
     const id = attemptIdOf(res.location);
     const row = await attemptRow(id);
-    expect(row.questionIds).toHaveLength(8);
+    expect(getModule(SLUG)!.quiz!.draw).toBe(DRAW);
+    expect(row.questionIds).toHaveLength(DRAW);
+    expect(row.draw.every((q) => typeof q.section === "string")).toBe(true);
     expect(row.draw.map((q) => q.id)).toEqual(row.questionIds);
     expect(row.contentHash).toBe(getModule(SLUG)!.hash);
     expect(row.submittedAt).toBeNull();
@@ -147,7 +183,7 @@ describe("quiz attempts", () => {
     expect(row).toMatchObject({ score: 100, passed: true });
     const review = await call(attemptPage.loader, makeRequest(`/modul/${SLUG}/kuis/${id}`, { cookie: k.cookie }), { slug: SLUG, attemptId: id });
     expect(review.data.mode).toBe("review");
-    expect(review.data.review).toHaveLength(8);
+    expect(review.data.review).toHaveLength(DRAW);
     expect(review.data.review.every((q: { correct: boolean; explanation: string }) => q.correct && q.explanation.length > 0)).toBe(true);
 
     // A later, worse attempt does not lower the best score.
@@ -156,6 +192,13 @@ describe("quiz attempts", () => {
     const second = await attemptRow(id2);
     await call(attemptPage.action, formRequest(`/modul/${SLUG}/kuis/${id2}`, k.cookie, answerForm(second.draw, false)), { slug: SLUG, attemptId: id2 });
     expect(await attemptRow(id2)).toMatchObject({ score: 0, passed: false });
+    // The review of the failed attempt sends each wrong answer back to its section.
+    const failed = await call(attemptPage.loader, makeRequest(`/modul/${SLUG}/kuis/${id2}`, { cookie: k.cookie }), { slug: SLUG, attemptId: id2 });
+    const headings = new Map(getModule(SLUG)!.headings.map((hd) => [hd.id, hd.text]));
+    for (const q of failed.data.review as { id: string; correct: boolean; section: string; reread: { href: string; title: string } | null }[]) {
+      expect(q.correct).toBe(false);
+      expect(q.reread).toEqual({ href: `/modul/${SLUG}#${q.section}`, title: headings.get(q.section) });
+    }
     const [p] = await db.select().from(moduleProgress).where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
     expect(p.bestScore).toBe(100);
     expect(p.passedAt).not.toBeNull();
@@ -210,7 +253,7 @@ describe("quiz attempts", () => {
     const partial = answerForm(before.draw.slice(0, 5), true);
     const res = await call(attemptPage.action, formRequest(`/modul/${SLUG}/kuis/${id}`, k.cookie, partial), { slug: SLUG, attemptId: id });
     expect(res.status).toBe(400);
-    expect(res.data.message).toBe("Masih ada 3 pertanyaan yang belum dijawab.");
+    expect(res.data.message).toBe(`Masih ada ${DRAW - 5} pertanyaan yang belum dijawab.`);
     expect(res.data.unanswered).toEqual(before.draw.slice(5).map((q) => q.id));
     expect(Object.keys(res.data.answers)).toHaveLength(5);
     expect(await attemptRow(id)).toEqual(before);

@@ -209,6 +209,8 @@ export interface DrawnQuestion {
   /** Correct option ids (truefalse: "benar" or "salah"). Never sent before submission. */
   answer: string[];
   explanation: string;
+  /** Anchor of the module section to re-read (absent in attempts drawn before content v2). */
+  section?: string;
 }
 
 export const quizAttempts = pgTable(

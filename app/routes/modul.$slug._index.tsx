@@ -135,6 +135,9 @@ export default function ModulPage() {
           ),
         )}
       </div>
+      <p className="mt-4 text-sm">
+        <Link to={`/modul/${d.slug}/cetak`}>Versi cetak (A4)</Link> · <Link to="/istilah">Daftar istilah</Link>
+      </p>
       <section id="selesai" className="card mt-6 space-y-3">
         {d.completed ? (
           <p className="alert-ok">Anda sudah selesai membaca modul ini{d.bestScore !== null ? ` · nilai kuis terbaik ${d.bestScore}` : ""}.</p>

@@ -39,7 +39,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     review: attempt.draw.map((q) => {
       const given = answers[q.id] ?? [];
       const ok = given.length === q.answer.length && [...given].sort().every((v, i) => v === [...q.answer].sort()[i]);
-      return { ...q, given, correct: ok };
+      // The section to re-read: stored with the draw (attempts before content v2: the bank's current one).
+      const section = q.section ?? mod.quiz?.questions.find((b) => b.id === q.id)?.section;
+      const heading = section ? mod.headings.find((h) => h.id === section) : undefined;
+      return { ...q, given, correct: ok, reread: heading ? { href: `/modul/${mod.slug}#${heading.id}`, title: heading.text } : null };
     }),
   };
 }
@@ -162,6 +165,11 @@ export default function Attempt() {
               })}
             </ul>
             <p className="mt-2 text-sm text-stone-700">{q.explanation}</p>
+            {!q.correct && q.reread ? (
+              <p className="mt-2 text-sm">
+                Baca lagi: <Link to={q.reread.href}>{q.reread.title}</Link>
+              </p>
+            ) : null}
           </li>
         ))}
       </ol>

@@ -1,8 +1,8 @@
 /**
  * Kader journey to a certificate, and its public verification and revocation.
  * Demo data: kader 081100000008 (Kutai Timur) attended a completed pelatihan, read all
- * eight modules and passed seven quizzes; the quiz of `pencatatan-pelaporan-musrenbang`
- * and the praktik lapangan are left. The admin sets the Kutai Timur signatory, the kader
+ * twelve modules and passed eleven quizzes; the quiz of the programme's last module,
+ * `pendanaan-dan-perencanaan`, and the praktik lapangan are left. The admin sets the Kutai Timur signatory, the kader
  * passes the quiz, the pembina desa (081100000007) observes the practice, the kader is
  * certified: the PDF names the signatory and the tasks, the Open Badges credential verifies.
  */
@@ -14,7 +14,7 @@ import { parse } from "yaml";
 import { useBrowser, login, phoneContext, shot } from "./browser";
 
 const e2e = useBrowser();
-const SLUG = "pencatatan-pelaporan-musrenbang";
+const SLUG = "pendanaan-dan-perencanaan";
 
 interface BankQuestion {
   id: string;
@@ -23,7 +23,7 @@ interface BankQuestion {
   options?: { id: string; text: string }[];
   answer: string | string[] | boolean;
 }
-const bank = parse(readFileSync(`content/modules/08-${SLUG}/quiz.yaml`, "utf8")) as { questions: BankQuestion[] };
+const bank = parse(readFileSync(`content/modules/11-${SLUG}/quiz.yaml`, "utf8")) as { questions: BankQuestion[] };
 
 /** The texts of the right options of a bank question. */
 function rightTexts(q: BankQuestion): string[] {
@@ -106,7 +106,7 @@ describe("certificate: from the last quiz to a public, revocable verification", 
       if (await resume.count()) await resume.click();
       else await page.click("main form button[type=submit]"); // "Mulai kuis" (or "Coba lagi")
       await page.waitForURL(/\/kuis\/[a-z0-9]+$/);
-      expect(await answerCorrectly(page)).toBe(8);
+      expect(await answerCorrectly(page)).toBe(10);
       await page.click("text=Kirim jawaban");
       await page.waitForSelector("text=Hasil kuis");
       await expect(page.getByRole("status").textContent()).resolves.toContain("Nilai 100");

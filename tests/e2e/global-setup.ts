@@ -22,12 +22,12 @@ export default async function setup(project: TestProject) {
   delete env.DATABASE_URL;
   server = spawn("node", ["build/server.js"], { env, stdio: ["ignore", "pipe", "pipe"] });
   await new Promise<void>((resolve, reject) => {
-    // The demo seed takes long on a busy machine; on a timeout the server is stopped, not left behind.
-    const limit = Number(process.env.E2E_START_MS) || 240_000;
+    // The demo seed takes 90 s or more on a busy 2-core machine (E2E_START_TIMEOUT_S to change).
+    const limit = Number(process.env.E2E_START_TIMEOUT_S ?? 300);
     const timer = setTimeout(() => {
-      server?.kill("SIGTERM");
-      reject(new Error(`server did not start in ${limit / 1000} s`));
-    }, limit);
+      server?.kill("SIGKILL");
+      reject(new Error(`server did not start in ${limit} s`));
+    }, limit * 1000);
     let log = "";
     const onData = (chunk: Buffer) => {
       log += chunk.toString();

@@ -21,6 +21,8 @@ const questionBase = {
   id: z.string().regex(/^[a-z0-9_-]{1,20}$/, "question id: lowercase letters, digits, - or _"),
   prompt: z.string().min(5).max(600),
   explanation: z.string().min(5).max(1200),
+  /** Anchor of the module section (## or ### heading, slugified) to re-read after a wrong answer. */
+  section: z.string().regex(/^[a-z0-9-]{1,80}$/, "section: the anchor of a ## or ### heading (lowercase, digits, -)"),
 };
 
 export const questionSchema = z.discriminatedUnion("type", [
@@ -116,3 +118,20 @@ export function formatIssues(file: string, error: z.ZodError): string[] {
     return `${file}: ${p || "(root)"}: ${i.message}`;
   });
 }
+
+export const glossaryTermSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]{2,40}$/, "id: lowercase letters, digits or -"),
+  term: z.string().min(2).max(60),
+  meaning: z.string().min(10).max(400),
+  /** Spellings recognised in module text (default: the term). All-caps forms match exactly, others ignore case. */
+  match: z.array(z.string().min(2).max(60)).min(1).optional(),
+});
+export type GlossaryTerm = z.infer<typeof glossaryTermSchema>;
+
+export const glossaryFileSchema = z.object({ terms: z.array(glossaryTermSchema).min(1) }).superRefine((f, ctx) => {
+  const seen = new Set<string>();
+  f.terms.forEach((t, i) => {
+    if (seen.has(t.id)) ctx.addIssue({ code: "custom", path: ["terms", i, "id"], message: `duplicate term id "${t.id}"` });
+    seen.add(t.id);
+  });
+});

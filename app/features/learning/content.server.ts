@@ -13,14 +13,17 @@ import { moduleVersions } from "~/db/schema";
 import {
   formatIssues,
   frontmatterSchema,
+  glossaryFileSchema,
   programmeFileSchema,
   quizBankSchema,
   type Frontmatter,
+  type GlossaryTerm,
   type Programme,
   type QuizBank,
 } from "~/features/learning/content-schema";
+import { headingsOf, type Heading } from "~/features/learning/headings";
 
-export const MDX_COMPONENTS = ["Penting", "StudiKasus", "DaftarPeriksa", "Istilah"] as const;
+export const MDX_COMPONENTS = ["Penting", "StudiKasus", "DaftarPeriksa", "Istilah", "Sumber", "Alur", "Bagan", "GrafikPertumbuhan"] as const;
 
 export interface ModuleContent {
   slug: string;
@@ -33,6 +36,8 @@ export interface ModuleContent {
   /** sha256 of index.mdx and quiz.yaml (first 16 hex): the module version. */
   hash: string;
   words: number;
+  /** ## and ### headings with their anchors (quiz questions link to them). */
+  headings: Heading[];
 }
 
 export interface Content {
@@ -40,6 +45,10 @@ export interface Content {
   bySlug: Map<string, ModuleContent>;
   programmes: Programme[];
   defaultProgramme: Programme;
+  /** content/glossary.yaml (page /istilah); empty when the file is absent. */
+  glossary: GlossaryTerm[];
+  /** sha256 of glossary.yaml (first 16 hex): rendered module HTML depends on it. */
+  glossaryHash: string;
 }
 
 export class ContentError extends Error {
@@ -117,11 +126,18 @@ export function loadContent(root = "content"): Content {
         else issues.push(...formatIssues(quizFile, q.error));
       }
     }
+    const headings = headingsOf(split.body);
+    if (quiz) {
+      const anchors = new Set(headings.map((h) => h.id));
+      quiz.questions.forEach((q, i) => {
+        if (!anchors.has(q.section)) issues.push(`${quizFile}: questions[${i}].section: "${q.section}" is not a heading of index.mdx (one of: ${[...anchors].join(", ")})`);
+      });
+    }
     if (issues.length > before) broken.add(slug);
     if (!fm.success) continue;
     const hash = createHash("sha256").update(mdxText).update("\0").update(quizText).digest("hex").slice(0, 16);
     const words = split.body.replace(/<[^>]+>/g, " ").split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
-    modules.push({ slug, dir, frontmatter: fm.data, body: split.body, quiz, hash, words });
+    modules.push({ slug, dir, frontmatter: fm.data, body: split.body, quiz, hash, words, headings });
   }
   const dupSlugs = modules.map((m) => m.slug).filter((s, i, a) => a.indexOf(s) !== i);
   for (const s of new Set(dupSlugs)) issues.push(`${modulesDir}: slug "${s}" is used by more than one folder`);
@@ -143,9 +159,22 @@ export function loadContent(root = "content"): Content {
       else if (!mod.quiz) issues.push(`${programmeFile}: programmes[${pi}].requiredModules[${i}]: module "${slug}" has no quiz.yaml`);
     }),
   );
+  const glossaryFile = path.join(root, "glossary.yaml");
+  let glossary: GlossaryTerm[] = [];
+  let glossaryHash = "";
+  if (existsSync(glossaryFile)) {
+    const text = readFileSync(glossaryFile, "utf8");
+    glossaryHash = createHash("sha256").update(text).digest("hex").slice(0, 16);
+    const raw = readYaml(glossaryFile, issues);
+    if (raw !== undefined) {
+      const gl = glossaryFileSchema.safeParse(raw);
+      if (!gl.success) issues.push(...formatIssues(glossaryFile, gl.error));
+      else glossary = [...gl.data.terms].sort((a, b) => a.term.localeCompare(b.term, "id"));
+    }
+  }
   if (issues.length) throw new ContentError(issues);
   modules.sort((a, b) => a.frontmatter.order - b.frontmatter.order || a.slug.localeCompare(b.slug));
-  return { modules, bySlug, programmes, defaultProgramme: programmes.find((p) => p.default)! };
+  return { modules, bySlug, programmes, defaultProgramme: programmes.find((p) => p.default)!, glossary, glossaryHash };
 }
 
 const g = globalThis as unknown as { __akademiContent?: Content; __akademiMdx?: Map<string, Promise<string>> };

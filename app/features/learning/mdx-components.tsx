@@ -1,4 +1,8 @@
 /** The components modules may use (content/FORMAT.md). Plain markup: no client JS. */
+import { Children, isValidElement } from "react";
+import { Alur, Bagan, GrafikPertumbuhan } from "~/features/learning/diagrams";
+import { slugify } from "~/features/learning/headings";
+
 function Penting({ children }: { children: React.ReactNode }) {
   return (
     <aside className="my-4 rounded-md border-l-4 border-amber-500 bg-amber-50 p-3" aria-label="Penting">
@@ -37,5 +41,32 @@ function Istilah({ kata, children }: { kata: string; children: React.ReactNode }
   );
 }
 
-export const mdxComponents = { Penting, StudiKasus, DaftarPeriksa, Istilah };
+/** The module's sources, in one box at the end (also on the print page). */
+function Sumber({ children }: { children: React.ReactNode }) {
+  return (
+    <aside className="sumber my-6 rounded-md border border-stone-300 bg-white p-3 text-sm" aria-labelledby="sumber">
+      <h2 id="sumber" className="!mt-0 text-base">
+        Sumber
+      </h2>
+      <div className="mdx-inner">{children}</div>
+    </aside>
+  );
+}
+
+/** The text a reader sees in a heading (for its anchor; same slug as content validation). */
+export function textOf(node: React.ReactNode): string {
+  return Children.toArray(node)
+    .map((c) => (typeof c === "string" || typeof c === "number" ? String(c) : isValidElement<{ children?: React.ReactNode }>(c) ? textOf(c.props.children) : ""))
+    .join("");
+}
+
+/** ## and ### headings get an id, so quiz reviews can link to the section to re-read. */
+function H2({ children }: { children?: React.ReactNode }) {
+  return <h2 id={slugify(textOf(children))}>{children}</h2>;
+}
+function H3({ children }: { children?: React.ReactNode }) {
+  return <h3 id={slugify(textOf(children))}>{children}</h3>;
+}
+
+export const mdxComponents = { Penting, StudiKasus, DaftarPeriksa, Istilah, Sumber, Alur, Bagan, GrafikPertumbuhan, h2: H2, h3: H3 };
 

@@ -1,22 +1,26 @@
 /**
  * A module's body as HTML: the compiled MDX is evaluated and rendered once per module
- * version and process, so a page view costs no MDX work at all.
+ * version and process, so a page view costs no MDX work at all. Glossary terms are
+ * linked at that moment too.
  */
 import { getMDXComponent } from "mdx-bundler/client";
 import { renderToStaticMarkup } from "react-dom/server";
 import { mdxComponents } from "~/features/learning/mdx-components";
-import { compiledModule, type ModuleContent } from "~/features/learning/content.server";
+import { compiledModule, content, type ModuleContent } from "~/features/learning/content.server";
+import { linkGlossaryTerms } from "~/features/learning/glossary";
 import { splitSections, type SplitModule } from "~/features/learning/sections";
 
 const htmlCache = new Map<string, Promise<string>>();
 
 export function moduleHtml(mod: ModuleContent): Promise<string> {
-  const key = `${mod.slug}-${mod.hash}`;
+  const { glossary, glossaryHash } = content();
+  const key = `${mod.slug}-${mod.hash}-${glossaryHash}`;
   let pending = htmlCache.get(key);
   if (!pending) {
     pending = compiledModule(mod).then((code) => {
       const Component = getMDXComponent(code);
-      return renderToStaticMarkup(<Component components={mdxComponents} />);
+      // First use of each glossary term links to /istilah (abbr with the meaning).
+      return linkGlossaryTerms(renderToStaticMarkup(<Component components={mdxComponents} />), glossary);
     });
     pending.catch(() => htmlCache.delete(key));
     htmlCache.set(key, pending);

@@ -24,7 +24,7 @@ export function drawQuestions(bank: QuizBank, rng: Rng): DrawnQuestion[] {
     .slice(0, bank.draw)
     .map((q) => {
       if (q.type === "truefalse") {
-        return { id: q.id, type: q.type, prompt: q.prompt, options: TRUE_FALSE_OPTIONS, answer: [q.answer ? "benar" : "salah"], explanation: q.explanation };
+        return { id: q.id, type: q.type, prompt: q.prompt, options: TRUE_FALSE_OPTIONS, answer: [q.answer ? "benar" : "salah"], explanation: q.explanation, section: q.section };
       }
       return {
         id: q.id,
@@ -33,6 +33,7 @@ export function drawQuestions(bank: QuizBank, rng: Rng): DrawnQuestion[] {
         options: shuffle(q.options, rng),
         answer: q.type === "single" ? [q.answer] : [...q.answer].sort(),
         explanation: q.explanation,
+        section: q.section,
       };
     });
 }

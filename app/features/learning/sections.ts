@@ -49,7 +49,9 @@ export function splitSections(html: string): SplitModule {
     const start = m.index!;
     const end = i + 1 < matches.length ? matches[i + 1].index! : html.length;
     const title = headingText(m[2]);
-    let id = sectionId(title);
+    // A heading that already has an anchor (content headings do: quiz reviews link to it) keeps it.
+    const own = /\sid="([^"]+)"/.exec(m[1] ?? "")?.[1];
+    let id = own ?? sectionId(title);
     const n = (seen.get(id) ?? 0) + 1;
     seen.set(id, n);
     if (n > 1) id = `${id}-${n}`;

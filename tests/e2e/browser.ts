@@ -32,9 +32,9 @@ export async function shot(page: Page, name: string): Promise<void> {
 /**
  * The shared fixture of every browser test file: one Debian chromium for the file, closed
  * after it, and the base URL of the server that global-setup started.
- * `const e2e = useBrowser();` then `e2e.browser` and `e2e.baseUrl` inside the tests.
+ * `const e2e = browserFixture();` then `e2e.browser` and `e2e.baseUrl` inside the tests.
  */
-export function useBrowser(): { readonly browser: Browser; readonly baseUrl: string } {
+export function browserFixture(): { readonly browser: Browser; readonly baseUrl: string } {
   let browser: Browser | undefined;
   const baseUrl = inject("baseUrl");
   beforeAll(async () => {

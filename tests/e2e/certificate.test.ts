@@ -11,9 +11,9 @@ import { inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { parse } from "yaml";
-import { useBrowser, login, phoneContext, shot } from "./browser";
+import { browserFixture, login, phoneContext, shot } from "./browser";
 
-const e2e = useBrowser();
+const e2e = browserFixture();
 const SLUG = "pendanaan-dan-perencanaan";
 
 interface BankQuestion {

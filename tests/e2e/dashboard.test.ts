@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { useBrowser, login, phoneContext, shot } from "./browser";
+import { browserFixture, login, phoneContext, shot } from "./browser";
 
-const e2e = useBrowser();
+const e2e = browserFixture();
 
 
 describe("DPMD dashboard", () => {

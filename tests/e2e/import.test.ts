@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { useBrowser, login, phoneContext, shot } from "./browser";
+import { browserFixture, login, phoneContext, shot } from "./browser";
 
-const e2e = useBrowser();
+const e2e = browserFixture();
 
 
 const run = Date.now().toString(36).slice(-5).toUpperCase();

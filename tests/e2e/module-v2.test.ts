@@ -7,9 +7,9 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { parse } from "yaml";
-import { login, phoneContext, shot, useBrowser } from "./browser";
+import { login, phoneContext, shot, browserFixture } from "./browser";
 
-const e2e = useBrowser();
+const e2e = browserFixture();
 const SLUG = "rujukan-dan-jejaring";
 const TITLE = "Rujukan dan jejaring";
 

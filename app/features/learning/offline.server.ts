@@ -49,7 +49,8 @@ export async function offlineSize(userId: string): Promise<number> {
 export async function offlineBundle(userId: string): Promise<{ urls: string[]; attempts: number }> {
   const mods = await offlineModules(userId);
   const progress = await progressFor(userId, mods.map((m) => m.slug));
-  const urls = ["/", "/modul", "/luring"];
+  // The glossary too: modules link their terms to it.
+  const urls = ["/", "/modul", "/luring", "/istilah"];
   let attempts = 0;
   for (const m of mods) {
     urls.push(`/modul/${m.slug}`);

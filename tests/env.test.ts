@@ -23,7 +23,7 @@ describe("environment", () => {
   });
 
   it("lists invalid values readably", () => {
-    expect(() => parseEnv({ DATABASE_URL: "mysql://x", PORT: "abc" })).toThrow(/Konfigurasi lingkungan tidak valid:\n  - DATABASE_URL: .*\n  - PORT:/);
+    expect(() => parseEnv({ DATABASE_URL: "mysql://x", PORT: "abc" })).toThrow(/Konfigurasi lingkungan tidak valid:\n {2}- DATABASE_URL: .*\n {2}- PORT:/);
   });
 
   it("demo mode (no DATABASE_URL) generates one random secret and keeps it", () => {

@@ -27,9 +27,9 @@ const P = content().defaultProgramme;
 const now = new Date();
 let k: Record<string, string> = {};
 let pos: Record<string, number> = {};
-let certId: Record<string, number> = {};
+const certId: Record<string, number> = {};
 let creator: string;
-let workshopId: number;
+let _workshopId: number;
 
 const filter = (o: Partial<ReportFilter> = {}): ReportFilter => ({ programmeId: P.id, year: null, bidang: null, today: todayWita(), ...o });
 const R = (code: string, name: string, level: "provinsi" | "kabupaten" | "kecamatan" | "desa") => ({ code, name, level });
@@ -79,7 +79,7 @@ beforeAll(async () => {
     .insert(workshops)
     .values({ title: "Pelatihan", kind: "pelatihan", audience: "kader", regionCode: "64.08", venue: "Sangatta", startsAt: new Date(now.getTime() - 30 * DAY), endsAt: new Date(now.getTime() - 30 * DAY + 3600_000), capacity: 100, status: "completed", createdBy: creator })
     .returning({ id: workshops.id });
-  workshopId = w.id;
+  _workshopId = w.id;
   const [sos] = await db
     .insert(workshops)
     .values({ title: "Sosialisasi", kind: "sosialisasi", audience: "kader", regionCode: "64.08", venue: "Sangatta", startsAt: new Date(now.getTime() - 20 * DAY), endsAt: new Date(now.getTime() - 20 * DAY + 3600_000), capacity: 100, status: "completed", createdBy: creator })

@@ -16,7 +16,6 @@ import * as userNew from "~/routes/admin.pengguna.baru";
 import * as userDetail from "~/routes/admin.pengguna.$id";
 import * as audit from "~/routes/admin.audit";
 import * as wilayah from "~/routes/admin.wilayah";
-import * as akun from "~/routes/akun";
 import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
 
 const DESA_A = "64.08.01.2001"; // Senyiur, Muara Ancalong

@@ -71,7 +71,7 @@
 
   function submit(event) {
     const form = event.target;
-    const kind = form.getAttribute && form.getAttribute("data-offline");
+    const kind = form.getAttribute?.("data-offline");
     if (!kind) return;
     const data = new FormData(form);
     if (kind === "kuis") {
@@ -138,7 +138,7 @@
     submit(event);
   });
   document.addEventListener("click", (event) => {
-    const b = event.target.closest && event.target.closest("[data-save-all]");
+    const b = event.target.closest?.("[data-save-all]");
     if (b) saveAll(b);
   });
   addEventListener("online", flush);

@@ -1,7 +1,7 @@
 /**
  * Factories for posyandu and accounts: the demo seed and the tests both use them.
  */
-import { db, type Conn, type Tx } from "~/db.server";
+import { db, type Conn, } from "~/db.server";
 import { posyandu, users, type Role, type SpmBidang } from "~/db/schema";
 import { hashPassword } from "~/auth.server";
 import { newUserId } from "~/features/accounts/users.server";

@@ -87,7 +87,7 @@ export default function Wilayah() {
             </ul>
           </div>
         ) : null}
-        {a && a.ok ? (
+        {a?.ok ? (
           <p className="alert-ok">
             Impor selesai: {a.inserted} wilayah baru, {a.updated} diperbarui.
           </p>

@@ -74,7 +74,7 @@ export default function KodeAktivasi() {
           {p.desaName} ({p.desaCode})
         </p>
       </div>
-      {a && a.ok ? (
+      {a?.ok ? (
         <>
           <div className="no-print space-y-2 text-sm">
             {a.codes.length ? (

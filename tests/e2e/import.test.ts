@@ -4,7 +4,7 @@
  * print the activation codes for that posyandu, and let one kader activate with a code.
  */
 import { describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { browserFixture, login, phoneContext, shot } from "./browser";
 
 const e2e = browserFixture();

@@ -226,7 +226,7 @@ export async function activateAccount(input: { phone: string; code: string; pass
     .where(eq(users.phone, input.phone))
     .limit(1);
   const codeHash = row ? hashCode(row.id, input.code) : hashCode("-", input.code);
-  if (!row || !row.codeHash || !sameHash(row.codeHash, codeHash)) {
+  if (!row?.codeHash || !sameHash(row.codeHash, codeHash)) {
     await gate.failed();
     return { ok: false, status: 400, message: GENERIC_FAILURE };
   }

@@ -1,6 +1,5 @@
 import type { UserFormOptions } from "~/features/accounts/types";
 import { Form } from "@remix-run/react";
-import type { Role } from "~/db/schema";
 import { SPM_BIDANG } from "~/db/schema";
 import { Field, SelectField } from "~/components/form";
 import { ROLE_LABEL, SPM_LABEL } from "~/lib/roles";

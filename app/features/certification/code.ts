@@ -14,13 +14,13 @@ const INV_CHECK_WEIGHT = 4;
 
 export const CODE_RE = /^AP-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}$/;
 
-function valueOf(ch: string): number {
+function symbolValue(ch: string): number {
   return CODE_ALPHABET.indexOf(ch);
 }
 
 function checkChar(body: string): string {
   let sum = 0;
-  for (let i = 0; i < body.length; i++) sum += (i + 1) * valueOf(body[i]);
+  for (let i = 0; i < body.length; i++) sum += (i + 1) * symbolValue(body[i]);
   const v = (((-sum * INV_CHECK_WEIGHT) % BASE) + BASE) % BASE;
   return CODE_ALPHABET[v];
 }
@@ -29,7 +29,7 @@ function checkChar(body: string): string {
 function checksumOk(chars: string): boolean {
   let sum = 0;
   for (let i = 0; i < chars.length; i++) {
-    const v = valueOf(chars[i]);
+    const v = symbolValue(chars[i]);
     if (v < 0) return false;
     sum += (i + 1) * v;
   }

@@ -238,7 +238,7 @@ async function printedPlace(k: KaderRecord): Promise<{ posyandu: string; desa: s
   const rows = await db.select({ code: regions.code, name: regions.name, level: regions.level }).from(regions).where(inArray(regions.code, codes));
   const byCode = new Map(rows.map((r) => [r.code, r]));
   const kab = byCode.get(kabupatenCode);
-  if (!kab || kab.level !== "kabupaten") throw new CertificationError(`Wilayah kabupaten ${kabupatenCode} tidak ditemukan.`);
+  if (kab?.level !== "kabupaten") throw new CertificationError(`Wilayah kabupaten ${kabupatenCode} tidak ditemukan.`);
   const desa = byCode.get(place);
   const kec = parts.length >= 3 ? byCode.get(parts.slice(0, 3).join(".")) : undefined;
   let desaText = "";

@@ -4,7 +4,7 @@
  */
 import { refreshKaderProgress } from "~/features/reporting/reports.server";
 import { randomInt } from "node:crypto";
-import { and, desc, eq, gte, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, eq, gte, isNull, sql } from "drizzle-orm";
 import { generateIdFromEntropySize } from "lucia";
 import { db, rowsOf, type Conn } from "~/db.server";
 import { moduleProgress, quizAttemptGrants, quizAttempts, users, type DrawnQuestion } from "~/db/schema";

@@ -5,7 +5,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import { content } from "~/features/learning/content.server";
-import { db, type Conn, type Tx, rowsOf, sqlRows } from "~/db.server";
+import { db, type Conn, rowsOf, sqlRows } from "~/db.server";
 import type { Programme } from "~/features/learning/content-schema";
 import { withRate, type Figures } from "~/features/reporting/figures";
 import { withinScope } from "~/features/regions/regions.server";

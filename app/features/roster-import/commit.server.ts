@@ -8,9 +8,9 @@ import { importBatches, users } from "~/db/schema";
 import { SHOWN_ERRORS, type ImportKind } from "~/features/roster-import/columns";
 import { withinScope } from "~/features/regions/regions.server";
 import { newUserId } from "~/features/accounts/users.server";
-import { StagedImport, dropStage, errorLines, isExpired, readStaged } from "~/features/roster-import/stage.server";
-import { KaderInput, PosyanduInput } from "~/features/roster-import/parse.server";
-import { Actor, chunks, planKader, planPosyandu } from "~/features/roster-import/plan.server";
+import { type StagedImport, dropStage, errorLines, isExpired, readStaged } from "~/features/roster-import/stage.server";
+import type { KaderInput, PosyanduInput } from "~/features/roster-import/parse.server";
+import { type Actor, chunks, planKader, planPosyandu } from "~/features/roster-import/plan.server";
 
 const UPSERT_CHUNK = 1000;
 

@@ -12,7 +12,7 @@ import {
   type KaderValues,
   type PosyanduValues,
 } from "~/features/roster-import/columns";
-import { Encoding, csvRows, sniffFile, xlsxRows } from "~/features/roster-import/read.server";
+import { type Encoding, csvRows, sniffFile, xlsxRows } from "~/features/roster-import/read.server";
 import { ImportFileError } from "~/features/roster-import/upload.server";
 
 /** Non-empty rows searched for the header (titles above it are skipped). */

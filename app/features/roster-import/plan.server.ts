@@ -8,7 +8,7 @@ import { isWithinScope } from "~/lib/region";
 import { canManageAccount, ROLE_LABEL } from "~/lib/roles";
 import { posyanduNameKey } from "~/features/roster-import/columns";
 import { withinScope } from "~/features/regions/regions.server";
-import { KaderInput, PosyanduInput, addError } from "~/features/roster-import/parse.server";
+import { type KaderInput, type PosyanduInput, addError } from "~/features/roster-import/parse.server";
 
 export type Actor = Pick<SessionUser, "id" | "role" | "scopeCode">;
 // ---------------------------------------------------------------- resolving against the database

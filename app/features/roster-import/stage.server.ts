@@ -15,15 +15,15 @@ import { formatPhone } from "~/lib/phone";
 import { SPM_LABEL } from "~/lib/roles";
 import { rowMessage, SHOWN_ERRORS, type ImportKind } from "~/features/roster-import/columns";
 import {
-  Actor,
-  KaderPlan,
-  PosyanduPlan,
-  RowStatus,
+  type Actor,
+  type KaderPlan,
+  type PosyanduPlan,
+  type RowStatus,
   planKader,
   planPosyandu,
 } from "~/features/roster-import/plan.server";
-import { KaderInput, PosyanduInput, addError, parseImportFile } from "~/features/roster-import/parse.server";
-import { ImportFileError, STAGE_TTL_MS, UploadedFile, importsDir } from "~/features/roster-import/upload.server";
+import { type KaderInput, type PosyanduInput, addError, parseImportFile } from "~/features/roster-import/parse.server";
+import { ImportFileError, STAGE_TTL_MS, type UploadedFile, importsDir } from "~/features/roster-import/upload.server";
 
 const TOKEN_RE = /^[a-f0-9]{32}$/;
 

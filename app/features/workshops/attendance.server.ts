@@ -17,7 +17,7 @@ import { forbidden } from "~/lib/http";
 import { normalizePhone } from "~/lib/phone";
 import { isWithinScope } from "~/lib/region";
 import { refreshKaderProgress } from "~/features/reporting/reports.server";
-import { Workshop, requireRosterAccess } from "~/features/workshops/sessions.server";
+import { type Workshop, requireRosterAccess } from "~/features/workshops/sessions.server";
 import { audienceOf } from "~/features/workshops/rules";
 import { participants } from "~/features/workshops/enrolment.server";
 import { evaluateCertificationFor } from "~/features/certification/evaluate.server";
@@ -142,7 +142,7 @@ export async function addWalkIn(
     .where(eq(users.phone, phone));
   // Not registered, inactive, or registered outside the actor's region: one answer, so the
   // form does not tell whether a number exists in a region the actor may not see.
-  if (!u || !u.active || !isWithinScope(u.scopeCode, actor.scopeCode))
+  if (!u?.active || !isWithinScope(u.scopeCode, actor.scopeCode))
     return { ok: false, message: WALK_IN_UNKNOWN };
   if (audienceOf(u.role) !== w.audience) return { ok: false, message: "Orang ini bukan sasaran kegiatan ini." };
   const qualifying = await db.transaction(async (tx) => {

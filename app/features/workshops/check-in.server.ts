@@ -15,7 +15,7 @@ import {
   verifyScanTicket,
 } from "~/features/workshops/check-in";
 import { codeLineage, isWithinScope } from "~/lib/region";
-import { Workshop, getWorkshop } from "~/features/workshops/sessions.server";
+import { type Workshop, getWorkshop } from "~/features/workshops/sessions.server";
 import { audienceOf } from "~/features/workshops/rules";
 import { afterAttendance, evaluateAfterAttendance } from "~/features/workshops/attendance.server";
 

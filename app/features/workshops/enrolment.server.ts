@@ -20,7 +20,7 @@ import { codeLineage, isWithinScope } from "~/lib/region";
 import { PEMBINA_ROLES } from "~/lib/roles";
 import { withinScope } from "~/features/regions/regions.server";
 import { refreshKaderProgress } from "~/features/reporting/reports.server";
-import { Workshop, getVisibleWorkshop } from "~/features/workshops/sessions.server";
+import { type Workshop, getVisibleWorkshop } from "~/features/workshops/sessions.server";
 import { audienceOf, canEnrolInto, selfEnrolProblem } from "~/features/workshops/rules";
 
 // ---------------------------------------------------------------- enrolment

@@ -17,8 +17,8 @@ import { ROLE_LABEL } from "~/lib/roles";
 import { formatDate, formatDay, formatMoment, formatRange, wallClock, zoneForRegion } from "~/lib/timezone";
 import { ATTENDANCE_LABEL, ENROLMENT_LABEL, KIND_LABEL, METHOD_LABEL, ROSTER_ROLES } from "~/features/workshops/rules";
 import { regionLineage, withinScope } from "~/features/regions/regions.server";
-import { type Workshop } from "~/features/workshops/sessions.server";
-import { type ParticipantRow } from "~/features/workshops/enrolment.server";
+import type { Workshop } from "~/features/workshops/sessions.server";
+import type { ParticipantRow } from "~/features/workshops/enrolment.server";
 
 // ---------------------------------------------------------------- calendars
 

@@ -1,7 +1,6 @@
 /** Workshop form validation, labels and status rules (pure). */
 import { z } from "zod";
 import {
-  ATTENDANCE_STATUSES,
   WORKSHOP_AUDIENCES,
   WORKSHOP_KINDS,
   type AttendanceMethod,

@@ -68,7 +68,9 @@ async function runPrimary(): Promise<void> {
   let ready = 0;
   cluster.on("message", (_w, msg: unknown) => {
     if (msg === "ready" && ++ready === n) {
-      console.log(`Akademi Posyandu siap di http://localhost:${process.env.PORT ?? 3000} (${n} proses, ${Math.round(performance.now() - t0)} ms)`);
+      console.log(
+        `Akademi Posyandu siap di http://localhost:${process.env.PORT ?? 3000} (${n} proses, ${Math.round(performance.now() - t0)} ms)`,
+      );
     }
   });
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
@@ -84,9 +86,7 @@ async function runPrimary(): Promise<void> {
 }
 
 async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
-  const vite = dev
-    ? await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }))
-    : undefined;
+  const vite = dev ? await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } })) : undefined;
   const buildPath = pathToFileURL(path.resolve("build/server/index.js")).href;
   const loadBuild = async (): Promise<Build> =>
     (vite ? await vite.ssrLoadModule("virtual:remix/server-build") : await import(buildPath)) as Build;
@@ -99,7 +99,11 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
   } catch (e) {
     const err = e as Error;
     // A bad configuration or an unreachable database: one readable line, not a stack.
-    console.error(err?.name === "EnvError" || err?.constructor?.name === "EnvError" ? err.message : (entry.startupErrorMessage(err) ?? err));
+    console.error(
+      err?.name === "EnvError" || err?.constructor?.name === "EnvError"
+        ? err.message
+        : (entry.startupErrorMessage(err) ?? err),
+    );
     process.exit(1);
   }
   if (mode === "boot") {
@@ -153,7 +157,10 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
 
   const server = app.listen(config.PORT, () => {
     if (mode === "worker") process.send?.("ready");
-    else console.log(`Akademi Posyandu siap di http://localhost:${config.PORT} (${Math.round(performance.now() - t0)} ms)`);
+    else
+      console.log(
+        `Akademi Posyandu siap di http://localhost:${config.PORT} (${Math.round(performance.now() - t0)} ms)`,
+      );
   });
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     process.on(sig, () => {

@@ -14,8 +14,5 @@ export default defineConfig({
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
   server: { port: 3000 },
   ssr: { external: ["@electric-sql/pglite", "@node-rs/argon2", "postgres"] },
-  plugins: [
-    tailwindcss(),
-    remix(remixConfig),
-  ],
+  plugins: [tailwindcss(), remix(remixConfig)],
 });

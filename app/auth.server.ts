@@ -54,7 +54,17 @@ class SessionAdapter extends DrizzlePostgreSQLAdapter {
     }
     return [
       { id: row.id, userId: row.userId, expiresAt: new Date(row.expiresAt), attributes: {} },
-      { id: row.userId, attributes: { name: row.name, phone: row.phone, role: row.role, scopeCode: row.scopeCode, posyanduId: row.posyanduId, active: row.active } },
+      {
+        id: row.userId,
+        attributes: {
+          name: row.name,
+          phone: row.phone,
+          role: row.role,
+          scopeCode: row.scopeCode,
+          posyanduId: row.posyanduId,
+          active: row.active,
+        },
+      },
     ];
   }
 }
@@ -219,17 +229,29 @@ export function attemptGate(kind: "login" | "aktivasi", identifier: string, clie
     async admit(): Promise<{ ok: true } | { ok: false; status: 429; message: string }> {
       const failures = await peekRateLimit(ipKey, LOGIN_LIMITS.windowSeconds);
       if (failures.count >= LOGIN_LIMITS.blockAfter) {
-        return { ok: false, status: 429, message: `Terlalu banyak ${what} yang salah dari perangkat/jaringan ini. Coba lagi dalam ${minutesOf(failures.retryAfterSeconds)} menit.` };
+        return {
+          ok: false,
+          status: 429,
+          message: `Terlalu banyak ${what} yang salah dari perangkat/jaringan ini. Coba lagi dalam ${minutesOf(failures.retryAfterSeconds)} menit.`,
+        };
       }
       if (failures.count >= LOGIN_LIMITS.throttleAfter) {
         const slow = await hitRateLimit(slowKey, 60);
         if (slow.count > LOGIN_LIMITS.throttledPerMinute) {
-          return { ok: false, status: 429, message: `Terlalu banyak percobaan dari perangkat/jaringan ini: tunggu ${slow.retryAfterSeconds} detik, lalu coba lagi.` };
+          return {
+            ok: false,
+            status: 429,
+            message: `Terlalu banyak percobaan dari perangkat/jaringan ini: tunggu ${slow.retryAfterSeconds} detik, lalu coba lagi.`,
+          };
         }
       }
       const account = await hitRateLimit(accountKey, LOGIN_LIMITS.windowSeconds);
       if (account.count > LOGIN_LIMITS.perAccount) {
-        return { ok: false, status: 429, message: `Terlalu banyak percobaan yang salah untuk ${kind === "login" ? "akun" : "nomor"} ini. Coba lagi dalam ${minutesOf(account.retryAfterSeconds)} menit.` };
+        return {
+          ok: false,
+          status: 429,
+          message: `Terlalu banyak percobaan yang salah untuk ${kind === "login" ? "akun" : "nomor"} ini. Coba lagi dalam ${minutesOf(account.retryAfterSeconds)} menit.`,
+        };
       }
       return { ok: true };
     },
@@ -270,7 +292,11 @@ export async function login(input: { login: string; password: string }, clientIp
     return { ok: false, status: 400, message: GENERIC_FAILURE };
   }
   if (!user.active) {
-    return { ok: false, status: 403, message: "Akun Anda dinonaktifkan. Hubungi Tim Pembina atau DPMD di daerah Anda." };
+    return {
+      ok: false,
+      status: 403,
+      message: "Akun Anda dinonaktifkan. Hubungi Tim Pembina atau DPMD di daerah Anda.",
+    };
   }
   await gate.succeeded();
   return { ok: true, userId: user.id, cookie: await newSessionCookie(user.id, user.role) };
@@ -291,14 +317,20 @@ export async function changePassword(
   current: string,
   next: string,
 ): Promise<{ ok: true; cookie: string } | { ok: false; field: "current"; message: string }> {
-  const [row] = await db.select({ passwordHash: users.passwordHash, scopeCode: users.scopeCode, role: users.role }).from(users).where(eq(users.id, userId));
+  const [row] = await db
+    .select({ passwordHash: users.passwordHash, scopeCode: users.scopeCode, role: users.role })
+    .from(users)
+    .where(eq(users.id, userId));
   if (!row?.passwordHash || !(await verifyPassword(row.passwordHash, current))) {
     return { ok: false, field: "current", message: "Kata sandi saat ini salah." };
   }
   const passwordHash = await hashPassword(next);
   await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, passwordChangedAt: new Date() }).where(eq(users.id, userId));
-    await audit({ actorId: userId, action: "password.change", entity: "user", entityId: userId, regionCode: row.scopeCode }, tx);
+    await audit(
+      { actorId: userId, action: "password.change", entity: "user", entityId: userId, regionCode: row.scopeCode },
+      tx,
+    );
   });
   await lucia().invalidateUserSessions(userId);
   return { ok: true, cookie: await newSessionCookie(userId, row.role) };

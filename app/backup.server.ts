@@ -36,7 +36,9 @@ export async function openBackup(backupDir: string, dataDir?: string): Promise<P
   const file = path.join(backupDir, BACKUP_FILES.db);
   if (!existsSync(file)) throw new Error(`Berkas ${file} tidak ada: bukan folder cadangan Akademi Posyandu.`);
   if (dataDir && existsSync(dataDir) && readdirSync(dataDir).length) {
-    throw new Error(`${dataDir} sudah berisi basis data: pindahkan dulu (atau pakai DATA_DIR baru) sebelum memulihkan.`);
+    throw new Error(
+      `${dataDir} sudah berisi basis data: pindahkan dulu (atau pakai DATA_DIR baru) sebelum memulihkan.`,
+    );
   }
   // loadDataDir needs a named data directory ("memory://" for in memory).
   const db = new PGlite(dataDir ?? "memory://", { loadDataDir: new Blob([readFileSync(file)]) });

@@ -18,7 +18,9 @@ export async function boot(log: (line: string) => void = console.log): Promise<v
   if (versions) log(`Versi modul baru dicatat: ${versions}.`);
   const tc = performance.now();
   await warmContent();
-  log(`${c.modules.length} modul siap (MDX dikompilasi/dimuat dari cache dalam ${Math.round(performance.now() - tc)} ms).`);
+  log(
+    `${c.modules.length} modul siap (MDX dikompilasi/dimuat dari cache dalam ${Math.round(performance.now() - tc)} ms).`,
+  );
   const seeded = await seedRegionsIfEmpty();
   if (seeded) log(`Wilayah Kalimantan Timur dimuat: ${seeded} baris.`);
   const shapes = await seedBoundariesIfEmpty();

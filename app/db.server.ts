@@ -125,7 +125,8 @@ function alwaysPrepare(client: postgres.Sql): postgres.Sql {
   type Loose = Record<string, (...a: any[]) => any>;
   const c = client as unknown as Loose;
   const unsafe = c.unsafe;
-  c.unsafe = (query: string, args?: unknown[], options?: Record<string, unknown>) => unsafe(query, args, { ...options, prepare: true });
+  c.unsafe = (query: string, args?: unknown[], options?: Record<string, unknown>) =>
+    unsafe(query, args, { ...options, prepare: true });
   // Transactions and savepoints hand drizzle a client of their own: the same for those.
   for (const name of ["begin", "savepoint"] as const) {
     const orig = c[name];
@@ -205,7 +206,8 @@ export function dbReady(): Promise<void> {
 /** The embedded database as a gzipped tarball (for `npm run backup`); PostgreSQL uses pg_dump. */
 export async function dumpEmbeddedDb(): Promise<Blob> {
   const h = handle();
-  if (!h.dump) throw new Error("Cadangan bawaan hanya untuk basis data tertanam (PGlite); untuk PostgreSQL gunakan pg_dump.");
+  if (!h.dump)
+    throw new Error("Cadangan bawaan hanya untuk basis data tertanam (PGlite); untuk PostgreSQL gunakan pg_dump.");
   await dbReady();
   return h.dump();
 }

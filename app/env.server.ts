@@ -58,7 +58,12 @@ const schema = z.object({
     .transform((v) => (v === "true" ? 1 : v === "false" ? 0 : Number(v))),
 });
 
-export type Env = z.infer<typeof schema> & { SESSION_SECRET: string; DEMO: boolean; CERT_SIGNING_KEY: string; APP_URL: string };
+export type Env = z.infer<typeof schema> & {
+  SESSION_SECRET: string;
+  DEMO: boolean;
+  CERT_SIGNING_KEY: string;
+  APP_URL: string;
+};
 
 export class EnvError extends Error {}
 

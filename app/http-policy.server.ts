@@ -67,7 +67,8 @@ export function httpPolicy(req: IncomingMessage, res: ServerResponse, next: Next
   } catch {
     return refuse(res, 400, "Alamat tidak valid.");
   }
-  if (/[\u0000-\u001F\u007F]/.test(decoded)) return refuse(res, 400, "Alamat tidak valid: mengandung karakter yang tidak diizinkan.");
+  if (/[\u0000-\u001F\u007F]/.test(decoded))
+    return refuse(res, 400, "Alamat tidak valid: mengandung karakter yang tidak diizinkan.");
 
   const method = (req.method ?? "GET").toUpperCase();
   if (!BODY_METHODS.has(method)) return next();
@@ -82,7 +83,8 @@ export function httpPolicy(req: IncomingMessage, res: ServerResponse, next: Next
   const pathname = rawUrl.split("?")[0];
   const length = header("content-length");
   if (length === undefined) {
-    if (header("transfer-encoding")) return refuse(res, 411, "Permintaan ditolak: panjang isi permintaan wajib disebutkan.");
+    if (header("transfer-encoding"))
+      return refuse(res, 411, "Permintaan ditolak: panjang isi permintaan wajib disebutkan.");
     return next(); // no body at all
   }
   const bytes = Number(length);

@@ -31,7 +31,9 @@ export async function peekRateLimit(key: string, windowSeconds: number): Promise
     select count, ceil(extract(epoch from (window_started_at + make_interval(secs => ${windowSeconds}) - now())))::int as retry
     from rate_limits where key = ${key} and window_started_at > now() - make_interval(secs => ${windowSeconds})`);
   const row = rowsOf<{ count: number; retry: number }>(rows)[0];
-  return row ? { count: Number(row.count), retryAfterSeconds: Math.max(1, Number(row.retry)) } : { count: 0, retryAfterSeconds: 0 };
+  return row
+    ? { count: Number(row.count), retryAfterSeconds: Math.max(1, Number(row.retry)) }
+    : { count: 0, retryAfterSeconds: 0 };
 }
 
 export async function resetRateLimit(key: string): Promise<void> {

@@ -19,7 +19,9 @@ async function precache() {
   const html = await res.clone().text();
   await pages.put(OFFLINE, res);
   // The stylesheet and the page script every kader page uses (same origin, hashed names).
-  const assets = [...html.matchAll(/<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+  const assets = [...html.matchAll(/<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="(\/assets\/[^"]+)"/g)].map(
+    (m) => m[1],
+  );
   await (await caches.open(ASSETS)).addAll(assets);
   // Home and "Modul saya", so the kader can find her stored modules without signal.
   await Promise.all(["/", "/modul"].map((u) => pages.add(u).catch(() => {})));
@@ -33,7 +35,11 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((names) => Promise.all(names.filter((n) => n.startsWith("akademi-") && n !== PAGES && n !== ASSETS).map((n) => caches.delete(n))))
+      .then((names) =>
+        Promise.all(
+          names.filter((n) => n.startsWith("akademi-") && n !== PAGES && n !== ASSETS).map((n) => caches.delete(n)),
+        ),
+      )
       .then(() => self.clients.claim()),
   );
 });
@@ -47,7 +53,9 @@ async function page(request, path) {
     }
     return res;
   } catch (err) {
-    const cached = (keep(path) && (await caches.match(path, { cacheName: PAGES }))) || (await caches.match(OFFLINE, { cacheName: PAGES }));
+    const cached =
+      (keep(path) && (await caches.match(path, { cacheName: PAGES }))) ||
+      (await caches.match(OFFLINE, { cacheName: PAGES }));
     if (cached) return cached;
     throw err;
   }

@@ -8,7 +8,9 @@ const stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, "").replace
 const out = path.resolve(process.argv[2] ?? `backups/akademi-${stamp}`);
 try {
   const r = await writeBackup(out);
-  console.log(`Cadangan ditulis ke ${r.dir} (basis data ${Math.round(r.bytes / 1024)} KB, kunci tanda tangan sertifikat, rahasia sesi).`);
+  console.log(
+    `Cadangan ditulis ke ${r.dir} (basis data ${Math.round(r.bytes / 1024)} KB, kunci tanda tangan sertifikat, rahasia sesi).`,
+  );
 } catch (e) {
   console.error((e as Error).message);
   process.exitCode = 1;

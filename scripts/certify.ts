@@ -27,7 +27,9 @@ if (!r) {
 }
 const t0 = performance.now();
 const tty = process.stdout.isTTY;
-const result = await evaluateRegion(region, { onBatch: tty ? (n) => process.stdout.write(`\r${n} kader dievaluasi…`) : undefined });
+const result = await evaluateRegion(region, {
+  onBatch: tty ? (n) => process.stdout.write(`\r${n} kader dievaluasi…`) : undefined,
+});
 if (tty) process.stdout.write("\r");
 console.log(
   `${r.name} (${region}): ${result.kader} kader aktif dievaluasi dalam ${Math.round(performance.now() - t0)} ms: ` +

@@ -28,7 +28,8 @@ const isServer = (f: string) => /\.server\.tsx?$/.test(f);
 /** A .server.tsx renders React to HTML on the server (the MDX body): it may import UI. */
 const rendersUi = (f: string) => f.endsWith(".server.tsx");
 const isUi = (f: string) => f.endsWith(".tsx") && !isServer(f);
-const isPure = (f: string) => /\.ts$/.test(f) && !isServer(f) && (f.startsWith("app/lib/") || f.startsWith("app/features/"));
+const isPure = (f: string) =>
+  /\.ts$/.test(f) && !isServer(f) && (f.startsWith("app/lib/") || f.startsWith("app/features/"));
 
 const problems: string[] = [];
 for (const file of files("app")) {
@@ -37,7 +38,8 @@ for (const file of files("app")) {
   for (const m of src.matchAll(/(?:^|\n)\s*import\s+[^"']*?from\s+["']([^"']+)["']/g)) {
     const target = resolve(m[1]);
     if (!target) continue;
-    if (isServer(file) && !rendersUi(file) && isUi(target)) problems.push(`${file}: server module imports UI ${target}`);
+    if (isServer(file) && !rendersUi(file) && isUi(target))
+      problems.push(`${file}: server module imports UI ${target}`);
     if (isPure(file) && isServer(target)) problems.push(`${file}: pure module imports server module ${target}`);
   }
 }

@@ -10,7 +10,9 @@ import { bankIssues, bankReport, QUALITY_LIMITS, sharedPrompts } from "~/feature
 const c = loadContent(process.env.CONTENT_DIR || "content");
 const pct = (n: number, d: number) => (d ? `${Math.round((100 * n) / d)}%` : "-");
 let failed = 0;
-console.log(`Quiz banks (${c.modules.length} modules; limits: longest key <= ${QUALITY_LIMITS.maxLongestKeyShare * 100}%, all-but-one <= ${QUALITY_LIMITS.maxAllButOneShare * 100}%, guesser <= ${QUALITY_LIMITS.maxGuesserPass * 100}%)`);
+console.log(
+  `Quiz banks (${c.modules.length} modules; limits: longest key <= ${QUALITY_LIMITS.maxLongestKeyShare * 100}%, all-but-one <= ${QUALITY_LIMITS.maxAllButOneShare * 100}%, guesser <= ${QUALITY_LIMITS.maxGuesserPass * 100}%)`,
+);
 console.log("module".padEnd(34) + "items  S/M/TF     draw pass  longest-key  all-but-one  recall  guesser pass");
 for (const m of c.modules) {
   if (!m.quiz) continue;

@@ -5,7 +5,9 @@ import { importBoundaries } from "~/features/regions/boundaries.server";
 
 const file = process.argv[2];
 if (!file) {
-  console.error("Pemakaian: npm run boundaries:import -- berkas.geojson  (FeatureCollection; properti code = kode Kemendagri)");
+  console.error(
+    "Pemakaian: npm run boundaries:import -- berkas.geojson  (FeatureCollection; properti code = kode Kemendagri)",
+  );
   process.exit(2);
 }
 await dbReady();

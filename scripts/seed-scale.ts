@@ -50,7 +50,10 @@ function certificateCode(n: ReturnType<typeof sql>) {
   const v = sql`((${n})::bigint * 1103515245 + 12345) % ${31 ** 7}::bigint`;
   const digit = (i: number) => sql`((${v} / ${31 ** (6 - i)}::bigint) % 31)`;
   const ch = (d: ReturnType<typeof sql>) => sql`substr(${CODE_ALPHABET}, (${d})::int + 1, 1)`;
-  const sum = sql.join([0, 1, 2, 3, 4, 5, 6].map((i) => sql`${i + 1} * ${digit(i)}`), sql` + `);
+  const sum = sql.join(
+    [0, 1, 2, 3, 4, 5, 6].map((i) => sql`${i + 1} * ${digit(i)}`),
+    sql` + `,
+  );
   const check = sql`((((-(${sum}) * 4) % 31) + 31) % 31)`;
   return sql`'AP-' || ${ch(digit(0))} || ${ch(digit(1))} || ${ch(digit(2))} || ${ch(digit(3))} || '-' || ${ch(digit(4))} || ${ch(digit(5))} || ${ch(digit(6))} || ${ch(check)}`;
 }
@@ -67,18 +70,67 @@ console.log(`seed:scale with ${N.toLocaleString("en")} kader`);
 const SCALE_USER = sql.raw(`'^sx0[0-9a-z]+$'`);
 // The rollups are rebuilt at the end: empty them first so the deletes below do not run the
 // rollup triggers row set by row set.
-await step("clear reporting rollups", sql`truncate kader_progress, stats_kader, stats_funnel, stats_cert_expiry, stats_cert_expiry_month, stats_cert_month, stats_flow`);
+await step(
+  "clear reporting rollups",
+  sql`truncate kader_progress, stats_kader, stats_funnel, stats_cert_expiry, stats_cert_expiry_month, stats_cert_month, stats_flow`,
+);
 await step("clear scale workshops", sql`delete from workshops where title like 'Pelatihan Skala %'`);
-await step("clear previous scale data", sql`
+await step(
+  "clear previous scale data",
+  sql`
   with gone as (delete from users where id ~ ${SCALE_USER} returning id)
-  select count(*) from gone`);
+  select count(*) from gone`,
+);
 await step("clear scale posyandu", sql`delete from posyandu where name like 'Posyandu Skala %'`);
-await step("clear scale regions", sql`
-  delete from regions where name like '% Skala %' and code not like '64%'`);
+await step(
+  "clear scale regions",
+  sql`
+  delete from regions where name like '% Skala %' and code not like '64%'`,
+);
 // 37 provinces besides Kalimantan Timur (64), with their real codes; 13-14 kabupaten each
 // (504), 8-20 kecamatan per kabupaten, 5-18 desa per kecamatan.
-const PROVINCES = ["11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "31", "32", "33", "34", "35", "36", "51", "52", "53", "61", "62", "63", "65", "71", "72", "73", "74", "75", "76", "81", "82", "91", "92", "93", "94", "95", "96"];
-await step("national region tree", sql`
+const PROVINCES = [
+  "11",
+  "12",
+  "13",
+  "14",
+  "15",
+  "16",
+  "17",
+  "18",
+  "19",
+  "21",
+  "31",
+  "32",
+  "33",
+  "34",
+  "35",
+  "36",
+  "51",
+  "52",
+  "53",
+  "61",
+  "62",
+  "63",
+  "65",
+  "71",
+  "72",
+  "73",
+  "74",
+  "75",
+  "76",
+  "81",
+  "82",
+  "91",
+  "92",
+  "93",
+  "94",
+  "95",
+  "96",
+];
+await step(
+  "national region tree",
+  sql`
   with p as (select code, row_number() over (order by code) as i from unnest(${`{${PROVINCES.join(",")}}`}::text[]) code),
   ins_p as (insert into regions (code, name, level, parent_code) select code, 'Provinsi Skala ' || code, 'provinsi', null from p on conflict do nothing),
   k as (select p.code || '.' || lpad(g::text, 2, '0') as code, p.code as parent, row_number() over (order by p.code, g) as j
@@ -90,19 +142,28 @@ await step("national region tree", sql`
   insert into regions (code, name, level, parent_code)
   select c.code || '.' || (2000 + g)::text, 'Desa Skala ' || c.code || '.' || (2000 + g)::text, 'desa', c.code
   from c cross join lateral generate_series(1, 5 + ((c.m * 11) % 14)::int) g
-  on conflict do nothing`);
-await step("creator and one admin per province (sx0admin<province>)", sql`
+  on conflict do nothing`,
+);
+await step(
+  "creator and one admin per province (sx0admin<province>)",
+  sql`
   insert into users (id, name, phone, role, scope_code, active)
   select 'sx0admin', 'Admin Skala', '6289900000000', 'admin', '64', true
   union all
   select 'sx0admin' || code, 'Admin Skala ' || code, '62898000000' || code, 'admin', code, true from regions where level = 'provinsi'
-  on conflict do nothing`);
-await step(`posyandu (${P.toLocaleString("en")})`, sql`
+  on conflict do nothing`,
+);
+await step(
+  `posyandu (${P.toLocaleString("en")})`,
+  sql`
   insert into posyandu (name, desa_code, registration_no, active)
   select 'Posyandu Skala ' || d.code || '-' || g, d.code, null, true
   from (select code, row_number() over (order by code) - 1 as i, count(*) over () as desa from regions where level = 'desa') d
-  cross join lateral generate_series(1, (floor(${P}::numeric * (d.i + 1) / d.desa) - floor(${P}::numeric * d.i / d.desa))::int) g`); // exactly P, evenly
-await step("kader", sql`
+  cross join lateral generate_series(1, (floor(${P}::numeric * (d.i + 1) / d.desa) - floor(${P}::numeric * d.i / d.desa))::int) g`,
+); // exactly P, evenly
+await step(
+  "kader",
+  sql`
   insert into users (id, name, phone, role, scope_code, posyandu_id, spm_bidang, gender, birth_year, active, created_at)
   select 'sx0' || lpad(n::text, 9, '0'), 'Kader ' || n, '62899' || lpad(n::text, 8, '0'), 'kader', desa_code, pid,
          (array['pendidikan','kesehatan','pekerjaan-umum','perumahan-rakyat','trantibum-linmas','sosial'])[1 + n % 6],
@@ -112,24 +173,36 @@ await step("kader", sql`
     select row_number() over () as n, p.desa_code, p.id as pid
     from posyandu p cross join lateral generate_series(1, 5 + floor(random() * 4 + p.id * 0)::int) k -- 5-8; p.id: one draw per posyandu
     where p.name like 'Posyandu Skala %'
-  ) x where n <= ${N}`);
-await step("pelatihan per desa", sql`
+  ) x where n <= ${N}`,
+);
+await step(
+  "pelatihan per desa",
+  sql`
   insert into workshops (title, kind, audience, region_code, venue, starts_at, ends_at, capacity, status, module_slugs, created_by)
   select 'Pelatihan Skala ' || code, 'pelatihan', 'kader', code, 'Balai Desa', s, s + interval '7 hours', 5000, 'completed', ${slugs}::text[], 'sx0admin'
-  from (select code, now() - (30 + (random() * 670)::int) * interval '1 day' as s from regions where level = 'desa') d`);
+  from (select code, now() - (30 + (random() * 670)::int) * interval '1 day' as s from regions where level = 'desa') d`,
+);
 await step("analyze (fresh statistics for the joins below)", sql`analyze users, workshops, posyandu, regions`);
-await step("enrolments (~60%)", sql`
+await step(
+  "enrolments (~60%)",
+  sql`
   insert into enrolments (workshop_id, user_id, status, at)
   select w.id, u.id, 'enrolled', w.starts_at - interval '7 days'
   from users u join workshops w on w.region_code = u.scope_code and w.title like 'Pelatihan Skala %'
-  where u.id ~ ${SCALE_USER} and u.role = 'kader' and random() < 0.6`);
-await step("attendance (~85% of enrolled)", sql`
+  where u.id ~ ${SCALE_USER} and u.role = 'kader' and random() < 0.6`,
+);
+await step(
+  "attendance (~85% of enrolled)",
+  sql`
   insert into attendance (workshop_id, user_id, status, method, at)
   select e.workshop_id, e.user_id,
          case when r < 0.75 then 'hadir' when r < 0.85 then 'terlambat' when r < 0.93 then 'izin' else 'alpa' end, 'roster', w.starts_at
-  from (select workshop_id, user_id, random() as r from enrolments where user_id ~ ${SCALE_USER}) e join workshops w on w.id = e.workshop_id`);
+  from (select workshop_id, user_id, random() as r from enrolments where user_id ~ ${SCALE_USER}) e join workshops w on w.id = e.workshop_id`,
+);
 await step("analyze", sql`analyze enrolments, attendance`);
-await step("module progress of attendees", sql`
+await step(
+  "module progress of attendees",
+  sql`
   insert into module_progress (user_id, slug, content_hash, opened_at, completed_at, best_score, passed_at)
   select user_id, slug, ${hash}, at - interval '1 day', at, score, case when score >= 70 then at end
   from (
@@ -138,13 +211,19 @@ await step("module progress of attendees", sql`
            d, random() as r
     from (select user_id, at, random() as d from attendance where user_id ~ ${SCALE_USER} and status in ('hadir', 'terlambat')) a
     cross join unnest(${slugs}::text[]) s(slug)
-  ) x where d >= 0.5 or r < 0.7`);
-await step("quiz attempts (one per module read)", sql`
+  ) x where d >= 0.5 or r < 0.7`,
+);
+await step(
+  "quiz attempts (one per module read)",
+  sql`
   insert into quiz_attempts (id, user_id, slug, content_hash, question_ids, draw, pass_score, started_at, submitted_at, answers, score, passed, idempotency_key)
   select 'sq' || md5(user_id || slug), user_id, slug, content_hash, '{}', '[]'::jsonb, 70, completed_at - interval '12 minutes', completed_at, '{}'::jsonb,
          best_score, best_score >= 70, 'sq' || md5(user_id || slug)
-  from module_progress where user_id ~ ${SCALE_USER}`);
-await step("certificates for kader who met the rule", sql`
+  from module_progress where user_id ~ ${SCALE_USER}`,
+);
+await step(
+  "certificates for kader who met the rule",
+  sql`
   insert into certificates (code, user_id, programme_id, cycle, issued_at, expires_at, revoked_at, revoked_reason, issuing_region, payload, signature)
   select ${certificateCode(sql`row_number() over ()`)}, user_id, ${programme.id}, 1, issued, issued + ${programme.validityMonths} * interval '1 month',
          case when random() < 0.005 then now() end, null, kab, '{}'::jsonb, 'skala'
@@ -155,15 +234,30 @@ await step("certificates for kader who met the rule", sql`
     join attendance a on a.user_id = mp.user_id and a.status in ('hadir', 'terlambat')
     where mp.user_id ~ ${SCALE_USER} and mp.passed_at is not null
     group by mp.user_id, u.scope_code having count(distinct mp.slug) = ${programme.requiredModules.length}
-  ) q where issued < now()`);
-await step("spread issue dates over 24 months", sql`
+  ) q where issued < now()`,
+);
+await step(
+  "spread issue dates over 24 months",
+  sql`
   update certificates set issued_at = now() - (random() * 725)::int * interval '1 day'
-  where user_id ~ ${SCALE_USER}`);
-await step("expiry from issue", sql`
-  update certificates set expires_at = issued_at + ${programme.validityMonths} * interval '1 month' where user_id ~ ${SCALE_USER}`);
-const sample = rowsOf<{ code: string }>(await db.execute(sql`select code from certificates where user_id ~ ${SCALE_USER} limit 1000`));
+  where user_id ~ ${SCALE_USER}`,
+);
+await step(
+  "expiry from issue",
+  sql`
+  update certificates set expires_at = issued_at + ${programme.validityMonths} * interval '1 month' where user_id ~ ${SCALE_USER}`,
+);
+const sample = rowsOf<{ code: string }>(
+  await db.execute(sql`select code from certificates where user_id ~ ${SCALE_USER} limit 1000`),
+);
 const bad = sample.filter((r) => !isCanonicalCode(r.code));
-if (bad.length) throw new Error(`certificate codes fail the app's check: ${bad.slice(0, 3).map((r) => r.code).join(", ")}`);
+if (bad.length)
+  throw new Error(
+    `certificate codes fail the app's check: ${bad
+      .slice(0, 3)
+      .map((r) => r.code)
+      .join(", ")}`,
+  );
 console.log(`  certificate codes: ${sample.length} sampled, all pass the app's check`);
 let t = performance.now();
 await rebuildReporting();
@@ -181,6 +275,9 @@ const counts = (await db.execute(sql`select
   (select count(*) from attendance where user_id ~ ${SCALE_USER}) as attendance,
   (select count(*) from module_progress where user_id ~ ${SCALE_USER}) as progress,
   (select count(*) from quiz_attempts where user_id ~ ${SCALE_USER}) as attempts,
-  (select count(*) from certificates where user_id ~ ${SCALE_USER}) as certificates`)) as unknown as Record<string, string>[];
+  (select count(*) from certificates where user_id ~ ${SCALE_USER}) as certificates`)) as unknown as Record<
+  string,
+  string
+>[];
 console.log(`Done in ${((performance.now() - t0) / 1000).toFixed(0)} s:`, counts[0]);
 await closeDb();

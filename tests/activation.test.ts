@@ -36,9 +36,27 @@ beforeAll(async () => {
     await makeUser({ name: "Ani Baru", role: "kader", scopeCode: DESA_A, posyanduId: posA, passwordHash: null }),
     await makeUser({ name: "Budi Baru", role: "kader", scopeCode: DESA_A, posyanduId: posA, passwordHash: null }),
   ];
-  activated = await makeUser({ name: "Citra Lama", role: "kader", scopeCode: DESA_A, posyanduId: posA, password: "sandi-lama-123" });
-  inactive = await makeUser({ name: "Dedi Nonaktif", role: "kader", scopeCode: DESA_A, posyanduId: posA, passwordHash: null, active: false });
-  pa = await makeUser({ name: "Pembina Ancalong", role: "pembina_kecamatan", scopeCode: "64.08.01", password: "sandi-pembina-1" });
+  activated = await makeUser({
+    name: "Citra Lama",
+    role: "kader",
+    scopeCode: DESA_A,
+    posyanduId: posA,
+    password: "sandi-lama-123",
+  });
+  inactive = await makeUser({
+    name: "Dedi Nonaktif",
+    role: "kader",
+    scopeCode: DESA_A,
+    posyanduId: posA,
+    passwordHash: null,
+    active: false,
+  });
+  pa = await makeUser({
+    name: "Pembina Ancalong",
+    role: "pembina_kecamatan",
+    scopeCode: "64.08.01",
+    password: "sandi-pembina-1",
+  });
   const pb = await makeUser({ name: "Pembina Wahau", role: "pembina_kecamatan", scopeCode: "64.08.02" });
   const admin = await makeUser({ name: "Admin", role: "admin", scopeCode: "64" });
   cookie = {
@@ -105,9 +123,15 @@ describe("printing codes per posyandu", () => {
     expect(page.data.activated).toBe(1);
     expect(nonceValid(page.data.nonce)).toBe(true);
     nonce = page.data.nonce;
-    expect((await call(kode.loader, makeRequest(codePath(posA), { cookie: cookie.pb }), { id: String(posA) })).status).toBe(403);
-    expect((await call(kode.loader, makeRequest(codePath(posA), { cookie: cookie.kader }), { id: String(posA) })).status).toBe(403);
-    expect((await call(kode.loader, makeRequest(codePath(999999), { cookie: cookie.pa }), { id: "999999" })).status).toBe(404);
+    expect(
+      (await call(kode.loader, makeRequest(codePath(posA), { cookie: cookie.pb }), { id: String(posA) })).status,
+    ).toBe(403);
+    expect(
+      (await call(kode.loader, makeRequest(codePath(posA), { cookie: cookie.kader }), { id: String(posA) })).status,
+    ).toBe(403);
+    expect(
+      (await call(kode.loader, makeRequest(codePath(999999), { cookie: cookie.pa }), { id: "999999" })).status,
+    ).toBe(404);
     expect((await printCodes(cookie.pb, posA, nonce)).status).toBe(403);
     expect(await codeRow(pending[0].id)).toBeUndefined();
   });
@@ -145,7 +169,12 @@ describe("printing codes per posyandu", () => {
     const fresh = await printCodes(cookie.pa, posA, newIssueNonce());
     expect(fresh.data.codes[0].code).not.toBe(codes[0].code);
     expect(await auditCount("activation.issue", String(posA))).toBe(2);
-    const old = await activate({ phone: pending[0].phone, code: codes[0].code, password: "rahasia-ani-1", confirm: "rahasia-ani-1" });
+    const old = await activate({
+      phone: pending[0].phone,
+      code: codes[0].code,
+      password: "rahasia-ani-1",
+      confirm: "rahasia-ani-1",
+    });
     expect(old.status).toBe(400);
     expect(old.data.formError).toBe("Nomor HP atau kode aktivasi salah.");
     codes = fresh.data.codes;
@@ -153,23 +182,41 @@ describe("printing codes per posyandu", () => {
 
   it("a stale or missing form nonce is refused", async () => {
     expect((await printCodes(cookie.pa, posA, newIssueNonce(Date.now() - 7 * 60 * 60 * 1000))).status).toBe(400);
-    expect((await call(kode.action, makeRequest(codePath(posA), { cookie: cookie.pa, form: {} }), { id: String(posA) })).status).toBe(400);
+    expect(
+      (await call(kode.action, makeRequest(codePath(posA), { cookie: cookie.pa, form: {} }), { id: String(posA) }))
+        .status,
+    ).toBe(400);
   });
 
   it("/aktivasi: phone + code + new password twice sets the password, logs in, and the code is spent", async () => {
     const code = codes.find((c) => c.userId === pending[0].id)!.code;
-    const mismatch = await activate({ phone: pending[0].phone, code, password: "rahasia-ani-1", confirm: "rahasia-ani-2" });
+    const mismatch = await activate({
+      phone: pending[0].phone,
+      code,
+      password: "rahasia-ani-1",
+      confirm: "rahasia-ani-2",
+    });
     expect(mismatch.status).toBe(400);
     expect(mismatch.data.errors.confirm).toBe("Ulangan kata sandi tidak sama.");
     const short = await activate({ phone: pending[0].phone, code, password: "pendek", confirm: "pendek" });
     expect(short.data.errors.password).toBe("Kata sandi minimal 8 karakter.");
-    const badCode = await activate({ phone: pending[0].phone, code: "ABC", password: "rahasia-ani-1", confirm: "rahasia-ani-1" });
+    const badCode = await activate({
+      phone: pending[0].phone,
+      code: "ABC",
+      password: "rahasia-ani-1",
+      confirm: "rahasia-ani-1",
+    });
     expect(badCode.data.errors.code).toMatch(/8 huruf\/angka/);
     expect(JSON.stringify(badCode.data)).not.toContain("rahasia-ani-1"); // passwords are never echoed
 
     // 08… typed with spaces, code in lower case without the dash: the same account and code.
     const phone08 = "0" + pending[0].phone.slice(2, 5) + " " + pending[0].phone.slice(5);
-    const ok = await activate({ phone: phone08, code: code.replace("-", "").toLowerCase(), password: "rahasia-ani-1", confirm: "rahasia-ani-1" });
+    const ok = await activate({
+      phone: phone08,
+      code: code.replace("-", "").toLowerCase(),
+      password: "rahasia-ani-1",
+      confirm: "rahasia-ani-1",
+    });
     expect(ok.status).toBe(302);
     expect(ok.location).toBe("/selamat-datang");
     expect(ok.headers.get("Set-Cookie")).toMatch(/^ap_sesi=/);
@@ -184,7 +231,12 @@ describe("printing codes per posyandu", () => {
     expect(twice.status).toBe(302);
     expect(await auditCount("user.activate", pending[0].id)).toBe(1);
     // The spent code with another password does not work.
-    const reuse = await activate({ phone: pending[0].phone, code, password: "rahasia-lain-9", confirm: "rahasia-lain-9" });
+    const reuse = await activate({
+      phone: pending[0].phone,
+      code,
+      password: "rahasia-lain-9",
+      confirm: "rahasia-lain-9",
+    });
     expect(reuse.status).toBe(400);
     expect(reuse.data.formError).toMatch(/sudah dipakai/);
     expect((await login({ login: pending[0].phone, password: "rahasia-lain-9" }, "198.51.100.9")).ok).toBe(false);
@@ -195,8 +247,16 @@ describe("printing codes per posyandu", () => {
 
   it("an expired code is refused with its own message", async () => {
     const code = codes.find((c) => c.userId === pending[1].id)!.code;
-    await db.update(activationCodes).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(activationCodes.userId, pending[1].id));
-    const res = await activate({ phone: pending[1].phone, code, password: "rahasia-budi-1", confirm: "rahasia-budi-1" });
+    await db
+      .update(activationCodes)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(activationCodes.userId, pending[1].id));
+    const res = await activate({
+      phone: pending[1].phone,
+      code,
+      password: "rahasia-budi-1",
+      confirm: "rahasia-budi-1",
+    });
     expect(res.status).toBe(400);
     expect(res.data.formError).toBe("Kode aktivasi sudah kedaluwarsa. Minta kode baru kepada Tim Pembina Posyandu.");
     const [u] = await db.select().from(users).where(eq(users.id, pending[1].id));
@@ -216,14 +276,26 @@ describe("printing codes per posyandu", () => {
 
   it("is rate-limited like login: 5 wrong codes per number, and failures per address", async () => {
     await db.delete(rateLimits);
-    const target = await makeUser({ name: "Eka Target", role: "kader", scopeCode: DESA_A, posyanduId: posA, passwordHash: null });
+    const target = await makeUser({
+      name: "Eka Target",
+      role: "kader",
+      scopeCode: DESA_A,
+      posyanduId: posA,
+      passwordHash: null,
+    });
     const res = await printCodes(cookie.pa, posA, newIssueNonce());
     const code = res.data.codes.find((c: { userId: string }) => c.userId === target.id).code;
     for (let i = 0; i < 5; i++) {
-      const wrong = await activate({ phone: target.phone, code: "ZZZZ-ZZZZ", password: "rahasia-eka-1", confirm: "rahasia-eka-1" }, `192.0.2.${i}`);
+      const wrong = await activate(
+        { phone: target.phone, code: "ZZZZ-ZZZZ", password: "rahasia-eka-1", confirm: "rahasia-eka-1" },
+        `192.0.2.${i}`,
+      );
       expect(wrong.status).toBe(400);
     }
-    const held = await activate({ phone: target.phone, code, password: "rahasia-eka-1", confirm: "rahasia-eka-1" }, "192.0.2.99");
+    const held = await activate(
+      { phone: target.phone, code, password: "rahasia-eka-1", confirm: "rahasia-eka-1" },
+      "192.0.2.99",
+    );
     expect(held.status).toBe(429);
     expect(held.data.formError).toMatch(/Terlalu banyak percobaan yang salah untuk nomor ini/);
     const [u] = await db.select().from(users).where(eq(users.id, target.id));
@@ -233,20 +305,41 @@ describe("printing codes per posyandu", () => {
     // Successful activations from one address (a training venue) do not count; failures
     // do: past the threshold the address is slowed to a few attempts a minute.
     for (let i = 0; i < LOGIN_LIMITS.throttleAfter + LOGIN_LIMITS.throttledPerMinute; i++) {
-      const r = await activate({ phone: `0812000${String(i).padStart(5, "0")}`, code: "ZZZZ-ZZZZ", password: "rahasia-eka-1", confirm: "rahasia-eka-1" }, "203.0.113.50");
+      const r = await activate(
+        {
+          phone: `0812000${String(i).padStart(5, "0")}`,
+          code: "ZZZZ-ZZZZ",
+          password: "rahasia-eka-1",
+          confirm: "rahasia-eka-1",
+        },
+        "203.0.113.50",
+      );
       expect(r.status).toBe(400);
     }
-    const ip = await activate({ phone: target.phone, code, password: "rahasia-eka-1", confirm: "rahasia-eka-1" }, "203.0.113.50");
+    const ip = await activate(
+      { phone: target.phone, code, password: "rahasia-eka-1", confirm: "rahasia-eka-1" },
+      "203.0.113.50",
+    );
     expect(ip.status).toBe(429);
     expect(ip.data.formError).toMatch(/perangkat\/jaringan ini/);
     const [{ n }] = await db.select({ n: count() }).from(rateLimits);
     expect(n).toBeGreaterThan(0);
     await db.delete(rateLimits);
-    expect((await activate({ phone: target.phone, code, password: "rahasia-eka-1", confirm: "rahasia-eka-1" }, "203.0.113.51")).status).toBe(302);
+    expect(
+      (
+        await activate(
+          { phone: target.phone, code, password: "rahasia-eka-1", confirm: "rahasia-eka-1" },
+          "203.0.113.51",
+        )
+      ).status,
+    ).toBe(302);
   });
 
   it("/aktivasi refuses cross-site posts and sends signed-in users home; /masuk links to it", async () => {
-    const cross = await call(aktivasi.action, makeRequest("/aktivasi", { form: { phone: "x" }, origin: "https://jahat.example" }));
+    const cross = await call(
+      aktivasi.action,
+      makeRequest("/aktivasi", { form: { phone: "x" }, origin: "https://jahat.example" }),
+    );
     expect(cross.status).toBe(403);
     expect((await call(aktivasi.loader, makeRequest("/aktivasi", { cookie: cookie.kader }))).location).toBe("/");
     expect((await call(aktivasi.loader, makeRequest("/aktivasi"))).status).toBe(200);
@@ -262,7 +355,9 @@ describe("account administration", () => {
   it("reset password: old password and sessions end, a new code is shown once, double submit is one reset", async () => {
     const victim = activated;
     const victimSession = await sessionCookie(victim.id);
-    const page = await call(userDetail.loader, makeRequest(`/admin/pengguna/${victim.id}`, { cookie: cookie.pa }), { id: victim.id });
+    const page = await call(userDetail.loader, makeRequest(`/admin/pengguna/${victim.id}`, { cookie: cookie.pa }), {
+      id: victim.id,
+    });
     expect(page.data.activation).toEqual({ activated: true, pendingUntil: null });
     const nonce = page.data.nonce;
     const res = await post(cookie.pa, victim.id, { intent: "atur-ulang-sandi", nonce });
@@ -281,13 +376,18 @@ describe("account administration", () => {
     expect(again.data.reset.code).toBe(code);
     expect(await auditCount("password.reset", victim.id)).toBe(1);
 
-    const after = await call(userDetail.loader, makeRequest(`/admin/pengguna/${victim.id}`, { cookie: cookie.pa }), { id: victim.id });
+    const after = await call(userDetail.loader, makeRequest(`/admin/pengguna/${victim.id}`, { cookie: cookie.pa }), {
+      id: victim.id,
+    });
     expect(after.data.activation.activated).toBe(false);
     expect(after.data.activation.pendingUntil).toBeTruthy();
     const list = await call(userList.loader, makeRequest(`/admin/pengguna?q=Citra`, { cookie: cookie.pa }));
     expect(list.data.items[0]).toMatchObject({ name: "Citra Lama", activated: false });
 
-    const act = await activate({ phone: victim.phone, code, password: "sandi-baru-456", confirm: "sandi-baru-456" }, "198.51.100.30");
+    const act = await activate(
+      { phone: victim.phone, code, password: "sandi-baru-456", confirm: "sandi-baru-456" },
+      "198.51.100.30",
+    );
     expect(act.status).toBe(302);
     expect((await login({ login: victim.phone, password: "sandi-baru-456" }, "198.51.100.20")).ok).toBe(true);
     // Replaying the reset form after the owner used the code does not wipe the new password.
@@ -298,7 +398,13 @@ describe("account administration", () => {
   });
 
   it("reset is refused outside the scope, for one's own account and with a stale form", async () => {
-    const wahau = await makeUser({ name: "Kader Wahau", role: "kader", scopeCode: DESA_B, posyanduId: posB, password: "sandi-wahau-1" });
+    const wahau = await makeUser({
+      name: "Kader Wahau",
+      role: "kader",
+      scopeCode: DESA_B,
+      posyanduId: posB,
+      password: "sandi-wahau-1",
+    });
     expect((await post(cookie.pa, wahau.id, { intent: "atur-ulang-sandi", nonce: newIssueNonce() })).status).toBe(403);
     expect((await post(cookie.pa, pa.id, { intent: "atur-ulang-sandi", nonce: newIssueNonce() })).status).toBe(403);
     const stale = await post(cookie.pa, activated.id, { intent: "atur-ulang-sandi", nonce: "kemarin" });
@@ -308,7 +414,13 @@ describe("account administration", () => {
   });
 
   it("explicit deactivate and reactivate buttons: audited once per real change, sessions end", async () => {
-    const k = await makeUser({ name: "Fitri Tombol", role: "kader", scopeCode: DESA_A, posyanduId: posA, password: "sandi-fitri-1" });
+    const k = await makeUser({
+      name: "Fitri Tombol",
+      role: "kader",
+      scopeCode: DESA_A,
+      posyanduId: posA,
+      password: "sandi-fitri-1",
+    });
     await sessionCookie(k.id);
     expect((await post(cookie.pa, k.id, { intent: "nonaktifkan" })).status).toBe(302);
     expect((await post(cookie.pa, k.id, { intent: "nonaktifkan" })).status).toBe(302);
@@ -327,7 +439,9 @@ describe("account administration", () => {
 
   it("the audit page names every new action", async () => {
     const res = await call(auditPage.loader, makeRequest("/admin/audit?halaman=1", { cookie: cookie.admin }));
-    const labels = new Map<string, string>(res.data.items.map((i: { action: string; label: string }) => [i.action, i.label]));
+    const labels = new Map<string, string>(
+      res.data.items.map((i: { action: string; label: string }) => [i.action, i.label]),
+    );
     expect(labels.get("activation.issue")).toBe("mencetak kode aktivasi untuk");
     expect(labels.get("password.reset")).toBe("mengatur ulang kata sandi");
     expect(labels.get("user.activate")).toBe("mengaktifkan akun dengan kode aktivasi:");

@@ -102,9 +102,14 @@ describe("login", () => {
     }
     const held = await postLogin({ login: u.phone, password: PASSWORD }, "192.0.2.99");
     expect(held.status).toBe(429);
-    expect(held.data.formError).toMatch(/Terlalu banyak percobaan yang salah untuk akun ini\. Coba lagi dalam \d+ menit\./);
+    expect(held.data.formError).toMatch(
+      /Terlalu banyak percobaan yang salah untuk akun ini\. Coba lagi dalam \d+ menit\./,
+    );
     // The window passes: the account opens again.
-    await db.update(rateLimits).set({ windowStartedAt: new Date(Date.now() - 16 * 60_000) }).where(like(rateLimits.key, "login:acct:%"));
+    await db
+      .update(rateLimits)
+      .set({ windowStartedAt: new Date(Date.now() - 16 * 60_000) })
+      .where(like(rateLimits.key, "login:acct:%"));
     const again = await postLogin({ login: u.phone, password: PASSWORD }, "192.0.2.100");
     expect(again.status).toBe(302);
   });
@@ -126,7 +131,10 @@ describe("login", () => {
       if (r.status === 429) slowed = r;
     }
     expect(slowed?.data.formError).toMatch(/perangkat\/jaringan ini: tunggu \d+ detik/);
-    await db.update(rateLimits).set({ windowStartedAt: new Date(Date.now() - 61_000) }).where(like(rateLimits.key, "login:ipslow:%"));
+    await db
+      .update(rateLimits)
+      .set({ windowStartedAt: new Date(Date.now() - 61_000) })
+      .where(like(rateLimits.key, "login:ipslow:%"));
     expect((await postLogin({ login: kader.phone, password: PASSWORD }, venue)).status).toBe(302);
     // Stopped: far past anything a venue produces, the address is refused for the window.
     await db.update(rateLimits).set({ count: LOGIN_LIMITS.blockAfter }).where(like(rateLimits.key, "login:ip:%"));
@@ -139,7 +147,9 @@ describe("login", () => {
 
   it("check-and-count is atomic: 40 parallel wrong passwords get at most 5 evaluations", async () => {
     const u = await makeUser({ role: "kader", scopeCode: "64.08.01.2001", password: PASSWORD });
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => postLogin({ login: u.phone, password: `salah-${i}` }, `198.51.100.${i}`)));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => postLogin({ login: u.phone, password: `salah-${i}` }, `198.51.100.${i}`)),
+    );
     const evaluated = results.filter((r) => r.status === 400).length;
     expect(evaluated).toBeLessThanOrEqual(LOGIN_LIMITS.perAccount);
     expect(results.filter((r) => r.status === 429).length).toBe(40 - evaluated);
@@ -165,7 +175,10 @@ describe("sessions", () => {
   it("an expired session is not accepted", async () => {
     const cookie = await sessionCookie(kader.id);
     const id = cookie.split("=")[1];
-    await db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, id));
+    await db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.id, id));
     expect(await getUser(makeRequest("/", { cookie }))).toBeNull();
   });
 
@@ -180,12 +193,18 @@ describe("sessions", () => {
     const id = cookie.split("=")[1];
     expect(await getUser(makeRequest("/", { cookie }))).not.toBeNull();
     // Used a minute ago (expiry fresh), but created 13 hours ago: over.
-    await db.update(sessions).set({ createdAt: new Date(Date.now() - 13 * 3600_000), expiresAt: new Date(Date.now() + 14 * 86_400_000) }).where(eq(sessions.id, id));
+    await db
+      .update(sessions)
+      .set({ createdAt: new Date(Date.now() - 13 * 3600_000), expiresAt: new Date(Date.now() + 14 * 86_400_000) })
+      .where(eq(sessions.id, id));
     expect(await getUser(makeRequest("/", { cookie }))).toBeNull();
     expect(await db.select().from(sessions).where(eq(sessions.id, id))).toHaveLength(0);
     // A kader's session of 13 hours is fine.
     const kc = await sessionCookie(kader.id);
-    await db.update(sessions).set({ createdAt: new Date(Date.now() - 13 * 3600_000) }).where(eq(sessions.id, kc.split("=")[1]));
+    await db
+      .update(sessions)
+      .set({ createdAt: new Date(Date.now() - 13 * 3600_000) })
+      .where(eq(sessions.id, kc.split("=")[1]));
     expect(await getUser(makeRequest("/", { cookie: kc }))).not.toBeNull();
   });
 
@@ -230,18 +249,36 @@ describe("password change", () => {
     const current = await sessionCookie(u.id);
     const other = await sessionCookie(u.id);
 
-    const wrong = await call(akunAction, makeRequest("/akun", { cookie: current, form: { current: "keliru-123", next: "kata-sandi-baru", confirm: "kata-sandi-baru" } }));
+    const wrong = await call(
+      akunAction,
+      makeRequest("/akun", {
+        cookie: current,
+        form: { current: "keliru-123", next: "kata-sandi-baru", confirm: "kata-sandi-baru" },
+      }),
+    );
     expect(wrong.status).toBe(400);
     expect(wrong.data.errors.current).toBe("Kata sandi saat ini salah.");
 
-    const mismatch = await call(akunAction, makeRequest("/akun", { cookie: current, form: { current: PASSWORD, next: "kata-sandi-baru", confirm: "lain" } }));
+    const mismatch = await call(
+      akunAction,
+      makeRequest("/akun", { cookie: current, form: { current: PASSWORD, next: "kata-sandi-baru", confirm: "lain" } }),
+    );
     expect(mismatch.status).toBe(400);
     expect(mismatch.data.errors.confirm).toBe("Ulangan kata sandi tidak sama.");
 
-    const short = await call(akunAction, makeRequest("/akun", { cookie: current, form: { current: PASSWORD, next: "pendek", confirm: "pendek" } }));
+    const short = await call(
+      akunAction,
+      makeRequest("/akun", { cookie: current, form: { current: PASSWORD, next: "pendek", confirm: "pendek" } }),
+    );
     expect(short.data.errors.next).toBe("Kata sandi minimal 8 karakter.");
 
-    const ok = await call(akunAction, makeRequest("/akun", { cookie: current, form: { current: PASSWORD, next: "kata-sandi-baru", confirm: "kata-sandi-baru" } }));
+    const ok = await call(
+      akunAction,
+      makeRequest("/akun", {
+        cookie: current,
+        form: { current: PASSWORD, next: "kata-sandi-baru", confirm: "kata-sandi-baru" },
+      }),
+    );
     // Post/redirect/get carrying the new cookie (before: 200 whose cookie the browser
     // lost when the page's loader, still on the old cookie, redirected to /masuk).
     expect(ok.status).toBe(302);

@@ -29,7 +29,10 @@ describe.skipIf(!embedded)("backup and restore of the embedded database", () => 
     await almostCertified(kader.id);
     const certs = await db.select().from(certificates);
     expect(certs.length).toBeGreaterThan(0);
-    const people = await db.select({ id: users.id, name: users.name, phone: users.phone }).from(users).orderBy(users.id);
+    const people = await db
+      .select({ id: users.id, name: users.name, phone: users.phone })
+      .from(users)
+      .orderBy(users.id);
 
     const dir = path.join(mkdtempSync(path.join(tmpdir(), "akademi-backup-")), "cadangan");
     const { bytes } = await writeBackup(dir);
@@ -38,15 +41,21 @@ describe.skipIf(!embedded)("backup and restore of the embedded database", () => 
 
     // A fresh database from the backup (in memory), checked with the key from the backup.
     const restored = await openBackup(dir);
-    const rUsers = rowsOf<{ id: string; name: string; phone: string }>(await restored.query("select id, name, phone from users order by id"));
+    const rUsers = rowsOf<{ id: string; name: string; phone: string }>(
+      await restored.query("select id, name, phone from users order by id"),
+    );
     expect(rUsers).toEqual(people);
-    const rCerts = rowsOf<{ code: string; payload: Record<string, string>; signature: string }>(await restored.query("select code, payload, signature from certificates order by code"));
+    const rCerts = rowsOf<{ code: string; payload: Record<string, string>; signature: string }>(
+      await restored.query("select code, payload, signature from certificates order by code"),
+    );
     expect(rCerts.map((c) => c.code)).toEqual(certs.map((c) => c.code).sort());
     const key = readFileSync(path.join(dir, BACKUP_FILES.key), "utf8");
     expect(key).toBe(env().CERT_SIGNING_KEY);
     const publicKey = createPublicKey(key);
     for (const c of rCerts) {
-      expect(verify(null, canonicalPayload(c.payload), publicKey, Buffer.from(c.signature, "base64url")), c.code).toBe(true);
+      expect(verify(null, canonicalPayload(c.payload), publicKey, Buffer.from(c.signature, "base64url")), c.code).toBe(
+        true,
+      );
     }
     await restored.close();
 

@@ -21,7 +21,31 @@ const withAction = Object.entries(routes)
   .map(([file, m]) => [file.replace("../app/routes/", ""), m] as const);
 
 /** Every field name the app's forms use, so a route reads the poisoned value whatever it expects. */
-const FIELDS = ["name", "phone", "email", "role", "scopeCode", "posyanduId", "spmBidang", "login", "password", "redirectTo", "code", "pindai", "title", "venue", "intent", "userId", "q", "current", "next", "confirm", "reason", "desaCode", "address"];
+const FIELDS = [
+  "name",
+  "phone",
+  "email",
+  "role",
+  "scopeCode",
+  "posyanduId",
+  "spmBidang",
+  "login",
+  "password",
+  "redirectTo",
+  "code",
+  "pindai",
+  "title",
+  "venue",
+  "intent",
+  "userId",
+  "q",
+  "current",
+  "next",
+  "confirm",
+  "reason",
+  "desaCode",
+  "address",
+];
 
 function formOf(value: string): string {
   return FIELDS.map((f) => `${f}=${encodeURIComponent(value)}`).join("&");
@@ -40,15 +64,40 @@ const TABLE: BadBody[] = [
   { label: "text/plain", contentType: "text/plain", body: "name=x", expect: [415] },
   { label: "no content type", body: "name=x", expect: [415] },
   { label: "multipart without boundary", contentType: "multipart/form-data", body: "--x\r\n", expect: [415] },
-  { label: "multipart with a broken body", contentType: "multipart/form-data; boundary=zz", body: "not multipart at all", expect: [400] },
-  { label: "NUL byte in every field", contentType: "application/x-www-form-urlencoded", body: formOf("Nama\u0000jahat"), expect: [400] },
-  { label: "control character in a field name", contentType: "application/x-www-form-urlencoded", body: "na%01me=x", expect: [400] },
-  { label: "declared body over the limit", contentType: "application/x-www-form-urlencoded", body: "name=x", length: 50 * 1024 * 1024, expect: [413] },
+  {
+    label: "multipart with a broken body",
+    contentType: "multipart/form-data; boundary=zz",
+    body: "not multipart at all",
+    expect: [400],
+  },
+  {
+    label: "NUL byte in every field",
+    contentType: "application/x-www-form-urlencoded",
+    body: formOf("Nama\u0000jahat"),
+    expect: [400],
+  },
+  {
+    label: "control character in a field name",
+    contentType: "application/x-www-form-urlencoded",
+    body: "na%01me=x",
+    expect: [400],
+  },
+  {
+    label: "declared body over the limit",
+    contentType: "application/x-www-form-urlencoded",
+    body: "name=x",
+    length: 50 * 1024 * 1024,
+    expect: [413],
+  },
 ];
 
 const UPLOAD_ROUTES = new Set(["admin.impor._index.tsx", "admin.wilayah.tsx"]);
 /** Routes that answer 404 before the body without a certificate or quiz attempt. */
-const NEEDS_RESOURCE = new Set(["admin.sertifikat.$code.tsx", "modul.$slug.kuis.$attemptId.tsx", "admin.impor.pratinjau.$token.tsx"]);
+const NEEDS_RESOURCE = new Set([
+  "admin.sertifikat.$code.tsx",
+  "modul.$slug.kuis.$attemptId.tsx",
+  "admin.impor.pratinjau.$token.tsx",
+]);
 
 let admin: string, kader: string, posyanduId: number, workshopId: number, userId: string;
 
@@ -84,14 +133,39 @@ beforeAll(async () => {
 
 /** Rows in every table the app writes (rate limits excepted: failures are counted there on purpose). */
 async function rowCounts(): Promise<string> {
-  const tables = ["users", "posyandu", "sessions", "audit_log", "workshops", "enrolments", "attendance", "certificates", "quiz_attempts", "module_progress", "verification_log", "activation_codes", "import_batches"];
-  const parts = await Promise.all(tables.map(async (t) => `${t}=${rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*)::int as n from ${t}`)))[0].n}`));
+  const tables = [
+    "users",
+    "posyandu",
+    "sessions",
+    "audit_log",
+    "workshops",
+    "enrolments",
+    "attendance",
+    "certificates",
+    "quiz_attempts",
+    "module_progress",
+    "verification_log",
+    "activation_codes",
+    "import_batches",
+  ];
+  const parts = await Promise.all(
+    tables.map(
+      async (t) =>
+        `${t}=${rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*)::int as n from ${t}`)))[0].n}`,
+    ),
+  );
   return parts.join(" ");
 }
 
 function paramsFor(file: string): Record<string, string> {
   const id = file.startsWith("sesi.") ? workshopId : file.startsWith("posyandu.") ? posyanduId : 1;
-  return { id: file.startsWith("admin.pengguna.$id") ? userId : String(id), slug: "spm-kesehatan", attemptId: "1", token: "a".repeat(32), code: "x" };
+  return {
+    id: file.startsWith("admin.pengguna.$id") ? userId : String(id),
+    slug: "spm-kesehatan",
+    attemptId: "1",
+    token: "a".repeat(32),
+    code: "x",
+  };
 }
 
 describe("malformed bodies at every action", () => {
@@ -104,7 +178,11 @@ describe("malformed bodies at every action", () => {
     const seen: string[] = [];
     const upload = UPLOAD_ROUTES.has(file);
     for (const bad of TABLE) {
-      for (const [who, cookie] of [["admin", admin], ["kader", kader], ["anonim", ""]] as const) {
+      for (const [who, cookie] of [
+        ["admin", admin],
+        ["kader", kader],
+        ["anonim", ""],
+      ] as const) {
         const headers = new Headers({ Origin: BASE });
         if (cookie) headers.set("Cookie", cookie);
         if (bad.length) headers.set("Content-Length", String(bad.length));
@@ -116,17 +194,21 @@ describe("malformed bodies at every action", () => {
         seen.push(`${bad.label}/${who}: ${res.status}`);
         // Refused before the body was read: 403/404, or sent to log in (anonymous) or
         // home (a signed-in user on /masuk, /aktivasi).
-        const refusedEarly = [403, 404].includes(res.status) || (res.status === 302 && /^\/($|masuk)/.test(res.location ?? ""));
+        const refusedEarly =
+          [403, 404].includes(res.status) || (res.status === 302 && /^\/($|masuk)/.test(res.location ?? ""));
         // An upload route refuses every non-multipart body as 415.
         const allowed = upload ? [400, 413, 415] : bad.expect;
         expect(refusedEarly || allowed.includes(res.status), seen.at(-1)).toBe(true);
-        if (res.status >= 400) expect(typeof res.data === "string" ? res.data : JSON.stringify(res.data)).toMatch(/[a-z]{3}/i);
+        if (res.status >= 400)
+          expect(typeof res.data === "string" ? res.data : JSON.stringify(res.data)).toMatch(/[a-z]{3}/i);
       }
     }
     // Someone got as far as the body for every kind of bad input (unless the route needs a
     // resource this test does not make).
     if (!NEEDS_RESOURCE.has(file)) {
-      expect(seen.filter((s) => /: (400|413|415)$/.test(s)).length, seen.join("\n")).toBeGreaterThanOrEqual(TABLE.length);
+      expect(seen.filter((s) => /: (400|413|415)$/.test(s)).length, seen.join("\n")).toBeGreaterThanOrEqual(
+        TABLE.length,
+      );
     }
     expect(await rowCounts()).toBe(before);
   });
@@ -180,7 +262,17 @@ describe("URLs with NUL bytes and huge ids", () => {
     const m = routes["../app/routes/admin.pengguna.baru.tsx"];
     const res = await call(
       m.action as never,
-      makeRequest("/admin/pengguna/baru", { cookie: admin, form: { name: "Sri Wahyuni", phone: "081255501234", role: "kader", scopeCode: "", posyanduId: "3000000000", spmBidang: "kesehatan" } }),
+      makeRequest("/admin/pengguna/baru", {
+        cookie: admin,
+        form: {
+          name: "Sri Wahyuni",
+          phone: "081255501234",
+          role: "kader",
+          scopeCode: "",
+          posyanduId: "3000000000",
+          spmBidang: "kesehatan",
+        },
+      }),
     );
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.data)).toMatch(/Posyandu tidak valid/);
@@ -188,7 +280,11 @@ describe("URLs with NUL bytes and huge ids", () => {
 
   it("a peserta filter with a posyandu id beyond int4 is ignored", async () => {
     const m = routes["../app/routes/sesi.$id.peserta.tsx"];
-    const res = await call(m.loader as never, makeRequest(`/sesi/${workshopId}/peserta?posyandu=3000000000&q=%00`, { cookie: admin }), { id: String(workshopId) });
+    const res = await call(
+      m.loader as never,
+      makeRequest(`/sesi/${workshopId}/peserta?posyandu=3000000000&q=%00`, { cookie: admin }),
+      { id: String(workshopId) },
+    );
     expect(res.status).toBe(200);
   });
 });

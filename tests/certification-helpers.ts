@@ -3,7 +3,14 @@ import { inflateSync } from "node:zlib";
 import { and, eq, sql } from "drizzle-orm";
 import { content, getModule } from "~/features/learning/content.server";
 import { db } from "~/db.server";
-import { attendance, quizAttempts, workshops, type AttendanceStatus, type WorkshopKind, type WorkshopStatus } from "~/db/schema";
+import {
+  attendance,
+  quizAttempts,
+  workshops,
+  type AttendanceStatus,
+  type WorkshopKind,
+  type WorkshopStatus,
+} from "~/db/schema";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { markCompleted } from "~/features/learning/progress.server";
 import { startAttempt, submitAttempt } from "~/features/learning/quiz.server";
@@ -17,7 +24,9 @@ export const SLUGS = () => content().defaultProgramme.requiredModules;
 const key = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 let organiser: string | undefined;
-export async function makeWorkshop(opts: { kind?: WorkshopKind; status?: WorkshopStatus; region?: string } = {}): Promise<number> {
+export async function makeWorkshop(
+  opts: { kind?: WorkshopKind; status?: WorkshopStatus; region?: string } = {},
+): Promise<number> {
   organiser ??= (await makeUser({ role: "pembina_kecamatan", scopeCode: "64.08.01" })).id;
   const startsAt = new Date(Date.now() - 3 * 86_400_000);
   const [w] = await db
@@ -38,7 +47,10 @@ export async function makeWorkshop(opts: { kind?: WorkshopKind; status?: Worksho
   return w.id;
 }
 
-export async function attend(userId: string, opts: { status?: AttendanceStatus; kind?: WorkshopKind; workshopStatus?: WorkshopStatus } = {}): Promise<void> {
+export async function attend(
+  userId: string,
+  opts: { status?: AttendanceStatus; kind?: WorkshopKind; workshopStatus?: WorkshopStatus } = {},
+): Promise<void> {
   const workshopId = await makeWorkshop({ kind: opts.kind, status: opts.workshopStatus });
   await db.insert(attendance).values({ workshopId, userId, status: opts.status ?? "hadir", method: "roster" });
 }
@@ -48,10 +60,17 @@ export async function readModule(userId: string, slug: string): Promise<void> {
 }
 
 /** Takes a quiz through startAttempt/submitAttempt, answering all right (or all wrong). */
-export async function takeQuiz(userId: string, slug: string, right = true): Promise<{ attemptId: string; score: number; passed: boolean }> {
+export async function takeQuiz(
+  userId: string,
+  slug: string,
+  right = true,
+): Promise<{ attemptId: string; score: number; passed: boolean }> {
   const started = await startAttempt(userId, slug, key());
   if (!started.ok) throw new Error(`start ${slug}: ${started.message}`);
-  const [row] = await db.select({ draw: quizAttempts.draw }).from(quizAttempts).where(eq(quizAttempts.id, started.attemptId));
+  const [row] = await db
+    .select({ draw: quizAttempts.draw })
+    .from(quizAttempts)
+    .where(eq(quizAttempts.id, started.attemptId));
   const entries: [string, string][] = row.draw.flatMap((q) => {
     const pick = right ? q.answer : [q.options.find((o) => !q.answer.includes(o.id))!.id];
     return pick.map((v) => [`q_${q.id}`, v] as [string, string]);
@@ -66,7 +85,10 @@ export async function backdateAttempts(userId: string, ms: number, slug?: string
   const shift = sql`make_interval(secs => ${ms / 1000})`;
   await db
     .update(quizAttempts)
-    .set({ startedAt: sql`${quizAttempts.startedAt} - ${shift}`, submittedAt: sql`${quizAttempts.submittedAt} - ${shift}` })
+    .set({
+      startedAt: sql`${quizAttempts.startedAt} - ${shift}`,
+      submittedAt: sql`${quizAttempts.submittedAt} - ${shift}`,
+    })
     .where(and(eq(quizAttempts.userId, userId), slug ? eq(quizAttempts.slug, slug) : undefined));
 }
 
@@ -74,7 +96,9 @@ let posyanduId: number | undefined;
 export async function newKader(opts: { desa?: string; name?: string } = {}) {
   const desa = opts.desa ?? DESA;
   // A kader of another desa gets a posyandu there; the default posyandu stays the one of DESA.
-  const pid = opts.desa ? await makePosyandu({ name: "Posyandu Kenanga", desaCode: desa }) : (posyanduId ??= await makePosyandu({ name: "Posyandu Melati 1", desaCode: DESA }));
+  const pid = opts.desa
+    ? await makePosyandu({ name: "Posyandu Kenanga", desaCode: desa })
+    : (posyanduId ??= await makePosyandu({ name: "Posyandu Melati 1", desaCode: DESA }));
   return makeUser({ role: "kader", scopeCode: desa, posyanduId: pid, name: opts.name ?? "Siti Aminah" });
 }
 
@@ -86,15 +110,32 @@ export function praktikSuffix(done: number): string {
 
 const observers = new Map<string, SessionUser>();
 /** A pembina kecamatan of the kader's kecamatan records `result` for these practice tasks (the programme's required ones by default). */
-export async function practise(userId: string, opts: { tasks?: string[]; result?: "kompeten" | "belum_kompeten"; observedOn?: string } = {}): Promise<void> {
-  const [k] = await db.select({ scopeCode: users.scopeCode, posyanduId: users.posyanduId }).from(users).where(eq(users.id, userId));
+export async function practise(
+  userId: string,
+  opts: { tasks?: string[]; result?: "kompeten" | "belum_kompeten"; observedOn?: string } = {},
+): Promise<void> {
+  const [k] = await db
+    .select({ scopeCode: users.scopeCode, posyanduId: users.posyanduId })
+    .from(users)
+    .where(eq(users.id, userId));
   if (!k.posyanduId) {
     // A kader without a posyandu cannot be on an observation sheet: write the records directly.
     const p = content().defaultProgramme.practice;
     const observer = await makeUser({ role: "pembina_kecamatan", scopeCode: "64.08.01" });
     for (const t of opts.tasks ?? p.tasks.slice(0, p.required).map((t) => t.id)) {
       const steps = p.tasks.find((x) => x.id === t)!.steps.map(() => (opts.result ?? "kompeten") === "kompeten");
-      await db.insert(practiceObservations).values({ userId, taskId: t, observedOn: "2025-01-01", place: "Posyandu", steps, result: opts.result ?? "kompeten", observerId: observer.id, idempotencyKey: key() });
+      await db
+        .insert(practiceObservations)
+        .values({
+          userId,
+          taskId: t,
+          observedOn: "2025-01-01",
+          place: "Posyandu",
+          steps,
+          result: opts.result ?? "kompeten",
+          observerId: observer.id,
+          idempotencyKey: key(),
+        });
     }
     return;
   }
@@ -102,7 +143,15 @@ export async function practise(userId: string, opts: { tasks?: string[]; result?
   let observer = observers.get(kec);
   if (!observer) {
     const u = await makeUser({ role: "pembina_kecamatan", scopeCode: kec });
-    observer = { id: u.id, name: "Pembina", phone: "", role: "pembina_kecamatan", scopeCode: kec, posyanduId: null, active: true };
+    observer = {
+      id: u.id,
+      name: "Pembina",
+      phone: "",
+      role: "pembina_kecamatan",
+      scopeCode: kec,
+      posyanduId: null,
+      active: true,
+    };
     observers.set(kec, observer);
   }
   const p = content().defaultProgramme.practice;
@@ -111,11 +160,15 @@ export async function practise(userId: string, opts: { tasks?: string[]; result?
     const task = p.tasks.find((t) => t.id === taskId)!;
     const form = new FormData();
     form.set("taskId", taskId);
-    form.set("observedOn", opts.observedOn ?? new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10));
+    form.set(
+      "observedOn",
+      opts.observedOn ?? new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10),
+    );
     form.set("place", "Posyandu Melati");
     form.set("idempotencyKey", key());
     form.set(`hasil_${userId}`, opts.result ?? "kompeten");
-    if ((opts.result ?? "kompeten") === "kompeten") task.steps.forEach((_, i) => form.append(`langkah_${userId}`, String(i)));
+    if ((opts.result ?? "kompeten") === "kompeten")
+      task.steps.forEach((_, i) => form.append(`langkah_${userId}`, String(i)));
     const r = await recordObservations(observer, k.posyanduId!, form);
     if (!r.ok) throw new Error(`practise ${taskId}: ${JSON.stringify(r.errors)}`);
   }
@@ -125,7 +178,10 @@ export async function practise(userId: string, opts: { tasks?: string[]; result?
  * A kader with everything but `except`: every module read, every quiz passed, one
  * pelatihan attended. Without `except` the last step issues the certificate.
  */
-export async function almostCertified(userId: string, except: "attendance" | "lastQuiz" | "practice" | "none" = "none"): Promise<void> {
+export async function almostCertified(
+  userId: string,
+  except: "attendance" | "lastQuiz" | "practice" | "none" = "none",
+): Promise<void> {
   const slugs = SLUGS();
   if (except !== "practice") await practise(userId);
   for (const s of slugs) await readModule(userId, s);
@@ -167,9 +223,7 @@ export function pdfText(pdf: Buffer): string {
     }
     for (const tj of body.matchAll(/\[([^\]]*)\]\s*TJ/g)) {
       out.push(
-        [...tj[1].matchAll(/<([0-9a-fA-F]*)>/g)]
-          .map((h) => Buffer.from(h[1], "hex").toString("latin1"))
-          .join(""),
+        [...tj[1].matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => Buffer.from(h[1], "hex").toString("latin1")).join(""),
       );
     }
   }

@@ -1,7 +1,12 @@
 /** The certification rule, cycles, dates and certificate codes as pure functions. */
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { CODE_ALPHABET, generateCertificateCode, isCanonicalCode, parseCertificateCode } from "~/features/certification/code";
+import {
+  CODE_ALPHABET,
+  generateCertificateCode,
+  isCanonicalCode,
+  parseCertificateCode,
+} from "~/features/certification/code";
 import {
   addMonthsWita,
   attendanceLabel,
@@ -32,7 +37,12 @@ const T0 = new Date("2025-01-10T02:00:00Z");
 const later = (days: number) => new Date(T0.getTime() + days * 86_400_000);
 
 let wsId = 0;
-function att(status: AttendanceStatus = "hadir", kind: WorkshopKind = "pelatihan", workshopStatus: WorkshopStatus = "completed", workshopId = ++wsId): AttendanceFact {
+function att(
+  status: AttendanceStatus = "hadir",
+  kind: WorkshopKind = "pelatihan",
+  workshopStatus: WorkshopStatus = "completed",
+  workshopId = ++wsId,
+): AttendanceFact {
   return { workshopId, kind, workshopStatus, status };
 }
 function pass(slug: string, score = 80, passScore = 70, at = T0): AttemptFact {
@@ -96,7 +106,10 @@ describe("certification rule", () => {
     });
 
     it("the statuses and kind come from the programme", () => {
-      const strict: RulePolicy = { ...POLICY, attendance: { kind: "sosialisasi", statuses: ["hadir"], minSessions: 1 } };
+      const strict: RulePolicy = {
+        ...POLICY,
+        attendance: { kind: "sosialisasi", statuses: ["hadir"], minSessions: 1 },
+      };
       expect(evaluateRule(strict, complete({ attendance: [att("terlambat", "sosialisasi")] })).certified).toBe(false);
       expect(evaluateRule(strict, complete({ attendance: [att("hadir", "sosialisasi")] })).certified).toBe(true);
       expect(evaluateRule(strict, complete({ attendance: [att("hadir", "pelatihan")] })).certified).toBe(false);
@@ -104,7 +117,12 @@ describe("certification rule", () => {
 
     it("minSessions 2 needs two different sessions; the same session twice counts once", () => {
       const two: RulePolicy = { ...POLICY, attendance: { ...POLICY.attendance, minSessions: 2 } };
-      const one = evaluateRule(two, complete({ attendance: [att("hadir", "pelatihan", "completed", 900), att("hadir", "pelatihan", "completed", 900)] }));
+      const one = evaluateRule(
+        two,
+        complete({
+          attendance: [att("hadir", "pelatihan", "completed", 900), att("hadir", "pelatihan", "completed", 900)],
+        }),
+      );
       expect(one.certified).toBe(false);
       expect(one.attendance.attended).toBe(1);
       expect(one.summary).toBe("3 dari 3 modul lulus, kehadiran pelatihan: 1 dari 2 sesi");
@@ -144,14 +162,19 @@ describe("certification rule", () => {
     });
 
     it("score exactly at the pass score passes; one below fails", () => {
-      expect(evaluateRule(POLICY, complete({ attempts: [pass("m1", 70), pass("m2"), pass("m3")] })).certified).toBe(true);
+      expect(evaluateRule(POLICY, complete({ attempts: [pass("m1", 70), pass("m2"), pass("m3")] })).certified).toBe(
+        true,
+      );
       const r = evaluateRule(POLICY, complete({ attempts: [pass("m1", 69), pass("m2"), pass("m3")] }));
       expect(r.certified).toBe(false);
       expect(missingLabel(r.missing[0])).toBe("kuis belum lulus (nilai terbaik 69, batas lulus 70)");
     });
 
     it("the best attempt counts: a later failure does not undo an earlier pass", () => {
-      const r = evaluateRule(POLICY, complete({ attempts: [pass("m1", 90, 70, T0), pass("m1", 20, 70, later(1)), pass("m2"), pass("m3")] }));
+      const r = evaluateRule(
+        POLICY,
+        complete({ attempts: [pass("m1", 90, 70, T0), pass("m1", 20, 70, later(1)), pass("m2"), pass("m3")] }),
+      );
       expect(r.certified).toBe(true);
       expect(r.modules[0].bestScore).toBe(90);
     });
@@ -161,7 +184,10 @@ describe("certification rule", () => {
       const failOld = evaluateRule(POLICY, complete({ attempts: [pass("m1", 70, 80), pass("m2"), pass("m3")] }));
       expect(failOld.certified).toBe(false);
       expect(failOld.modules[0]).toMatchObject({ bestScore: 70, passScore: 80 });
-      const passNew = evaluateRule(POLICY, complete({ attempts: [pass("m1", 70, 80), pass("m1", 65, 60), pass("m2"), pass("m3")] }));
+      const passNew = evaluateRule(
+        POLICY,
+        complete({ attempts: [pass("m1", 70, 80), pass("m1", 65, 60), pass("m2"), pass("m3")] }),
+      );
       expect(passNew.certified).toBe(true);
       expect(passNew.modules[0]).toMatchObject({ bestScore: 65, passScore: 60, quizPassed: true });
     });
@@ -174,7 +200,9 @@ describe("certification rule", () => {
       expect(evaluateRule(strict, complete({ attempts: MODULES.map((m) => pass(m, 90)) })).certified).toBe(true);
       const lenient: RulePolicy = { ...POLICY, passScore: 50 };
       expect(evaluateRule(lenient, complete({ attempts: MODULES.map((m) => pass(m, 55, 70)) })).certified).toBe(true);
-      expect(evaluateRule(lenient, { attendance: [], completed: [], attempts: [], cycleStart: null }).modules[0].passScore).toBe(50);
+      expect(
+        evaluateRule(lenient, { attendance: [], completed: [], attempts: [], cycleStart: null }).modules[0].passScore,
+      ).toBe(50);
     });
 
     it("attempts of modules outside the programme are ignored", () => {
@@ -191,13 +219,19 @@ describe("certification rule", () => {
       expect(r.certified).toBe(false);
       expect(r.summary).toBe("0 dari 3 modul lulus, kehadiran pelatihan: sudah");
       expect(r.modules.every((m) => m.completed && !m.quizPassed && m.bestScore === null)).toBe(true);
-      const again = evaluateRule(POLICY, complete({ cycleStart: start, attempts: MODULES.map((m) => pass(m, 80, 70, later(731))) }));
+      const again = evaluateRule(
+        POLICY,
+        complete({ cycleStart: start, attempts: MODULES.map((m) => pass(m, 80, 70, later(731))) }),
+      );
       expect(again.certified).toBe(true);
     });
 
     it("an attempt submitted exactly at the cycle start counts", () => {
       const start = later(10);
-      expect(evaluateRule(POLICY, complete({ cycleStart: start, attempts: MODULES.map((m) => pass(m, 80, 70, start)) })).certified).toBe(true);
+      expect(
+        evaluateRule(POLICY, complete({ cycleStart: start, attempts: MODULES.map((m) => pass(m, 80, 70, start)) }))
+          .certified,
+      ).toBe(true);
     });
 
     it("currentCycle: none, valid, expired, revoked", () => {
@@ -294,13 +328,36 @@ describe("certificate codes", () => {
   it("normalise typed codes: case, spaces, missing or extra dashes, with or without AP", () => {
     const c = codes[0];
     const bare = c.slice(3).replace("-", "");
-    for (const typed of [c.toLowerCase(), ` ${c} `, bare, bare.toLowerCase(), `AP${bare}`, `ap ${bare.slice(0, 4)} ${bare.slice(4)}`, `AP--${bare.slice(0, 4)}--${bare.slice(4)}`, `${bare.slice(0, 4)}-${bare.slice(4)}`, `AP–${bare}`]) {
+    for (const typed of [
+      c.toLowerCase(),
+      ` ${c} `,
+      bare,
+      bare.toLowerCase(),
+      `AP${bare}`,
+      `ap ${bare.slice(0, 4)} ${bare.slice(4)}`,
+      `AP--${bare.slice(0, 4)}--${bare.slice(4)}`,
+      `${bare.slice(0, 4)}-${bare.slice(4)}`,
+      `AP–${bare}`,
+    ]) {
       expect(parseCertificateCode(typed), typed).toEqual({ ok: true, code: c });
     }
   });
 
   it("reject malformed input", () => {
-    for (const bad of ["", "AP", "AP-1234-5678", "AP-OOOO-OOOO", "AP-7K3Q-9XW", "AP-7K3Q-9XWDD", "XX-7K3Q-9XWD", "<script>", "AP-7K3Q-9XWD'--", "AP-ÄBCD-EFGH", null, undefined]) {
+    for (const bad of [
+      "",
+      "AP",
+      "AP-1234-5678",
+      "AP-OOOO-OOOO",
+      "AP-7K3Q-9XW",
+      "AP-7K3Q-9XWDD",
+      "XX-7K3Q-9XWD",
+      "<script>",
+      "AP-7K3Q-9XWD'--",
+      "AP-ÄBCD-EFGH",
+      null,
+      undefined,
+    ]) {
       expect(parseCertificateCode(bad as string).ok, String(bad)).toBe(false);
     }
     expect(parseCertificateCode("AP-1234-5678")).toEqual({ ok: false, reason: "format" });
@@ -316,21 +373,38 @@ describe("practice (praktik lapangan) in the rule", () => {
   ];
   const WITH_PRACTICE: RulePolicy = { ...POLICY, practice: { required: 2, tasks: TASKS } };
   let seq = 0;
-  const obs = (taskId: string, result: "kompeten" | "belum_kompeten", at = T0): PracticeFact => ({ taskId, result, recordedAt: at, id: ++seq, observedOn: "2025-01-10" });
+  const obs = (taskId: string, result: "kompeten" | "belum_kompeten", at = T0): PracticeFact => ({
+    taskId,
+    result,
+    recordedAt: at,
+    id: ++seq,
+    observedOn: "2025-01-10",
+  });
 
   it("needs the required number of different tasks observed kompeten", () => {
     expect(evaluateRule(WITH_PRACTICE, complete()).certified).toBe(false);
     expect(evaluateRule(WITH_PRACTICE, complete({ practice: [obs("t-satu", "kompeten")] })).certified).toBe(false);
     // The same task twice is still one task.
-    expect(evaluateRule(WITH_PRACTICE, complete({ practice: [obs("t-satu", "kompeten"), obs("t-satu", "kompeten", later(1))] })).certified).toBe(false);
-    const r = evaluateRule(WITH_PRACTICE, complete({ practice: [obs("t-satu", "kompeten"), obs("t-tiga", "kompeten")] }));
+    expect(
+      evaluateRule(
+        WITH_PRACTICE,
+        complete({ practice: [obs("t-satu", "kompeten"), obs("t-satu", "kompeten", later(1))] }),
+      ).certified,
+    ).toBe(false);
+    const r = evaluateRule(
+      WITH_PRACTICE,
+      complete({ practice: [obs("t-satu", "kompeten"), obs("t-tiga", "kompeten")] }),
+    );
     expect(r.certified).toBe(true);
     expect(r.practice).toMatchObject({ required: 2, done: 2, ok: true });
     expect(r.practice.tasks.map((t) => t.result)).toEqual(["kompeten", null, "kompeten"]);
   });
 
   it("belum kompeten does not count, and the latest record per task wins (a correction)", () => {
-    expect(evaluateRule(WITH_PRACTICE, complete({ practice: [obs("t-satu", "kompeten"), obs("t-dua", "belum_kompeten")] })).certified).toBe(false);
+    expect(
+      evaluateRule(WITH_PRACTICE, complete({ practice: [obs("t-satu", "kompeten"), obs("t-dua", "belum_kompeten")] }))
+        .certified,
+    ).toBe(false);
     // Corrected upwards later.
     const up = [obs("t-satu", "kompeten"), obs("t-dua", "belum_kompeten"), obs("t-dua", "kompeten", later(2))];
     expect(evaluateRule(WITH_PRACTICE, complete({ practice: up })).certified).toBe(true);
@@ -344,8 +418,15 @@ describe("practice (praktik lapangan) in the rule", () => {
   });
 
   it("tasks outside the programme do not count; practice carries over into a new cycle", () => {
-    expect(evaluateRule(WITH_PRACTICE, complete({ practice: [obs("t-satu", "kompeten"), obs("lain", "kompeten")] })).certified).toBe(false);
-    const cycle2 = complete({ cycleStart: later(800), attempts: MODULES.map((m) => pass(m, 80, 70, later(801))), practice: [obs("t-satu", "kompeten"), obs("t-dua", "kompeten")] });
+    expect(
+      evaluateRule(WITH_PRACTICE, complete({ practice: [obs("t-satu", "kompeten"), obs("lain", "kompeten")] }))
+        .certified,
+    ).toBe(false);
+    const cycle2 = complete({
+      cycleStart: later(800),
+      attempts: MODULES.map((m) => pass(m, 80, 70, later(801))),
+      practice: [obs("t-satu", "kompeten"), obs("t-dua", "kompeten")],
+    });
     expect(evaluateRule(WITH_PRACTICE, cycle2).certified).toBe(true);
   });
 
@@ -359,11 +440,31 @@ describe("practice (praktik lapangan) in the rule", () => {
   });
 
   it("the programme file's practice section is valid and its required number is within its tasks", () => {
-    const p = programmeSchema.parse({ id: "uji-coba", title: "Uji coba", requiredModules: ["m1"], attendance: POLICY.attendance, validityMonths: 12 });
+    const p = programmeSchema.parse({
+      id: "uji-coba",
+      title: "Uji coba",
+      requiredModules: ["m1"],
+      attendance: POLICY.attendance,
+      validityMonths: 12,
+    });
     expect(p.practice).toEqual({ required: 0, tasks: [] });
-    const bad = programmeSchema.safeParse({ id: "uji-coba", title: "Uji", requiredModules: ["m1"], attendance: POLICY.attendance, validityMonths: 12, practice: { required: 4, tasks: TASKS } });
+    const bad = programmeSchema.safeParse({
+      id: "uji-coba",
+      title: "Uji",
+      requiredModules: ["m1"],
+      attendance: POLICY.attendance,
+      validityMonths: 12,
+      practice: { required: 4, tasks: TASKS },
+    });
     expect(bad.success).toBe(false);
-    const dup = programmeSchema.safeParse({ id: "uji-coba", title: "Uji", requiredModules: ["m1"], attendance: POLICY.attendance, validityMonths: 12, practice: { required: 1, tasks: [TASKS[0], TASKS[0]] } });
+    const dup = programmeSchema.safeParse({
+      id: "uji-coba",
+      title: "Uji",
+      requiredModules: ["m1"],
+      attendance: POLICY.attendance,
+      validityMonths: 12,
+      practice: { required: 1, tasks: [TASKS[0], TASKS[0]] },
+    });
     expect(dup.success).toBe(false);
   });
 });

@@ -12,7 +12,13 @@ import { auditLog, certificates, enrolments, quizAttempts } from "~/db/schema";
 import { recordAttendance } from "~/features/workshops/attendance.server";
 import { syncModuleVersions, content } from "~/features/learning/content.server";
 import { makeUser } from "~/demo/factories.server";
-import { cycleStart, evaluateCertification, evaluateCertificationStrict, evaluateRegion, kaderStanding } from "~/features/certification/evaluate.server";
+import {
+  cycleStart,
+  evaluateCertification,
+  evaluateCertificationStrict,
+  evaluateRegion,
+  kaderStanding,
+} from "~/features/certification/evaluate.server";
 import { renderCertificate } from "~/features/certification/pdf.server";
 import { verifyPayload } from "~/features/certification/signing.server";
 import { findCertificate } from "~/features/certification/certificates.server";
@@ -27,7 +33,20 @@ import * as quizInfo from "~/routes/modul.$slug.kuis._index";
 import * as attemptPage from "~/routes/modul.$slug.kuis.$attemptId";
 import * as modulePage from "~/routes/modul.$slug._index";
 import { BASE, call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
-import { almostCertified, attend, backdateAttempts, makeWorkshop, MONTH, newKader, pdfText, practise, praktikSuffix, readModule, SLUGS, takeQuiz } from "./certification-helpers";
+import {
+  almostCertified,
+  attend,
+  backdateAttempts,
+  makeWorkshop,
+  MONTH,
+  newKader,
+  pdfText,
+  practise,
+  praktikSuffix,
+  readModule,
+  SLUGS,
+  takeQuiz,
+} from "./certification-helpers";
 
 const PROGRAMME = () => content().defaultProgramme;
 /** Required modules of the default programme (12 since content v2). */
@@ -46,7 +65,10 @@ async function certsOf(userId: string) {
   return db.select().from(certificates).where(eq(certificates.userId, userId)).orderBy(certificates.cycle);
 }
 
-async function staff(role: "pembina_desa" | "pembina_kecamatan" | "pembina_kabupaten" | "dpmd" | "admin", scopeCode: string) {
+async function staff(
+  role: "pembina_desa" | "pembina_kecamatan" | "pembina_kabupaten" | "dpmd" | "admin",
+  scopeCode: string,
+) {
   const u = await makeUser({ role, scopeCode, name: `${role} ${scopeCode}` });
   return { ...u, cookie: await sessionCookie(u.id) };
 }
@@ -58,9 +80,16 @@ describe("automatic issuance", () => {
     expect(await certsOf(k.id)).toHaveLength(0);
     const cookie = await sessionCookie(k.id);
     const slug = SLUGS()[SLUGS().length - 1];
-    const started = await call(quizInfo.action, makeRequest(`/modul/${slug}/kuis`, { cookie, form: { idempotencyKey: "c".repeat(32) } }), { slug });
+    const started = await call(
+      quizInfo.action,
+      makeRequest(`/modul/${slug}/kuis`, { cookie, form: { idempotencyKey: "c".repeat(32) } }),
+      { slug },
+    );
     const attemptId = started.location!.split("/").pop()!;
-    const [{ draw }] = await db.select({ draw: quizAttempts.draw }).from(quizAttempts).where(eq(quizAttempts.id, attemptId));
+    const [{ draw }] = await db
+      .select({ draw: quizAttempts.draw })
+      .from(quizAttempts)
+      .where(eq(quizAttempts.id, attemptId));
     const body = new URLSearchParams(draw.flatMap((q) => q.answer.map((a) => [`q_${q.id}`, a])));
     const submit = new Request(`${BASE}/modul/${slug}/kuis/${attemptId}`, {
       method: "POST",
@@ -74,7 +103,10 @@ describe("automatic issuance", () => {
     expect(cert).toMatchObject({ programmeId: PROGRAMME().id, cycle: 1, issuingRegion: "64.08", revokedAt: null });
     expect(cert.code).toMatch(/^AP-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
     // Validity: 24 months, same WITA time of day.
-    const months = (cert.expiresAt.getUTCFullYear() - cert.issuedAt.getUTCFullYear()) * 12 + cert.expiresAt.getUTCMonth() - cert.issuedAt.getUTCMonth();
+    const months =
+      (cert.expiresAt.getUTCFullYear() - cert.issuedAt.getUTCFullYear()) * 12 +
+      cert.expiresAt.getUTCMonth() -
+      cert.issuedAt.getUTCMonth();
     expect(months).toBe(PROGRAMME().validityMonths);
     expect(cert.payload).toMatchObject({
       code: cert.code,
@@ -99,7 +131,9 @@ describe("automatic issuance", () => {
     for (const s of slugs) await takeQuiz(k.id, s);
     expect(await certsOf(k.id)).toHaveLength(0);
     const cookie = await sessionCookie(k.id);
-    const res = await call(modulePage.action, makeRequest(`/modul/${slugs[0]}`, { cookie, form: {} }), { slug: slugs[0] });
+    const res = await call(modulePage.action, makeRequest(`/modul/${slugs[0]}`, { cookie, form: {} }), {
+      slug: slugs[0],
+    });
     expect(res.status).toBe(302);
     expect(await certsOf(k.id)).toHaveLength(1);
   });
@@ -118,7 +152,15 @@ describe("automatic issuance", () => {
     const k = await newKader();
     await almostCertified(k.id, "attendance");
     const pembina = await makeUser({ role: "pembina_kecamatan", scopeCode: "64.08.01", name: "Pembina Ancalong" });
-    const actor = { id: pembina.id, name: "Pembina Ancalong", phone: pembina.phone, role: "pembina_kecamatan" as const, scopeCode: "64.08.01", posyanduId: null, active: true };
+    const actor = {
+      id: pembina.id,
+      name: "Pembina Ancalong",
+      phone: pembina.phone,
+      role: "pembina_kecamatan" as const,
+      scopeCode: "64.08.01",
+      posyanduId: null,
+      active: true,
+    };
     const workshopId = await makeWorkshop({ status: "published" });
     await db.insert(enrolments).values({ workshopId, userId: k.id, status: "enrolled" });
     expect(await certsOf(k.id)).toHaveLength(0);
@@ -134,7 +176,10 @@ describe("automatic issuance", () => {
     await attend(noAttendance.id, { status: "alpa" });
     await attend(noAttendance.id, { workshopStatus: "cancelled" });
     expect(await evaluateCertificationStrict(noAttendance.id)).toEqual([
-      expect.objectContaining({ status: "not_yet", summary: `${N} dari ${N} modul lulus, kehadiran pelatihan: belum${praktikSuffix(99)}` }),
+      expect.objectContaining({
+        status: "not_yet",
+        summary: `${N} dari ${N} modul lulus, kehadiran pelatihan: belum${praktikSuffix(99)}`,
+      }),
     ]);
 
     const failed = await newKader();
@@ -142,7 +187,12 @@ describe("automatic issuance", () => {
     const last = SLUGS()[SLUGS().length - 1];
     const r = await takeQuiz(failed.id, last, false);
     expect(r.passed).toBe(false);
-    expect(await evaluateCertificationStrict(failed.id)).toEqual([expect.objectContaining({ status: "not_yet", summary: `${N - 1} dari ${N} modul lulus, kehadiran pelatihan: sudah${praktikSuffix(99)}` })]);
+    expect(await evaluateCertificationStrict(failed.id)).toEqual([
+      expect.objectContaining({
+        status: "not_yet",
+        summary: `${N - 1} dari ${N} modul lulus, kehadiran pelatihan: sudah${praktikSuffix(99)}`,
+      }),
+    ]);
     expect(await certsOf(noAttendance.id)).toHaveLength(0);
     expect(await certsOf(failed.id)).toHaveLength(0);
   });
@@ -163,7 +213,10 @@ describe("automatic issuance", () => {
     expect(r).toMatchObject({ score: 100, passed: true });
     const [attempt] = await db.select().from(quizAttempts).where(eq(quizAttempts.id, r.attemptId));
     expect(attempt.passed).toBe(true);
-    expect(errors).toHaveBeenCalledWith(expect.stringContaining(`[sertifikasi] evaluasi gagal untuk pengguna ${k.id}`), expect.stringContaining("kabupaten"));
+    expect(errors).toHaveBeenCalledWith(
+      expect.stringContaining(`[sertifikasi] evaluasi gagal untuk pengguna ${k.id}`),
+      expect.stringContaining("kabupaten"),
+    );
     expect(await certsOf(k.id)).toHaveLength(0);
     await expect(evaluateCertificationStrict(k.id)).rejects.toThrow(/kabupaten/);
   });
@@ -175,7 +228,9 @@ describe("idempotency", () => {
     await almostCertified(k.id);
     const [first] = await certsOf(k.id);
     for (let i = 0; i < 3; i++) {
-      expect(await evaluateCertificationStrict(k.id)).toEqual([expect.objectContaining({ status: "valid", code: first.code, cycle: 1 })]);
+      expect(await evaluateCertificationStrict(k.id)).toEqual([
+        expect.objectContaining({ status: "valid", code: first.code, cycle: 1 }),
+      ]);
     }
     await readModule(k.id, SLUGS()[0]);
     await takeQuiz(k.id, SLUGS()[0]).catch(() => undefined); // cool-down may refuse; either way nothing new
@@ -186,7 +241,9 @@ describe("idempotency", () => {
     const kader = await Promise.all([1, 2, 3, 4].map(() => newKader()));
     for (const k of kader) await almostCertified(k.id, "attendance");
     for (const k of kader) await attend(k.id);
-    const runs = await Promise.all(kader.flatMap((k) => Array.from({ length: 8 }, () => evaluateCertificationStrict(k.id))));
+    const runs = await Promise.all(
+      kader.flatMap((k) => Array.from({ length: 8 }, () => evaluateCertificationStrict(k.id))),
+    );
     for (const k of kader) {
       const rows = await certsOf(k.id);
       expect(rows).toHaveLength(1);
@@ -206,12 +263,32 @@ describe("idempotency", () => {
     const [c] = await certsOf(k.id);
     const dup = await db
       .insert(certificates)
-      .values({ code: "AP-2222-2222", userId: k.id, programmeId: c.programmeId, cycle: 1, expiresAt: c.expiresAt, issuingRegion: "64.08", payload: {}, signature: "x" })
+      .values({
+        code: "AP-2222-2222",
+        userId: k.id,
+        programmeId: c.programmeId,
+        cycle: 1,
+        expiresAt: c.expiresAt,
+        issuingRegion: "64.08",
+        payload: {},
+        signature: "x",
+      })
       .onConflictDoNothing()
       .returning({ id: certificates.id });
     expect(dup).toEqual([]);
     await expect(
-      db.insert(certificates).values({ code: "AP-3333-3333", userId: k.id, programmeId: c.programmeId, cycle: 1, expiresAt: c.expiresAt, issuingRegion: "64.08", payload: {}, signature: "x" }),
+      db
+        .insert(certificates)
+        .values({
+          code: "AP-3333-3333",
+          userId: k.id,
+          programmeId: c.programmeId,
+          cycle: 1,
+          expiresAt: c.expiresAt,
+          issuingRegion: "64.08",
+          payload: {},
+          signature: "x",
+        }),
     ).rejects.toThrow();
     expect(await certsOf(k.id)).toHaveLength(1);
   });
@@ -253,12 +330,23 @@ describe("expiry and recertification", () => {
     expect(v.data.state).toBe("kedaluwarsa");
 
     const [o] = await evaluateCertificationStrict(k.id);
-    expect(o).toMatchObject({ status: "not_yet", cycle: 2, summary: `0 dari ${N} modul lulus, kehadiran pelatihan: sudah${praktikSuffix(99)}` });
+    expect(o).toMatchObject({
+      status: "not_yet",
+      cycle: 2,
+      summary: `0 dari ${N} modul lulus, kehadiran pelatihan: sudah${praktikSuffix(99)}`,
+    });
     expect(await cycleStart(k.id, PROGRAMME().id)).toEqual(old.expiresAt);
     const page = await call(sertifikatPage.loader, makeRequest("/sertifikat", { cookie: await sessionCookie(k.id) }));
-    expect(page.data.programmes[0]).toMatchObject({ state: "kedaluwarsa", current: { code: old.code, state: "kedaluwarsa" } });
-    expect(page.data.programmes[0].progress.summary).toBe(`0 dari ${N} modul lulus, kehadiran pelatihan: sudah${praktikSuffix(99)}`);
-    expect(page.data.programmes[0].progress.missing.map((m: { label: string }) => m.label)).toEqual(Array(N).fill("kuis belum dikerjakan"));
+    expect(page.data.programmes[0]).toMatchObject({
+      state: "kedaluwarsa",
+      current: { code: old.code, state: "kedaluwarsa" },
+    });
+    expect(page.data.programmes[0].progress.summary).toBe(
+      `0 dari ${N} modul lulus, kehadiran pelatihan: sudah${praktikSuffix(99)}`,
+    );
+    expect(page.data.programmes[0].progress.missing.map((m: { label: string }) => m.label)).toEqual(
+      Array(N).fill("kuis belum dikerjakan"),
+    );
   });
 
   it("passing the quizzes again issues cycle 2 with a new code and a new issue date", async () => {
@@ -272,11 +360,21 @@ describe("expiry and recertification", () => {
     expect(renewed.code).not.toBe(old.code);
     expect(renewed.issuedAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect(renewed.expiresAt.getTime()).toBeGreaterThan(Date.now() + 23 * MONTH);
-    expect((await call(verifikasi.loader, makeRequest(`/verifikasi/${renewed.code}`), { code: renewed.code })).data.state).toBe("berlaku");
-    expect((await call(verifikasi.loader, makeRequest(`/verifikasi/${old.code}`), { code: old.code })).data.state).toBe("kedaluwarsa");
+    expect(
+      (await call(verifikasi.loader, makeRequest(`/verifikasi/${renewed.code}`), { code: renewed.code })).data.state,
+    ).toBe("berlaku");
+    expect((await call(verifikasi.loader, makeRequest(`/verifikasi/${old.code}`), { code: old.code })).data.state).toBe(
+      "kedaluwarsa",
+    );
     const page = await call(sertifikatPage.loader, makeRequest("/sertifikat", { cookie: await sessionCookie(k.id) }));
-    expect(page.data.programmes[0]).toMatchObject({ state: "berlaku", current: { code: renewed.code, cycle: 2 }, progress: null });
-    expect(page.data.programmes[0].history).toEqual([expect.objectContaining({ code: old.code, state: "kedaluwarsa" })]);
+    expect(page.data.programmes[0]).toMatchObject({
+      state: "berlaku",
+      current: { code: renewed.code, cycle: 2 },
+      progress: null,
+    });
+    expect(page.data.programmes[0].history).toEqual([
+      expect.objectContaining({ code: old.code, state: "kedaluwarsa" }),
+    ]);
   });
 
   it("quiz attempt limits count only the current cycle", async () => {
@@ -316,7 +414,9 @@ describe("expiry and recertification", () => {
 describe("revocation", () => {
   let kader: { id: string };
   let code: string;
-  let dpmdKutim: Awaited<ReturnType<typeof staff>>, dpmdKukar: Awaited<ReturnType<typeof staff>>, kabKutim: Awaited<ReturnType<typeof staff>>;
+  let dpmdKutim: Awaited<ReturnType<typeof staff>>,
+    dpmdKukar: Awaited<ReturnType<typeof staff>>,
+    kabKutim: Awaited<ReturnType<typeof staff>>;
 
   beforeAll(async () => {
     kader = await newKader();
@@ -328,8 +428,18 @@ describe("revocation", () => {
   });
 
   const revoke = (cookie: string, alasan: string | undefined, c = code, origin?: string) =>
-    call(adminDetail.action, makeRequest(`/admin/sertifikat/${c}`, { cookie, form: alasan === undefined ? {} : { alasan }, origin }), { code: c });
-  const auditRows = async () => (await db.select().from(auditLog).where(and(eq(auditLog.action, "certificate.revoke"), eq(auditLog.entityId, code)))).length;
+    call(
+      adminDetail.action,
+      makeRequest(`/admin/sertifikat/${c}`, { cookie, form: alasan === undefined ? {} : { alasan }, origin }),
+      { code: c },
+    );
+  const auditRows = async () =>
+    (
+      await db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, "certificate.revoke"), eq(auditLog.entityId, code)))
+    ).length;
 
   it("outside the scope: 403 and nothing changed", async () => {
     const res = await revoke(dpmdKukar.cookie, "Data kader tidak benar menurut DPMD.");
@@ -338,11 +448,17 @@ describe("revocation", () => {
     expect(row.revokedAt).toBeNull();
     expect(await auditRows()).toBe(0);
     // The detail page is out of reach too.
-    expect((await call(adminDetail.loader, makeRequest(`/admin/sertifikat/${code}`, { cookie: dpmdKukar.cookie }), { code })).status).toBe(403);
+    expect(
+      (await call(adminDetail.loader, makeRequest(`/admin/sertifikat/${code}`, { cookie: dpmdKukar.cookie }), { code }))
+        .status,
+    ).toBe(403);
   });
 
   it("pembina kabupaten may look but not revoke; a kader neither", async () => {
-    expect((await call(adminDetail.loader, makeRequest(`/admin/sertifikat/${code}`, { cookie: kabKutim.cookie }), { code })).data.canRevoke).toBe(false);
+    expect(
+      (await call(adminDetail.loader, makeRequest(`/admin/sertifikat/${code}`, { cookie: kabKutim.cookie }), { code }))
+        .data.canRevoke,
+    ).toBe(false);
     expect((await revoke(kabKutim.cookie, "Tidak berhak mencabut sertifikat.")).status).toBe(403);
     expect((await revoke(await sessionCookie(kader.id), "Saya ingin mencabut sertifikat.")).status).toBe(403);
     expect((await certsOf(kader.id))[0].revokedAt).toBeNull();
@@ -355,7 +471,9 @@ describe("revocation", () => {
       expect(res.data.errors.alasan).toMatch(/alasan pencabutan/i);
     }
     expect((await revoke(dpmdKutim.cookie, "x".repeat(501))).data.errors.alasan).toMatch(/terlalu panjang/);
-    expect((await revoke(dpmdKutim.cookie, "Alasan yang cukup panjang.", code, "https://jahat.example")).status).toBe(403);
+    expect((await revoke(dpmdKutim.cookie, "Alasan yang cukup panjang.", code, "https://jahat.example")).status).toBe(
+      403,
+    );
     expect((await revoke(dpmdKutim.cookie, "Alasan yang cukup panjang.", "AP-2222-2222")).status).toBe(404);
     expect((await revoke(dpmdKutim.cookie, "Alasan yang cukup panjang.", "bukan-kode")).status).toBe(404);
     expect((await certsOf(kader.id))[0].revokedAt).toBeNull();
@@ -369,9 +487,16 @@ describe("revocation", () => {
     const [row] = await certsOf(kader.id);
     expect(row).toMatchObject({ revokedReason: "Kader terbukti tidak mengikuti pelatihan.", revokedBy: dpmdKutim.id });
     expect(row.revokedAt).toBeInstanceOf(Date);
-    const [entry] = await db.select().from(auditLog).where(and(eq(auditLog.action, "certificate.revoke"), eq(auditLog.entityId, code)));
+    const [entry] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "certificate.revoke"), eq(auditLog.entityId, code)));
     expect(entry).toMatchObject({ actorId: dpmdKutim.id, entity: "certificate", regionCode: "64.08.01.2001" });
-    expect(entry.detail).toMatchObject({ reason: "Kader terbukti tidak mengikuti pelatihan.", userId: kader.id, cycle: 1 });
+    expect(entry.detail).toMatchObject({
+      reason: "Kader terbukti tidak mengikuti pelatihan.",
+      userId: kader.id,
+      cycle: 1,
+    });
 
     expect((await revoke(dpmdKutim.cookie, "Alasan lain yang berbeda sekali.")).status).toBe(302);
     expect((await certsOf(kader.id))[0].revokedReason).toBe("Kader terbukti tidak mengikuti pelatihan.");
@@ -379,16 +504,34 @@ describe("revocation", () => {
 
     const v = await call(verifikasi.loader, makeRequest(`/verifikasi/${code}`), { code });
     expect(v.data).toMatchObject({ state: "dicabut", reason: "Kader terbukti tidak mengikuti pelatihan." });
-    const detail = await call(adminDetail.loader, makeRequest(`/admin/sertifikat/${code}`, { cookie: dpmdKutim.cookie }), { code });
+    const detail = await call(
+      adminDetail.loader,
+      makeRequest(`/admin/sertifikat/${code}`, { cookie: dpmdKutim.cookie }),
+      { code },
+    );
     expect(detail.data).toMatchObject({ state: "dicabut", revokedBy: "dpmd 64.08", canRevoke: false });
   });
 
   it("after revocation: no automatic re-issue from old results; quizzes passed again give cycle 2", async () => {
-    expect(await evaluateCertificationStrict(kader.id)).toEqual([expect.objectContaining({ status: "not_yet", cycle: 2 })]);
-    const page = await call(sertifikatPage.loader, makeRequest("/sertifikat", { cookie: await sessionCookie(kader.id) }));
-    expect(page.data.programmes[0]).toMatchObject({ state: "dicabut", current: { code, revokedReason: "Kader terbukti tidak mengikuti pelatihan." } });
+    expect(await evaluateCertificationStrict(kader.id)).toEqual([
+      expect.objectContaining({ status: "not_yet", cycle: 2 }),
+    ]);
+    const page = await call(
+      sertifikatPage.loader,
+      makeRequest("/sertifikat", { cookie: await sessionCookie(kader.id) }),
+    );
+    expect(page.data.programmes[0]).toMatchObject({
+      state: "dicabut",
+      current: { code, revokedReason: "Kader terbukti tidak mengikuti pelatihan." },
+    });
     // Downloading a revoked certificate is refused, for the owner as for staff.
-    expect((await call(download.loader, makeRequest(`/sertifikat/${code}.pdf`, { cookie: await sessionCookie(kader.id) }), { file: `${code}.pdf` })).status).toBe(410);
+    expect(
+      (
+        await call(download.loader, makeRequest(`/sertifikat/${code}.pdf`, { cookie: await sessionCookie(kader.id) }), {
+          file: `${code}.pdf`,
+        })
+      ).status,
+    ).toBe(410);
     await backdateAttempts(kader.id, 20 * 60_000); // past the cool-down (and still before the revocation)
     for (const s of SLUGS()) await takeQuiz(kader.id, s);
     const rows = await certsOf(kader.id);
@@ -405,7 +548,9 @@ describe("revocation", () => {
     expect(await evaluateCertificationStrict(k.id)).toEqual([expect.objectContaining({ status: "valid" })]);
     const [row] = await certsOf(k.id);
     expect(row.revokedAt).toBeNull();
-    expect((await call(verifikasi.loader, makeRequest(`/verifikasi/${row.code}`), { code: row.code })).data.state).toBe("berlaku");
+    expect((await call(verifikasi.loader, makeRequest(`/verifikasi/${row.code}`), { code: row.code })).data.state).toBe(
+      "berlaku",
+    );
   });
 });
 
@@ -420,7 +565,8 @@ describe("downloads", () => {
     code = (await certsOf(k.id))[0].code;
   });
 
-  const get = (cookie: string | undefined, file: string) => call(download.loader, makeRequest(`/sertifikat/${file}`, { cookie }), { file });
+  const get = (cookie: string | undefined, file: string) =>
+    call(download.loader, makeRequest(`/sertifikat/${file}`, { cookie }), { file });
 
   it("the owner downloads a PDF", async () => {
     const res = await get(owner.cookie, `${code}.pdf`);
@@ -456,7 +602,17 @@ describe("downloads", () => {
 
   it("malformed, altered and unknown file names are 404", async () => {
     const altered = code.slice(0, -1) + (code.endsWith("2") ? "3" : "2");
-    for (const file of [code, `${code}.PDF`, `${code}.pdf.exe`, `${code.toLowerCase()}.pdf`, `${altered}.pdf`, "AP-2222-2223.pdf", ".pdf", "..%2F..%2Fetc%2Fpasswd.pdf", `${code}.txt`]) {
+    for (const file of [
+      code,
+      `${code}.PDF`,
+      `${code}.pdf.exe`,
+      `${code.toLowerCase()}.pdf`,
+      `${altered}.pdf`,
+      "AP-2222-2223.pdf",
+      ".pdf",
+      "..%2F..%2Fetc%2Fpasswd.pdf",
+      `${code}.txt`,
+    ]) {
       expect((await get(owner.cookie, file)).status, file).toBe(404);
     }
     // A well-formed code (valid check character) that was never issued.
@@ -469,7 +625,11 @@ describe("downloads", () => {
     const { pdf, qrPng, url } = await renderCertificate(cert, BASE);
     const ms = performance.now() - t0;
     const png = PNG.sync.read(qrPng);
-    const qr = jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height);
+    const qr = jsQR(
+      new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length),
+      png.width,
+      png.height,
+    );
     expect(qr?.data).toBe(`${BASE}/verifikasi/${code}?s=${cert.signature}`);
     expect(qr?.data).toBe(url);
     const s = new URL(qr!.data).searchParams.get("s")!;
@@ -484,7 +644,9 @@ describe("downloads", () => {
     expect(text).toContain("Dewi Kartika");
     expect(text).toContain("Sertifikasi Kader Posyandu 6 SPM");
     expect(text).toContain("Kabupaten Kutai Timur");
-    expect(text).toMatch(/Berlaku sampai: \d{1,2} (Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember) \d{4}/);
+    expect(text).toMatch(
+      /Berlaku sampai: \d{1,2} (Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember) \d{4}/,
+    );
     expect(pdf.length).toBeLessThan(100_000);
     expect(ms).toBeLessThan(2000);
   });
@@ -499,13 +661,26 @@ describe("pages", () => {
     expect(p).toMatchObject({ state: "belum", current: null });
     expect(p.progress.summary).toBe(`${N - 1} dari ${N} modul lulus, kehadiran pelatihan: sudah${praktikSuffix(99)}`);
     expect(p.progress.missing).toEqual([
-      { slug: "pendanaan-dan-perencanaan", title: expect.any(String), label: "kuis belum dikerjakan", href: "/modul/pendanaan-dan-perencanaan/kuis" },
+      {
+        slug: "pendanaan-dan-perencanaan",
+        title: expect.any(String),
+        label: "kuis belum dikerjakan",
+        href: "/modul/pendanaan-dan-perencanaan/kuis",
+      },
     ]);
 
     const fresh = await newKader();
-    const empty = await call(sertifikatPage.loader, makeRequest("/sertifikat", { cookie: await sessionCookie(fresh.id) }));
-    expect(empty.data.programmes[0].progress.summary).toBe(`0 dari ${N} modul lulus, kehadiran pelatihan: belum${praktikSuffix(0)}`);
-    expect(empty.data.programmes[0].progress.missing[0]).toMatchObject({ label: "belum selesai dibaca; kuis belum dikerjakan", href: "/modul/permendagri-13-2024" });
+    const empty = await call(
+      sertifikatPage.loader,
+      makeRequest("/sertifikat", { cookie: await sessionCookie(fresh.id) }),
+    );
+    expect(empty.data.programmes[0].progress.summary).toBe(
+      `0 dari ${N} modul lulus, kehadiran pelatihan: belum${praktikSuffix(0)}`,
+    );
+    expect(empty.data.programmes[0].progress.missing[0]).toMatchObject({
+      label: "belum selesai dibaca; kuis belum dikerjakan",
+      href: "/modul/permendagri-13-2024",
+    });
   });
 
   it("/sertifikat catches up a missed issuance", async () => {
@@ -520,10 +695,14 @@ describe("pages", () => {
 
   it("staff are sent to the certificate list; pembina desa/kecamatan get 403", async () => {
     const dpmd = await staff("dpmd", "64.08");
-    expect((await call(sertifikatPage.loader, makeRequest("/sertifikat", { cookie: dpmd.cookie }))).location).toBe("/admin/sertifikat");
+    expect((await call(sertifikatPage.loader, makeRequest("/sertifikat", { cookie: dpmd.cookie }))).location).toBe(
+      "/admin/sertifikat",
+    );
     const desa = await staff("pembina_desa", "64.08.01.2001");
     expect((await call(sertifikatPage.loader, makeRequest("/sertifikat", { cookie: desa.cookie }))).status).toBe(403);
-    expect((await call(kedaluwarsa.loader, makeRequest("/sertifikat/kedaluwarsa", { cookie: desa.cookie }))).status).toBe(403);
+    expect(
+      (await call(kedaluwarsa.loader, makeRequest("/sertifikat/kedaluwarsa", { cookie: desa.cookie }))).status,
+    ).toBe(403);
     expect((await call(adminList.loader, makeRequest("/admin/sertifikat", { cookie: desa.cookie }))).status).toBe(403);
   });
 
@@ -564,9 +743,15 @@ describe("pages", () => {
 
     const list = await call(adminList.loader, makeRequest("/admin/sertifikat?q=segera", { cookie: dpmd.cookie }));
     expect(list.data.items.map((r: { name: string }) => r.name)).toEqual(["Segera Habis"]);
-    const byCode = await call(adminList.loader, makeRequest(`/admin/sertifikat?q=${encodeURIComponent(row.code.toLowerCase())}`, { cookie: dpmd.cookie }));
+    const byCode = await call(
+      adminList.loader,
+      makeRequest(`/admin/sertifikat?q=${encodeURIComponent(row.code.toLowerCase())}`, { cookie: dpmd.cookie }),
+    );
     expect(byCode.data.items.map((r: { code: string }) => r.code)).toEqual([row.code]);
-    const kukarList = await call(adminList.loader, makeRequest("/admin/sertifikat?q=segera", { cookie: kukarDpmd.cookie }));
+    const kukarList = await call(
+      adminList.loader,
+      makeRequest("/admin/sertifikat?q=segera", { cookie: kukarDpmd.cookie }),
+    );
     expect(kukarList.data.items).toEqual([]);
   });
 });

@@ -88,7 +88,11 @@ let pembinaPhone: string;
 let workshopId: number;
 
 /** A request to one app, as a browser on that origin would send it. */
-async function req(app: App, p: string, opts: { cookie?: string; form?: Record<string, string>; body?: FormData } = {}) {
+async function req(
+  app: App,
+  p: string,
+  opts: { cookie?: string; form?: Record<string, string>; body?: FormData } = {},
+) {
   const headers: Record<string, string> = { "X-Forwarded-For": "198.51.100.9" };
   if (opts.cookie) headers.Cookie = opts.cookie;
   let body: BodyInit | undefined;
@@ -98,7 +102,12 @@ async function req(app: App, p: string, opts: { cookie?: string; form?: Record<s
   } else if (opts.body) body = opts.body;
   if (body) headers.Origin = app.url;
   const res = await fetch(app.url + p, { method: body ? "POST" : "GET", headers, body, redirect: "manual" });
-  return { status: res.status, location: res.headers.get("location"), setCookie: res.headers.get("set-cookie"), text: await res.text() };
+  return {
+    status: res.status,
+    location: res.headers.get("location"),
+    setCookie: res.headers.get("set-cookie"),
+    text: await res.text(),
+  };
 }
 
 async function login(app: App, phone: string, password = PASSWORD) {
@@ -121,17 +130,20 @@ beforeAll(async () => {
   const actor = (await getUser(makeRequest("/", { cookie: await sessionCookie(pembina.id) })))!;
   const start = new Date(Date.now() - 5 * 60_000);
   const local = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16); // WITA
-  const r = await createWorkshop(actor, workshopFormSchema.parse({
-    title: "Sosialisasi Klaster",
-    kind: "sosialisasi",
-    audience: "kader",
-    regionCode: DESA,
-    venue: "Balai Desa",
-    startsAt: local(start),
-    endsAt: local(new Date(start.getTime() + 3 * 3600_000)),
-    capacity: "30",
-    graceMinutes: "15",
-  }));
+  const r = await createWorkshop(
+    actor,
+    workshopFormSchema.parse({
+      title: "Sosialisasi Klaster",
+      kind: "sosialisasi",
+      audience: "kader",
+      regionCode: DESA,
+      venue: "Balai Desa",
+      startsAt: local(start),
+      endsAt: local(new Date(start.getTime() + 3 * 3600_000)),
+      capacity: "30",
+      graceMinutes: "15",
+    }),
+  );
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   workshopId = r.id;
   expect(await transitionWorkshop(actor, r.id, "published")).toEqual({ ok: true });
@@ -185,7 +197,8 @@ describe.skipIf(!onPostgres)("two app processes on one PostgreSQL", () => {
     const pembina = await sessionOf(a, pembinaPhone);
     const form = new FormData();
     form.set("jenis", "kader");
-    const csv = "nama,no_hp,posyandu,nomor_registrasi_posyandu,kode_desa,bidang_spm,jenis_kelamin,tahun_lahir\n" +
+    const csv =
+      "nama,no_hp,posyandu,nomor_registrasi_posyandu,kode_desa,bidang_spm,jenis_kelamin,tahun_lahir\n" +
       `Siti Klaster,081399990001,Posyandu Klaster,,${DESA},Sosial,P,1985\n`;
     form.set("berkas", new Blob([csv], { type: "text/csv" }), "klaster.csv");
     const up = await req(a, "/admin/impor", { cookie: pembina, body: form });

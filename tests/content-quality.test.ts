@@ -71,7 +71,14 @@ describe("the rules catch what the content review found", () => {
     explanation: "Penjelasan.",
     section: "satu",
   });
-  const tf = (i: number): QuizBank["questions"][number] => ({ id: `t${i}`, type: "truefalse", prompt: `Benar ${i}?`, answer: i % 2 === 0, explanation: "Penjelasan.", section: "satu" });
+  const tf = (i: number): QuizBank["questions"][number] => ({
+    id: `t${i}`,
+    type: "truefalse",
+    prompt: `Benar ${i}?`,
+    answer: i % 2 === 0,
+    explanation: "Penjelasan.",
+    section: "satu",
+  });
 
   /** The old pattern: the key is the longest option, multiple keys are "all but the absurd one". */
   const testWise: QuizBank = {
@@ -80,8 +87,12 @@ describe("the rules catch what the content review found", () => {
     maxAttempts: 3,
     cooldownMinutes: 10,
     questions: [
-      ...Array.from({ length: 12 }, (_, i) => single(i, "b", ["Pendek", "Jawaban yang paling panjang dan lengkap", "Sedang saja"])),
-      ...Array.from({ length: 4 }, (_, i) => multiple(i, ["a", "b", "c"], ["Benar satu panjang", "Benar dua panjang", "Benar tiga panjang", "Absurd"])),
+      ...Array.from({ length: 12 }, (_, i) =>
+        single(i, "b", ["Pendek", "Jawaban yang paling panjang dan lengkap", "Sedang saja"]),
+      ),
+      ...Array.from({ length: 4 }, (_, i) =>
+        multiple(i, ["a", "b", "c"], ["Benar satu panjang", "Benar dua panjang", "Benar tiga panjang", "Absurd"]),
+      ),
       ...Array.from({ length: 4 }, (_, i) => tf(i)),
     ],
   };
@@ -91,7 +102,9 @@ describe("the rules catch what the content review found", () => {
     expect(guesserHitProbability(single(1, "a", ["Sama", "Sama"]))).toBe(0.5);
     expect(guesserHitProbability(single(1, "a", ["Kunci", "Pengecoh yang lebih panjang"]))).toBe(0);
     expect(guesserHitProbability(testWise.questions[12])).toBe(1);
-    expect(guesserHitProbability(multiple(1, ["a", "b"], ["Benar satu", "Benar dua", "Salah yang panjang", "Salah"]))).toBe(0);
+    expect(
+      guesserHitProbability(multiple(1, ["a", "b"], ["Benar satu", "Benar dua", "Salah yang panjang", "Salah"])),
+    ).toBe(0);
     expect(guesserHitProbability(tf(1))).toBe(0.5);
   });
 
@@ -104,17 +117,27 @@ describe("the rules catch what the content review found", () => {
   });
 
   it("flags a key that is every option and prompts about the module", () => {
-    const bank: QuizBank = { ...testWise, questions: [...testWise.questions, multiple(9, ["a", "b", "c"], ["A", "B", "C"])] };
+    const bank: QuizBank = {
+      ...testWise,
+      questions: [...testWise.questions, multiple(9, ["a", "b", "c"], ["A", "B", "C"])],
+    };
     expect(bankIssues(bank).join("\n")).toMatch(/1 multiple-choice item\(s\) keyed on every option/);
     expect(isModuleRecallPrompt("Menurut modul, ada berapa kelompok sasaran?")).toBe(true);
     expect(isModuleRecallPrompt("Apa yang disebut dalam modul ini?")).toBe(true);
-    expect(isModuleRecallPrompt("Saat hari buka, seorang ibu bercerita anaknya tidak sekolah lagi. Apa yang Anda lakukan?")).toBe(false);
+    expect(
+      isModuleRecallPrompt("Saat hari buka, seorang ibu bercerita anaknya tidak sekolah lagi. Apa yang Anda lakukan?"),
+    ).toBe(false);
   });
 
   it("flags a question shared by two banks (ignoring case and punctuation)", () => {
     const a = { ...testWise, questions: [tf(1)] };
     const b = { ...testWise, questions: [{ ...tf(2), prompt: "benar 1" }] };
-    expect(sharedPrompts([{ name: "x", bank: a }, { name: "y", bank: b }])).toEqual([["Benar 1?", ["x", "y"]]]);
+    expect(
+      sharedPrompts([
+        { name: "x", bank: a },
+        { name: "y", bank: b },
+      ]),
+    ).toEqual([["Benar 1?", ["x", "y"]]]);
   });
 
   it("passing needs floor(100 * right / draw) >= passScore", () => {
@@ -128,8 +151,12 @@ describe("the rules catch what the content review found", () => {
     const bank: QuizBank = {
       ...testWise,
       questions: [
-        ...Array.from({ length: 7 }, (_, i) => single(i, "b", ["Pendek", "Jawaban yang paling panjang", "Sedang saja"])),
-        ...Array.from({ length: 6 }, (_, i) => single(i + 7, "a", ["Kunci", "Pengecoh yang jauh lebih panjang", "Sedang saja"])),
+        ...Array.from({ length: 7 }, (_, i) =>
+          single(i, "b", ["Pendek", "Jawaban yang paling panjang", "Sedang saja"]),
+        ),
+        ...Array.from({ length: 6 }, (_, i) =>
+          single(i + 7, "a", ["Kunci", "Pengecoh yang jauh lebih panjang", "Sedang saja"]),
+        ),
         multiple(1, ["a", "b", "c"], ["Benar satu panjang", "Benar dua panjang", "Benar tiga panjang", "Absurd"]),
         multiple(2, ["a", "b"], ["Benar satu", "Benar dua", "Salah yang panjang", "Salah"]),
         ...Array.from({ length: 7 }, (_, i) => tf(i)),
@@ -155,7 +182,10 @@ describe("the rules catch what the content review found", () => {
           const min = Math.min(...q.options.map((o) => o.text.length));
           const shortest = q.options.filter((o) => o.text.length === min);
           const drop = shortest[Math.floor(rng() * shortest.length)].id;
-          answers[q.id] = q.options.map((o) => o.id).filter((id) => id !== drop).sort();
+          answers[q.id] = q.options
+            .map((o) => o.id)
+            .filter((id) => id !== drop)
+            .sort();
         }
       }
       if (scoreAttempt(draw, answers, bank.passScore).passed) passed++;
@@ -166,7 +196,14 @@ describe("the rules catch what the content review found", () => {
   });
 
   it("limits are the ones in the README", () => {
-    expect(QUALITY_LIMITS).toMatchObject({ minQuestions: 20, draw: 10, maxLongestKeyShare: 0.35, maxAllButOneShare: 0.4, maxModuleRecallPrompts: 1, maxGuesserPass: 0.05 });
+    expect(QUALITY_LIMITS).toMatchObject({
+      minQuestions: 20,
+      draw: 10,
+      maxLongestKeyShare: 0.35,
+      maxAllButOneShare: 0.4,
+      maxModuleRecallPrompts: 1,
+      maxGuesserPass: 0.05,
+    });
   });
 });
 
@@ -195,7 +232,9 @@ describe("modules: one Sumber box, pictures, anchors", () => {
   });
 
   it("headings slugify to stable anchors", () => {
-    expect(slugify("Kerja kader: sebelum, saat, dan sesudah hari buka")).toBe("kerja-kader-sebelum-saat-dan-sesudah-hari-buka");
+    expect(slugify("Kerja kader: sebelum, saat, dan sesudah hari buka")).toBe(
+      "kerja-kader-sebelum-saat-dan-sesudah-hari-buka",
+    );
     expect(headingsOf("## **Tebal** judul\n\ntext\n### 1. Kenali\n")).toEqual([
       { level: 2, text: "Tebal judul", id: "tebal-judul" },
       { level: 3, text: "1. Kenali", id: "1-kenali" },
@@ -206,17 +245,40 @@ describe("modules: one Sumber box, pictures, anchors", () => {
 describe("glossary", () => {
   it("loads from content/glossary.yaml with the terms the issue lists", () => {
     const ids = c.glossary.map((t) => t.id);
-    for (const id of ["kie", "rtl", "ilp", "lkd", "lkk", "spm", "trantibum-linmas", "musrenbang", "rkpdes", "apbdes", "tksk", "pkh"]) expect(ids).toContain(id);
+    for (const id of [
+      "kie",
+      "rtl",
+      "ilp",
+      "lkd",
+      "lkk",
+      "spm",
+      "trantibum-linmas",
+      "musrenbang",
+      "rkpdes",
+      "apbdes",
+      "tksk",
+      "pkh",
+    ])
+      expect(ids).toContain(id);
   });
 
   it("every term is used in at least one module", () => {
     const html = (body: string) => linkGlossaryTerms(`<p>${body.replace(/<[^>]+>/g, " ")}</p>`, c.glossary);
-    for (const t of c.glossary) expect(c.modules.some((m) => html(m.body).includes(`/istilah#${t.id}"`)), t.id).toBe(true);
+    for (const t of c.glossary)
+      expect(
+        c.modules.some((m) => html(m.body).includes(`/istilah#${t.id}"`)),
+        t.id,
+      ).toBe(true);
   });
 
   const terms = [
     { id: "kie", term: "KIE", meaning: "Komunikasi, Informasi dan Edukasi." },
-    { id: "musrenbang", term: "Musrenbang", meaning: "Musyawarah <perencanaan> \"pembangunan\".", match: ["Musrenbangdes", "Musrenbang"] },
+    {
+      id: "musrenbang",
+      term: "Musrenbang",
+      meaning: 'Musyawarah <perencanaan> "pembangunan".',
+      match: ["Musrenbangdes", "Musrenbang"],
+    },
     { id: "stunting", term: "Stunting", meaning: "Anak lebih pendek dari usianya.", match: ["stunting"] },
   ];
 
@@ -240,9 +302,15 @@ describe("glossary", () => {
       '<aside class="sumber"><p>KIE</p></aside><p>KIE</p>';
     const out = linkGlossaryTerms(html, terms);
     expect(out.match(/<abbr/g)).toHaveLength(1);
-    expect(out.endsWith('<p><a href="/istilah#kie" class="istilah"><abbr title="Komunikasi, Informasi dan Edukasi.">KIE</abbr></a></p>')).toBe(true);
+    expect(
+      out.endsWith(
+        '<p><a href="/istilah#kie" class="istilah"><abbr title="Komunikasi, Informasi dan Edukasi.">KIE</abbr></a></p>',
+      ),
+    ).toBe(true);
     // A Penting box is ordinary text.
-    expect(linkGlossaryTerms('<aside aria-label="Penting"><p>Beri KIE.</p></aside>', terms)).toContain('<abbr title="Komunikasi, Informasi dan Edukasi.">KIE</abbr>');
+    expect(linkGlossaryTerms('<aside aria-label="Penting"><p>Beri KIE.</p></aside>', terms)).toContain(
+      '<abbr title="Komunikasi, Informasi dan Edukasi.">KIE</abbr>',
+    );
   });
 });
 
@@ -259,12 +327,16 @@ describe("pictures", () => {
     );
     expect(html.match(/<svg[^>]*role="img"/g)).toHaveLength(3);
     expect(html.match(/<title id=/g)).toHaveLength(3);
-    expect(html).toContain("<desc id=\"alur-alur-data-d\">1. Kader mencatat 2. Pengurus merekap 3. Kepala desa</desc>");
+    expect(html).toContain('<desc id="alur-alur-data-d">1. Kader mencatat 2. Pengurus merekap 3. Kepala desa</desc>');
     expect(html).toContain("Gambar: Enam bidang");
     expect(html).not.toMatch(/(src|href)="https?:/);
   });
 
   it("wrap keeps lines short enough for a 360 px screen", () => {
-    expect(wrap("Sumber air minum keluarga: dari mana, cukup atau tidak, bersih atau keruh", 34).every((l) => l.length <= 34)).toBe(true);
+    expect(
+      wrap("Sumber air minum keluarga: dari mana, cukup atau tidak, bersih atau keruh", 34).every(
+        (l) => l.length <= 34,
+      ),
+    ).toBe(true);
   });
 });

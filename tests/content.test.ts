@@ -12,28 +12,42 @@ describe("content/", () => {
   it("has the introduction, a module per SPM bidang, the reporting module and the four v2 modules", () => {
     expect(c.modules).toHaveLength(12);
     for (const spm of SPM_BIDANG) expect(c.bySlug.get(`spm-${spm}`)?.frontmatter.spm, spm).toBe(spm);
-    for (const slug of ["permendagri-13-2024", "pencatatan-pelaporan-musrenbang", "hari-buka-posyandu-6-spm", "pemantauan-pertumbuhan-stunting", "pendanaan-dan-perencanaan", "rujukan-dan-jejaring"]) {
+    for (const slug of [
+      "permendagri-13-2024",
+      "pencatatan-pelaporan-musrenbang",
+      "hari-buka-posyandu-6-spm",
+      "pemantauan-pertumbuhan-stunting",
+      "pendanaan-dan-perencanaan",
+      "rujukan-dan-jejaring",
+    ]) {
       expect(c.bySlug.has(slug), slug).toBe(true);
     }
   });
 
-  it.each(loadContent("content").modules.map((m) => [m.slug, m] as const))("%s: 800-1,500 words, objectives, a case study, a quiz bank of 12+ mixed questions", (_slug, m) => {
-    expect(m.words).toBeGreaterThanOrEqual(800);
-    expect(m.words).toBeLessThanOrEqual(1600);
-    expect(m.frontmatter.objectives.length).toBeGreaterThan(0);
-    expect(m.body).toContain("<StudiKasus");
-    expect(m.body).toMatch(/## Ringkasan/);
-    expect(m.quiz!.questions.length).toBeGreaterThanOrEqual(12);
-    const types = new Set(m.quiz!.questions.map((q) => q.type));
-    expect([...types].sort()).toEqual(["multiple", "single", "truefalse"]);
-    expect(m.quiz!.questions.every((q) => q.explanation.length > 10)).toBe(true);
-  });
+  it.each(loadContent("content").modules.map((m) => [m.slug, m] as const))(
+    "%s: 800-1,500 words, objectives, a case study, a quiz bank of 12+ mixed questions",
+    (_slug, m) => {
+      expect(m.words).toBeGreaterThanOrEqual(800);
+      expect(m.words).toBeLessThanOrEqual(1600);
+      expect(m.frontmatter.objectives.length).toBeGreaterThan(0);
+      expect(m.body).toContain("<StudiKasus");
+      expect(m.body).toMatch(/## Ringkasan/);
+      expect(m.quiz!.questions.length).toBeGreaterThanOrEqual(12);
+      const types = new Set(m.quiz!.questions.map((q) => q.type));
+      expect([...types].sort()).toEqual(["multiple", "single", "truefalse"]);
+      expect(m.quiz!.questions.every((q) => q.explanation.length > 10)).toBe(true);
+    },
+  );
 
   it("defines the default programme over modules that exist", () => {
     expect(c.defaultProgramme.id).toBe("kader-6-spm");
     expect(c.defaultProgramme.requiredModules).toHaveLength(12);
     expect(new Set(c.defaultProgramme.requiredModules)).toEqual(new Set(c.modules.map((m) => m.slug)));
-    expect(c.defaultProgramme.attendance).toEqual({ kind: "pelatihan", statuses: ["hadir", "terlambat"], minSessions: 1 });
+    expect(c.defaultProgramme.attendance).toEqual({
+      kind: "pelatihan",
+      statuses: ["hadir", "terlambat"],
+      minSessions: 1,
+    });
   });
 
   it("gives each module version a stable hash", () => {
@@ -62,21 +76,31 @@ describe("broken content is named by file and field", () => {
       const f = path.join(root, mod, "index.mdx");
       writeFileSync(f, readFileSync(f, "utf8").replace("minutes: 14", "minutes: lama"));
     });
-    expect(issues).toEqual([expect.stringMatching(/^content\/modules\/03-spm-kesehatan\/index\.mdx frontmatter: minutes: /)]);
+    expect(issues).toEqual([
+      expect.stringMatching(/^content\/modules\/03-spm-kesehatan\/index\.mdx frontmatter: minutes: /),
+    ]);
   });
 
   it("a missing frontmatter block and an unknown component", () => {
     const issues = brokenCopy((root) => {
       const f = path.join(root, mod, "index.mdx");
-      writeFileSync(f, readFileSync(f, "utf8").replace(/^---[\s\S]*?---\n/, "") + "\n<Video src=\"x\" />\n");
+      writeFileSync(f, readFileSync(f, "utf8").replace(/^---[\s\S]*?---\n/, "") + '\n<Video src="x" />\n');
     });
-    expect(issues[0]).toBe("content/modules/03-spm-kesehatan/index.mdx: frontmatter: missing (the file must start with a --- block)");
+    expect(issues[0]).toBe(
+      "content/modules/03-spm-kesehatan/index.mdx: frontmatter: missing (the file must start with a --- block)",
+    );
   });
 
   it("a quiz answer that is not an option, a duplicate id and too large a draw", () => {
     const issues = brokenCopy((root) => {
       const f = path.join(root, mod, "quiz.yaml");
-      writeFileSync(f, readFileSync(f, "utf8").replace("answer: b\n", "answer: z\n").replace("id: s03", "id: s02").replace("draw: 10", "draw: 80"));
+      writeFileSync(
+        f,
+        readFileSync(f, "utf8")
+          .replace("answer: b\n", "answer: z\n")
+          .replace("id: s03", "id: s02")
+          .replace("draw: 10", "draw: 80"),
+      );
     });
     expect(issues).toEqual(
       expect.arrayContaining([
@@ -92,7 +116,9 @@ describe("broken content is named by file and field", () => {
       const f = path.join(root, "programme.yaml");
       writeFileSync(f, readFileSync(f, "utf8").replace("- spm-sosial", "- spm-tidak-ada"));
     });
-    expect(issues).toEqual(['content/programme.yaml: programmes[0].requiredModules[7]: no module with slug "spm-tidak-ada"']);
+    expect(issues).toEqual([
+      'content/programme.yaml: programmes[0].requiredModules[7]: no module with slug "spm-tidak-ada"',
+    ]);
   });
 
   it("invalid YAML", () => {

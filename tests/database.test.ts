@@ -14,9 +14,17 @@ beforeAll(async () => {
 
 describe("migrations", () => {
   it("create every table with the scope indexes", async () => {
-    const tables = (await sqlRows<{ table_name: string }>(sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`)).map((r) => r.table_name);
-    expect(tables).toEqual(expect.arrayContaining(["audit_log", "posyandu", "rate_limits", "regions", "sessions", "users"]));
-    const idx = await sqlRows<{ indexdef: string }>(sql`select indexdef from pg_indexes where indexname = 'users_scope_prefix_idx'`);
+    const tables = (
+      await sqlRows<{ table_name: string }>(
+        sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`,
+      )
+    ).map((r) => r.table_name);
+    expect(tables).toEqual(
+      expect.arrayContaining(["audit_log", "posyandu", "rate_limits", "regions", "sessions", "users"]),
+    );
+    const idx = await sqlRows<{ indexdef: string }>(
+      sql`select indexdef from pg_indexes where indexname = 'users_scope_prefix_idx'`,
+    );
     expect(idx[0].indexdef).toContain("text_pattern_ops");
     expect(["pglite", "postgres"]).toContain(dbKind());
   });
@@ -39,10 +47,20 @@ describe("regions", () => {
     expect(await seedRegionsIfEmpty()).toBe(1154);
     expect(await seedRegionsIfEmpty()).toBe(0);
     const byLevel = await db.select({ level: regions.level, n: count() }).from(regions).groupBy(regions.level);
-    expect(Object.fromEntries(byLevel.map((r) => [r.level, r.n]))).toEqual({ provinsi: 1, kabupaten: 10, kecamatan: 105, desa: 1038 });
+    expect(Object.fromEntries(byLevel.map((r) => [r.level, r.n]))).toEqual({
+      provinsi: 1,
+      kabupaten: 10,
+      kecamatan: 105,
+      desa: 1038,
+    });
     const [ma] = await db.select().from(regions).where(eq(regions.code, "64.08.01"));
     expect(ma).toMatchObject({ name: "Muara Ancalong", level: "kecamatan", parentCode: "64.08" });
-    expect((await regionLineage("64.08.01.2001")).map((r) => r.name)).toEqual(["Kalimantan Timur", "Kabupaten Kutai Timur", "Muara Ancalong", "Senyiur"]);
+    expect((await regionLineage("64.08.01.2001")).map((r) => r.name)).toEqual([
+      "Kalimantan Timur",
+      "Kabupaten Kutai Timur",
+      "Muara Ancalong",
+      "Senyiur",
+    ]);
   });
 
   it("scope prefixes do not leak into sibling codes", () => {
@@ -92,7 +110,9 @@ describe("regions", () => {
   });
 
   it("rejects a file with the wrong columns", () => {
-    expect(parseRegionCsv("kode,nama\n64,Kaltim\n").errors[0]).toMatch(/^Baris 1: kolom harus code,name,level,parent_code/);
+    expect(parseRegionCsv("kode,nama\n64,Kaltim\n").errors[0]).toMatch(
+      /^Baris 1: kolom harus code,name,level,parent_code/,
+    );
   });
 
   it("the bundled CSV is valid and its names with apostrophes survive", () => {

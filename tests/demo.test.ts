@@ -49,22 +49,30 @@ describe("demo data", () => {
     expect(att).toEqual([{ status: "hadir", kind: "pelatihan" }]);
   });
 
-  it.each(DEMO_ACCOUNTS.map((a) => [a.role, a] as const))("%s logs in and sees a page for the role", async (_role, account) => {
-    const res = await call(masuk.action, makeRequest("/masuk", { form: { login: "0" + account.phone.slice(2), password: DEMO_PASSWORD } }), {}, `10.0.0.${account.phone.slice(-1)}`);
-    expect(res.status).toBe(302);
-    const cookie = res.headers.get("Set-Cookie")!.split(";")[0];
-    const page = await call(home.loader, makeRequest("/", { cookie }));
-    expect(page.status).toBe(200);
-    if (account.role === "kader") {
-      expect(page.data.kind).toBe("kader");
-      expect(page.data.places).toContain("Muara Ancalong");
-      expect(navFor("kader").map((n) => n.to)).toEqual(["/", "/modul", "/sesi", "/hadir", "/sertifikat"]);
-    } else {
-      expect(page.data.kind).toBe("area");
-      expect(page.data.region.code).toBe(account.scope);
-      expect(page.data.kader).toBeGreaterThan(0);
-    }
-  });
+  it.each(DEMO_ACCOUNTS.map((a) => [a.role, a] as const))(
+    "%s logs in and sees a page for the role",
+    async (_role, account) => {
+      const res = await call(
+        masuk.action,
+        makeRequest("/masuk", { form: { login: "0" + account.phone.slice(2), password: DEMO_PASSWORD } }),
+        {},
+        `10.0.0.${account.phone.slice(-1)}`,
+      );
+      expect(res.status).toBe(302);
+      const cookie = res.headers.get("Set-Cookie")!.split(";")[0];
+      const page = await call(home.loader, makeRequest("/", { cookie }));
+      expect(page.status).toBe(200);
+      if (account.role === "kader") {
+        expect(page.data.kind).toBe("kader");
+        expect(page.data.places).toContain("Muara Ancalong");
+        expect(navFor("kader").map((n) => n.to)).toEqual(["/", "/modul", "/sesi", "/hadir", "/sertifikat"]);
+      } else {
+        expect(page.data.kind).toBe("area");
+        expect(page.data.region.code).toBe(account.scope);
+        expect(page.data.kader).toBeGreaterThan(0);
+      }
+    },
+  );
 
   it("a seed interrupted before its completion marker is redone, not left half-made", async () => {
     // The state a kill during the first start leaves: accounts exist, the marker does not.

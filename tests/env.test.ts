@@ -17,13 +17,31 @@ describe("environment", () => {
   });
 
   it("production refuses a placeholder or short secret", () => {
-    expect(() => parseEnv({ NODE_ENV: "production", DATABASE_URL: PG, SESSION_SECRET: "change-me" })).toThrow(/nilai contoh/);
-    expect(() => parseEnv({ NODE_ENV: "production", DATABASE_URL: PG, SESSION_SECRET: "ganti-dengan-rahasia-acak-minimal-32-karakter" })).toThrow(EnvError);
-    expect(parseEnv({ NODE_ENV: "production", DATABASE_URL: PG, APP_URL, SESSION_SECRET: GOOD_SECRET, CERT_SIGNING_KEY: CERT_KEY }).SESSION_SECRET).toBe(GOOD_SECRET);
+    expect(() => parseEnv({ NODE_ENV: "production", DATABASE_URL: PG, SESSION_SECRET: "change-me" })).toThrow(
+      /nilai contoh/,
+    );
+    expect(() =>
+      parseEnv({
+        NODE_ENV: "production",
+        DATABASE_URL: PG,
+        SESSION_SECRET: "ganti-dengan-rahasia-acak-minimal-32-karakter",
+      }),
+    ).toThrow(EnvError);
+    expect(
+      parseEnv({
+        NODE_ENV: "production",
+        DATABASE_URL: PG,
+        APP_URL,
+        SESSION_SECRET: GOOD_SECRET,
+        CERT_SIGNING_KEY: CERT_KEY,
+      }).SESSION_SECRET,
+    ).toBe(GOOD_SECRET);
   });
 
   it("lists invalid values readably", () => {
-    expect(() => parseEnv({ DATABASE_URL: "mysql://x", PORT: "abc" })).toThrow(/Konfigurasi lingkungan tidak valid:\n {2}- DATABASE_URL: .*\n {2}- PORT:/);
+    expect(() => parseEnv({ DATABASE_URL: "mysql://x", PORT: "abc" })).toThrow(
+      /Konfigurasi lingkungan tidak valid:\n {2}- DATABASE_URL: .*\n {2}- PORT:/,
+    );
   });
 
   it("demo mode (no DATABASE_URL) generates one random secret and keeps it", () => {
@@ -34,14 +52,38 @@ describe("environment", () => {
     expect(a.SESSION_SECRET).toHaveLength(64);
     expect(b.SESSION_SECRET).toBe(a.SESSION_SECRET);
     expect(readFileSync(path.join(dir, "session-secret"), "utf8")).toBe(a.SESSION_SECRET);
-    expect(parseEnv({ NODE_ENV: "production", DATABASE_URL: PG, APP_URL, SESSION_SECRET: GOOD_SECRET, CERT_SIGNING_KEY: CERT_KEY }).DEMO).toBe(false);
+    expect(
+      parseEnv({
+        NODE_ENV: "production",
+        DATABASE_URL: PG,
+        APP_URL,
+        SESSION_SECRET: GOOD_SECRET,
+        CERT_SIGNING_KEY: CERT_KEY,
+      }).DEMO,
+    ).toBe(false);
   });
 
   it("production with a database refuses to start without a certificate signing key, or with a wrong one", () => {
-    expect(() => parseEnv({ NODE_ENV: "production", DATABASE_URL: PG, SESSION_SECRET: GOOD_SECRET })).toThrow(/CERT_SIGNING_KEY wajib diisi/);
-    const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
-    for (const bad of ["bukan-kunci", rsa, Buffer.from("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----").toString("base64")]) {
-      expect(() => parseEnv({ NODE_ENV: "production", DATABASE_URL: PG, APP_URL, SESSION_SECRET: GOOD_SECRET, CERT_SIGNING_KEY: bad })).toThrow(/CERT_SIGNING_KEY tidak valid/);
+    expect(() => parseEnv({ NODE_ENV: "production", DATABASE_URL: PG, SESSION_SECRET: GOOD_SECRET })).toThrow(
+      /CERT_SIGNING_KEY wajib diisi/,
+    );
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 })
+      .privateKey.export({ format: "pem", type: "pkcs8" })
+      .toString();
+    for (const bad of [
+      "bukan-kunci",
+      rsa,
+      Buffer.from("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----").toString("base64"),
+    ]) {
+      expect(() =>
+        parseEnv({
+          NODE_ENV: "production",
+          DATABASE_URL: PG,
+          APP_URL,
+          SESSION_SECRET: GOOD_SECRET,
+          CERT_SIGNING_KEY: bad,
+        }),
+      ).toThrow(/CERT_SIGNING_KEY tidak valid/);
     }
   });
 

@@ -25,20 +25,38 @@ beforeAll(async () => {
 describe("double-submitted create forms", () => {
   it("20 identical account creations at once: one account, 19 × 'sudah terdaftar', no 500", async () => {
     const posId = await makePosyandu({ name: "Posyandu Melati", desaCode: "64.08.01.2003" });
-    const form = { name: "Sri Wahyuni", phone: "081255509876", role: "kader", scopeCode: "", posyanduId: String(posId), spmBidang: "kesehatan", password: "kata-sandi-sri-1" };
-    const results = await Promise.all(Array.from({ length: 20 }, () => call(userNew.action, makeRequest("/admin/pengguna/baru", { cookie: admin, form }))));
+    const form = {
+      name: "Sri Wahyuni",
+      phone: "081255509876",
+      role: "kader",
+      scopeCode: "",
+      posyanduId: String(posId),
+      spmBidang: "kesehatan",
+      password: "kata-sandi-sri-1",
+    };
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        call(userNew.action, makeRequest("/admin/pengguna/baru", { cookie: admin, form })),
+      ),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([302, ...Array(19).fill(400)]);
-    for (const r of results.filter((x) => x.status === 400)) expect(r.data.errors.phone).toBe("Nomor HP ini sudah terdaftar.");
+    for (const r of results.filter((x) => x.status === 400))
+      expect(r.data.errors.phone).toBe("Nomor HP ini sudah terdaftar.");
     const [{ n }] = await db.select({ n: count() }).from(users).where(eq(users.phone, "6281255509876"));
     expect(n).toBe(1);
   });
 
   it("20 identical posyandu creations with a registration number: one posyandu, no 500", async () => {
     const form = { name: "Posyandu Dahlia", desaCode: "64.08.01.2003", registrationNo: "6408012003099" };
-    const results = await Promise.all(Array.from({ length: 20 }, () => call(posyanduNew.action, makeRequest("/posyandu/baru", { cookie: admin, form }))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        call(posyanduNew.action, makeRequest("/posyandu/baru", { cookie: admin, form })),
+      ),
+    );
     expect(results.filter((r) => r.status === 302)).toHaveLength(1);
     expect(results.filter((r) => r.status === 400)).toHaveLength(19);
-    for (const r of results.filter((x) => x.status === 400)) expect(r.data.errors.registrationNo).toMatch(/sudah dipakai/);
+    for (const r of results.filter((x) => x.status === 400))
+      expect(r.data.errors.registrationNo).toMatch(/sudah dipakai/);
     const [{ n }] = await db.select({ n: count() }).from(posyandu).where(eq(posyandu.registrationNo, "6408012003099"));
     expect(n).toBe(1);
   });
@@ -73,7 +91,11 @@ describe("a kabupaten-wide session seen by a pembina kecamatan", () => {
     await transitionWorkshop(kabUser, r.id, "published");
     await enrolUsers(kabUser, r.id, [kA.id, kB.id]);
     const pk = await makeUser({ role: "pembina_kecamatan", scopeCode: "64.08.01" });
-    const res = await call(peserta.loader, makeRequest(`/sesi/${r.id}/peserta`, { cookie: await sessionCookie(pk.id) }), { id: String(r.id) });
+    const res = await call(
+      peserta.loader,
+      makeRequest(`/sesi/${r.id}/peserta`, { cookie: await sessionCookie(pk.id) }),
+      { id: String(r.id) },
+    );
     expect(res.status).toBe(200);
     const text = JSON.stringify(res.data);
     expect(text).toContain("Kader Ancalong");
@@ -83,11 +105,16 @@ describe("a kabupaten-wide session seen by a pembina kecamatan", () => {
     expect(res.data.enrolledTotal).toBe(2);
 
     // Links on the session page and the calendar come from APP_URL, never from a forged Host.
-    const forged = new Request(`http://evil.example/sesi/${r.id}`, { headers: { Cookie: await sessionCookie(pk.id), Host: "evil.example" } });
+    const forged = new Request(`http://evil.example/sesi/${r.id}`, {
+      headers: { Cookie: await sessionCookie(pk.id), Host: "evil.example" },
+    });
     const page = await call(sesi.loader, forged, { id: String(r.id) });
     expect(JSON.stringify(page.data)).not.toContain("evil.example");
     expect(decodeURIComponent(JSON.stringify(page.data))).toContain("http://localhost:3000/sesi/");
-    const cal = await call(kalender.loader, new Request("http://evil.example/kalender", { headers: { Cookie: await sessionCookie(pk.id) } }));
+    const cal = await call(
+      kalender.loader,
+      new Request("http://evil.example/kalender", { headers: { Cookie: await sessionCookie(pk.id) } }),
+    );
     expect(JSON.stringify(cal.data)).not.toContain("evil.example");
   });
 });

@@ -46,7 +46,12 @@ export interface RouteResult {
 type RouteFn = (args: { request: Request; params: Record<string, string>; context: { clientIp: string } }) => unknown;
 
 /** Calls a loader or action the way Remix does and normalises thrown and returned responses. */
-export async function call(fn: RouteFn, request: Request, params: Record<string, string> = {}, clientIp = "203.0.113.7"): Promise<RouteResult> {
+export async function call(
+  fn: RouteFn,
+  request: Request,
+  params: Record<string, string> = {},
+  clientIp = "203.0.113.7",
+): Promise<RouteResult> {
   let out: unknown;
   try {
     out = await fn({ request, params, context: { clientIp } });

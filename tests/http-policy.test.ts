@@ -31,7 +31,12 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 /** A raw request (fetch would refuse some of these headers or encode the path). */
-function raw(method: string, path: string, headers: Record<string, string | number>, body?: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function raw(
+  method: string,
+  path: string,
+  headers: Record<string, string | number>,
+  body?: string,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(base + "/", { method, path, headers }, (res) => {
       let text = "";
@@ -50,7 +55,11 @@ const FORM = "application/x-www-form-urlencoded";
 describe("before Remix", () => {
   it("a cross-site POST is 403 with the Indonesian message, and never reaches the app", async () => {
     const before = reached;
-    for (const h of [{ Origin: "https://evil.example" }, { Origin: "null" }, { "Sec-Fetch-Site": "cross-site" }] as Record<string, string>[]) {
+    for (const h of [
+      { Origin: "https://evil.example" },
+      { Origin: "null" },
+      { "Sec-Fetch-Site": "cross-site" },
+    ] as Record<string, string>[]) {
       const res = await raw("POST", "/masuk", { ...h, "Content-Type": FORM, "Content-Length": 6 }, "login=");
       expect(res.status).toBe(403);
       expect(res.body).toMatch(/Permintaan ditolak/);
@@ -83,7 +92,12 @@ describe("before Remix", () => {
   });
 
   it("a NUL byte or control character in the path or query is 400", async () => {
-    for (const path of ["/verifikasi/%00", "/admin/pengguna?q=%00", "/masuk?redirectTo=%2F%0D%0ALocation:x", "/%E0%A4%A"]) {
+    for (const path of [
+      "/verifikasi/%00",
+      "/admin/pengguna?q=%00",
+      "/masuk?redirectTo=%2F%0D%0ALocation:x",
+      "/%E0%A4%A",
+    ]) {
       const res = await raw("GET", path, {});
       expect(res.status, path).toBe(400);
     }

@@ -30,7 +30,9 @@ async function newKader() {
 
 describe("sections from the rendered module", () => {
   it("splits at h2, gives stable unique ids and keeps the introduction apart", () => {
-    const s = splitSections('<p>Awal</p><h2>Apa itu &amp; Siapa?</h2><p>a</p><h2 class="x">Ringkasan</h2><p>b</p><h2>Ringkasan</h2>');
+    const s = splitSections(
+      '<p>Awal</p><h2>Apa itu &amp; Siapa?</h2><p>a</p><h2 class="x">Ringkasan</h2><p>b</p><h2>Ringkasan</h2>',
+    );
     expect(s.intro).toBe("<p>Awal</p>");
     expect(s.sections.map((x) => x.id)).toEqual(["bagian-apa-itu-siapa", "bagian-ringkasan", "bagian-ringkasan-2"]);
     expect(s.sections[0].title).toBe("Apa itu & Siapa?");
@@ -49,17 +51,44 @@ describe("sections from the rendered module", () => {
 
 describe("next step", () => {
   const mod = (slug: string, over: Partial<StepModule> = {}): StepModule => ({
-    slug, title: slug, opened: false, completed: false, hasQuiz: true, quizPassed: false, resume: null, sectionsRead: 0, sections: 5, ...over,
+    slug,
+    title: slug,
+    opened: false,
+    completed: false,
+    hasQuiz: true,
+    quizPassed: false,
+    resume: null,
+    sectionsRead: 0,
+    sections: 5,
+    ...over,
   });
   const base = { attendanceOk: false, certified: false, sessions: [] };
   it("reading first, then a pending quiz, then the next module, then the session, then the certificate", () => {
-    expect(nextStep({ ...base, modules: [mod("a", { completed: true }), mod("b", { opened: true, resume: { id: "bagian-x", title: "X" }, sectionsRead: 2 })] })).toMatchObject({ kind: "baca", href: "/modul/b#bagian-x" });
-    expect(nextStep({ ...base, modules: [mod("a", { opened: true, completed: true }), mod("b")] })).toMatchObject({ kind: "kuis", href: "/modul/a/kuis" });
-    expect(nextStep({ ...base, modules: [mod("a", { opened: true, completed: true, quizPassed: true }), mod("b")] })).toMatchObject({ kind: "mulai", href: "/modul/b" });
+    expect(
+      nextStep({
+        ...base,
+        modules: [
+          mod("a", { completed: true }),
+          mod("b", { opened: true, resume: { id: "bagian-x", title: "X" }, sectionsRead: 2 }),
+        ],
+      }),
+    ).toMatchObject({ kind: "baca", href: "/modul/b#bagian-x" });
+    expect(nextStep({ ...base, modules: [mod("a", { opened: true, completed: true }), mod("b")] })).toMatchObject({
+      kind: "kuis",
+      href: "/modul/a/kuis",
+    });
+    expect(
+      nextStep({ ...base, modules: [mod("a", { opened: true, completed: true, quizPassed: true }), mod("b")] }),
+    ).toMatchObject({ kind: "mulai", href: "/modul/b" });
     const done = [mod("a", { opened: true, completed: true, quizPassed: true })];
-    expect(nextStep({ ...base, modules: done, sessions: [{ id: 7, title: "Pelatihan", when: "Senin" }] })).toMatchObject({ kind: "sesi", href: "/sesi/7" });
+    expect(
+      nextStep({ ...base, modules: done, sessions: [{ id: 7, title: "Pelatihan", when: "Senin" }] }),
+    ).toMatchObject({ kind: "sesi", href: "/sesi/7" });
     expect(nextStep({ ...base, modules: done })).toMatchObject({ kind: "cari-sesi", href: "/sesi" });
-    expect(nextStep({ ...base, modules: done, attendanceOk: true, certified: true })).toMatchObject({ kind: "sertifikat", href: "/sertifikat" });
+    expect(nextStep({ ...base, modules: done, attendanceOk: true, certified: true })).toMatchObject({
+      kind: "sertifikat",
+      href: "/sertifikat",
+    });
   });
 });
 
@@ -68,13 +97,17 @@ describe("reading progress on the module page", () => {
     const k = await newKader();
     const page = await call(modulePage.loader, makeRequest(`/modul/${SLUG}`, { cookie: k.cookie }), { slug: SLUG });
     const ids: string[] = page.data.sections.map((s: { id: string }) => s.id);
-    const post = (form: Record<string, string>) => call(modulePage.action, makeRequest(`/modul/${SLUG}?index`, { cookie: k.cookie, form }), { slug: SLUG });
+    const post = (form: Record<string, string>) =>
+      call(modulePage.action, makeRequest(`/modul/${SLUG}?index`, { cookie: k.cookie, form }), { slug: SLUG });
 
     expect((await post({ intent: "bagian", bagian: ids[0] })).location).toBe(`/modul/${SLUG}#${ids[1]}`);
     expect((await post({ intent: "bagian", bagian: ids[2] })).location).toBe(`/modul/${SLUG}#${ids[3]}`);
     // Going back to an earlier section does not move the mark back.
     await post({ intent: "bagian", bagian: ids[1] });
-    const [row] = await db.select().from(moduleProgress).where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
+    const [row] = await db
+      .select()
+      .from(moduleProgress)
+      .where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
     expect(row.lastSection).toBe(ids[2]);
     expect(row.completedAt).toBeNull();
 
@@ -88,13 +121,21 @@ describe("reading progress on the module page", () => {
     expect((await post({ intent: "selesai" })).location).toBe(`/modul/${SLUG}/kuis`);
     const done = await call(modulePage.loader, makeRequest(`/modul/${SLUG}`, { cookie: k.cookie }), { slug: SLUG });
     expect(done.data).toMatchObject({ read: ids.length, completed: true, resume: null });
-    expect((await call(home.loader, makeRequest("/", { cookie: k.cookie }))).data.next).toMatchObject({ kind: "kuis", href: `/modul/${SLUG}/kuis` });
+    expect((await call(home.loader, makeRequest("/", { cookie: k.cookie }))).data.next).toMatchObject({
+      kind: "kuis",
+      href: `/modul/${SLUG}/kuis`,
+    });
   });
 
   it("answers bad input with a 400 and an Indonesian message, nothing stored", async () => {
     const k = await newKader();
-    for (const form of [{ intent: "bagian", bagian: "bagian-tidak-ada" }, { intent: "hapus" }] as Record<string, string>[]) {
-      const res = await call(modulePage.action, makeRequest(`/modul/${SLUG}?index`, { cookie: k.cookie, form }), { slug: SLUG });
+    for (const form of [{ intent: "bagian", bagian: "bagian-tidak-ada" }, { intent: "hapus" }] as Record<
+      string,
+      string
+    >[]) {
+      const res = await call(modulePage.action, makeRequest(`/modul/${SLUG}?index`, { cookie: k.cookie, form }), {
+        slug: SLUG,
+      });
       expect(res.status).toBe(400);
       expect(res.data.message).toMatch(/Muat ulang halaman/);
     }
@@ -114,11 +155,29 @@ describe("home page and header", () => {
     const starts = new Date(Date.now() + 3 * 86_400_000);
     const [w] = await db
       .insert(workshops)
-      .values({ title: "Pelatihan Kader", kind: "pelatihan", audience: "kader", regionCode: "64.08.01", venue: "Balai Desa", startsAt: starts, endsAt: new Date(starts.getTime() + 3600_000), capacity: 20, status: "published", createdBy: creator.id })
+      .values({
+        title: "Pelatihan Kader",
+        kind: "pelatihan",
+        audience: "kader",
+        regionCode: "64.08.01",
+        venue: "Balai Desa",
+        startsAt: starts,
+        endsAt: new Date(starts.getTime() + 3600_000),
+        capacity: 20,
+        status: "published",
+        createdBy: creator.id,
+      })
       .returning({ id: workshops.id });
     await db.insert(enrolments).values({ workshopId: w.id, userId: k.id, status: "enrolled" });
     const h = await call(home.loader, makeRequest("/", { cookie: k.cookie }));
-    expect(h.data.sessions).toEqual([expect.objectContaining({ id: w.id, venue: "Balai Desa", waitlisted: false, when: expect.stringContaining("WITA") })]);
+    expect(h.data.sessions).toEqual([
+      expect.objectContaining({
+        id: w.id,
+        venue: "Balai Desa",
+        waitlisted: false,
+        when: expect.stringContaining("WITA"),
+      }),
+    ]);
     expect(h.data.next).toMatchObject({ kind: "mulai", href: "/modul/permendagri-13-2024" });
     expect(h.data.offline).toMatch(/^\d+ KB$/);
   });
@@ -133,25 +192,40 @@ describe("POST /modul/simpan", () => {
     expect(body.urls).toContain("/modul/spm-kesehatan");
     expect(body.urls).toContain("/luring");
     expect(body.attempts).toBe(8);
-    const open = await db.select({ id: quizAttempts.id }).from(quizAttempts).where(and(eq(quizAttempts.userId, k.id), isNull(quizAttempts.submittedAt)));
+    const open = await db
+      .select({ id: quizAttempts.id })
+      .from(quizAttempts)
+      .where(and(eq(quizAttempts.userId, k.id), isNull(quizAttempts.submittedAt)));
     expect(open).toHaveLength(8);
     for (const a of open) expect(body.urls.some((u: string) => u.endsWith(`/kuis/${a.id}`))).toBe(true);
-    const second = JSON.parse((await call(simpan.action, makeRequest("/modul/simpan", { cookie: k.cookie, method: "POST" }))).data);
+    const second = JSON.parse(
+      (await call(simpan.action, makeRequest("/modul/simpan", { cookie: k.cookie, method: "POST" }))).data,
+    );
     expect(second.urls).toEqual(body.urls);
-    expect(await db.select({ id: quizAttempts.id }).from(quizAttempts).where(eq(quizAttempts.userId, k.id))).toHaveLength(8);
+    expect(
+      await db.select({ id: quizAttempts.id }).from(quizAttempts).where(eq(quizAttempts.userId, k.id)),
+    ).toHaveLength(8);
   });
 
   it("only kader; other roles 403, anonymous to /masuk, foreign origin refused, GET 405", async () => {
     const pembina = await makeUser({ role: "pembina_kecamatan", scopeCode: "64.08.02" });
-    const res = await call(simpan.action, makeRequest("/modul/simpan", { cookie: await sessionCookie(pembina.id), method: "POST" }));
+    const res = await call(
+      simpan.action,
+      makeRequest("/modul/simpan", { cookie: await sessionCookie(pembina.id), method: "POST" }),
+    );
     expect(res.status).toBe(403);
     const anon = await call(simpan.action, makeRequest("/modul/simpan", { method: "POST" }));
     expect(anon.status).toBe(302);
     expect(anon.location).toMatch(/^\/masuk/);
     const k = await newKader();
-    const foreign = await call(simpan.action, makeRequest("/modul/simpan", { cookie: k.cookie, method: "POST", origin: "https://jahat.example" }));
+    const foreign = await call(
+      simpan.action,
+      makeRequest("/modul/simpan", { cookie: k.cookie, method: "POST", origin: "https://jahat.example" }),
+    );
     expect(foreign.status).toBe(403);
-    expect(await db.select({ id: quizAttempts.id }).from(quizAttempts).where(eq(quizAttempts.userId, k.id))).toHaveLength(0);
+    expect(
+      await db.select({ id: quizAttempts.id }).from(quizAttempts).where(eq(quizAttempts.userId, k.id)),
+    ).toHaveLength(0);
     expect((await call(simpan.loader as never, makeRequest("/modul/simpan", { cookie: k.cookie }))).status).toBe(405);
   });
 });

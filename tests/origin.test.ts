@@ -22,25 +22,43 @@ describe("cross-site POST", () => {
     expect(withAction.length).toBeGreaterThanOrEqual(8);
   });
 
-  it.each(withAction.map(([file, m]) => [file.replace("../app/routes/", ""), m] as const))("%s rejects a foreign Origin", async (_file, m) => {
-    const [{ n: before }] = await db.select({ n: count() }).from(auditLog);
-    for (const headers of [{ Origin: "https://evil.example" }, { Origin: "null" }, { "Sec-Fetch-Site": "cross-site" }] as Record<string, string>[]) {
-      const req = makeRequest("/x/1", { cookie: adminCookie, form: { name: "Serangan", login: "081100000001", password: "x" }, origin: null, headers });
-      const res = await call(m.action as never, req, { id: "1" });
-      expect(res.status).toBe(403);
-      expect(res.data).toMatch(/Permintaan ditolak/);
-    }
-    const [{ n: after }] = await db.select({ n: count() }).from(auditLog);
-    expect(after).toBe(before);
-  });
+  it.each(withAction.map(([file, m]) => [file.replace("../app/routes/", ""), m] as const))(
+    "%s rejects a foreign Origin",
+    async (_file, m) => {
+      const [{ n: before }] = await db.select({ n: count() }).from(auditLog);
+      for (const headers of [
+        { Origin: "https://evil.example" },
+        { Origin: "null" },
+        { "Sec-Fetch-Site": "cross-site" },
+      ] as Record<string, string>[]) {
+        const req = makeRequest("/x/1", {
+          cookie: adminCookie,
+          form: { name: "Serangan", login: "081100000001", password: "x" },
+          origin: null,
+          headers,
+        });
+        const res = await call(m.action as never, req, { id: "1" });
+        expect(res.status).toBe(403);
+        expect(res.data).toMatch(/Permintaan ditolak/);
+      }
+      const [{ n: after }] = await db.select({ n: count() }).from(auditLog);
+      expect(after).toBe(before);
+    },
+  );
 });
 
 describe("isSameOriginRequest", () => {
   it("accepts same-origin posts, safe methods and non-browser clients", () => {
     expect(isSameOriginRequest(makeRequest("/masuk", { form: {} }))).toBe(true);
     expect(isSameOriginRequest(makeRequest("/masuk", { form: {}, origin: null }))).toBe(true);
-    expect(isSameOriginRequest(makeRequest("/masuk", { form: {}, origin: null, headers: { "Sec-Fetch-Site": "same-origin" } }))).toBe(true);
-    expect(isSameOriginRequest(new Request("http://localhost:3000/", { headers: { Origin: "https://evil.example" } }))).toBe(true);
+    expect(
+      isSameOriginRequest(
+        makeRequest("/masuk", { form: {}, origin: null, headers: { "Sec-Fetch-Site": "same-origin" } }),
+      ),
+    ).toBe(true);
+    expect(
+      isSameOriginRequest(new Request("http://localhost:3000/", { headers: { Origin: "https://evil.example" } })),
+    ).toBe(true);
   });
   it("rejects another host, even a sibling port", () => {
     expect(isSameOriginRequest(makeRequest("/masuk", { form: {}, origin: "http://localhost:3001" }))).toBe(false);

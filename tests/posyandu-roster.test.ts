@@ -14,7 +14,10 @@ const SENYIUR = "64.08.01.2001"; // Muara Ancalong, Kutai Timur
 let admin: string, kab: string, kec: string, otherKec: string;
 let kenanga: number, mawar: number;
 
-async function cookieFor(role: "admin" | "pembina_kabupaten" | "pembina_kecamatan", scopeCode: string): Promise<string> {
+async function cookieFor(
+  role: "admin" | "pembina_kabupaten" | "pembina_kecamatan",
+  scopeCode: string,
+): Promise<string> {
   return sessionCookie((await makeUser({ role, scopeCode })).id);
 }
 
@@ -47,9 +50,15 @@ describe("posyandu search", () => {
     expect(await names(kab, "wilayah=64.08.02")).toEqual(["Posyandu Mawar Jingga"]);
     expect(await names(kab, "q=posyandu&wilayah=64.08.01")).toEqual(["Posyandu Kenanga Ungu"]);
     const page = await call(posyanduList.loader, makeRequest("/posyandu", { cookie: kab }));
-    expect(page.data.regionOptions.every((r: { level: string; code: string }) => r.level === "kecamatan" && r.code.startsWith("64.08."))).toBe(true);
+    expect(
+      page.data.regionOptions.every(
+        (r: { level: string; code: string }) => r.level === "kecamatan" && r.code.startsWith("64.08."),
+      ),
+    ).toBe(true);
     const adminPage = await call(posyanduList.loader, makeRequest("/posyandu", { cookie: admin }));
-    expect(new Set(adminPage.data.regionOptions.map((r: { level: string }) => r.level))).toEqual(new Set(["kabupaten", "kecamatan"]));
+    expect(new Set(adminPage.data.regionOptions.map((r: { level: string }) => r.level))).toEqual(
+      new Set(["kabupaten", "kecamatan"]),
+    );
     // Another kecamatan's pembina finds nothing of Muara Ancalong and may not filter on it.
     expect(await names(otherKec, "q=kenanga")).toEqual([]);
     expect(await names(otherKec, "wilayah=64.08.01")).toBe(403);
@@ -74,23 +83,35 @@ describe("posyandu form: desa choice", () => {
 
     // A kecamatan outside the scope (or junk) is not offered.
     for (const q of ["64.02.01", "x' or 1=1", "64.08"]) {
-      const r = await call(posyanduBaru.loader, makeRequest(`/posyandu/baru?kecamatan=${encodeURIComponent(q)}`, { cookie: kab }));
+      const r = await call(
+        posyanduBaru.loader,
+        makeRequest(`/posyandu/baru?kecamatan=${encodeURIComponent(q)}`, { cookie: kab }),
+      );
       expect(r.status).toBe(200);
       expect(r.data.kecamatan).toBeNull();
       expect(r.data.desa).toEqual([]);
     }
 
     // Editing: the posyandu's own kecamatan is preselected.
-    const edit = await call(posyanduDetail.loader, makeRequest(`/posyandu/${kenanga}`, { cookie: admin }), { id: String(kenanga) });
+    const edit = await call(posyanduDetail.loader, makeRequest(`/posyandu/${kenanga}`, { cookie: admin }), {
+      id: String(kenanga),
+    });
     expect(edit.data.kecamatan).toBe("64.08.01");
     expect(edit.data.desa.map((d: { code: string }) => d.code)).toContain(SENYIUR);
-    expect((await call(posyanduDetail.loader, makeRequest(`/posyandu/${mawar}`, { cookie: kec }), { id: String(mawar) })).status).toBe(403);
+    expect(
+      (await call(posyanduDetail.loader, makeRequest(`/posyandu/${mawar}`, { cookie: kec }), { id: String(mawar) }))
+        .status,
+    ).toBe(403);
   });
 });
 
 describe("import templates and result", () => {
   async function template(file: string): Promise<ExcelJS.Workbook> {
-    const res = (await templat.loader({ request: makeRequest(`/admin/impor/${file}`, { cookie: kec }), params: { file }, context: { clientIp: "x" } })) as Response;
+    const res = (await templat.loader({
+      request: makeRequest(`/admin/impor/${file}`, { cookie: kec }),
+      params: { file },
+      context: { clientIp: "x" },
+    })) as Response;
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await res.arrayBuffer());
     return wb;
@@ -100,7 +121,10 @@ describe("import templates and result", () => {
     const form = new FormData();
     form.set("jenis", kind);
     form.set("berkas", new File([new Uint8Array(body)], fileName, { type }));
-    return call(impor.action, new Request(BASE + "/admin/impor", { method: "POST", headers: { Cookie: cookie, Origin: BASE }, body: form }));
+    return call(
+      impor.action,
+      new Request(BASE + "/admin/impor", { method: "POST", headers: { Cookie: cookie, Origin: BASE }, body: form }),
+    );
   }
 
   it("the kader template has dropdowns for the coded columns and one example row that is not imported", async () => {
@@ -111,7 +135,10 @@ describe("import templates and result", () => {
     expect(String(data.getRow(2).getCell(col("nama")).value)).toMatch(/^Contoh: /);
     expect(data.getRow(3).getCell(1).value).toBeNull();
     const dv = (key: string, row = 5) => data.getRow(row).getCell(col(key)).dataValidation;
-    expect(dv("bidang_spm")).toMatchObject({ type: "list", formulae: ['"Pendidikan,Kesehatan,Pekerjaan Umum,Perumahan Rakyat,Trantibum Linmas,Sosial"'] });
+    expect(dv("bidang_spm")).toMatchObject({
+      type: "list",
+      formulae: ['"Pendidikan,Kesehatan,Pekerjaan Umum,Perumahan Rakyat,Trantibum Linmas,Sosial"'],
+    });
     expect(dv("jenis_kelamin")).toMatchObject({ type: "list", formulae: ['"L,P"'] });
     expect(dv("kode_desa", 900)).toMatchObject({ type: "list" });
     expect(dv("kode_desa").formulae[0]).toMatch(/^'Daftar desa'!\$A\$2:\$A\$\d+$/);
@@ -124,7 +151,13 @@ describe("import templates and result", () => {
     expect(desa.every((c) => c.startsWith("64.08.01."))).toBe(true);
 
     // Sent back unchanged, the template holds no data (the example is skipped).
-    const res = await upload(kec, "kader", "templat-kader.xlsx", Buffer.from(await wb.xlsx.writeBuffer()), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    const res = await upload(
+      kec,
+      "kader",
+      "templat-kader.xlsx",
+      Buffer.from(await wb.xlsx.writeBuffer()),
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    );
     expect(res.status).toBe(400);
     expect(res.data.message).toBe("Berkas hanya berisi judul kolom, tanpa baris data.");
 
@@ -143,12 +176,20 @@ describe("import templates and result", () => {
     const up = await upload(kec, "kader", "kader.csv", Buffer.from(csv), "text/csv");
     expect(up.status).toBe(302);
     const token = up.location!.split("/").pop()!;
-    const preview = await call(pratinjau.loader, makeRequest(`/admin/impor/pratinjau/${token}`, { cookie: kec }), { token });
+    const preview = await call(pratinjau.loader, makeRequest(`/admin/impor/pratinjau/${token}`, { cookie: kec }), {
+      token,
+    });
     expect(preview.data.counts).toMatchObject({ baru: 2, error: 0 });
     expect(JSON.stringify(preview.data)).not.toMatch(/sha256|"sha"/);
-    const saved = await call(pratinjau.action, makeRequest(`/admin/impor/pratinjau/${token}`, { cookie: kec, form: {} }), { token });
+    const saved = await call(
+      pratinjau.action,
+      makeRequest(`/admin/impor/pratinjau/${token}`, { cookie: kec, form: {} }),
+      { token },
+    );
     expect(saved.status).toBe(302);
-    const result = await call(pratinjau.loader, makeRequest(`/admin/impor/pratinjau/${token}`, { cookie: kec }), { token });
+    const result = await call(pratinjau.loader, makeRequest(`/admin/impor/pratinjau/${token}`, { cookie: kec }), {
+      token,
+    });
     expect(result.data.state).toBe("saved");
     expect(result.data.touched).toEqual([{ id: kenanga, name: "Posyandu Kenanga Ungu", desaName: "Senyiur" }]);
   });

@@ -36,9 +36,17 @@ describe("module outside the programme", () => {
     const info = await call(quizInfo.loader, makeRequest("/modul/spm-sosial/kuis", { cookie }), { slug: "spm-sosial" });
     expect(info.status).toBe(404);
     expect(info.data).toBe("Modul ini tidak memiliki kuis dalam program sertifikasi.");
-    const startRes = await call(quizInfo.action, makeRequest("/modul/spm-sosial/kuis", { cookie, form: { idempotencyKey: "a".repeat(32) } }), { slug: "spm-sosial" });
+    const startRes = await call(
+      quizInfo.action,
+      makeRequest("/modul/spm-sosial/kuis", { cookie, form: { idempotencyKey: "a".repeat(32) } }),
+      { slug: "spm-sosial" },
+    );
     expect(startRes.status).toBe(404);
-    const submit = await call(attemptPage.action, makeRequest("/modul/spm-sosial/kuis/abcdefghijklmnop", { cookie, form: { q_q01: "a" } }), { slug: "spm-sosial", attemptId: "abcdefghijklmnop" });
+    const submit = await call(
+      attemptPage.action,
+      makeRequest("/modul/spm-sosial/kuis/abcdefghijklmnop", { cookie, form: { q_q01: "a" } }),
+      { slug: "spm-sosial", attemptId: "abcdefghijklmnop" },
+    );
     expect(submit.status).toBe(404);
     const [{ n }] = await db.select({ n: count() }).from(quizAttempts).where(eq(quizAttempts.userId, userId));
     expect(n).toBe(0);

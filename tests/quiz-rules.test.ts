@@ -16,15 +16,43 @@ const bank: QuizBank = {
   maxAttempts: 3,
   cooldownMinutes: 10,
   questions: [
-    { id: "s1", type: "single", prompt: "Satu?", options: [{ id: "a", text: "A" }, { id: "b", text: "B" }, { id: "c", text: "C" }], answer: "b", explanation: "Karena B.", section: "satu" },
-    { id: "m1", type: "multiple", prompt: "Banyak?", options: [{ id: "a", text: "A" }, { id: "b", text: "B" }, { id: "c", text: "C" }, { id: "d", text: "D" }], answer: ["c", "a"], explanation: "A dan C.", section: "dua" },
+    {
+      id: "s1",
+      type: "single",
+      prompt: "Satu?",
+      options: [
+        { id: "a", text: "A" },
+        { id: "b", text: "B" },
+        { id: "c", text: "C" },
+      ],
+      answer: "b",
+      explanation: "Karena B.",
+      section: "satu",
+    },
+    {
+      id: "m1",
+      type: "multiple",
+      prompt: "Banyak?",
+      options: [
+        { id: "a", text: "A" },
+        { id: "b", text: "B" },
+        { id: "c", text: "C" },
+        { id: "d", text: "D" },
+      ],
+      answer: ["c", "a"],
+      explanation: "A dan C.",
+      section: "dua",
+    },
     { id: "t1", type: "truefalse", prompt: "Benar?", answer: true, explanation: "Ya.", section: "satu" },
     { id: "t2", type: "truefalse", prompt: "Salah?", answer: false, explanation: "Tidak.", section: "dua" },
     ...Array.from({ length: 8 }, (_, i) => ({
       id: `x${i}`,
       type: "single" as const,
       prompt: `Soal ${i}?`,
-      options: [{ id: "a", text: "A" }, { id: "b", text: "B" }],
+      options: [
+        { id: "a", text: "A" },
+        { id: "b", text: "B" },
+      ],
       answer: "a",
       explanation: "Penjelasan.",
       section: "tiga",
@@ -76,20 +104,59 @@ describe("parseAnswers", () => {
   const entries = (pairs: [string, string][]) => pairs as [string, FormDataEntryValue][];
 
   it("collects answers and lists the unanswered", () => {
-    const r = parseAnswers(entries([["q_s1", "b"], ["q_m1", "c"], ["q_m1", "a"], ["q_t1", "benar"], ["other", "x"]]), draw);
+    const r = parseAnswers(
+      entries([
+        ["q_s1", "b"],
+        ["q_m1", "c"],
+        ["q_m1", "a"],
+        ["q_t1", "benar"],
+        ["other", "x"],
+      ]),
+      draw,
+    );
     expect(r).toEqual({ ok: true, answers: { s1: ["b"], m1: ["a", "c"], t1: ["benar"] }, unanswered: ["t2"] });
   });
 
   it("rejects unknown questions and unknown options", () => {
-    expect(parseAnswers(entries([["q_zz", "a"]]), draw)).toMatchObject({ ok: false, message: expect.stringMatching(/pertanyaan tidak dikenal/) });
-    expect(parseAnswers(entries([["q_s1", "e"]]), draw)).toMatchObject({ ok: false, message: expect.stringMatching(/pilihan tidak dikenal/) });
+    expect(parseAnswers(entries([["q_zz", "a"]]), draw)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/pertanyaan tidak dikenal/),
+    });
+    expect(parseAnswers(entries([["q_s1", "e"]]), draw)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/pilihan tidak dikenal/),
+    });
     expect(parseAnswers(entries([["q_t1", "a"]]), draw)).toMatchObject({ ok: false });
   });
 
   it("rejects two answers to a single-choice or true/false question", () => {
-    expect(parseAnswers(entries([["q_s1", "a"], ["q_s1", "b"]]), draw)).toMatchObject({ ok: false, message: expect.stringMatching(/satu jawaban/) });
-    expect(parseAnswers(entries([["q_t1", "benar"], ["q_t1", "salah"]]), draw)).toMatchObject({ ok: false });
-    expect(parseAnswers(entries([["q_s1", "a"], ["q_s1", "a"]]), draw)).toMatchObject({ ok: true }); // the same value twice is one answer
+    expect(
+      parseAnswers(
+        entries([
+          ["q_s1", "a"],
+          ["q_s1", "b"],
+        ]),
+        draw,
+      ),
+    ).toMatchObject({ ok: false, message: expect.stringMatching(/satu jawaban/) });
+    expect(
+      parseAnswers(
+        entries([
+          ["q_t1", "benar"],
+          ["q_t1", "salah"],
+        ]),
+        draw,
+      ),
+    ).toMatchObject({ ok: false });
+    expect(
+      parseAnswers(
+        entries([
+          ["q_s1", "a"],
+          ["q_s1", "a"],
+        ]),
+        draw,
+      ),
+    ).toMatchObject({ ok: true }); // the same value twice is one answer
   });
 });
 
@@ -120,16 +187,44 @@ describe("scoreAttempt", () => {
 describe("checkCanStart", () => {
   const now = new Date("2026-11-29T08:00:00Z");
   it("allows a first attempt", () => {
-    expect(checkCanStart({ submittedCount: 0, maxAttempts: 3, lastSubmittedAt: null, cooldownMinutes: 10, now })).toEqual({ ok: true });
+    expect(
+      checkCanStart({ submittedCount: 0, maxAttempts: 3, lastSubmittedAt: null, cooldownMinutes: 10, now }),
+    ).toEqual({ ok: true });
   });
   it("blocks at the limit, with the count in the message", () => {
-    const r = checkCanStart({ submittedCount: 3, maxAttempts: 3, lastSubmittedAt: new Date("2026-11-01"), cooldownMinutes: 10, now });
+    const r = checkCanStart({
+      submittedCount: 3,
+      maxAttempts: 3,
+      lastSubmittedAt: new Date("2026-11-01"),
+      cooldownMinutes: 10,
+      now,
+    });
     expect(r).toMatchObject({ ok: false, reason: "limit", message: expect.stringContaining("3 dari 3") });
-    expect(checkCanStart({ submittedCount: 30, maxAttempts: 0, lastSubmittedAt: null, cooldownMinutes: 0, now })).toEqual({ ok: true });
+    expect(
+      checkCanStart({ submittedCount: 30, maxAttempts: 0, lastSubmittedAt: null, cooldownMinutes: 0, now }),
+    ).toEqual({ ok: true });
   });
   it("holds during the cool-down and says how long", () => {
-    const r = checkCanStart({ submittedCount: 1, maxAttempts: 3, lastSubmittedAt: new Date(now.getTime() - 4 * 60_000), cooldownMinutes: 10, now });
-    expect(r).toMatchObject({ ok: false, reason: "cooldown", message: "Istirahat dulu: Anda bisa mencoba lagi dalam 6 menit." });
-    expect(checkCanStart({ submittedCount: 1, maxAttempts: 3, lastSubmittedAt: new Date(now.getTime() - 10 * 60_000), cooldownMinutes: 10, now })).toEqual({ ok: true });
+    const r = checkCanStart({
+      submittedCount: 1,
+      maxAttempts: 3,
+      lastSubmittedAt: new Date(now.getTime() - 4 * 60_000),
+      cooldownMinutes: 10,
+      now,
+    });
+    expect(r).toMatchObject({
+      ok: false,
+      reason: "cooldown",
+      message: "Istirahat dulu: Anda bisa mencoba lagi dalam 6 menit.",
+    });
+    expect(
+      checkCanStart({
+        submittedCount: 1,
+        maxAttempts: 3,
+        lastSubmittedAt: new Date(now.getTime() - 10 * 60_000),
+        cooldownMinutes: 10,
+        now,
+      }),
+    ).toEqual({ ok: true });
   });
 });

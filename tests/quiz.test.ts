@@ -47,7 +47,10 @@ async function attemptRow(id: string) {
 }
 
 /** Form fields answering every drawn question correctly (or wrongly). */
-function answerForm(draw: { id: string; options: { id: string }[]; answer: string[] }[], right: boolean): [string, string][] {
+function answerForm(
+  draw: { id: string; options: { id: string }[]; answer: string[] }[],
+  right: boolean,
+): [string, string][] {
   return draw.flatMap((q) => {
     const pick = right ? q.answer : [q.options.find((o) => !q.answer.includes(o.id))!.id];
     return pick.map((v) => [`q_${q.id}`, v] as [string, string]);
@@ -83,34 +86,61 @@ describe("module pages", () => {
     // Sections carry anchors (quiz reviews link to them), the first use of a glossary
     // term links to /istilah, pictures are inline SVG with a text alternative.
     expect(html).toContain('<h2 id="vitamin-a-dan-suplemen-program">');
-    expect(html).toMatch(/<a href="\/istilah#ilp" class="istilah"><abbr title="Integrasi Layanan Primer[^"]*">ILP<\/abbr><\/a>/);
+    expect(html).toMatch(
+      /<a href="\/istilah#ilp" class="istilah"><abbr title="Integrasi Layanan Primer[^"]*">ILP<\/abbr><\/a>/,
+    );
     expect(html.match(/href="\/istilah#ilp"/g)).toHaveLength(1);
     expect(html).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby=/);
     expect(html).toContain('<h2 id="sumber"');
     expect(page.data.completed).toBe(false);
-    const [opened] = await db.select().from(moduleProgress).where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
+    const [opened] = await db
+      .select()
+      .from(moduleProgress)
+      .where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
     expect(opened.contentHash).toBe(getModule(SLUG)!.hash);
     expect(opened.completedAt).toBeNull();
 
-    const done = await call(modulePage.action, makeRequest(`/modul/${SLUG}`, { cookie: k.cookie, form: {} }), { slug: SLUG });
+    const done = await call(modulePage.action, makeRequest(`/modul/${SLUG}`, { cookie: k.cookie, form: {} }), {
+      slug: SLUG,
+    });
     expect(done.location).toBe(`/modul/${SLUG}/kuis`);
-    const [completed] = await db.select().from(moduleProgress).where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
+    const [completed] = await db
+      .select()
+      .from(moduleProgress)
+      .where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
     expect(completed.completedAt).not.toBeNull();
     // A second "selesai" keeps the first time.
     await call(modulePage.action, makeRequest(`/modul/${SLUG}`, { cookie: k.cookie, form: {} }), { slug: SLUG });
-    const [again] = await db.select().from(moduleProgress).where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
+    const [again] = await db
+      .select()
+      .from(moduleProgress)
+      .where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
     expect(again.completedAt).toEqual(completed.completedAt);
 
     const cat = await call(catalogue.loader, makeRequest("/modul", { cookie: k.cookie }));
     const kesehatan = cat.data.groups.find((g: { spm: string }) => g.spm === "kesehatan");
     expect(kesehatan.modules[0].state).toBe("selesai");
-    expect(cat.data.groups.map((g: { spm: string }) => g.spm)).toEqual(["umum", "pendidikan", "kesehatan", "pekerjaan-umum", "perumahan-rakyat", "trantibum-linmas", "sosial"]);
+    expect(cat.data.groups.map((g: { spm: string }) => g.spm)).toEqual([
+      "umum",
+      "pendidikan",
+      "kesehatan",
+      "pekerjaan-umum",
+      "perumahan-rakyat",
+      "trantibum-linmas",
+      "sosial",
+    ]);
   });
 
   it("404 for an unknown module, for reading and for its quiz", async () => {
     const k = await newKader();
-    expect((await call(modulePage.loader, makeRequest("/modul/tidak-ada", { cookie: k.cookie }), { slug: "tidak-ada" })).status).toBe(404);
-    expect((await call(quizInfo.loader, makeRequest("/modul/tidak-ada/kuis", { cookie: k.cookie }), { slug: "tidak-ada" })).status).toBe(404);
+    expect(
+      (await call(modulePage.loader, makeRequest("/modul/tidak-ada", { cookie: k.cookie }), { slug: "tidak-ada" }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await call(quizInfo.loader, makeRequest("/modul/tidak-ada/kuis", { cookie: k.cookie }), { slug: "tidak-ada" }))
+        .status,
+    ).toBe(404);
     expect((await start(k.cookie, "tidak-ada")).status).toBe(404);
   });
 
@@ -124,17 +154,27 @@ describe("module pages", () => {
     expect(res.data.html).toContain('<h2 id="sumber"');
     expect(res.data.html).toMatch(/<svg[^>]*role="img"/);
     expect(printPage.handle).toEqual({ bare: true });
-    const opened = await db.select().from(moduleProgress).where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, slug)));
+    const opened = await db
+      .select()
+      .from(moduleProgress)
+      .where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, slug)));
     expect(opened).toHaveLength(0);
     expect((await call(printPage.loader, makeRequest(`/modul/${slug}/cetak`), { slug })).status).toBe(302);
-    expect((await call(printPage.loader, makeRequest("/modul/tidak-ada/cetak", { cookie: k.cookie }), { slug: "tidak-ada" })).status).toBe(404);
+    expect(
+      (await call(printPage.loader, makeRequest("/modul/tidak-ada/cetak", { cookie: k.cookie }), { slug: "tidak-ada" }))
+        .status,
+    ).toBe(404);
   });
 
   it("/istilah lists the glossary, public, each term with its anchor", async () => {
     const res = await call(glossaryPage.loader, makeRequest("/istilah"));
     expect(res.status).toBe(200);
     expect(res.data.terms.length).toBeGreaterThanOrEqual(20);
-    expect(res.data.terms).toContainEqual({ id: "rkpdes", term: "RKPDes", meaning: expect.stringMatching(/Rencana Kerja Pemerintah Desa/) });
+    expect(res.data.terms).toContainEqual({
+      id: "rkpdes",
+      term: "RKPDes",
+      meaning: expect.stringMatching(/Rencana Kerja Pemerintah Desa/),
+    });
   });
 });
 
@@ -152,7 +192,10 @@ describe("quiz attempts", () => {
     expect(row.contentHash).toBe(getModule(SLUG)!.hash);
     expect(row.submittedAt).toBeNull();
 
-    const form = await call(attemptPage.loader, makeRequest(`/modul/${SLUG}/kuis/${id}`, { cookie: k.cookie }), { slug: SLUG, attemptId: id });
+    const form = await call(attemptPage.loader, makeRequest(`/modul/${SLUG}/kuis/${id}`, { cookie: k.cookie }), {
+      slug: SLUG,
+      attemptId: id,
+    });
     expect(form.data.mode).toBe("form");
     const json = JSON.stringify(form.data);
     expect(json).not.toMatch(/"answer"|"explanation"/);
@@ -176,30 +219,57 @@ describe("quiz attempts", () => {
     const k = await newKader();
     const id = attemptIdOf((await start(k.cookie)).location);
     const { draw } = await attemptRow(id);
-    const res = await call(attemptPage.action, formRequest(`/modul/${SLUG}/kuis/${id}`, k.cookie, answerForm(draw, true)), { slug: SLUG, attemptId: id });
+    const res = await call(
+      attemptPage.action,
+      formRequest(`/modul/${SLUG}/kuis/${id}`, k.cookie, answerForm(draw, true)),
+      { slug: SLUG, attemptId: id },
+    );
     expect(res.status).toBe(302);
     expect(res.location).toBe(`/modul/${SLUG}/kuis/${id}`);
     const row = await attemptRow(id);
     expect(row).toMatchObject({ score: 100, passed: true });
-    const review = await call(attemptPage.loader, makeRequest(`/modul/${SLUG}/kuis/${id}`, { cookie: k.cookie }), { slug: SLUG, attemptId: id });
+    const review = await call(attemptPage.loader, makeRequest(`/modul/${SLUG}/kuis/${id}`, { cookie: k.cookie }), {
+      slug: SLUG,
+      attemptId: id,
+    });
     expect(review.data.mode).toBe("review");
     expect(review.data.review).toHaveLength(DRAW);
-    expect(review.data.review.every((q: { correct: boolean; explanation: string }) => q.correct && q.explanation.length > 0)).toBe(true);
+    expect(
+      review.data.review.every((q: { correct: boolean; explanation: string }) => q.correct && q.explanation.length > 0),
+    ).toBe(true);
 
     // A later, worse attempt does not lower the best score.
-    await db.update(quizAttempts).set({ submittedAt: new Date(Date.now() - 3600_000) }).where(eq(quizAttempts.id, id));
+    await db
+      .update(quizAttempts)
+      .set({ submittedAt: new Date(Date.now() - 3600_000) })
+      .where(eq(quizAttempts.id, id));
     const id2 = attemptIdOf((await start(k.cookie)).location);
     const second = await attemptRow(id2);
-    await call(attemptPage.action, formRequest(`/modul/${SLUG}/kuis/${id2}`, k.cookie, answerForm(second.draw, false)), { slug: SLUG, attemptId: id2 });
+    await call(
+      attemptPage.action,
+      formRequest(`/modul/${SLUG}/kuis/${id2}`, k.cookie, answerForm(second.draw, false)),
+      { slug: SLUG, attemptId: id2 },
+    );
     expect(await attemptRow(id2)).toMatchObject({ score: 0, passed: false });
     // The review of the failed attempt sends each wrong answer back to its section.
-    const failed = await call(attemptPage.loader, makeRequest(`/modul/${SLUG}/kuis/${id2}`, { cookie: k.cookie }), { slug: SLUG, attemptId: id2 });
+    const failed = await call(attemptPage.loader, makeRequest(`/modul/${SLUG}/kuis/${id2}`, { cookie: k.cookie }), {
+      slug: SLUG,
+      attemptId: id2,
+    });
     const headings = new Map(getModule(SLUG)!.headings.map((hd) => [hd.id, hd.text]));
-    for (const q of failed.data.review as { id: string; correct: boolean; section: string; reread: { href: string; title: string } | null }[]) {
+    for (const q of failed.data.review as {
+      id: string;
+      correct: boolean;
+      section: string;
+      reread: { href: string; title: string } | null;
+    }[]) {
       expect(q.correct).toBe(false);
       expect(q.reread).toEqual({ href: `/modul/${SLUG}#${q.section}`, title: headings.get(q.section) });
     }
-    const [p] = await db.select().from(moduleProgress).where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
+    const [p] = await db
+      .select()
+      .from(moduleProgress)
+      .where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
     expect(p.bestScore).toBe(100);
     expect(p.passedAt).not.toBeNull();
     const h = await call(home.loader, makeRequest("/", { cookie: k.cookie }));
@@ -221,7 +291,10 @@ describe("quiz attempts", () => {
     expect(results.filter((r) => r.ok && !r.alreadySubmitted)).toHaveLength(1);
     const row = await attemptRow(id);
     for (const r of results) expect(r).toMatchObject({ ok: true, score: row.score, passed: row.passed });
-    const retry = await call(attemptPage.action, formRequest(`/modul/${SLUG}/kuis/${id}`, k.cookie, wrong), { slug: SLUG, attemptId: id });
+    const retry = await call(attemptPage.action, formRequest(`/modul/${SLUG}/kuis/${id}`, k.cookie, wrong), {
+      slug: SLUG,
+      attemptId: id,
+    });
     expect(retry.status).toBe(302);
     expect(await attemptRow(id)).toEqual(row);
     expect(["pglite", "postgres"]).toContain(dbKind());
@@ -235,14 +308,28 @@ describe("quiz attempts", () => {
     for (const tampered of [
       [...pairs.slice(1), [pairs[0][0], "z"]],
       [...pairs, ["q_bukan-soal", "a"]],
-      [...pairs, ["q_" + before.draw.find((q) => q.type === "single")!.id, before.draw.find((q) => q.type === "single")!.options.find((o) => !before.draw.find((q) => q.type === "single")!.answer.includes(o.id))!.id]],
+      [
+        ...pairs,
+        [
+          "q_" + before.draw.find((q) => q.type === "single")!.id,
+          before.draw
+            .find((q) => q.type === "single")!
+            .options.find((o) => !before.draw.find((q) => q.type === "single")!.answer.includes(o.id))!.id,
+        ],
+      ],
     ] as [string, string][][]) {
-      const res = await call(attemptPage.action, formRequest(`/modul/${SLUG}/kuis/${id}`, k.cookie, tampered), { slug: SLUG, attemptId: id });
+      const res = await call(attemptPage.action, formRequest(`/modul/${SLUG}/kuis/${id}`, k.cookie, tampered), {
+        slug: SLUG,
+        attemptId: id,
+      });
       expect(res.status).toBe(400);
       expect(res.data.message).toMatch(/^Jawaban tidak valid/);
     }
     expect(await attemptRow(id)).toEqual(before);
-    const [{ n }] = await db.select({ n: count() }).from(moduleProgress).where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
+    const [{ n }] = await db
+      .select({ n: count() })
+      .from(moduleProgress)
+      .where(and(eq(moduleProgress.userId, k.id), eq(moduleProgress.slug, SLUG)));
     expect(n).toBe(0);
   });
 
@@ -251,7 +338,10 @@ describe("quiz attempts", () => {
     const id = attemptIdOf((await start(k.cookie)).location);
     const before = await attemptRow(id);
     const partial = answerForm(before.draw.slice(0, 5), true);
-    const res = await call(attemptPage.action, formRequest(`/modul/${SLUG}/kuis/${id}`, k.cookie, partial), { slug: SLUG, attemptId: id });
+    const res = await call(attemptPage.action, formRequest(`/modul/${SLUG}/kuis/${id}`, k.cookie, partial), {
+      slug: SLUG,
+      attemptId: id,
+    });
     expect(res.status).toBe(400);
     expect(res.data.message).toBe(`Masih ada ${DRAW - 5} pertanyaan yang belum dijawab.`);
     expect(res.data.unanswered).toEqual(before.draw.slice(5).map((q) => q.id));
@@ -264,13 +354,38 @@ describe("quiz attempts", () => {
     const other = await newKader();
     const id = attemptIdOf((await start(owner.cookie)).location);
     const before = await attemptRow(id);
-    expect((await call(attemptPage.loader, makeRequest(`/modul/${SLUG}/kuis/${id}`, { cookie: other.cookie }), { slug: SLUG, attemptId: id })).status).toBe(404);
-    const post = await call(attemptPage.action, formRequest(`/modul/${SLUG}/kuis/${id}`, other.cookie, answerForm(before.draw, true)), { slug: SLUG, attemptId: id });
+    expect(
+      (
+        await call(attemptPage.loader, makeRequest(`/modul/${SLUG}/kuis/${id}`, { cookie: other.cookie }), {
+          slug: SLUG,
+          attemptId: id,
+        })
+      ).status,
+    ).toBe(404);
+    const post = await call(
+      attemptPage.action,
+      formRequest(`/modul/${SLUG}/kuis/${id}`, other.cookie, answerForm(before.draw, true)),
+      { slug: SLUG, attemptId: id },
+    );
     expect(post.status).toBe(404);
     expect(await attemptRow(id)).toEqual(before);
     // The same attempt under another module's URL is not found either.
-    expect((await call(attemptPage.loader, makeRequest(`/modul/spm-sosial/kuis/${id}`, { cookie: owner.cookie }), { slug: "spm-sosial", attemptId: id })).status).toBe(404);
-    expect((await call(attemptPage.loader, makeRequest(`/modul/${SLUG}/kuis/x`, { cookie: owner.cookie }), { slug: SLUG, attemptId: "'; drop table x;--" })).status).toBe(404);
+    expect(
+      (
+        await call(attemptPage.loader, makeRequest(`/modul/spm-sosial/kuis/${id}`, { cookie: owner.cookie }), {
+          slug: "spm-sosial",
+          attemptId: id,
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await call(attemptPage.loader, makeRequest(`/modul/${SLUG}/kuis/x`, { cookie: owner.cookie }), {
+          slug: SLUG,
+          attemptId: "'; drop table x;--",
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it("enforces the cool-down and the attempt limit from the bank (no new attempt, no score change)", async () => {
@@ -285,7 +400,10 @@ describe("quiz attempts", () => {
         expect(cool.status).toBe(429);
         expect(cool.data.message).toMatch(/Istirahat dulu: Anda bisa mencoba lagi dalam \d+ menit\./);
       }
-      await db.update(quizAttempts).set({ submittedAt: new Date(Date.now() - 86_400_000) }).where(eq(quizAttempts.id, id));
+      await db
+        .update(quizAttempts)
+        .set({ submittedAt: new Date(Date.now() - 86_400_000) })
+        .where(eq(quizAttempts.id, id));
     }
     const over = await start(k.cookie);
     expect(over.status).toBe(429);
@@ -299,7 +417,15 @@ describe("quiz attempts", () => {
   it("requires a signed-in user and a same-site form", async () => {
     expect((await start("")).status).toBe(302);
     const k = await newKader();
-    const res = await call(quizInfo.action, makeRequest(`/modul/${SLUG}/kuis`, { cookie: k.cookie, form: { idempotencyKey: key() }, origin: "https://evil.example" }), { slug: SLUG });
+    const res = await call(
+      quizInfo.action,
+      makeRequest(`/modul/${SLUG}/kuis`, {
+        cookie: k.cookie,
+        form: { idempotencyKey: key() },
+        origin: "https://evil.example",
+      }),
+      { slug: SLUG },
+    );
     expect(res.status).toBe(403);
   });
 });

@@ -9,7 +9,16 @@ import { db } from "~/db.server";
 import { attendance, certificates, enrolments, moduleProgress, users, workshops } from "~/db/schema";
 import { content } from "~/features/learning/content.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
-import { refreshKaderProgress, regionReport, bidangBreakdown, certifiedPerMonth, posyanduKader, rateTrend, todayWita, type ReportFilter } from "~/features/reporting/reports.server";
+import {
+  refreshKaderProgress,
+  regionReport,
+  bidangBreakdown,
+  certifiedPerMonth,
+  posyanduKader,
+  rateTrend,
+  todayWita,
+  type ReportFilter,
+} from "~/features/reporting/reports.server";
 import type { Figures } from "~/features/reporting/figures";
 import * as dasbor from "~/routes/dasbor.$region._index";
 import * as dasborCsv from "~/routes/dasbor.$region.csv";
@@ -31,23 +40,62 @@ const certId: Record<string, number> = {};
 let creator: string;
 let _workshopId: number;
 
-const filter = (o: Partial<ReportFilter> = {}): ReportFilter => ({ programmeId: P.id, year: null, bidang: null, today: todayWita(), ...o });
-const R = (code: string, name: string, level: "provinsi" | "kabupaten" | "kecamatan" | "desa") => ({ code, name, level });
+const filter = (o: Partial<ReportFilter> = {}): ReportFilter => ({
+  programmeId: P.id,
+  year: null,
+  bidang: null,
+  today: todayWita(),
+  ...o,
+});
+const R = (code: string, name: string, level: "provinsi" | "kabupaten" | "kecamatan" | "desa") => ({
+  code,
+  name,
+  level,
+});
 
-function figures(active: number, enrolled: number, attended: number, modulesPassed: number, issued: number, certified: number, expiring60: number): Figures {
-  return { activeKader: active, enrolled, attended, modulesPassed, issued, certified, expiring60, rate: active ? certified / active : 0 };
+function figures(
+  active: number,
+  enrolled: number,
+  attended: number,
+  modulesPassed: number,
+  issued: number,
+  certified: number,
+  expiring60: number,
+): Figures {
+  return {
+    activeKader: active,
+    enrolled,
+    attended,
+    modulesPassed,
+    issued,
+    certified,
+    expiring60,
+    rate: active ? certified / active : 0,
+  };
 }
 
 async function passModules(userId: string, count: number, at: Date) {
   for (const slug of P.requiredModules.slice(0, count)) {
-    await db.insert(moduleProgress).values({ userId, slug, contentHash: "x", openedAt: at, completedAt: at, bestScore: 90, passedAt: at });
+    await db
+      .insert(moduleProgress)
+      .values({ userId, slug, contentHash: "x", openedAt: at, completedAt: at, bestScore: 90, passedAt: at });
   }
 }
 
 async function certify(userId: string, issued: Date, expires: Date, cycle = 1): Promise<number> {
   const [row] = await db
     .insert(certificates)
-    .values({ code: `AP-T${userId.slice(0, 3).toUpperCase()}-${cycle}XYZ`, userId, programmeId: P.id, cycle, issuedAt: issued, expiresAt: expires, issuingRegion: "64.08", payload: {}, signature: "x" })
+    .values({
+      code: `AP-T${userId.slice(0, 3).toUpperCase()}-${cycle}XYZ`,
+      userId,
+      programmeId: P.id,
+      cycle,
+      issuedAt: issued,
+      expiresAt: expires,
+      issuingRegion: "64.08",
+      payload: {},
+      signature: "x",
+    })
     .returning({ id: certificates.id });
   return row.id;
 }
@@ -62,8 +110,13 @@ beforeAll(async () => {
     P3: await makePosyandu({ name: "Posyandu Tiga", desaCode: D2 }),
     P4: await makePosyandu({ name: "Posyandu Empat", desaCode: D3 }),
   };
-  const mk = async (name: string, desa: string, p: number, bidang: "kesehatan" | "sosial" | "pendidikan", active = true) =>
-    (await makeUser({ name, role: "kader", scopeCode: desa, posyanduId: p, spmBidang: bidang, active })).id;
+  const mk = async (
+    name: string,
+    desa: string,
+    p: number,
+    bidang: "kesehatan" | "sosial" | "pendidikan",
+    active = true,
+  ) => (await makeUser({ name, role: "kader", scopeCode: desa, posyanduId: p, spmBidang: bidang, active })).id;
   k = {
     k1: await mk("Kader Satu", D1, pos.P1, "kesehatan"),
     k2: await mk("Kader Dua", D1, pos.P1, "sosial"),
@@ -77,19 +130,59 @@ beforeAll(async () => {
   const pembina = await makeUser({ role: "pembina_desa", scopeCode: D1 });
   const [w] = await db
     .insert(workshops)
-    .values({ title: "Pelatihan", kind: "pelatihan", audience: "kader", regionCode: "64.08", venue: "Sangatta", startsAt: new Date(now.getTime() - 30 * DAY), endsAt: new Date(now.getTime() - 30 * DAY + 3600_000), capacity: 100, status: "completed", createdBy: creator })
+    .values({
+      title: "Pelatihan",
+      kind: "pelatihan",
+      audience: "kader",
+      regionCode: "64.08",
+      venue: "Sangatta",
+      startsAt: new Date(now.getTime() - 30 * DAY),
+      endsAt: new Date(now.getTime() - 30 * DAY + 3600_000),
+      capacity: 100,
+      status: "completed",
+      createdBy: creator,
+    })
     .returning({ id: workshops.id });
   _workshopId = w.id;
   const [sos] = await db
     .insert(workshops)
-    .values({ title: "Sosialisasi", kind: "sosialisasi", audience: "kader", regionCode: "64.08", venue: "Sangatta", startsAt: new Date(now.getTime() - 20 * DAY), endsAt: new Date(now.getTime() - 20 * DAY + 3600_000), capacity: 100, status: "completed", createdBy: creator })
+    .values({
+      title: "Sosialisasi",
+      kind: "sosialisasi",
+      audience: "kader",
+      regionCode: "64.08",
+      venue: "Sangatta",
+      startsAt: new Date(now.getTime() - 20 * DAY),
+      endsAt: new Date(now.getTime() - 20 * DAY + 3600_000),
+      capacity: 100,
+      status: "completed",
+      createdBy: creator,
+    })
     .returning({ id: workshops.id });
   const recent = new Date(now.getTime() - 30 * DAY);
   const old = new Date(now.getTime() - 740 * DAY); // k5's story happened two years ago
-  for (const [u, at] of [[k.k1, recent], [k.k2, recent], [k.k3, recent], [k.k4, recent], [k.k5, old], [k.k6, recent], [k.k7, recent], [pembina.id, recent]] as const) {
+  for (const [u, at] of [
+    [k.k1, recent],
+    [k.k2, recent],
+    [k.k3, recent],
+    [k.k4, recent],
+    [k.k5, old],
+    [k.k6, recent],
+    [k.k7, recent],
+    [pembina.id, recent],
+  ] as const) {
     await db.insert(enrolments).values({ workshopId: w.id, userId: u, status: "enrolled", at });
   }
-  for (const [u, status, at] of [[k.k1, "hadir", recent], [k.k2, "terlambat", recent], [k.k3, "alpa", recent], [k.k4, "hadir", recent], [k.k5, "hadir", old], [k.k6, "hadir", recent], [k.k7, "hadir", recent], [pembina.id, "hadir", recent]] as const) {
+  for (const [u, status, at] of [
+    [k.k1, "hadir", recent],
+    [k.k2, "terlambat", recent],
+    [k.k3, "alpa", recent],
+    [k.k4, "hadir", recent],
+    [k.k5, "hadir", old],
+    [k.k6, "hadir", recent],
+    [k.k7, "hadir", recent],
+    [pembina.id, "hadir", recent],
+  ] as const) {
     await db.insert(attendance).values({ workshopId: w.id, userId: u, status, method: "roster", at });
   }
   // k8 only went to a sosialisasi: not a pelatihan, so it does not count.
@@ -106,7 +199,10 @@ beforeAll(async () => {
   certId.k5 = await certify(k.k5, new Date(now.getTime() - 740 * DAY), new Date(now.getTime() - 10 * DAY));
   certId.k6 = await certify(k.k6, new Date(now.getTime() - 5 * DAY), new Date(now.getTime() + 365 * DAY));
   certId.k7 = await certify(k.k7, new Date(now.getTime() - 5 * DAY), new Date(now.getTime() + 365 * DAY));
-  await db.update(certificates).set({ revokedAt: now, revokedReason: "Data tidak benar" }).where(eq(certificates.id, certId.k7));
+  await db
+    .update(certificates)
+    .set({ revokedAt: now, revokedReason: "Data tidak benar" })
+    .where(eq(certificates.id, certId.k7));
   await refreshKaderProgress([...Object.values(k), pembina.id]);
 });
 
@@ -116,10 +212,18 @@ describe("figures at every level", () => {
     expect((await regionReport(R(D1, "Senyiur", "desa"), f)).totals).toEqual(figures(4, 4, 3, 2, 2, 2, 1));
     expect((await regionReport(R(D2, "Kelinjau Ilir", "desa"), f)).totals).toEqual(figures(1, 1, 1, 1, 1, 0, 0));
     expect((await regionReport(R(D3, "Jak Luay", "desa"), f)).totals).toEqual(figures(2, 1, 1, 1, 0, 0, 0));
-    expect((await regionReport(R("64.08.01", "Muara Ancalong", "kecamatan"), f)).totals).toEqual(figures(5, 5, 4, 3, 3, 2, 1));
-    expect((await regionReport(R("64.08.02", "Muara Wahau", "kecamatan"), f)).totals).toEqual(figures(2, 1, 1, 1, 0, 0, 0));
-    expect((await regionReport(R("64.08", "Kutai Timur", "kabupaten"), f)).totals).toEqual(figures(7, 6, 5, 4, 3, 2, 1));
-    expect((await regionReport(R("64", "Kalimantan Timur", "provinsi"), f)).totals).toEqual(figures(7, 6, 5, 4, 3, 2, 1));
+    expect((await regionReport(R("64.08.01", "Muara Ancalong", "kecamatan"), f)).totals).toEqual(
+      figures(5, 5, 4, 3, 3, 2, 1),
+    );
+    expect((await regionReport(R("64.08.02", "Muara Wahau", "kecamatan"), f)).totals).toEqual(
+      figures(2, 1, 1, 1, 0, 0, 0),
+    );
+    expect((await regionReport(R("64.08", "Kutai Timur", "kabupaten"), f)).totals).toEqual(
+      figures(7, 6, 5, 4, 3, 2, 1),
+    );
+    expect((await regionReport(R("64", "Kalimantan Timur", "provinsi"), f)).totals).toEqual(
+      figures(7, 6, 5, 4, 3, 2, 1),
+    );
   });
 
   it("child rows at each level add up, down to the posyandu", async () => {
@@ -137,7 +241,18 @@ describe("figures at every level", () => {
     expect(kec.rows.find((r) => r.code === D2)).toMatchObject(figures(1, 1, 1, 1, 1, 0, 0));
     const desa = await regionReport(R(D1, "Senyiur", "desa"), f);
     expect(desa.rowLevel).toBe("posyandu");
-    expect(desa.rows.map((r) => [r.name, r.activeKader, r.enrolled, r.attended, r.modulesPassed, r.issued, r.certified, r.expiring60])).toEqual([
+    expect(
+      desa.rows.map((r) => [
+        r.name,
+        r.activeKader,
+        r.enrolled,
+        r.attended,
+        r.modulesPassed,
+        r.issued,
+        r.certified,
+        r.expiring60,
+      ]),
+    ).toEqual([
       ["Posyandu Dua", 2, 2, 1, 1, 1, 1, 1],
       ["Posyandu Satu", 2, 2, 2, 1, 1, 1, 0],
     ]);
@@ -154,15 +269,31 @@ describe("figures at every level", () => {
   });
 
   it("filters by bidang and by period (year of the event, WITA)", async () => {
-    expect((await regionReport(R("64.08", "Kutai Timur", "kabupaten"), filter({ bidang: "kesehatan" }))).totals).toEqual(figures(5, 4, 3, 3, 2, 1, 0)); // k1, k3, k5, k7, k8
+    expect(
+      (await regionReport(R("64.08", "Kutai Timur", "kabupaten"), filter({ bidang: "kesehatan" }))).totals,
+    ).toEqual(figures(5, 4, 3, 3, 2, 1, 0)); // k1, k3, k5, k7, k8
     const breakdown = await bidangBreakdown("64.08", filter());
-    expect(Object.fromEntries(breakdown.map((b) => [b.bidang, b.figures.activeKader]))).toEqual({ pendidikan: 1, kesehatan: 5, "pekerjaan-umum": 0, "perumahan-rakyat": 0, "trantibum-linmas": 0, sosial: 1 });
+    expect(Object.fromEntries(breakdown.map((b) => [b.bidang, b.figures.activeKader]))).toEqual({
+      pendidikan: 1,
+      kesehatan: 5,
+      "pekerjaan-umum": 0,
+      "perumahan-rakyat": 0,
+      "trantibum-linmas": 0,
+      sosial: 1,
+    });
     const oldYear = new Date(now.getTime() - 740 * DAY + 8 * 3600_000).getUTCFullYear();
     const thisYear = new Date(now.getTime() - 30 * DAY + 8 * 3600_000).getUTCFullYear();
     const old = await regionReport(R("64.08", "Kutai Timur", "kabupaten"), filter({ year: oldYear }));
     // Only k5's enrolment, attendance, modules and certificate (and k4's certificate if issued that year) fell in that year.
     const k4Year = new Date(now.getTime() - 700 * DAY + 8 * 3600_000).getUTCFullYear();
-    expect(old.totals).toMatchObject({ activeKader: 7, enrolled: 1, attended: 1, modulesPassed: 1, issued: k4Year === oldYear ? 2 : 1, certified: 2 });
+    expect(old.totals).toMatchObject({
+      activeKader: 7,
+      enrolled: 1,
+      attended: 1,
+      modulesPassed: 1,
+      issued: k4Year === oldYear ? 2 : 1,
+      certified: 2,
+    });
     if (thisYear !== oldYear) {
       const cur = await regionReport(R("64.08", "Kutai Timur", "kabupaten"), filter({ year: thisYear }));
       expect(cur.totals).toMatchObject({ enrolled: 5, attended: 4, modulesPassed: 3 });
@@ -182,7 +313,10 @@ describe("figures stay exact after writes and as time passes", () => {
     const d1 = () => regionReport(R(D1, "Senyiur", "desa"), filter()).then((r) => r.totals);
     const d2 = () => regionReport(R(D2, "Kelinjau Ilir", "desa"), filter()).then((r) => r.totals);
 
-    await db.update(certificates).set({ revokedAt: new Date(), revokedReason: "uji" }).where(eq(certificates.id, certId.k1));
+    await db
+      .update(certificates)
+      .set({ revokedAt: new Date(), revokedReason: "uji" })
+      .where(eq(certificates.id, certId.k1));
     await refreshKaderProgress([k.k1]);
     expect(await kab()).toEqual(figures(7, 6, 5, 4, 2, 1, 1));
 
@@ -233,7 +367,12 @@ async function flowMismatches(): Promise<unknown[]> {
 }
 
 describe("the trend of the certification rate", () => {
-  const levels = [R(D3, "Desa", "desa"), R("64.08.02", "Kec", "kecamatan"), R("64.08", "Kutai Timur", "kabupaten"), R("64", "Kaltim", "provinsi")];
+  const levels = [
+    R(D3, "Desa", "desa"),
+    R("64.08.02", "Kec", "kecamatan"),
+    R("64.08", "Kutai Timur", "kabupaten"),
+    R("64", "Kaltim", "provinsi"),
+  ];
 
   it("the current month's point is today's exact rate at every level; the month ends carry years", async () => {
     for (const r of levels) {
@@ -243,7 +382,10 @@ describe("the trend of the certification rate", () => {
       expect(last.month).toBe(todayWita().slice(0, 7));
       expect(last.asOf).toBe(todayWita());
       expect(trend.months[0].asOf).toMatch(/^\d{4}-\d{2}-(28|29|30|31)$/);
-      expect({ a: last.activeKader, c: last.certified }).toEqual({ a: report.totals.activeKader, c: report.totals.certified });
+      expect({ a: last.activeKader, c: last.certified }).toEqual({
+        a: report.totals.activeKader,
+        c: report.totals.certified,
+      });
     }
   });
 
@@ -262,7 +404,9 @@ describe("the trend of the certification rate", () => {
     const sos = await rateTrend("64.08", filter({ bidang: "sosial" }));
     const kesReport = await regionReport(R("64.08", "Kutai Timur", "kabupaten"), filter({ bidang: "kesehatan" }));
     expect(kes.months.at(-1)!.certified).toBe(kesReport.totals.certified);
-    expect(sos.months.at(-1)!.certified).toBe((await regionReport(R("64.08", "Kutai Timur", "kabupaten"), filter({ bidang: "sosial" }))).totals.certified);
+    expect(sos.months.at(-1)!.certified).toBe(
+      (await regionReport(R("64.08", "Kutai Timur", "kabupaten"), filter({ bidang: "sosial" }))).totals.certified,
+    );
     await db.update(certificates).set({ revokedAt: new Date(), revokedReason: "uji" }).where(eq(certificates.id, id));
     await refreshKaderProgress([k.k8]);
     const revoked = await rateTrend("64.08", filter());
@@ -277,7 +421,9 @@ describe("the trend of the certification rate", () => {
     const on = await rateTrend(D1, filter({ today: expiry }));
     const off = await rateTrend(D1, filter({ today: next }));
     expect(on.months.at(-1)!.certified - off.months.at(-1)!.certified).toBe(1);
-    expect((await regionReport(R(D1, "Senyiur", "desa"), filter({ today: next }))).totals.certified).toBe(off.months.at(-1)!.certified);
+    expect((await regionReport(R(D1, "Senyiur", "desa"), filter({ today: next }))).totals.certified).toBe(
+      off.months.at(-1)!.certified,
+    );
   });
 });
 
@@ -291,25 +437,58 @@ describe("dashboard routes", () => {
 
   it("403 on another kecamatan's drill-down and export, 404 for unknown or malformed codes", async () => {
     for (const fn of [dasbor.loader, dasborCsv.loader, dasborXlsx.loader]) {
-      expect((await call(fn, makeRequest("/dasbor/64.08.01", { cookie: pbCookie }), { region: "64.08.01" })).status).toBe(403);
-      expect((await call(fn, makeRequest("/dasbor/64.08", { cookie: paCookie }), { region: "64.08" })).status).toBe(403);
-      expect((await call(fn, makeRequest("/dasbor/64.99.99", { cookie: paCookie }), { region: "64.99.99" })).status).toBe(404);
-      expect((await call(fn, makeRequest("/dasbor/x", { cookie: paCookie }), { region: "64.08.01'; drop table users;--" })).status).toBe(404);
+      expect(
+        (await call(fn, makeRequest("/dasbor/64.08.01", { cookie: pbCookie }), { region: "64.08.01" })).status,
+      ).toBe(403);
+      expect((await call(fn, makeRequest("/dasbor/64.08", { cookie: paCookie }), { region: "64.08" })).status).toBe(
+        403,
+      );
+      expect(
+        (await call(fn, makeRequest("/dasbor/64.99.99", { cookie: paCookie }), { region: "64.99.99" })).status,
+      ).toBe(404);
+      expect(
+        (await call(fn, makeRequest("/dasbor/x", { cookie: paCookie }), { region: "64.08.01'; drop table users;--" }))
+          .status,
+      ).toBe(404);
     }
-    expect((await call(dasborPos.loader, makeRequest(`/dasbor/${D3}/posyandu/${pos.P4}`, { cookie: paCookie }), { region: D3, id: String(pos.P4) })).status).toBe(403);
-    expect((await call(dasborPos.loader, makeRequest(`/dasbor/${D1}/posyandu/${pos.P4}`, { cookie: paCookie }), { region: D1, id: String(pos.P4) })).status).toBe(403);
+    expect(
+      (
+        await call(dasborPos.loader, makeRequest(`/dasbor/${D3}/posyandu/${pos.P4}`, { cookie: paCookie }), {
+          region: D3,
+          id: String(pos.P4),
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await call(dasborPos.loader, makeRequest(`/dasbor/${D1}/posyandu/${pos.P4}`, { cookie: paCookie }), {
+          region: D1,
+          id: String(pos.P4),
+        })
+      ).status,
+    ).toBe(403);
     const kader = await sessionCookie(k.k1);
-    expect((await call(dasbor.loader, makeRequest("/dasbor/64.08.01.2001", { cookie: kader }), { region: D1 })).status).toBe(403);
+    expect(
+      (await call(dasbor.loader, makeRequest("/dasbor/64.08.01.2001", { cookie: kader }), { region: D1 })).status,
+    ).toBe(403);
   });
 
   it("ignores junk query parameters and sorts", async () => {
-    const res = await call(dasbor.loader, makeRequest("/dasbor/64.08.01?program=x%27&tahun=abc&bidang=%25&urut=drop&arah=1", { cookie: paCookie }), { region: "64.08.01" });
+    const res = await call(
+      dasbor.loader,
+      makeRequest("/dasbor/64.08.01?program=x%27&tahun=abc&bidang=%25&urut=drop&arah=1", { cookie: paCookie }),
+      { region: "64.08.01" },
+    );
     expect(res.status).toBe(200);
     expect(res.data.q).toEqual({ program: P.id, tahun: null, bidang: null, urut: "tingkat", arah: "naik" });
     // Lagging first by default: the rate ascending.
     const rates = res.data.rows.map((r: Figures) => r.rate);
     expect(rates).toEqual([...rates].sort((a: number, b: number) => a - b));
-    const sorted = await call(dasbor.loader, makeRequest("/dasbor/64.08.01?urut=aktif&arah=turun", { cookie: paCookie }), { region: "64.08.01" });
+    const sorted = await call(
+      dasbor.loader,
+      makeRequest("/dasbor/64.08.01?urut=aktif&arah=turun", { cookie: paCookie }),
+      { region: "64.08.01" },
+    );
     const actives = sorted.data.rows.map((r: Figures) => r.activeKader);
     expect(actives).toEqual([...actives].sort((a: number, b: number) => b - a));
     expect(sorted.data.lineage.map((l: { code: string }) => l.code)).toEqual(["64.08.01"]);
@@ -324,12 +503,16 @@ describe("dashboard routes", () => {
     const kab = await call(dasbor.loader, makeRequest("/dasbor/64.08", { cookie: admin }), { region: "64.08" });
     expect(kab.data.map.areas.length).toBe(kab.data.rows.length);
     expect(kab.data.map.areas.every((a: { d: string }) => /^M[\d. L]+Z/.test(a.d))).toBe(true);
-    const kec = await call(dasbor.loader, makeRequest("/dasbor/64.08.01", { cookie: paCookie }), { region: "64.08.01" });
+    const kec = await call(dasbor.loader, makeRequest("/dasbor/64.08.01", { cookie: paCookie }), {
+      region: "64.08.01",
+    });
     expect(kec.data.map).toBeNull(); // no desa boundaries: ranked bars
   });
 
   it("the hero: the rate with numerator, denominator and its change over 30 and 90 days; the attention lists", async () => {
-    const res = await call(dasbor.loader, makeRequest("/dasbor/64.08.01", { cookie: paCookie }), { region: "64.08.01" });
+    const res = await call(dasbor.loader, makeRequest("/dasbor/64.08.01", { cookie: paCookie }), {
+      region: "64.08.01",
+    });
     expect(res.data.totals.rate).toBe(res.data.totals.certified / res.data.totals.activeKader);
     const tr = await rateTrend("64.08.01", filter());
     expect(res.data.change.d30).toBeCloseTo(res.data.totals.rate - tr.ago30.rate, 9);
@@ -340,16 +523,38 @@ describe("dashboard routes", () => {
     // k4 (D1) uses up the attempts of a required quiz without passing: D1 tops the locked-out list.
     const slug = content().modules.find((m) => P.requiredModules.includes(m.slug) && m.quiz && m.quiz.maxAttempts > 0)!;
     for (let i = 0; i < slug.quiz!.maxAttempts; i++) {
-      await db.insert(quizAttempts).values({ id: `lock-${i}`, userId: k.k4, slug: slug.slug, contentHash: "x", questionIds: [], draw: [], passScore: 70, submittedAt: new Date(), score: 10, passed: false, idempotencyKey: `lock-${i}` } as never);
+      await db
+        .insert(quizAttempts)
+        .values({
+          id: `lock-${i}`,
+          userId: k.k4,
+          slug: slug.slug,
+          contentHash: "x",
+          questionIds: [],
+          draw: [],
+          passScore: 70,
+          submittedAt: new Date(),
+          score: 10,
+          passed: false,
+          idempotencyKey: `lock-${i}`,
+        } as never);
     }
-    const after = await call(dasbor.loader, makeRequest("/dasbor/64.08.01", { cookie: paCookie }), { region: "64.08.01" });
+    const after = await call(dasbor.loader, makeRequest("/dasbor/64.08.01", { cookie: paCookie }), {
+      region: "64.08.01",
+    });
     expect(after.data.attention.locked).toEqual([{ code: D1, name: expect.any(String), value: "1 kader" }]);
-    const kab = await call(dasbor.loader, makeRequest("/dasbor/64.08", { cookie: await sessionCookie(creator) }), { region: "64.08" });
+    const kab = await call(dasbor.loader, makeRequest("/dasbor/64.08", { cookie: await sessionCookie(creator) }), {
+      region: "64.08",
+    });
     expect(kab.data.attention.lockedCounted).toBe(false);
   });
 
   it("exports the table as CSV and XLSX with a header naming scope, programme and date", async () => {
-    const csv = await dasborCsv.loader({ request: makeRequest("/dasbor/64.08.01.csv", { cookie: paCookie }), params: { region: "64.08.01" }, context: { clientIp: "x" } });
+    const csv = await dasborCsv.loader({
+      request: makeRequest("/dasbor/64.08.01.csv", { cookie: paCookie }),
+      params: { region: "64.08.01" },
+      context: { clientIp: "x" },
+    });
     const text = (await (csv as Response).text()).replace(/^\uFEFF/, "");
     const lines = text.trim().split("\n");
     expect(lines[1]).toBe("Wilayah: Muara Ancalong (64.08.01)");
@@ -357,7 +562,11 @@ describe("dashboard routes", () => {
     expect(lines[4]).toBe(`Tanggal data: ${todayWita()} (WITA)`);
     expect(lines[6]).toMatch(/^Kode,Nama,Tingkat wilayah,Kader aktif,/);
     expect(lines).toContain(`${D2},Kelinjau Ilir,desa,2,2,1,1,1,1,50,0`);
-    const x = await dasborXlsx.loader({ request: makeRequest("/dasbor/64.08.01.xlsx", { cookie: paCookie }), params: { region: "64.08.01" }, context: { clientIp: "x" } });
+    const x = await dasborXlsx.loader({
+      request: makeRequest("/dasbor/64.08.01.xlsx", { cookie: paCookie }),
+      params: { region: "64.08.01" },
+      context: { clientIp: "x" },
+    });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await (x as Response).arrayBuffer());
     const ws = wb.getWorksheet("Rekap")!;
@@ -371,15 +580,24 @@ describe("bulk rebuild", () => {
     const { rebuildReporting } = await import("~/features/reporting/reports.server");
     const snapshot = async () => ({
       kp: (await db.execute(sql`select * from kader_progress order by user_id, programme_id`)) as unknown,
-      k: (await db.execute(sql`select region_code, programme_id, spm_bidang, active from stats_kader where active <> 0 order by 1, 2, 3`)) as unknown,
+      k: (await db.execute(
+        sql`select region_code, programme_id, spm_bidang, active from stats_kader where active <> 0 order by 1, 2, 3`,
+      )) as unknown,
       f: (await db.execute(sql`select region_code, programme_id, spm_bidang, year, enrolled, attended, modules_passed, certified from stats_funnel
              where enrolled + attended + modules_passed + certified <> 0 order by 1, 2, 3, 4`)) as unknown,
-      e: (await db.execute(sql`select region_code, programme_id, spm_bidang, expires_on, n from stats_cert_expiry where n <> 0 order by 1, 2, 3, 4`)) as unknown,
-      m: (await db.execute(sql`select region_code, programme_id, month, n from stats_cert_month where n <> 0 order by 1, 2, 3`)) as unknown,
-      em: (await db.execute(sql`select region_code, programme_id, spm_bidang, month, n from stats_cert_expiry_month where n <> 0 order by 1, 2, 3, 4`)) as unknown,
+      e: (await db.execute(
+        sql`select region_code, programme_id, spm_bidang, expires_on, n from stats_cert_expiry where n <> 0 order by 1, 2, 3, 4`,
+      )) as unknown,
+      m: (await db.execute(
+        sql`select region_code, programme_id, month, n from stats_cert_month where n <> 0 order by 1, 2, 3`,
+      )) as unknown,
+      em: (await db.execute(
+        sql`select region_code, programme_id, spm_bidang, month, n from stats_cert_expiry_month where n <> 0 order by 1, 2, 3, 4`,
+      )) as unknown,
     });
     const { rowsOf } = await import("~/db.server");
-    const norm = (s: Awaited<ReturnType<typeof snapshot>>) => Object.fromEntries(Object.entries(s).map(([key, v]) => [key, JSON.stringify(rowsOf(v))]));
+    const norm = (s: Awaited<ReturnType<typeof snapshot>>) =>
+      Object.fromEntries(Object.entries(s).map(([key, v]) => [key, JSON.stringify(rowsOf(v))]));
     const byTriggers = norm(await snapshot());
     expect(await flowMismatches()).toEqual([]);
     await rebuildReporting();

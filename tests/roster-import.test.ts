@@ -43,8 +43,19 @@ beforeAll(async () => {
   posMelati = await makePosyandu({ name: "Posyandu Melati 1", desaCode: DESA_A, registrationNo: "6408012001001" });
   posMawar = await makePosyandu({ name: "Posyandu Mawar", desaCode: DESA_A2 });
   posWahau = await makePosyandu({ name: "Posyandu Wahau", desaCode: DESA_B, registrationNo: "6408022001001" });
-  wahauKader = await makeUser({ name: "Kader Wahau", role: "kader", scopeCode: DESA_B, posyanduId: posWahau, phone: "6281377700001" });
-  pembinaDesa = await makeUser({ name: "Pembina Senyiur", role: "pembina_desa", scopeCode: DESA_A, phone: "6281377700002" });
+  wahauKader = await makeUser({
+    name: "Kader Wahau",
+    role: "kader",
+    scopeCode: DESA_B,
+    posyanduId: posWahau,
+    phone: "6281377700001",
+  });
+  pembinaDesa = await makeUser({
+    name: "Pembina Senyiur",
+    role: "pembina_desa",
+    scopeCode: DESA_A,
+    phone: "6281377700002",
+  });
   const pa = await makeUser({ name: "Pembina Ancalong", role: "pembina_kecamatan", scopeCode: "64.08.01" });
   const pb = await makeUser({ name: "Pembina Wahau", role: "pembina_kecamatan", scopeCode: "64.08.02" });
   const admin = await makeUser({ name: "Admin", role: "admin", scopeCode: "64" });
@@ -67,11 +78,22 @@ afterAll(async () => {
 function uploadRequest(c: string, kind: string, fileName: string, content: Buffer | string, type = "text/csv") {
   const form = new FormData();
   form.set("jenis", kind);
-  form.set("berkas", new File([typeof content === "string" ? Buffer.from(content, "utf8") : new Uint8Array(content)], fileName, { type }));
+  form.set(
+    "berkas",
+    new File([typeof content === "string" ? Buffer.from(content, "utf8") : new Uint8Array(content)], fileName, {
+      type,
+    }),
+  );
   return new Request(BASE + "/admin/impor", { method: "POST", headers: { Cookie: c, Origin: BASE }, body: form });
 }
 
-async function upload(c: string, kind: "kader" | "posyandu", fileName: string, content: Buffer | string, type?: string) {
+async function upload(
+  c: string,
+  kind: "kader" | "posyandu",
+  fileName: string,
+  content: Buffer | string,
+  type?: string,
+) {
   const res = await call(impor.action, uploadRequest(c, kind, fileName, content, type));
   const token = res.status === 302 ? res.location!.split("/").pop()! : null;
   return { ...res, token };
@@ -134,20 +156,48 @@ describe("labels and headers", () => {
   });
 
   it("maps header variants and reports missing columns", () => {
-    const ok = mapHeader("kader", ["Nama", "No. HP", "Nama Posyandu", "Kode Desa", "Bidang SPM", "L/P", "Tahun Lahir", "Keterangan"]);
+    const ok = mapHeader("kader", [
+      "Nama",
+      "No. HP",
+      "Nama Posyandu",
+      "Kode Desa",
+      "Bidang SPM",
+      "L/P",
+      "Tahun Lahir",
+      "Keterangan",
+    ]);
     expect(ok.ok).toBe(true);
     if (ok.ok) {
-      expect(ok.index).toMatchObject({ nama: 0, no_hp: 1, posyandu: 2, kode_desa: 3, bidang_spm: 4, jenis_kelamin: 5, tahun_lahir: 6 });
+      expect(ok.index).toMatchObject({
+        nama: 0,
+        no_hp: 1,
+        posyandu: 2,
+        kode_desa: 3,
+        bidang_spm: 4,
+        jenis_kelamin: 5,
+        tahun_lahir: 6,
+      });
       expect(ok.ignored).toEqual(["Keterangan"]);
     }
     const bad = mapHeader("kader", ["name", "phone"]);
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.message).toContain("Kolom wajib tidak ditemukan: nama, no_hp, kode_desa, bidang_spm, posyandu atau nomor_registrasi_posyandu");
+    if (!bad.ok)
+      expect(bad.message).toContain(
+        "Kolom wajib tidak ditemukan: nama, no_hp, kode_desa, bidang_spm, posyandu atau nomor_registrasi_posyandu",
+      );
   });
 
   it("limits birth years to 1940 .. this year - 15", () => {
     const schema = kaderRowSchema(new Date("2026-06-01T00:00:00Z"));
-    const row = { nama: "Ani", no_hp: "081234567890", posyandu: "Melati", nomor_registrasi_posyandu: "", kode_desa: DESA_A, bidang_spm: "sosial", jenis_kelamin: "" };
+    const row = {
+      nama: "Ani",
+      no_hp: "081234567890",
+      posyandu: "Melati",
+      nomor_registrasi_posyandu: "",
+      kode_desa: DESA_A,
+      bidang_spm: "sosial",
+      jenis_kelamin: "",
+    };
     expect(schema.safeParse({ ...row, tahun_lahir: "2011" }).success).toBe(true);
     expect(schema.safeParse({ ...row, tahun_lahir: "2012" }).success).toBe(false);
     expect(schema.safeParse({ ...row, tahun_lahir: "1939" }).success).toBe(false);
@@ -161,7 +211,13 @@ describe("access", () => {
   it("keeps kader out and lets pembina, DPMD and admin in", async () => {
     expect((await call(impor.loader, makeRequest("/admin/impor", { cookie: cookie.kader }))).status).toBe(403);
     expect((await call(impor.action, uploadRequest(cookie.kader, "kader", "a.csv", csv()))).status).toBe(403);
-    expect((await call(templat.loader, makeRequest("/admin/impor/templat-kader.csv", { cookie: cookie.kader }), { file: "templat-kader.csv" })).status).toBe(403);
+    expect(
+      (
+        await call(templat.loader, makeRequest("/admin/impor/templat-kader.csv", { cookie: cookie.kader }), {
+          file: "templat-kader.csv",
+        })
+      ).status,
+    ).toBe(403);
     for (const c of [cookie.pa, cookie.desa, cookie.admin]) {
       expect((await call(impor.loader, makeRequest("/admin/impor", { cookie: c }))).status).toBe(200);
     }
@@ -175,7 +231,12 @@ describe("access", () => {
   });
 
   it("a preview token belongs to its importer: others get 404, malformed tokens 404", async () => {
-    const { token } = await stage(cookie.pa, "kader", "a.csv", csv("Siti Token,081300000101,Posyandu Melati 1,,64.08.01.2001,Kesehatan,P,1980"));
+    const { token } = await stage(
+      cookie.pa,
+      "kader",
+      "a.csv",
+      csv("Siti Token,081300000101,Posyandu Melati 1,,64.08.01.2001,Kesehatan,P,1980"),
+    );
     expect((await preview(cookie.pb, token)).status).toBe(404);
     expect((await commit(cookie.pb, token)).status).toBe(404);
     expect((await preview(cookie.pa, "0".repeat(32))).status).toBe(404);
@@ -207,15 +268,44 @@ describe("kader import", () => {
     expect(await userCount()).toBe(before + 3);
 
     const siti = await userByPhone("6281300000001");
-    expect(siti).toMatchObject({ name: "Siti Aminah", role: "kader", scopeCode: DESA_A, posyanduId: posMelati, spmBidang: "kesehatan", gender: "P", birthYear: 1985, active: true, passwordHash: null });
-    expect(await userByPhone("6281300000002")).toMatchObject({ posyanduId: posMelati, spmBidang: "pekerjaan-umum", gender: "L" });
-    expect(await userByPhone("6281300000003")).toMatchObject({ posyanduId: posMawar, scopeCode: DESA_A2, spmBidang: "trantibum-linmas", birthYear: null });
+    expect(siti).toMatchObject({
+      name: "Siti Aminah",
+      role: "kader",
+      scopeCode: DESA_A,
+      posyanduId: posMelati,
+      spmBidang: "kesehatan",
+      gender: "P",
+      birthYear: 1985,
+      active: true,
+      passwordHash: null,
+    });
+    expect(await userByPhone("6281300000002")).toMatchObject({
+      posyanduId: posMelati,
+      spmBidang: "pekerjaan-umum",
+      gender: "L",
+    });
+    expect(await userByPhone("6281300000003")).toMatchObject({
+      posyanduId: posMawar,
+      scopeCode: DESA_A2,
+      spmBidang: "trantibum-linmas",
+      birthYear: null,
+    });
 
     const batches = await db.select().from(importBatches).where(eq(importBatches.fileName, "kader-ancalong.csv"));
     expect(batches).toHaveLength(1);
-    expect(batches[0]).toMatchObject({ kind: "kader", scopeCode: "64.08.01", rows: 3, inserted: 3, updated: 0, unchanged: 0 });
+    expect(batches[0]).toMatchObject({
+      kind: "kader",
+      scopeCode: "64.08.01",
+      rows: 3,
+      inserted: 3,
+      updated: 0,
+      unchanged: 0,
+    });
     expect(batches[0].fileSha256).toMatch(/^[a-f0-9]{64}$/);
-    const entries = await db.select().from(auditLog).where(and(eq(auditLog.action, "import.kader"), eq(auditLog.entityId, String(batches[0].id))));
+    const entries = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "import.kader"), eq(auditLog.entityId, String(batches[0].id))));
     expect(entries).toHaveLength(1);
     expect(entries[0].detail).toMatchObject({ rows: 3, inserted: 3, updated: 0, unchanged: 0, token });
 
@@ -230,7 +320,9 @@ describe("kader import", () => {
     const { token, preview: p } = await stage(cookie.pa, "kader", "kader-ancalong.csv", file);
     expect(p.counts).toEqual({ baru: 0, diperbarui: 0, sama: 3, error: 0 });
     expect((await commit(cookie.pa, token)).status).toBe(302);
-    expect(await db.select().from(users).where(like(users.phone, "628130000000%")).orderBy(users.phone)).toEqual(snapshot);
+    expect(await db.select().from(users).where(like(users.phone, "628130000000%")).orderBy(users.phone)).toEqual(
+      snapshot,
+    );
     const [last] = await db.select().from(importBatches).orderBy(sql`${importBatches.id} desc`).limit(1);
     expect(last).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
   });
@@ -250,11 +342,24 @@ describe("kader import", () => {
     expect(await userCount()).toBe(before);
     const after = await userByPhone("6281300000001");
     // Empty optional cells keep what was stored.
-    expect(after).toMatchObject({ id: siti.id, name: "Siti Aminah Rahayu", posyanduId: posMawar, scopeCode: DESA_A2, spmBidang: "sosial", gender: "P", birthYear: 1985 });
+    expect(after).toMatchObject({
+      id: siti.id,
+      name: "Siti Aminah Rahayu",
+      posyanduId: posMawar,
+      scopeCode: DESA_A2,
+      spmBidang: "sosial",
+      gender: "P",
+      birthYear: 1985,
+    });
   });
 
   it("commits a token once, even when Simpan is sent twice at the same moment", async () => {
-    const { token } = await stage(cookie.pa, "kader", "ganda.csv", csv("Dewi Ganda,081300000010,Posyandu Melati 1,,64.08.01.2001,Sosial,P,1990"));
+    const { token } = await stage(
+      cookie.pa,
+      "kader",
+      "ganda.csv",
+      csv("Dewi Ganda,081300000010,Posyandu Melati 1,,64.08.01.2001,Sosial,P,1990"),
+    );
     const batchesBefore = await batchCount();
     const [a, b] = await Promise.all([commit(cookie.pa, token), commit(cookie.pa, token)]);
     expect([a.status, b.status]).toEqual([302, 302]);
@@ -270,7 +375,10 @@ describe("kader import", () => {
       cookie.desa,
       "kader",
       "desa.csv",
-      csv("Ani Desa,081300000020,Posyandu Melati 1,,64.08.01.2001,Sosial,P,1990", "Ina Tetangga,081300000021,Posyandu Mawar,,64.08.01.2002,Sosial,P,1990"),
+      csv(
+        "Ani Desa,081300000020,Posyandu Melati 1,,64.08.01.2001,Sosial,P,1990",
+        "Ina Tetangga,081300000021,Posyandu Mawar,,64.08.01.2002,Sosial,P,1990",
+      ),
     );
     expect(p.counts).toMatchObject({ baru: 1, error: 1 });
     expect(p.errors).toEqual(["Baris 3: kode desa 64.08.01.2002 berada di luar wilayah Anda (64.08.01.2001)"]);
@@ -287,7 +395,12 @@ describe("bad input", () => {
     expect(res.data.message).toMatch(/^Baris 1: Kolom wajib tidak ditemukan: nama, no_hp, kode_desa, bidang_spm/);
     expect(res.data.message).toContain("ditemukan: name, phone, village");
     // A posyandu file sent as a kader import is refused the same way.
-    const swapped = await upload(cookie.pa, "kader", "posyandu.csv", "nama,kode_desa,nomor_registrasi,alamat\nPosyandu X,64.08.01.2001,,\n");
+    const swapped = await upload(
+      cookie.pa,
+      "kader",
+      "posyandu.csv",
+      "nama,kode_desa,nomor_registrasi,alamat\nPosyandu X,64.08.01.2001,,\n",
+    );
     expect(swapped.status).toBe(400);
     expect(swapped.data.message).toContain("no_hp");
     expect((await stageFiles()).length).toBe(files);
@@ -324,14 +437,29 @@ describe("bad input", () => {
   });
 
   it("a title above the header row is skipped", async () => {
-    const text = ["DAFTAR KADER POSYANDU KECAMATAN MUARA ANCALONG,,,,,,,", "Tahun 2026", "", HEADER, "Tuti Judul,081300000045,Posyandu Melati 1,,64.08.01.2001,Sosial,P,1980"].join("\n");
+    const text = [
+      "DAFTAR KADER POSYANDU KECAMATAN MUARA ANCALONG,,,,,,,",
+      "Tahun 2026",
+      "",
+      HEADER,
+      "Tuti Judul,081300000045,Posyandu Melati 1,,64.08.01.2001,Sosial,P,1980",
+    ].join("\n");
     const { preview: p } = await stage(cookie.pa, "kader", "berjudul.csv", text);
     expect(p.headerLine).toBe(4);
     expect(p.counts).toEqual({ baru: 1, diperbarui: 0, sama: 0, error: 0 });
   });
 
   it("empty rows are skipped", async () => {
-    const text = [HEADER, "", ",,,,,,,", "Yanti Kosong,081300000040,Posyandu Melati 1,,64.08.01.2001,Sosial,P,1980", "  ,  ,,,,,,", "", "Yuli Kosong,081300000041,Posyandu Melati 1,,64.08.01.2001,Sosial,P,1981", ""].join("\r\n");
+    const text = [
+      HEADER,
+      "",
+      ",,,,,,,",
+      "Yanti Kosong,081300000040,Posyandu Melati 1,,64.08.01.2001,Sosial,P,1980",
+      "  ,  ,,,,,,",
+      "",
+      "Yuli Kosong,081300000041,Posyandu Melati 1,,64.08.01.2001,Sosial,P,1981",
+      "",
+    ].join("\r\n");
     const { preview: p } = await stage(cookie.pa, "kader", "kosong.csv", text);
     expect(p.counts).toEqual({ baru: 2, diperbarui: 0, sama: 0, error: 0 });
     expect(p.dataRows).toBe(2);
@@ -352,7 +480,10 @@ describe("bad input", () => {
       ),
     );
     expect(up.preview.counts).toMatchObject({ baru: 1, error: 2 });
-    expect(up.preview.errors).toEqual(["Baris 3: nomor HP 081300000050 sudah ada di baris 2", "Baris 4: nomor HP 081300000050 sudah ada di baris 2"]);
+    expect(up.preview.errors).toEqual([
+      "Baris 3: nomor HP 081300000050 sudah ada di baris 2",
+      "Baris 4: nomor HP 081300000050 sudah ada di baris 2",
+    ]);
     const res = await commit(cookie.pa, up.token);
     expect(res.status).toBe(400);
     expect(res.data.message).toMatch(/Perbaiki berkas/);
@@ -366,7 +497,9 @@ describe("bad input", () => {
     const files = readdirSync(importsDir()).length;
     const res = await upload(cookie.pa, "kader", "besar.csv", big);
     expect(res.status).toBe(400);
-    expect(res.data.message).toBe("Berkas terlalu besar: ukuran maksimal 10 MB. Bagi data menjadi beberapa berkas (misalnya per kecamatan).");
+    expect(res.data.message).toBe(
+      "Berkas terlalu besar: ukuran maksimal 10 MB. Bagi data menjadi beberapa berkas (misalnya per kecamatan).",
+    );
     expect(readdirSync(importsDir()).length).toBe(files); // the partial upload was removed
   });
 
@@ -435,13 +568,46 @@ describe("bad input", () => {
     const ws = wb.addWorksheet("Data");
     ws.addRow(HEADER.split(","));
     ws.addRow(["Lia Angka", 81300000090, "Posyandu Melati 1", "", DESA_A, "Kesehatan", "P", 1988]); // phone typed as a number
-    ws.addRow(["Lia Rumus", { formula: '"0813"&"00000091"', result: "081300000091" }, "Posyandu Melati 1", "", DESA_A, "Sosial", "P", { formula: "1980+9", result: 1989 }]);
-    ws.addRow(["Lia Tanpa Hasil", { formula: '"0813"&"00000092"' }, "Posyandu Melati 1", "", DESA_A, "Sosial", "P", 1990]);
+    ws.addRow([
+      "Lia Rumus",
+      { formula: '"0813"&"00000091"', result: "081300000091" },
+      "Posyandu Melati 1",
+      "",
+      DESA_A,
+      "Sosial",
+      "P",
+      { formula: "1980+9", result: 1989 },
+    ]);
+    ws.addRow([
+      "Lia Tanpa Hasil",
+      { formula: '"0813"&"00000092"' },
+      "Posyandu Melati 1",
+      "",
+      DESA_A,
+      "Sosial",
+      "P",
+      1990,
+    ]);
     ws.addRow([]);
     ws.addRow(["Lia Galat", "081300000093", "Posyandu Melati 1", "", DESA_A, { error: "#N/A" }, "P", 1990]);
-    ws.addRow([{ richText: [{ text: "Lia " }, { text: "Kaya", font: { bold: true } }] }, "081300000094", "Posyandu Melati 1", "", DESA_A, "Sosial", "P", 1991]);
+    ws.addRow([
+      { richText: [{ text: "Lia " }, { text: "Kaya", font: { bold: true } }] },
+      "081300000094",
+      "Posyandu Melati 1",
+      "",
+      DESA_A,
+      "Sosial",
+      "P",
+      1991,
+    ]);
     const buf = Buffer.from(await wb.xlsx.writeBuffer());
-    const up = await stage(cookie.pa, "kader", "kader.xlsx", buf, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    const up = await stage(
+      cookie.pa,
+      "kader",
+      "kader.xlsx",
+      buf,
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    );
     expect(up.preview.encoding).toBe("xlsx");
     expect(up.preview.errors).toEqual([
       "Baris 4: sel berisi rumus tanpa hasil tersimpan; ganti rumus dengan nilainya (kolom no_hp)",
@@ -468,12 +634,27 @@ describe("bad input", () => {
     const fake = await upload(cookie.pa, "kader", "palsu.xlsx", "nama,no_hp\n");
     expect(fake.status).toBe(400);
     expect(fake.data.message).toMatch(/bukan berkas Excel/);
-    const xls = await upload(cookie.pa, "kader", "lama.xls", Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]));
+    const xls = await upload(
+      cookie.pa,
+      "kader",
+      "lama.xls",
+      Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]),
+    );
     expect(xls.data.message).toMatch(/Excel 97-2003/);
-    const broken = await upload(cookie.pa, "kader", "rusak.xlsx", Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 7)]));
+    const broken = await upload(
+      cookie.pa,
+      "kader",
+      "rusak.xlsx",
+      Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 7)]),
+    );
     expect(broken.status).toBe(400);
     expect(broken.data.message).toMatch(/XLSX tidak dapat dibaca/);
-    const quote = await upload(cookie.pa, "kader", "kutip.csv", csv('"Siti,081300000095,Posyandu Melati 1,,64.08.01.2001,Sosial,P,1980'));
+    const quote = await upload(
+      cookie.pa,
+      "kader",
+      "kutip.csv",
+      csv('"Siti,081300000095,Posyandu Melati 1,,64.08.01.2001,Sosial,P,1980'),
+    );
     expect(quote.status).toBe(400);
     expect(quote.data.message).toMatch(/CSV tidak dapat dibaca/);
   });
@@ -482,13 +663,24 @@ describe("bad input", () => {
     const before = await userCount();
     const desa = ["64.08.01.2001", "64.08.01.2002", "64.08.01.2003", "64.08.01.2004"];
     const pos: number[] = [];
-    for (const d of desa) pos.push(await makePosyandu({ name: `Posyandu Massal ${d.slice(-1)}`, desaCode: d, registrationNo: `M${d.replaceAll(".", "")}` }));
+    for (const d of desa)
+      pos.push(
+        await makePosyandu({
+          name: `Posyandu Massal ${d.slice(-1)}`,
+          desaCode: d,
+          registrationNo: `M${d.replaceAll(".", "")}`,
+        }),
+      );
     const bidang = ["Pendidikan", "Kesehatan", "Pekerjaan Umum", "Perumahan Rakyat", "Trantibum Linmas", "Sosial"];
     const lines = [HEADER];
     for (let i = 0; i < 50_000; i++) {
       const d = desa[i % desa.length];
       const phone = ["08", "+628", "628"][i % 3] + String(5_000_000_000 + i);
-      lines.push(i % 2 ? `Kader Massal ${i},${phone},,M${d.replaceAll(".", "")},,${bidang[i % 6]},P,${1950 + (i % 50)}` : `Kader Massal ${i},${phone},Posyandu Massal ${d.slice(-1)},,${d},${bidang[i % 6]},L,`);
+      lines.push(
+        i % 2
+          ? `Kader Massal ${i},${phone},,M${d.replaceAll(".", "")},,${bidang[i % 6]},P,${1950 + (i % 50)}`
+          : `Kader Massal ${i},${phone},Posyandu Massal ${d.slice(-1)},,${d},${bidang[i % 6]},L,`,
+      );
     }
     const text = lines.join("\n");
     const t0 = performance.now();
@@ -505,12 +697,18 @@ describe("bad input", () => {
     const again = await stage(cookie.pa, "kader", "massal.csv", text);
     expect(again.preview.counts).toEqual({ baru: 0, diperbarui: 0, sama: 50_000, error: 0 });
     // One import = one audit entry, not 50,000.
-    const [{ entries }] = await db.select({ entries: count() }).from(auditLog).where(sql`${auditLog.detail}->>'token' = ${token}`);
+    const [{ entries }] = await db
+      .select({ entries: count() })
+      .from(auditLog)
+      .where(sql`${auditLog.detail}->>'token' = ${token}`);
     expect(entries).toBe(1);
   });
 
   it("a file with more than 200 errors shows the first 200 and counts them all", async () => {
-    const lines = Array.from({ length: 250 }, (_, i) => `Banyak Salah ${i},0812-SALAH,Posyandu Melati 1,,64.08.01.2001,Sosial,P,1980`);
+    const lines = Array.from(
+      { length: 250 },
+      (_, i) => `Banyak Salah ${i},0812-SALAH,Posyandu Melati 1,,64.08.01.2001,Sosial,P,1980`,
+    );
     const { preview: p } = await stage(cookie.pa, "kader", "salah-banyak.csv", csv(...lines));
     expect(p.counts.error).toBe(250);
     expect(p.errors).toHaveLength(200);
@@ -518,23 +716,39 @@ describe("bad input", () => {
   });
 
   it("an expired preview cannot be saved; old stage files are swept", async () => {
-    const { token } = await stage(cookie.pa, "kader", "lama.csv", csv("Lama Sekali,081300000099,Posyandu Melati 1,,64.08.01.2001,Sosial,P,1980"));
+    const { token } = await stage(
+      cookie.pa,
+      "kader",
+      "lama.csv",
+      csv("Lama Sekali,081300000099,Posyandu Melati 1,,64.08.01.2001,Sosial,P,1980"),
+    );
     const [row] = await db.select().from(importStages).where(eq(importStages.token, token));
     const staged = JSON.parse(row.summary);
     staged.expiresAt = new Date(Date.now() - 1000).toISOString();
-    await db.update(importStages).set({ summary: JSON.stringify(staged) }).where(eq(importStages.token, token));
+    await db
+      .update(importStages)
+      .set({ summary: JSON.stringify(staged) })
+      .where(eq(importStages.token, token));
     const res = await commit(cookie.pa, token);
     expect(res.status).toBe(400);
     expect(res.data.message).toMatch(/kedaluwarsa/);
     expect((await preview(cookie.pa, token)).data.expired).toBe(true);
     expect(await userByPhone("6281300000099")).toBeUndefined();
-    await db.update(importStages).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(importStages.token, token));
+    await db
+      .update(importStages)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(importStages.token, token));
     expect(await sweepImports()).toBeGreaterThanOrEqual(1);
     expect((await preview(cookie.pa, token)).status).toBe(404);
   });
 
   it("a change between preview and commit is caught and nothing is saved", async () => {
-    const { token } = await stage(cookie.pa, "kader", "berubah.csv", csv("Berubah Dulu,081300000110,Posyandu Melati 1,,64.08.01.2001,Sosial,P,1980"));
+    const { token } = await stage(
+      cookie.pa,
+      "kader",
+      "berubah.csv",
+      csv("Berubah Dulu,081300000110,Posyandu Melati 1,,64.08.01.2001,Sosial,P,1980"),
+    );
     // Meanwhile the phone is given to a pembina account.
     await makeUser({ name: "Pembina Baru", role: "pembina_desa", scopeCode: DESA_A, phone: "6281300000110" });
     const res = await commit(cookie.pa, token);
@@ -551,7 +765,12 @@ describe("posyandu import", () => {
   const HEAD = "nama,kode_desa,nomor_registrasi,alamat";
 
   it("creates, then re-imports with no change, then updates by registration number or by desa + name", async () => {
-    const first = [HEAD, "Posyandu Kenanga,64.08.01.2003,6408012003001,Jl. Poros RT 02", "Posyandu Dahlia,64.08.01.2003,,", "Posyandu Mawar,64.08.01.2002,6408012002009,Dusun II"].join("\n");
+    const first = [
+      HEAD,
+      "Posyandu Kenanga,64.08.01.2003,6408012003001,Jl. Poros RT 02",
+      "Posyandu Dahlia,64.08.01.2003,,",
+      "Posyandu Mawar,64.08.01.2002,6408012002009,Dusun II",
+    ].join("\n");
     const a = await stage(cookie.pa, "posyandu", "posyandu.csv", first);
     // "Posyandu Mawar" exists (no registration number yet): matched by desa + name, not duplicated.
     expect(a.preview.counts).toEqual({ baru: 2, diperbarui: 1, sama: 0, error: 0 });
@@ -559,12 +778,21 @@ describe("posyandu import", () => {
     const [mawar] = await db.select().from(posyandu).where(eq(posyandu.id, posMawar));
     expect(mawar).toMatchObject({ registrationNo: "6408012002009", address: "Dusun II" });
     const [kenanga] = await db.select().from(posyandu).where(eq(posyandu.registrationNo, "6408012003001"));
-    expect(kenanga).toMatchObject({ name: "Posyandu Kenanga", desaCode: "64.08.01.2003", address: "Jl. Poros RT 02", active: true });
+    expect(kenanga).toMatchObject({
+      name: "Posyandu Kenanga",
+      desaCode: "64.08.01.2003",
+      address: "Jl. Poros RT 02",
+      active: true,
+    });
 
     const again = await stage(cookie.pa, "posyandu", "posyandu.csv", first);
     expect(again.preview.counts).toEqual({ baru: 0, diperbarui: 0, sama: 3, error: 0 });
 
-    const renamed = [HEAD, "Posyandu Kenanga Indah,64.08.01.2003,6408012003001,", "posyandu dahlia,64.08.01.2003,6408012003002,Jl. Dahlia"].join("\n");
+    const renamed = [
+      HEAD,
+      "Posyandu Kenanga Indah,64.08.01.2003,6408012003001,",
+      "posyandu dahlia,64.08.01.2003,6408012003002,Jl. Dahlia",
+    ].join("\n");
     const b = await stage(cookie.pa, "posyandu", "ubah.csv", renamed);
     expect(b.preview.counts).toEqual({ baru: 0, diperbarui: 2, sama: 0, error: 0 });
     expect((await commit(cookie.pa, b.token)).status).toBe(302);
@@ -611,7 +839,8 @@ describe("posyandu import", () => {
 
 describe("templates", () => {
   it("serves the four templates; the XLSX template filled in imports cleanly", async () => {
-    const get = (file: string) => call(templat.loader, makeRequest(`/admin/impor/${file}`, { cookie: cookie.pa }), { file });
+    const get = (file: string) =>
+      call(templat.loader, makeRequest(`/admin/impor/${file}`, { cookie: cookie.pa }), { file });
     const kaderCsv = await get("templat-kader.csv");
     expect(kaderCsv.status).toBe(200);
     expect(kaderCsv.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
@@ -623,7 +852,11 @@ describe("templates", () => {
     expect((await get("templat-kader.pdf")).status).toBe(404);
 
     for (const file of ["templat-kader.xlsx", "templat-posyandu.xlsx"]) {
-      const res = await templat.loader({ request: makeRequest(`/admin/impor/${file}`, { cookie: cookie.pa }), params: { file }, context: { clientIp: "x" } });
+      const res = await templat.loader({
+        request: makeRequest(`/admin/impor/${file}`, { cookie: cookie.pa }),
+        params: { file },
+        context: { clientIp: "x" },
+      });
       expect(res.headers.get("Content-Type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(await res.arrayBuffer());
@@ -650,7 +883,12 @@ describe("audit and regions", () => {
     const item = res.data.items.find((i: { action: string }) => i.action === "import.kader");
     expect(item.label).toBe("mengimpor daftar kader");
     expect(item.summary).toMatch(/baris, \d+ baru, \d+ diperbarui, \d+ tidak berubah$/);
-    expect(res.data.items.some((i: { action: string; label: string }) => i.action === "import.posyandu" && i.label === "mengimpor daftar posyandu")).toBe(true);
+    expect(
+      res.data.items.some(
+        (i: { action: string; label: string }) =>
+          i.action === "import.posyandu" && i.label === "mengimpor daftar posyandu",
+      ),
+    ).toBe(true);
   });
 
   it("admin imports the region codes of another province through /admin/wilayah; others may not", async () => {
@@ -673,12 +911,22 @@ describe("audit and regions", () => {
     expect(res.data).toEqual({ ok: true, inserted: 5, updated: 0 });
     const rows = await db.select().from(regions).where(like(regions.code, "65%"));
     expect(rows).toHaveLength(5);
-    const bad = await call(wilayah.action, req(cookie.admin, "code,name,level,parent_code\n66.01,Tanpa Induk,kabupaten,66\n"));
+    const bad = await call(
+      wilayah.action,
+      req(cookie.admin, "code,name,level,parent_code\n66.01,Tanpa Induk,kabupaten,66\n"),
+    );
     expect(bad.status).toBe(400);
     expect(bad.data.errors).toEqual(["Baris 2: wilayah induk 66 tidak ada."]);
-    const entries = await db.select().from(auditLog).where(and(eq(auditLog.action, "regions.import"), eq(auditLog.entityId, "65")));
+    const entries = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "regions.import"), eq(auditLog.entityId, "65")));
     expect(entries).toHaveLength(1); // the refused file left no entry
-    expect(entries[0]).toMatchObject({ actorId: expect.any(String), regionCode: "65", detail: { rows: 5, inserted: 5, updated: 0 } });
+    expect(entries[0]).toMatchObject({
+      actorId: expect.any(String),
+      regionCode: "65",
+      detail: { rows: 5, inserted: 5, updated: 0 },
+    });
     // The new province can then have an admin of its own, who imports its posyandu; the
     // Kalimantan Timur admin cannot.
     const posyanduFile = "nama,kode_desa,nomor_registrasi,alamat\nPosyandu Malinau,65.01.01.1001,,\n";
@@ -689,15 +937,27 @@ describe("audit and regions", () => {
     expect(up.preview.counts).toEqual({ baru: 1, diperbarui: 0, sama: 0, error: 0 });
   });
 
-  it("npm run regions:import: the same CSV format from the command line, all or nothing", { timeout: 120_000 }, async () => {
+  it("npm run regions:import: the same CSV format from the command line, all or nothing", {
+    timeout: 120_000,
+  }, async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "akademi-wilayah-cli-"));
     const good = path.join(dir, "uji.csv");
-    writeFileSync(good, ["code,name,level,parent_code", "99,Provinsi Uji,provinsi,", "99.01,Kabupaten Uji,kabupaten,99", "99.01.01,Kecamatan Uji,kecamatan,99.01", "99.01.01.2001,Desa Uji,desa,99.01.01"].join("\n"));
+    writeFileSync(
+      good,
+      [
+        "code,name,level,parent_code",
+        "99,Provinsi Uji,provinsi,",
+        "99.01,Kabupaten Uji,kabupaten,99",
+        "99.01.01,Kecamatan Uji,kecamatan,99.01",
+        "99.01.01.2001,Desa Uji,desa,99.01.01",
+      ].join("\n"),
+    );
     const bad = path.join(dir, "salah.csv");
     writeFileSync(bad, "code,name,level,parent_code\n98.01,Kabupaten Yatim,kabupaten,98\n");
     // A development-mode process: PGlite files under DATA_DIR (or the test's PostgreSQL database).
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "development", DATA_DIR: dir };
-    const run = (file: string) => spawnSync("npx", ["tsx", "scripts/import-regions.ts", file], { env, encoding: "utf8", timeout: 60_000 });
+    const run = (file: string) =>
+      spawnSync("npx", ["tsx", "scripts/import-regions.ts", file], { env, encoding: "utf8", timeout: 60_000 });
     const first = run(good);
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toContain("Impor selesai: 4 wilayah baru, 0 diperbarui.");

@@ -75,7 +75,13 @@ describe("guards", () => {
     ] as const) {
       expect((await call(fn, makeRequest(path, { cookie: cookie.kader }))).status, path).toBe(403);
     }
-    expect((await call(posyanduDetail.loader, makeRequest(`/posyandu/${posA}`, { cookie: cookie.kader }), { id: String(posA) })).status).toBe(403);
+    expect(
+      (
+        await call(posyanduDetail.loader, makeRequest(`/posyandu/${posA}`, { cookie: cookie.kader }), {
+          id: String(posA),
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it("shows the kader home and the area home by role", async () => {
@@ -112,18 +118,34 @@ describe("posyandu routes across kecamatan", () => {
   });
 
   it("refuses a region filter outside the scope and ignores malformed query values", async () => {
-    expect((await call(posyanduList.loader, makeRequest("/posyandu?wilayah=64.08.02", { cookie: cookie.pa }))).status).toBe(403);
-    const junk = await call(posyanduList.loader, makeRequest("/posyandu?wilayah=64'%20or%201=1--&halaman=-3&q=%25", { cookie: cookie.pa }));
+    expect(
+      (await call(posyanduList.loader, makeRequest("/posyandu?wilayah=64.08.02", { cookie: cookie.pa }))).status,
+    ).toBe(403);
+    const junk = await call(
+      posyanduList.loader,
+      makeRequest("/posyandu?wilayah=64'%20or%201=1--&halaman=-3&q=%25", { cookie: cookie.pa }),
+    );
     expect(junk.status).toBe(200);
     expect(junk.data.page).toBe(1);
     expect(junk.data.total).toBe(0); // "%" is searched literally
   });
 
   it("403 on another kecamatan's posyandu by URL; 404 on unknown or malformed ids", async () => {
-    expect((await call(posyanduDetail.loader, makeRequest(`/posyandu/${posB}`, { cookie: cookie.pa }), { id: String(posB) })).status).toBe(403);
-    expect((await call(posyanduDetail.loader, makeRequest(`/posyandu/${posA}`, { cookie: cookie.pa }), { id: String(posA) })).status).toBe(200);
-    expect((await call(posyanduDetail.loader, makeRequest(`/posyandu/999999`, { cookie: cookie.pa }), { id: "999999" })).status).toBe(404);
-    expect((await call(posyanduDetail.loader, makeRequest(`/posyandu/abc`, { cookie: cookie.pa }), { id: "1;drop" })).status).toBe(404);
+    expect(
+      (await call(posyanduDetail.loader, makeRequest(`/posyandu/${posB}`, { cookie: cookie.pa }), { id: String(posB) }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await call(posyanduDetail.loader, makeRequest(`/posyandu/${posA}`, { cookie: cookie.pa }), { id: String(posA) }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await call(posyanduDetail.loader, makeRequest(`/posyandu/999999`, { cookie: cookie.pa }), { id: "999999" }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await call(posyanduDetail.loader, makeRequest(`/posyandu/abc`, { cookie: cookie.pa }), { id: "1;drop" })).status,
+    ).toBe(404);
   });
 
   it("403 on a form post to another kecamatan's posyandu; nothing changes", async () => {
@@ -150,37 +172,61 @@ describe("posyandu routes across kecamatan", () => {
 
   it("403 on creating a posyandu in another kecamatan; nothing stored", async () => {
     const [{ n: before }] = await db.select({ n: count() }).from(posyandu);
-    const res = await call(posyanduNew.action, makeRequest("/posyandu/baru", { cookie: cookie.pa, form: { name: "Posyandu Liar", desaCode: DESA_B } }));
+    const res = await call(
+      posyanduNew.action,
+      makeRequest("/posyandu/baru", { cookie: cookie.pa, form: { name: "Posyandu Liar", desaCode: DESA_B } }),
+    );
     expect(res.status).toBe(403);
     const [{ n: after }] = await db.select({ n: count() }).from(posyandu);
     expect(after).toBe(before);
   });
 
   it("validates the posyandu form in Indonesian and creates, edits and audits within scope", async () => {
-    const bad = await call(posyanduNew.action, makeRequest("/posyandu/baru", { cookie: cookie.pa, form: { name: "X", desaCode: "64.08.01" } }));
+    const bad = await call(
+      posyanduNew.action,
+      makeRequest("/posyandu/baru", { cookie: cookie.pa, form: { name: "X", desaCode: "64.08.01" } }),
+    );
     expect(bad.status).toBe(400);
     expect(bad.data.errors.name).toBe("Nama posyandu minimal 3 karakter.");
     expect(bad.data.errors.desaCode).toBe("Pilih desa/kelurahan yang valid.");
 
-    const ok = await call(posyanduNew.action, makeRequest("/posyandu/baru", { cookie: cookie.pa, form: { name: "Posyandu Kenanga", desaCode: DESA_A2, registrationNo: "6408012002001" } }));
+    const ok = await call(
+      posyanduNew.action,
+      makeRequest("/posyandu/baru", {
+        cookie: cookie.pa,
+        form: { name: "Posyandu Kenanga", desaCode: DESA_A2, registrationNo: "6408012002001" },
+      }),
+    );
     expect(ok.status).toBe(302);
     const id = Number(ok.location!.split("/").pop());
     expect((await posyanduRow(id)).name).toBe("Posyandu Kenanga");
 
-    const dupReg = await call(posyanduNew.action, makeRequest("/posyandu/baru", { cookie: cookie.pa, form: { name: "Posyandu Kembar", desaCode: DESA_A2, registrationNo: "6408012002001" } }));
+    const dupReg = await call(
+      posyanduNew.action,
+      makeRequest("/posyandu/baru", {
+        cookie: cookie.pa,
+        form: { name: "Posyandu Kembar", desaCode: DESA_A2, registrationNo: "6408012002001" },
+      }),
+    );
     expect(dupReg.status).toBe(400);
     expect(dupReg.data.errors.registrationNo).toMatch(/sudah dipakai/);
 
     const edit = await call(
       posyanduDetail.action,
-      makeRequest(`/posyandu/${id}`, { cookie: cookie.pa, form: { name: "Posyandu Kenanga Indah", desaCode: DESA_A2, active: "off" } }),
+      makeRequest(`/posyandu/${id}`, {
+        cookie: cookie.pa,
+        form: { name: "Posyandu Kenanga Indah", desaCode: DESA_A2, active: "off" },
+      }),
       { id: String(id) },
     );
     expect(edit.status).toBe(302);
     const row = await posyanduRow(id);
     expect(row.name).toBe("Posyandu Kenanga Indah");
     expect(row.active).toBe(false);
-    const entries = await db.select().from(auditLog).where(and(eq(auditLog.entity, "posyandu"), eq(auditLog.entityId, String(id))));
+    const entries = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entity, "posyandu"), eq(auditLog.entityId, String(id))));
     expect(entries.map((e) => e.action).sort()).toEqual(["posyandu.create", "posyandu.update"]);
   });
 });
@@ -191,23 +237,50 @@ describe("user routes across kecamatan", () => {
     const ids = res.data.items.map((u: { id: string }) => u.id);
     expect(ids).toContain(kaderA.id);
     expect(ids).not.toContain(kaderB.id);
-    const byPhone = await call(userList.loader, makeRequest(`/admin/pengguna?q=0${kaderB.phone.slice(2)}`, { cookie: cookie.pa }));
+    const byPhone = await call(
+      userList.loader,
+      makeRequest(`/admin/pengguna?q=0${kaderB.phone.slice(2)}`, { cookie: cookie.pa }),
+    );
     expect(byPhone.data.total).toBe(0);
-    const byPhoneKab = await call(userList.loader, makeRequest(`/admin/pengguna?q=0${kaderB.phone.slice(2)}`, { cookie: cookie.kab }));
+    const byPhoneKab = await call(
+      userList.loader,
+      makeRequest(`/admin/pengguna?q=0${kaderB.phone.slice(2)}`, { cookie: cookie.kab }),
+    );
     expect(byPhoneKab.data.items.map((u: { id: string }) => u.id)).toEqual([kaderB.id]);
   });
 
   it("403 on another kecamatan's user by URL", async () => {
-    expect((await call(userDetail.loader, makeRequest(`/admin/pengguna/${kaderB.id}`, { cookie: cookie.pa }), { id: kaderB.id })).status).toBe(403);
-    expect((await call(userDetail.loader, makeRequest(`/admin/pengguna/${kaderA.id}`, { cookie: cookie.pa }), { id: kaderA.id })).status).toBe(200);
-    expect((await call(userDetail.loader, makeRequest(`/admin/pengguna/zzzzzzzzzzzzzzzz`, { cookie: cookie.pa }), { id: "zzzzzzzzzzzzzzzz" })).status).toBe(404);
+    expect(
+      (
+        await call(userDetail.loader, makeRequest(`/admin/pengguna/${kaderB.id}`, { cookie: cookie.pa }), {
+          id: kaderB.id,
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await call(userDetail.loader, makeRequest(`/admin/pengguna/${kaderA.id}`, { cookie: cookie.pa }), {
+          id: kaderA.id,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call(userDetail.loader, makeRequest(`/admin/pengguna/zzzzzzzzzzzzzzzz`, { cookie: cookie.pa }), {
+          id: "zzzzzzzzzzzzzzzz",
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it("403 on a form post to another kecamatan's user; nothing changes", async () => {
     const before = await userRow(kaderB.id);
     const res = await call(
       userDetail.action,
-      makeRequest(`/admin/pengguna/${kaderB.id}`, { cookie: cookie.pa, form: { name: "Diubah", role: "kader", posyanduId: String(posA), spmBidang: "sosial", active: "off" } }),
+      makeRequest(`/admin/pengguna/${kaderB.id}`, {
+        cookie: cookie.pa,
+        form: { name: "Diubah", role: "kader", posyanduId: String(posA), spmBidang: "sosial", active: "off" },
+      }),
       { id: kaderB.id },
     );
     expect(res.status).toBe(403);
@@ -218,7 +291,10 @@ describe("user routes across kecamatan", () => {
     const before = await userRow(kaderA.id);
     const res = await call(
       userDetail.action,
-      makeRequest(`/admin/pengguna/${kaderA.id}`, { cookie: cookie.pa, form: { name: before.name, role: "kader", posyanduId: String(posB), spmBidang: "sosial" } }),
+      makeRequest(`/admin/pengguna/${kaderA.id}`, {
+        cookie: cookie.pa,
+        form: { name: before.name, role: "kader", posyanduId: String(posB), spmBidang: "sosial" },
+      }),
       { id: kaderA.id },
     );
     expect(res.status).toBe(403);
@@ -228,12 +304,55 @@ describe("user routes across kecamatan", () => {
   it("403 on creating accounts outside the scope or above one's role", async () => {
     const [{ n: before }] = await db.select({ n: count() }).from(users);
     const attempts: { cookie: string; form: Record<string, string> }[] = [
-      { cookie: cookie.pa, form: { name: "Kader Luar", phone: "081377770001", role: "kader", posyanduId: String(posB), spmBidang: "kesehatan", password: "sandi-awal-1" } },
-      { cookie: cookie.pa, form: { name: "Pembina Luar", phone: "081377770002", role: "pembina_desa", scopeCode: DESA_B, password: "sandi-awal-1" } },
-      { cookie: cookie.pa, form: { name: "Rekan", phone: "081377770003", role: "pembina_kecamatan", scopeCode: "64.08.01", password: "sandi-awal-1" } },
-      { cookie: cookie.kab, form: { name: "DPMD palsu", phone: "081377770004", role: "dpmd", scopeCode: "64.08", password: "sandi-awal-1" } },
-      { cookie: cookie.dpmdKukar, form: { name: "Admin palsu", phone: "081377770005", role: "admin", scopeCode: "64", password: "sandi-awal-1" } },
-      { cookie: cookie.dpmdKukar, form: { name: "Pembina Kutim", phone: "081377770006", role: "pembina_kabupaten", scopeCode: "64.08", password: "sandi-awal-1" } },
+      {
+        cookie: cookie.pa,
+        form: {
+          name: "Kader Luar",
+          phone: "081377770001",
+          role: "kader",
+          posyanduId: String(posB),
+          spmBidang: "kesehatan",
+          password: "sandi-awal-1",
+        },
+      },
+      {
+        cookie: cookie.pa,
+        form: {
+          name: "Pembina Luar",
+          phone: "081377770002",
+          role: "pembina_desa",
+          scopeCode: DESA_B,
+          password: "sandi-awal-1",
+        },
+      },
+      {
+        cookie: cookie.pa,
+        form: {
+          name: "Rekan",
+          phone: "081377770003",
+          role: "pembina_kecamatan",
+          scopeCode: "64.08.01",
+          password: "sandi-awal-1",
+        },
+      },
+      {
+        cookie: cookie.kab,
+        form: { name: "DPMD palsu", phone: "081377770004", role: "dpmd", scopeCode: "64.08", password: "sandi-awal-1" },
+      },
+      {
+        cookie: cookie.dpmdKukar,
+        form: { name: "Admin palsu", phone: "081377770005", role: "admin", scopeCode: "64", password: "sandi-awal-1" },
+      },
+      {
+        cookie: cookie.dpmdKukar,
+        form: {
+          name: "Pembina Kutim",
+          phone: "081377770006",
+          role: "pembina_kabupaten",
+          scopeCode: "64.08",
+          password: "sandi-awal-1",
+        },
+      },
     ];
     for (const a of attempts) {
       const res = await call(userNew.action, makeRequest("/admin/pengguna/baru", a));
@@ -254,7 +373,10 @@ describe("user routes across kecamatan", () => {
   it("validates the account form in Indonesian and never echoes the password", async () => {
     const res = await call(
       userNew.action,
-      makeRequest("/admin/pengguna/baru", { cookie: cookie.pa, form: { name: "", phone: "0812", role: "kader", password: "abc", email: "bukan-email" } }),
+      makeRequest("/admin/pengguna/baru", {
+        cookie: cookie.pa,
+        form: { name: "", phone: "0812", role: "kader", password: "abc", email: "bukan-email" },
+      }),
     );
     expect(res.status).toBe(400);
     expect(res.data.errors).toMatchObject({
@@ -266,19 +388,44 @@ describe("user routes across kecamatan", () => {
     expect(res.data.values.password).toBeUndefined();
     const wrongLevel = await call(
       userNew.action,
-      makeRequest("/admin/pengguna/baru", { cookie: cookie.pa, form: { name: "Bu Desa", phone: "081377771111", role: "pembina_desa", scopeCode: "64.08.01", password: "sandi-awal-1" } }),
+      makeRequest("/admin/pengguna/baru", {
+        cookie: cookie.pa,
+        form: {
+          name: "Bu Desa",
+          phone: "081377771111",
+          role: "pembina_desa",
+          scopeCode: "64.08.01",
+          password: "sandi-awal-1",
+        },
+      }),
     );
     expect(wrongLevel.status).toBe(400);
     expect(wrongLevel.data.errors.scopeCode).toBe("Tim Pembina Desa harus bertugas di tingkat desa/kelurahan.");
     const noBidang = await call(
       userNew.action,
-      makeRequest("/admin/pengguna/baru", { cookie: cookie.pa, form: { name: "Kader Baru", phone: "081377771112", role: "kader", posyanduId: String(posA), password: "sandi-awal-1" } }),
+      makeRequest("/admin/pengguna/baru", {
+        cookie: cookie.pa,
+        form: {
+          name: "Kader Baru",
+          phone: "081377771112",
+          role: "kader",
+          posyanduId: String(posA),
+          password: "sandi-awal-1",
+        },
+      }),
     );
     expect(noBidang.data.errors.spmBidang).toBe("Pilih bidang SPM yang dilayani kader.");
   });
 
   it("creates a kader within scope once, even when the form is sent twice", async () => {
-    const form = { name: "Kader Senyiur", phone: "0813-7777-2222", role: "kader", posyanduId: String(posA), spmBidang: "pendidikan", password: "sandi-awal-1" };
+    const form = {
+      name: "Kader Senyiur",
+      phone: "0813-7777-2222",
+      role: "kader",
+      posyanduId: String(posA),
+      spmBidang: "pendidikan",
+      password: "sandi-awal-1",
+    };
     const first = await call(userNew.action, makeRequest("/admin/pengguna/baru", { cookie: cookie.pa, form }));
     expect(first.status).toBe(302);
     const second = await call(userNew.action, makeRequest("/admin/pengguna/baru", { cookie: cookie.pa, form }));
@@ -287,7 +434,10 @@ describe("user routes across kecamatan", () => {
     const rows = await db.select().from(users).where(eq(users.phone, "6281377772222"));
     expect(rows).toHaveLength(1);
     expect(rows[0].scopeCode).toBe(DESA_A);
-    const [entry] = await db.select().from(auditLog).where(and(eq(auditLog.entityId, rows[0].id), eq(auditLog.action, "user.create")));
+    const [entry] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, rows[0].id), eq(auditLog.action, "user.create")));
     expect(entry.regionCode).toBe(DESA_A);
   });
 
@@ -296,14 +446,20 @@ describe("user routes across kecamatan", () => {
     await sessionCookie(k.id);
     const res = await call(
       userDetail.action,
-      makeRequest(`/admin/pengguna/${k.id}`, { cookie: cookie.pa, form: { name: "Kader Pindah", role: "kader", posyanduId: String(posA), spmBidang: "sosial", active: "off" } }),
+      makeRequest(`/admin/pengguna/${k.id}`, {
+        cookie: cookie.pa,
+        form: { name: "Kader Pindah", role: "kader", posyanduId: String(posA), spmBidang: "sosial", active: "off" },
+      }),
       { id: k.id },
     );
     expect(res.status).toBe(302);
     expect((await userRow(k.id)).active).toBe(false);
     const [{ n }] = await db.select({ n: count() }).from(sessions).where(eq(sessions.userId, k.id));
     expect(n).toBe(0);
-    const [entry] = await db.select().from(auditLog).where(and(eq(auditLog.entityId, k.id), eq(auditLog.action, "user.deactivate")));
+    const [entry] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, k.id), eq(auditLog.action, "user.deactivate")));
     expect(entry.actorId).toBeTruthy();
     expect((entry.detail as { before: { active: boolean } }).before.active).toBe(true);
   });
@@ -319,7 +475,10 @@ describe("user routes across kecamatan", () => {
     const [pa] = await db.select().from(users).where(eq(users.name, "Pembina Ancalong"));
     const self = await call(
       userDetail.action,
-      makeRequest(`/admin/pengguna/${pa.id}`, { cookie: cookie.pa, form: { name: "Pembina Ancalong", role: "pembina_kecamatan", scopeCode: "64.08.02" } }),
+      makeRequest(`/admin/pengguna/${pa.id}`, {
+        cookie: cookie.pa,
+        form: { name: "Pembina Ancalong", role: "pembina_kecamatan", scopeCode: "64.08.02" },
+      }),
       { id: pa.id },
     );
     expect(self.status).toBe(403);
@@ -327,7 +486,10 @@ describe("user routes across kecamatan", () => {
     // The kabupaten pembina above may change that account.
     const byKab = await call(
       userDetail.action,
-      makeRequest(`/admin/pengguna/${pa.id}`, { cookie: cookie.kab, form: { name: "Pembina Ancalong", role: "pembina_kecamatan", scopeCode: "64.08.02" } }),
+      makeRequest(`/admin/pengguna/${pa.id}`, {
+        cookie: cookie.kab,
+        form: { name: "Pembina Ancalong", role: "pembina_kecamatan", scopeCode: "64.08.02" },
+      }),
       { id: pa.id },
     );
     expect(byKab.status).toBe(302);

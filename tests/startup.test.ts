@@ -39,7 +39,9 @@ describe("database unreachable at start", () => {
     const url = `postgres://akademi@127.0.0.1:${port}/akademi`;
     const e = await firstQueryError(url, 2);
     const line = startupErrorMessage(e, url);
-    expect(line).toBe(`Basis data PostgreSQL di 127.0.0.1:${port}/akademi tidak dapat dipakai: koneksi ditolak (server PostgreSQL tidak berjalan, atau port salah). Periksa DATABASE_URL dan server PostgreSQL.`);
+    expect(line).toBe(
+      `Basis data PostgreSQL di 127.0.0.1:${port}/akademi tidak dapat dipakai: koneksi ditolak (server PostgreSQL tidak berjalan, atau port salah). Periksa DATABASE_URL dan server PostgreSQL.`,
+    );
     expect(line!.split("\n")).toHaveLength(1);
   });
 
@@ -51,7 +53,9 @@ describe("database unreachable at start", () => {
     const t0 = Date.now();
     const e = await firstQueryError(url, 1);
     expect(Date.now() - t0).toBeLessThan(5_000);
-    expect(startupErrorMessage(e, url)).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}/postgres tidak dapat dipakai: tidak ada jawaban`));
+    expect(startupErrorMessage(e, url)).toMatch(
+      new RegExp(`127\\.0\\.0\\.1:${port}/postgres tidak dapat dipakai: tidak ada jawaban`),
+    );
     silent.close();
   });
 

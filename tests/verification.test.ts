@@ -35,7 +35,12 @@ beforeAll(async () => {
 
 function check(code: string, opts: { s?: string | null; clientIp?: string } = {}) {
   const qs = opts.s !== undefined && opts.s !== null ? `?s=${encodeURIComponent(opts.s)}` : "";
-  return call(page.loader, makeRequest(`/verifikasi/${encodeURIComponent(code)}${qs}`), { code }, opts.clientIp ?? ip());
+  return call(
+    page.loader,
+    makeRequest(`/verifikasi/${encodeURIComponent(code)}${qs}`),
+    { code },
+    opts.clientIp ?? ip(),
+  );
 }
 
 async function lastLog() {
@@ -69,20 +74,29 @@ describe("states", () => {
   it("shows only name, programme, dates and issuer: no phone, no ids, no posyandu", async () => {
     const res = await check(cert.code, { s: cert.signature });
     const json = JSON.stringify(res.data);
-    const [kader] = await sqlRows<{ phone: string; id: string }>(sql`select phone, id from users where id = ${cert.userId}`);
+    const [kader] = await sqlRows<{ phone: string; id: string }>(
+      sql`select phone, id from users where id = ${cert.userId}`,
+    );
     expect(json).not.toContain(kader.phone);
     expect(json).not.toContain(kader.id);
     expect(json).not.toContain("Posyandu Melati");
     expect(json).not.toContain("Senyiur");
     expect(json).not.toContain(cert.signature);
-    expect(Object.keys(res.data.certificate).sort()).toEqual(["code", "expires", "issued", "issuer", "name", "programme"]);
+    expect(Object.keys(res.data.certificate).sort()).toEqual([
+      "code",
+      "expires",
+      "issued",
+      "issuer",
+      "name",
+      "programme",
+    ]);
   });
 
   it("Tidak ditemukan: a well-formed code that was never issued (404)", async () => {
     const res = await check("AP-2222-2222");
     expect(res.status).toBe(404);
     expect(res.data).toEqual({ state: "tidak_ditemukan", code: "AP-2222-2222" });
-    expect((await lastLog())).toMatchObject({ code: "AP-2222-2222", result: "tidak_ditemukan" });
+    expect(await lastLog()).toMatchObject({ code: "AP-2222-2222", result: "tidak_ditemukan" });
   });
 
   it("malformed codes and mistyped characters are caught without a lookup (404, format_salah)", async () => {
@@ -94,7 +108,7 @@ describe("states", () => {
     const typo = cert.code.slice(0, -1) + (cert.code.endsWith("2") ? "3" : "2");
     const res = await check(typo);
     expect(res.data).toEqual({ state: "format_salah", code: typo, reason: "check" });
-    expect((await lastLog())).toMatchObject({ code: typo, result: "format_salah" });
+    expect(await lastLog()).toMatchObject({ code: typo, result: "format_salah" });
   });
 
   it("Kedaluwarsa: a genuine certificate past its validity", async () => {
@@ -105,7 +119,11 @@ describe("states", () => {
     const [old] = await db.select().from(certificates).where(eq(certificates.userId, k.id));
     const res = await check(old.code, { s: old.signature });
     expect(res.status).toBe(200);
-    expect(res.data).toMatchObject({ state: "kedaluwarsa", signatureChecked: true, certificate: { name: "Kader Lama" } });
+    expect(res.data).toMatchObject({
+      state: "kedaluwarsa",
+      signatureChecked: true,
+      certificate: { name: "Kader Lama" },
+    });
     expect((await lastLog()).result).toBe("kedaluwarsa");
   });
 
@@ -116,12 +134,19 @@ describe("states", () => {
     const dpmd = await makeUser({ role: "dpmd", scopeCode: "64.08" });
     const res = await call(
       adminDetail.action,
-      makeRequest(`/admin/sertifikat/${mine.code}`, { cookie: await sessionCookie(dpmd.id), form: { alasan: "Identitas kader tidak sesuai." } }),
+      makeRequest(`/admin/sertifikat/${mine.code}`, {
+        cookie: await sessionCookie(dpmd.id),
+        form: { alasan: "Identitas kader tidak sesuai." },
+      }),
       { code: mine.code },
     );
     expect(res.status).toBe(302);
     const revoked = await check(mine.code, { s: mine.signature });
-    expect(revoked.data).toMatchObject({ state: "dicabut", reason: "Identitas kader tidak sesuai.", certificate: { name: "Kader Dicabut" } });
+    expect(revoked.data).toMatchObject({
+      state: "dicabut",
+      reason: "Identitas kader tidak sesuai.",
+      certificate: { name: "Kader Dicabut" },
+    });
     expect(revoked.data.revokedAt).toMatch(/^\d{1,2} [A-Z][a-z]+ \d{4}$/);
     expect((await lastLog()).result).toBe("dicabut");
   });
@@ -130,7 +155,16 @@ describe("states", () => {
 describe("forged and altered", () => {
   it("a changed, truncated, empty, foreign or garbage signature says tanda tangan tidak valid", async () => {
     const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === "A" ? "B" : "A") + s.slice(i + 1);
-    for (const s of [flip(cert.signature, 0), flip(cert.signature, 40), cert.signature.slice(0, -2), "", other.signature, "x".repeat(86), "!!!!", cert.signature + "AA"]) {
+    for (const s of [
+      flip(cert.signature, 0),
+      flip(cert.signature, 40),
+      cert.signature.slice(0, -2),
+      "",
+      other.signature,
+      "x".repeat(86),
+      "!!!!",
+      cert.signature + "AA",
+    ]) {
       const res = await check(cert.code, { s });
       expect(res.status, s).toBe(200);
       expect(res.data, s).toEqual({ state: "tanda_tangan_salah", code: cert.code });
@@ -144,15 +178,24 @@ describe("forged and altered", () => {
     const [row] = await db.select().from(certificates).where(eq(certificates.userId, k.id));
     expect((await check(row.code)).data.state).toBe("berlaku");
 
-    await db.update(certificates).set({ payload: { ...row.payload, name: "Nama Palsu" } }).where(eq(certificates.id, row.id));
+    await db
+      .update(certificates)
+      .set({ payload: { ...row.payload, name: "Nama Palsu" } })
+      .where(eq(certificates.id, row.id));
     expect((await check(row.code)).data).toEqual({ state: "tanda_tangan_salah", code: row.code });
     await db.update(certificates).set({ payload: row.payload }).where(eq(certificates.id, row.id));
     expect((await check(row.code)).data.state).toBe("berlaku");
 
-    await db.update(certificates).set({ expiresAt: new Date(row.expiresAt.getTime() + 365 * 86_400_000) }).where(eq(certificates.id, row.id));
+    await db
+      .update(certificates)
+      .set({ expiresAt: new Date(row.expiresAt.getTime() + 365 * 86_400_000) })
+      .where(eq(certificates.id, row.id));
     expect((await check(row.code, { s: row.signature })).data.state).toBe("tanda_tangan_salah");
     // A resigned payload with the new date by anyone without the key: still refused.
-    await db.update(certificates).set({ payload: { ...row.payload, expires: new Date(row.expiresAt.getTime() + 365 * 86_400_000).toISOString() } }).where(eq(certificates.id, row.id));
+    await db
+      .update(certificates)
+      .set({ payload: { ...row.payload, expires: new Date(row.expiresAt.getTime() + 365 * 86_400_000).toISOString() } })
+      .where(eq(certificates.id, row.id));
     expect((await check(row.code, { s: row.signature })).data.state).toBe("tanda_tangan_salah");
   });
 
@@ -166,7 +209,9 @@ describe("typed codes", () => {
   it("lower case, spaces and missing dashes redirect to the canonical URL, keeping the signature", async () => {
     const bare = cert.code.replaceAll("-", "").slice(2);
     for (const typed of [cert.code.toLowerCase(), bare, `ap ${bare.slice(0, 4)} ${bare.slice(4)}`]) {
-      const res = await call(page.loader, makeRequest(`/verifikasi/${encodeURIComponent(typed)}?s=${cert.signature}`), { code: typed });
+      const res = await call(page.loader, makeRequest(`/verifikasi/${encodeURIComponent(typed)}?s=${cert.signature}`), {
+        code: typed,
+      });
       expect(res.status, typed).toBe(302);
       expect(res.location).toBe(`/verifikasi/${cert.code}?s=${cert.signature}`);
     }
@@ -177,13 +222,16 @@ describe("typed codes", () => {
   it("the /verifikasi form sends a valid code to its page and explains a bad one", async () => {
     const empty = await call(form.loader, makeRequest("/verifikasi"));
     expect(empty.data).toEqual({ kode: "", error: null });
-    const ok = await call(form.loader, makeRequest(`/verifikasi?kode=${encodeURIComponent(" " + cert.code.toLowerCase().replaceAll("-", " "))}`));
+    const ok = await call(
+      form.loader,
+      makeRequest(`/verifikasi?kode=${encodeURIComponent(" " + cert.code.toLowerCase().replaceAll("-", " "))}`),
+    );
     expect(ok.location).toBe(`/verifikasi/${cert.code}`);
     const typo = cert.code.slice(0, -1) + (cert.code.endsWith("2") ? "3" : "2");
     const bad = await call(form.loader, makeRequest(`/verifikasi?kode=${typo}`));
     expect(bad.status).toBe(400);
     expect(bad.data.error).toMatch(/salah ketik/);
-    expect((await lastLog())).toMatchObject({ code: typo, result: "format_salah" });
+    expect(await lastLog()).toMatchObject({ code: typo, result: "format_salah" });
     const junk = await call(form.loader, makeRequest("/verifikasi?kode=halo"));
     expect(junk.data.error).toMatch(/AP-XXXX-XXXX/);
   });
@@ -216,7 +264,9 @@ describe("rate limit and log", () => {
     expect(row.clientHash).toMatch(/^[0-9a-f]{32}$/);
     expect(row.clientHash).not.toContain("192.0.2.45");
     expect(clientHash("192.0.2.46")).not.toBe(row.clientHash);
-    const [{ n }] = await sqlRows<{ n: number }>(sql`select count(*)::int as n from verification_log where client_hash like '%192.0.2%' or code like '%192.0.2%'`);
+    const [{ n }] = await sqlRows<{ n: number }>(
+      sql`select count(*)::int as n from verification_log where client_hash like '%192.0.2%' or code like '%192.0.2%'`,
+    );
     expect(Number(n)).toBe(0);
   });
 });

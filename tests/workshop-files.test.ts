@@ -54,13 +54,27 @@ async function session(title = "Pelatihan Kader 6 SPM Muara Ancalong"): Promise<
 
 async function kaderEnrolled(id: number, n: number): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < n; i++) ids.push((await makeUser({ name: `Kader ${String(i + 1).padStart(3, "0")}`, role: "kader", scopeCode: DESA, posyanduId: pos })).id);
+  for (let i = 0; i < n; i++)
+    ids.push(
+      (
+        await makeUser({
+          name: `Kader ${String(i + 1).padStart(3, "0")}`,
+          role: "kader",
+          scopeCode: DESA,
+          posyanduId: pos,
+        })
+      ).id,
+    );
   await enrolUsers(pembina.user, id, ids);
   return ids;
 }
 
 async function pdfOf(id: number): Promise<Buffer> {
-  const res = await pdf.loader({ request: makeRequest(`/sesi/${id}/daftar-hadir.pdf`, { cookie: pembina.cookie }), params: { id: String(id) }, context: { clientIp: "x" } });
+  const res = await pdf.loader({
+    request: makeRequest(`/sesi/${id}/daftar-hadir.pdf`, { cookie: pembina.cookie }),
+    params: { id: String(id) },
+    context: { clientIp: "x" },
+  });
   return Buffer.from(await (res as Response).arrayBuffer());
 }
 
@@ -69,8 +83,26 @@ describe("attendance exports", () => {
     const id = await session();
     const [a, b] = await kaderEnrolled(id, 2);
     // 06.49 WITA on 1 December = 22.49 UTC on 30 November.
-    await db.insert(attendance).values({ workshopId: id, userId: a, status: "hadir", method: "qr", recordedBy: a, at: new Date(Date.UTC(2026, 10, 30, 22, 49)) });
-    await db.insert(attendance).values({ workshopId: id, userId: b, status: "terlambat", method: "roster", recordedBy: pembina.user.id, at: new Date(Date.UTC(2026, 11, 1, 0, 5)) });
+    await db
+      .insert(attendance)
+      .values({
+        workshopId: id,
+        userId: a,
+        status: "hadir",
+        method: "qr",
+        recordedBy: a,
+        at: new Date(Date.UTC(2026, 10, 30, 22, 49)),
+      });
+    await db
+      .insert(attendance)
+      .values({
+        workshopId: id,
+        userId: b,
+        status: "terlambat",
+        method: "roster",
+        recordedBy: pembina.user.id,
+        at: new Date(Date.UTC(2026, 11, 1, 0, 5)),
+      });
     const params = { id: String(id) };
 
     const c = await call(csv.loader, makeRequest(`/sesi/${id}/absensi.csv`, { cookie: pembina.cookie }), params);
@@ -82,7 +114,11 @@ describe("attendance exports", () => {
     expect(second).toContain(",Terdaftar,Terlambat,Daftar hadir,1 Desember 2026 08.05 WITA");
     expect(text).not.toMatch(/30 November|2026-11-30|,enrolled,|,qr,|,roster,/);
 
-    const res = await xlsx.loader({ request: makeRequest(`/sesi/${id}/absensi.xlsx`, { cookie: pembina.cookie }), params, context: { clientIp: "x" } });
+    const res = await xlsx.loader({
+      request: makeRequest(`/sesi/${id}/absensi.xlsx`, { cookie: pembina.cookie }),
+      params,
+      context: { clientIp: "x" },
+    });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await (res as Response).arrayBuffer());
     const ws = wb.getWorksheet("Absensi")!;
@@ -99,7 +135,9 @@ describe("attendance exports", () => {
   it("are refused to a pembina of another kecamatan", async () => {
     const id = await session();
     for (const fn of [csv.loader, xlsx.loader, pdf.loader]) {
-      expect((await call(fn, makeRequest(`/sesi/${id}/x`, { cookie: other.cookie }), { id: String(id) })).status).toBe(403);
+      expect((await call(fn, makeRequest(`/sesi/${id}/x`, { cookie: other.cookie }), { id: String(id) })).status).toBe(
+        403,
+      );
     }
   });
 });

@@ -29,8 +29,18 @@ interface Actor {
 let pa: Actor, pb: Actor, desaA: Actor;
 let posA: number, posA2: number;
 
-async function actor(role: SessionUser["role"], scopeCode: string, extra: { posyanduId?: number; name?: string; phone?: string } = {}): Promise<Actor> {
-  const u = await makeUser({ role, scopeCode, posyanduId: extra.posyanduId ?? null, name: extra.name, phone: extra.phone });
+async function actor(
+  role: SessionUser["role"],
+  scopeCode: string,
+  extra: { posyanduId?: number; name?: string; phone?: string } = {},
+): Promise<Actor> {
+  const u = await makeUser({
+    role,
+    scopeCode,
+    posyanduId: extra.posyanduId ?? null,
+    name: extra.name,
+    phone: extra.phone,
+  });
   const cookie = await sessionCookie(u.id);
   return { user: (await getUser(makeRequest("/", { cookie })))!, cookie };
 }
@@ -79,7 +89,11 @@ describe("reminders (/sesi/:id/pengingat)", () => {
     await enrolUsers(pa.user, id, [siti.user.id, rina.user.id]);
     void waiting;
 
-    const res = await call(pengingat.loader, makeRequest(`/sesi/${id}/pengingat?bawa=${encodeURIComponent("Buku KIA dan alat tulis")}`, { cookie: pa.cookie }), { id: String(id) });
+    const res = await call(
+      pengingat.loader,
+      makeRequest(`/sesi/${id}/pengingat?bawa=${encodeURIComponent("Buku KIA dan alat tulis")}`, { cookie: pa.cookie }),
+      { id: String(id) },
+    );
     expect(res.status).toBe(200);
     expect(res.data.open).toBe(true);
     expect(res.data.people.map((p: { name: string }) => p.name).sort()).toEqual(["Rina Wati", "Siti Aminah"]);
@@ -94,17 +108,29 @@ describe("reminders (/sesi/:id/pengingat)", () => {
     expect(text).toContain(`http://localhost:3000/sesi/${id}`);
 
     // A pembina desa sees only the participants of the desa.
-    const mine = await call(pengingat.loader, makeRequest(`/sesi/${id}/pengingat`, { cookie: desaA.cookie }), { id: String(id) });
+    const mine = await call(pengingat.loader, makeRequest(`/sesi/${id}/pengingat`, { cookie: desaA.cookie }), {
+      id: String(id),
+    });
     expect(mine.data.people.map((p: { name: string }) => p.name)).toEqual(["Siti Aminah"]);
     // Another kecamatan and a kader get nothing.
-    expect((await call(pengingat.loader, makeRequest(`/sesi/${id}/pengingat`, { cookie: pb.cookie }), { id: String(id) })).status).toBe(403);
-    expect((await call(pengingat.loader, makeRequest(`/sesi/${id}/pengingat`, { cookie: siti.cookie }), { id: String(id) })).status).toBe(403);
-    expect((await call(pengingat.loader, makeRequest(`/sesi/abc/pengingat`, { cookie: pa.cookie }), { id: "abc" })).status).toBe(404);
+    expect(
+      (await call(pengingat.loader, makeRequest(`/sesi/${id}/pengingat`, { cookie: pb.cookie }), { id: String(id) }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await call(pengingat.loader, makeRequest(`/sesi/${id}/pengingat`, { cookie: siti.cookie }), { id: String(id) }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await call(pengingat.loader, makeRequest(`/sesi/abc/pengingat`, { cookie: pa.cookie }), { id: "abc" })).status,
+    ).toBe(404);
   });
 
   it("sends nothing for a draft, and a draft has no WhatsApp share link", async () => {
     const id = await session({ publish: false });
-    const r = await call(pengingat.loader, makeRequest(`/sesi/${id}/pengingat`, { cookie: pa.cookie }), { id: String(id) });
+    const r = await call(pengingat.loader, makeRequest(`/sesi/${id}/pengingat`, { cookie: pa.cookie }), {
+      id: String(id),
+    });
     expect(r.data.open).toBe(false);
     expect(r.data.people).toEqual([]);
     expect(r.data.message).toMatch(/^Umumkan kegiatan dulu/);
@@ -129,14 +155,28 @@ describe("check-in", () => {
     // Logged in, without the ticket (a fresh scan): the page asks for the tap and records nothing yet.
     const fresh = await call(hadirToken.loader, makeRequest(`/hadir/${token}`, { cookie: k.cookie }), { token });
     expect(fresh.data.done).toBeNull();
-    expect(await db.select().from(attendance).where(and(eq(attendance.workshopId, id), eq(attendance.userId, k.user.id)))).toHaveLength(0);
+    expect(
+      await db
+        .select()
+        .from(attendance)
+        .where(and(eq(attendance.workshopId, id), eq(attendance.userId, k.user.id))),
+    ).toHaveLength(0);
 
-    expect((await call(sesiDetail.loader, makeRequest(`/sesi/${id}`, { cookie: k.cookie }), { id: String(id) })).data.checkinOpen).toBe(true);
+    expect(
+      (await call(sesiDetail.loader, makeRequest(`/sesi/${id}`, { cookie: k.cookie }), { id: String(id) })).data
+        .checkinOpen,
+    ).toBe(true);
     const done = await call(hadirToken.loader, makeRequest(back, { cookie: k.cookie }), { token });
     expect(done.data.done).toMatchObject({ status: "hadir", already: false, workshopId: id });
     // Checked in: the session page no longer offers the check-in.
-    expect((await call(sesiDetail.loader, makeRequest(`/sesi/${id}`, { cookie: k.cookie }), { id: String(id) })).data.checkinOpen).toBe(false);
-    const rows = await db.select().from(attendance).where(and(eq(attendance.workshopId, id), eq(attendance.userId, k.user.id)));
+    expect(
+      (await call(sesiDetail.loader, makeRequest(`/sesi/${id}`, { cookie: k.cookie }), { id: String(id) })).data
+        .checkinOpen,
+    ).toBe(false);
+    const rows = await db
+      .select()
+      .from(attendance)
+      .where(and(eq(attendance.workshopId, id), eq(attendance.userId, k.user.id)));
     expect(rows).toHaveLength(1);
     expect(rows[0].method).toBe("qr");
     const again = await call(hadirToken.loader, makeRequest(back, { cookie: k.cookie }), { token });
@@ -144,9 +184,18 @@ describe("check-in", () => {
 
     // A forged ticket records nothing.
     const k2 = await actor("kader", DESA_A, { posyanduId: posA });
-    const forged = await call(hadirToken.loader, makeRequest(`/hadir/${token}?pindai=${Date.now()}.AAAAAAAAAAAAAAAA`, { cookie: k2.cookie }), { token });
+    const forged = await call(
+      hadirToken.loader,
+      makeRequest(`/hadir/${token}?pindai=${Date.now()}.AAAAAAAAAAAAAAAA`, { cookie: k2.cookie }),
+      { token },
+    );
     expect(forged.data.done).toBeNull();
-    expect(await db.select().from(attendance).where(and(eq(attendance.workshopId, id), eq(attendance.userId, k2.user.id)))).toHaveLength(0);
+    expect(
+      await db
+        .select()
+        .from(attendance)
+        .where(and(eq(attendance.workshopId, id), eq(attendance.userId, k2.user.id))),
+    ).toHaveLength(0);
   });
 
   it("kader find /hadir in their menu and on the session page while it runs; the QR screen shows the full address", async () => {
@@ -154,11 +203,22 @@ describe("check-in", () => {
     const running = await session({ start: new Date(Date.now() - 5 * 60_000) });
     const later = await session();
     const k = await actor("kader", DESA_A, { posyanduId: posA });
-    expect((await call(sesiDetail.loader, makeRequest(`/sesi/${running}`, { cookie: k.cookie }), { id: String(running) })).data.checkinOpen).toBe(true);
-    expect((await call(sesiDetail.loader, makeRequest(`/sesi/${later}`, { cookie: k.cookie }), { id: String(later) })).data.checkinOpen).toBe(false);
+    expect(
+      (await call(sesiDetail.loader, makeRequest(`/sesi/${running}`, { cookie: k.cookie }), { id: String(running) }))
+        .data.checkinOpen,
+    ).toBe(true);
+    expect(
+      (await call(sesiDetail.loader, makeRequest(`/sesi/${later}`, { cookie: k.cookie }), { id: String(later) })).data
+        .checkinOpen,
+    ).toBe(false);
     // Pembina running the session do not check in to it themselves.
-    expect((await call(sesiDetail.loader, makeRequest(`/sesi/${running}`, { cookie: pa.cookie }), { id: String(running) })).data.checkinOpen).toBe(false);
-    const screen = await call(qr.loader, makeRequest(`/sesi/${running}/qr`, { cookie: pa.cookie }), { id: String(running) });
+    expect(
+      (await call(sesiDetail.loader, makeRequest(`/sesi/${running}`, { cookie: pa.cookie }), { id: String(running) }))
+        .data.checkinOpen,
+    ).toBe(false);
+    const screen = await call(qr.loader, makeRequest(`/sesi/${running}/qr`, { cookie: pa.cookie }), {
+      id: String(running),
+    });
     expect(screen.data.codeUrl).toBe("http://localhost:3000/hadir");
   });
 });
@@ -174,7 +234,17 @@ describe("scheduling and enrolment pages", () => {
     const bad = await call(sesiBaru.loader, makeRequest("/sesi/baru?jenis=<x>", { cookie: pa.cookie }));
     expect(bad.data.defaults.kind).toBe("pelatihan");
     // A sosialisasi submitted with modules checked (hidden on the form) keeps none.
-    const form = { title: "Sosialisasi Permendagri 13/2024", kind: "sosialisasi", audience: "kader", regionCode: "64.08.01", venue: "Aula", startsAt: "2027-01-05T09:00", endsAt: "2027-01-05T11:00", capacity: "40", moduleSlugs: ["spm-kesehatan"] };
+    const form = {
+      title: "Sosialisasi Permendagri 13/2024",
+      kind: "sosialisasi",
+      audience: "kader",
+      regionCode: "64.08.01",
+      venue: "Aula",
+      startsAt: "2027-01-05T09:00",
+      endsAt: "2027-01-05T11:00",
+      capacity: "40",
+      moduleSlugs: ["spm-kesehatan"],
+    };
     expect(workshopFormSchema.parse(form).moduleSlugs).toEqual([]);
     expect(workshopFormSchema.parse({ ...form, kind: "pelatihan" }).moduleSlugs).toEqual(["spm-kesehatan"]);
   });
@@ -182,16 +252,25 @@ describe("scheduling and enrolment pages", () => {
   it("the peserta page opens on the session's area with its candidates listed", async () => {
     const id = await session();
     await actor("kader", DESA_A, { posyanduId: posA, name: "Calon Peserta Satu" });
-    const page = await call(peserta.loader, makeRequest(`/sesi/${id}/peserta`, { cookie: pa.cookie }), { id: String(id) });
+    const page = await call(peserta.loader, makeRequest(`/sesi/${id}/peserta`, { cookie: pa.cookie }), {
+      id: String(id),
+    });
     expect(page.data.filter.wilayah).toBe("64.08.01");
     expect(page.data.searched).toBe(true);
     expect(page.data.candidates.map((c: { name: string }) => c.name)).toContain("Calon Peserta Satu");
     // A pembina desa starts on the desa.
-    const desa = await call(peserta.loader, makeRequest(`/sesi/${id}/peserta`, { cookie: desaA.cookie }), { id: String(id) });
+    const desa = await call(peserta.loader, makeRequest(`/sesi/${id}/peserta`, { cookie: desaA.cookie }), {
+      id: String(id),
+    });
     expect(desa.data.filter.wilayah).toBe(DESA_A);
     // The explicit "semua di wilayah saya" choice stays empty.
-    const all = await call(peserta.loader, makeRequest(`/sesi/${id}/peserta?wilayah=`, { cookie: pa.cookie }), { id: String(id) });
+    const all = await call(peserta.loader, makeRequest(`/sesi/${id}/peserta?wilayah=`, { cookie: pa.cookie }), {
+      id: String(id),
+    });
     expect(all.data.filter.wilayah).toBeUndefined();
-    expect((await call(peserta.loader, makeRequest(`/sesi/${id}/peserta`, { cookie: pb.cookie }), { id: String(id) })).status).toBe(403);
+    expect(
+      (await call(peserta.loader, makeRequest(`/sesi/${id}/peserta`, { cookie: pb.cookie }), { id: String(id) }))
+        .status,
+    ).toBe(403);
   });
 });

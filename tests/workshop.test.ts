@@ -12,7 +12,12 @@ import { workshopFormSchema } from "~/features/workshops/rules";
 import { WALK_IN_UNKNOWN, addWalkIn, markAllPresent, recordAttendance } from "~/features/workshops/attendance.server";
 import { cancelEnrolment, enrolUsers, participants, selfEnrol } from "~/features/workshops/enrolment.server";
 import { checkInWithCode, checkInWithToken } from "~/features/workshops/check-in.server";
-import { createWorkshop, listWorkshops, transitionWorkshop, updateWorkshop } from "~/features/workshops/sessions.server";
+import {
+  createWorkshop,
+  listWorkshops,
+  transitionWorkshop,
+  updateWorkshop,
+} from "~/features/workshops/sessions.server";
 import * as sesiBaru from "~/routes/sesi.baru";
 import * as sesiDetail from "~/routes/sesi.$id._index";
 import * as peserta from "~/routes/sesi.$id.peserta";
@@ -73,7 +78,11 @@ async function published(overrides: Record<string, unknown> = {}, by: Actor = pa
 /** A session running now (started 5 minutes ago). */
 async function runningNow(overrides: Record<string, unknown> = {}): Promise<number> {
   const start = new Date(Date.now() - 5 * 60_000);
-  return published({ startsAt: localInput(start), endsAt: localInput(new Date(start.getTime() + 3 * 3600_000)), ...overrides });
+  return published({
+    startsAt: localInput(start),
+    endsAt: localInput(new Date(start.getTime() + 3 * 3600_000)),
+    ...overrides,
+  });
 }
 
 async function kader(desa = DESA_A, pos = posA): Promise<Actor> {
@@ -97,7 +106,17 @@ describe("scheduling", () => {
       sesiBaru.action,
       makeRequest("/sesi/baru", {
         cookie: pa.cookie,
-        form: { title: "Pelatihan Kader Senyiur", kind: "pelatihan", audience: "kader", regionCode: DESA_A, venue: "Balai Desa Senyiur", startsAt: "2026-12-03T08:00", endsAt: "2026-12-03T12:30", capacity: "25", graceMinutes: "15" },
+        form: {
+          title: "Pelatihan Kader Senyiur",
+          kind: "pelatihan",
+          audience: "kader",
+          regionCode: DESA_A,
+          venue: "Balai Desa Senyiur",
+          startsAt: "2026-12-03T08:00",
+          endsAt: "2026-12-03T12:30",
+          capacity: "25",
+          graceMinutes: "15",
+        },
       }),
     );
     expect(res.status).toBe(302);
@@ -106,7 +125,10 @@ describe("scheduling", () => {
     expect(w.startsAt.toISOString()).toBe("2026-12-03T00:00:00.000Z");
     expect(w.endsAt.toISOString()).toBe("2026-12-03T04:30:00.000Z");
     expect(w.status).toBe("draft");
-    const [a] = await db.select().from(auditLog).where(and(eq(auditLog.entity, "workshop"), eq(auditLog.entityId, String(id))));
+    const [a] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entity, "workshop"), eq(auditLog.entityId, String(id))));
     expect(a.action).toBe("workshop.create");
   });
 
@@ -116,7 +138,16 @@ describe("scheduling", () => {
       sesiBaru.action,
       makeRequest("/sesi/baru", {
         cookie: pa.cookie,
-        form: { title: "Abc", kind: "rapat", audience: "kader", regionCode: "64.08.01", venue: "", startsAt: "2026-12-03T10:00", endsAt: "2026-12-03T09:00", capacity: "0" },
+        form: {
+          title: "Abc",
+          kind: "rapat",
+          audience: "kader",
+          regionCode: "64.08.01",
+          venue: "",
+          startsAt: "2026-12-03T10:00",
+          endsAt: "2026-12-03T09:00",
+          capacity: "0",
+        },
       }),
     );
     expect(res.status).toBe(400);
@@ -128,14 +159,41 @@ describe("scheduling", () => {
     });
     const endBeforeStart = await call(
       sesiBaru.action,
-      makeRequest("/sesi/baru", { cookie: pa.cookie, form: { title: "Pelatihan A", kind: "pelatihan", audience: "kader", regionCode: "64.08.01", venue: "Aula", startsAt: "2026-12-03T10:00", endsAt: "2026-12-03T09:00", capacity: "10" } }),
+      makeRequest("/sesi/baru", {
+        cookie: pa.cookie,
+        form: {
+          title: "Pelatihan A",
+          kind: "pelatihan",
+          audience: "kader",
+          regionCode: "64.08.01",
+          venue: "Aula",
+          startsAt: "2026-12-03T10:00",
+          endsAt: "2026-12-03T09:00",
+          capacity: "10",
+        },
+      }),
     );
     expect(endBeforeStart.data.errors.endsAt).toBe("Waktu selesai harus setelah waktu mulai.");
     const badDate = await call(
       sesiBaru.action,
-      makeRequest("/sesi/baru", { cookie: pa.cookie, form: { title: "Pelatihan A", kind: "pelatihan", audience: "kader", regionCode: "64.08.01", venue: "Aula", startsAt: "2026-02-30T10:00", endsAt: "x", capacity: "10" } }),
+      makeRequest("/sesi/baru", {
+        cookie: pa.cookie,
+        form: {
+          title: "Pelatihan A",
+          kind: "pelatihan",
+          audience: "kader",
+          regionCode: "64.08.01",
+          venue: "Aula",
+          startsAt: "2026-02-30T10:00",
+          endsAt: "x",
+          capacity: "10",
+        },
+      }),
     );
-    expect(badDate.data.errors).toMatchObject({ startsAt: "Waktu mulai tidak valid.", endsAt: "Waktu selesai tidak valid." });
+    expect(badDate.data.errors).toMatchObject({
+      startsAt: "Waktu mulai tidak valid.",
+      endsAt: "Waktu selesai tidak valid.",
+    });
     const [{ n: after }] = await db.select({ n: count() }).from(workshops);
     expect(after).toBe(before);
   });
@@ -150,10 +208,17 @@ describe("scheduling", () => {
   it("refuses a capacity below the current enrolment and promotes the waitlist when it grows", async () => {
     const id = await published({ capacity: "2" });
     const ks = [await kader(), await kader(), await kader()];
-    const r = await enrolUsers(pa.user, id, ks.map((k) => k.user.id));
+    const r = await enrolUsers(
+      pa.user,
+      id,
+      ks.map((k) => k.user.id),
+    );
     expect(r).toEqual({ enrolled: 2, waitlisted: 1, unchanged: 0 });
     const low = await updateWorkshop(pa.user, id, form({ capacity: "1" }));
-    expect(low).toEqual({ ok: false, errors: { capacity: "Kapasitas tidak boleh kurang dari jumlah peserta terdaftar (2 orang)." } });
+    expect(low).toEqual({
+      ok: false,
+      errors: { capacity: "Kapasitas tidak boleh kurang dari jumlah peserta terdaftar (2 orang)." },
+    });
     const [w] = await db.select({ capacity: workshops.capacity }).from(workshops).where(eq(workshops.id, id));
     expect(w.capacity).toBe(2);
     expect((await updateWorkshop(pa.user, id, form({ capacity: "3" }))).ok).toBe(true);
@@ -167,11 +232,22 @@ describe("scheduling", () => {
     expect(await transitionWorkshop(pa.user, r.id, "completed")).toMatchObject({ ok: false });
     expect(await transitionWorkshop(pa.user, r.id, "published")).toEqual({ ok: true });
     expect(await transitionWorkshop(pa.user, r.id, "published")).toEqual({ ok: true }); // double submit
-    expect(await transitionWorkshop(pa.user, r.id, "completed")).toEqual({ ok: false, message: "Kegiatan belum dimulai, belum dapat ditandai selesai." });
-    expect(await transitionWorkshop(pa.user, r.id, "cancelled", "")).toEqual({ ok: false, message: "Tuliskan alasan pembatalan (minimal 5 karakter)." });
+    expect(await transitionWorkshop(pa.user, r.id, "completed")).toEqual({
+      ok: false,
+      message: "Kegiatan belum dimulai, belum dapat ditandai selesai.",
+    });
+    expect(await transitionWorkshop(pa.user, r.id, "cancelled", "")).toEqual({
+      ok: false,
+      message: "Tuliskan alasan pembatalan (minimal 5 karakter).",
+    });
     expect(await transitionWorkshop(pa.user, r.id, "cancelled", "Banjir di jalan desa")).toEqual({ ok: true });
-    expect(await transitionWorkshop(pa.user, r.id, "published")).toMatchObject({ ok: false, message: expect.stringContaining("dibatalkan") });
-    const res = await call(sesiDetail.loader, makeRequest(`/sesi/${r.id}`, { cookie: pa.cookie }), { id: String(r.id) });
+    expect(await transitionWorkshop(pa.user, r.id, "published")).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("dibatalkan"),
+    });
+    const res = await call(sesiDetail.loader, makeRequest(`/sesi/${r.id}`, { cookie: pa.cookie }), {
+      id: String(r.id),
+    });
     expect(res.data.cancelledReason).toBe("Banjir di jalan desa");
   });
 });
@@ -201,8 +277,12 @@ describe("visibility and scope", () => {
     }
     const [w] = await db.select({ status: workshops.status }).from(workshops).where(eq(workshops.id, id));
     expect(w.status).toBe("published");
-    expect((await call(sesiDetail.loader, makeRequest(`/sesi/999999`, { cookie: pa.cookie }), { id: "999999" })).status).toBe(404);
-    expect((await call(sesiDetail.loader, makeRequest(`/sesi/x`, { cookie: pa.cookie }), { id: "1 or 1=1" })).status).toBe(404);
+    expect(
+      (await call(sesiDetail.loader, makeRequest(`/sesi/999999`, { cookie: pa.cookie }), { id: "999999" })).status,
+    ).toBe(404);
+    expect(
+      (await call(sesiDetail.loader, makeRequest(`/sesi/x`, { cookie: pa.cookie }), { id: "1 or 1=1" })).status,
+    ).toBe(404);
   });
 
   it("kader see published sessions of their area only; drafts stay hidden", async () => {
@@ -215,8 +295,13 @@ describe("visibility and scope", () => {
     expect(ids).toContain(pub);
     expect(ids).not.toContain(draft.id);
     expect((await listWorkshops(kB.user, { past: false })).map((w) => w.id)).not.toContain(pub);
-    expect((await call(sesiDetail.loader, makeRequest(`/sesi/${pub}`, { cookie: kB.cookie }), { id: String(pub) })).status).toBe(403);
-    expect((await call(sesiDetail.loader, makeRequest(`/sesi/${draft.id}`, { cookie: kA.cookie }), { id: String(draft.id) })).status).toBe(403);
+    expect(
+      (await call(sesiDetail.loader, makeRequest(`/sesi/${pub}`, { cookie: kB.cookie }), { id: String(pub) })).status,
+    ).toBe(403);
+    expect(
+      (await call(sesiDetail.loader, makeRequest(`/sesi/${draft.id}`, { cookie: kA.cookie }), { id: String(draft.id) }))
+        .status,
+    ).toBe(403);
     // The kabupaten pembina sees both sessions of the kecamatan.
     const kabIds = (await listWorkshops(kab.user, { past: false })).map((w) => w.id);
     expect(kabIds).toEqual(expect.arrayContaining([pub, draft.id]));
@@ -240,11 +325,26 @@ describe("enrolment", () => {
 
   it("bulk-enrols the kader of one desa through the participants page", async () => {
     const id = await published({ capacity: "3" });
-    const ks = [await kader(DESA_A2, posA2), await kader(DESA_A2, posA2), await kader(DESA_A2, posA2), await kader(DESA_A2, posA2)];
-    const page = await call(peserta.loader, makeRequest(`/sesi/${id}/peserta?wilayah=${DESA_A2}`, { cookie: pa.cookie }), { id: String(id) });
-    expect(page.data.candidates.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(ks.map((k) => k.user.id)));
+    const ks = [
+      await kader(DESA_A2, posA2),
+      await kader(DESA_A2, posA2),
+      await kader(DESA_A2, posA2),
+      await kader(DESA_A2, posA2),
+    ];
+    const page = await call(
+      peserta.loader,
+      makeRequest(`/sesi/${id}/peserta?wilayah=${DESA_A2}`, { cookie: pa.cookie }),
+      { id: String(id) },
+    );
+    expect(page.data.candidates.map((c: { id: string }) => c.id)).toEqual(
+      expect.arrayContaining(ks.map((k) => k.user.id)),
+    );
     expect(page.data.candidates.every((c: { desaName: string }) => c.desaName === "Kelinjau Ilir")).toBe(true);
-    const res = await call(peserta.action, makeRequest(`/sesi/${id}/peserta`, { cookie: pa.cookie, form: { intent: "daftarkan-semua", wilayah: DESA_A2 } }), { id: String(id) });
+    const res = await call(
+      peserta.action,
+      makeRequest(`/sesi/${id}/peserta`, { cookie: pa.cookie, form: { intent: "daftarkan-semua", wilayah: DESA_A2 } }),
+      { id: String(id) },
+    );
     expect(res.status).toBe(302);
     expect(res.location).toBe(`/sesi/${id}/peserta?terdaftar=3&tunggu=${page.data.candidates.length - 3}`);
   });
@@ -278,9 +378,15 @@ describe("enrolment", () => {
     const ks = await Promise.all(Array.from({ length: 25 }, () => kader()));
     const results = await Promise.all(ks.map((k) => selfEnrol(k.user, id)));
     expect(results.filter((r) => r.ok && r.status === "enrolled")).toHaveLength(10);
-    const [{ n }] = await db.select({ n: count() }).from(enrolments).where(and(eq(enrolments.workshopId, id), eq(enrolments.status, "enrolled")));
+    const [{ n }] = await db
+      .select({ n: count() })
+      .from(enrolments)
+      .where(and(eq(enrolments.workshopId, id), eq(enrolments.status, "enrolled")));
     expect(n).toBe(10);
-    const [{ w }] = await db.select({ w: count() }).from(enrolments).where(and(eq(enrolments.workshopId, id), eq(enrolments.status, "waitlisted")));
+    const [{ w }] = await db
+      .select({ w: count() })
+      .from(enrolments)
+      .where(and(eq(enrolments.workshopId, id), eq(enrolments.status, "waitlisted")));
     expect(w).toBe(15);
   });
 });
@@ -291,12 +397,22 @@ describe("attendance", () => {
     const [k1, k2, k3] = [await kader(), await kader(), await kader()];
     await enrolUsers(pa.user, id, [k1.user.id, k2.user.id, k3.user.id]);
     // A pembina desa takes attendance only for sessions of their own desa.
-    await expect(recordAttendance(desaA.user, id, [{ userId: k1.user.id, status: "izin" }])).rejects.toMatchObject({ status: 403 });
+    await expect(recordAttendance(desaA.user, id, [{ userId: k1.user.id, status: "izin" }])).rejects.toMatchObject({
+      status: 403,
+    });
     await recordAttendance(pa.user, id, [{ userId: k1.user.id, status: "izin" }]);
-    const res = await call(absensi.action, makeRequest(`/sesi/${id}/absensi`, { cookie: pa.cookie, form: { intent: "semua-hadir" } }), { id: String(id) });
+    const res = await call(
+      absensi.action,
+      makeRequest(`/sesi/${id}/absensi`, { cookie: pa.cookie, form: { intent: "semua-hadir" } }),
+      { id: String(id) },
+    );
     expect(res.location).toBe(`/sesi/${id}/absensi?tersimpan=2`);
     const rows = await db.select().from(attendance).where(eq(attendance.workshopId, id));
-    expect(Object.fromEntries(rows.map((r) => [r.userId, r.status]))).toEqual({ [k1.user.id]: "izin", [k2.user.id]: "hadir", [k3.user.id]: "hadir" });
+    expect(Object.fromEntries(rows.map((r) => [r.userId, r.status]))).toEqual({
+      [k1.user.id]: "izin",
+      [k2.user.id]: "hadir",
+      [k3.user.id]: "hadir",
+    });
     expect(rows.find((r) => r.userId === k1.user.id)).toMatchObject({ recordedBy: pa.user.id, method: "roster" });
     const assigned = await db.select().from(moduleAssignments).where(eq(moduleAssignments.userId, k2.user.id));
     expect(assigned.map((a) => a.slug).sort()).toEqual(["spm-kesehatan", "spm-sosial"]);
@@ -309,7 +425,10 @@ describe("attendance", () => {
     const outside = await addWalkIn(pa.user, id, outsider.user.phone);
     expect(outside).toEqual({ ok: false, message: WALK_IN_UNKNOWN });
     expect(await addWalkIn(pa.user, id, "081299990000")).toEqual(outside);
-    expect(await addWalkIn(pa.user, id, "0812")).toEqual({ ok: false, message: "Nomor HP tidak valid. Contoh: 0812 3456 7890." });
+    expect(await addWalkIn(pa.user, id, "0812")).toEqual({
+      ok: false,
+      message: "Nomor HP tidak valid. Contoh: 0812 3456 7890.",
+    });
     const [{ n }] = await db.select({ n: count() }).from(attendance).where(eq(attendance.workshopId, id));
     expect(n).toBe(4);
   });
@@ -317,8 +436,17 @@ describe("attendance", () => {
   it("refuses roster entries for people not in the session, and tampered statuses", async () => {
     const id = await runningNow();
     const stranger = await kader();
-    await expect(recordAttendance(pa.user, id, [{ userId: stranger.user.id, status: "hadir" }])).rejects.toMatchObject({ status: 403 });
-    const bad = await call(absensi.action, makeRequest(`/sesi/${id}/absensi`, { cookie: pa.cookie, form: { intent: "simpan", [`s_${stranger.user.id}`]: "datang" } }), { id: String(id) });
+    await expect(recordAttendance(pa.user, id, [{ userId: stranger.user.id, status: "hadir" }])).rejects.toMatchObject({
+      status: 403,
+    });
+    const bad = await call(
+      absensi.action,
+      makeRequest(`/sesi/${id}/absensi`, {
+        cookie: pa.cookie,
+        form: { intent: "simpan", [`s_${stranger.user.id}`]: "datang" },
+      }),
+      { id: String(id) },
+    );
     expect(bad.status).toBe(400);
     const [{ n }] = await db.select({ n: count() }).from(attendance).where(eq(attendance.workshopId, id));
     expect(n).toBe(0);
@@ -329,7 +457,9 @@ describe("attendance", () => {
     const k = await kader();
     await enrolUsers(pa.user, id, [k.user.id]);
     await transitionWorkshop(pa.user, id, "cancelled", "Hujan deras");
-    await expect(recordAttendance(pa.user, id, [{ userId: k.user.id, status: "hadir" }])).rejects.toMatchObject({ status: 403 });
+    await expect(recordAttendance(pa.user, id, [{ userId: k.user.id, status: "hadir" }])).rejects.toMatchObject({
+      status: 403,
+    });
     const token = checkinToken(env().SESSION_SECRET, id, new Date());
     expect(await checkInWithToken(k.user, token, null)).toEqual({ ok: false, message: "Kegiatan ini dibatalkan." });
   });
@@ -347,7 +477,10 @@ describe("QR and code check-in", () => {
     expect(again).toMatchObject({ ok: true, already: true, status: "hadir" });
     const late = new Date(now.getTime() + 20 * 60_000);
     const k2 = await kader();
-    expect(await checkInWithToken(k2.user, checkinToken(secret, id, late), null, late)).toMatchObject({ ok: true, status: "terlambat" });
+    expect(await checkInWithToken(k2.user, checkinToken(secret, id, late), null, late)).toMatchObject({
+      ok: true,
+      status: "terlambat",
+    });
     const rows = await db.select().from(attendance).where(eq(attendance.workshopId, id));
     expect(rows).toHaveLength(2);
     expect(rows.find((r) => r.userId === k1.user.id)?.method).toBe("qr");
@@ -361,18 +494,27 @@ describe("QR and code check-in", () => {
     const k = await kader();
     const now = new Date();
     const old = checkinToken(secret, id, new Date(now.getTime() - 3 * 60_000));
-    expect(await checkInWithToken(k.user, old, null, now)).toMatchObject({ ok: false, message: expect.stringContaining("kedaluwarsa") });
+    expect(await checkInWithToken(k.user, old, null, now)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("kedaluwarsa"),
+    });
     const forged = checkinToken("bukan-rahasia-yang-benar-xxxxxxxxxxxxxxxxxxxx", id, now);
     expect(await checkInWithToken(k.user, forged, null, now)).toMatchObject({ ok: false });
     expect(await checkInWithToken(k.user, `${id}-AAAAAAAAAAAAAAAA`, null, now)).toMatchObject({ ok: false });
-    expect(await checkInWithToken(k.user, "../../etc", null, now)).toEqual({ ok: false, message: "Kode QR tidak dikenali." });
+    expect(await checkInWithToken(k.user, "../../etc", null, now)).toEqual({
+      ok: false,
+      message: "Kode QR tidak dikenali.",
+    });
     const afterEnd = new Date(now.getTime() + 4 * 3600_000);
     expect(await checkInWithToken(k.user, checkinToken(secret, id, afterEnd), null, afterEnd)).toEqual({
       ok: false,
       message: "Absen mandiri hanya dapat dilakukan selama kegiatan berlangsung.",
     });
     const kB = await kader(DESA_B, posB);
-    expect(await checkInWithToken(kB.user, checkinToken(secret, id, now), null, now)).toEqual({ ok: false, message: "Kegiatan ini bukan untuk peran atau wilayah Anda." });
+    expect(await checkInWithToken(kB.user, checkinToken(secret, id, now), null, now)).toEqual({
+      ok: false,
+      message: "Kegiatan ini bukan untuk peran atau wilayah Anda.",
+    });
     const [{ n }] = await db.select({ n: count() }).from(attendance).where(eq(attendance.workshopId, id));
     expect(n).toBe(0);
   });
@@ -393,11 +535,19 @@ describe("QR and code check-in", () => {
     expect(await checkInWithToken(k.user, token, ticket, later)).toMatchObject({ ok: true, status: "hadir" });
     const k2 = await kader();
     const tooLate = new Date(scanned.getTime() + 16 * 60_000);
-    expect(await checkInWithToken(k2.user, token, scanTicket(secret, token, scanned), tooLate)).toMatchObject({ ok: false });
-    expect(await checkInWithToken(k2.user, token, `${scanned.getTime()}.AAAAAAAAAAAAAAAA`, later)).toMatchObject({ ok: false });
+    expect(await checkInWithToken(k2.user, token, scanTicket(secret, token, scanned), tooLate)).toMatchObject({
+      ok: false,
+    });
+    expect(await checkInWithToken(k2.user, token, `${scanned.getTime()}.AAAAAAAAAAAAAAAA`, later)).toMatchObject({
+      ok: false,
+    });
     // Through the route, with the ticket as a hidden field.
     const k3 = await kader();
-    const res = await call(hadirToken.action, makeRequest(`/hadir/${token}`, { cookie: k3.cookie, form: { pindai: scanTicket(secret, token, new Date()) } }), { token: checkinToken(secret, id, new Date()) });
+    const res = await call(
+      hadirToken.action,
+      makeRequest(`/hadir/${token}`, { cookie: k3.cookie, form: { pindai: scanTicket(secret, token, new Date()) } }),
+      { token: checkinToken(secret, id, new Date()) },
+    );
     expect(res.data).toMatchObject({ ok: true });
   });
 
@@ -408,10 +558,16 @@ describe("QR and code check-in", () => {
     const now = new Date();
     const code = checkinCode(secret, id, now);
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, "0");
-    expect(await checkInWithCode(k.user, wrong, now)).toEqual({ ok: false, message: "Kode salah atau sudah berganti. Lihat kode terbaru di layar." });
+    expect(await checkInWithCode(k.user, wrong, now)).toEqual({
+      ok: false,
+      message: "Kode salah atau sudah berganti. Lihat kode terbaru di layar.",
+    });
     expect(await checkInWithCode(k.user, "12ab", now)).toEqual({ ok: false, message: "Kode terdiri dari 6 angka." });
     expect(await checkInWithCode(k.user, code, now)).toMatchObject({ ok: true, status: "hadir", workshopId: id });
-    const [row] = await db.select().from(attendance).where(and(eq(attendance.workshopId, id), eq(attendance.userId, k.user.id)));
+    const [row] = await db
+      .select()
+      .from(attendance)
+      .where(and(eq(attendance.workshopId, id), eq(attendance.userId, k.user.id)));
     expect(row.method).toBe("kode");
   });
 
@@ -423,7 +579,9 @@ describe("QR and code check-in", () => {
     expect(res.data.url).toMatch(new RegExp(`^http://localhost:3000/hadir/${id}-`));
     expect(res.data.svg).toContain("<svg");
     const future = await published();
-    const closed = await call(qr.loader, makeRequest(`/sesi/${future}/qr`, { cookie: pa.cookie }), { id: String(future) });
+    const closed = await call(qr.loader, makeRequest(`/sesi/${future}/qr`, { cookie: pa.cookie }), {
+      id: String(future),
+    });
     expect(closed.data.svg).toBeNull();
     expect(closed.data.message).toMatch(/^Absen mandiri dibuka pukul/);
   });
@@ -439,21 +597,32 @@ describe("files", () => {
 
     const c = await call(csv.loader, makeRequest(`/sesi/${id}/absensi.csv`, { cookie: pa.cookie }), params);
     expect(c.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
-    const lines = (c.data as string).replace(/^\uFEFF/, "").trim().split("\n");
+    const lines = (c.data as string)
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\n");
     expect(lines[0]).toContain("Pelatihan Ma'ruf & Sa’diyah");
     expect(lines[1]).toBe("No,Nama,Nomor HP,Posyandu,Desa,Kode desa,Pendaftaran,Kehadiran,Cara,Waktu dicatat");
     expect(lines).toHaveLength(4);
 
     const x = await call(xlsx.loader, makeRequest(`/sesi/${id}/absensi.xlsx`, { cookie: pa.cookie }), params);
     expect(x.headers.get("Content-Type")).toMatch(/spreadsheetml/);
-    const res = await xlsx.loader({ request: makeRequest(`/sesi/${id}/absensi.xlsx`, { cookie: pa.cookie }), params, context: { clientIp: "x" } });
+    const res = await xlsx.loader({
+      request: makeRequest(`/sesi/${id}/absensi.xlsx`, { cookie: pa.cookie }),
+      params,
+      context: { clientIp: "x" },
+    });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await (res as Response).arrayBuffer());
     const ws = wb.getWorksheet("Absensi")!;
     expect(ws.rowCount).toBe(4);
     expect(ws.getRow(3).getCell(8).value).toBe(lines[2].includes(k1.user.name) ? "Hadir" : "");
 
-    const p = await pdf.loader({ request: makeRequest(`/sesi/${id}/daftar-hadir.pdf`, { cookie: pa.cookie }), params, context: { clientIp: "x" } });
+    const p = await pdf.loader({
+      request: makeRequest(`/sesi/${id}/daftar-hadir.pdf`, { cookie: pa.cookie }),
+      params,
+      context: { clientIp: "x" },
+    });
     const bytes = Buffer.from(await (p as Response).arrayBuffer());
     expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
     expect((p as Response).headers.get("Content-Type")).toBe("application/pdf");
@@ -470,7 +639,9 @@ describe("files", () => {
     const b = await makeUser({ name: "Aminah", role: "kader", scopeCode: DESA_A, posyanduId: posA });
     const c = await makeUser({ name: "Badriah", role: "kader", scopeCode: DESA_A2, posyanduId: posA2 });
     await enrolUsers(pa.user, id, [a.id, b.id, c.id]);
-    const roster = await call(absensi.loader, makeRequest(`/sesi/${id}/absensi`, { cookie: pa.cookie }), { id: String(id) });
+    const roster = await call(absensi.loader, makeRequest(`/sesi/${id}/absensi`, { cookie: pa.cookie }), {
+      id: String(id),
+    });
     // Kelinjau Ilir (64.08.01.2002) sorts before Senyiur (64.08.01.2001) by name.
     expect(roster.data.rows.map((r: { name: string }) => r.name)).toEqual(["Badriah", "Aminah", "Zainab"]);
     expect(roster.data.rows.map((r: { no: number }) => r.no)).toEqual([1, 2, 3]);

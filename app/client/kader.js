@@ -20,7 +20,12 @@
     }
   };
   const store = (q) => localStorage.setItem(KEY, JSON.stringify(q));
-  const queue = (item) => store(load().filter((x) => x.id !== item.id).concat(item));
+  const queue = (item) =>
+    store(
+      load()
+        .filter((x) => x.id !== item.id)
+        .concat(item),
+    );
   const drop = (item) => store(load().filter((x) => !(x.id === item.id && x.at === item.at)));
 
   function notice(form, text, ok) {
@@ -46,7 +51,11 @@
     }
     if (res.status >= 500) return false;
     drop(item);
-    if (res.ok && window.caches) caches.open(PAGES).then((c) => c.put(new URL(res.url).pathname, res.clone())).catch(() => {});
+    if (res.ok && window.caches)
+      caches
+        .open(PAGES)
+        .then((c) => c.put(new URL(res.url).pathname, res.clone()))
+        .catch(() => {});
     if (item.kind !== "bagian" && location.pathname === item.path) {
       waiting = false; // this page goes to the answer (the result, or the quiz after "selesai")
       location.replace(res.url);
@@ -83,7 +92,14 @@
     const target = new URL(form.getAttribute("action") || location.href, location.href);
     const path = target.pathname;
     // url keeps "?index" (Remix sends an index route's action there); path names the page.
-    const item = { id: `${path}|${kind}`, kind, url: path + target.search, path, body: [...new URLSearchParams(data)], at: Date.now() };
+    const item = {
+      id: `${path}|${kind}`,
+      kind,
+      url: path + target.search,
+      path,
+      body: [...new URLSearchParams(data)],
+      at: Date.now(),
+    };
     queue(item);
     if (kind === "bagian") {
       const n = form.querySelector("button");

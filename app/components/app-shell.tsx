@@ -18,7 +18,13 @@ interface NavItem {
 export function navFor(role: Role): NavItem[] {
   const home = { to: "/", label: "Beranda" };
   if (role === "kader") {
-    return [home, { to: "/modul", label: "Modul" }, { to: "/sesi", label: "Kegiatan" }, { to: "/hadir", label: "Absen" }, { to: "/sertifikat", label: "Sertifikat" }];
+    return [
+      home,
+      { to: "/modul", label: "Modul" },
+      { to: "/sesi", label: "Kegiatan" },
+      { to: "/hadir", label: "Absen" },
+      { to: "/sertifikat", label: "Sertifikat" },
+    ];
   }
   const items: NavItem[] = [
     home,
@@ -28,7 +34,8 @@ export function navFor(role: Role): NavItem[] {
     { to: "/admin/pengguna", label: "Pengguna" },
     { to: "/admin/impor", label: "Impor" },
   ];
-  if (role === "pembina_kabupaten" || role === "dpmd" || role === "admin") items.push({ to: "/admin/sertifikat", label: "Sertifikat" });
+  if (role === "pembina_kabupaten" || role === "dpmd" || role === "admin")
+    items.push({ to: "/admin/sertifikat", label: "Sertifikat" });
   if (role === "admin") items.push({ to: "/admin/wilayah", label: "Wilayah" });
   if (role === "dpmd" || role === "admin") items.push({ to: "/admin/audit", label: "Audit" });
   return items;

@@ -2,7 +2,15 @@
  * Charts as server-rendered SVG: no chart library on the page, readable without JS,
  * with text labels for screen readers.
  */
-import { formatDay, formatMonthShort, formatRate, NO_KADER_FILL, RATE_CLASSES, rateClass, type MapShape } from "~/features/reporting/figures";
+import {
+  formatDay,
+  formatMonthShort,
+  formatRate,
+  NO_KADER_FILL,
+  RATE_CLASSES,
+  rateClass,
+  type MapShape,
+} from "~/features/reporting/figures";
 
 const GREEN = "#047857";
 const LIGHT = "#d1fae5";
@@ -13,7 +21,13 @@ export function RateBars({ rows, title }: { rows: { label: string; rate: number;
   const barW = 190;
   const h = rows.length * rowH + 8;
   return (
-    <svg viewBox={`0 0 ${labelW + barW + 50} ${h}`} width="100%" role="img" aria-labelledby="rate-title" className="max-w-xl">
+    <svg
+      viewBox={`0 0 ${labelW + barW + 50} ${h}`}
+      width="100%"
+      role="img"
+      aria-labelledby="rate-title"
+      className="max-w-xl"
+    >
       <title id="rate-title">{title}</title>
       {rows.map((r, i) => {
         const y = 4 + i * rowH;
@@ -42,14 +56,27 @@ export function Funnel({ steps, title }: { steps: { label: string; n: number }[]
   const rowH = 30;
   const width = 340;
   return (
-    <svg viewBox={`0 0 ${width} ${steps.length * rowH + 4}`} width="100%" role="img" aria-labelledby="funnel-title" className="max-w-md">
+    <svg
+      viewBox={`0 0 ${width} ${steps.length * rowH + 4}`}
+      width="100%"
+      role="img"
+      aria-labelledby="funnel-title"
+      className="max-w-md"
+    >
       <title id="funnel-title">{title}</title>
       {steps.map((s, i) => {
         const w = Math.max(2, (s.n / max) * (width - 20));
         const x = (width - w) / 2;
         return (
           <g key={s.label}>
-            <rect x={x} y={2 + i * rowH} width={w} height={rowH - 4} fill={["#d1fae5", "#a7f3d0", "#6ee7b7", "#34d399"][i] ?? "#34d399"} rx="3" />
+            <rect
+              x={x}
+              y={2 + i * rowH}
+              width={w}
+              height={rowH - 4}
+              fill={["#d1fae5", "#a7f3d0", "#6ee7b7", "#34d399"][i] ?? "#34d399"}
+              rx="3"
+            />
             <text x={width / 2} y={2 + i * rowH + 17} textAnchor="middle" fontSize="11" fill="#064e3b" fontWeight="600">
               {s.label}: {s.n.toLocaleString("id-ID")}
             </text>
@@ -67,7 +94,13 @@ export function MonthBars({ data, title }: { data: { month: string; n: number }[
   const colW = 26;
   const h = 120;
   return (
-    <svg viewBox={`0 0 ${data.length * colW + 4} ${h + 30}`} width="100%" role="img" aria-labelledby="month-title" className="max-w-md">
+    <svg
+      viewBox={`0 0 ${data.length * colW + 4} ${h + 30}`}
+      width="100%"
+      role="img"
+      aria-labelledby="month-title"
+      className="max-w-md"
+    >
       <title id="month-title">{title}</title>
       {data.map((d, i) => {
         const bh = (d.n / max) * h;
@@ -96,11 +129,25 @@ export function MonthBars({ data, title }: { data: { month: string; n: number }[
  * Choropleth of the certification rate of child regions. Each area links to its
  * drill-down; the table beside it carries the same figures for screen readers.
  */
-export function RateMap({ shape, rows, title }: { shape: MapShape; rows: { code: string; name: string; rate: number; activeKader: number; href: string | null }[]; title: string }) {
+export function RateMap({
+  shape,
+  rows,
+  title,
+}: {
+  shape: MapShape;
+  rows: { code: string; name: string; rate: number; activeKader: number; href: string | null }[];
+  title: string;
+}) {
   const byCode = new Map(rows.map((r) => [r.code, r]));
   return (
     <figure className="m-0">
-      <svg viewBox={`0 0 ${shape.width} ${shape.height}`} width="100%" role="img" aria-labelledby="map-title" className="max-h-[70vh]">
+      <svg
+        viewBox={`0 0 ${shape.width} ${shape.height}`}
+        width="100%"
+        role="img"
+        aria-labelledby="map-title"
+        className="max-h-[70vh]"
+      >
         <title id="map-title">{title}</title>
         {shape.areas.map((a) => {
           const r = byCode.get(a.code);
@@ -123,12 +170,20 @@ export function RateMap({ shape, rows, title }: { shape: MapShape; rows: { code:
         <span>Tingkat sertifikasi:</span>
         {RATE_CLASSES.map((c) => (
           <span key={c.label} className="inline-flex items-center gap-1">
-            <span aria-hidden="true" className="inline-block h-3 w-3 border border-stone-300" style={{ background: c.fill }} />
+            <span
+              aria-hidden="true"
+              className="inline-block h-3 w-3 border border-stone-300"
+              style={{ background: c.fill }}
+            />
             {c.label}
           </span>
         ))}
         <span className="inline-flex items-center gap-1">
-          <span aria-hidden="true" className="inline-block h-3 w-3 border border-stone-300" style={{ background: NO_KADER_FILL }} />
+          <span
+            aria-hidden="true"
+            className="inline-block h-3 w-3 border border-stone-300"
+            style={{ background: NO_KADER_FILL }}
+          />
           tanpa kader
         </span>
       </figcaption>
@@ -137,7 +192,13 @@ export function RateMap({ shape, rows, title }: { shape: MapShape; rows: { code:
 }
 
 /** The certification rate at each month's end as a line, with month and year on the axis. */
-export function TrendLine({ points, title }: { points: { month: string; asOf: string; rate: number; certified: number; activeKader: number }[]; title: string }) {
+export function TrendLine({
+  points,
+  title,
+}: {
+  points: { month: string; asOf: string; rate: number; certified: number; activeKader: number }[];
+  title: string;
+}) {
   const w = 600;
   const h = 170;
   const left = 34;
@@ -161,7 +222,12 @@ export function TrendLine({ points, title }: { points: { month: string; asOf: st
           </text>
         </g>
       ))}
-      <polyline fill="none" stroke={GREEN} strokeWidth="2" points={points.map((p, i) => `${x(i).toFixed(1)},${y(p.rate).toFixed(1)}`).join(" ")} />
+      <polyline
+        fill="none"
+        stroke={GREEN}
+        strokeWidth="2"
+        points={points.map((p, i) => `${x(i).toFixed(1)},${y(p.rate).toFixed(1)}`).join(" ")}
+      />
       {points.map((p, i) => (
         <circle key={p.month} cx={x(i)} cy={y(p.rate)} r="3" fill={GREEN}>
           <title>{`${formatDay(p.asOf)}: ${formatRate(p.rate)} (${p.certified.toLocaleString("id-ID")} dari ${p.activeKader.toLocaleString("id-ID")})`}</title>

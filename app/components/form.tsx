@@ -10,7 +10,13 @@ export function Field({
   return (
     <div>
       <label htmlFor={id}>{label}</label>
-      <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-err` : undefined} {...input} />
+      <input
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-err` : undefined}
+        {...input}
+      />
       {hint && !error ? <p className="mt-1 text-xs text-stone-500">{hint}</p> : null}
       {error ? (
         <p id={`${id}-err`} className="field-error">
@@ -32,7 +38,13 @@ export function SelectField({
   return (
     <div>
       <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-err` : undefined} {...select}>
+      <select
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-err` : undefined}
+        {...select}
+      >
         {children}
       </select>
       {error ? (

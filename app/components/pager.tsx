@@ -1,6 +1,16 @@
 import { Link } from "@remix-run/react";
 
-export function Pager({ page, total, pageSize, search }: { page: number; total: number; pageSize: number; search: URLSearchParams }) {
+export function Pager({
+  page,
+  total,
+  pageSize,
+  search,
+}: {
+  page: number;
+  total: number;
+  pageSize: number;
+  search: URLSearchParams;
+}) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   if (pages <= 1) return null;
   const href = (p: number) => {

@@ -24,14 +24,7 @@ const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull(
 export const REGION_LEVELS = ["provinsi", "kabupaten", "kecamatan", "desa"] as const;
 export type RegionLevel = (typeof REGION_LEVELS)[number];
 
-export const ROLES = [
-  "kader",
-  "pembina_desa",
-  "pembina_kecamatan",
-  "pembina_kabupaten",
-  "dpmd",
-  "admin",
-] as const;
+export const ROLES = ["kader", "pembina_desa", "pembina_kecamatan", "pembina_kabupaten", "dpmd", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
 export const SPM_BIDANG = [
@@ -303,7 +296,11 @@ export const enrolments = pgTable(
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
     enrolledBy: text("enrolled_by").references(() => users.id),
   },
-  (t) => [primaryKey({ columns: [t.workshopId, t.userId] }), index("enrolments_user_idx").on(t.userId), index("enrolments_status_idx").on(t.workshopId, t.status, t.at)],
+  (t) => [
+    primaryKey({ columns: [t.workshopId, t.userId] }),
+    index("enrolments_user_idx").on(t.userId),
+    index("enrolments_status_idx").on(t.workshopId, t.status, t.at),
+  ],
 );
 
 export const attendance = pgTable(
@@ -366,7 +363,9 @@ export const verificationLog = pgTable(
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
     code: text("code").notNull(),
-    result: text("result", { enum: ["berlaku", "kedaluwarsa", "dicabut", "tidak_ditemukan", "tanda_tangan_salah", "format_salah"] }).notNull(),
+    result: text("result", {
+      enum: ["berlaku", "kedaluwarsa", "dicabut", "tidak_ditemukan", "tanda_tangan_salah", "format_salah"],
+    }).notNull(),
     clientHash: text("client_hash"),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -537,7 +536,10 @@ export const quizAttemptGrants = pgTable(
     grantedAt: timestamp("granted_at", { withTimezone: true }).notNull().defaultNow(),
     idempotencyKey: text("idempotency_key").notNull(),
   },
-  (t) => [uniqueIndex("quiz_attempt_grants_idempotency_key").on(t.idempotencyKey), index("quiz_attempt_grants_user_slug_idx").on(t.userId, t.slug)],
+  (t) => [
+    uniqueIndex("quiz_attempt_grants_idempotency_key").on(t.idempotencyKey),
+    index("quiz_attempt_grants_user_slug_idx").on(t.userId, t.slug),
+  ],
 );
 
 export const PRACTICE_RESULTS = ["kompeten", "belum_kompeten"] as const;

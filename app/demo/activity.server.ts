@@ -7,7 +7,17 @@
 import { and, asc, eq, like, or, sql } from "drizzle-orm";
 import { content } from "~/features/learning/content.server";
 import { db, type Tx } from "~/db.server";
-import { attendance, enrolments, moduleAssignments, moduleProgress, quizAttempts, regions, users, workshops, type AttendanceStatus } from "~/db/schema";
+import {
+  attendance,
+  enrolments,
+  moduleAssignments,
+  moduleProgress,
+  quizAttempts,
+  regions,
+  users,
+  workshops,
+  type AttendanceStatus,
+} from "~/db/schema";
 import { withinScope } from "~/features/regions/regions.server";
 import { drawQuestions, scoreAttempt } from "~/features/learning/quiz-rules";
 
@@ -88,7 +98,14 @@ export async function seedDemoActivity(creatorId: string, now = new Date()): Pro
       const kader = await tx
         .select({ id: users.id, phone: users.phone })
         .from(users)
-        .where(and(eq(users.role, "kader"), eq(users.active, true), withinScope(users.scopeCode, kec.code), sql`${users.phone} not like '628110000000%'`))
+        .where(
+          and(
+            eq(users.role, "kader"),
+            eq(users.active, true),
+            withinScope(users.scopeCode, kec.code),
+            sql`${users.phone} not like '628110000000%'`,
+          ),
+        )
         .orderBy(asc(users.id));
       if (!kader.length) continue;
       // A completed pelatihan one to four months ago, for about 60% of the kader.
@@ -114,17 +131,47 @@ export async function seedDemoActivity(creatorId: string, now = new Date()): Pro
       result.workshops++;
       const participants = kader.filter(() => rand() < 0.6);
       if (participants.length) {
-        await insertInChunks(participants.map((k) => ({ workshopId: w.id, userId: k.id, status: "enrolled" as const, at: new Date(start.getTime() - 7 * DAY), enrolledBy: creatorId })), (c) => tx.insert(enrolments).values(c));
+        await insertInChunks(
+          participants.map((k) => ({
+            workshopId: w.id,
+            userId: k.id,
+            status: "enrolled" as const,
+            at: new Date(start.getTime() - 7 * DAY),
+            enrolledBy: creatorId,
+          })),
+          (c) => tx.insert(enrolments).values(c),
+        );
         result.enrolments += participants.length;
         const statuses = participants.map((): AttendanceStatus => {
           const r = rand();
           return r < 0.75 ? "hadir" : r < 0.85 ? "terlambat" : r < 0.93 ? "izin" : "alpa";
         });
-        await insertInChunks(participants.map((k, i) => ({ workshopId: w.id, userId: k.id, status: statuses[i], method: "roster" as const, recordedBy: creatorId, at: start })), (c) => tx.insert(attendance).values(c));
+        await insertInChunks(
+          participants.map((k, i) => ({
+            workshopId: w.id,
+            userId: k.id,
+            status: statuses[i],
+            method: "roster" as const,
+            recordedBy: creatorId,
+            at: start,
+          })),
+          (c) => tx.insert(attendance).values(c),
+        );
         result.attendance += participants.length;
         const attended = participants.filter((_, i) => statuses[i] === "hadir" || statuses[i] === "terlambat");
         if (attended.length) {
-          await insertInChunks(attended.flatMap((k) => slugs.map((slug) => ({ userId: k.id, slug, source: "workshop" as const, workshopId: w.id, assignedAt: start }))), (c) => tx.insert(moduleAssignments).values(c));
+          await insertInChunks(
+            attended.flatMap((k) =>
+              slugs.map((slug) => ({
+                userId: k.id,
+                slug,
+                source: "workshop" as const,
+                workshopId: w.id,
+                assignedAt: start,
+              })),
+            ),
+            (c) => tx.insert(moduleAssignments).values(c),
+          );
           // Follow-up study: most read most modules; most who read pass.
           const progressRows: (typeof moduleProgress.$inferInsert)[] = [];
           const attemptRows: (typeof quizAttempts.$inferInsert)[] = [];
@@ -155,8 +202,10 @@ export async function seedDemoActivity(creatorId: string, now = new Date()): Pro
               }
             }
           }
-          for (let i = 0; i < progressRows.length; i += 1000) await tx.insert(moduleProgress).values(progressRows.slice(i, i + 1000));
-          for (let i = 0; i < attemptRows.length; i += 200) await tx.insert(quizAttempts).values(attemptRows.slice(i, i + 200));
+          for (let i = 0; i < progressRows.length; i += 1000)
+            await tx.insert(moduleProgress).values(progressRows.slice(i, i + 1000));
+          for (let i = 0; i < attemptRows.length; i += 200)
+            await tx.insert(quizAttempts).values(attemptRows.slice(i, i + 200));
           result.progress += progressRows.length;
           result.attempts += attemptRows.length;
         }
@@ -181,9 +230,25 @@ async function seedShowcase(tx: Tx, creatorId: string, now: Date, result: Activi
     .select({ id: workshops.id, startsAt: workshops.startsAt })
     .from(workshops)
     .where(and(eq(workshops.regionCode, "64.08.01"), eq(workshops.status, "completed")));
-  await tx.insert(enrolments).values({ workshopId: done.id, userId: rina.id, status: "enrolled", at: done.startsAt, enrolledBy: creatorId }).onConflictDoNothing();
-  await tx.insert(attendance).values({ workshopId: done.id, userId: rina.id, status: "hadir", method: "roster", recordedBy: creatorId, at: done.startsAt }).onConflictDoNothing();
-  await tx.insert(moduleAssignments).values(slugs.map((slug) => ({ userId: rina.id, slug, source: "workshop" as const, workshopId: done.id }))).onConflictDoNothing();
+  await tx
+    .insert(enrolments)
+    .values({ workshopId: done.id, userId: rina.id, status: "enrolled", at: done.startsAt, enrolledBy: creatorId })
+    .onConflictDoNothing();
+  await tx
+    .insert(attendance)
+    .values({
+      workshopId: done.id,
+      userId: rina.id,
+      status: "hadir",
+      method: "roster",
+      recordedBy: creatorId,
+      at: done.startsAt,
+    })
+    .onConflictDoNothing();
+  await tx
+    .insert(moduleAssignments)
+    .values(slugs.map((slug) => ({ userId: rina.id, slug, source: "workshop" as const, workshopId: done.id })))
+    .onConflictDoNothing();
   for (const [i, slug] of slugs.entries()) {
     const at = new Date(now.getTime() - (20 - i) * DAY);
     const last = i === slugs.length - 1;
@@ -222,7 +287,9 @@ async function seedShowcase(tx: Tx, creatorId: string, now: Date, result: Activi
       createdBy: pembinaKec.id,
     })
     .returning({ id: workshops.id });
-  await tx.insert(enrolments).values({ workshopId: upcoming.id, userId: dewi.id, status: "enrolled", enrolledBy: dewi.id });
+  await tx
+    .insert(enrolments)
+    .values({ workshopId: upcoming.id, userId: dewi.id, status: "enrolled", enrolledBy: dewi.id });
   await tx.insert(workshops).values({
     title: "Pendampingan Posyandu Desa Long Nah (draf)",
     kind: "pendampingan",
@@ -254,8 +321,19 @@ async function seedShowcase(tx: Tx, creatorId: string, now: Date, result: Activi
       createdBy: pembinaKab.id,
     })
     .returning({ id: workshops.id });
-  await tx.insert(enrolments).values({ workshopId: sos.id, userId: pembinaKec.id, status: "enrolled", enrolledBy: pembinaKab.id });
-  await tx.insert(attendance).values({ workshopId: sos.id, userId: pembinaKec.id, status: "hadir", method: "roster", recordedBy: pembinaKab.id, at: sosStart });
+  await tx
+    .insert(enrolments)
+    .values({ workshopId: sos.id, userId: pembinaKec.id, status: "enrolled", enrolledBy: pembinaKab.id });
+  await tx
+    .insert(attendance)
+    .values({
+      workshopId: sos.id,
+      userId: pembinaKec.id,
+      status: "hadir",
+      method: "roster",
+      recordedBy: pembinaKab.id,
+      at: sosStart,
+    });
   result.workshops += 3;
 
   // Sari failed the first quiz three times: locked out until a pembina grants another round.
@@ -270,7 +348,16 @@ async function seedShowcase(tx: Tx, creatorId: string, now: Date, result: Activi
       result.attempts++;
     }
     const read = new Date(now.getTime() - 4 * DAY);
-    await tx.insert(moduleProgress).values({ userId: sari.id, slug, contentHash: content().bySlug.get(slug)!.hash, openedAt: read, completedAt: read, bestScore: best, passedAt: null });
+    await tx
+      .insert(moduleProgress)
+      .values({
+        userId: sari.id,
+        slug,
+        contentHash: content().bySlug.get(slug)!.hash,
+        openedAt: read,
+        completedAt: read,
+        bestScore: best,
+        passedAt: null,
+      });
   }
 }
-

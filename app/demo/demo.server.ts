@@ -15,28 +15,135 @@ import { refreshRegion } from "~/features/reporting/reports.server";
 import { evaluateCertificationStrict } from "~/features/certification/evaluate.server";
 import { sql } from "drizzle-orm";
 
-
 export const DEMO_PASSWORD = "posyandu-demo";
 
 export const DEMO_ACCOUNTS: { phone: string; name: string; role: Role; scope: string; note: string }[] = [
   { phone: "6281100000001", name: "Admin Akademi", role: "admin", scope: "64", note: "64 Kalimantan Timur" },
-  { phone: "6281100000002", name: "Rahmawati (DPMD Kukar)", role: "dpmd", scope: "64.02", note: "64.02 Kutai Kartanegara" },
-  { phone: "6281100000003", name: "Hj. Fatimah (TP Posyandu Kutim)", role: "pembina_kabupaten", scope: "64.08", note: "64.08 Kutai Timur" },
-  { phone: "6281100000004", name: "Siti Aminah (TP Posyandu Muara Ancalong)", role: "pembina_kecamatan", scope: "64.08.01", note: "64.08.01 Muara Ancalong" },
-  { phone: "6281100000005", name: "Nurhayati (TP Posyandu Muara Muntai)", role: "pembina_kecamatan", scope: "64.02.01", note: "64.02.01 Muara Muntai" },
-  { phone: "6281100000006", name: "Dewi Lestari", role: "kader", scope: "64.08.01", note: "kader di sebuah posyandu di Muara Ancalong" },
+  {
+    phone: "6281100000002",
+    name: "Rahmawati (DPMD Kukar)",
+    role: "dpmd",
+    scope: "64.02",
+    note: "64.02 Kutai Kartanegara",
+  },
+  {
+    phone: "6281100000003",
+    name: "Hj. Fatimah (TP Posyandu Kutim)",
+    role: "pembina_kabupaten",
+    scope: "64.08",
+    note: "64.08 Kutai Timur",
+  },
+  {
+    phone: "6281100000004",
+    name: "Siti Aminah (TP Posyandu Muara Ancalong)",
+    role: "pembina_kecamatan",
+    scope: "64.08.01",
+    note: "64.08.01 Muara Ancalong",
+  },
+  {
+    phone: "6281100000005",
+    name: "Nurhayati (TP Posyandu Muara Muntai)",
+    role: "pembina_kecamatan",
+    scope: "64.02.01",
+    note: "64.02.01 Muara Muntai",
+  },
+  {
+    phone: "6281100000006",
+    name: "Dewi Lestari",
+    role: "kader",
+    scope: "64.08.01",
+    note: "kader di sebuah posyandu di Muara Ancalong",
+  },
 ];
 
 /** Extra demo people: a pembina desa, and a kader one quiz short of certification. */
 const DEMO_EXTRA: { phone: string; name: string; role: Role; note: string }[] = [
   { phone: "6281100000007", name: "Kartini (TP Posyandu Desa)", role: "pembina_desa", note: "desa dari kader demo" },
-  { phone: "6281100000008", name: "Rina Marlina", role: "kader", note: "kader: tinggal 1 kuis dan praktik lapangan untuk sertifikat" },
-  { phone: "6281100000009", name: "Sari Handayani", role: "kader", note: "kader: kuis modul 1 terkunci (3 kali gagal)" },
+  {
+    phone: "6281100000008",
+    name: "Rina Marlina",
+    role: "kader",
+    note: "kader: tinggal 1 kuis dan praktik lapangan untuk sertifikat",
+  },
+  {
+    phone: "6281100000009",
+    name: "Sari Handayani",
+    role: "kader",
+    note: "kader: kuis modul 1 terkunci (3 kali gagal)",
+  },
 ];
 
-const FLOWERS = ["Melati", "Mawar", "Anggrek", "Kenanga", "Dahlia", "Flamboyan", "Cempaka", "Teratai", "Seroja", "Bougenville", "Kamboja", "Tulip", "Sakura", "Aster", "Lily"];
-const GIVEN = ["Siti", "Nur", "Sri", "Dewi", "Rina", "Yuliana", "Fitri", "Ani", "Rahma", "Wati", "Sumarni", "Lestari", "Hasanah", "Aisyah", "Masitah", "Rusmini", "Erna", "Linda", "Yanti", "Ratna", "Noor", "Halimah", "Juwita", "Ernawati", "Rosita", "Suriani", "Kartini", "Mardiana", "Salmah", "Herlina"];
-const SECOND = ["Aminah", "Rahayu", "Wulandari", "Susanti", "Handayani", "Purnamasari", "Anggraini", "Safitri", "Ramadhani", "Kurniasih", "Maharani", "Hidayati", "Fauziah", "Nurjanah", "Marlina", "Yusuf", "Saputri", "Indriani", "Setiawati", "Rohani"];
+const FLOWERS = [
+  "Melati",
+  "Mawar",
+  "Anggrek",
+  "Kenanga",
+  "Dahlia",
+  "Flamboyan",
+  "Cempaka",
+  "Teratai",
+  "Seroja",
+  "Bougenville",
+  "Kamboja",
+  "Tulip",
+  "Sakura",
+  "Aster",
+  "Lily",
+];
+const GIVEN = [
+  "Siti",
+  "Nur",
+  "Sri",
+  "Dewi",
+  "Rina",
+  "Yuliana",
+  "Fitri",
+  "Ani",
+  "Rahma",
+  "Wati",
+  "Sumarni",
+  "Lestari",
+  "Hasanah",
+  "Aisyah",
+  "Masitah",
+  "Rusmini",
+  "Erna",
+  "Linda",
+  "Yanti",
+  "Ratna",
+  "Noor",
+  "Halimah",
+  "Juwita",
+  "Ernawati",
+  "Rosita",
+  "Suriani",
+  "Kartini",
+  "Mardiana",
+  "Salmah",
+  "Herlina",
+];
+const SECOND = [
+  "Aminah",
+  "Rahayu",
+  "Wulandari",
+  "Susanti",
+  "Handayani",
+  "Purnamasari",
+  "Anggraini",
+  "Safitri",
+  "Ramadhani",
+  "Kurniasih",
+  "Maharani",
+  "Hidayati",
+  "Fauziah",
+  "Nurjanah",
+  "Marlina",
+  "Yusuf",
+  "Saputri",
+  "Indriani",
+  "Setiawati",
+  "Rohani",
+];
 const MALE = ["Ahmad", "Budi", "Rudi", "Hendra", "Syamsul", "Iwan", "Joko", "Arif", "Darmawan", "Yusran"];
 
 /** Deterministic PRNG so the demo looks the same on every machine. */
@@ -81,7 +188,7 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
   const t0 = performance.now();
   if (await clearPartialDemo()) console.warn("Data demo dari awal yang terputus dihapus; data demo dibuat ulang.");
   const rand = mulberry32(6402);
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const passwordHash = await hashPassword(DEMO_PASSWORD);
 
   const desa = await db
@@ -104,7 +211,11 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
         const flower = FLOWERS[(i + d.code.length + Number(d.code.slice(-2))) % FLOWERS.length];
         const seq = String(i + 1).padStart(3, "0");
         const id = await makePosyandu(
-          { name: `Posyandu ${flower} ${i + 1}`, desaCode: d.code, registrationNo: rand() < 0.6 ? `${d.code.replaceAll(".", "")}${seq}` : null },
+          {
+            name: `Posyandu ${flower} ${i + 1}`,
+            desaCode: d.code,
+            registrationNo: rand() < 0.6 ? `${d.code.replaceAll(".", "")}${seq}` : null,
+          },
           tx,
         );
         posyanduCount++;
@@ -134,13 +245,35 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
     }
     for (const a of DEMO_ACCOUNTS) {
       if (a.role === "kader") {
-        await makeUser({ name: a.name, phone: a.phone, role: "kader", scopeCode: demoKaderPosyandu!.desaCode, posyanduId: demoKaderPosyandu!.id, spmBidang: "kesehatan", passwordHash }, tx);
+        await makeUser(
+          {
+            name: a.name,
+            phone: a.phone,
+            role: "kader",
+            scopeCode: demoKaderPosyandu!.desaCode,
+            posyanduId: demoKaderPosyandu!.id,
+            spmBidang: "kesehatan",
+            passwordHash,
+          },
+          tx,
+        );
       } else {
         await makeUser({ name: a.name, phone: a.phone, role: a.role, scopeCode: a.scope, passwordHash }, tx);
       }
     }
     for (const e of DEMO_EXTRA) {
-      await makeUser({ name: e.name, phone: e.phone, role: e.role, scopeCode: demoKaderPosyandu!.desaCode, posyanduId: e.role === "kader" ? demoKaderPosyandu!.id : null, spmBidang: e.role === "kader" ? "sosial" : null, passwordHash }, tx);
+      await makeUser(
+        {
+          name: e.name,
+          phone: e.phone,
+          role: e.role,
+          scopeCode: demoKaderPosyandu!.desaCode,
+          posyanduId: e.role === "kader" ? demoKaderPosyandu!.id : null,
+          spmBidang: e.role === "kader" ? "sosial" : null,
+          passwordHash,
+        },
+        tx,
+      );
     }
   });
   const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_ACCOUNTS[0].phone));
@@ -150,7 +283,10 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
   await refreshRegion("64.02");
   await refreshRegion("64.08");
   // Certificates for everyone who met the rule, issued the day after they did.
-  const due = await sqlRows<{ user_id: string; at: string | Date }>(sql`select user_id, greatest(attended_at, modules_passed_at) as at from kader_progress
+  const due = await sqlRows<{
+    user_id: string;
+    at: string | Date;
+  }>(sql`select user_id, greatest(attended_at, modules_passed_at) as at from kader_progress
       where attended_at is not null and modules_passed_at is not null and certified_at is null`);
   // Their praktik lapangan, observed the day after they met the rest (demo data: written directly).
   const practice = content().defaultProgramme.practice;
@@ -170,7 +306,11 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
       };
     }),
   );
-  for (let i = 0; i < observed.length; i += 1000) await db.insert(practiceObservations).values(observed.slice(i, i + 1000)).onConflictDoNothing();
+  for (let i = 0; i < observed.length; i += 1000)
+    await db
+      .insert(practiceObservations)
+      .values(observed.slice(i, i + 1000))
+      .onConflictDoNothing();
   for (const d of due) {
     const at = new Date(Math.min(Date.now(), new Date(d.at).getTime() + 86_400_000));
     await evaluateCertificationStrict(d.user_id, at);
@@ -182,8 +322,15 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
 }
 
 export function demoAccountsTable(): string {
-  const rows = [...DEMO_ACCOUNTS, ...DEMO_EXTRA].map((a) => ({ phone: "0" + a.phone.slice(2), role: a.role, scope: a.note }));
+  const rows = [...DEMO_ACCOUNTS, ...DEMO_EXTRA].map((a) => ({
+    phone: "0" + a.phone.slice(2),
+    role: a.role,
+    scope: a.note,
+  }));
   const lines = rows.map((r) => `  ${r.phone.padEnd(14)} ${r.role.padEnd(18)} ${r.scope}`);
-  return [`Akun demo (kata sandi untuk semua: ${DEMO_PASSWORD})`, `  ${"nomor HP".padEnd(14)} ${"peran".padEnd(18)} wilayah`, ...lines].join("\n");
+  return [
+    `Akun demo (kata sandi untuk semua: ${DEMO_PASSWORD})`,
+    `  ${"nomor HP".padEnd(14)} ${"peran".padEnd(18)} wilayah`,
+    ...lines,
+  ].join("\n");
 }
-

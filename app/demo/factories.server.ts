@@ -1,11 +1,10 @@
 /**
  * Factories for posyandu and accounts: the demo seed and the tests both use them.
  */
-import { db, type Conn, } from "~/db.server";
+import { db, type Conn } from "~/db.server";
 import { posyandu, users, type Role, type SpmBidang } from "~/db/schema";
 import { hashPassword } from "~/auth.server";
 import { newUserId } from "~/features/accounts/users.server";
-
 
 export async function makePosyandu(
   values: { name: string; desaCode: string; registrationNo?: string | null; active?: boolean },
@@ -38,7 +37,8 @@ export interface MakeUser {
 export async function makeUser(u: MakeUser, conn: Conn = db): Promise<{ id: string; phone: string }> {
   const id = newUserId();
   const phone = u.phone ?? nextTestPhone();
-  const passwordHash = u.passwordHash !== undefined ? u.passwordHash : u.password ? await hashPassword(u.password) : null;
+  const passwordHash =
+    u.passwordHash !== undefined ? u.passwordHash : u.password ? await hashPassword(u.password) : null;
   await conn.insert(users).values({
     id,
     name: u.name ?? `Pengguna ${phone.slice(-4)}`,

@@ -54,7 +54,9 @@ export const BAD_INPUT = {
 /** Form bodies: urlencoded, or multipart with a boundary. */
 export function isFormContentType(type: string | null | undefined): boolean {
   if (!type) return false;
-  return /^application\/x-www-form-urlencoded\s*(;|$)/i.test(type) || /^multipart\/form-data\s*;.*\bboundary=\S/i.test(type);
+  return (
+    /^application\/x-www-form-urlencoded\s*(;|$)/i.test(type) || /^multipart\/form-data\s*;.*\bboundary=\S/i.test(type)
+  );
 }
 
 /**
@@ -76,7 +78,8 @@ export async function readForm(request: Request): Promise<FormData> {
     throw plain(BAD_INPUT.unreadable, 400);
   }
   for (const [name, value] of form) {
-    if (hasControlChars(name) || (typeof value === "string" && hasControlChars(value))) throw plain(BAD_INPUT.control, 400);
+    if (hasControlChars(name) || (typeof value === "string" && hasControlChars(value)))
+      throw plain(BAD_INPUT.control, 400);
   }
   return form;
 }
@@ -84,7 +87,8 @@ export async function readForm(request: Request): Promise<FormData> {
 /** An upload (read by its own streaming parser): same origin, multipart, within the limit. */
 export function assertUpload(request: Request, limit: number): void {
   assertSameOrigin(request);
-  if (!/^multipart\/form-data\s*;.*\bboundary=\S/i.test(request.headers.get("Content-Type") ?? "")) throw plain(BAD_INPUT.contentType, 415);
+  if (!/^multipart\/form-data\s*;.*\bboundary=\S/i.test(request.headers.get("Content-Type") ?? ""))
+    throw plain(BAD_INPUT.contentType, 415);
   if (Number(request.headers.get("Content-Length") ?? 0) > limit) throw plain(BAD_INPUT.tooLarge, 413);
 }
 
@@ -101,11 +105,21 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * non-browser clients and carry no cross-site cookie risk.
  */
 export function isSameOriginRequest(request: Request): boolean {
-  return isSameOrigin(request.method, request.headers.get("Origin"), request.headers.get("Sec-Fetch-Site"), new URL(request.url).host);
+  return isSameOrigin(
+    request.method,
+    request.headers.get("Origin"),
+    request.headers.get("Sec-Fetch-Site"),
+    new URL(request.url).host,
+  );
 }
 
 /** The rule itself, on plain header values (the HTTP server checks it before Remix). */
-export function isSameOrigin(method: string, origin: string | null | undefined, fetchSite: string | null | undefined, host: string): boolean {
+export function isSameOrigin(
+  method: string,
+  origin: string | null | undefined,
+  fetchSite: string | null | undefined,
+  host: string,
+): boolean {
   if (SAFE_METHODS.has(method.toUpperCase())) return true;
   if (origin) {
     if (origin === "null") return false;

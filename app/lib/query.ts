@@ -7,7 +7,13 @@ import { isRegionCode } from "~/lib/region";
 export const PAGE_SIZE = 50;
 
 /** A search text from the URL: trimmed, at most 100 characters, no control characters. */
-export const searchText = z.string().trim().max(100).refine((v) => !hasControlChars(v)).optional().catch(undefined);
+export const searchText = z
+  .string()
+  .trim()
+  .max(100)
+  .refine((v) => !hasControlChars(v))
+  .optional()
+  .catch(undefined);
 
 export const listQuerySchema = z.object({
   q: searchText,

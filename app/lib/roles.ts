@@ -73,4 +73,10 @@ export function canManagePosyandu(role: Role): boolean {
 }
 
 /** Roles that import kader and posyandu rosters (within their scope). */
-export const IMPORT_ROLES: readonly Role[] = ["pembina_desa", "pembina_kecamatan", "pembina_kabupaten", "dpmd", "admin"];
+export const IMPORT_ROLES: readonly Role[] = [
+  "pembina_desa",
+  "pembina_kecamatan",
+  "pembina_kabupaten",
+  "dpmd",
+  "admin",
+];

@@ -24,7 +24,8 @@ export function parseLocalDateTime(value: string, zone: Zone): Date | null {
   const [y, mo, d, h, mi] = m.slice(1).map(Number);
   const utc = Date.UTC(y, mo - 1, d, h, mi) - zone.offsetMinutes * 60_000;
   const check = new Date(utc + zone.offsetMinutes * 60_000);
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59) return null;
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59)
+    return null;
   return new Date(utc);
 }
 
@@ -35,12 +36,23 @@ export function toLocalInput(date: Date, zone: Zone): string {
 
 /** "Rabu, 3 Desember 2026" */
 export function formatDate(date: Date, zone: Zone): string {
-  return new Intl.DateTimeFormat("id-ID", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: zone.iana }).format(date);
+  return new Intl.DateTimeFormat("id-ID", {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: zone.iana,
+  }).format(date);
 }
 
 /** "3 Desember 2026" (no weekday: letters, exports) */
 export function formatDay(date: Date, zone: Zone): string {
-  return new Intl.DateTimeFormat("id-ID", { day: "numeric", month: "long", year: "numeric", timeZone: zone.iana }).format(date);
+  return new Intl.DateTimeFormat("id-ID", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: zone.iana,
+  }).format(date);
 }
 
 /** "3 Desember 2026 08.30 WITA": one moment in the zone, for exports. */
@@ -58,7 +70,12 @@ export function wallClock(date: Date, zone: Zone): Date {
 
 /** "08.30" */
 export function formatTime(date: Date, zone: Zone): string {
-  return new Intl.DateTimeFormat("id-ID", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: zone.iana }).format(date);
+  return new Intl.DateTimeFormat("id-ID", {
+    hour: "2-digit",
+    minute: "2-digit",
+    hour12: false,
+    timeZone: zone.iana,
+  }).format(date);
 }
 
 /** "Rabu, 3 Desember 2026, 08.30–12.00 WITA" */

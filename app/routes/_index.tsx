@@ -35,7 +35,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
       offline,
       name: user.name,
       posyandu: p?.name ?? null,
-      places: lineage.slice(1).map((r) => r.name).reverse(),
+      places: lineage
+        .slice(1)
+        .map((r) => r.name)
+        .reverse(),
       modules,
       passed: modules.filter((m) => m.required && m.state === "lulus").length,
       required: modules.filter((m) => m.required).length,
@@ -63,7 +66,11 @@ export default function Beranda() {
             {d.posyandu ?? "Posyandu belum ditetapkan"} · {d.places.join(", ")}
           </p>
         </div>
-        <Link to={d.next.href} className="card block border-brand-600 bg-brand-50 no-underline hover:no-underline" data-testid="lanjutkan">
+        <Link
+          to={d.next.href}
+          className="card block border-brand-600 bg-brand-50 no-underline hover:no-underline"
+          data-testid="lanjutkan"
+        >
           <span className="block text-xs font-semibold uppercase tracking-wide text-brand-700">{d.next.label}</span>
           <span className="mt-1 block text-lg font-bold text-stone-900">{d.next.title}</span>
           <span className="mt-1 block text-sm text-stone-700">{d.next.detail}</span>
@@ -105,7 +112,9 @@ export default function Beranda() {
         </section>
         <div className="card">
           <h2>Sertifikat</h2>
-          <p className="mt-1 text-sm">Sertifikat terbit otomatis setelah Anda mengikuti pelatihan dan lulus semua kuis modul wajib.</p>
+          <p className="mt-1 text-sm">
+            Sertifikat terbit otomatis setelah Anda mengikuti pelatihan dan lulus semua kuis modul wajib.
+          </p>
           <Link to="/sertifikat" className="btn-secondary mt-3">
             Lihat status sertifikat
           </Link>

@@ -44,9 +44,17 @@ function summary(action: string, detail: Record<string, unknown> | null): string
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ["dpmd", "admin"]);
   const query = parseListQuery(request);
-  const { items, total } = await listAudit(user.scopeCode, { limit: PAGE_SIZE, offset: (query.halaman - 1) * PAGE_SIZE });
+  const { items, total } = await listAudit(user.scopeCode, {
+    limit: PAGE_SIZE,
+    offset: (query.halaman - 1) * PAGE_SIZE,
+  });
   return {
-    items: items.map(({ detail, ...i }) => ({ ...i, at: i.at.toISOString(), label: ACTION_LABEL[i.action] ?? i.action, summary: summary(i.action, detail) })),
+    items: items.map(({ detail, ...i }) => ({
+      ...i,
+      at: i.at.toISOString(),
+      label: ACTION_LABEL[i.action] ?? i.action,
+      summary: summary(i.action, detail),
+    })),
     total,
     page: query.halaman,
   };
@@ -60,15 +68,24 @@ export default function Audit() {
   return (
     <section className="space-y-3">
       <h1>Catatan audit</h1>
-      <p className="text-sm text-stone-600">Semua perubahan akun, posyandu, impor dan wilayah di wilayah Anda. Waktu dalam WITA.</p>
+      <p className="text-sm text-stone-600">
+        Semua perubahan akun, posyandu, impor dan wilayah di wilayah Anda. Waktu dalam WITA.
+      </p>
       <ul className="divide-y divide-stone-200 rounded-lg border border-stone-200 bg-white text-sm">
         {d.items.map((i) => (
           <li key={i.id} className="px-3 py-2">
-            <span className="text-stone-500">{fmt.format(new Date(i.at))}</span> · <strong>{i.actorName ?? "sistem"}</strong> {i.label}{" "}
-            {i.entity === "user" && i.entityId ? <Link to={`/admin/pengguna/${i.entityId}`}>{i.entityName ?? i.entityId}</Link> : null}
-            {i.entity === "posyandu" && i.entityId ? <Link to={`/posyandu/${i.entityId}`}>{i.entityName ?? `#${i.entityId}`}</Link> : null}
+            <span className="text-stone-500">{fmt.format(new Date(i.at))}</span> ·{" "}
+            <strong>{i.actorName ?? "sistem"}</strong> {i.label}{" "}
+            {i.entity === "user" && i.entityId ? (
+              <Link to={`/admin/pengguna/${i.entityId}`}>{i.entityName ?? i.entityId}</Link>
+            ) : null}
+            {i.entity === "posyandu" && i.entityId ? (
+              <Link to={`/posyandu/${i.entityId}`}>{i.entityName ?? `#${i.entityId}`}</Link>
+            ) : null}
             {i.entity === "region" ? <span>{i.entityId}</span> : null}
-            {i.entity === "certificate" && i.entityId ? <Link to={`/admin/sertifikat/${i.entityId}`}>{i.entityId}</Link> : null}
+            {i.entity === "certificate" && i.entityId ? (
+              <Link to={`/admin/sertifikat/${i.entityId}`}>{i.entityId}</Link>
+            ) : null}
             {i.entity === "workshop" && i.entityId ? <Link to={`/sesi/${i.entityId}`}>#{i.entityId}</Link> : null}
             {i.summary ? <span className="block text-xs text-stone-600">{i.summary}</span> : null}
           </li>

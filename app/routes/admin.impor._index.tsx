@@ -3,7 +3,14 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
-import { IMPORT_KIND_LABEL, IMPORT_KINDS, KADER_COLUMNS, MAX_IMPORT_BYTES, POSYANDU_COLUMNS, type ImportKind } from "~/features/roster-import/columns";
+import {
+  IMPORT_KIND_LABEL,
+  IMPORT_KINDS,
+  KADER_COLUMNS,
+  MAX_IMPORT_BYTES,
+  POSYANDU_COLUMNS,
+  type ImportKind,
+} from "~/features/roster-import/columns";
 import { IMPORT_ROLES } from "~/lib/roles";
 import { getRegion } from "~/features/regions/regions.server";
 import { receiveImportUpload } from "~/features/roster-import/upload.server";
@@ -33,7 +40,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const upload = await receiveImportUpload(request);
   const kind = kindOf(upload.fields.jenis) ?? "kader";
   if (!upload.ok) return data({ message: upload.message, kind }, { status: 400 });
-  if (!kindOf(upload.fields.jenis)) return data({ message: "Pilih jenis data: kader atau posyandu.", kind }, { status: 400 });
+  if (!kindOf(upload.fields.jenis))
+    return data({ message: "Pilih jenis data: kader atau posyandu.", kind }, { status: 400 });
   const staged = await stageImport(user, kind, upload.file);
   if (!staged.ok) return data({ message: staged.message, kind }, { status: 400 });
   throw redirect(`/admin/impor/pratinjau/${staged.token}`);
@@ -51,8 +59,8 @@ export default function Impor() {
       <div>
         <h1>Impor data</h1>
         <p className="text-sm text-stone-600">
-          Wilayah: {d.region}. Impor posyandu lebih dulu, lalu kader. Berkas diperiksa dulu; tidak ada yang disimpan sebelum Anda menekan
-          &ldquo;Simpan&rdquo; di halaman pratinjau.
+          Wilayah: {d.region}. Impor posyandu lebih dulu, lalu kader. Berkas diperiksa dulu; tidak ada yang disimpan
+          sebelum Anda menekan &ldquo;Simpan&rdquo; di halaman pratinjau.
         </p>
       </div>
       <Form method="post" encType="multipart/form-data" className="card space-y-4">
@@ -63,13 +71,16 @@ export default function Impor() {
           <div className="mt-1 flex flex-wrap gap-4">
             {IMPORT_KINDS.map((k) => (
               <label key={k} className="flex items-center gap-2 font-normal">
-                <input type="radio" name="jenis" value={k} defaultChecked={k === kind} className="mt-0" /> {IMPORT_KIND_LABEL[k]}
+                <input type="radio" name="jenis" value={k} defaultChecked={k === kind} className="mt-0" />{" "}
+                {IMPORT_KIND_LABEL[k]}
               </label>
             ))}
           </div>
         </fieldset>
         <div>
-          <label htmlFor="f-berkas">Berkas CSV atau XLSX (maksimal {Math.round(MAX_IMPORT_BYTES / 1024 / 1024)} MB)</label>
+          <label htmlFor="f-berkas">
+            Berkas CSV atau XLSX (maksimal {Math.round(MAX_IMPORT_BYTES / 1024 / 1024)} MB)
+          </label>
           <input
             id="f-berkas"
             type="file"
@@ -84,11 +95,15 @@ export default function Impor() {
       </Form>
       <div className="card space-y-3 text-sm">
         <h2>Templat</h2>
-        <p>Gunakan templat agar judul kolom sesuai. Templat XLSX juga berisi petunjuk dan daftar posyandu/desa di wilayah Anda.</p>
+        <p>
+          Gunakan templat agar judul kolom sesuai. Templat XLSX juga berisi petunjuk dan daftar posyandu/desa di wilayah
+          Anda.
+        </p>
         <div>
           <p className="font-semibold">Kader</p>
           <p className="text-stone-600">
-            Kolom: {KADER_COLUMNS.map((c) => c.key).join(", ")}. Isi nama posyandu dengan kode desa, atau nomor registrasi posyandu.
+            Kolom: {KADER_COLUMNS.map((c) => c.key).join(", ")}. Isi nama posyandu dengan kode desa, atau nomor
+            registrasi posyandu.
           </p>
           <p className="mt-1 flex flex-wrap gap-x-4 gap-y-1 whitespace-nowrap">
             <a href="/admin/impor/templat-kader.xlsx" download>
@@ -112,8 +127,8 @@ export default function Impor() {
           </p>
         </div>
         <p className="text-stone-600">
-          Nomor HP 08…, +628… dan 628… dianggap sama. Kader yang nomor HP-nya sudah terdaftar diperbarui, bukan digandakan. Kader baru masuk
-          pertama kali dengan kode aktivasi yang dicetak per posyandu.
+          Nomor HP 08…, +628… dan 628… dianggap sama. Kader yang nomor HP-nya sudah terdaftar diperbarui, bukan
+          digandakan. Kader baru masuk pertama kali dengan kode aktivasi yang dicetak per posyandu.
         </p>
       </div>
       {d.batches.length ? (
@@ -124,8 +139,8 @@ export default function Impor() {
               <li key={b.id} className="py-2">
                 <span className="font-semibold">{b.kindLabel}</span> · {b.fileName}
                 <span className="block text-xs text-stone-600">
-                  {fmt.format(new Date(b.at))} · {b.actorName ?? "—"} · {b.rows} baris: {b.inserted} baru, {b.updated} diperbarui, {b.unchanged}{" "}
-                  tidak berubah
+                  {fmt.format(new Date(b.at))} · {b.actorName ?? "—"} · {b.rows} baris: {b.inserted} baru, {b.updated}{" "}
+                  diperbarui, {b.unchanged} tidak berubah
                 </span>
               </li>
             ))}

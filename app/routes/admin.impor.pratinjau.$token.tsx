@@ -25,7 +25,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (committed) {
     // Kader imports link to printing the activation codes of the posyandu in the file.
     const touched = committed.kind === "kader" ? await posyanduInScopeByIds(user.scopeCode, committed.posyanduIds) : [];
-    return { state: "saved" as const, committed: { ...committed, kindLabel: IMPORT_KIND_LABEL[committed.kind] }, touched };
+    return {
+      state: "saved" as const,
+      committed: { ...committed, kindLabel: IMPORT_KIND_LABEL[committed.kind] },
+      touched,
+    };
   }
   const s = await readStaged(user, token);
   return {
@@ -69,12 +73,15 @@ export default function Pratinjau() {
       <section className="mx-auto max-w-2xl space-y-4">
         <h1>Impor {c.kindLabel.toLowerCase()} tersimpan</h1>
         <p className="alert-ok" role="status">
-          {c.fileName}: {n(c.rows)} baris — {n(c.inserted)} baru, {n(c.updated)} diperbarui, {n(c.unchanged)} tidak berubah.
+          {c.fileName}: {n(c.rows)} baris — {n(c.inserted)} baru, {n(c.updated)} diperbarui, {n(c.unchanged)} tidak
+          berubah.
         </p>
         {c.kind === "kader" ? (
           <div className="card space-y-2 text-sm">
             <h2>Cetak kode aktivasi</h2>
-            <p>Kader baru masuk pertama kali dengan kode aktivasi. Cetak kodenya untuk setiap posyandu dalam berkas ini:</p>
+            <p>
+              Kader baru masuk pertama kali dengan kode aktivasi. Cetak kodenya untuk setiap posyandu dalam berkas ini:
+            </p>
             <ul className="divide-y divide-stone-100" data-testid="activation-links">
               {d.touched.map((p) => (
                 <li key={p.id} className="flex items-center justify-between gap-2 py-1">
@@ -132,7 +139,9 @@ export default function Pratinjau() {
           </div>
         ))}
       </dl>
-      {d.ignoredColumns.length ? <p className="text-sm text-stone-600">Kolom yang tidak dikenal dan diabaikan: {d.ignoredColumns.join(", ")}.</p> : null}
+      {d.ignoredColumns.length ? (
+        <p className="text-sm text-stone-600">Kolom yang tidak dikenal dan diabaikan: {d.ignoredColumns.join(", ")}.</p>
+      ) : null}
       {a ? (
         <div className="alert-error" role="alert">
           <p className="font-semibold">{a.message}</p>
@@ -155,10 +164,16 @@ export default function Pratinjau() {
               <li key={e}>{e}</li>
             ))}
           </ul>
-          {d.counts.error > SHOWN_ERRORS ? <p className="mt-2 text-sm">Menampilkan {SHOWN_ERRORS} kesalahan pertama dari {n(d.counts.error)}.</p> : null}
+          {d.counts.error > SHOWN_ERRORS ? (
+            <p className="mt-2 text-sm">
+              Menampilkan {SHOWN_ERRORS} kesalahan pertama dari {n(d.counts.error)}.
+            </p>
+          ) : null}
         </div>
       ) : null}
-      {d.expired ? <p className="alert-error">Pratinjau ini sudah kedaluwarsa (lebih dari 1 jam). Unggah ulang berkas.</p> : null}
+      {d.expired ? (
+        <p className="alert-error">Pratinjau ini sudah kedaluwarsa (lebih dari 1 jam). Unggah ulang berkas.</p>
+      ) : null}
       {canSave ? (
         <Form method="post" className="card space-y-2">
           <p className="text-sm">

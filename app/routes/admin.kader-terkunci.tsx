@@ -12,7 +12,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const report = await lockedOutReport(user.scopeCode);
   return {
     total: report.total,
-    kecamatan: report.kecamatan.map((k) => ({ ...k, rows: k.rows.map((r) => ({ ...r, lastAt: tanggalWita(r.lastAt) })) })),
+    kecamatan: report.kecamatan.map((k) => ({
+      ...k,
+      rows: k.rows.map((r) => ({ ...r, lastAt: tanggalWita(r.lastAt) })),
+    })),
   };
 }
 
@@ -22,8 +25,8 @@ export default function KaderTerkunci() {
     <section className="space-y-4">
       <h1>Kader terkunci kuis</h1>
       <p className="text-sm text-stone-700">
-        Kader aktif yang sudah memakai semua kesempatan sebuah kuis wajib tanpa lulus. Tim Pembina desa atau kecamatan dapat membuka kesempatan baru di
-        halaman kemajuan kader. Jumlah: {d.total}.
+        Kader aktif yang sudah memakai semua kesempatan sebuah kuis wajib tanpa lulus. Tim Pembina desa atau kecamatan
+        dapat membuka kesempatan baru di halaman kemajuan kader. Jumlah: {d.total}.
       </p>
       {d.kecamatan.map((k) => (
         <div key={k.code} className="card overflow-x-auto" data-testid={`kec-${k.code}`}>

@@ -4,24 +4,38 @@ import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
-import { LOGO_MAX_BYTES, saveSignatory, SIGNATORY_EDITORS, signatoriesInScope } from "~/features/certification/signatories.server";
+import {
+  LOGO_MAX_BYTES,
+  saveSignatory,
+  SIGNATORY_EDITORS,
+  signatoriesInScope,
+} from "~/features/certification/signatories.server";
 
 export const meta: MetaFunction = () => [{ title: "Penandatangan sertifikat · Akademi Posyandu" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, SIGNATORY_EDITORS);
   const list = await signatoriesInScope(user);
-  return { kabupaten: list.map((k) => ({ ...k, signatory: k.signatory ? { ...k.signatory, updatedAt: k.signatory.updatedAt.toISOString() } : null })) };
+  return {
+    kabupaten: list.map((k) => ({
+      ...k,
+      signatory: k.signatory ? { ...k.signatory, updatedAt: k.signatory.updatedAt.toISOString() } : null,
+    })),
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, SIGNATORY_EDITORS);
   if (Number(request.headers.get("Content-Length") ?? 0) > LOGO_MAX_BYTES * 2) {
-    return data({ code: "", errors: { logo: "Logo terlalu besar (maksimal 200 KB)." } as Record<string, string> }, { status: 400 });
+    return data(
+      { code: "", errors: { logo: "Logo terlalu besar (maksimal 200 KB)." } as Record<string, string> },
+      { status: 400 },
+    );
   }
   const form = await readForm(request);
   const result = await saveSignatory(user, form);
-  if (!result.ok) return data({ code: String(form.get("kabupatenCode") ?? ""), errors: result.errors }, { status: 400 });
+  if (!result.ok)
+    return data({ code: String(form.get("kabupatenCode") ?? ""), errors: result.errors }, { status: 400 });
   throw redirect(`/admin/penandatangan?tersimpan=${encodeURIComponent(String(form.get("kabupatenCode")))}`);
 }
 
@@ -33,20 +47,32 @@ export default function Penandatangan() {
     <section className="mx-auto max-w-2xl space-y-4">
       <h1>Penandatangan sertifikat</h1>
       <p className="text-sm text-stone-700">
-        Nama, jabatan, NIP dan logo dicetak pada sertifikat yang terbit sesudah disimpan. Sertifikat yang sudah terbit tetap memakai penandatangan saat
-        terbit.
+        Nama, jabatan, NIP dan logo dicetak pada sertifikat yang terbit sesudah disimpan. Sertifikat yang sudah terbit
+        tetap memakai penandatangan saat terbit.
       </p>
       {d.kabupaten.map((k) => {
         const errors = a && a.code === k.code ? a.errors : {};
         return (
-          <Form key={k.code} method="post" encType="multipart/form-data" className="card space-y-3" data-testid={`kab-${k.code}`}>
+          <Form
+            key={k.code}
+            method="post"
+            encType="multipart/form-data"
+            className="card space-y-3"
+            data-testid={`kab-${k.code}`}
+          >
             <h2 className="text-base">{k.name}</h2>
             {search.get("tersimpan") === k.code ? <p className="alert-ok">Penandatangan disimpan.</p> : null}
             <FormError message={errors.form ?? errors.kabupatenCode} />
             <input type="hidden" name="kabupatenCode" value={k.code} />
             <div>
               <label htmlFor={`nama-${k.code}`}>Nama</label>
-              <input id={`nama-${k.code}`} name="name" defaultValue={k.signatory?.name ?? ""} required maxLength={120} />
+              <input
+                id={`nama-${k.code}`}
+                name="name"
+                defaultValue={k.signatory?.name ?? ""}
+                required
+                maxLength={120}
+              />
               {errors.name ? <p className="field-error">{errors.name}</p> : null}
             </div>
             <div>
@@ -63,7 +89,13 @@ export default function Penandatangan() {
             </div>
             <div>
               <label htmlFor={`nip-${k.code}`}>NIP (boleh kosong)</label>
-              <input id={`nip-${k.code}`} name="nip" defaultValue={k.signatory?.nip ?? ""} inputMode="numeric" maxLength={24} />
+              <input
+                id={`nip-${k.code}`}
+                name="nip"
+                defaultValue={k.signatory?.nip ?? ""}
+                inputMode="numeric"
+                maxLength={24}
+              />
               {errors.nip ? <p className="field-error">{errors.nip}</p> : null}
             </div>
             <div>

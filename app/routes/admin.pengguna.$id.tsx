@@ -9,9 +9,17 @@ import { notFound, readFormObject } from "~/lib/http";
 import { formatPhone } from "~/lib/phone";
 import { canManageAccount, ROLE_LABEL, ROLES, SPM_LABEL } from "~/lib/roles";
 import { userFormOptions } from "~/features/accounts/user-form-options.server";
-import { fieldErrors, getUserInScope, setUserActive, updateUser, updateUserSchema } from "~/features/accounts/users.server";
+import {
+  fieldErrors,
+  getUserInScope,
+  setUserActive,
+  updateUser,
+  updateUserSchema,
+} from "~/features/accounts/users.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.account.name ?? "Pengguna"} · Akademi Posyandu` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.account.name ?? "Pengguna"} · Akademi Posyandu` },
+];
 
 const MANAGERS = ROLES.filter((r) => r !== "kader");
 
@@ -27,7 +35,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const activation = await activationState(account.id);
   return {
     activation: activation
-      ? { activated: activation.activated, pendingUntil: activation.pendingUntil ? activation.pendingUntil.toISOString() : null }
+      ? {
+          activated: activation.activated,
+          pendingUntil: activation.pendingUntil ? activation.pendingUntil.toISOString() : null,
+        }
       : null,
     nonce: editable ? newIssueNonce() : null,
     account: {
@@ -53,14 +64,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   if (form.intent === "atur-ulang-sandi") {
     if (!nonceValid(form.nonce)) {
-      return data({ resetError: "Halaman ini sudah terlalu lama dibuka. Muat ulang halaman lalu coba lagi." }, { status: 400 });
+      return data(
+        { resetError: "Halaman ini sudah terlalu lama dibuka. Muat ulang halaman lalu coba lagi." },
+        { status: 400 },
+      );
     }
     const reset = await resetPassword(user, id, form.nonce);
     if (!reset.ok) return data({ resetError: reset.message }, { status: 400 });
     return { reset: { code: formatCode(reset.code), expiresAt: reset.expiresAt.toISOString() } };
   }
   const parsed = updateUserSchema.safeParse(form);
-  if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: form as Record<string, string> }, { status: 400 });
+  if (!parsed.success)
+    return data({ errors: fieldErrors(parsed.error), values: form as Record<string, string> }, { status: 400 });
   const result = await updateUser(user, id, parsed.data);
   if (!result.ok) return data({ errors: result.errors, values: form as Record<string, string> }, { status: 400 });
   throw redirect(`/admin/pengguna/${id}?tersimpan=1`);
@@ -126,11 +141,15 @@ export default function PenggunaDetail() {
         <div className="alert-ok" role="status">
           <p className="font-semibold">Kata sandi lama tidak berlaku lagi dan semua sesi akun ini diakhiri.</p>
           <p className="mt-1">
-            Kode aktivasi baru: <strong className="font-mono text-lg tracking-widest" data-reset-code>{a.reset.code}</strong>
+            Kode aktivasi baru:{" "}
+            <strong className="font-mono text-lg tracking-widest" data-reset-code>
+              {a.reset.code}
+            </strong>
           </p>
           <p className="mt-1 text-sm">
-            Serahkan kode ini kepada {u.name}. Ia membuat kata sandi baru di halaman /aktivasi dengan nomor HP {u.phone} dan kode ini, sebelum{" "}
-            {fmtDate.format(new Date(a.reset.expiresAt))}. Kode tidak ditampilkan lagi setelah halaman ini ditutup.
+            Serahkan kode ini kepada {u.name}. Ia membuat kata sandi baru di halaman /aktivasi dengan nomor HP {u.phone}{" "}
+            dan kode ini, sebelum {fmtDate.format(new Date(a.reset.expiresAt))}. Kode tidak ditampilkan lagi setelah
+            halaman ini ditutup.
           </p>
         </div>
       ) : null}
@@ -158,15 +177,20 @@ export default function PenggunaDetail() {
             </Form>
           </div>
           <p className="text-xs text-stone-600">
-            Atur ulang kata sandi: kata sandi lama dan semua sesi berakhir, lalu dibuat kode aktivasi baru (berlaku 30 hari) untuk membuat kata sandi
-            baru.
+            Atur ulang kata sandi: kata sandi lama dan semua sesi berakhir, lalu dibuat kode aktivasi baru (berlaku 30
+            hari) untuk membuat kata sandi baru.
           </p>
         </div>
       ) : null}
       {editable && options ? (
         <>
           <h2>Ubah akun</h2>
-          <UserForm mode="edit" options={options} values={formState?.values ?? { ...u, active: u.active }} errors={formState?.errors ?? {}} />
+          <UserForm
+            mode="edit"
+            options={options}
+            values={formState?.values ?? { ...u, active: u.active }}
+            errors={formState?.errors ?? {}}
+          />
         </>
       ) : null}
     </section>

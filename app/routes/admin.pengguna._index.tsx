@@ -14,7 +14,12 @@ const ROSTER_ROLES = ROLES.filter((r) => r !== "kader");
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROSTER_ROLES);
   const query = parseListQuery(request);
-  const { items, total } = await listUsers(user.scopeCode, { q: query.q, role: query.peran, limit: PAGE_SIZE, offset: (query.halaman - 1) * PAGE_SIZE });
+  const { items, total } = await listUsers(user.scopeCode, {
+    q: query.q,
+    role: query.peran,
+    limit: PAGE_SIZE,
+    offset: (query.halaman - 1) * PAGE_SIZE,
+  });
   return {
     items: items.map((u) => ({ ...u, phone: formatPhone(u.phone), roleLabel: ROLE_LABEL[u.role] })),
     total,
@@ -47,7 +52,14 @@ export default function PenggunaList() {
         </div>
       </div>
       <Form method="get" className="flex flex-wrap gap-2">
-        <input type="search" name="q" defaultValue={d.q} placeholder="Nama atau nomor HP" aria-label="Cari pengguna" className="mt-0 min-w-0 flex-1" />
+        <input
+          type="search"
+          name="q"
+          defaultValue={d.q}
+          placeholder="Nama atau nomor HP"
+          aria-label="Cari pengguna"
+          className="mt-0 min-w-0 flex-1"
+        />
         <select name="peran" defaultValue={d.peran} aria-label="Peran" className="mt-0 w-auto">
           <option value="">Semua peran</option>
           {ROLES.map((r) => (
@@ -68,7 +80,9 @@ export default function PenggunaList() {
               {u.name}
             </Link>
             {!u.active ? <span className="ml-2 rounded bg-stone-200 px-1 text-xs">nonaktif</span> : null}
-            {u.active && !u.activated ? <span className="ml-2 rounded bg-amber-100 px-1 text-xs whitespace-nowrap">belum aktivasi</span> : null}
+            {u.active && !u.activated ? (
+              <span className="ml-2 rounded bg-amber-100 px-1 text-xs whitespace-nowrap">belum aktivasi</span>
+            ) : null}
             <span className="block text-xs text-stone-600">
               {u.roleLabel} · {u.posyanduName ? `${u.posyanduName}, ` : ""}
               {u.scopeName} · {u.phone}

@@ -14,7 +14,9 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { tanggalWita } from "~/features/certification/rule";
 import { readFormObject } from "~/lib/http";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Sertifikat ${data?.code ?? ""} · Akademi Posyandu` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Sertifikat ${data?.code ?? ""} · Akademi Posyandu` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, CERTIFICATE_VIEWERS);
@@ -48,7 +50,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readFormObject(request);
   const parsed = revokeSchema.safeParse(form);
   if (!parsed.success) {
-    return data({ errors: { alasan: parsed.error.issues[0]?.message }, values: { alasan: String(form.alasan ?? "") } }, { status: 400 });
+    return data(
+      { errors: { alasan: parsed.error.issues[0]?.message }, values: { alasan: String(form.alasan ?? "") } },
+      { status: 400 },
+    );
   }
   await revokeCertificate(user, cert.code, parsed.data.alasan);
   throw redirect(`/admin/sertifikat/${cert.code}?dicabut=1`);
@@ -70,7 +75,9 @@ export default function SertifikatDetail() {
         <Link to="/admin/sertifikat">‹ Sertifikat</Link>
       </p>
       <h1>Sertifikat {d.code}</h1>
-      {search.get("dicabut") ? <p className="alert-ok">Sertifikat dicabut. Halaman verifikasi publik kini menyatakan DICABUT.</p> : null}
+      {search.get("dicabut") ? (
+        <p className="alert-ok">Sertifikat dicabut. Halaman verifikasi publik kini menyatakan DICABUT.</p>
+      ) : null}
       <div className={`rounded-lg border-2 p-3 ${BOX[d.state]}`} role="status">
         <p className="font-bold">{d.stateLabel}</p>
         {d.revokedAt ? (
@@ -84,7 +91,9 @@ export default function SertifikatDetail() {
         <dt className="text-stone-500">Nama</dt>
         <dd>
           <Link to={`/admin/pengguna/${d.userId}`}>{d.name}</Link>
-          {d.currentName !== d.name ? <span className="block text-xs text-stone-500">nama akun sekarang: {d.currentName}</span> : null}
+          {d.currentName !== d.name ? (
+            <span className="block text-xs text-stone-500">nama akun sekarang: {d.currentName}</span>
+          ) : null}
         </dd>
         <dt className="text-stone-500">Posyandu</dt>
         <dd>{d.posyandu || "—"}</dd>
@@ -115,7 +124,8 @@ export default function SertifikatDetail() {
         <Form method="post" className="card space-y-3">
           <h2>Cabut sertifikat</h2>
           <p className="text-sm text-stone-700">
-            Pencabutan tidak dapat dibatalkan. Alasan akan tampil di halaman verifikasi publik: jangan menulis data pribadi.
+            Pencabutan tidak dapat dibatalkan. Alasan akan tampil di halaman verifikasi publik: jangan menulis data
+            pribadi.
           </p>
           <div>
             <label htmlFor="f-alasan">Alasan pencabutan</label>

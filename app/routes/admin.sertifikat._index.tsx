@@ -13,7 +13,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, CERTIFICATE_VIEWERS);
   const query = parseListQuery(request);
   const now = new Date();
-  const { items, total } = await listInScope(user.scopeCode, { q: query.q, limit: PAGE_SIZE, offset: (query.halaman - 1) * PAGE_SIZE });
+  const { items, total } = await listInScope(user.scopeCode, {
+    q: query.q,
+    limit: PAGE_SIZE,
+    offset: (query.halaman - 1) * PAGE_SIZE,
+  });
   return {
     q: query.q ?? "",
     page: query.halaman,
@@ -54,7 +58,13 @@ export default function SertifikatList() {
         <label htmlFor="f-q" className="sr-only">
           Cari nama atau kode
         </label>
-        <input id="f-q" name="q" defaultValue={d.q} placeholder="Nama kader atau kode AP-…" className="min-w-0 flex-1" />
+        <input
+          id="f-q"
+          name="q"
+          defaultValue={d.q}
+          placeholder="Nama kader atau kode AP-…"
+          className="min-w-0 flex-1"
+        />
         <button type="submit" className="btn">
           Cari
         </button>
@@ -74,7 +84,9 @@ export default function SertifikatList() {
                 <span className="font-mono">{c.code}</span> · {c.issued} – {c.expires}
               </span>
             </div>
-            <span className={`shrink-0 rounded px-2 py-0.5 text-xs font-semibold ${BADGE[c.state]}`}>{c.stateLabel}</span>
+            <span className={`shrink-0 rounded px-2 py-0.5 text-xs font-semibold ${BADGE[c.state]}`}>
+              {c.stateLabel}
+            </span>
           </li>
         ))}
         {d.items.length === 0 ? <li className="px-3 py-2 text-stone-600">Tidak ada sertifikat.</li> : null}

@@ -1,4 +1,11 @@
-import { data, unstable_parseMultipartFormData, unstable_createMemoryUploadHandler, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  unstable_parseMultipartFormData,
+  unstable_createMemoryUploadHandler,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { sql } from "drizzle-orm";
 import { requireRole } from "~/auth.server";
@@ -15,7 +22,11 @@ import { bodyLimit } from "~/http-policy.server";
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ["admin"]);
   const counts = await db
-    .select({ province: sql<string>`split_part(${regions.code}, '.', 1)`, level: regions.level, n: sql<number>`count(*)::int` })
+    .select({
+      province: sql<string>`split_part(${regions.code}, '.', 1)`,
+      level: regions.level,
+      n: sql<number>`count(*)::int`,
+    })
     .from(regions)
     .groupBy(sql`1`, regions.level)
     .orderBy(sql`1`);
@@ -27,12 +38,16 @@ export async function action({ request }: ActionFunctionArgs) {
   assertUpload(request, bodyLimit(new URL(request.url).pathname));
   let form: FormData;
   try {
-    form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_REGION_CSV_BYTES }));
+    form = await unstable_parseMultipartFormData(
+      request,
+      unstable_createMemoryUploadHandler({ maxPartSize: MAX_REGION_CSV_BYTES }),
+    );
   } catch {
     return data({ ok: false as const, errors: ["Berkas terlalu besar (maksimal 20 MB) atau rusak."] }, { status: 400 });
   }
   const file = form.get("file");
-  if (!(file instanceof File) || file.size === 0) return data({ ok: false as const, errors: ["Pilih berkas CSV wilayah."] }, { status: 400 });
+  if (!(file instanceof File) || file.size === 0)
+    return data({ ok: false as const, errors: ["Pilih berkas CSV wilayah."] }, { status: 400 });
   const text = new TextDecoder("utf-8", { fatal: true });
   let content: string;
   try {
@@ -74,8 +89,8 @@ export default function Wilayah() {
       <Form method="post" encType="multipart/form-data" className="card space-y-3">
         <h2>Impor wilayah provinsi lain</h2>
         <p className="text-sm">
-          Format CSV (UTF-8): <code>code,name,level,parent_code</code>, kode Kemendagri bertitik, level provinsi/kabupaten/kecamatan/desa. Semua baris
-          diimpor sekaligus atau tidak sama sekali.
+          Format CSV (UTF-8): <code>code,name,level,parent_code</code>, kode Kemendagri bertitik, level
+          provinsi/kabupaten/kecamatan/desa. Semua baris diimpor sekaligus atau tidak sama sekali.
         </p>
         {a && !a.ok ? (
           <div className="alert-error" role="alert">

@@ -48,9 +48,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     code: typeof form.code === "string" ? form.code.slice(0, 20) : "",
   };
   const parsed = schema.safeParse(form);
-  if (!parsed.success) return data({ errors: fieldErrors(parsed.error), formError: undefined, values }, { status: 400 });
+  if (!parsed.success)
+    return data({ errors: fieldErrors(parsed.error), formError: undefined, values }, { status: 400 });
   const result = await activateAccount(parsed.data, context?.clientIp ?? "unknown");
-  if (!result.ok) return data({ errors: {} as Record<string, string>, formError: result.message, values }, { status: result.status });
+  if (!result.ok)
+    return data({ errors: {} as Record<string, string>, formError: result.message, values }, { status: result.status });
   throw redirect("/selamat-datang", { headers: { "Set-Cookie": result.cookie } });
 }
 
@@ -61,11 +63,21 @@ export default function Aktivasi() {
     <section className="mx-auto max-w-sm">
       <h1>Aktivasi akun</h1>
       <p className="mt-1 text-sm text-stone-600">
-        Untuk masuk pertama kali. Isi nomor HP Anda dan kode aktivasi dari Tim Pembina Posyandu, lalu buat kata sandi sendiri.
+        Untuk masuk pertama kali. Isi nomor HP Anda dan kode aktivasi dari Tim Pembina Posyandu, lalu buat kata sandi
+        sendiri.
       </p>
       <Form method="post" className="card mt-4 space-y-4" noValidate>
         <FormError message={a?.formError} />
-        <Field label="Nomor HP" name="phone" type="tel" inputMode="tel" autoComplete="username" defaultValue={a?.values.phone ?? ""} error={errors.phone} required />
+        <Field
+          label="Nomor HP"
+          name="phone"
+          type="tel"
+          inputMode="tel"
+          autoComplete="username"
+          defaultValue={a?.values.phone ?? ""}
+          error={errors.phone}
+          required
+        />
         <Field
           label="Kode aktivasi"
           name="code"
@@ -78,14 +90,30 @@ export default function Aktivasi() {
           hint="8 huruf/angka, misalnya ABCD-2345."
           required
         />
-        <Field label="Kata sandi baru" name="password" type="password" autoComplete="new-password" error={errors.password} hint="Minimal 8 karakter." required />
-        <Field label="Ulangi kata sandi baru" name="confirm" type="password" autoComplete="new-password" error={errors.confirm} required />
+        <Field
+          label="Kata sandi baru"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          error={errors.password}
+          hint="Minimal 8 karakter."
+          required
+        />
+        <Field
+          label="Ulangi kata sandi baru"
+          name="confirm"
+          type="password"
+          autoComplete="new-password"
+          error={errors.confirm}
+          required
+        />
         <button type="submit" className="btn w-full">
           Aktifkan dan masuk
         </button>
       </Form>
       <p className="mt-4 text-sm">
-        Sudah punya kata sandi? <Link to="/masuk">Masuk</Link>. Kode hilang atau kedaluwarsa? Minta kode baru kepada Tim Pembina Posyandu.
+        Sudah punya kata sandi? <Link to="/masuk">Masuk</Link>. Kode hilang atau kedaluwarsa? Minta kode baru kepada Tim
+        Pembina Posyandu.
       </p>
     </section>
   );

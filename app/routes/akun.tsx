@@ -24,7 +24,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const region = await getRegion(user.scopeCode);
   const changed = new URL(request.url).searchParams.get("sandi") === "diganti";
-  return { changed, name: user.name, phone: formatPhone(user.phone), role: ROLE_LABEL[user.role], region: region ? `${region.code} ${region.name}` : user.scopeCode };
+  return {
+    changed,
+    name: user.name,
+    phone: formatPhone(user.phone),
+    role: ROLE_LABEL[user.role],
+    region: region ? `${region.code} ${region.name}` : user.scopeCode,
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -32,7 +38,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = schema.safeParse(await readFormObject(request));
   if (!parsed.success) return data({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
   const result = await changePassword(user.id, parsed.data.current, parsed.data.next);
-  if (!result.ok) return data({ ok: false, errors: { [result.field]: result.message } as Record<string, string> }, { status: 400 });
+  if (!result.ok)
+    return data({ ok: false, errors: { [result.field]: result.message } as Record<string, string> }, { status: 400 });
   // Post/redirect/get with the new session cookie: the old session is gone, so a page
   // rendered with this request's cookie would send the user to /masuk.
   throw redirect("/akun?sandi=diganti", { headers: { "Set-Cookie": result.cookie } });
@@ -57,11 +64,34 @@ export default function Akun() {
       </dl>
       <Form method="post" className="card space-y-4" noValidate>
         <h2>Ganti kata sandi</h2>
-        {me.changed && !result ? <p className="alert-ok" role="status">Kata sandi sudah diganti. Sesi di perangkat lain telah diakhiri.</p> : null}
+        {me.changed && !result ? (
+          <p className="alert-ok" role="status">
+            Kata sandi sudah diganti. Sesi di perangkat lain telah diakhiri.
+          </p>
+        ) : null}
         <FormError message={errors.form} />
-        <Field label="Kata sandi saat ini" name="current" type="password" autoComplete="current-password" error={errors.current} />
-        <Field label="Kata sandi baru" name="next" type="password" autoComplete="new-password" error={errors.next} hint="Minimal 8 karakter." />
-        <Field label="Ulangi kata sandi baru" name="confirm" type="password" autoComplete="new-password" error={errors.confirm} />
+        <Field
+          label="Kata sandi saat ini"
+          name="current"
+          type="password"
+          autoComplete="current-password"
+          error={errors.current}
+        />
+        <Field
+          label="Kata sandi baru"
+          name="next"
+          type="password"
+          autoComplete="new-password"
+          error={errors.next}
+          hint="Minimal 8 karakter."
+        />
+        <Field
+          label="Ulangi kata sandi baru"
+          name="confirm"
+          type="password"
+          autoComplete="new-password"
+          error={errors.confirm}
+        />
         <button type="submit" className="btn">
           Simpan kata sandi
         </button>

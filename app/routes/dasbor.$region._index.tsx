@@ -6,14 +6,29 @@ import { practisedCount } from "~/features/certification/practice.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { parseDashboardQuery, requireDashboardRegion, type SortKey } from "~/features/reporting/dashboard.server";
 import { SPM_BIDANG } from "~/db/schema";
-import { FUNNEL_STEPS, formatDay, formatMonth, formatPointChange, formatRate, type Figures } from "~/features/reporting/figures";
+import {
+  FUNNEL_STEPS,
+  formatDay,
+  formatMonth,
+  formatPointChange,
+  formatRate,
+  type Figures,
+} from "~/features/reporting/figures";
 import { childMap } from "~/features/reporting/map.server";
 import { LEVEL_LABEL } from "~/lib/region";
 import { onReplica } from "~/db.server";
 import { SPM_LABEL } from "~/lib/roles";
-import { bidangBreakdown, lockedOutByChild, rateTrend, regionReport, type RegionFigures } from "~/features/reporting/reports.server";
+import {
+  bidangBreakdown,
+  lockedOutByChild,
+  rateTrend,
+  regionReport,
+  type RegionFigures,
+} from "~/features/reporting/reports.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Dasbor ${data?.region.name ?? ""} · Akademi Posyandu` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Dasbor ${data?.region.name ?? ""} · Akademi Posyandu` },
+];
 
 const SORT_FIELD: Record<SortKey, (r: RegionFigures) => number | string> = {
   kode: (r) => r.code,
@@ -56,8 +71,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const lockedRows = report.rows.map((r) => ({ ...r, locked: locked.get(r.code) ?? 0 })).filter((r) => r.locked > 0);
   const attention = {
     lowest: top(withKader, (r) => r.rate, 1).map((r) => ({ code: r.code, name: r.name, value: formatRate(r.rate) })),
-    expiring: top(report.rows.filter((r) => r.expiring60 > 0), (r) => r.expiring60, -1).map((r) => ({ code: r.code, name: r.name, value: `${r.expiring60.toLocaleString("id-ID")} kader` })),
-    locked: top(lockedRows, (r) => r.locked, -1).map((r) => ({ code: r.code, name: r.name, value: `${r.locked.toLocaleString("id-ID")} kader` })),
+    expiring: top(
+      report.rows.filter((r) => r.expiring60 > 0),
+      (r) => r.expiring60,
+      -1,
+    ).map((r) => ({ code: r.code, name: r.name, value: `${r.expiring60.toLocaleString("id-ID")} kader` })),
+    locked: top(lockedRows, (r) => r.locked, -1).map((r) => ({
+      code: r.code,
+      name: r.name,
+      value: `${r.locked.toLocaleString("id-ID")} kader`,
+    })),
     lockedCounted: region.level === "kecamatan" || region.level === "desa",
   };
   return {
@@ -68,7 +91,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     /** Funnel step "praktik" (today, whatever the year filter). */
     practised,
     rows,
-    bidang: bidang.map((b) => ({ label: b.bidang ? SPM_LABEL[b.bidang as keyof typeof SPM_LABEL] : "Belum ditetapkan", ...b.figures })),
+    bidang: bidang.map((b) => ({
+      label: b.bidang ? SPM_LABEL[b.bidang as keyof typeof SPM_LABEL] : "Belum ditetapkan",
+      ...b.figures,
+    })),
     trend: trend.months,
     change: { d30: report.totals.rate - trend.ago30.rate, d90: report.totals.rate - trend.ago90.rate },
     map,
@@ -94,7 +120,17 @@ const COLS: { key: SortKey; label: string; field: keyof Figures; period?: true }
 
 const n = (v: number) => v.toLocaleString("id-ID");
 
-function AttentionList({ title, items, hrefOf, empty }: { title: string; items: { code: string; name: string; value: string }[]; hrefOf: (r: { code: string }) => string | null; empty: string }) {
+function AttentionList({
+  title,
+  items,
+  hrefOf,
+  empty,
+}: {
+  title: string;
+  items: { code: string; name: string; value: string }[];
+  hrefOf: (r: { code: string }) => string | null;
+  empty: string;
+}) {
   return (
     <div>
       <h3 className="text-sm font-semibold">{title}</h3>
@@ -121,7 +157,7 @@ export default function Dasbor() {
   const [search] = useSearchParams();
   const href = (patch: Record<string, string | null>) => {
     const s = new URLSearchParams(search);
-    for (const [k, v] of Object.entries(patch)) (v === null ? s.delete(k) : s.set(k, v));
+    for (const [k, v] of Object.entries(patch)) v === null ? s.delete(k) : s.set(k, v);
     const str = s.toString();
     return str ? `?${str}` : "?";
   };
@@ -129,7 +165,12 @@ export default function Dasbor() {
   keep.delete("urut");
   keep.delete("arah");
   const filterQs = keep.toString() ? `?${keep.toString()}` : "";
-  const rowHref = (r: { code: string }) => (d.rowLevel === "posyandu" ? (r.code === "-" ? null : `/dasbor/${d.region.code}/posyandu/${r.code}${filterQs}`) : `/dasbor/${r.code}${filterQs}`);
+  const rowHref = (r: { code: string }) =>
+    d.rowLevel === "posyandu"
+      ? r.code === "-"
+        ? null
+        : `/dasbor/${d.region.code}/posyandu/${r.code}${filterQs}`
+      : `/dasbor/${r.code}${filterQs}`;
   const t = d.totals;
   const childLabel = d.rowLevel === "posyandu" ? "posyandu" : LEVEL_LABEL[d.rowLevel].toLowerCase();
   const period = d.q.tahun ? `tahun ${d.q.tahun}` : "semua tahun";
@@ -140,7 +181,11 @@ export default function Dasbor() {
         {d.lineage.map((l, i) => (
           <span key={l.code}>
             {i ? " › " : ""}
-            {i === d.lineage.length - 1 ? <strong>{l.name}</strong> : <Link to={`/dasbor/${l.code}${filterQs}`}>{l.name}</Link>}
+            {i === d.lineage.length - 1 ? (
+              <strong>{l.name}</strong>
+            ) : (
+              <Link to={`/dasbor/${l.code}${filterQs}`}>{l.name}</Link>
+            )}
           </span>
         ))}
       </nav>
@@ -153,10 +198,12 @@ export default function Dasbor() {
           {formatRate(t.rate)}
         </p>
         <p className="text-sm">
-          <strong>{n(t.certified)}</strong> dari <strong>{n(t.activeKader)}</strong> kader aktif memegang sertifikat yang berlaku
+          <strong>{n(t.certified)}</strong> dari <strong>{n(t.activeKader)}</strong> kader aktif memegang sertifikat
+          yang berlaku
         </p>
         <p className="mt-1 text-sm text-stone-700">
-          Perubahan: <strong>{formatPointChange(d.change.d30)}</strong> dalam 30 hari · <strong>{formatPointChange(d.change.d90)}</strong> dalam 90 hari
+          Perubahan: <strong>{formatPointChange(d.change.d30)}</strong> dalam 30 hari ·{" "}
+          <strong>{formatPointChange(d.change.d90)}</strong> dalam 90 hari
           {t.expiring60 ? ` · ${n(t.expiring60)} sertifikat berakhir dalam 60 hari` : ""}
         </p>
       </div>
@@ -201,13 +248,27 @@ export default function Dasbor() {
         <div className="card" data-testid="attention">
           <h2 className="text-base">Perlu perhatian</h2>
           <div className="mt-1 grid gap-3 sm:grid-cols-3">
-            <AttentionList title="Tingkat terendah" items={d.attention.lowest} hrefOf={rowHref} empty="Belum ada kader." />
-            <AttentionList title="Paling banyak sertifikat berakhir ≤ 60 hari" items={d.attention.expiring} hrefOf={rowHref} empty="Tidak ada yang berakhir dalam 60 hari." />
+            <AttentionList
+              title="Tingkat terendah"
+              items={d.attention.lowest}
+              hrefOf={rowHref}
+              empty="Belum ada kader."
+            />
+            <AttentionList
+              title="Paling banyak sertifikat berakhir ≤ 60 hari"
+              items={d.attention.expiring}
+              hrefOf={rowHref}
+              empty="Tidak ada yang berakhir dalam 60 hari."
+            />
             <AttentionList
               title="Paling banyak kader terkunci kuis"
               items={d.attention.locked}
               hrefOf={rowHref}
-              empty={d.attention.lockedCounted ? "Tidak ada kader yang kesempatan kuisnya habis." : `Dihitung di tingkat kecamatan dan desa: buka salah satu ${childLabel}.`}
+              empty={
+                d.attention.lockedCounted
+                  ? "Tidak ada kader yang kesempatan kuisnya habis."
+                  : `Dihitung di tingkat kecamatan dan desa: buka salah satu ${childLabel}.`
+              }
             />
           </div>
         </div>
@@ -219,31 +280,52 @@ export default function Dasbor() {
             <RateMap
               shape={d.map}
               title={`Peta tingkat sertifikasi per ${childLabel}; angka lengkap ada di tabel`}
-              rows={d.rows.map((r) => ({ code: r.code, name: r.name, rate: r.rate, activeKader: r.activeKader, href: rowHref(r) }))}
+              rows={d.rows.map((r) => ({
+                code: r.code,
+                name: r.name,
+                rate: r.rate,
+                activeKader: r.activeKader,
+                href: rowHref(r),
+              }))}
             />
           ) : (
-            <RateBars title={`Tingkat sertifikasi per ${childLabel}`} rows={d.rows.map((r) => ({ label: r.name, rate: r.rate, href: rowHref(r) ?? undefined }))} />
+            <RateBars
+              title={`Tingkat sertifikasi per ${childLabel}`}
+              rows={d.rows.map((r) => ({ label: r.name, rate: r.rate, href: rowHref(r) ?? undefined }))}
+            />
           )}
         </div>
         <div className="card overflow-x-auto">
           <div className="flex flex-wrap items-center justify-between gap-2">
             <h2>Per {childLabel}</h2>
             <p className="text-sm">
-              Unduh: <a href={`/dasbor/${d.region.code}.csv${filterQs}`}>CSV</a> · <a href={`/dasbor/${d.region.code}.xlsx${filterQs}`}>XLSX</a>
+              Unduh: <a href={`/dasbor/${d.region.code}.csv${filterQs}`}>CSV</a> ·{" "}
+              <a href={`/dasbor/${d.region.code}.xlsx${filterQs}`}>XLSX</a>
             </p>
           </div>
           <p className="text-xs text-stone-600">
-            Urutan awal: tingkat terendah dulu. Terdaftar, hadir, lulus modul dan terbit: {period}; kolom lain per {formatDay(d.today)}.
+            Urutan awal: tingkat terendah dulu. Terdaftar, hadir, lulus modul dan terbit: {period}; kolom lain per{" "}
+            {formatDay(d.today)}.
           </p>
           <table className="table mt-2" data-testid="region-table">
             <thead>
               <tr>
                 <th>
-                  <Link to={href({ urut: "nama", arah: d.q.urut === "nama" && d.q.arah === "naik" ? "turun" : "naik" })}>Wilayah</Link>
+                  <Link
+                    to={href({ urut: "nama", arah: d.q.urut === "nama" && d.q.arah === "naik" ? "turun" : "naik" })}
+                  >
+                    Wilayah
+                  </Link>
                 </th>
                 {COLS.map((c) => (
-                  <th key={c.key} className="text-right whitespace-nowrap" aria-sort={d.q.urut === c.key ? (d.q.arah === "naik" ? "ascending" : "descending") : undefined}>
-                    <Link to={href({ urut: c.key, arah: d.q.urut === c.key && d.q.arah === "naik" ? "turun" : "naik" })}>
+                  <th
+                    key={c.key}
+                    className="text-right whitespace-nowrap"
+                    aria-sort={d.q.urut === c.key ? (d.q.arah === "naik" ? "ascending" : "descending") : undefined}
+                  >
+                    <Link
+                      to={href({ urut: c.key, arah: d.q.urut === c.key && d.q.arah === "naik" ? "turun" : "naik" })}
+                    >
                       {c.label}
                       {c.period && d.q.tahun ? ` ${d.q.tahun}` : ""}
                       {d.q.urut === c.key ? (d.q.arah === "naik" ? " ▲" : " ▼") : ""}
@@ -349,8 +431,9 @@ export default function Dasbor() {
         </div>
       </div>
       <p className="text-xs text-stone-500">
-        Definisi: kader aktif di wilayah ini; terdaftar/hadir = pelatihan program; lulus modul = semua modul wajib selesai dan kuisnya lulus; berlaku = sertifikat
-        tidak dicabut dan belum kedaluwarsa; tingkat = berlaku ÷ aktif. Terkunci kuis = kesempatan mengerjakan kuis modul wajib habis tanpa lulus.
+        Definisi: kader aktif di wilayah ini; terdaftar/hadir = pelatihan program; lulus modul = semua modul wajib
+        selesai dan kuisnya lulus; berlaku = sertifikat tidak dicabut dan belum kedaluwarsa; tingkat = berlaku ÷ aktif.
+        Terkunci kuis = kesempatan mengerjakan kuis modul wajib habis tanpa lulus.
       </p>
     </section>
   );

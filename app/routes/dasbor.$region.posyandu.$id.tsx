@@ -10,7 +10,9 @@ import { posyanduKader } from "~/features/reporting/reports.server";
 import { onReplica } from "~/db.server";
 import { formatDay } from "~/features/reporting/figures";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Kader ${data?.posyandu.name ?? ""} · Akademi Posyandu` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Kader ${data?.posyandu.name ?? ""} · Akademi Posyandu` },
+];
 
 const STATUS_LABEL = {
   bersertifikat: "Bersertifikat",
@@ -33,7 +35,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     posyandu: { id: p.id, name: p.name },
     lineage,
     search,
-    kader: kader.map((k) => ({ ...k, bidangLabel: k.bidang ? SPM_LABEL[k.bidang as keyof typeof SPM_LABEL] : "—", statusLabel: STATUS_LABEL[k.status] })),
+    kader: kader.map((k) => ({
+      ...k,
+      bidangLabel: k.bidang ? SPM_LABEL[k.bidang as keyof typeof SPM_LABEL] : "—",
+      statusLabel: STATUS_LABEL[k.status],
+    })),
   };
 }
 
@@ -74,7 +80,9 @@ export default function PosyanduKader() {
                 </td>
                 <td>
                   {k.statusLabel}
-                  {k.certExpires ? <span className="block text-xs text-stone-500">s.d. {formatDay(k.certExpires)}</span> : null}
+                  {k.certExpires ? (
+                    <span className="block text-xs text-stone-500">s.d. {formatDay(k.certExpires)}</span>
+                  ) : null}
                 </td>
               </tr>
             ))}

@@ -12,7 +12,8 @@ import { readForm } from "~/lib/http";
 
 export const meta: MetaFunction = () => [{ title: "Absen hadir · Akademi Posyandu" }];
 
-const EXPIRED = "Kode QR sudah kedaluwarsa. Pindai lagi kode QR yang sedang tampil di layar, atau ketik kodenya di /hadir.";
+const EXPIRED =
+  "Kode QR sudah kedaluwarsa. Pindai lagi kode QR yang sedang tampil di layar, atau ketik kodenya di /hadir.";
 
 /**
  * The QR target. The moment of the scan is signed into a ticket that survives the login
@@ -26,7 +27,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const given = url.searchParams.get("pindai");
   const scannedAt = given ? verifyScanTicket(secret, token, given, now) : null;
   const check = verifyCheckinToken(secret, token, scannedAt ?? now);
-  if (!check.ok) return { valid: false as const, message: check.reason === "format" ? "Kode QR tidak dikenali." : EXPIRED, ticket: "" };
+  if (!check.ok)
+    return {
+      valid: false as const,
+      message: check.reason === "format" ? "Kode QR tidak dikenali." : EXPIRED,
+      ticket: "",
+    };
   const ticket = given && scannedAt ? given : scanTicket(secret, token, now);
   const user = await getUser(request);
   if (!user) {
@@ -38,10 +44,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // check-in is recorded at once (idempotent: a reload answers "sudah tercatat").
   if (scannedAt) {
     const r = await checkInWithToken(user, token, given, now);
-    if (r.ok) return { valid: true as const, done: { status: r.status, title: r.title, already: r.already, workshopId: r.workshopId } };
+    if (r.ok)
+      return {
+        valid: true as const,
+        done: { status: r.status, title: r.title, already: r.already, workshopId: r.workshopId },
+      };
     return { valid: false as const, message: r.message, ticket: "" };
   }
-  return { valid: true as const, done: null, title: w.title, when: formatRange(w.startsAt, w.endsAt, zoneForRegion(w.regionCode)), venue: w.venue, ticket };
+  return {
+    valid: true as const,
+    done: null,
+    title: w.title,
+    when: formatRange(w.startsAt, w.endsAt, zoneForRegion(w.regionCode)),
+    venue: w.venue,
+    ticket,
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -49,7 +66,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ticket = String((await readForm(request)).get("pindai") ?? "");
   const r = await checkInWithToken(user, params.token ?? "", ticket || null);
   if (!r.ok) return data({ ok: false as const, message: r.message }, { status: 400 });
-  return { ok: true as const, result: { status: r.status, title: r.title, already: r.already, workshopId: r.workshopId } };
+  return {
+    ok: true as const,
+    result: { status: r.status, title: r.title, already: r.already, workshopId: r.workshopId },
+  };
 }
 
 export default function HadirQr() {

@@ -18,11 +18,18 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   // Six digits are guessable by brute force: a few tries per minute per account.
   const rate = await hitRateLimit(`hadir:${user.id}`, 60);
-  if (rate.count > 10) return data({ ok: false as const, message: "Terlalu banyak percobaan. Tunggu satu menit lalu coba lagi." }, { status: 429 });
+  if (rate.count > 10)
+    return data(
+      { ok: false as const, message: "Terlalu banyak percobaan. Tunggu satu menit lalu coba lagi." },
+      { status: 429 },
+    );
   const code = String((await readForm(request)).get("code") ?? "");
   const r = await checkInWithCode(user, code);
   if (!r.ok) return data({ ok: false as const, message: r.message }, { status: 400 });
-  return { ok: true as const, result: { status: r.status, title: r.title, already: r.already, workshopId: r.workshopId } };
+  return {
+    ok: true as const,
+    result: { status: r.status, title: r.title, already: r.already, workshopId: r.workshopId },
+  };
 }
 
 export default function HadirKode() {
@@ -35,7 +42,15 @@ export default function HadirKode() {
       <Form method="post" className="card space-y-3">
         <FormError message={a && !a.ok ? a.message : undefined} />
         <label htmlFor="code">Kode absen</label>
-        <input id="code" name="code" inputMode="numeric" pattern="[0-9 ]*" autoComplete="one-time-code" maxLength={7} className="text-center text-2xl tracking-[0.3em]" />
+        <input
+          id="code"
+          name="code"
+          inputMode="numeric"
+          pattern="[0-9 ]*"
+          autoComplete="one-time-code"
+          maxLength={7}
+          className="text-center text-2xl tracking-[0.3em]"
+        />
         <button type="submit" className="btn w-full">
           Catat kehadiran saya
         </button>

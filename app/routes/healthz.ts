@@ -7,6 +7,9 @@ export async function loader() {
     await db.execute(sql`select 1`);
     return Response.json({ status: "ok", database: dbKind() }, { headers: { "Cache-Control": "no-store" } });
   } catch {
-    return Response.json({ status: "error", database: "unreachable" }, { status: 503, headers: { "Cache-Control": "no-store" } });
+    return Response.json(
+      { status: "error", database: "unreachable" },
+      { status: 503, headers: { "Cache-Control": "no-store" } },
+    );
   }
 }

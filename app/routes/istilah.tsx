@@ -5,7 +5,11 @@ import { content } from "~/features/learning/content.server";
 
 export const meta: MetaFunction = () => [
   { title: "Daftar istilah · Akademi Posyandu" },
-  { name: "description", content: "Arti singkat istilah yang dipakai dalam modul Akademi Posyandu: KIE, RTL, ILP, LKD, SPM, Musrenbang, APBDes dan lainnya." },
+  {
+    name: "description",
+    content:
+      "Arti singkat istilah yang dipakai dalam modul Akademi Posyandu: KIE, RTL, ILP, LKD, SPM, Musrenbang, APBDes dan lainnya.",
+  },
 ];
 
 /** Public: the glossary from content/glossary.yaml; modules link their first use of a term here. */
@@ -18,7 +22,10 @@ export default function Istilah() {
   return (
     <section className="mx-auto max-w-2xl">
       <h1>Daftar istilah</h1>
-      <p className="mt-2 text-sm text-stone-600">Istilah yang sering muncul di modul, dengan arti singkatnya. Di dalam modul, istilah yang bergaris bawah menuju ke sini.</p>
+      <p className="mt-2 text-sm text-stone-600">
+        Istilah yang sering muncul di modul, dengan arti singkatnya. Di dalam modul, istilah yang bergaris bawah menuju
+        ke sini.
+      </p>
       <dl className="mt-4 space-y-3">
         {terms.map((t) => (
           <div key={t.id} id={t.id} className="card scroll-mt-4 target:border-brand-600 target:bg-brand-50">

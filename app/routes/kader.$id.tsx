@@ -7,12 +7,18 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { grantAttempts, kaderProgressPage, PROGRESS_VIEWERS } from "~/features/certification/kader-progress.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Kemajuan ${data?.kader.name ?? "kader"} · Akademi Posyandu` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Kemajuan ${data?.kader.name ?? "kader"} · Akademi Posyandu` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, PROGRESS_VIEWERS);
   const page = await kaderProgressPage(user, params.id);
-  return { ...page, canObserve: user.role === "pembina_desa" || user.role === "pembina_kecamatan", idempotencyKey: randomBytes(16).toString("hex") };
+  return {
+    ...page,
+    canObserve: user.role === "pembina_desa" || user.role === "pembina_kecamatan",
+    idempotencyKey: randomBytes(16).toString("hex"),
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -38,16 +44,24 @@ export default function KaderProgress() {
         <div key={p.id} className="card space-y-2" data-testid="program">
           <h2 className="text-base">{p.title}</h2>
           <p className="text-sm font-semibold">
-            {p.certificate ? `Sertifikat ${p.certificate.code}: ${p.certificate.stateLabel} (terbit ${p.certificate.issued}, s.d. ${p.certificate.expires})` : "Belum bersertifikat"}
+            {p.certificate
+              ? `Sertifikat ${p.certificate.code}: ${p.certificate.stateLabel} (terbit ${p.certificate.issued}, s.d. ${p.certificate.expires})`
+              : "Belum bersertifikat"}
           </p>
           <p className="text-sm">{p.summary}</p>
           <ul className="text-sm">
             <li>
-              {p.attendance.ok ? "✓" : "○"} Kehadiran {p.attendance.kind}: {p.attendance.attended} dari {p.attendance.required}
+              {p.attendance.ok ? "✓" : "○"} Kehadiran {p.attendance.kind}: {p.attendance.attended} dari{" "}
+              {p.attendance.required}
             </li>
             {p.modules.map((m) => (
               <li key={m.slug}>
-                {m.completed && m.quizPassed ? "✓" : "○"} {m.title}: {m.completed ? "dibaca" : "belum dibaca"}, {m.quizPassed ? `kuis lulus (${m.bestScore})` : m.bestScore !== null ? `kuis belum lulus (terbaik ${m.bestScore})` : "kuis belum dikerjakan"}
+                {m.completed && m.quizPassed ? "✓" : "○"} {m.title}: {m.completed ? "dibaca" : "belum dibaca"},{" "}
+                {m.quizPassed
+                  ? `kuis lulus (${m.bestScore})`
+                  : m.bestScore !== null
+                    ? `kuis belum lulus (terbaik ${m.bestScore})`
+                    : "kuis belum dikerjakan"}
               </li>
             ))}
           </ul>
@@ -78,7 +92,12 @@ export default function KaderProgress() {
         <div key={q.slug} className="card space-y-2" id={`kuis-${q.slug}`} data-testid={`kuis-${q.slug}`}>
           <h3 className="font-semibold">{q.title}</h3>
           <p className="text-sm">
-            {q.passed ? "Lulus." : q.lockedOut ? "Terkunci: semua kesempatan sudah dipakai tanpa lulus." : "Belum lulus."} Kesempatan dipakai {q.used}
+            {q.passed
+              ? "Lulus."
+              : q.lockedOut
+                ? "Terkunci: semua kesempatan sudah dipakai tanpa lulus."
+                : "Belum lulus."}{" "}
+            Kesempatan dipakai {q.used}
             {q.max ? ` dari ${q.max}` : ""} · batas lulus {q.passScore}
           </p>
           {q.attempts.length ? (
@@ -96,12 +115,16 @@ export default function KaderProgress() {
               {g.when}: {g.by} memberi {g.extra} kesempatan tambahan. Alasan: {g.reason}
             </p>
           ))}
-          {a && a.slug === q.slug && !Object.keys(a.errors).length ? <p className="alert-ok">Kesempatan tambahan diberikan. Kader dapat langsung mengerjakan kuis lagi.</p> : null}
+          {a && a.slug === q.slug && !Object.keys(a.errors).length ? (
+            <p className="alert-ok">Kesempatan tambahan diberikan. Kader dapat langsung mengerjakan kuis lagi.</p>
+          ) : null}
           {q.lockedOut ? (
             <Form method="post" className="space-y-2">
               <input type="hidden" name="slug" value={q.slug} />
               <input type="hidden" name="idempotencyKey" value={d.idempotencyKey} />
-              {a && a.slug === q.slug ? <FormError message={a.errors.form ?? a.errors.slug ?? a.errors.idempotencyKey} /> : null}
+              {a && a.slug === q.slug ? (
+                <FormError message={a.errors.form ?? a.errors.slug ?? a.errors.idempotencyKey} />
+              ) : null}
               <div>
                 <label htmlFor={`alasan-${q.slug}`}>Alasan memberi {q.roundSize} kesempatan lagi</label>
                 <textarea id={`alasan-${q.slug}`} name="reason" rows={2} required minLength={5} maxLength={500} />
@@ -136,7 +159,8 @@ export default function KaderProgress() {
           <ul className="divide-y divide-stone-100 text-sm">
             {d.practice.map((p) => (
               <li key={p.id} className="py-2">
-                <strong>{p.task}</strong>: {p.result} ({p.stepsMet} dari {p.stepsTotal} langkah) · {p.observedOn}, {p.place} · oleh {p.observer}
+                <strong>{p.task}</strong>: {p.result} ({p.stepsMet} dari {p.stepsTotal} langkah) · {p.observedOn},{" "}
+                {p.place} · oleh {p.observer}
                 {p.correction ? " · koreksi" : ""}
                 {p.note ? <span className="block text-xs text-stone-600">{p.note}</span> : null}
               </li>

@@ -12,7 +12,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const file = params.file ?? "";
   const userId = file.endsWith(".ics") ? userIdFromFeedToken(file.slice(0, -4)) : null;
   if (!userId) throw notFound("Kalender tidak ditemukan.");
-  const [user] = await db.select({ id: users.id, role: users.role, scopeCode: users.scopeCode, active: users.active }).from(users).where(eq(users.id, userId));
+  const [user] = await db
+    .select({ id: users.id, role: users.role, scopeCode: users.scopeCode, active: users.active })
+    .from(users)
+    .where(eq(users.id, userId));
   if (!user?.active) throw notFound("Kalender tidak ditemukan.");
   const list = await feedWorkshops(user);
   return new Response(workshopsIcs(list, publicOrigin(env().APP_URL), "Akademi Posyandu"), {

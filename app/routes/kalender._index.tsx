@@ -21,7 +21,10 @@ export default function Kalender() {
         <Link to="/sesi">‹ Kegiatan</Link>
       </p>
       <h1>Kalender saya</h1>
-      <p className="text-sm">Jadwal kegiatan yang Anda ikuti (dan, untuk Tim Pembina, kegiatan di wilayah Anda) dapat muncul otomatis di kalender ponsel.</p>
+      <p className="text-sm">
+        Jadwal kegiatan yang Anda ikuti (dan, untuk Tim Pembina, kegiatan di wilayah Anda) dapat muncul otomatis di
+        kalender ponsel.
+      </p>
       <a href={d.webcal} className="btn w-full">
         Langganan di kalender ponsel
       </a>

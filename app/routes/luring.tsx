@@ -12,7 +12,10 @@ export default function Luring() {
     <section className="mx-auto max-w-xl space-y-4">
       <h1>Tidak ada sinyal</h1>
       <p>Halaman ini perlu sambungan internet, dan belum tersimpan di ponsel Anda.</p>
-      <p>Modul yang sudah pernah Anda buka, atau yang sudah disimpan dengan tombol "Simpan semua modul", tetap bisa dibaca tanpa sinyal.</p>
+      <p>
+        Modul yang sudah pernah Anda buka, atau yang sudah disimpan dengan tombol "Simpan semua modul", tetap bisa
+        dibaca tanpa sinyal.
+      </p>
       <p>Jawaban kuis yang Anda kirim tanpa sinyal tersimpan di ponsel dan akan dikirim otomatis saat ada sinyal.</p>
       <Link to="/modul" className="btn w-full">
         Buka Modul saya

@@ -22,7 +22,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const result = await login(parsed.data, context?.clientIp ?? "unknown");
   if (!result.ok) {
-    return data({ errors: {} as Record<string, string>, formError: result.message, login: loginValue }, { status: result.status });
+    return data(
+      { errors: {} as Record<string, string>, formError: result.message, login: loginValue },
+      { status: result.status },
+    );
   }
   throw redirect(safeRedirect(parsed.data.redirectTo, "/"), { headers: { "Set-Cookie": result.cookie } });
 }
@@ -48,7 +51,14 @@ export default function Masuk() {
           error={errors.login}
           required
         />
-        <Field label="Kata sandi" name="password" type="password" autoComplete="current-password" error={errors.password} required />
+        <Field
+          label="Kata sandi"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          error={errors.password}
+          required
+        />
         <button type="submit" className="btn w-full">
           Masuk
         </button>

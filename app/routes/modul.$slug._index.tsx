@@ -8,7 +8,13 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { notFound, readForm } from "~/lib/http";
 import { SPM_LABEL } from "~/lib/roles";
-import { markCompleted, modulesInProgrammeOrder, progressFor, recordOpened, recordSection } from "~/features/learning/progress.server";
+import {
+  markCompleted,
+  modulesInProgrammeOrder,
+  progressFor,
+  recordOpened,
+  recordSection,
+} from "~/features/learning/progress.server";
 import { resumeSection, sectionsRead } from "~/features/learning/sections";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -64,13 +70,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const mod = requireModule(params.slug);
   const parsed = ActionForm.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) return data({ message: "Formulir tidak valid. Muat ulang halaman lalu coba lagi." }, { status: 400 });
+  if (!parsed.success)
+    return data({ message: "Formulir tidak valid. Muat ulang halaman lalu coba lagi." }, { status: 400 });
   const { sections } = await moduleSections(mod);
   const ids = sections.map((s) => s.id);
   if (parsed.data.intent === "bagian") {
     const id = parsed.data.bagian ?? "";
     // A section that an edit of the module removed: nothing to record, back to the module.
-    if (!ids.includes(id)) return data({ message: "Bagian ini tidak ada lagi di modul. Muat ulang halaman." }, { status: 400 });
+    if (!ids.includes(id))
+      return data({ message: "Bagian ini tidak ada lagi di modul. Muat ulang halaman." }, { status: 400 });
     await recordSection(user.id, mod, ids, id);
     const next = ids[ids.indexOf(id) + 1];
     throw redirect(`/modul/${mod.slug}${next ? `#${next}` : "#selesai"}`);
@@ -99,7 +107,12 @@ export default function ModulPage() {
           <p>
             Dibaca: <strong>{d.read}</strong> dari {n} bagian
           </p>
-          <progress value={d.read} max={n} className="mt-1 h-2 w-full accent-brand-700" aria-label={`${d.read} dari ${n} bagian dibaca`} />
+          <progress
+            value={d.read}
+            max={n}
+            className="mt-1 h-2 w-full accent-brand-700"
+            aria-label={`${d.read} dari ${n} bagian dibaca`}
+          />
           {d.resume ? (
             <a href={`#${d.resume}`} className="inline-flex min-h-11 items-center">
               Lanjutkan dari bagian terakhir ›
@@ -140,7 +153,9 @@ export default function ModulPage() {
       </p>
       <section id="selesai" className="card mt-6 space-y-3">
         {d.completed ? (
-          <p className="alert-ok">Anda sudah selesai membaca modul ini{d.bestScore !== null ? ` · nilai kuis terbaik ${d.bestScore}` : ""}.</p>
+          <p className="alert-ok">
+            Anda sudah selesai membaca modul ini{d.bestScore !== null ? ` · nilai kuis terbaik ${d.bestScore}` : ""}.
+          </p>
         ) : (
           <Form method="post" data-offline="selesai">
             <input type="hidden" name="intent" value="selesai" />
@@ -155,7 +170,10 @@ export default function ModulPage() {
           </Link>
         ) : null}
         {d.next ? (
-          <Link to={`/modul/${d.next.slug}`} className={d.completed && (d.passed || !d.hasQuiz) ? "btn w-full" : "btn-secondary w-full"}>
+          <Link
+            to={`/modul/${d.next.slug}`}
+            className={d.completed && (d.passed || !d.hasQuiz) ? "btn w-full" : "btn-secondary w-full"}
+          >
             Modul berikutnya: {d.next.title}
           </Link>
         ) : null}

@@ -10,7 +10,9 @@ import { SPM_LABEL } from "~/lib/roles";
 /** Print version of a module for pembina who print for kader without phones: A4, no navigation. */
 export const handle = { bare: true };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "Modul"} (cetak) · Akademi Posyandu` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.title ?? "Modul"} (cetak) · Akademi Posyandu` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireUser(request);
@@ -36,7 +38,9 @@ export default function ModulCetak() {
         <a href={`/modul/${d.slug}`}>‹ Kembali ke modul</a> · Cetak halaman ini dari menu peramban (A4).
       </p>
       <header className="border-b border-stone-400 pb-2">
-        <p className="text-xs uppercase tracking-wide text-stone-600">Akademi Posyandu · {d.spm} · ± {d.minutes} menit</p>
+        <p className="text-xs uppercase tracking-wide text-stone-600">
+          Akademi Posyandu · {d.spm} · ± {d.minutes} menit
+        </p>
         <h1 className="mt-1 text-2xl">{d.title}</h1>
         <p className="mt-1 text-sm">{d.summary}</p>
       </header>

@@ -3,7 +3,13 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
-import { getOwnAttempt, questionsForForm, quizStatus, requireQuizModule, submitAttempt } from "~/features/learning/quiz.server";
+import {
+  getOwnAttempt,
+  questionsForForm,
+  quizStatus,
+  requireQuizModule,
+  submitAttempt,
+} from "~/features/learning/quiz.server";
 import { readForm } from "~/lib/http";
 import { certificateIssuedSince } from "~/features/certification/evaluate.server";
 import { NEXT_AFTER_LOCKOUT } from "~/features/learning/quiz-rules";
@@ -23,13 +29,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const answers = attempt.answers ?? {};
   const status = await quizStatus(user.id, mod);
   // The last requirement met by this attempt: say so on the page the kader lands on.
-  const issued = attempt.passed ? await certificateIssuedSince(user.id, new Date(attempt.submittedAt.getTime() - 1000)) : null;
+  const issued = attempt.passed
+    ? await certificateIssuedSince(user.id, new Date(attempt.submittedAt.getTime() - 1000))
+    : null;
   const order = modulesInProgrammeOrder();
   const after = order[order.findIndex((m) => m.slug === mod.slug) + 1];
   return {
     ...base,
     mode: "review" as const,
-    next: after ? { href: `/modul/${after.slug}`, label: `Lanjut ke modul berikutnya: ${after.frontmatter.title}` } : { href: "/sertifikat", label: "Lihat status sertifikat" },
+    next: after
+      ? { href: `/modul/${after.slug}`, label: `Lanjut ke modul berikutnya: ${after.frontmatter.title}` }
+      : { href: "/sertifikat", label: "Lihat status sertifikat" },
     score: attempt.score!,
     passed: !!attempt.passed,
     lockedOut: status.lockedOut,
@@ -42,7 +52,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       // The section to re-read: stored with the draw (attempts before content v2: the bank's current one).
       const section = q.section ?? mod.quiz?.questions.find((b) => b.id === q.id)?.section;
       const heading = section ? mod.headings.find((h) => h.id === section) : undefined;
-      return { ...q, given, correct: ok, reread: heading ? { href: `/modul/${mod.slug}#${heading.id}`, title: heading.text } : null };
+      return {
+        ...q,
+        given,
+        correct: ok,
+        reread: heading ? { href: `/modul/${mod.slug}#${heading.id}`, title: heading.text } : null,
+      };
     }),
   };
 }
@@ -52,7 +67,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const mod = requireQuizModule(params.slug);
   const form = await readForm(request);
   const result = await submitAttempt(user.id, mod.slug, params.attemptId ?? "", form.entries());
-  if (!result.ok) return data({ message: result.message, unanswered: result.unanswered ?? [], answers: result.answers ?? {} }, { status: 400 });
+  if (!result.ok)
+    return data(
+      { message: result.message, unanswered: result.unanswered ?? [], answers: result.answers ?? {} },
+      { status: 400 },
+    );
   throw redirect(`/modul/${mod.slug}/kuis/${params.attemptId}`);
 }
 
@@ -66,7 +85,7 @@ export default function Attempt() {
       <section className="mx-auto max-w-xl space-y-4">
         <Link to={`/modul/${d.slug}`} className="inline-flex min-h-11 items-center text-sm">
           ‹ {d.title}
-          </Link>
+        </Link>
         <h1>Kuis: {d.title}</h1>
         <FormError message={a?.message} />
         {/* data-offline: with JavaScript the answers are kept on the phone when there is no signal. */}
@@ -81,7 +100,10 @@ export default function Attempt() {
               {unanswered.has(q.id) ? <p className="field-error">Pertanyaan ini belum dijawab.</p> : null}
               <div className="mt-2 space-y-2">
                 {q.options.map((o) => (
-                  <label key={o.id} className="flex items-start gap-3 rounded-md border border-stone-200 p-2 font-normal">
+                  <label
+                    key={o.id}
+                    className="flex items-start gap-3 rounded-md border border-stone-200 p-2 font-normal"
+                  >
                     <input
                       type={q.type === "multiple" ? "checkbox" : "radio"}
                       name={`q_${q.id}`}
@@ -106,7 +128,7 @@ export default function Attempt() {
     <section className="mx-auto max-w-xl space-y-4">
       <Link to={`/modul/${d.slug}/kuis`} className="inline-flex min-h-11 items-center text-sm">
         ‹ Kuis {d.title}
-        </Link>
+      </Link>
       <h1>Hasil kuis</h1>
       <div className={d.passed ? "alert-ok" : "alert-error"} role="status">
         <p className="text-2xl font-bold">Nilai {d.score}</p>
@@ -117,7 +139,9 @@ export default function Attempt() {
               ? `Belum lulus (batas lulus ${d.passScore}). Kesempatan mengerjakan kuis ini sudah habis.`
               : `Belum lulus (batas lulus ${d.passScore}). Pelajari lagi modulnya, lalu coba kembali.`}
         </p>
-        {!d.passed && d.lastChance ? <p className="mt-1 font-semibold">Tersisa satu kesempatan: itu kesempatan terakhir Anda.</p> : null}
+        {!d.passed && d.lastChance ? (
+          <p className="mt-1 font-semibold">Tersisa satu kesempatan: itu kesempatan terakhir Anda.</p>
+        ) : null}
       </div>
       {d.lockedOut ? (
         <div className="card space-y-1" data-testid="langkah-berikutnya">
@@ -149,7 +173,9 @@ export default function Attempt() {
             <p className="font-semibold">
               {i + 1}. {q.prompt}
             </p>
-            <p className={`mt-1 text-sm font-semibold ${q.correct ? "text-emerald-800" : "text-red-700"}`}>{q.correct ? "✓ Benar" : "✗ Kurang tepat"}</p>
+            <p className={`mt-1 text-sm font-semibold ${q.correct ? "text-emerald-800" : "text-red-700"}`}>
+              {q.correct ? "✓ Benar" : "✗ Kurang tepat"}
+            </p>
             <ul className="mt-2 space-y-1 text-sm">
               {q.options.map((o) => {
                 const right = q.answer.includes(o.id);

@@ -7,7 +7,9 @@ import { FormError } from "~/components/form";
 import { quizStatus, requireQuizModule, startAttempt } from "~/features/learning/quiz.server";
 import { readForm } from "~/lib/http";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Kuis: ${data?.title ?? "Modul"} · Akademi Posyandu` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Kuis: ${data?.title ?? "Modul"} · Akademi Posyandu` },
+];
 
 const WITA = new Intl.DateTimeFormat("id-ID", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Makassar" });
 
@@ -43,13 +45,20 @@ export default function KuisInfo() {
     <section className="mx-auto max-w-xl space-y-4">
       <Link to={`/modul/${d.slug}`} className="inline-flex min-h-11 items-center text-sm">
         ‹ {d.title}
-        </Link>
+      </Link>
       <h1>Kuis: {d.title}</h1>
       <ul className="card list-disc space-y-1 pl-8 text-sm">
         <li>{d.draw} pertanyaan diambil acak dari bank soal.</li>
         <li>Lulus jika nilai minimal {d.passScore}.</li>
-        <li>{d.maxAttempts > 0 ? `Kesempatan: ${d.submittedCount} dari ${d.maxAttempts} sudah dipakai.` : "Kesempatan tidak dibatasi."}</li>
-        <li>Nilai terbaik yang disimpan: {d.bestScore ?? "belum ada"}{d.passed ? " (lulus)" : ""}.</li>
+        <li>
+          {d.maxAttempts > 0
+            ? `Kesempatan: ${d.submittedCount} dari ${d.maxAttempts} sudah dipakai.`
+            : "Kesempatan tidak dibatasi."}
+        </li>
+        <li>
+          Nilai terbaik yang disimpan: {d.bestScore ?? "belum ada"}
+          {d.passed ? " (lulus)" : ""}.
+        </li>
       </ul>
       <FormError message={a?.message} />
       {d.granted > 0 ? (
@@ -57,8 +66,8 @@ export default function KuisInfo() {
       ) : null}
       {d.lastChance && !d.inProgressId ? (
         <p className="alert-error" role="alert">
-          Ini kesempatan terakhir Anda untuk kuis ini. Baca lagi modulnya sebelum mulai. Bila belum lulus, Tim Pembina desa atau kecamatan Anda dapat
-          membuka kesempatan baru.
+          Ini kesempatan terakhir Anda untuk kuis ini. Baca lagi modulnya sebelum mulai. Bila belum lulus, Tim Pembina
+          desa atau kecamatan Anda dapat membuka kesempatan baru.
         </p>
       ) : null}
       {d.inProgressId ? (

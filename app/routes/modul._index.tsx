@@ -17,7 +17,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const required = new Set(c.defaultProgramme.requiredModules);
   const progress = await progressFor(user.id);
   const cards = modulesInProgrammeOrder().map((m) => toCard(m, progress.get(m.slug), required.has(m.slug)));
-  const groups = SPM_OR_UMUM.map((spm) => ({ spm, label: SPM_LABEL[spm], modules: cards.filter((m) => m.spm === spm) })).filter((g) => g.modules.length);
+  const groups = SPM_OR_UMUM.map((spm) => ({
+    spm,
+    label: SPM_LABEL[spm],
+    modules: cards.filter((m) => m.spm === spm),
+  })).filter((g) => g.modules.length);
   const done = cards.filter((m) => m.required && m.state === "lulus").length;
   const offline = user.role === "kader" ? formatKb(await offlineSize(user.id)) : null;
   return { groups, done, required: required.size, programme: c.defaultProgramme.title, offline };

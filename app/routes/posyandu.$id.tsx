@@ -6,12 +6,20 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { PosyanduForm } from "~/features/regions/posyandu-form";
 import { formatPhone } from "~/lib/phone";
 import { ROLES, SPM_LABEL } from "~/lib/roles";
-import { getPosyanduInScope, kaderOfPosyandu, posyanduFormSchema, posyanduIdParam, updatePosyandu } from "~/features/regions/posyandu.server";
+import {
+  getPosyanduInScope,
+  kaderOfPosyandu,
+  posyanduFormSchema,
+  posyanduIdParam,
+  updatePosyandu,
+} from "~/features/regions/posyandu.server";
 import { desaPicker } from "~/features/regions/regions.server";
 import { fieldErrors } from "~/features/accounts/users.server";
 import { readFormObject } from "~/lib/http";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.posyandu.name ?? "Posyandu"} · Akademi Posyandu` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.posyandu.name ?? "Posyandu"} · Akademi Posyandu` },
+];
 
 const MANAGERS = ROLES.filter((r) => r !== "kader");
 
@@ -21,7 +29,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const kader = await kaderOfPosyandu(p.id);
   return {
     posyandu: { ...p, createdAt: p.createdAt.toISOString() },
-    kader: kader.map((k) => ({ ...k, phone: formatPhone(k.phone), bidang: k.spmBidang ? SPM_LABEL[k.spmBidang] : "—" })),
+    kader: kader.map((k) => ({
+      ...k,
+      phone: formatPhone(k.phone),
+      bidang: k.spmBidang ? SPM_LABEL[k.spmBidang] : "—",
+    })),
     ...(await desaPicker(user.scopeCode, new URL(request.url).searchParams.get("kecamatan"), p.desaCode)),
     choosing: new URL(request.url).searchParams.has("kecamatan"),
     canObserve: (OBSERVER_ROLES as readonly string[]).includes(user.role),
@@ -34,14 +46,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
   await getPosyanduInScope(user, id);
   const form = await readFormObject(request);
   const parsed = posyanduFormSchema.safeParse(form);
-  if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: form as Record<string, string> }, { status: 400 });
+  if (!parsed.success)
+    return data({ errors: fieldErrors(parsed.error), values: form as Record<string, string> }, { status: 400 });
   const result = await updatePosyandu(user, id, parsed.data);
   if (!result.ok) return data({ errors: result.errors, values: form as Record<string, string> }, { status: 400 });
   throw redirect(`/posyandu/${id}?tersimpan=1`);
 }
 
 export default function PosyanduDetail() {
-  const { posyandu: p, kader, desa, kecamatan, kecamatanOptions, choosing, canObserve } = useLoaderData<typeof loader>();
+  const {
+    posyandu: p,
+    kader,
+    desa,
+    kecamatan,
+    kecamatanOptions,
+    choosing,
+    canObserve,
+  } = useLoaderData<typeof loader>();
   const a = useActionData<typeof action>();
   const values = a?.values
     ? { ...a.values, active: a.values.active !== "off" }
@@ -54,7 +75,8 @@ export default function PosyanduDetail() {
       <div>
         <h1>{p.name}</h1>
         <p className="text-sm text-stone-600">
-          {p.desaName} ({p.desaCode}){p.registrationNo ? ` · No. reg ${p.registrationNo}` : ""} · {p.active ? "aktif" : "nonaktif"}
+          {p.desaName} ({p.desaCode}){p.registrationNo ? ` · No. reg ${p.registrationNo}` : ""} ·{" "}
+          {p.active ? "aktif" : "nonaktif"}
         </p>
       </div>
       <div className="card overflow-x-auto">
@@ -94,7 +116,15 @@ export default function PosyanduDetail() {
       <details className="card" open={!!a || choosing}>
         <summary className="cursor-pointer font-semibold">Ubah data posyandu</summary>
         <div className="mt-3">
-          <PosyanduForm desa={desa} kecamatan={kecamatan} kecamatanOptions={kecamatanOptions} values={values} errors={a?.errors ?? {}} submitLabel="Simpan perubahan" showActive />
+          <PosyanduForm
+            desa={desa}
+            kecamatan={kecamatan}
+            kecamatanOptions={kecamatanOptions}
+            values={values}
+            errors={a?.errors ?? {}}
+            submitLabel="Simpan perubahan"
+            showActive
+          />
         </div>
       </details>
     </section>

@@ -1,7 +1,12 @@
 import { posyanduIdParam } from "~/features/regions/posyandu.server";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { activationOverview, issueCodesForPosyandu, newIssueNonce, nonceValid } from "~/features/accounts/activation.server";
+import {
+  activationOverview,
+  issueCodesForPosyandu,
+  newIssueNonce,
+  nonceValid,
+} from "~/features/accounts/activation.server";
 import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { env } from "~/env.server";
@@ -11,7 +16,9 @@ import { ROLES, SPM_LABEL } from "~/lib/roles";
 import { readForm } from "~/lib/http";
 import { publicOrigin } from "~/lib/url";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Kode aktivasi ${data?.posyandu.name ?? ""} · Akademi Posyandu` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Kode aktivasi ${data?.posyandu.name ?? ""} · Akademi Posyandu` },
+];
 
 const MANAGERS = ROLES.filter((r) => r !== "kader");
 
@@ -19,7 +26,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, MANAGERS);
   const o = await activationOverview(user, posyanduIdParam(params));
   return {
-    posyandu: { id: o.posyandu.id, name: o.posyandu.name, desaName: o.posyandu.desaName, desaCode: o.posyandu.desaCode },
+    posyandu: {
+      id: o.posyandu.id,
+      name: o.posyandu.name,
+      desaName: o.posyandu.desaName,
+      desaCode: o.posyandu.desaCode,
+    },
     pending: o.pending,
     activated: o.activated,
     nonce: newIssueNonce(),
@@ -32,7 +44,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   const nonce = form.get("nonce");
   if (!nonceValid(nonce)) {
-    return data({ ok: false as const, message: "Halaman ini sudah terlalu lama dibuka. Muat ulang halaman lalu tekan tombolnya lagi." }, { status: 400 });
+    return data(
+      {
+        ok: false as const,
+        message: "Halaman ini sudah terlalu lama dibuka. Muat ulang halaman lalu tekan tombolnya lagi.",
+      },
+      { status: 400 },
+    );
   }
   const result = await issueCodesForPosyandu(user, id, nonce);
   const origin = publicOrigin(env().APP_URL);
@@ -79,11 +97,14 @@ export default function KodeAktivasi() {
           <div className="no-print space-y-2 text-sm">
             {a.codes.length ? (
               <p className="alert-ok" role="status">
-                {a.codes.length} kode aktivasi dibuat, berlaku sampai {fmtDate.format(new Date(a.expiresAt))}. Cetak halaman ini (menu Cetak di peramban),
-                gunting per kotak dan serahkan kepada masing-masing kader. Kode yang dicetak sebelumnya untuk kader ini tidak berlaku lagi.
+                {a.codes.length} kode aktivasi dibuat, berlaku sampai {fmtDate.format(new Date(a.expiresAt))}. Cetak
+                halaman ini (menu Cetak di peramban), gunting per kotak dan serahkan kepada masing-masing kader. Kode
+                yang dicetak sebelumnya untuk kader ini tidak berlaku lagi.
               </p>
             ) : (
-              <p className="alert-ok" role="status">Semua kader aktif di posyandu ini sudah punya kata sandi. Tidak ada kode yang dibuat.</p>
+              <p className="alert-ok" role="status">
+                Semua kader aktif di posyandu ini sudah punya kata sandi. Tidak ada kode yang dibuat.
+              </p>
             )}
           </div>
           <ul className="grid gap-3 sm:grid-cols-2" aria-label="Daftar kode aktivasi">
@@ -99,8 +120,8 @@ export default function KodeAktivasi() {
                   {c.code}
                 </p>
                 <p className="text-xs">
-                  Buka <strong>{a.url}</strong>, isi nomor HP, kode ini dan kata sandi baru Anda. Berlaku sampai {fmtDate.format(new Date(a.expiresAt))}
-                  . Kode hanya bisa dipakai sekali.
+                  Buka <strong>{a.url}</strong>, isi nomor HP, kode ini dan kata sandi baru Anda. Berlaku sampai{" "}
+                  {fmtDate.format(new Date(a.expiresAt))}. Kode hanya bisa dipakai sekali.
                 </p>
               </li>
             ))}
@@ -114,17 +135,18 @@ export default function KodeAktivasi() {
             </p>
           ) : null}
           <p className="text-sm">
-            Kode aktivasi dipakai kader untuk masuk pertama kali di halaman <strong>/aktivasi</strong>, tanpa email. Setiap kali tombol di bawah ditekan,
-            kode baru dibuat dan kode lama tidak berlaku lagi.
+            Kode aktivasi dipakai kader untuk masuk pertama kali di halaman <strong>/aktivasi</strong>, tanpa email.
+            Setiap kali tombol di bawah ditekan, kode baru dibuat dan kode lama tidak berlaku lagi.
           </p>
           {d.pending.length ? (
             <p className="text-sm font-semibold">
-              {d.pending.length} kader aktif belum punya kata sandi{d.activated ? ` (${d.activated} kader lain sudah punya)` : ""}:
+              {d.pending.length} kader aktif belum punya kata sandi
+              {d.activated ? ` (${d.activated} kader lain sudah punya)` : ""}:
             </p>
           ) : (
             <p className="text-sm font-semibold">
-              Semua kader aktif di posyandu ini ({d.activated}) sudah punya kata sandi. Untuk kader yang lupa kata sandi, buka akunnya di halaman
-              Pengguna lalu pilih &ldquo;Atur ulang kata sandi&rdquo;.
+              Semua kader aktif di posyandu ini ({d.activated}) sudah punya kata sandi. Untuk kader yang lupa kata
+              sandi, buka akunnya di halaman Pengguna lalu pilih &ldquo;Atur ulang kata sandi&rdquo;.
             </p>
           )}
           {d.pending.length ? (

@@ -10,7 +10,9 @@ import { PRACTICE_RESULT_LABEL, tanggalWita } from "~/features/certification/rul
 import { posyanduIdParam } from "~/features/regions/posyandu.server";
 import { todayWita } from "~/features/reporting/reports.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Praktik lapangan ${data?.posyandu.name ?? ""} · Akademi Posyandu` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Praktik lapangan ${data?.posyandu.name ?? ""} · Akademi Posyandu` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, OBSERVER_ROLES);
@@ -23,7 +25,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     kader: sheet.kader.map((k) => ({
       id: k.id,
       name: k.name,
-      latest: k.latest ? `${PRACTICE_RESULT_LABEL[k.latest.result as keyof typeof PRACTICE_RESULT_LABEL]} (${tanggalWita(new Date(`${k.latest.observedOn}T12:00:00+08:00`))})` : null,
+      latest: k.latest
+        ? `${PRACTICE_RESULT_LABEL[k.latest.result as keyof typeof PRACTICE_RESULT_LABEL]} (${tanggalWita(new Date(`${k.latest.observedOn}T12:00:00+08:00`))})`
+        : null,
     })),
     today: todayWita(),
     idempotencyKey: randomBytes(16).toString("hex"),
@@ -44,7 +48,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     return data({ errors: result.errors, values }, { status: 400 });
   }
-  throw redirect(`/posyandu/${id}/praktik?tugas=${encodeURIComponent(String(form.get("taskId")))}&tersimpan=${result.recorded}`);
+  throw redirect(
+    `/posyandu/${id}/praktik?tugas=${encodeURIComponent(String(form.get("taskId")))}&tersimpan=${result.recorded}`,
+  );
 }
 
 export default function Praktik() {
@@ -83,17 +89,30 @@ export default function Praktik() {
           <div className="card space-y-3">
             <div>
               <label htmlFor="f-tanggal">Tanggal pengamatan</label>
-              <input id="f-tanggal" name="observedOn" type="date" defaultValue={v("observedOn")[0] ?? d.today} max={d.today} required />
+              <input
+                id="f-tanggal"
+                name="observedOn"
+                type="date"
+                defaultValue={v("observedOn")[0] ?? d.today}
+                max={d.today}
+                required
+              />
               {errors.observedOn ? <p className="field-error">{errors.observedOn}</p> : null}
             </div>
             <div>
               <label htmlFor="f-tempat">Tempat</label>
-              <input id="f-tempat" name="place" defaultValue={`Posyandu ${d.posyandu.name.replace(/^Posyandu\s+/i, "")}`} required maxLength={120} />
+              <input
+                id="f-tempat"
+                name="place"
+                defaultValue={`Posyandu ${d.posyandu.name.replace(/^Posyandu\s+/i, "")}`}
+                required
+                maxLength={120}
+              />
               {errors.place ? <p className="field-error">{errors.place}</p> : null}
             </div>
             <p className="text-xs text-stone-600">
-              Isi hanya kader yang Anda amati kali ini; kader tanpa hasil tidak dicatat. Mencatat ulang seorang kader menjadi koreksi: catatan lama tetap
-              tersimpan.
+              Isi hanya kader yang Anda amati kali ini; kader tanpa hasil tidak dicatat. Mencatat ulang seorang kader
+              menjadi koreksi: catatan lama tetap tersimpan.
             </p>
           </div>
           {d.kader.map((k) => (
@@ -104,7 +123,13 @@ export default function Praktik() {
                 {d.task!.steps.map((step, i) => (
                   <li key={i}>
                     <label className="flex items-start gap-2 font-normal">
-                      <input type="checkbox" name={`langkah_${k.id}`} value={i} className="mt-1" defaultChecked={v(`langkah_${k.id}`).includes(String(i))} />
+                      <input
+                        type="checkbox"
+                        name={`langkah_${k.id}`}
+                        value={i}
+                        className="mt-1"
+                        defaultChecked={v(`langkah_${k.id}`).includes(String(i))}
+                      />
                       <span>{step}</span>
                     </label>
                   </li>
@@ -112,21 +137,39 @@ export default function Praktik() {
               </ul>
               <div className="flex flex-wrap gap-4">
                 <label className="flex items-center gap-2 font-normal">
-                  <input type="radio" name={`hasil_${k.id}`} value="" defaultChecked={!v(`hasil_${k.id}`)[0]} /> Tidak diamati
+                  <input type="radio" name={`hasil_${k.id}`} value="" defaultChecked={!v(`hasil_${k.id}`)[0]} /> Tidak
+                  diamati
                 </label>
                 <label className="flex items-center gap-2 font-normal">
-                  <input type="radio" name={`hasil_${k.id}`} value="kompeten" defaultChecked={v(`hasil_${k.id}`)[0] === "kompeten"} /> Kompeten
+                  <input
+                    type="radio"
+                    name={`hasil_${k.id}`}
+                    value="kompeten"
+                    defaultChecked={v(`hasil_${k.id}`)[0] === "kompeten"}
+                  />{" "}
+                  Kompeten
                 </label>
                 <label className="flex items-center gap-2 font-normal">
-                  <input type="radio" name={`hasil_${k.id}`} value="belum_kompeten" defaultChecked={v(`hasil_${k.id}`)[0] === "belum_kompeten"} /> Belum
-                  kompeten
+                  <input
+                    type="radio"
+                    name={`hasil_${k.id}`}
+                    value="belum_kompeten"
+                    defaultChecked={v(`hasil_${k.id}`)[0] === "belum_kompeten"}
+                  />{" "}
+                  Belum kompeten
                 </label>
               </div>
               {errors[`hasil_${k.id}`] ? <p className="field-error">{errors[`hasil_${k.id}`]}</p> : null}
               <label htmlFor={`catatan-${k.id}`} className="text-sm">
                 Catatan
               </label>
-              <textarea id={`catatan-${k.id}`} name={`catatan_${k.id}`} rows={2} maxLength={500} defaultValue={v(`catatan_${k.id}`)[0]} />
+              <textarea
+                id={`catatan-${k.id}`}
+                name={`catatan_${k.id}`}
+                rows={2}
+                maxLength={500}
+                defaultValue={v(`catatan_${k.id}`)[0]}
+              />
               {errors[`catatan_${k.id}`] ? <p className="field-error">{errors[`catatan_${k.id}`]}</p> : null}
             </fieldset>
           ))}

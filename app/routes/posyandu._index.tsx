@@ -20,8 +20,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const filterRegion = query.wilayah ? await getRegion(query.wilayah) : undefined;
   // The region filter offers the levels just below the user's scope (a province: kabupaten and kecamatan).
   const level = levelOfCode(user.scopeCode);
-  const levels = level === "provinsi" ? (["kabupaten", "kecamatan"] as const) : level === "kabupaten" ? (["kecamatan"] as const) : level === "kecamatan" ? (["desa"] as const) : [];
-  const regionOptions = levels.length ? (await regionsInScope(user.scopeCode, [...levels])).map((r) => ({ code: r.code, name: r.name, level: r.level })) : [];
+  const levels =
+    level === "provinsi"
+      ? (["kabupaten", "kecamatan"] as const)
+      : level === "kabupaten"
+        ? (["kecamatan"] as const)
+        : level === "kecamatan"
+          ? (["desa"] as const)
+          : [];
+  const regionOptions = levels.length
+    ? (await regionsInScope(user.scopeCode, [...levels])).map((r) => ({ code: r.code, name: r.name, level: r.level }))
+    : [];
   const { items, total } = await listPosyandu(user.scopeCode, {
     q: query.q,
     regionCode: query.wilayah,
@@ -63,7 +72,12 @@ export default function PosyanduList() {
           className="mt-0 min-w-0 flex-[2_1_12rem]"
         />
         {d.regionOptions.length ? (
-          <select name="wilayah" defaultValue={d.wilayah} aria-label="Wilayah" className="mt-0 min-w-0 flex-[1_1_10rem]">
+          <select
+            name="wilayah"
+            defaultValue={d.wilayah}
+            aria-label="Wilayah"
+            className="mt-0 min-w-0 flex-[1_1_10rem]"
+          >
             <option value="">Semua wilayah</option>
             {d.regionOptions.map((r) => (
               <option key={r.code} value={r.code}>
@@ -88,7 +102,8 @@ export default function PosyanduList() {
             </Link>
             {!p.active ? <span className="ml-2 rounded bg-stone-200 px-1 text-xs">nonaktif</span> : null}
             <span className="block text-xs text-stone-600">
-              {p.desaName}, {p.kecamatanName} · {p.kaderCount} kader{p.registrationNo ? ` · No. reg ${p.registrationNo}` : ""}
+              {p.desaName}, {p.kecamatanName} · {p.kaderCount} kader
+              {p.registrationNo ? ` · No. reg ${p.registrationNo}` : ""}
             </span>
           </li>
         ))}

@@ -21,7 +21,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, MANAGERS);
   const form = await readFormObject(request);
   const parsed = posyanduFormSchema.safeParse(form);
-  if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: form as Record<string, string> }, { status: 400 });
+  if (!parsed.success)
+    return data({ errors: fieldErrors(parsed.error), values: form as Record<string, string> }, { status: 400 });
   const result = await createPosyandu(user, parsed.data);
   if (!result.ok) return data({ errors: result.errors, values: form as Record<string, string> }, { status: 400 });
   throw redirect(`/posyandu/${result.id}`);
@@ -36,7 +37,14 @@ export default function PosyanduBaru() {
         <Link to="/posyandu">‹ Posyandu</Link>
       </p>
       <h1>Tambah posyandu</h1>
-      <PosyanduForm desa={desa} kecamatan={kecamatan} kecamatanOptions={kecamatanOptions} values={a?.values ?? {}} errors={a?.errors ?? {}} submitLabel="Simpan posyandu" />
+      <PosyanduForm
+        desa={desa}
+        kecamatan={kecamatan}
+        kecamatanOptions={kecamatanOptions}
+        values={a?.values ?? {}}
+        errors={a?.errors ?? {}}
+        submitLabel="Simpan posyandu"
+      />
     </section>
   );
 }

@@ -9,7 +9,13 @@ export const meta: MetaFunction = () => [{ title: "Selamat datang · Akademi Pos
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const p = content().defaultProgramme;
-  return { name: user.name, kader: user.role === "kader", modules: p.requiredModules.length, programme: p.title, first: p.requiredModules[0] };
+  return {
+    name: user.name,
+    kader: user.role === "kader",
+    modules: p.requiredModules.length,
+    programme: p.title,
+    first: p.requiredModules[0],
+  };
 }
 
 export default function SelamatDatang() {
@@ -17,20 +23,30 @@ export default function SelamatDatang() {
   return (
     <section className="mx-auto max-w-xl space-y-4">
       <h1>Selamat datang, {d.name}</h1>
-      <p>Akun Anda sudah aktif. {d.kader ? `Tiga langkah menuju ${d.programme}:` : "Anda dapat mulai memakai Akademi Posyandu."}</p>
+      <p>
+        Akun Anda sudah aktif.{" "}
+        {d.kader ? `Tiga langkah menuju ${d.programme}:` : "Anda dapat mulai memakai Akademi Posyandu."}
+      </p>
       {d.kader ? (
         <ol className="space-y-3">
           <li className="card">
             <p className="font-semibold">1. Baca {d.modules} modul wajib</p>
-            <p className="text-sm text-stone-700">Bacalah per bagian dari ponsel, kapan saja. Modul bisa disimpan untuk dibaca tanpa sinyal.</p>
+            <p className="text-sm text-stone-700">
+              Bacalah per bagian dari ponsel, kapan saja. Modul bisa disimpan untuk dibaca tanpa sinyal.
+            </p>
           </li>
           <li className="card">
             <p className="font-semibold">2. Lulus kuis setiap modul</p>
-            <p className="text-sm text-stone-700">Setelah membaca, kerjakan kuisnya. Jika belum lulus, pelajari lagi lalu coba kembali.</p>
+            <p className="text-sm text-stone-700">
+              Setelah membaca, kerjakan kuisnya. Jika belum lulus, pelajari lagi lalu coba kembali.
+            </p>
           </li>
           <li className="card">
             <p className="font-semibold">3. Ikuti satu pelatihan</p>
-            <p className="text-sm text-stone-700">Hadiri pelatihan dari Tim Pembina di wilayah Anda. Sertifikat terbit otomatis setelah ketiga langkah selesai.</p>
+            <p className="text-sm text-stone-700">
+              Hadiri pelatihan dari Tim Pembina di wilayah Anda. Sertifikat terbit otomatis setelah ketiga langkah
+              selesai.
+            </p>
           </li>
         </ol>
       ) : null}

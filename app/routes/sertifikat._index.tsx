@@ -49,12 +49,17 @@ function view(s: ProgrammeStanding, now: Date, origin: string, locked: Set<strin
           practice: {
             required: s.rule.practice.required,
             done: s.rule.practice.done,
-            tasks: s.rule.practice.tasks.map((t) => ({ ...t, resultLabel: t.result ? PRACTICE_RESULT_LABEL[t.result] : "belum diamati" })),
+            tasks: s.rule.practice.tasks.map((t) => ({
+              ...t,
+              resultLabel: t.result ? PRACTICE_RESULT_LABEL[t.result] : "belum diamati",
+            })),
           },
           missing: s.rule.missing.map((m) => ({
             slug: m.slug,
             title: getModule(m.slug)?.frontmatter.title ?? m.slug,
-            label: locked.has(m.slug) ? `${missingLabel(m)}; kesempatan kuis habis: Tim Pembina desa atau kecamatan Anda dapat membuka kesempatan baru` : missingLabel(m),
+            label: locked.has(m.slug)
+              ? `${missingLabel(m)}; kesempatan kuis habis: Tim Pembina desa atau kecamatan Anda dapat membuka kesempatan baru`
+              : missingLabel(m),
             href: m.completed ? `/modul/${m.slug}/kuis` : `/modul/${m.slug}`,
           })),
         },
@@ -69,7 +74,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   if (user.role !== "kader") {
     if ((CERTIFICATE_VIEWERS as readonly string[]).includes(user.role)) throw redirect("/admin/sertifikat");
-    throw forbidden("Halaman ini untuk kader. Sertifikat kader di wilayah Anda dapat diunduh dari tautan yang diberikan kader atau DPMD.");
+    throw forbidden(
+      "Halaman ini untuk kader. Sertifikat kader di wilayah Anda dapat diunduh dari tautan yang diberikan kader atau DPMD.",
+    );
   }
   const now = new Date();
   let standings = await kaderStanding(user.id, now);
@@ -80,7 +87,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   // Quizzes whose attempts are all used: say who can open another round.
   const locked = new Set<string>();
-  for (const slug of new Set(standings.flatMap((s) => (s.valid ? [] : s.rule.missing.filter((m) => !m.quizPassed && m.bestScore !== null).map((m) => m.slug))))) {
+  for (const slug of new Set(
+    standings.flatMap((s) =>
+      s.valid ? [] : s.rule.missing.filter((m) => !m.quizPassed && m.bestScore !== null).map((m) => m.slug),
+    ),
+  )) {
     if ((await quizStatus(user.id, requireQuizModule(slug), now)).lockedOut) locked.add(slug);
   }
   const origin = publicOrigin(env().APP_URL);
@@ -106,7 +117,9 @@ export default function SertifikatSaya() {
           <div className={`rounded-lg border-2 p-4 ${BOX[p.state]}`} role="status">
             {p.state === "berlaku" && p.current ? (
               <>
-                <p className="text-lg font-bold">{p.current.fresh ? "Selamat, sertifikat Anda terbit" : "✓ Sertifikat berlaku"}</p>
+                <p className="text-lg font-bold">
+                  {p.current.fresh ? "Selamat, sertifikat Anda terbit" : "✓ Sertifikat berlaku"}
+                </p>
                 <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
                   <dt>Kode</dt>
                   <dd className="font-mono font-semibold">{p.current.code}</dd>
@@ -136,15 +149,21 @@ export default function SertifikatSaya() {
                     Salin tautan
                   </label>
                   <div className="flex gap-2">
-                    <input id={`tautan-${p.id}`} readOnly value={p.current.verifyUrl} className="font-mono text-xs" data-copy />
+                    <input
+                      id={`tautan-${p.id}`}
+                      readOnly
+                      value={p.current.verifyUrl}
+                      className="font-mono text-xs"
+                      data-copy
+                    />
                     <button type="button" className="btn-secondary" data-copy-button={`tautan-${p.id}`} hidden>
                       Salin
                     </button>
                   </div>
                 </div>
                 <p className="mt-2 text-xs">
-                  Tautan halaman verifikasi sama dengan kode QR di sertifikat: bagikan tautan itu bila ada yang ingin memeriksa keaslian sertifikat
-                  Anda.
+                  Tautan halaman verifikasi sama dengan kode QR di sertifikat: bagikan tautan itu bila ada yang ingin
+                  memeriksa keaslian sertifikat Anda.
                 </p>
               </>
             ) : null}
@@ -152,8 +171,8 @@ export default function SertifikatSaya() {
               <>
                 <p className="text-lg font-bold">Sertifikat kedaluwarsa</p>
                 <p className="mt-1 text-sm">
-                  Sertifikat {p.current.code} berlaku sampai {p.current.expires}. Untuk sertifikasi ulang, kerjakan lagi kuis setiap modul wajib sampai
-                  lulus. Kehadiran pelatihan dan modul yang sudah dibaca tetap dihitung.
+                  Sertifikat {p.current.code} berlaku sampai {p.current.expires}. Untuk sertifikasi ulang, kerjakan lagi
+                  kuis setiap modul wajib sampai lulus. Kehadiran pelatihan dan modul yang sudah dibaca tetap dihitung.
                 </p>
               </>
             ) : null}
@@ -162,15 +181,17 @@ export default function SertifikatSaya() {
                 <p className="text-lg font-bold">Sertifikat dicabut</p>
                 <p className="mt-1 text-sm">Sertifikat {p.current.code} sudah dicabut dan tidak berlaku lagi.</p>
                 {p.current.revokedReason ? <p className="mt-1 text-sm">Alasan: {p.current.revokedReason}</p> : null}
-                <p className="mt-1 text-sm">Untuk mendapat sertifikat baru, kerjakan lagi kuis setiap modul wajib sampai lulus, atau hubungi DPMD.</p>
+                <p className="mt-1 text-sm">
+                  Untuk mendapat sertifikat baru, kerjakan lagi kuis setiap modul wajib sampai lulus, atau hubungi DPMD.
+                </p>
               </>
             ) : null}
             {p.state === "belum" ? (
               <>
                 <p className="text-lg font-bold">Belum bersertifikat</p>
                 <p className="mt-1 text-sm">
-                  Sertifikat terbit otomatis setelah Anda mengikuti pelatihan, selesai membaca semua modul wajib, lulus kuis setiap modul, dan
-                  dinilai kompeten dalam praktik lapangan. Masa berlaku {p.validityMonths} bulan.
+                  Sertifikat terbit otomatis setelah Anda mengikuti pelatihan, selesai membaca semua modul wajib, lulus
+                  kuis setiap modul, dan dinilai kompeten dalam praktik lapangan. Masa berlaku {p.validityMonths} bulan.
                 </p>
               </>
             ) : null}
@@ -183,20 +204,29 @@ export default function SertifikatSaya() {
                 {p.progress.summary}
               </p>
               <div className="h-2 w-full overflow-hidden rounded bg-stone-200" aria-hidden="true">
-                <div className="h-2 bg-emerald-600" style={{ width: `${Math.round((100 * p.progress.modulesDone) / Math.max(1, p.progress.modulesRequired))}%` }} />
+                <div
+                  className="h-2 bg-emerald-600"
+                  style={{
+                    width: `${Math.round((100 * p.progress.modulesDone) / Math.max(1, p.progress.modulesRequired))}%`,
+                  }}
+                />
               </div>
               <ul className="space-y-1 text-sm">
                 <li>
-                  {p.progress.attendance.ok ? "✓" : "○"} Kehadiran {p.progress.attendance.kind}: {p.progress.attendance.label}
+                  {p.progress.attendance.ok ? "✓" : "○"} Kehadiran {p.progress.attendance.kind}:{" "}
+                  {p.progress.attendance.label}
                   {!p.progress.attendance.ok ? " (ikuti sesi pelatihan yang dijadwalkan Tim Pembina)" : ""}
                 </li>
               </ul>
               {p.progress.practice.tasks.length ? (
                 <div data-testid="praktik">
                   <p className="pt-1 text-sm font-semibold">
-                    Praktik lapangan: {Math.min(p.progress.practice.done, p.progress.practice.required)} dari {p.progress.practice.required} tugas kompeten
+                    Praktik lapangan: {Math.min(p.progress.practice.done, p.progress.practice.required)} dari{" "}
+                    {p.progress.practice.required} tugas kompeten
                   </p>
-                  <p className="text-xs text-stone-600">Tim Pembina desa atau kecamatan mengamati Anda mengerjakan tugas ini di Posyandu atau di lingkungan.</p>
+                  <p className="text-xs text-stone-600">
+                    Tim Pembina desa atau kecamatan mengamati Anda mengerjakan tugas ini di Posyandu atau di lingkungan.
+                  </p>
                   <ul className="text-sm">
                     {p.progress.practice.tasks.map((t) => (
                       <li key={t.taskId}>

@@ -1,7 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth.server";
-import { CERTIFICATE_VIEWERS, EXPIRY_WINDOW_DAYS, expiringInScope, type CertificateListItem } from "~/features/certification/certificates.server";
+import {
+  CERTIFICATE_VIEWERS,
+  EXPIRY_WINDOW_DAYS,
+  expiringInScope,
+  type CertificateListItem,
+} from "~/features/certification/certificates.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { daysUntil, tanggalWita } from "~/features/certification/rule";
 
@@ -45,7 +50,9 @@ function Table({ rows, past }: { rows: Row[]; past?: boolean }) {
               </td>
               <td className="whitespace-nowrap">
                 {r.expires}
-                <span className="block text-xs text-stone-500">{past ? `${-r.days} hari lalu` : `${r.days} hari lagi`}</span>
+                <span className="block text-xs text-stone-500">
+                  {past ? `${-r.days} hari lalu` : `${r.days} hari lagi`}
+                </span>
               </td>
             </tr>
           ))}
@@ -64,12 +71,18 @@ export default function Kedaluwarsa() {
       </p>
       <h1>Sertifikat segera kedaluwarsa</h1>
       <p className="text-sm text-stone-600">
-        Sertifikat kader di wilayah {d.scope} yang habis masa berlakunya dalam {d.days} hari ke depan. Kader disertifikasi ulang dengan lulus lagi kuis
-        setiap modul wajib. Tanggal dalam WITA.
+        Sertifikat kader di wilayah {d.scope} yang habis masa berlakunya dalam {d.days} hari ke depan. Kader
+        disertifikasi ulang dengan lulus lagi kuis setiap modul wajib. Tanggal dalam WITA.
       </p>
       <div className="card">
-        <h2>Dalam {d.days} hari ({d.expiring.length})</h2>
-        {d.expiring.length ? <Table rows={d.expiring} /> : <p className="mt-1 text-sm">Tidak ada sertifikat yang akan kedaluwarsa.</p>}
+        <h2>
+          Dalam {d.days} hari ({d.expiring.length})
+        </h2>
+        {d.expiring.length ? (
+          <Table rows={d.expiring} />
+        ) : (
+          <p className="mt-1 text-sm">Tidak ada sertifikat yang akan kedaluwarsa.</p>
+        )}
       </div>
       <div className="card">
         <h2>Sudah kedaluwarsa, belum sertifikasi ulang ({d.expired.length})</h2>

@@ -27,7 +27,9 @@ import { checkinOpen } from "~/features/workshops/check-in";
 import { cancelEnrolment, participants, selfEnrol } from "~/features/workshops/enrolment.server";
 import { readFormObject } from "~/lib/http";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "Kegiatan"} · Akademi Posyandu` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.title ?? "Kegiatan"} · Akademi Posyandu` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -58,12 +60,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     waitlisted: list.filter((p) => p.enrolment === "waitlisted").length,
     present: list.filter((p) => p.attendance === "hadir" || p.attendance === "terlambat").length,
     modules: w.moduleSlugs.map((s) => ({ slug: s, title: modules.get(s)?.frontmatter.title ?? s })),
-    mine: mine ? { enrolment: mine.enrolment ? ENROLMENT_LABEL[mine.enrolment] : null, attendance: mine.attendance } : null,
+    mine: mine
+      ? { enrolment: mine.enrolment ? ENROLMENT_LABEL[mine.enrolment] : null, attendance: mine.attendance }
+      : null,
     canSchedule: canSchedule(user, w),
     canRoster: canTakeAttendance(user, w),
     canEnrol: canEnrolInto(user, w),
     canSelfEnrol: selfEnrolProblem(user, w, mine?.enrolment ?? null, now) === null,
-    canSelfCancel: !!mine && (mine.enrolment === "enrolled" || mine.enrolment === "waitlisted") && !mine.attendance && w.endsAt > now,
+    canSelfCancel:
+      !!mine &&
+      (mine.enrolment === "enrolled" || mine.enrolment === "waitlisted") &&
+      !mine.attendance &&
+      w.endsAt > now,
     // Only an announced session is shared: a draft may still change or never happen.
     whatsapp: w.status === "published" ? whatsappShareUrl({ title: w.title, when, venue: w.venue, url }) : null,
     // Participants find the check-in while the session runs (the QR screen, or the code at /hadir).
@@ -209,7 +217,9 @@ export default function SesiDetail() {
           {d.canRoster ? <a href={`/sesi/${d.id}/daftar-hadir.pdf`}>Daftar hadir (PDF)</a> : null}
           {d.canRoster ? <a href={`/sesi/${d.id}/absensi.csv`}>Unduh absensi (CSV)</a> : null}
           {d.canRoster ? <a href={`/sesi/${d.id}/absensi.xlsx`}>Unduh absensi (XLSX)</a> : null}
-          {d.canSchedule && (d.status === "draft" || d.status === "published") ? <Link to={`/sesi/${d.id}/ubah`}>Ubah jadwal</Link> : null}
+          {d.canSchedule && (d.status === "draft" || d.status === "published") ? (
+            <Link to={`/sesi/${d.id}/ubah`}>Ubah jadwal</Link>
+          ) : null}
         </nav>
       ) : null}
       {d.canSchedule ? (

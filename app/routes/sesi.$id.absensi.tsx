@@ -7,14 +7,25 @@ import { FormError } from "~/components/form";
 import { ATTENDANCE_STATUSES } from "~/db/schema";
 import { formatTime, zoneForRegion } from "~/lib/timezone";
 import { ATTENDANCE_LABEL, KIND_LABEL } from "~/features/workshops/rules";
-import { addWalkIn, markAllPresent, recordAttendance, type AttendanceEntry } from "~/features/workshops/attendance.server";
+import {
+  addWalkIn,
+  markAllPresent,
+  recordAttendance,
+  type AttendanceEntry,
+} from "~/features/workshops/attendance.server";
 import { participants } from "~/features/workshops/enrolment.server";
 import { requireRosterAccess, workshopIdParam } from "~/features/workshops/sessions.server";
 import { readForm } from "~/lib/http";
 
 export const meta: MetaFunction = () => [{ title: "Absensi · Akademi Posyandu" }];
 
-const METHOD_LABEL: Record<string, string> = { roster: "daftar", qr: "QR", kode: "kode", import: "impor", walkin: "langsung" };
+const METHOD_LABEL: Record<string, string> = {
+  roster: "daftar",
+  qr: "QR",
+  kode: "kode",
+  import: "impor",
+  walkin: "langsung",
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -61,10 +72,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!key.startsWith("s_")) continue;
       const userId = key.slice(2);
       const status = statusSchema.safeParse(value);
-      if (!/^[a-z0-9]{8,40}$/.test(userId) || !status.success) return data({ message: "Isian absensi tidak valid. Muat ulang halaman.", field: "form" }, { status: 400 });
+      if (!/^[a-z0-9]{8,40}$/.test(userId) || !status.success)
+        return data({ message: "Isian absensi tidak valid. Muat ulang halaman.", field: "form" }, { status: 400 });
       entries.push({ userId, status: status.data });
     }
-    if (!entries.length) return data({ message: "Belum ada status kehadiran yang dipilih.", field: "form" }, { status: 400 });
+    if (!entries.length)
+      return data({ message: "Belum ada status kehadiran yang dipilih.", field: "form" }, { status: 400 });
     const r = await recordAttendance(user, id, entries, "roster");
     throw redirect(`/sesi/${id}/absensi?tersimpan=${r.saved}`);
   }
@@ -83,13 +96,20 @@ export default function Absensi() {
       </p>
       <h1>Absensi</h1>
       <p className="text-sm text-stone-600">
-        {d.kind} · {d.rows.length} peserta · hadir {d.counts.hadir}, terlambat {d.counts.terlambat}, izin {d.counts.izin}, alpa {d.counts.alpa}. Urutan sama
-        dengan <a href={`/sesi/${d.id}/daftar-hadir.pdf`}>daftar hadir cetak</a>.
+        {d.kind} · {d.rows.length} peserta · hadir {d.counts.hadir}, terlambat {d.counts.terlambat}, izin{" "}
+        {d.counts.izin}, alpa {d.counts.alpa}. Urutan sama dengan{" "}
+        <a href={`/sesi/${d.id}/daftar-hadir.pdf`}>daftar hadir cetak</a>.
       </p>
-      {search.get("tersimpan") !== null ? <p className="alert-ok">{search.get("tersimpan")} catatan kehadiran disimpan.</p> : null}
+      {search.get("tersimpan") !== null ? (
+        <p className="alert-ok">{search.get("tersimpan")} catatan kehadiran disimpan.</p>
+      ) : null}
       {search.get("walkin") ? <p className="alert-ok">{search.get("walkin")} ditambahkan dan dicatat hadir.</p> : null}
       {a?.field === "form" ? <FormError message={a.message} /> : null}
-      {closed ? <p className="alert-error">Kehadiran hanya dapat dicatat untuk kegiatan yang sudah diumumkan dan tidak dibatalkan.</p> : null}
+      {closed ? (
+        <p className="alert-error">
+          Kehadiran hanya dapat dicatat untuk kegiatan yang sudah diumumkan dan tidak dibatalkan.
+        </p>
+      ) : null}
       {!closed ? (
         <Form method="post">
           <input type="hidden" name="intent" value="semua-hadir" />
@@ -113,8 +133,17 @@ export default function Absensi() {
               <fieldset className="mt-1 grid grid-cols-4 gap-1" disabled={closed}>
                 <legend className="sr-only">Kehadiran {r.name}</legend>
                 {ATTENDANCE_STATUSES.map((s) => (
-                  <label key={s} className="flex items-center justify-center gap-1 rounded-md border border-stone-300 px-1 py-1.5 text-xs font-normal has-[:checked]:border-brand-700 has-[:checked]:bg-brand-50">
-                    <input type="radio" name={`s_${r.userId}`} value={s} defaultChecked={r.status === s} className="m-0" />
+                  <label
+                    key={s}
+                    className="flex items-center justify-center gap-1 rounded-md border border-stone-300 px-1 py-1.5 text-xs font-normal has-[:checked]:border-brand-700 has-[:checked]:bg-brand-50"
+                  >
+                    <input
+                      type="radio"
+                      name={`s_${r.userId}`}
+                      value={s}
+                      defaultChecked={r.status === s}
+                      className="m-0"
+                    />
                     {ATTENDANCE_LABEL[s]}
                   </label>
                 ))}
@@ -133,7 +162,14 @@ export default function Absensi() {
           <input type="hidden" name="intent" value="walkin" />
           <h2 className="text-base">Peserta datang langsung (walk-in)</h2>
           <label htmlFor="walkin-phone">Nomor HP</label>
-          <input id="walkin-phone" name="phone" type="tel" inputMode="tel" placeholder="0812…" aria-invalid={a?.field === "phone" ? true : undefined} />
+          <input
+            id="walkin-phone"
+            name="phone"
+            type="tel"
+            inputMode="tel"
+            placeholder="0812…"
+            aria-invalid={a?.field === "phone" ? true : undefined}
+          />
           {a?.field === "phone" ? <p className="field-error">{a.message}</p> : null}
           <button type="submit" className="btn-secondary">
             Tambah dan catat hadir

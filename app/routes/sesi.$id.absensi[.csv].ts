@@ -9,6 +9,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const w = await requireRosterAccess(user, workshopIdParam(params));
   const rows = await participants(w.id);
   return new Response(attendanceCsv(w, rows), {
-    headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${fileName(w, "csv")}"`, "Cache-Control": "private, no-store" },
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${fileName(w, "csv")}"`,
+      "Cache-Control": "private, no-store",
+    },
   });
 }

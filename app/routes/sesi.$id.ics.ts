@@ -11,6 +11,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const w = await getVisibleWorkshop(user, workshopIdParam(params));
   const body = workshopsIcs([w], publicOrigin(env().APP_URL), "Akademi Posyandu");
   return new Response(body, {
-    headers: { "Content-Type": "text/calendar; charset=utf-8", "Content-Disposition": `attachment; filename="kegiatan-${w.id}.ics"`, "Cache-Control": "private, no-store" },
+    headers: {
+      "Content-Type": "text/calendar; charset=utf-8",
+      "Content-Disposition": `attachment; filename="kegiatan-${w.id}.ics"`,
+      "Cache-Control": "private, no-store",
+    },
   });
 }

@@ -14,7 +14,9 @@ import { participants } from "~/features/workshops/enrolment.server";
 import { getVisibleWorkshop, workshopIdParam } from "~/features/workshops/sessions.server";
 import { canEnrolInto, canTakeAttendance } from "~/features/workshops/rules";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Pengingat: ${data?.title ?? "Kegiatan"} · Akademi Posyandu` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Pengingat: ${data?.title ?? "Kegiatan"} · Akademi Posyandu` },
+];
 
 const querySchema = z.object({
   bawa: z.string().trim().max(200).optional().catch(undefined),
@@ -28,7 +30,8 @@ const querySchema = z.object({
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const w = await getVisibleWorkshop(user, workshopIdParam(params));
-  if (!canTakeAttendance(user, w) && !canEnrolInto(user, w)) throw forbidden("Anda tidak berhak mengirim pengingat kegiatan ini.");
+  if (!canTakeAttendance(user, w) && !canEnrolInto(user, w))
+    throw forbidden("Anda tidak berhak mengirim pengingat kegiatan ini.");
   const q = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const bring = q.bawa || DEFAULT_BRING;
   const zone = zoneForRegion(w.regionCode);
@@ -80,12 +83,19 @@ export default function Pengingat() {
       {d.open ? (
         <>
           <p className="text-sm text-stone-600">
-            Tekan &ldquo;Kirim WA&rdquo; pada setiap peserta: WhatsApp terbuka dengan pesan yang sudah disiapkan. Bagikan juga berkas kalender agar
-            kegiatan tersimpan di ponsel peserta.
+            Tekan &ldquo;Kirim WA&rdquo; pada setiap peserta: WhatsApp terbuka dengan pesan yang sudah disiapkan.
+            Bagikan juga berkas kalender agar kegiatan tersimpan di ponsel peserta.
           </p>
           <Form method="get" className="card space-y-2">
             <label htmlFor="bawa">Yang perlu dibawa</label>
-            <textarea id="bawa" name="bawa" rows={2} maxLength={200} defaultValue={d.bring} placeholder={d.defaultBring} />
+            <textarea
+              id="bawa"
+              name="bawa"
+              rows={2}
+              maxLength={200}
+              defaultValue={d.bring}
+              placeholder={d.defaultBring}
+            />
             <button type="submit" className="btn-secondary">
               Perbarui pesan
             </button>
@@ -113,7 +123,12 @@ export default function Pengingat() {
                         {p.phone} · {p.place}
                       </span>
                     </span>
-                    <a href={p.wa} className="btn-secondary shrink-0" rel="noopener" aria-label={`Kirim WA ke ${p.name}`}>
+                    <a
+                      href={p.wa}
+                      className="btn-secondary shrink-0"
+                      rel="noopener"
+                      aria-label={`Kirim WA ke ${p.name}`}
+                    >
                       Kirim WA
                     </a>
                   </li>

@@ -59,10 +59,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // A kabupaten-wide session seen by a pembina kecamatan: only the people in the viewer's
     // region by name; the rest as a count.
     enrolledTotal: list.filter((p) => p.enrolment === "enrolled").length,
-    othersHidden: list.filter((p) => (p.enrolment === "enrolled" || p.enrolment === "waitlisted") && !isWithinScope(p.desaCode, user.scopeCode)).length,
-    enrolled: visible.filter((p) => p.enrolment === "enrolled").map((p) => ({ userId: p.userId, name: p.name, place: [p.posyanduName, p.desaName].filter(Boolean).join(", ") })),
-    waitlisted: visible.filter((p) => p.enrolment === "waitlisted").map((p) => ({ userId: p.userId, name: p.name, place: [p.posyanduName, p.desaName].filter(Boolean).join(", ") })),
-    candidates: candidates.map((c) => ({ ...c, enrolmentLabel: c.enrolment ? ENROLMENT_LABEL[c.enrolment as keyof typeof ENROLMENT_LABEL] : null })),
+    othersHidden: list.filter(
+      (p) => (p.enrolment === "enrolled" || p.enrolment === "waitlisted") && !isWithinScope(p.desaCode, user.scopeCode),
+    ).length,
+    enrolled: visible
+      .filter((p) => p.enrolment === "enrolled")
+      .map((p) => ({ userId: p.userId, name: p.name, place: [p.posyanduName, p.desaName].filter(Boolean).join(", ") })),
+    waitlisted: visible
+      .filter((p) => p.enrolment === "waitlisted")
+      .map((p) => ({ userId: p.userId, name: p.name, place: [p.posyanduName, p.desaName].filter(Boolean).join(", ") })),
+    candidates: candidates.map((c) => ({
+      ...c,
+      enrolmentLabel: c.enrolment ? ENROLMENT_LABEL[c.enrolment as keyof typeof ENROLMENT_LABEL] : null,
+    })),
     searched: true,
     regions: regions.filter((r) => r.code.startsWith(w.regionCode) || w.regionCode.startsWith(r.code)),
     posyandu: pos,
@@ -71,8 +80,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 const actionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("daftarkan"), userIds: z.array(z.string().regex(/^[a-z0-9]{8,40}$/)).min(1, "Pilih minimal satu orang.").max(2000) }),
-  z.object({ intent: z.literal("daftarkan-semua"), wilayah: z.string().optional(), posyandu: z.string().optional(), q: z.string().optional() }),
+  z.object({
+    intent: z.literal("daftarkan"),
+    userIds: z
+      .array(z.string().regex(/^[a-z0-9]{8,40}$/))
+      .min(1, "Pilih minimal satu orang.")
+      .max(2000),
+  }),
+  z.object({
+    intent: z.literal("daftarkan-semua"),
+    wilayah: z.string().optional(),
+    posyandu: z.string().optional(),
+    q: z.string().optional(),
+  }),
   z.object({ intent: z.literal("batalkan"), userId: z.string().regex(/^[a-z0-9]{8,40}$/) }),
 ]);
 
@@ -81,7 +101,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user, w } = await load(request, id);
   const form = await readForm(request);
   const parsed = actionSchema.safeParse({ ...Object.fromEntries(form), userIds: form.getAll("userIds").map(String) });
-  if (!parsed.success) return data({ message: parsed.error.issues[0]?.message ?? "Permintaan tidak valid." }, { status: 400 });
+  if (!parsed.success)
+    return data({ message: parsed.error.issues[0]?.message ?? "Permintaan tidak valid." }, { status: 400 });
   const p = parsed.data;
   if (p.intent === "batalkan") {
     await cancelEnrolment(user, id, p.userId);
@@ -90,9 +111,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   let ids: string[];
   if (p.intent === "daftarkan") ids = p.userIds;
   else {
-    const filter = filterSchema.parse({ wilayah: p.wilayah || undefined, posyandu: p.posyandu || undefined, q: p.q || undefined });
-    if (!filter.wilayah && !filter.posyandu && !filter.q) return data({ message: "Pilih wilayah atau posyandu terlebih dahulu." }, { status: 400 });
-    ids = (await enrolCandidates(user, w, { regionCode: filter.wilayah, posyanduId: filter.posyandu, q: filter.q })).filter((c) => c.enrolment !== "enrolled" && c.enrolment !== "waitlisted").map((c) => c.id);
+    const filter = filterSchema.parse({
+      wilayah: p.wilayah || undefined,
+      posyandu: p.posyandu || undefined,
+      q: p.q || undefined,
+    });
+    if (!filter.wilayah && !filter.posyandu && !filter.q)
+      return data({ message: "Pilih wilayah atau posyandu terlebih dahulu." }, { status: 400 });
+    ids = (await enrolCandidates(user, w, { regionCode: filter.wilayah, posyanduId: filter.posyandu, q: filter.q }))
+      .filter((c) => c.enrolment !== "enrolled" && c.enrolment !== "waitlisted")
+      .map((c) => c.id);
   }
   const r = await enrolUsers(user, id, ids);
   throw redirect(`/sesi/${id}/peserta?terdaftar=${r.enrolled}&tunggu=${r.waitlisted}`);
@@ -110,16 +138,21 @@ export default function Peserta() {
       <h1>Peserta</h1>
       {search.get("terdaftar") !== null ? (
         <p className="alert-ok">
-          {search.get("terdaftar")} orang terdaftar{Number(search.get("tunggu")) ? `, ${search.get("tunggu")} masuk daftar tunggu (kuota penuh)` : ""}.
+          {search.get("terdaftar")} orang terdaftar
+          {Number(search.get("tunggu")) ? `, ${search.get("tunggu")} masuk daftar tunggu (kuota penuh)` : ""}.
         </p>
       ) : null}
-      {search.get("dibatalkan") ? <p className="alert-ok">Pendaftaran dibatalkan; daftar tunggu dinaikkan bila ada kursi kosong.</p> : null}
+      {search.get("dibatalkan") ? (
+        <p className="alert-ok">Pendaftaran dibatalkan; daftar tunggu dinaikkan bila ada kursi kosong.</p>
+      ) : null}
       <FormError message={a?.message} />
       <div className="card">
         <h2>
           Terdaftar ({d.enrolledTotal} dari {d.capacity})
         </h2>
-        {d.othersHidden ? <p className="mt-1 text-sm text-stone-600">{d.othersHidden} peserta lain berasal dari luar wilayah Anda.</p> : null}
+        {d.othersHidden ? (
+          <p className="mt-1 text-sm text-stone-600">{d.othersHidden} peserta lain berasal dari luar wilayah Anda.</p>
+        ) : null}
         <ol className="mt-2 divide-y divide-stone-100 text-sm">
           {d.enrolled.map((p, i) => (
             <li key={p.userId} className="flex items-center justify-between gap-2 py-1">
@@ -188,10 +221,21 @@ export default function Peserta() {
               {d.candidates.map((c) => (
                 <li key={c.id} className="py-1">
                   <label className="flex items-start gap-2 font-normal">
-                    <input type="checkbox" name="userIds" value={c.id} disabled={c.enrolment === "enrolled" || c.enrolment === "waitlisted"} className="mt-1" />
+                    <input
+                      type="checkbox"
+                      name="userIds"
+                      value={c.id}
+                      disabled={c.enrolment === "enrolled" || c.enrolment === "waitlisted"}
+                      className="mt-1"
+                    />
                     <span>
-                      {c.name} <span className="text-stone-500">· {[c.posyanduName, c.desaName].filter(Boolean).join(", ")}</span>
-                      {c.enrolmentLabel ? <span className="ml-1 text-xs text-emerald-800">({c.enrolmentLabel})</span> : null}
+                      {c.name}{" "}
+                      <span className="text-stone-500">
+                        · {[c.posyanduName, c.desaName].filter(Boolean).join(", ")}
+                      </span>
+                      {c.enrolmentLabel ? (
+                        <span className="ml-1 text-xs text-emerald-800">({c.enrolmentLabel})</span>
+                      ) : null}
                     </span>
                   </label>
                 </li>

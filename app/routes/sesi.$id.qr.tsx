@@ -21,7 +21,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const zone = zoneForRegion(w.regionCode);
   const now = new Date();
   const open = w.status === "published" && checkinOpen(w.startsAt, w.endsAt, now);
-  const base = { id: w.id, title: w.title, when: formatRange(w.startsAt, w.endsAt, zone), status: w.status, open, refreshSeconds: 20 };
+  const base = {
+    id: w.id,
+    title: w.title,
+    when: formatRange(w.startsAt, w.endsAt, zone),
+    status: w.status,
+    open,
+    refreshSeconds: 20,
+  };
   if (!open) {
     return {
       ...base,
@@ -42,7 +49,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = `${origin}/hadir/${checkinToken(secret, w.id, now)}`;
   const svg = await QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
   const secondsLeft = Math.ceil((WINDOW_MS - (now.getTime() % WINDOW_MS)) / 1000);
-  return { ...base, message: null, svg, code: checkinCode(secret, w.id, now), url, codeUrl: `${origin}/hadir`, refreshSeconds: Math.min(20, secondsLeft + 1) };
+  return {
+    ...base,
+    message: null,
+    svg,
+    code: checkinCode(secret, w.id, now),
+    url,
+    codeUrl: `${origin}/hadir`,
+    refreshSeconds: Math.min(20, secondsLeft + 1),
+  };
 }
 
 export default function LayarQr() {
@@ -57,16 +72,28 @@ export default function LayarQr() {
       {d.svg ? (
         <>
           <p className="font-semibold">Pindai untuk absen hadir</p>
-          <div className="mx-auto w-full max-w-xs rounded-lg bg-white p-2" dangerouslySetInnerHTML={{ __html: d.svg }} />
+          <div
+            className="mx-auto w-full max-w-xs rounded-lg bg-white p-2"
+            dangerouslySetInnerHTML={{ __html: d.svg }}
+          />
           <p className="text-sm">
-            Kamera bermasalah? Buka <strong className="break-all" data-testid="code-url">{d.codeUrl}</strong> (menu &ldquo;Absen&rdquo;) dan ketik kode:
+            Kamera bermasalah? Buka{" "}
+            <strong className="break-all" data-testid="code-url">
+              {d.codeUrl}
+            </strong>{" "}
+            (menu &ldquo;Absen&rdquo;) dan ketik kode:
           </p>
           <p className="text-5xl font-bold tracking-[0.2em]" aria-label="Kode absen">
             {d.code}
           </p>
-          <p className="text-xs text-stone-500">Kode dan QR berganti setiap menit; layar ini memperbarui diri sendiri.</p>
+          <p className="text-xs text-stone-500">
+            Kode dan QR berganti setiap menit; layar ini memperbarui diri sendiri.
+          </p>
           <p className="break-all text-xs text-stone-500">
-            Tautan absen saat ini: <a href={d.url!} data-testid="checkin-url">{d.url}</a>
+            Tautan absen saat ini:{" "}
+            <a href={d.url!} data-testid="checkin-url">
+              {d.url}
+            </a>
           </p>
         </>
       ) : (

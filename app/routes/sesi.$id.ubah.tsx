@@ -56,7 +56,12 @@ export default function SesiUbah() {
         <Link to={`/sesi/${d.id}`}>‹ Kembali</Link>
       </p>
       <h1>Ubah kegiatan</h1>
-      <WorkshopForm options={d.options} values={(a?.values as Record<string, unknown>) ?? d.values} errors={a?.errors ?? {}} submitLabel="Simpan perubahan" />
+      <WorkshopForm
+        options={d.options}
+        values={(a?.values as Record<string, unknown>) ?? d.values}
+        errors={a?.errors ?? {}}
+        submitLabel="Simpan perubahan"
+      />
     </section>
   );
 }

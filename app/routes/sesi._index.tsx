@@ -19,7 +19,20 @@ const querySchema = z.object({
     .catch(undefined),
 });
 
-const MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"];
+const MONTHS = [
+  "Januari",
+  "Februari",
+  "Maret",
+  "April",
+  "Mei",
+  "Juni",
+  "Juli",
+  "Agustus",
+  "September",
+  "Oktober",
+  "November",
+  "Desember",
+];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -27,7 +40,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const zone = zoneForRegion(user.scopeCode);
   const canSchedule = SCHEDULER_ROLES.includes(user.role);
   if (q.waktu === "bulan" || q.bulan) {
-    const { year, month } = q.bulan ? { year: Number(q.bulan.slice(0, 4)), month: Number(q.bulan.slice(5)) } : localYearMonth(new Date(), zone);
+    const { year, month } = q.bulan
+      ? { year: Number(q.bulan.slice(0, 4)), month: Number(q.bulan.slice(5)) }
+      : localYearMonth(new Date(), zone);
     const { from, to } = monthBounds(year, month, zone);
     const items = await listWorkshops(user, { from, to, limit: 500 });
     const days = new Map<number, number[]>();
@@ -48,17 +63,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
       offset: (first + 6) % 7, // weeks start on Senin
       daysInMonth,
       busyDays: [...days.keys()],
-      items: items.map((w) => ({ ...toCard(user, w), day: Number(toLocalInput(w.startsAt < from ? from : w.startsAt, zone).slice(8, 10)) })),
+      items: items.map((w) => ({
+        ...toCard(user, w),
+        day: Number(toLocalInput(w.startsAt < from ? from : w.startsAt, zone).slice(8, 10)),
+      })),
     };
   }
   const past = q.waktu === "lalu";
   const items = await listWorkshops(user, { past, limit: 100 });
-  return { view: past ? ("lalu" as const) : ("mendatang" as const), canSchedule, items: items.map((w) => toCard(user, w)) };
+  return {
+    view: past ? ("lalu" as const) : ("mendatang" as const),
+    canSchedule,
+    items: items.map((w) => toCard(user, w)),
+  };
 }
 
 function Tabs({ view }: { view: string }) {
   const tab = (to: string, label: string, active: boolean) => (
-    <Link to={to} className={`rounded-md px-3 py-1 text-sm no-underline ${active ? "bg-brand-700 text-white" : "bg-white text-stone-800 border border-stone-300"}`}>
+    <Link
+      to={to}
+      className={`rounded-md px-3 py-1 text-sm no-underline ${active ? "bg-brand-700 text-white" : "bg-white text-stone-800 border border-stone-300"}`}
+    >
       {label}
     </Link>
   );
@@ -91,7 +116,11 @@ export default function SesiList() {
             <h2>{d.title}</h2>
             <Link to={`/sesi?bulan=${d.next}`}>Berikutnya ›</Link>
           </div>
-          <div className="card grid grid-cols-7 gap-1 text-center text-sm" role="grid" aria-label={`Kalender ${d.title}`}>
+          <div
+            className="card grid grid-cols-7 gap-1 text-center text-sm"
+            role="grid"
+            aria-label={`Kalender ${d.title}`}
+          >
             {["Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"].map((n) => (
               <div key={n} className="text-xs font-semibold text-stone-500">
                 {n}
@@ -102,7 +131,11 @@ export default function SesiList() {
             ))}
             {Array.from({ length: d.daysInMonth }, (_, i) => i + 1).map((day) =>
               d.busyDays.includes(day) ? (
-                <a key={day} href={`#tanggal-${day}`} className="rounded bg-brand-700 py-1 font-semibold text-white no-underline">
+                <a
+                  key={day}
+                  href={`#tanggal-${day}`}
+                  className="rounded bg-brand-700 py-1 font-semibold text-white no-underline"
+                >
                   {day}
                 </a>
               ) : (
@@ -123,7 +156,11 @@ export default function SesiList() {
         </>
       ) : (
         <>
-          {d.items.length ? null : <p className="text-sm text-stone-600">{d.view === "lalu" ? "Belum ada kegiatan yang lalu." : "Belum ada kegiatan terjadwal."}</p>}
+          {d.items.length ? null : (
+            <p className="text-sm text-stone-600">
+              {d.view === "lalu" ? "Belum ada kegiatan yang lalu." : "Belum ada kegiatan terjadwal."}
+            </p>
+          )}
           <ul className="space-y-3">
             {d.items.map((w) => (
               <WorkshopCard key={w.id} w={w} />

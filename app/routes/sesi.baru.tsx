@@ -18,7 +18,10 @@ export const meta: MetaFunction = () => [{ title: "Jadwalkan kegiatan · Akademi
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, SCHEDULER_ROLES);
   // ?jenis=sosialisasi opens the form for that kind; the follow-up modules are pre-checked for a pelatihan only.
-  const kind = z.enum(WORKSHOP_KINDS).catch("pelatihan").parse(new URL(request.url).searchParams.get("jenis") ?? undefined);
+  const kind = z
+    .enum(WORKSHOP_KINDS)
+    .catch("pelatihan")
+    .parse(new URL(request.url).searchParams.get("jenis") ?? undefined);
   const defaults = {
     kind,
     audience: kind === "sosialisasi" && user.role !== "pembina_kecamatan" ? "pembina" : "kader",
@@ -47,7 +50,9 @@ export default function SesiBaru() {
         <Link to="/sesi">‹ Kegiatan</Link>
       </p>
       <h1>Jadwalkan kegiatan</h1>
-      <p className="text-sm text-stone-600">Kegiatan disimpan sebagai draf. Umumkan setelah siap agar peserta dapat mendaftar.</p>
+      <p className="text-sm text-stone-600">
+        Kegiatan disimpan sebagai draf. Umumkan setelah siap agar peserta dapat mendaftar.
+      </p>
       <p className="flex flex-wrap gap-x-3 text-sm" aria-label="Jenis kegiatan">
         {WORKSHOP_KINDS.map((k) =>
           k === defaults.kind ? (
@@ -59,7 +64,12 @@ export default function SesiBaru() {
           ),
         )}
       </p>
-      <WorkshopForm options={options} values={(a?.values as Record<string, unknown>) ?? defaults} errors={a?.errors ?? {}} submitLabel="Simpan draf" />
+      <WorkshopForm
+        options={options}
+        values={(a?.values as Record<string, unknown>) ?? defaults}
+        errors={a?.errors ?? {}}
+        submitLabel="Simpan draf"
+      />
     </section>
   );
 }

@@ -27,7 +27,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       const minutes = Math.max(1, Math.ceil(e.retryAfterSeconds / 60));
       throw new Response(`Terlalu banyak pemeriksaan sertifikat dari jaringan ini. Coba lagi dalam ${minutes} menit.`, {
         status: 429,
-        headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": String(e.retryAfterSeconds), ...NO_STORE },
+        headers: {
+          "Content-Type": "text/plain; charset=utf-8",
+          "Retry-After": String(e.retryAfterSeconds),
+          ...NO_STORE,
+        },
       });
     }
     throw e;
@@ -46,7 +50,14 @@ export default function Verifikasi() {
         <Form method="get" action="/verifikasi" className="card space-y-3">
           <div>
             <label htmlFor="f-kode">Ketik ulang kode sertifikat</label>
-            <input id="f-kode" name="kode" autoComplete="off" autoCapitalize="characters" placeholder="AP-XXXX-XXXX" required />
+            <input
+              id="f-kode"
+              name="kode"
+              autoComplete="off"
+              autoCapitalize="characters"
+              placeholder="AP-XXXX-XXXX"
+              required
+            />
           </div>
           <button type="submit" className="btn w-full">
             Periksa

@@ -21,7 +21,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     await verify(kode, null, context.clientIp, undefined, request);
   } catch (e) {
     if (e instanceof RateLimited) {
-      return data({ kode, error: "Terlalu banyak pemeriksaan dari jaringan ini. Coba lagi beberapa menit lagi." }, { status: 429 });
+      return data(
+        { kode, error: "Terlalu banyak pemeriksaan dari jaringan ini. Coba lagi beberapa menit lagi." },
+        { status: 429 },
+      );
     }
     throw e;
   }
@@ -38,22 +41,34 @@ const MAX_CREDENTIAL_BYTES = 64 * 1024;
 export async function action({ request, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
   if (Number(request.headers.get("Content-Length") ?? 0) > MAX_CREDENTIAL_BYTES * 2) {
-    return data({ result: null, error: "Berkas terlalu besar: kredensial Open Badges berukuran beberapa KB." }, { status: 400 });
+    return data(
+      { result: null, error: "Berkas terlalu besar: kredensial Open Badges berukuran beberapa KB." },
+      { status: 400 },
+    );
   }
   const form = await readForm(request);
   const file = form.get("berkas");
   let token = String(form.get("kredensial") ?? "").trim();
   if (file && typeof file !== "string" && file.size > 0) {
-    if (file.size > MAX_CREDENTIAL_BYTES) return data({ result: null, error: "Berkas terlalu besar: kredensial Open Badges berukuran beberapa KB." }, { status: 400 });
+    if (file.size > MAX_CREDENTIAL_BYTES)
+      return data(
+        { result: null, error: "Berkas terlalu besar: kredensial Open Badges berukuran beberapa KB." },
+        { status: 400 },
+      );
     token = (await file.text()).trim();
   }
-  if (!token) return data({ result: null, error: "Unggah berkas kredensial (.jwt) atau tempel isinya." }, { status: 400 });
+  if (!token)
+    return data({ result: null, error: "Unggah berkas kredensial (.jwt) atau tempel isinya." }, { status: 400 });
   try {
     const result = await verifyCredential(token, context.clientIp);
     const status = result.state === "format_salah" ? 400 : result.state === "tidak_ditemukan" ? 404 : 200;
     return data({ result, error: null }, { status, headers: { "Cache-Control": "no-store" } });
   } catch (e) {
-    if (e instanceof RateLimited) return data({ result: null, error: "Terlalu banyak pemeriksaan dari jaringan ini. Coba lagi beberapa menit lagi." }, { status: 429 });
+    if (e instanceof RateLimited)
+      return data(
+        { result: null, error: "Terlalu banyak pemeriksaan dari jaringan ini. Coba lagi beberapa menit lagi." },
+        { status: 429 },
+      );
     throw e;
   }
 }
@@ -65,8 +80,8 @@ export default function VerifikasiForm() {
     <section className="mx-auto max-w-lg space-y-4">
       <h1>Verifikasi sertifikat</h1>
       <p className="text-sm text-stone-700">
-        Pindai kode QR pada sertifikat, atau ketik kodenya di sini (contoh: AP-7K3Q-9XWD). Huruf besar/kecil, spasi, dan tanda hubung tidak
-        berpengaruh.
+        Pindai kode QR pada sertifikat, atau ketik kodenya di sini (contoh: AP-7K3Q-9XWD). Huruf besar/kecil, spasi, dan
+        tanda hubung tidak berpengaruh.
       </p>
       <Form method="get" className="card space-y-3">
         <div>
@@ -96,8 +111,8 @@ export default function VerifikasiForm() {
       <Form method="post" encType="multipart/form-data" className="card space-y-3">
         <h2 className="text-base">Kredensial digital (Open Badges 3.0)</h2>
         <p className="text-xs text-stone-600">
-          Unggah berkas .jwt yang diunduh kader dari halaman sertifikatnya, atau tempel isinya. Kunci publik untuk memeriksa sendiri:{" "}
-          <a href="/verifikasi/kunci">/verifikasi/kunci</a>.
+          Unggah berkas .jwt yang diunduh kader dari halaman sertifikatnya, atau tempel isinya. Kunci publik untuk
+          memeriksa sendiri: <a href="/verifikasi/kunci">/verifikasi/kunci</a>.
         </p>
         <div>
           <label htmlFor="f-berkas">Berkas kredensial</label>
@@ -113,7 +128,8 @@ export default function VerifikasiForm() {
         </button>
       </Form>
       <p className="text-xs text-stone-600">
-        Halaman ini hanya menampilkan nama, program, tanggal terbit, masa berlaku, dan penerbit sertifikat. Tidak perlu masuk akun.
+        Halaman ini hanya menampilkan nama, program, tanggal terbit, masa berlaku, dan penerbit sertifikat. Tidak perlu
+        masuk akun.
       </p>
     </section>
   );

@@ -8,9 +8,15 @@ import { jwks } from "~/features/certification/open-badge.server";
 import { publicKeyPem } from "~/features/certification/signing.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const headers = { "Cache-Control": "public, max-age=3600", "Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff" };
+  const headers = {
+    "Cache-Control": "public, max-age=3600",
+    "Access-Control-Allow-Origin": "*",
+    "X-Content-Type-Options": "nosniff",
+  };
   if (new URL(request.url).searchParams.get("format") === "pem") {
-    return new Response(publicKeyPem(), { headers: { ...headers, "Content-Type": "application/x-pem-file; charset=us-ascii" } });
+    return new Response(publicKeyPem(), {
+      headers: { ...headers, "Content-Type": "application/x-pem-file; charset=us-ascii" },
+    });
   }
   return new Response(JSON.stringify(jwks()), { headers: { ...headers, "Content-Type": "application/jwk-set+json" } });
 }

@@ -15,7 +15,13 @@ const { generateCertificateCode } = await import("~/features/certification/code"
 const { addMonthsWita } = await import("~/features/certification/rule");
 
 const count = Number(process.argv[2] ?? 200);
-const names = ["Siti Aminah", "Nurhayati binti Abdullah", "Hj. Rahmawati Purnamasari", "Yuliana Safitri", "Ahmad Darmawan"];
+const names = [
+  "Siti Aminah",
+  "Nurhayati binti Abdullah",
+  "Hj. Rahmawati Purnamasari",
+  "Yuliana Safitri",
+  "Ahmad Darmawan",
+];
 const times: number[] = [];
 const sizes: number[] = [];
 let qrBytes = 0;
@@ -38,7 +44,10 @@ for (let i = 0; i < count; i++) {
   };
   const t0 = performance.now();
   const signature = signPayload(payload); // done once at issuance; included to be conservative
-  const { pdf, qrPng } = await renderCertificate({ code, payload, signature }, "https://akademi-posyandu.kutaitimurkab.go.id");
+  const { pdf, qrPng } = await renderCertificate(
+    { code, payload, signature },
+    "https://akademi-posyandu.kutaitimurkab.go.id",
+  );
   times.push(performance.now() - t0);
   sizes.push(pdf.length);
   qrBytes = qrPng.length;
@@ -47,6 +56,12 @@ const sorted = [...times].sort((a, b) => a - b);
 const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const avgSize = sizes.reduce((a, b) => a + b, 0) / sizes.length;
 console.log(`Sertifikat PDF (${count} dibuat berurutan)`);
-console.log(`  ukuran PDF   : rata-rata ${(avgSize / 1024).toFixed(1)} KB (min ${(Math.min(...sizes) / 1024).toFixed(1)}, maks ${(Math.max(...sizes) / 1024).toFixed(1)} KB); PNG QR ${(qrBytes / 1024).toFixed(1)} KB`);
-console.log(`  waktu/sertif.: p50 ${pct(50).toFixed(1)} ms, p95 ${pct(95).toFixed(1)} ms, maks ${sorted[sorted.length - 1].toFixed(1)} ms; pertama (muat font) ${times[0].toFixed(1)} ms`);
-console.log(`  throughput   : ${(1000 / (times.reduce((a, b) => a + b, 0) / times.length)).toFixed(0)} sertifikat/detik pada 1 inti`);
+console.log(
+  `  ukuran PDF   : rata-rata ${(avgSize / 1024).toFixed(1)} KB (min ${(Math.min(...sizes) / 1024).toFixed(1)}, maks ${(Math.max(...sizes) / 1024).toFixed(1)} KB); PNG QR ${(qrBytes / 1024).toFixed(1)} KB`,
+);
+console.log(
+  `  waktu/sertif.: p50 ${pct(50).toFixed(1)} ms, p95 ${pct(95).toFixed(1)} ms, maks ${sorted[sorted.length - 1].toFixed(1)} ms; pertama (muat font) ${times[0].toFixed(1)} ms`,
+);
+console.log(
+  `  throughput   : ${(1000 / (times.reduce((a, b) => a + b, 0) / times.length)).toFixed(0)} sertifikat/detik pada 1 inti`,
+);

@@ -12,7 +12,13 @@ try {
   const size = async (cookie: string | null, path: string) => {
     const res = await fetch(base + path, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" });
     const body = Buffer.from(await res.arrayBuffer());
-    return { path, status: res.status, html: body.length, gzip: gzipSync(body, { level: 6 }).length, body: body.toString("utf8") };
+    return {
+      path,
+      status: res.status,
+      html: body.length,
+      gzip: gzipSync(body, { level: 6 }).length,
+      body: body.toString("utf8"),
+    };
   };
   const rina = await loginCookie(base, "081100000008");
   const sari = await loginCookie(base, "081100000009");
@@ -31,7 +37,10 @@ try {
   if (posyanduId) rows.push(await size(pembina, `/posyandu/${posyanduId}/praktik?tugas=timbang-balita`));
   rows.push(await size(dpmd, "/admin/kader-terkunci"));
   console.log(`startup ${Math.round(server.startupMs)} ms`);
-  for (const r of rows) console.log(`${r.path.padEnd(48)} ${String(r.status).padEnd(4)} html ${String(r.html).padStart(7)} B   gzip ${String(r.gzip).padStart(6)} B`);
+  for (const r of rows)
+    console.log(
+      `${r.path.padEnd(48)} ${String(r.status).padEnd(4)} html ${String(r.html).padStart(7)} B   gzip ${String(r.gzip).padStart(6)} B`,
+    );
 } finally {
   await server.stop();
 }

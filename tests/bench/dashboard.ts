@@ -44,11 +44,15 @@ const biggest = async (level: string) =>
     await db.execute(sql`select s.region_code as code, sum(s.active)::int as n from stats_kader s join regions r on r.code = s.region_code
       where r.level = ${level} and s.spm_bidang = '*' group by 1 order by 2 desc limit 1`),
   )[0];
-const [{ kader }] = rowsOf<{ kader: number }>(await db.execute(sql`select count(*)::int as kader from users where role = 'kader'`));
+const [{ kader }] = rowsOf<{ kader: number }>(
+  await db.execute(sql`select count(*)::int as kader from users where role = 'kader'`),
+);
 console.log(`Data set: ${Number(kader).toLocaleString("en")} kader`);
 
 const call = async (fn: Function, code: string, suffix = "") => {
-  const request = new Request(`http://localhost:3000/dasbor/${code}${suffix}`, { headers: { Cookie: await cookieFor(code) } });
+  const request = new Request(`http://localhost:3000/dasbor/${code}${suffix}`, {
+    headers: { Cookie: await cookieFor(code) },
+  });
   return fn({ request, params: { region: code }, context: { clientIp: "127.0.0.1" } });
 };
 
@@ -70,7 +74,9 @@ for (const level of ["provinsi", "kabupaten", "kecamatan", "desa"]) {
 
 // The trend query alone, per level (24 months, all bidang).
 const f = { programmeId: content().defaultProgramme.id, year: null, bidang: null, today: todayWita() };
-const provinces = rowsOf<{ code: string }>(await db.execute(sql`select code from regions where level = 'provinsi' order by code`)).map((r) => r.code);
+const provinces = rowsOf<{ code: string }>(
+  await db.execute(sql`select code from regions where level = 'provinsi' order by code`),
+).map((r) => r.code);
 const timeIt = async (label: string, run: () => Promise<unknown>) => {
   for (let i = 0; i < 5; i++) await run();
   const times: number[] = [];
@@ -80,7 +86,9 @@ const timeIt = async (label: string, run: () => Promise<unknown>) => {
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
-  console.log(`trend ${label.padEnd(28)} p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms`);
+  console.log(
+    `trend ${label.padEnd(28)} p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms`,
+  );
 };
 for (const level of ["provinsi", "kabupaten", "kecamatan", "desa"]) {
   const r = await biggest(level);
@@ -91,7 +99,9 @@ const [{ flow, expiry, expiryMonth }] = rowsOf<{ flow: number; expiry: number; e
   await db.execute(sql`select (select count(*) from stats_flow)::int as flow, (select count(*) from stats_cert_expiry)::int as expiry,
     (select count(*) from stats_cert_expiry_month)::int as "expiryMonth"`),
 );
-console.log(`Rollup rows: stats_flow ${Number(flow).toLocaleString("en")}, stats_cert_expiry ${Number(expiry).toLocaleString("en")}, stats_cert_expiry_month ${Number(expiryMonth).toLocaleString("en")}`);
+console.log(
+  `Rollup rows: stats_flow ${Number(flow).toLocaleString("en")}, stats_cert_expiry ${Number(expiry).toLocaleString("en")}, stats_cert_expiry_month ${Number(expiryMonth).toLocaleString("en")}`,
+);
 
 // The largest table: the region with the most child rows.
 const [largest] = await sqlRows<{ code: string; rows: number }>(sql`
@@ -99,20 +109,30 @@ const [largest] = await sqlRows<{ code: string; rows: number }>(sql`
       select parent_code as code, count(*)::int as rows from regions where parent_code is not null group by 1
       union all select desa_code, count(*)::int from posyandu group by 1
     ) x order by rows desc limit 1`);
-for (const [label, fn, suffix] of [["CSV", csv.loader, ".csv"], ["XLSX", xlsx.loader, ".xlsx"]] as const) {
+for (const [label, fn, suffix] of [
+  ["CSV", csv.loader, ".csv"],
+  ["XLSX", xlsx.loader, ".xlsx"],
+] as const) {
   const t = performance.now();
   const res = (await call(fn, largest.code, suffix)) as Response;
   const bytes = (await res.arrayBuffer()).byteLength;
-  console.log(`Export ${label} of the largest table (${largest.code}, ${largest.rows} rows): ${(performance.now() - t).toFixed(0)} ms, ${(bytes / 1024).toFixed(0)} KB`);
+  console.log(
+    `Export ${label} of the largest table (${largest.code}, ${largest.rows} rows): ${(performance.now() - t).toFixed(0)} ms, ${(bytes / 1024).toFixed(0)} KB`,
+  );
 }
 // The kabupaten page as a phone loads it first: the HTML rendered by the built app (npm run
 // build) for Kutai Kartanegara (64.02, with its map) plus its CSS, gzip. Goal ≤ 40 KB.
 if (existsSync("build/server/index.js")) {
   const build = await import(path.resolve("build/server/index.js"));
   const handler = createRequestHandler(build, "production");
-  const res = await handler(new Request("http://localhost:3000/dasbor/64.02", { headers: { Cookie: await cookieFor("64.02") } }), { clientIp: "127.0.0.1" });
+  const res = await handler(
+    new Request("http://localhost:3000/dasbor/64.02", { headers: { Cookie: await cookieFor("64.02") } }),
+    { clientIp: "127.0.0.1" },
+  );
   const html = await res.text();
-  const css = [...html.matchAll(/<link[^>]+href="(\/assets\/[^"]+\.css)"/g)].map((m) => readFileSync(path.join("build/client", m[1])));
+  const css = [...html.matchAll(/<link[^>]+href="(\/assets\/[^"]+\.css)"/g)].map((m) =>
+    readFileSync(path.join("build/client", m[1])),
+  );
   const htmlGz = gzipSync(html).length;
   const cssGz = css.reduce((s, c) => s + gzipSync(c).length, 0);
   const scripts = [...html.matchAll(/<script[^>]*src=/g)].length;

@@ -51,7 +51,9 @@ async function timed<T>(label: string, fn: () => Promise<T>): Promise<{ value: T
   const t0 = performance.now();
   const value = await fn();
   const ms = performance.now() - t0;
-  console.log(`  ${label.padEnd(24)} ${(ms / 1000).toFixed(2).padStart(6)} s   RSS now ${mb(process.memoryUsage().rss)}`);
+  console.log(
+    `  ${label.padEnd(24)} ${(ms / 1000).toFixed(2).padStart(6)} s   RSS now ${mb(process.memoryUsage().rss)}`,
+  );
   return { value, ms };
 }
 
@@ -69,7 +71,15 @@ try {
   ]);
   await db.insert(posyandu).values(pos);
   const actorRow = await makeUser({ name: "Pembina Bench", role: "pembina_kabupaten", scopeCode: "64.08" });
-  const actor: SessionUser = { id: actorRow.id, name: "Pembina Bench", phone: actorRow.phone, role: "pembina_kabupaten", scopeCode: "64.08", posyanduId: null, active: true };
+  const actor: SessionUser = {
+    id: actorRow.id,
+    name: "Pembina Bench",
+    phone: actorRow.phone,
+    role: "pembina_kabupaten",
+    scopeCode: "64.08",
+    posyanduId: null,
+    active: true,
+  };
 
   const bidang = ["Pendidikan", "Kesehatan", "Pekerjaan Umum", "Perumahan Rakyat", "Trantibum Linmas", "Sosial"];
   const lines = ["nama,no_hp,posyandu,nomor_registrasi_posyandu,kode_desa,bidang_spm,jenis_kelamin,tahun_lahir"];
@@ -80,7 +90,9 @@ try {
     lines.push(`"Kader Bench ${i}",${phone},${where},${bidang[i % 6]},${i % 9 ? "P" : "L"},${1950 + (i % 55)}`);
   }
   const csv = Buffer.from(lines.join("\n") + "\n");
-  console.log(`Impor kader: ${ROWS.toLocaleString("id-ID")} baris, berkas ${mb(csv.length)} (${csv.length.toLocaleString("id-ID")} byte), basis data ${dbKind()}, ${pos.length} posyandu`);
+  console.log(
+    `Impor kader: ${ROWS.toLocaleString("id-ID")} baris, berkas ${mb(csv.length)} (${csv.length.toLocaleString("id-ID")} byte), basis data ${dbKind()}, ${pos.length} posyandu`,
+  );
   const baseline = process.memoryUsage().rss;
   const { heapUsed: heapBefore, external: externalBefore } = process.memoryUsage();
   peakRss = baseline;
@@ -101,7 +113,8 @@ try {
     return staged;
   });
   const s = preview.value.ok ? preview.value.staged : null;
-  if (!s || s.counts.baru !== ROWS) throw new Error(`unexpected counts ${JSON.stringify(s?.counts)} ${s?.errors.slice(0, 3)}`);
+  if (!s || s.counts.baru !== ROWS)
+    throw new Error(`unexpected counts ${JSON.stringify(s?.counts)} ${s?.errors.slice(0, 3)}`);
   const commit = await timed("simpan", async () => {
     const r = await commitImport(actor, preview.value.ok ? preview.value.token : "");
     if (!r.ok) throw new Error(r.message);
@@ -117,27 +130,42 @@ try {
     if (!up.ok) throw new Error(up.message);
     return stageImport(actor, "kader", up.file);
   });
-  if (!again.value.ok || again.value.staged.counts.sama !== ROWS) throw new Error("re-import should find every row unchanged");
-  const [{ audits }] = rowsCount(await db.execute(sql`select count(*)::int as audits from audit_log where action = 'import.kader'`));
+  if (!again.value.ok || again.value.staged.counts.sama !== ROWS)
+    throw new Error("re-import should find every row unchanged");
+  const [{ audits }] = rowsCount(
+    await db.execute(sql`select count(*)::int as audits from audit_log where action = 'import.kader'`),
+  );
 
   const total = (preview.ms + commit.ms) / 1000;
   const maxRssKb = process.resourceUsage().maxRSS;
   console.log("");
-  console.log(`  pratinjau + simpan       ${total.toFixed(2)} s (target < 20 s) ${total < 20 ? "OK" : "MELEBIHI TARGET"}`);
+  console.log(
+    `  pratinjau + simpan       ${total.toFixed(2)} s (target < 20 s) ${total < 20 ? "OK" : "MELEBIHI TARGET"}`,
+  );
   console.log(`  RSS proses sebelum basis data ${mb(rssAtStart)}`);
-  console.log(`  RSS sebelum impor        ${mb(baseline)} (${dbKind() === "pglite" ? "PGlite di dalam proses sudah dimuat" : "aplikasi saja"})`);
-  console.log(`  RSS puncak selama impor  ${mb(peakImport)} (+${mb(Math.max(0, peakImport - baseline))} di atas sebelum impor)`);
+  console.log(
+    `  RSS sebelum impor        ${mb(baseline)} (${dbKind() === "pglite" ? "PGlite di dalam proses sudah dimuat" : "aplikasi saja"})`,
+  );
+  console.log(
+    `  RSS puncak selama impor  ${mb(peakImport)} (+${mb(Math.max(0, peakImport - baseline))} di atas sebelum impor)`,
+  );
   console.log(`  heap JS puncak           ${mb(peakHeapImport)} (sebelum impor ${mb(heapBefore)})`);
-  console.log(`  external puncak          ${mb(peakExternalImport)} (sebelum impor ${mb(externalBefore)}; termasuk memori wasm PGlite)`);
+  console.log(
+    `  external puncak          ${mb(peakExternalImport)} (sebelum impor ${mb(externalBefore)}; termasuk memori wasm PGlite)`,
+  );
   console.log(`  maxRSS proses (kernel)   ${mb(maxRssKb * 1024)}`);
   // What the import itself allocates: growth of the JS heap and of external memory (buffers,
   // PGlite's wasm memory) over the state before the upload. On PostgreSQL: the process RSS.
   const importMemory =
-    dbKind() === "pglite" ? Math.max(0, peakHeapImport - heapBefore) + Math.max(0, peakExternalImport - externalBefore) : peakImport;
+    dbKind() === "pglite"
+      ? Math.max(0, peakHeapImport - heapBefore) + Math.max(0, peakExternalImport - externalBefore)
+      : peakImport;
   console.log(
     `  memori impor             ${mb(importMemory)} (${dbKind() === "pglite" ? "pertumbuhan heap + external" : "RSS puncak proses"}; target < 300 MB) ${importMemory < 300 * 1024 * 1024 ? "OK" : "MELEBIHI TARGET"}`,
   );
-  console.log(`  tersimpan                ${commit.value.inserted} baru, ${commit.value.updated} diperbarui; ${audits} entri audit; batch #${commit.value.batchId}`);
+  console.log(
+    `  tersimpan                ${commit.value.inserted} baru, ${commit.value.updated} diperbarui; ${audits} entri audit; batch #${commit.value.batchId}`,
+  );
   if (total >= 20 || importMemory >= 300 * 1024 * 1024) process.exitCode = 1;
 } finally {
   clearInterval(sampler);

@@ -36,7 +36,16 @@ try {
   const users = Array.from({ length: N }, (_, i) => {
     const phone = `62877${String(i).padStart(7, "0")}`;
     phones.push(phone);
-    return { id: randomBytes(8).toString("hex").slice(0, 15), name: `Kader Masuk ${i}`, phone, password_hash: passwordHash, role: "kader", scope_code: "64.08.01.2001", spm_bidang: "kesehatan", active: true };
+    return {
+      id: randomBytes(8).toString("hex").slice(0, 15),
+      name: `Kader Masuk ${i}`,
+      phone,
+      password_hash: passwordHash,
+      role: "kader",
+      scope_code: "64.08.01.2001",
+      spm_bidang: "kesehatan",
+      active: true,
+    };
   });
   await sql`insert into users ${sql(users)}`;
 

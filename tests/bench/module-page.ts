@@ -17,7 +17,9 @@ import { loginCookie, percentile, startServer } from "./server";
 
 class SkipLatency extends Error {}
 
-const server = await startServer(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL, SESSION_SECRET: "bench-".padEnd(40, "x") } : {});
+const server = await startServer(
+  process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL, SESSION_SECRET: "bench-".padEnd(40, "x") } : {},
+);
 const base = server.baseUrl;
 try {
   const cookie = await loginCookie(base, "081100000006");
@@ -26,12 +28,20 @@ try {
   const gz = async (path: string) => {
     const res = await get(path);
     const body = Buffer.from(await res.arrayBuffer());
-    return { status: res.status, body, gzip: gzipSync(body, { level: 6 }).length, cacheControl: res.headers.get("cache-control") };
+    return {
+      status: res.status,
+      body,
+      gzip: gzipSync(body, { level: 6 }).length,
+      cacheControl: res.headers.get("cache-control"),
+    };
   };
 
   const first = await gz("/modul/spm-kesehatan");
   const html = first.body.toString("utf8");
-  const scripts = [...html.matchAll(/<script[^>]*src="([^"]+)"/g), ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)].map((m) => m[1]);
+  const scripts = [
+    ...html.matchAll(/<script[^>]*src="([^"]+)"/g),
+    ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g),
+  ].map((m) => m[1]);
   const inlineScripts = (html.match(/<script(?![^>]*src=)[^>]*>/g) ?? []).length;
   const styles = [...html.matchAll(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g)].map((m) => m[1]);
   let js = 0;
@@ -49,8 +59,12 @@ try {
   const total = first.gzip + js + css;
 
   console.log("Module page weight (gzip):");
-  console.log(`  first load   HTML ${kb(first.gzip)}  JS ${kb(js)} (${scripts.length} files: ${scripts.join(", ")}; ${inlineScripts} inline scripts)  CSS ${kb(css)} (${styles.length} file)  total ${kb(total)} ${total <= 30 * 1024 ? "(≤ 30 KB)" : "(OVER the 30 KB budget)"}`);
-  console.log(`  after load   service worker /sw.js ${kb(sw.gzip)} (${sw.body.length} bytes raw, Cache-Control: ${sw.cacheControl})`);
+  console.log(
+    `  first load   HTML ${kb(first.gzip)}  JS ${kb(js)} (${scripts.length} files: ${scripts.join(", ")}; ${inlineScripts} inline scripts)  CSS ${kb(css)} (${styles.length} file)  total ${kb(total)} ${total <= 30 * 1024 ? "(≤ 30 KB)" : "(OVER the 30 KB budget)"}`,
+  );
+  console.log(
+    `  after load   service worker /sw.js ${kb(sw.gzip)} (${sw.body.length} bytes raw, Cache-Control: ${sw.cacheControl})`,
+  );
 
   // Every module's first load (HTML with its inline SVG pictures + CSS + JS); the heaviest
   // must stay within 30 KB gzip on a kader's phone.
@@ -63,16 +77,25 @@ try {
   }
   weights.sort((a, b) => b.total - a.total);
   console.log("  every module, first load (HTML incl. inline SVG + CSS + JS):");
-  for (const w of weights) console.log(`    ${w.slug.padEnd(34)} HTML ${kb(w.html).padStart(8)}  (SVG ${kb(w.svg)} raw)  total ${kb(w.total)}`);
+  for (const w of weights)
+    console.log(
+      `    ${w.slug.padEnd(34)} HTML ${kb(w.html).padStart(8)}  (SVG ${kb(w.svg)} raw)  total ${kb(w.total)}`,
+    );
   const heaviest = weights[0];
   const TARGET = 30 * 1024;
-  console.log(`  heaviest module: ${heaviest.slug}, first load ${kb(heaviest.total)} gzip (target <= ${kb(TARGET)}): ${heaviest.total <= TARGET ? "OK" : "OVER"}`);
-  console.log(`  second page  HTML ${kb(second.gzip)}  JS 0 KB  CSS 0 KB (cached: ${cssCache})  total ${kb(second.gzip)}`);
+  console.log(
+    `  heaviest module: ${heaviest.slug}, first load ${kb(heaviest.total)} gzip (target <= ${kb(TARGET)}): ${heaviest.total <= TARGET ? "OK" : "OVER"}`,
+  );
+  console.log(
+    `  second page  HTML ${kb(second.gzip)}  JS 0 KB  CSS 0 KB (cached: ${cssCache})  total ${kb(second.gzip)}`,
+  );
   const store = await fetch(base + "/modul/simpan", { method: "POST", headers: { Cookie: cookie, Origin: base } });
   const { urls } = (await store.json()) as { urls: string[] };
   let stored = 0;
   for (const u of urls) stored += (await gz(u)).gzip;
-  const label = /Simpan semua modul untuk dibaca tanpa sinyal \(([^)]+)\)/.exec((await gz("/modul")).body.toString("utf8").replace(/<!-- -->/g, ""))?.[1];
+  const label = /Simpan semua modul untuk dibaca tanpa sinyal \(([^)]+)\)/.exec(
+    (await gz("/modul")).body.toString("utf8").replace(/<!-- -->/g, ""),
+  )?.[1];
   console.log(`  Simpan semua ${urls.length} pages ${kb(stored)} gzip (the button says ${label})`);
 
   const login = await gz("/masuk");
@@ -89,14 +112,19 @@ try {
   const headers = { Cookie: cookie, "Accept-Encoding": "gzip" };
   await autocannon({ url: base + "/modul/spm-kesehatan", connections: 10, amount: 300, headers });
   const times: number[] = [];
-  const instance = autocannon({ url: base + "/modul/spm-kesehatan", connections: 50, amount: 3000, headers }) as unknown as Promise<autocannon.Result> & NodeJS.EventEmitter;
+  const instance = autocannon({
+    url: base + "/modul/spm-kesehatan",
+    connections: 50,
+    amount: 3000,
+    headers,
+  }) as unknown as Promise<autocannon.Result> & NodeJS.EventEmitter;
   instance.on("response", (_client: unknown, _status: number, _bytes: number, ms: number) => times.push(ms));
   const r = await instance;
   if (r.non2xx || r.errors) throw new Error(`${r.non2xx} non-2xx responses, ${r.errors} errors`);
   times.sort((a, b) => a - b);
   console.log(
     `Latency /modul/spm-kesehatan, 50 concurrent, 3000 requests (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}): ` +
-      `p50 ${percentile(times, 50).toFixed(0)} ms  p95 ${percentile(times, 95).toFixed(0)} ms  max ${times[times.length - 1].toFixed(0)} ms  (${(3000 / (r.duration)).toFixed(0)} req/s)`,
+      `p50 ${percentile(times, 50).toFixed(0)} ms  p95 ${percentile(times, 95).toFixed(0)} ms  max ${times[times.length - 1].toFixed(0)} ms  (${(3000 / r.duration).toFixed(0)} req/s)`,
   );
   console.log(`Server start (boot incl. demo seed): ${(server.startupMs / 1000).toFixed(1)} s`);
 } catch (e) {

@@ -36,7 +36,10 @@ const total = prof.samples.length;
 const idle = self.get("(idle) :0") ?? 0;
 const busy = total - idle;
 const top = (m: Map<string, number>, n: number) =>
-  [...m].filter(([k]) => !k.startsWith("(idle)") && !k.startsWith("(root)")).sort((a, b) => b[1] - a[1]).slice(0, n)
+  [...m]
+    .filter(([k]) => !k.startsWith("(idle)") && !k.startsWith("(root)"))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
     .map(([k, v]) => `${((v / busy) * 100).toFixed(1).padStart(5)}%  ${k}`);
 const rows = Number(rowsArg ?? 25);
 console.log(`${total} samples, ${((idle / total) * 100).toFixed(0)}% idle; percentages of the busy samples`);

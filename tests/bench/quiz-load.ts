@@ -44,7 +44,15 @@ async function makeKader(sql: postgres.Sql, n: number, tag: string): Promise<str
     const sessions = [];
     for (let i = off; i < Math.min(n, off + 1000); i++) {
       const id = `bq${tag}${i}`.padEnd(15, "x").slice(0, 15);
-      users.push({ id, name: `Kader Beban ${tag}-${i}`, phone: `6289${tag}${String(i).padStart(6, "0")}`, role: "kader", scope_code: DESA, spm_bidang: "kesehatan", active: true });
+      users.push({
+        id,
+        name: `Kader Beban ${tag}-${i}`,
+        phone: `6289${tag}${String(i).padStart(6, "0")}`,
+        role: "kader",
+        scope_code: DESA,
+        spm_bidang: "kesehatan",
+        active: true,
+      });
       const sid = randomBytes(20).toString("hex");
       sessions.push({ id: sid, user_id: id, expires_at: expires });
       cookies.push(`ap_sesi=${sid}`);
@@ -68,7 +76,10 @@ async function takeQuiz(base: string, cookie: string, r: Result, deadline: numbe
     return null;
   };
   /** One timed request (body read included); null and an error on a 4xx/5xx or a timeout. */
-  const timed = async (path: string, body?: URLSearchParams): Promise<{ location: string | null; html: string } | null> => {
+  const timed = async (
+    path: string,
+    body?: URLSearchParams,
+  ): Promise<{ location: string | null; html: string } | null> => {
     if (Date.now() > deadline) return fail("step deadline");
     const t = performance.now();
     try {
@@ -77,11 +88,16 @@ async function takeQuiz(base: string, cookie: string, r: Result, deadline: numbe
         redirect: "manual",
         signal: AbortSignal.timeout(TIMEOUT_MS),
         body,
-        headers: body ? { Cookie: cookie, Origin: base, "Content-Type": "application/x-www-form-urlencoded" } : { Cookie: cookie },
+        headers: body
+          ? { Cookie: cookie, Origin: base, "Content-Type": "application/x-www-form-urlencoded" }
+          : { Cookie: cookie },
       });
       const html = await res.text();
       r.latencies.push(performance.now() - t);
-      if (res.status >= 400) return fail(`${body ? "POST" : "GET"} ${path}: ${res.status} ${html.match(/alert-error[^>]*>([^<]+)/)?.[1] ?? ""}`);
+      if (res.status >= 400)
+        return fail(
+          `${body ? "POST" : "GET"} ${path}: ${res.status} ${html.match(/alert-error[^>]*>([^<]+)/)?.[1] ?? ""}`,
+        );
       return { location: res.headers.get("location"), html };
     } catch (e) {
       return fail(`${path}: ${(e as Error).message}`);
@@ -113,7 +129,11 @@ const summary: string[] = [];
 let tag = 10;
 try {
   for (const wc of CONCURRENCY) {
-    const server = await startServer({ DATABASE_URL: bench.url, WEB_CONCURRENCY: String(wc), DB_POOL_SIZE: process.env.DB_POOL_SIZE ?? "10" });
+    const server = await startServer({
+      DATABASE_URL: bench.url,
+      WEB_CONCURRENCY: String(wc),
+      DB_POOL_SIZE: process.env.DB_POOL_SIZE ?? "10",
+    });
     let best = 0;
     try {
       for (const n of STEPS) {
@@ -122,10 +142,12 @@ try {
         const u0 = processUsage(server.pid);
         const t0 = performance.now();
         const deadline = Date.now() + STEP_MS;
-        await Promise.all(cookies.map(async (c) => {
-          await sleep(Math.random() * 10_000);
-          await takeQuiz(server.baseUrl, c, r, deadline);
-        }));
+        await Promise.all(
+          cookies.map(async (c) => {
+            await sleep(Math.random() * 10_000);
+            await takeQuiz(server.baseUrl, c, r, deadline);
+          }),
+        );
         const wall = (performance.now() - t0) / 1000;
         const u1 = processUsage(server.pid);
         const lat = r.latencies.sort((a, b) => a - b);

@@ -23,7 +23,13 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), "akademi-bench-"));
   const port = Number(process.env.BENCH_PORT) || 20000 + Math.floor(Math.random() * 40000);
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_ENV: "production", ...extraEnv };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    NODE_ENV: "production",
+    ...extraEnv,
+  };
   if (!extraEnv.DATABASE_URL) delete env.DATABASE_URL;
   else {
     // Production with PostgreSQL needs real secrets; the same for every process of the run.
@@ -32,10 +38,16 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   }
   const t0 = performance.now();
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child: ChildProcess = spawn("node", [...nodeArgs, "build/server.js"], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const child: ChildProcess = spawn("node", [...nodeArgs, "build/server.js"], {
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   await new Promise<void>((resolve, reject) => {
     let log = "";
-    const timer = setTimeout(() => reject(new Error("server did not start")), Number(process.env.BENCH_START_TIMEOUT_MS) || 120_000);
+    const timer = setTimeout(
+      () => reject(new Error("server did not start")),
+      Number(process.env.BENCH_START_TIMEOUT_MS) || 120_000,
+    );
     child.stdout!.on("data", (c: Buffer) => {
       log += c.toString();
       if (log.includes("siap di http")) {

@@ -38,7 +38,9 @@ async function answerCorrectly(page: Page): Promise<number> {
   const n = await fieldsets.count();
   for (let i = 0; i < n; i++) {
     const fs = fieldsets.nth(i);
-    const prompt = ((await fs.locator("p.font-semibold").first().textContent()) ?? "").replace(/^\s*\d+\.\s*/, "").trim();
+    const prompt = ((await fs.locator("p.font-semibold").first().textContent()) ?? "")
+      .replace(/^\s*\d+\.\s*/, "")
+      .trim();
     const q = bank.questions.find((b) => b.prompt.trim() === prompt);
     expect(q, `question "${prompt}" is in the bank`).toBeDefined();
     const right = rightTexts(q!);
@@ -69,11 +71,13 @@ function pdfWords(pdf: Buffer): string {
     } catch {
       continue;
     }
-    for (const tj of body.matchAll(/\[([^\]]*)\]\s*TJ/g)) out.push([...tj[1].matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => Buffer.from(h[1], "hex").toString("latin1")).join(""));
+    for (const tj of body.matchAll(/\[([^\]]*)\]\s*TJ/g))
+      out.push(
+        [...tj[1].matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => Buffer.from(h[1], "hex").toString("latin1")).join(""),
+      );
   }
   return out.join(" ").replace(/\s+/g, " ");
 }
-
 
 describe("certificate: from the last quiz to a public, revocable verification", () => {
   it("kader passes the last quiz, downloads the certificate; anyone verifies it; admin revokes it", async () => {
@@ -133,7 +137,10 @@ describe("certificate: from the last quiz to a public, revocable verification", 
       await pembina.click("a:has-text('Catat praktik lapangan')");
       for (const task of ["timbang-balita", "data-anak-tidak-sekolah"]) {
         await pembina.selectOption("select[name=tugas]", task);
-        await Promise.all([pembina.waitForURL(new RegExp(`tugas=${task}`)), pembina.click("button:has-text('Tampilkan daftar periksa')")]);
+        await Promise.all([
+          pembina.waitForURL(new RegExp(`tugas=${task}`)),
+          pembina.click("button:has-text('Tampilkan daftar periksa')"),
+        ]);
         const sheet = pembina.locator(`[data-testid='kader-${kaderId}']`);
         const boxes = sheet.locator("input[type=checkbox]");
         for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).check();
@@ -172,8 +179,13 @@ describe("certificate: from the last quiz to a public, revocable verification", 
       expect(cred.status()).toBe(200);
       jwt = (await cred.text()).trim();
       expect(jwt.split(".")).toHaveLength(3);
-      await expect(page.locator("a:has-text('Bagikan lewat WhatsApp')").getAttribute("href")).resolves.toMatch(/^https:\/\/wa\.me\/\?text=.*verifikasi/);
-      const [download] = await Promise.all([page.waitForEvent("download"), page.click("a:has-text('Unduh sertifikat (PDF)')")]);
+      await expect(page.locator("a:has-text('Bagikan lewat WhatsApp')").getAttribute("href")).resolves.toMatch(
+        /^https:\/\/wa\.me\/\?text=.*verifikasi/,
+      );
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.click("a:has-text('Unduh sertifikat (PDF)')"),
+      ]);
       expect(download.suggestedFilename()).toBe(`sertifikat-${code}.pdf`);
 
       verifyUrl = (await page.locator("a:has-text('Lihat halaman verifikasi')").getAttribute("href"))!;

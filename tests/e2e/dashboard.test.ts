@@ -3,7 +3,6 @@ import { browserFixture, login, phoneContext, shot } from "./browser";
 
 const e2e = browserFixture();
 
-
 describe("DPMD dashboard", () => {
   it("the kabupaten dashboard's first load (HTML and CSS, gzip) stays within 40 KB", async () => {
     const ctx = await e2e.browser.newContext({ baseURL: e2e.baseUrl });
@@ -11,17 +10,26 @@ describe("DPMD dashboard", () => {
     await login(page, "081100000002");
     const { gzipSync } = await import("node:zlib");
     const html = await (await page.request.get("/dasbor/64.02")).text();
-    const css = await Promise.all([...html.matchAll(/<link[^>]+href="([^"]+\.css)"/g)].map(async (m) => (await page.request.get(m[1])).text()));
+    const css = await Promise.all(
+      [...html.matchAll(/<link[^>]+href="([^"]+\.css)"/g)].map(async (m) => (await page.request.get(m[1])).text()),
+    );
     const scripts = [...html.matchAll(/<script[^>]*src=/g)].length;
     const size = gzipSync(html).length + css.reduce((s, c) => s + gzipSync(c).length, 0);
-    console.log(`Kabupaten dashboard first load: HTML ${(gzipSync(html).length / 1024).toFixed(1)} KB + CSS ${((size - gzipSync(html).length) / 1024).toFixed(1)} KB gzip, ${scripts} scripts`);
+    console.log(
+      `Kabupaten dashboard first load: HTML ${(gzipSync(html).length / 1024).toFixed(1)} KB + CSS ${((size - gzipSync(html).length) / 1024).toFixed(1)} KB gzip, ${scripts} scripts`,
+    );
     expect(scripts).toBe(0);
     expect(size).toBeLessThanOrEqual(40 * 1024);
     await ctx.close();
   });
 
   it("drills down from the kabupaten to a posyandu's kader and downloads the CSV", async () => {
-    const ctx = await e2e.browser.newContext({ viewport: { width: 1024, height: 900 }, baseURL: e2e.baseUrl, locale: "id-ID", acceptDownloads: true });
+    const ctx = await e2e.browser.newContext({
+      viewport: { width: 1024, height: 900 },
+      baseURL: e2e.baseUrl,
+      locale: "id-ID",
+      acceptDownloads: true,
+    });
     const page = await ctx.newPage();
     try {
       await login(page, "081100000002"); // DPMD Kutai Kartanegara
@@ -78,7 +86,10 @@ describe("DPMD dashboard", () => {
       await page.click("nav[aria-label='Jejak wilayah'] >> text=Kabupaten Kutai Kartanegara");
       await page.waitForURL(/\/dasbor\/64\.02(\?|$)/);
 
-      const [download] = await Promise.all([page.waitForEvent("download"), page.locator("a", { hasText: /^CSV$/ }).click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.locator("a", { hasText: /^CSV$/ }).click(),
+      ]);
       expect(download.suggestedFilename()).toMatch(/^rekap-64\.02-\d{4}-\d{2}-\d{2}\.csv$/);
       const text = (await (await download.createReadStream()).toArray()).join("");
       expect(text).toContain("Wilayah: Kabupaten Kutai Kartanegara (64.02)");
@@ -101,10 +112,17 @@ describe("DPMD dashboard", () => {
     await login(page, "081100000004");
     await page.goto("/dasbor");
     await page.waitForURL("**/dasbor/64.08.01");
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     // The rate and the region's name are visible without scrolling sideways, in the hero and in the table.
-    for (const sel of ["h1", "[data-testid=rate]", "[data-testid=region-table] tbody tr:first-child td:nth-child(1)", "[data-testid=region-table] tbody tr:first-child td:nth-child(2)"]) {
+    for (const sel of [
+      "h1",
+      "[data-testid=rate]",
+      "[data-testid=region-table] tbody tr:first-child td:nth-child(1)",
+      "[data-testid=region-table] tbody tr:first-child td:nth-child(2)",
+    ]) {
       const box = (await page.locator(sel).first().boundingBox())!;
       expect(box.x).toBeGreaterThanOrEqual(0);
       expect(box.x + box.width).toBeLessThanOrEqual(360);

@@ -27,9 +27,18 @@ beforeAll(async () => {
   browser = await launch();
   dataDir = mkdtempSync(path.join(tmpdir(), "akademi-e2e-clock-"));
   const port = 20000 + Math.floor(Math.random() * 40000);
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_ENV: "production", FAKE_CLOCK_OFFSET_MS: String(offset) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    NODE_ENV: "production",
+    FAKE_CLOCK_OFFSET_MS: String(offset),
+  };
   delete env.DATABASE_URL;
-  server = spawn("node", ["--import", "./tests/e2e/fake-clock.mjs", "build/server.js"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  server = spawn("node", ["--import", "./tests/e2e/fake-clock.mjs", "build/server.js"], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("server did not start in 280 s")), 280_000);
     let log = "";
@@ -54,7 +63,8 @@ afterAll(async () => {
 });
 
 const witaInput = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
-const day = (d: Date, timeZone: string) => new Intl.DateTimeFormat("id-ID", { day: "numeric", month: "long", year: "numeric", timeZone }).format(d);
+const day = (d: Date, timeZone: string) =>
+  new Intl.DateTimeFormat("id-ID", { day: "numeric", month: "long", year: "numeric", timeZone }).format(d);
 
 describe("attendance exports at dawn", () => {
   it("a check-in at 06.49 WITA exports the WITA date (not the UTC date of the day before)", async () => {
@@ -85,7 +95,10 @@ describe("attendance exports at dawn", () => {
       const utc = day(target, "UTC");
       expect(wita).not.toBe(utc);
       const csv = await (await page.request.get(`/sesi/${id}/absensi.csv`)).text();
-      const rows = csv.trim().split("\n").filter((r) => r.includes(",Terdaftar,Hadir,"));
+      const rows = csv
+        .trim()
+        .split("\n")
+        .filter((r) => r.includes(",Terdaftar,Hadir,"));
       expect(rows).toHaveLength(5);
       for (const r of rows) expect(r).toMatch(new RegExp(`,Daftar hadir,${wita} 0[67]\\.\\d\\d WITA`));
       expect(csv).not.toContain(utc);

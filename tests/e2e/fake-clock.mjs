@@ -8,7 +8,8 @@ if (offset) {
   const Real = Date;
   const now = () => Real.now() + offset;
   globalThis.Date = new Proxy(Real, {
-    construct: (target, args, newTarget) => (args.length ? Reflect.construct(target, args, newTarget) : new Real(now())),
+    construct: (target, args, newTarget) =>
+      args.length ? Reflect.construct(target, args, newTarget) : new Real(now()),
     apply: () => new Real(now()).toString(),
     get: (target, prop, receiver) => (prop === "now" ? now : Reflect.get(target, prop, receiver)),
   });

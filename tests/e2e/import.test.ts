@@ -9,7 +9,6 @@ import { browserFixture, login, phoneContext, shot } from "./browser";
 
 const e2e = browserFixture();
 
-
 const run = Date.now().toString(36).slice(-5).toUpperCase();
 const POSYANDU = `Posyandu Uji ${run}`;
 const REG = `E2E-${run}`;
@@ -24,7 +23,10 @@ async function uploadCsv(page: Page, kind: "kader" | "posyandu", name: string, t
   await page.goto("/admin/impor");
   await page.check(`input[name=jenis][value=${kind}]`);
   await page.setInputFiles("input[name=berkas]", { name, mimeType: "text/csv", buffer: Buffer.from(text, "utf8") });
-  await Promise.all([page.waitForURL(/\/admin\/impor\/pratinjau\/[a-f0-9]{32}$/), page.click("button:has-text('Periksa berkas')")]);
+  await Promise.all([
+    page.waitForURL(/\/admin\/impor\/pratinjau\/[a-f0-9]{32}$/),
+    page.click("button:has-text('Periksa berkas')"),
+  ]);
 }
 
 async function count(page: Page, label: string): Promise<string> {
@@ -32,7 +34,9 @@ async function count(page: Page, label: string): Promise<string> {
 }
 
 async function noOverflow(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
 }
 
@@ -50,14 +54,28 @@ describe("roster import by a pembina kecamatan", () => {
       await shot(page, "import-form");
 
       // The posyandu first.
-      await uploadCsv(page, "posyandu", "posyandu.csv", `nama,kode_desa,nomor_registrasi,alamat\n${POSYANDU},64.08.01.2001,${REG},Jl. Uji RT 01\n`);
+      await uploadCsv(
+        page,
+        "posyandu",
+        "posyandu.csv",
+        `nama,kode_desa,nomor_registrasi,alamat\n${POSYANDU},64.08.01.2001,${REG},Jl. Uji RT 01\n`,
+      );
       expect(await count(page, "Baru")).toBe("1");
-      await Promise.all([page.waitForSelector("text=Impor posyandu tersimpan"), page.click("button:has-text('Simpan')")]);
+      await Promise.all([
+        page.waitForSelector("text=Impor posyandu tersimpan"),
+        page.click("button:has-text('Simpan')"),
+      ]);
 
       // A kader file with a bad phone number: the row error is shown and nothing can be saved.
-      const bad = [HEADER, `${KADER_1},${PHONE_1},,${REG},,Kesehatan,P,1985`, `${KADER_2},0812-ABC,${POSYANDU},,64.08.01.2001,Pekerjaan Umum,Perempuan,1990`].join("\n");
+      const bad = [
+        HEADER,
+        `${KADER_1},${PHONE_1},,${REG},,Kesehatan,P,1985`,
+        `${KADER_2},0812-ABC,${POSYANDU},,64.08.01.2001,Pekerjaan Umum,Perempuan,1990`,
+      ].join("\n");
       await uploadCsv(page, "kader", "kader.csv", bad);
-      await expect(page.getByRole("alert").first().textContent()).resolves.toContain("Baris 3: nomor HP tidak valid (0812-ABC)");
+      await expect(page.getByRole("alert").first().textContent()).resolves.toContain(
+        "Baris 3: nomor HP tidak valid (0812-ABC)",
+      );
       expect(await count(page, "Salah")).toBe("1");
       expect(await page.locator("button:has-text('Simpan')").count()).toBe(0);
       await noOverflow(page);
@@ -111,7 +129,10 @@ describe("roster import by a pembina kecamatan", () => {
       await page.fill("input[name=password]", "kata-sandi-sri");
       await page.fill("input[name=confirm]", "kata-sandi-sri");
       // Activation ends on a welcome page with the three steps to a certificate.
-      await Promise.all([page.waitForURL((u) => u.pathname === "/selamat-datang"), page.click("button:has-text('Aktifkan dan masuk')")]);
+      await Promise.all([
+        page.waitForURL((u) => u.pathname === "/selamat-datang"),
+        page.click("button:has-text('Aktifkan dan masuk')"),
+      ]);
       expect(await page.locator("h1").first().textContent()).toContain(`Selamat datang, ${KADER_1}`);
       expect(await page.locator("ol > li").count()).toBe(3);
       await Promise.all([page.waitForURL((u) => u.pathname === "/"), page.click("text=Ke Beranda")]);

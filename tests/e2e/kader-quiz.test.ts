@@ -3,7 +3,6 @@ import { browserFixture, login, phoneContext, shot } from "./browser";
 
 const e2e = browserFixture();
 
-
 describe("kader journey: module and quiz on a 360x740 phone", () => {
   it("logs in, opens a module, takes its quiz without JavaScript, sees the review", async () => {
     const ctx = await phoneContext(e2e.browser, e2e.baseUrl);
@@ -24,13 +23,20 @@ describe("kader journey: module and quiz on a 360x740 phone", () => {
       await page.click("text=Selesai membaca, lanjut ke kuis");
       await page.waitForURL("**/modul/spm-pendidikan/kuis");
       // "Simpan semua modul" (tests/e2e/offline.test.ts) may already have drawn this attempt.
-      await Promise.all([page.waitForURL(/\/kuis\/[a-z0-9]+$/), page.click("button:has-text('Mulai kuis'), a:has-text('Lanjutkan kuis yang belum selesai')")]);
-      const names = await page.$$eval("input[name^=q_]", (els) => [...new Set(els.map((e) => (e as HTMLInputElement).name))]);
+      await Promise.all([
+        page.waitForURL(/\/kuis\/[a-z0-9]+$/),
+        page.click("button:has-text('Mulai kuis'), a:has-text('Lanjutkan kuis yang belum selesai')"),
+      ]);
+      const names = await page.$$eval("input[name^=q_]", (els) => [
+        ...new Set(els.map((e) => (e as HTMLInputElement).name)),
+      ]);
       expect(names).toHaveLength(10);
       // Submitting with one question open keeps the other answers and names the gap.
       for (const n of names.slice(1)) await page.locator(`input[name="${n}"]`).first().check();
       await page.click("text=Kirim jawaban");
-      await expect(page.getByRole("alert").textContent()).resolves.toContain("Masih ada 1 pertanyaan yang belum dijawab.");
+      await expect(page.getByRole("alert").textContent()).resolves.toContain(
+        "Masih ada 1 pertanyaan yang belum dijawab.",
+      );
       expect(await page.locator(`input[name="${names[1]}"]:checked`).count()).toBe(1);
       await page.locator(`input[name="${names[0]}"]`).first().check();
       await page.click("text=Kirim jawaban");

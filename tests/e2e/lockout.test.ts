@@ -26,11 +26,16 @@ async function answerCorrectly(page: Page): Promise<void> {
   const fieldsets = page.locator("form fieldset");
   for (let i = 0; i < (await fieldsets.count()); i++) {
     const fs = fieldsets.nth(i);
-    const prompt = ((await fs.locator("p.font-semibold").first().textContent()) ?? "").replace(/^\s*\d+\.\s*/, "").trim();
+    const prompt = ((await fs.locator("p.font-semibold").first().textContent()) ?? "")
+      .replace(/^\s*\d+\.\s*/, "")
+      .trim();
     const q = bank.questions.find((b) => b.prompt.trim() === prompt)!;
     expect(q, prompt).toBeDefined();
     const ids = Array.isArray(q.answer) ? q.answer : [q.answer as string];
-    const right = q.type === "truefalse" ? [q.answer ? "Benar" : "Salah"] : q.options!.filter((o) => ids.includes(o.id)).map((o) => o.text);
+    const right =
+      q.type === "truefalse"
+        ? [q.answer ? "Benar" : "Salah"]
+        : q.options!.filter((o) => ids.includes(o.id)).map((o) => o.text);
     const labels = fs.locator("label");
     for (let j = 0; j < (await labels.count()); j++) {
       const text = ((await labels.nth(j).locator("span").textContent()) ?? "").trim();
@@ -56,7 +61,9 @@ describe("lock-out: three fails, the pembina grants another round, the kader pas
       await login(kader, "081100000009");
       await kader.goto(`/modul/${SLUG}/kuis`);
       await kader.waitForSelector("text=Kesempatan mengerjakan kuis ini sudah habis (3 dari 3)");
-      await expect(kader.locator(".alert-error").last().textContent()).resolves.toContain("Tim Pembina desa atau kecamatan Anda");
+      await expect(kader.locator(".alert-error").last().textContent()).resolves.toContain(
+        "Tim Pembina desa atau kecamatan Anda",
+      );
       expect(await kader.locator("main form button[type=submit]").count()).toBe(0);
       await shot(kader, "kuis-terkunci");
 

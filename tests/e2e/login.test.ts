@@ -3,7 +3,6 @@ import { browserFixture, login, phoneContext, shot } from "./browser";
 
 const e2e = browserFixture();
 
-
 describe("login on a phone", () => {
   it("a wrong password shows a message and keeps the phone number", async () => {
     const ctx = await phoneContext(e2e.browser, e2e.baseUrl);
@@ -29,8 +28,12 @@ describe("login on a phone", () => {
     const page = await ctx.newPage();
     await login(page, phone);
     expect(await page.locator("h1").first().textContent()).toContain(heading);
-    await expect(page.getByRole("navigation", { name: "Menu utama" }).getByText(navItem).isVisible()).resolves.toBe(true);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    await expect(page.getByRole("navigation", { name: "Menu utama" }).getByText(navItem).isVisible()).resolves.toBe(
+      true,
+    );
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     // No React runtime; kader get one small script (offline outbox, service worker registration).
     expect(await page.locator("script[src]").count()).toBe(phone === "081100000006" ? 1 : 0);

@@ -29,11 +29,16 @@ async function answerWrongly(page: Page): Promise<string[]> {
   const sections: string[] = [];
   for (let i = 0; i < n; i++) {
     const fs = fieldsets.nth(i);
-    const prompt = ((await fs.locator("p.font-semibold").first().textContent()) ?? "").replace(/^\s*\d+\.\s*/, "").trim();
+    const prompt = ((await fs.locator("p.font-semibold").first().textContent()) ?? "")
+      .replace(/^\s*\d+\.\s*/, "")
+      .trim();
     const q = bank.questions.find((b) => b.prompt.trim() === prompt);
     if (!q) throw new Error(`question not in the bank: ${prompt}`);
     sections.push(q.section);
-    const right = q.type === "truefalse" ? [q.answer ? "Benar" : "Salah"] : q.options!.filter((o) => (Array.isArray(q.answer) ? q.answer : [q.answer]).includes(o.id)).map((o) => o.text);
+    const right =
+      q.type === "truefalse"
+        ? [q.answer ? "Benar" : "Salah"]
+        : q.options!.filter((o) => (Array.isArray(q.answer) ? q.answer : [q.answer]).includes(o.id)).map((o) => o.text);
     const labels = fs.locator("label");
     for (let j = 0; j < (await labels.count()); j++) {
       const text = ((await labels.nth(j).textContent()) ?? "").trim();

@@ -22,7 +22,8 @@ afterAll(async () => {
 });
 
 /** setOffline also for the service worker's own fetches (Chromium does not apply it to them: playwright#2311). */
-const swOffline = (route: Route) => (route.request().serviceWorker() ? route.abort("internetdisconnected") : route.continue());
+const swOffline = (route: Route) =>
+  route.request().serviceWorker() ? route.abort("internetdisconnected") : route.continue();
 async function offline(ctx: BrowserContext) {
   await ctx.setOffline(true);
   await ctx.route("**", swOffline);
@@ -33,23 +34,36 @@ async function online(ctx: BrowserContext) {
 }
 
 async function workerReady(page: Page) {
-  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined, null, { timeout: 20_000 });
+  await page.waitForFunction(
+    () => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined,
+    null,
+    { timeout: 20_000 },
+  );
 }
 
 async function answerAll(page: Page) {
-  const names = await page.$$eval("input[name^=q_]", (els) => [...new Set(els.map((e) => (e as HTMLInputElement).name))]);
+  const names = await page.$$eval("input[name^=q_]", (els) => [
+    ...new Set(els.map((e) => (e as HTMLInputElement).name)),
+  ]);
   for (const n of names) await page.locator(`input[name="${n}"]`).first().check();
   return names;
 }
 
 async function attemptsOnServer(page: Page, slug: string): Promise<number> {
   await page.goto(`/modul/${slug}/kuis`);
-  return page.locator("text=Percobaan sebelumnya").count().then(async (has) => (has ? page.locator("h2:has-text('Percobaan sebelumnya') + ul > li").count() : 0));
+  return page
+    .locator("text=Percobaan sebelumnya")
+    .count()
+    .then(async (has) => (has ? page.locator("h2:has-text('Percobaan sebelumnya') + ul > li").count() : 0));
 }
 
 describe("kader offline", () => {
   it("without JavaScript: reading half a module puts Lanjutkan at the next section", async () => {
-    const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, baseURL: baseUrl, javaScriptEnabled: false });
+    const ctx = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      baseURL: baseUrl,
+      javaScriptEnabled: false,
+    });
     const page = await ctx.newPage();
     try {
       await login(page, "081100000006");
@@ -59,9 +73,14 @@ describe("kader offline", () => {
       const half = Math.floor(sections / 2);
       expect(half).toBeGreaterThan(1);
       for (let i = 0; i < half; i++) {
-        await Promise.all([page.waitForURL((u) => u.hash === `#${ids[i + 1] ?? "selesai"}`), page.locator(`form:has(input[value="${ids[i]}"]) button`).click()]);
+        await Promise.all([
+          page.waitForURL((u) => u.hash === `#${ids[i + 1] ?? "selesai"}`),
+          page.locator(`form:has(input[value="${ids[i]}"]) button`).click(),
+        ]);
       }
-      await expect(page.getByTestId("kemajuan").textContent()).resolves.toContain(`Dibaca: ${half} dari ${sections} bagian`);
+      await expect(page.getByTestId("kemajuan").textContent()).resolves.toContain(
+        `Dibaca: ${half} dari ${sections} bagian`,
+      );
       await page.goto("/");
       const card = page.getByTestId("lanjutkan");
       await expect(card.textContent()).resolves.toContain("Lanjutkan membaca");
@@ -99,7 +118,10 @@ describe("kader offline", () => {
       await online(ctx);
       await page.goto("/modul/spm-trantibum-linmas");
       // Tap targets: at least 44 px high.
-      for (const target of [page.getByRole("button", { name: "Keluar" }), page.getByRole("link", { name: "‹ Semua modul" })]) {
+      for (const target of [
+        page.getByRole("button", { name: "Keluar" }),
+        page.getByRole("link", { name: "‹ Semua modul" }),
+      ]) {
         expect((await target.boundingBox())!.height).toBeGreaterThanOrEqual(44);
       }
       await offline(ctx);
@@ -178,12 +200,17 @@ describe("kader offline", () => {
       await answerAll(a);
       await a.click("text=Kirim jawaban");
       // The second tab answers differently: still only one set of answers is graded.
-      const names = await b.$$eval("input[name^=q_]", (els) => [...new Set(els.map((e) => (e as HTMLInputElement).name))]);
+      const names = await b.$$eval("input[name^=q_]", (els) => [
+        ...new Set(els.map((e) => (e as HTMLInputElement).name)),
+      ]);
       for (const n of names) await b.locator(`input[name="${n}"]`).last().check();
       await b.click("text=Kirim jawaban");
       await b.getByText("Jawaban tersimpan di ponsel").waitFor();
       await online(ctx);
-      await Promise.all([a.waitForSelector("text=Hasil kuis", { timeout: 20_000 }), b.waitForSelector("text=Hasil kuis", { timeout: 20_000 })]);
+      await Promise.all([
+        a.waitForSelector("text=Hasil kuis", { timeout: 20_000 }),
+        b.waitForSelector("text=Hasil kuis", { timeout: 20_000 }),
+      ]);
       await b.reload();
       await a.reload();
       expect(await a.getByRole("status").first().textContent()).toBe(await b.getByRole("status").first().textContent());

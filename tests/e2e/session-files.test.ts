@@ -24,7 +24,12 @@ function witaInput(d: Date): string {
 
 /** "1 Desember 2026": the date of a moment in WITA, as the exports write it. */
 function witaDay(d: Date): string {
-  return new Intl.DateTimeFormat("id-ID", { day: "numeric", month: "long", year: "numeric", timeZone: "Asia/Makassar" }).format(d);
+  return new Intl.DateTimeFormat("id-ID", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "Asia/Makassar",
+  }).format(d);
 }
 
 /** Schedules and announces a pelatihan in Muara Ancalong running now; enrols the kecamatan up to the capacity. */
@@ -99,10 +104,14 @@ describe("pembina kecamatan: daftar hadir, reminders and exports", () => {
       expect(text).toMatch(/Pukul: \d\d\.\d\d–\d\d\.\d\d WITA/);
       expect(text).toContain("Tempat: Aula Kantor Camat Muara Ancalong");
       expect(text).toContain("Yang perlu dibawa: Buku catatan kader dan ponsel");
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       expect(overflow).toBeLessThanOrEqual(0);
       await shot(page, "pembina-pengingat");
-      const ics = await page.request.get((await page.getByRole("link", { name: "Unduh kalender (.ics)" }).getAttribute("href"))!);
+      const ics = await page.request.get(
+        (await page.getByRole("link", { name: "Unduh kalender (.ics)" }).getAttribute("href"))!,
+      );
       expect(ics.status()).toBe(200);
       expect(await ics.text()).toContain(`UID:sesi-${small.id}@akademi-posyandu`);
 
@@ -113,10 +122,15 @@ describe("pembina kecamatan: daftar hadir, reminders and exports", () => {
       const recorded = new Date();
       const csv = await (await page.request.get(`/sesi/${small.id}/absensi.csv`)).text();
       // The kader beyond the capacity are on the waitlist ("Daftar tunggu") without attendance.
-      const rows = csv.trim().split("\n").slice(2).filter((r) => r.includes(",Terdaftar,"));
+      const rows = csv
+        .trim()
+        .split("\n")
+        .slice(2)
+        .filter((r) => r.includes(",Terdaftar,"));
       expect(rows).toHaveLength(8);
       expect(csv).toContain(",Daftar tunggu,,,");
-      for (const r of rows) expect(r).toMatch(new RegExp(`,Terdaftar,Hadir,Daftar hadir,${witaDay(recorded)} \\d\\d\\.\\d\\d WITA`));
+      for (const r of rows)
+        expect(r).toMatch(new RegExp(`,Terdaftar,Hadir,Daftar hadir,${witaDay(recorded)} \\d\\d\\.\\d\\d WITA`));
       expect(csv).not.toMatch(/,enrolled,|,roster,|\d{4}-\d\d-\d\d/);
 
       // 77 participants: four numbered pages, the last with rows and the signatures.

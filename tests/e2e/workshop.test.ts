@@ -3,7 +3,6 @@ import { browserFixture, login, phoneContext, shot } from "./browser";
 
 const e2e = browserFixture();
 
-
 function witaInput(d: Date): string {
   return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
 }
@@ -51,7 +50,9 @@ describe("pembina kecamatan runs a pelatihan on a phone; a kader checks in by QR
       await page.waitForSelector(`text=${enrolled - 1} catatan kehadiran disimpan`);
       expect(await page.locator("input[value=izin]:checked").count()).toBe(1);
       expect(await page.locator("input[value=hadir]:checked").count()).toBe(enrolled - 1);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       expect(overflow).toBeLessThanOrEqual(0);
       await shot(page, "pembina-roster");
 

@@ -29,7 +29,9 @@ const RESTART_AT_MS = 4_000;
 function pgBin(): string {
   const which = spawnSync("sh", ["-c", "command -v pg_ctl"], { encoding: "utf8" });
   if (which.status === 0 && which.stdout.trim()) return path.dirname(which.stdout.trim());
-  const dirs = existsSync("/usr/lib/postgresql") ? readdirSync("/usr/lib/postgresql").sort((a, b) => Number(b) - Number(a)) : [];
+  const dirs = existsSync("/usr/lib/postgresql")
+    ? readdirSync("/usr/lib/postgresql").sort((a, b) => Number(b) - Number(a))
+    : [];
   for (const d of dirs) if (existsSync(`/usr/lib/postgresql/${d}/bin/pg_ctl`)) return `/usr/lib/postgresql/${d}/bin`;
   throw new Error("PostgreSQL (initdb, pg_ctl) tidak ditemukan.");
 }
@@ -37,7 +39,10 @@ function pgBin(): string {
 const bin = pgBin();
 const dir = mkdtempSync(path.join(tmpdir(), "akademi-restart-"));
 const root = process.getuid?.() === 0;
-const asPg = (cmd: string, args: string[]) => (root ? spawnSync("runuser", ["-u", "postgres", "--", path.join(bin, cmd), ...args], { encoding: "utf8" }) : spawnSync(path.join(bin, cmd), args, { encoding: "utf8" }));
+const asPg = (cmd: string, args: string[]) =>
+  root
+    ? spawnSync("runuser", ["-u", "postgres", "--", path.join(bin, cmd), ...args], { encoding: "utf8" })
+    : spawnSync(path.join(bin, cmd), args, { encoding: "utf8" });
 const pgctl = (...args: string[]) => {
   const r = asPg("pg_ctl", ["-D", path.join(dir, "data"), "-l", path.join(dir, "server.log"), ...args]);
   if (r.status !== 0) throw new Error(`pg_ctl ${args.join(" ")}: ${r.stderr || r.stdout}`);
@@ -52,7 +57,16 @@ const check = (ok: boolean, line: string) => {
 
 async function main() {
   if (root) chownSync(dir, Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout.trim()), 0);
-  const init = asPg("initdb", ["-D", path.join(dir, "data"), "-U", "akademi", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
+  const init = asPg("initdb", [
+    "-D",
+    path.join(dir, "data"),
+    "-U",
+    "akademi",
+    "--auth=trust",
+    "-E",
+    "UTF8",
+    "--locale=C.UTF-8",
+  ]);
   if (init.status !== 0) throw new Error(init.stderr);
   pgctl("-w", "-o", `-h 127.0.0.1 -p ${PGPORT} -k ${dir} -c max_connections=100 -c fsync=off`, "start");
   const DATABASE_URL = `postgres://akademi@127.0.0.1:${PGPORT}/postgres`;
@@ -108,7 +122,14 @@ async function main() {
   const t0 = Date.now();
   setTimeout(() => {
     restartAt = Date.now();
-    pgctl("-m", "fast", "-w", "restart", "-o", `-h 127.0.0.1 -p ${PGPORT} -k ${dir} -c max_connections=100 -c fsync=off`);
+    pgctl(
+      "-m",
+      "fast",
+      "-w",
+      "restart",
+      "-o",
+      `-h 127.0.0.1 -p ${PGPORT} -k ${dir} -c max_connections=100 -c fsync=off`,
+    );
     console.log(`PostgreSQL di-restart pada ${restartAt - t0} ms (selesai dalam ${Date.now() - restartAt} ms).`);
   }, RESTART_AT_MS);
 
@@ -117,7 +138,13 @@ async function main() {
       const reg = `9${String(n).padStart(2, "0")}${String(++seq).padStart(10, "0")}`;
       const body = new URLSearchParams({ name: `Posyandu Uji ${reg}`, desaCode: "64.08.01.2003", registrationNo: reg });
       try {
-        const res = await fetch(`${BASE}/posyandu/baru`, { method: "POST", body, redirect: "manual", headers: { Cookie: cookie, Origin: BASE }, signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(`${BASE}/posyandu/baru`, {
+          method: "POST",
+          body,
+          redirect: "manual",
+          headers: { Cookie: cookie, Origin: BASE },
+          signal: AbortSignal.timeout(10_000),
+        });
         await res.arrayBuffer();
         if (res.status === 302) {
           acknowledged.push(reg);
@@ -132,21 +159,33 @@ async function main() {
   }
   await Promise.all(Array.from({ length: CLIENTS }, (_, i) => client(i)));
 
-  const rows = (await db.execute(sql`select registration_no as reg from posyandu where registration_no like '9%'`)) as unknown as { reg: string }[];
-  const audits = (await db.execute(sql`select count(*)::int as n from audit_log a join posyandu p on a.entity = 'posyandu' and a.entity_id = p.id::text and p.registration_no like '9%' where a.action = 'posyandu.create'`)) as unknown as { n: number }[];
+  const rows = (await db.execute(
+    sql`select registration_no as reg from posyandu where registration_no like '9%'`,
+  )) as unknown as { reg: string }[];
+  const audits = (await db.execute(
+    sql`select count(*)::int as n from audit_log a join posyandu p on a.entity = 'posyandu' and a.entity_id = p.id::text and p.registration_no like '9%' where a.action = 'posyandu.create'`,
+  )) as unknown as { n: number }[];
   const inDb = new Map<string, number>();
   for (const r of rows) inDb.set(r.reg, (inDb.get(r.reg) ?? 0) + 1);
   const lost = acknowledged.filter((r) => !inDb.has(r));
   const doubled = [...inDb.values()].filter((c) => c > 1).length;
   const deaths = (log.match(/berhenti \(/g) ?? []).length;
 
-  console.log(`Beban: ${CLIENTS} klien selama ${LOAD_MS / 1000} s; ${acknowledged.length} tulis diakui, ${rows.length} baris di basis data; gagal: ${JSON.stringify(Object.fromEntries(errors))}.`);
+  console.log(
+    `Beban: ${CLIENTS} klien selama ${LOAD_MS / 1000} s; ${acknowledged.length} tulis diakui, ${rows.length} baris di basis data; gagal: ${JSON.stringify(Object.fromEntries(errors))}.`,
+  );
   check(deaths === 0 && server.exitCode === null, `tidak ada proses yang mati (${deaths} diganti)`);
   const recovery = firstOkAfterRestart ? firstOkAfterRestart - restartAt : Infinity;
-  check(recovery <= 10_000, `situs menjawab lagi ${recovery === Infinity ? "tidak pernah" : `${recovery} ms`} setelah restart dimulai`);
+  check(
+    recovery <= 10_000,
+    `situs menjawab lagi ${recovery === Infinity ? "tidak pernah" : `${recovery} ms`} setelah restart dimulai`,
+  );
   check(lost.length === 0, `tidak ada tulis yang diakui hilang (${lost.length} hilang)`);
   check(doubled === 0, `tidak ada yang tertulis ganda (${doubled})`);
-  check(Number(audits[0].n) === rows.length, `setiap posyandu punya satu entri audit (${audits[0].n} / ${rows.length})`);
+  check(
+    Number(audits[0].n) === rows.length,
+    `setiap posyandu punya satu entri audit (${audits[0].n} / ${rows.length})`,
+  );
   await closeDb();
 }
 

@@ -84,7 +84,11 @@ export async function activationOverview(actor: SessionUser, posyanduId: number)
     .from(users)
     .where(and(eq(users.posyanduId, p.id), eq(users.role, "kader"), eq(users.active, true)))
     .orderBy(asc(users.name));
-  return { posyandu: p, pending: kader.filter((k) => !k.activated).map((k) => k.name), activated: kader.filter((k) => k.activated).length };
+  return {
+    posyandu: p,
+    pending: kader.filter((k) => !k.activated).map((k) => k.name),
+    activated: kader.filter((k) => k.activated).length,
+  };
 }
 
 /**
@@ -95,18 +99,41 @@ export async function issueCodesForPosyandu(actor: SessionUser, posyanduId: numb
   const p = await getPosyanduInScope(actor, posyanduId);
   const kader = (
     await db
-      .select({ id: users.id, name: users.name, phone: users.phone, spmBidang: users.spmBidang, role: users.role, scopeCode: users.scopeCode })
+      .select({
+        id: users.id,
+        name: users.name,
+        phone: users.phone,
+        spmBidang: users.spmBidang,
+        role: users.role,
+        scopeCode: users.scopeCode,
+      })
       .from(users)
-      .where(and(eq(users.posyanduId, p.id), eq(users.role, "kader"), eq(users.active, true), isNull(users.passwordHash)))
+      .where(
+        and(eq(users.posyanduId, p.id), eq(users.role, "kader"), eq(users.active, true), isNull(users.passwordHash)),
+      )
       .orderBy(asc(users.name), asc(users.id))
   ).filter((k) => canManageAccount(actor, k));
-  const codes: PrintedCode[] = kader.map((k) => ({ userId: k.id, name: k.name, phone: k.phone, spmBidang: k.spmBidang, code: deriveCode(k.id, nonce) }));
+  const codes: PrintedCode[] = kader.map((k) => ({
+    userId: k.id,
+    name: k.name,
+    phone: k.phone,
+    spmBidang: k.spmBidang,
+    code: deriveCode(k.id, nonce),
+  }));
   let expiresAt = expiry(now);
   if (codes.length) {
     await db.transaction(async (tx) => {
       const changed = await tx
         .insert(activationCodes)
-        .values(codes.map((c) => ({ userId: c.userId, codeHash: hashCode(c.userId, c.code), createdBy: actor.id, createdAt: now, expiresAt })))
+        .values(
+          codes.map((c) => ({
+            userId: c.userId,
+            codeHash: hashCode(c.userId, c.code),
+            createdBy: actor.id,
+            createdAt: now,
+            expiresAt,
+          })),
+        )
         .onConflictDoUpdate({
           target: activationCodes.userId,
           set: {
@@ -135,7 +162,12 @@ export async function issueCodesForPosyandu(actor: SessionUser, posyanduId: numb
       const [stored] = await tx
         .select({ expiresAt: sql<Date>`min(${activationCodes.expiresAt})` })
         .from(activationCodes)
-        .where(inArray(activationCodes.userId, codes.map((c) => c.userId)));
+        .where(
+          inArray(
+            activationCodes.userId,
+            codes.map((c) => c.userId),
+          ),
+        );
       if (stored?.expiresAt) expiresAt = new Date(stored.expiresAt);
     });
   }
@@ -148,7 +180,12 @@ export type ResetResult = { ok: true; code: string; expiresAt: Date } | { ok: fa
  * "Reset password": the old password and every session end, and a new activation code is
  * issued for the owner to set a new password at /aktivasi.
  */
-export async function resetPassword(actor: SessionUser, userId: string, nonce: string, now = new Date()): Promise<ResetResult> {
+export async function resetPassword(
+  actor: SessionUser,
+  userId: string,
+  nonce: string,
+  now = new Date(),
+): Promise<ResetResult> {
   const target = await getUserInScope(actor, userId);
   if (target.id === actor.id) throw forbidden("Ganti kata sandi Anda sendiri lewat halaman Akun.");
   if (!canManageAccount(actor, target)) throw forbidden("Anda tidak berhak mengatur ulang kata sandi akun ini.");
@@ -156,7 +193,11 @@ export async function resetPassword(actor: SessionUser, userId: string, nonce: s
   const codeHash = hashCode(target.id, code);
   const [existing] = await db.select().from(activationCodes).where(eq(activationCodes.userId, target.id));
   if (existing && existing.codeHash === codeHash) {
-    if (existing.usedAt) return { ok: false, message: "Kode dari permintaan ini sudah dipakai pemilik akun. Muat ulang halaman untuk membuat kode baru." };
+    if (existing.usedAt)
+      return {
+        ok: false,
+        message: "Kode dari permintaan ini sudah dipakai pemilik akun. Muat ulang halaman untuk membuat kode baru.",
+      };
     return { ok: true, code, expiresAt: existing.expiresAt };
   }
   const expiresAt = expiry(now);
@@ -170,7 +211,14 @@ export async function resetPassword(actor: SessionUser, userId: string, nonce: s
         set: { codeHash, createdBy: actor.id, createdAt: now, expiresAt, usedAt: null },
       });
     await audit(
-      { actorId: actor.id, action: "password.reset", entity: "user", entityId: target.id, regionCode: target.scopeCode, detail: { expiresAt: expiresAt.toISOString() } },
+      {
+        actorId: actor.id,
+        action: "password.reset",
+        entity: "user",
+        entityId: target.id,
+        regionCode: target.scopeCode,
+        detail: { expiresAt: expiresAt.toISOString() },
+      },
       tx,
     );
   });
@@ -181,7 +229,11 @@ export async function resetPassword(actor: SessionUser, userId: string, nonce: s
 /** For the account page: activated or not, and the pending code's expiry. */
 export async function activationState(userId: string) {
   const [row] = await db
-    .select({ hasPassword: sql<boolean>`${users.passwordHash} is not null`, expiresAt: activationCodes.expiresAt, usedAt: activationCodes.usedAt })
+    .select({
+      hasPassword: sql<boolean>`${users.passwordHash} is not null`,
+      expiresAt: activationCodes.expiresAt,
+      usedAt: activationCodes.usedAt,
+    })
     .from(users)
     .leftJoin(activationCodes, eq(activationCodes.userId, users.id))
     .where(eq(users.id, userId));
@@ -204,7 +256,11 @@ const GENERIC_FAILURE = "Nomor HP atau kode aktivasi salah.";
  * Exchanges phone + code for a password of the kader's own, then logs in. Rate-limited
  * like login: failures per account and per client address.
  */
-export async function activateAccount(input: { phone: string; code: string; password: string }, clientIp: string, now = new Date()): Promise<ActivationResult> {
+export async function activateAccount(
+  input: { phone: string; code: string; password: string },
+  clientIp: string,
+  now = new Date(),
+): Promise<ActivationResult> {
   await dbReady();
   // The same gate as login (README, "Batas percobaan masuk"), with its own counters.
   const gate = attemptGate("aktivasi", input.phone, clientIp);
@@ -231,7 +287,11 @@ export async function activateAccount(input: { phone: string; code: string; pass
     return { ok: false, status: 400, message: GENERIC_FAILURE };
   }
   if (!row.active) {
-    return { ok: false, status: 403, message: "Akun Anda dinonaktifkan. Hubungi Tim Pembina atau DPMD di daerah Anda." };
+    return {
+      ok: false,
+      status: 403,
+      message: "Akun Anda dinonaktifkan. Hubungi Tim Pembina atau DPMD di daerah Anda.",
+    };
   }
   const login = async (): Promise<ActivationResult> => {
     await gate.succeeded();
@@ -240,25 +300,44 @@ export async function activateAccount(input: { phone: string; code: string; pass
   const alreadyUsed = async (usedAt: Date | null): Promise<ActivationResult> => {
     // The same form sent twice: the person who just set this password is let in again.
     const [fresh] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, row.id));
-    if (usedAt && now.getTime() - usedAt.getTime() < REPEAT_WINDOW_MS && fresh?.passwordHash && (await verifyPassword(fresh.passwordHash, input.password))) {
+    if (
+      usedAt &&
+      now.getTime() - usedAt.getTime() < REPEAT_WINDOW_MS &&
+      fresh?.passwordHash &&
+      (await verifyPassword(fresh.passwordHash, input.password))
+    ) {
       return login();
     }
-    return { ok: false, status: 400, message: "Kode aktivasi ini sudah dipakai. Masuk dengan nomor HP dan kata sandi Anda, atau minta kode baru kepada Tim Pembina." };
+    return {
+      ok: false,
+      status: 400,
+      message:
+        "Kode aktivasi ini sudah dipakai. Masuk dengan nomor HP dan kata sandi Anda, atau minta kode baru kepada Tim Pembina.",
+    };
   };
   if (row.usedAt) return alreadyUsed(row.usedAt);
   if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) {
-    return { ok: false, status: 400, message: "Kode aktivasi sudah kedaluwarsa. Minta kode baru kepada Tim Pembina Posyandu." };
+    return {
+      ok: false,
+      status: 400,
+      message: "Kode aktivasi sudah kedaluwarsa. Minta kode baru kepada Tim Pembina Posyandu.",
+    };
   }
   const passwordHash = await hashPassword(input.password);
   const done = await db.transaction(async (tx) => {
     const used = await tx
       .update(activationCodes)
       .set({ usedAt: now })
-      .where(and(eq(activationCodes.userId, row.id), isNull(activationCodes.usedAt), eq(activationCodes.codeHash, codeHash)))
+      .where(
+        and(eq(activationCodes.userId, row.id), isNull(activationCodes.usedAt), eq(activationCodes.codeHash, codeHash)),
+      )
       .returning({ userId: activationCodes.userId });
     if (!used.length) return false;
     await tx.update(users).set({ passwordHash, passwordChangedAt: now }).where(eq(users.id, row.id));
-    await audit({ actorId: row.id, action: "user.activate", entity: "user", entityId: row.id, regionCode: row.scopeCode }, tx);
+    await audit(
+      { actorId: row.id, action: "user.activate", entity: "user", entityId: row.id, regionCode: row.scopeCode },
+      tx,
+    );
     return true;
   });
   if (!done) return alreadyUsed(now);

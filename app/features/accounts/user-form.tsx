@@ -21,7 +21,15 @@ export function UserForm({
     <Form method="post" className="card space-y-4" noValidate>
       <Field label="Nama lengkap" name="name" defaultValue={v("name")} error={errors.name} autoComplete="off" />
       {mode === "create" ? (
-        <Field label="Nomor HP" name="phone" type="tel" inputMode="tel" defaultValue={v("phone")} error={errors.phone} hint="Contoh: 0812 3456 7890" />
+        <Field
+          label="Nomor HP"
+          name="phone"
+          type="tel"
+          inputMode="tel"
+          defaultValue={v("phone")}
+          error={errors.phone}
+          hint="Contoh: 0812 3456 7890"
+        />
       ) : null}
       <Field label="Email (boleh kosong)" name="email" type="email" defaultValue={v("email")} error={errors.email} />
       <SelectField label="Peran" name="role" defaultValue={v("role")} error={errors.role}>
@@ -32,7 +40,12 @@ export function UserForm({
           </option>
         ))}
       </SelectField>
-      <SelectField label="Wilayah tugas (untuk Tim Pembina, DPMD, admin)" name="scopeCode" defaultValue={v("scopeCode")} error={errors.scopeCode}>
+      <SelectField
+        label="Wilayah tugas (untuk Tim Pembina, DPMD, admin)"
+        name="scopeCode"
+        defaultValue={v("scopeCode")}
+        error={errors.scopeCode}
+      >
         <option value="">— pilih —</option>
         {options.regions.map((r) => (
           <option key={r.code} value={r.code}>
@@ -41,7 +54,12 @@ export function UserForm({
           </option>
         ))}
       </SelectField>
-      <SelectField label="Posyandu (untuk kader)" name="posyanduId" defaultValue={v("posyanduId")} error={errors.posyanduId}>
+      <SelectField
+        label="Posyandu (untuk kader)"
+        name="posyanduId"
+        defaultValue={v("posyanduId")}
+        error={errors.posyanduId}
+      >
         <option value="">— pilih —</option>
         {options.posyandu.map((p) => (
           <option key={p.id} value={p.id}>
@@ -49,7 +67,12 @@ export function UserForm({
           </option>
         ))}
       </SelectField>
-      <SelectField label="Bidang SPM (untuk kader)" name="spmBidang" defaultValue={v("spmBidang")} error={errors.spmBidang}>
+      <SelectField
+        label="Bidang SPM (untuk kader)"
+        name="spmBidang"
+        defaultValue={v("spmBidang")}
+        error={errors.spmBidang}
+      >
         <option value="">— pilih —</option>
         {SPM_BIDANG.map((b) => (
           <option key={b} value={b}>
@@ -58,9 +81,20 @@ export function UserForm({
         ))}
       </SelectField>
       {mode === "create" ? (
-        <Field label="Kata sandi awal" name="password" type="password" autoComplete="new-password" error={errors.password} hint="Minimal 8 karakter. Serahkan kepada pemilik akun." />
+        <Field
+          label="Kata sandi awal"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          error={errors.password}
+          hint="Minimal 8 karakter. Serahkan kepada pemilik akun."
+        />
       ) : (
-        <SelectField label="Status" name="active" defaultValue={values.active === false || values.active === "off" ? "off" : "on"}>
+        <SelectField
+          label="Status"
+          name="active"
+          defaultValue={values.active === false || values.active === "off" ? "off" : "on"}
+        >
           <option value="on">Aktif</option>
           <option value="off">Nonaktif</option>
         </SelectField>

@@ -21,10 +21,19 @@ export function newUserId(): string {
 }
 
 const optionalText = (max: number, message: string) =>
-  z.string().trim().max(max, message).optional().transform((v) => (v ? v : null));
+  z
+    .string()
+    .trim()
+    .max(max, message)
+    .optional()
+    .transform((v) => (v ? v : null));
 
 const accountFields = {
-  name: z.string({ error: "Nama wajib diisi." }).trim().min(2, "Nama minimal 2 karakter.").max(120, "Nama terlalu panjang."),
+  name: z
+    .string({ error: "Nama wajib diisi." })
+    .trim()
+    .min(2, "Nama minimal 2 karakter.")
+    .max(120, "Nama terlalu panjang."),
   email: z
     .string()
     .trim()
@@ -34,7 +43,10 @@ const accountFields = {
     .transform((v) => (v ? v : null))
     .refine((v) => v === null || z.email().safeParse(v).success, "Email tidak valid."),
   role: z.enum(ROLES, { error: "Pilih peran." }),
-  scopeCode: optionalText(20, "Wilayah tidak valid.").refine((v) => v === null || isRegionCode(v), "Wilayah tidak valid."),
+  scopeCode: optionalText(20, "Wilayah tidak valid.").refine(
+    (v) => v === null || isRegionCode(v),
+    "Wilayah tidak valid.",
+  ),
   posyanduId: z
     .string()
     .optional()
@@ -55,7 +67,10 @@ export const createUserSchema = z.object({
 
 export const updateUserSchema = z.object({
   ...accountFields,
-  active: z.enum(["on", "off"]).optional().transform((v) => v !== "off"),
+  active: z
+    .enum(["on", "off"])
+    .optional()
+    .transform((v) => v !== "off"),
 });
 
 export type CreateUserForm = z.infer<typeof createUserSchema>;
@@ -89,11 +104,14 @@ async function resolveScope(
     return { ok: true, scopeCode: p.desaCode, posyanduId: form.posyanduId };
   }
   if (!form.scopeCode) return { ok: false, errors: { scopeCode: "Pilih wilayah tugas." } };
-  if (!isWithinScope(form.scopeCode, actor.scopeCode)) throw forbidden("Wilayah ini berada di luar wilayah tugas Anda.");
+  if (!isWithinScope(form.scopeCode, actor.scopeCode))
+    throw forbidden("Wilayah ini berada di luar wilayah tugas Anda.");
   if (!scopeLevelMatches(form.role, form.scopeCode)) {
     return {
       ok: false,
-      errors: { scopeCode: `${ROLE_LABEL[form.role]} harus bertugas di tingkat ${LEVEL_LABEL[ROLE_SCOPE_LEVEL[form.role]].toLowerCase()}.` },
+      errors: {
+        scopeCode: `${ROLE_LABEL[form.role]} harus bertugas di tingkat ${LEVEL_LABEL[ROLE_SCOPE_LEVEL[form.role]].toLowerCase()}.`,
+      },
     };
   }
   const [r] = await db.select({ code: regions.code }).from(regions).where(eq(regions.code, form.scopeCode));
@@ -103,9 +121,14 @@ async function resolveScope(
 
 async function uniqueErrors(phone: string | null, email: string | null, exceptId?: string): Promise<FieldErrors> {
   const errors: FieldErrors = {};
-  const conds = [phone ? eq(users.phone, phone) : undefined, email ? eq(users.email, email) : undefined].filter(Boolean);
+  const conds = [phone ? eq(users.phone, phone) : undefined, email ? eq(users.email, email) : undefined].filter(
+    Boolean,
+  );
   if (!conds.length) return errors;
-  const rows = await db.select({ id: users.id, phone: users.phone, email: users.email }).from(users).where(or(...conds));
+  const rows = await db
+    .select({ id: users.id, phone: users.phone, email: users.email })
+    .from(users)
+    .where(or(...conds));
   for (const row of rows) {
     if (row.id === exceptId) continue;
     if (phone && row.phone === phone) errors.phone = "Nomor HP ini sudah terdaftar.";
@@ -188,7 +211,8 @@ export async function getUserInScope(actor: Pick<SessionUser, "scopeCode">, id: 
     .leftJoin(posyandu, eq(posyandu.id, users.posyanduId))
     .where(eq(users.id, id));
   if (!row) throw notFound("Pengguna tidak ditemukan.");
-  if (!isWithinScope(row.scopeCode, actor.scopeCode)) throw forbidden("Pengguna ini berada di luar wilayah tugas Anda.");
+  if (!isWithinScope(row.scopeCode, actor.scopeCode))
+    throw forbidden("Pengguna ini berada di luar wilayah tugas Anda.");
   return row;
 }
 
@@ -218,12 +242,25 @@ export async function updateUser(actor: SessionUser, id: string, form: UpdateUse
     await audit(
       {
         actorId: actor.id,
-        action: before.active && !form.active ? "user.deactivate" : !before.active && form.active ? "user.reactivate" : "user.update",
+        action:
+          before.active && !form.active
+            ? "user.deactivate"
+            : !before.active && form.active
+              ? "user.reactivate"
+              : "user.update",
         entity: "user",
         entityId: id,
         regionCode: scope.scopeCode,
         detail: {
-          before: { name: before.name, email: before.email, role: before.role, scopeCode: before.scopeCode, posyanduId: before.posyanduId, spmBidang: before.spmBidang, active: before.active },
+          before: {
+            name: before.name,
+            email: before.email,
+            role: before.role,
+            scopeCode: before.scopeCode,
+            posyanduId: before.posyanduId,
+            spmBidang: before.spmBidang,
+            active: before.active,
+          },
           after,
         },
       },

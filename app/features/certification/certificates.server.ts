@@ -23,7 +23,11 @@ export function stateOf(c: { expiresAt: Date; revokedAt: Date | null }, now = ne
   return c.expiresAt.getTime() > now.getTime() ? "berlaku" : "kedaluwarsa";
 }
 
-export const STATE_LABEL: Record<CertificateState, string> = { berlaku: "Berlaku", kedaluwarsa: "Kedaluwarsa", dicabut: "Dicabut" };
+export const STATE_LABEL: Record<CertificateState, string> = {
+  berlaku: "Berlaku",
+  kedaluwarsa: "Kedaluwarsa",
+  dicabut: "Dicabut",
+};
 
 /** Staff roles that see certificate lists and details in their scope. */
 export const CERTIFICATE_VIEWERS = ["pembina_kabupaten", "dpmd", "admin"] as const;
@@ -80,8 +84,14 @@ export function findCertificate(code: string): Promise<CertificateRecord | undef
  * or staff whose scope contains the kader. Another kader gets 404 (no hint that the
  * code exists), staff outside their scope 403, a revoked certificate 410.
  */
-export async function certificateForDownload(user: SessionUser, file: string | undefined, ext: "pdf" | "jwt" = "pdf"): Promise<CertificateRecord> {
-  const m = (ext === "pdf" ? /^(AP-[A-Z0-9]{4}-[A-Z0-9]{4})\.pdf$/ : /^(AP-[A-Z0-9]{4}-[A-Z0-9]{4})\.jwt$/).exec(file ?? "");
+export async function certificateForDownload(
+  user: SessionUser,
+  file: string | undefined,
+  ext: "pdf" | "jwt" = "pdf",
+): Promise<CertificateRecord> {
+  const m = (ext === "pdf" ? /^(AP-[A-Z0-9]{4}-[A-Z0-9]{4})\.pdf$/ : /^(AP-[A-Z0-9]{4}-[A-Z0-9]{4})\.jwt$/).exec(
+    file ?? "",
+  );
   if (!m || !isCanonicalCode(m[1])) throw notFound("Sertifikat tidak ditemukan.");
   const cert = await byCode(m[1]);
   if (!cert) throw notFound("Sertifikat tidak ditemukan.");
@@ -91,13 +101,19 @@ export async function certificateForDownload(user: SessionUser, file: string | u
     requireScope(user, cert.kaderScope);
   }
   if (cert.revokedAt) {
-    throw new Response("Sertifikat ini sudah dicabut dan tidak dapat diunduh lagi.", { status: 410, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    throw new Response("Sertifikat ini sudah dicabut dan tidak dapat diunduh lagi.", {
+      status: 410,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
   }
   return cert;
 }
 
 /** A certificate for a staff page: 404 unknown or malformed, 403 outside the scope. */
-export async function certificateInScope(user: Pick<SessionUser, "scopeCode">, rawCode: string | undefined): Promise<CertificateRecord> {
+export async function certificateInScope(
+  user: Pick<SessionUser, "scopeCode">,
+  rawCode: string | undefined,
+): Promise<CertificateRecord> {
   const parsed = parseCertificateCode(rawCode);
   if (!parsed.ok) throw notFound("Sertifikat tidak ditemukan.");
   const cert = await byCode(parsed.code);
@@ -151,10 +167,25 @@ export async function expiringInScope(scope: string, now = new Date(), days = EX
   const inScope = withinScope(users.scopeCode, scope);
   const notRenewed = sql`not exists (select 1 from certificates c2 where c2.user_id = ${certificates.userId} and c2.programme_id = ${certificates.programmeId} and c2.cycle > ${certificates.cycle})`;
   const [expiring, expired] = await Promise.all([
-    listQuery(and(inScope, isNull(certificates.revokedAt), gt(certificates.expiresAt, now), lte(certificates.expiresAt, horizon)))
+    listQuery(
+      and(
+        inScope,
+        isNull(certificates.revokedAt),
+        gt(certificates.expiresAt, now),
+        lte(certificates.expiresAt, horizon),
+      ),
+    )
       .orderBy(asc(certificates.expiresAt), asc(certificates.id))
       .limit(limit),
-    listQuery(and(inScope, isNull(certificates.revokedAt), gt(certificates.expiresAt, since), lte(certificates.expiresAt, now), notRenewed))
+    listQuery(
+      and(
+        inScope,
+        isNull(certificates.revokedAt),
+        gt(certificates.expiresAt, since),
+        lte(certificates.expiresAt, now),
+        notRenewed,
+      ),
+    )
       .orderBy(desc(certificates.expiresAt), asc(certificates.id))
       .limit(limit),
   ]);
@@ -191,7 +222,11 @@ export const revokeSchema = z.object({
  * Revokes with a reason, audited in the same transaction. Scope is checked first
  * (403, nothing changed). A second submit of the same form changes nothing.
  */
-export async function revokeCertificate(actor: SessionUser, rawCode: string | undefined, reason: string): Promise<{ changed: boolean; code: string }> {
+export async function revokeCertificate(
+  actor: SessionUser,
+  rawCode: string | undefined,
+  reason: string,
+): Promise<{ changed: boolean; code: string }> {
   const cert = await certificateInScope(actor, rawCode);
   const changed = await db.transaction(async (tx) => {
     const [row] = await tx

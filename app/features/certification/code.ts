@@ -58,7 +58,10 @@ export type ParsedCode = { ok: true; code: string } | { ok: false; reason: "form
  */
 export function parseCertificateCode(input: string | null | undefined): ParsedCode {
   if (!input) return { ok: false, reason: "format" };
-  let s = input.normalize("NFKC").toUpperCase().replace(/[\s\-–—._/]+/g, "");
+  let s = input
+    .normalize("NFKC")
+    .toUpperCase()
+    .replace(/[\s\-–—._/]+/g, "");
   if (s.length === 10 && s.startsWith("AP")) s = s.slice(2);
   if (s.length !== 8 || ![...s].every((c) => CODE_ALPHABET.includes(c))) return { ok: false, reason: "format" };
   if (!checksumOk(s)) return { ok: false, reason: "check" };

@@ -21,7 +21,17 @@ import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull } from "drizzle-orm";
 import { content, programmesOf } from "~/features/learning/content.server";
 import { db } from "~/db.server";
-import { attendance, certificates, posyandu, practiceObservations, quizAttempts, moduleProgress, regions, users, workshops } from "~/db/schema";
+import {
+  attendance,
+  certificates,
+  posyandu,
+  practiceObservations,
+  quizAttempts,
+  moduleProgress,
+  regions,
+  users,
+  workshops,
+} from "~/db/schema";
 import { generateCertificateCode } from "~/features/certification/code";
 import {
   addMonthsWita,
@@ -35,7 +45,12 @@ import {
   type RuleResult,
 } from "~/features/certification/rule";
 import type { Programme } from "~/features/learning/content-schema";
-import { PAYLOAD_VERSION, signingKeyId, signPayload, type CertificatePayload } from "~/features/certification/signing.server";
+import {
+  PAYLOAD_VERSION,
+  signingKeyId,
+  signPayload,
+  type CertificatePayload,
+} from "~/features/certification/signing.server";
 import { withinScope } from "~/features/regions/regions.server";
 import { signatoryFor } from "~/features/certification/signatories.server";
 
@@ -71,7 +86,9 @@ export async function certificatesOf(userIds: string[], programmeId?: string): P
   return db
     .select(certColumns)
     .from(certificates)
-    .where(and(inArray(certificates.userId, userIds), programmeId ? eq(certificates.programmeId, programmeId) : undefined))
+    .where(
+      and(inArray(certificates.userId, userIds), programmeId ? eq(certificates.programmeId, programmeId) : undefined),
+    )
     .orderBy(asc(certificates.cycle));
 }
 
@@ -79,7 +96,10 @@ export async function certificatesOf(userIds: string[], programmeId?: string): P
  * A certificate of this kader issued at or after `since` and not revoked: the page the
  * kader lands on after the last requirement says "Selamat, sertifikat Anda terbit".
  */
-export async function certificateIssuedSince(userId: string, since: Date): Promise<{ code: string; programmeId: string } | null> {
+export async function certificateIssuedSince(
+  userId: string,
+  since: Date,
+): Promise<{ code: string; programmeId: string } | null> {
   const [row] = await db
     .select({ code: certificates.code, programmeId: certificates.programmeId })
     .from(certificates)
@@ -102,12 +122,19 @@ export async function cycleStart(userId: string, programmeId: string, now = new 
 export async function quizCycleStart(userId: string, slug: string, now = new Date()): Promise<Date | null> {
   const ids = programmesOf(slug).map((p) => p.id);
   if (!ids.length) return null;
-  const certs = await db.select(certColumns).from(certificates).where(and(eq(certificates.userId, userId), inArray(certificates.programmeId, ids)));
+  const certs = await db
+    .select(certColumns)
+    .from(certificates)
+    .where(and(eq(certificates.userId, userId), inArray(certificates.programmeId, ids)));
   return cycleStartOf(certs, ids, now);
 }
 
 /** The latest cycle start over these programmes, from the kader's certificates of them. */
-export function cycleStartOf(certs: (CertificateTimes & { programmeId: string })[], programmeIds: string[], now: Date): Date | null {
+export function cycleStartOf(
+  certs: (CertificateTimes & { programmeId: string })[],
+  programmeIds: string[],
+  now: Date,
+): Date | null {
   let start: Date | null = null;
   for (const id of programmeIds) {
     const s = currentCycle(
@@ -135,12 +162,20 @@ function allProgrammeSlugs(): string[] {
 
 /** Attendance, module completion, submitted attempts, practice and certificates of many kader in five queries. */
 async function loadFacts(userIds: string[]): Promise<Map<string, KaderFacts>> {
-  const facts = new Map<string, KaderFacts>(userIds.map((id) => [id, { attendance: [], completed: new Set(), attempts: [], practice: [], certs: [] }]));
+  const facts = new Map<string, KaderFacts>(
+    userIds.map((id) => [id, { attendance: [], completed: new Set(), attempts: [], practice: [], certs: [] }]),
+  );
   if (!userIds.length) return facts;
   const slugs = allProgrammeSlugs();
   const [att, progress, attempts, certs, practice] = await Promise.all([
     db
-      .select({ userId: attendance.userId, workshopId: attendance.workshopId, status: attendance.status, kind: workshops.kind, workshopStatus: workshops.status })
+      .select({
+        userId: attendance.userId,
+        workshopId: attendance.workshopId,
+        status: attendance.status,
+        kind: workshops.kind,
+        workshopStatus: workshops.status,
+      })
       .from(attendance)
       .innerJoin(workshops, eq(workshops.id, attendance.workshopId))
       .where(inArray(attendance.userId, userIds)),
@@ -149,9 +184,21 @@ async function loadFacts(userIds: string[]): Promise<Map<string, KaderFacts>> {
       .from(moduleProgress)
       .where(and(inArray(moduleProgress.userId, userIds), isNotNull(moduleProgress.completedAt))),
     db
-      .select({ userId: quizAttempts.userId, slug: quizAttempts.slug, score: quizAttempts.score, passScore: quizAttempts.passScore, submittedAt: quizAttempts.submittedAt })
+      .select({
+        userId: quizAttempts.userId,
+        slug: quizAttempts.slug,
+        score: quizAttempts.score,
+        passScore: quizAttempts.passScore,
+        submittedAt: quizAttempts.submittedAt,
+      })
       .from(quizAttempts)
-      .where(and(inArray(quizAttempts.userId, userIds), inArray(quizAttempts.slug, slugs), isNotNull(quizAttempts.submittedAt))),
+      .where(
+        and(
+          inArray(quizAttempts.userId, userIds),
+          inArray(quizAttempts.slug, slugs),
+          isNotNull(quizAttempts.submittedAt),
+        ),
+      ),
     certificatesOf(userIds),
     db
       .select({
@@ -170,7 +217,9 @@ async function loadFacts(userIds: string[]): Promise<Map<string, KaderFacts>> {
   for (const p of progress) facts.get(p.userId)!.completed.add(p.slug);
   for (const a of attempts) {
     if (a.score === null || !a.submittedAt) continue;
-    facts.get(a.userId)!.attempts.push({ slug: a.slug, score: a.score, passScore: a.passScore, submittedAt: a.submittedAt });
+    facts
+      .get(a.userId)!
+      .attempts.push({ slug: a.slug, score: a.score, passScore: a.passScore, submittedAt: a.submittedAt });
   }
   for (const c of certs) facts.get(c.userId)!.certs.push(c);
   return facts;
@@ -190,7 +239,13 @@ export interface ProgrammeStanding {
 function standing(programme: Programme, f: KaderFacts, now: Date): ProgrammeStanding {
   const certs = f.certs.filter((c) => c.programmeId === programme.id);
   const cyc = currentCycle(certs, now);
-  const rule = evaluateRule(programme, { attendance: f.attendance, completed: f.completed, attempts: f.attempts, practice: f.practice, cycleStart: cyc.start });
+  const rule = evaluateRule(programme, {
+    attendance: f.attendance,
+    completed: f.completed,
+    attempts: f.attempts,
+    practice: f.practice,
+    cycleStart: cyc.start,
+  });
   return { programme, rule, valid: cyc.valid, cycle: cyc.cycle, cycleStart: cyc.start, certificates: certs };
 }
 
@@ -228,14 +283,27 @@ interface KaderRecord {
 export class CertificationError extends Error {}
 
 /** Names printed on the certificate: posyandu, desa (with kecamatan) and the issuing kabupaten. */
-async function printedPlace(k: KaderRecord): Promise<{ posyandu: string; desa: string; issuer: string; issuerCode: string }> {
-  const [pos] = k.posyanduId ? await db.select({ name: posyandu.name, desaCode: posyandu.desaCode }).from(posyandu).where(eq(posyandu.id, k.posyanduId)) : [];
+async function printedPlace(
+  k: KaderRecord,
+): Promise<{ posyandu: string; desa: string; issuer: string; issuerCode: string }> {
+  const [pos] = k.posyanduId
+    ? await db
+        .select({ name: posyandu.name, desaCode: posyandu.desaCode })
+        .from(posyandu)
+        .where(eq(posyandu.id, k.posyanduId))
+    : [];
   const place = pos?.desaCode ?? k.scopeCode;
   const parts = place.split(".");
-  if (parts.length < 2) throw new CertificationError(`Kader ${k.id} tidak berada di wilayah kabupaten/kota (wilayah ${k.scopeCode}): sertifikat tidak dapat diterbitkan.`);
+  if (parts.length < 2)
+    throw new CertificationError(
+      `Kader ${k.id} tidak berada di wilayah kabupaten/kota (wilayah ${k.scopeCode}): sertifikat tidak dapat diterbitkan.`,
+    );
   const kabupatenCode = parts.slice(0, 2).join(".");
   const codes = [kabupatenCode, parts.slice(0, 3).join("."), place];
-  const rows = await db.select({ code: regions.code, name: regions.name, level: regions.level }).from(regions).where(inArray(regions.code, codes));
+  const rows = await db
+    .select({ code: regions.code, name: regions.name, level: regions.level })
+    .from(regions)
+    .where(inArray(regions.code, codes));
   const byCode = new Map(rows.map((r) => [r.code, r]));
   const kab = byCode.get(kabupatenCode);
   if (kab?.level !== "kabupaten") throw new CertificationError(`Wilayah kabupaten ${kabupatenCode} tidak ditemukan.`);
@@ -256,7 +324,13 @@ async function printedPlace(k: KaderRecord): Promise<{ posyandu: string; desa: s
  * Inserts the certificate for this cycle unless one exists. Returns the code in force
  * afterwards (ours, or the one a concurrent evaluation inserted first).
  */
-async function issue(k: KaderRecord, programme: Programme, cycle: number, now: Date, rule: RuleResult): Promise<{ code: string; issued: boolean }> {
+async function issue(
+  k: KaderRecord,
+  programme: Programme,
+  cycle: number,
+  now: Date,
+  rule: RuleResult,
+): Promise<{ code: string; issued: boolean }> {
   const place = await printedPlace(k);
   // The signatory in office at issue is copied into the certificate: a later change does not alter it.
   const signatory = await signatoryFor(place.issuerCode);
@@ -279,14 +353,27 @@ async function issue(k: KaderRecord, programme: Programme, cycle: number, now: D
       issuer: place.issuer,
       issuerCode: place.issuerCode,
       kid: signingKeyId(),
-      ...(signatory ? { signatoryName: signatory.name, signatoryTitle: signatory.title, signatoryNip: signatory.nip ?? "" } : {}),
+      ...(signatory
+        ? { signatoryName: signatory.name, signatoryTitle: signatory.title, signatoryNip: signatory.nip ?? "" }
+        : {}),
       ...(practice.length ? { practice: practice.join(" | ") } : {}),
     };
     const signature = signPayload(payload);
     const inserted = await db.transaction(async (tx) => {
       const rows = await tx
         .insert(certificates)
-        .values({ code, userId: k.id, programmeId: programme.id, cycle, issuedAt, expiresAt, issuingRegion: place.issuerCode, payload, signature, signatoryLogo: signatory?.logo ?? null })
+        .values({
+          code,
+          userId: k.id,
+          programmeId: programme.id,
+          cycle,
+          issuedAt,
+          expiresAt,
+          issuingRegion: place.issuerCode,
+          payload,
+          signature,
+          signatoryLogo: signatory?.logo ?? null,
+        })
         .onConflictDoNothing()
         .returning({ code: certificates.code });
       if (rows.length) await refreshKaderProgress([k.id], tx);
@@ -297,7 +384,9 @@ async function issue(k: KaderRecord, programme: Programme, cycle: number, now: D
     const [existing] = await db
       .select({ code: certificates.code })
       .from(certificates)
-      .where(and(eq(certificates.userId, k.id), eq(certificates.programmeId, programme.id), eq(certificates.cycle, cycle)));
+      .where(
+        and(eq(certificates.userId, k.id), eq(certificates.programmeId, programme.id), eq(certificates.cycle, cycle)),
+      );
     if (existing) return { code: existing.code, issued: false };
   }
   throw new CertificationError("Kode sertifikat unik tidak dapat dibuat setelah 5 percobaan.");
@@ -313,7 +402,13 @@ async function evaluateMany(kader: KaderRecord[], now: Date): Promise<Map<string
     for (const programme of content().programmes) {
       const s = standing(programme, facts.get(k.id)!, now);
       if (s.valid) {
-        outcomes.push({ programmeId: programme.id, status: "valid", code: s.valid.code, cycle: s.valid.cycle, summary: s.rule.summary });
+        outcomes.push({
+          programmeId: programme.id,
+          status: "valid",
+          code: s.valid.code,
+          cycle: s.valid.cycle,
+          summary: s.rule.summary,
+        });
       } else if (!s.rule.certified) {
         outcomes.push({ programmeId: programme.id, status: "not_yet", cycle: s.cycle, summary: s.rule.summary });
       } else {
@@ -328,7 +423,12 @@ async function evaluateMany(kader: KaderRecord[], now: Date): Promise<Map<string
             ...(r.issued ? {} : { lostRace: true }),
           });
         } catch (e) {
-          outcomes.push({ programmeId: programme.id, status: "failed", cycle: s.cycle, error: e instanceof Error ? e.message : String(e) });
+          outcomes.push({
+            programmeId: programme.id,
+            status: "failed",
+            cycle: s.cycle,
+            error: e instanceof Error ? e.message : String(e),
+          });
         }
       }
     }
@@ -337,7 +437,14 @@ async function evaluateMany(kader: KaderRecord[], now: Date): Promise<Map<string
   return out;
 }
 
-const kaderColumns = { id: users.id, name: users.name, role: users.role, active: users.active, scopeCode: users.scopeCode, posyanduId: users.posyanduId };
+const kaderColumns = {
+  id: users.id,
+  name: users.name,
+  role: users.role,
+  active: users.active,
+  scopeCode: users.scopeCode,
+  posyanduId: users.posyanduId,
+};
 
 /** Evaluates one kader in every programme and issues what is due. Throws on failure. */
 export async function evaluateCertificationStrict(userId: string, now = new Date()): Promise<Outcome[]> {
@@ -373,7 +480,8 @@ export async function evaluateCertificationFor(userIds: string[], now = new Date
       const kader = await db.select(kaderColumns).from(users).where(inArray(users.id, chunk));
       const outcomes = await evaluateMany(kader, now);
       for (const [userId, list] of outcomes) {
-        for (const o of list) if (o.status === "failed") console.error(`[sertifikasi] evaluasi gagal untuk pengguna ${userId}:`, o.error);
+        for (const o of list)
+          if (o.status === "failed") console.error(`[sertifikasi] evaluasi gagal untuk pengguna ${userId}:`, o.error);
       }
     } catch (e) {
       console.error(`[sertifikasi] evaluasi gagal untuk ${chunk.length} pengguna:`, e instanceof Error ? e.message : e);
@@ -390,7 +498,10 @@ export interface RegionRunResult {
 }
 
 /** Re-evaluates every active kader inside a region (npm run certify -- --region 64.08). */
-export async function evaluateRegion(regionCode: string, opts: { now?: Date; batchSize?: number; onBatch?: (done: number) => void } = {}): Promise<RegionRunResult> {
+export async function evaluateRegion(
+  regionCode: string,
+  opts: { now?: Date; batchSize?: number; onBatch?: (done: number) => void } = {},
+): Promise<RegionRunResult> {
   const now = opts.now ?? new Date();
   const batchSize = opts.batchSize ?? 500;
   const result: RegionRunResult = { kader: 0, issued: 0, valid: 0, notYet: 0, failed: [] };
@@ -399,7 +510,14 @@ export async function evaluateRegion(regionCode: string, opts: { now?: Date; bat
     const batch = await db
       .select(kaderColumns)
       .from(users)
-      .where(and(eq(users.role, "kader"), eq(users.active, true), withinScope(users.scopeCode, regionCode), gt(users.id, after)))
+      .where(
+        and(
+          eq(users.role, "kader"),
+          eq(users.active, true),
+          withinScope(users.scopeCode, regionCode),
+          gt(users.id, after),
+        ),
+      )
       .orderBy(asc(users.id))
       .limit(batchSize);
     if (!batch.length) break;

@@ -8,7 +8,16 @@ import { z } from "zod";
 import { audit } from "~/audit.server";
 import type { SessionUser } from "~/auth.server";
 import { db } from "~/db.server";
-import { attendance, practiceObservations, quizAttemptGrants, quizAttempts, regions, users, workshops, type Role } from "~/db/schema";
+import {
+  attendance,
+  practiceObservations,
+  quizAttemptGrants,
+  quizAttempts,
+  regions,
+  users,
+  workshops,
+  type Role,
+} from "~/db/schema";
 import { getUserInScope } from "~/features/accounts/users.server";
 import { kaderStanding, quizCycleStart } from "~/features/certification/evaluate.server";
 import { stateOf, STATE_LABEL } from "~/features/certification/certificates.server";
@@ -21,7 +30,13 @@ import { formatDate, formatTime, zoneForRegion } from "~/lib/timezone";
 import { rowsOf } from "~/db.server";
 
 /** Who opens a kader's progress page and grants another round of attempts (in scope). */
-export const PROGRESS_VIEWERS: readonly Role[] = ["pembina_desa", "pembina_kecamatan", "pembina_kabupaten", "dpmd", "admin"];
+export const PROGRESS_VIEWERS: readonly Role[] = [
+  "pembina_desa",
+  "pembina_kecamatan",
+  "pembina_kabupaten",
+  "dpmd",
+  "admin",
+];
 /** Who sees the locked-out report. */
 export const LOCKOUT_REPORT_ROLES: readonly Role[] = ["dpmd", "admin"];
 
@@ -41,12 +56,24 @@ export async function kaderProgressPage(actor: SessionUser, id: string | undefin
   const slugs = [...new Set(content().programmes.flatMap((p) => p.requiredModules))];
   const [attempts, grants, att, practice] = await Promise.all([
     db
-      .select({ id: quizAttempts.id, slug: quizAttempts.slug, submittedAt: quizAttempts.submittedAt, score: quizAttempts.score, passed: quizAttempts.passed })
+      .select({
+        id: quizAttempts.id,
+        slug: quizAttempts.slug,
+        submittedAt: quizAttempts.submittedAt,
+        score: quizAttempts.score,
+        passed: quizAttempts.passed,
+      })
       .from(quizAttempts)
       .where(and(eq(quizAttempts.userId, k.id), isNotNull(quizAttempts.submittedAt)))
       .orderBy(asc(quizAttempts.submittedAt)),
     db
-      .select({ slug: quizAttemptGrants.slug, extra: quizAttemptGrants.extra, reason: quizAttemptGrants.reason, at: quizAttemptGrants.grantedAt, by: users.name })
+      .select({
+        slug: quizAttemptGrants.slug,
+        extra: quizAttemptGrants.extra,
+        reason: quizAttemptGrants.reason,
+        at: quizAttemptGrants.grantedAt,
+        by: users.name,
+      })
       .from(quizAttemptGrants)
       .innerJoin(users, eq(users.id, quizAttemptGrants.grantedBy))
       .where(eq(quizAttemptGrants.userId, k.id))
@@ -93,13 +120,27 @@ export async function kaderProgressPage(actor: SessionUser, id: string | undefin
       passed,
       lockedOut: max > 0 && !passed && inCycle.length >= max,
       roundSize: mod.quiz.maxAttempts,
-      attempts: mine.map((a) => ({ when: when(a.submittedAt!), score: a.score ?? 0, passed: !!a.passed, earlierCycle: !!start && a.submittedAt! < start })),
-      grants: grants.filter((g) => g.slug === slug).map((g) => ({ when: when(g.at), extra: g.extra, reason: g.reason, by: g.by })),
+      attempts: mine.map((a) => ({
+        when: when(a.submittedAt!),
+        score: a.score ?? 0,
+        passed: !!a.passed,
+        earlierCycle: !!start && a.submittedAt! < start,
+      })),
+      grants: grants
+        .filter((g) => g.slug === slug)
+        .map((g) => ({ when: when(g.at), extra: g.extra, reason: g.reason, by: g.by })),
     });
   }
   const taskTitle = new Map(content().programmes.flatMap((p) => p.practice.tasks.map((t) => [t.id, t] as const)));
   return {
-    kader: { id: k.id, name: k.name, posyanduId: k.posyanduId, posyanduName: k.posyanduName, desa: k.scopeName, active: k.active },
+    kader: {
+      id: k.id,
+      name: k.name,
+      posyanduId: k.posyanduId,
+      posyanduName: k.posyanduName,
+      desa: k.scopeName,
+      active: k.active,
+    },
     programmes: standings.map((s) => {
       const latest = s.certificates[s.certificates.length - 1] ?? null;
       return {
@@ -107,19 +148,39 @@ export async function kaderProgressPage(actor: SessionUser, id: string | undefin
         title: s.programme.title,
         summary: s.rule.summary,
         certified: s.rule.certified,
-        modules: s.rule.modules.map((m) => ({ slug: m.slug, title: getModule(m.slug)?.frontmatter.title ?? m.slug, completed: m.completed, quizPassed: m.quizPassed, bestScore: m.bestScore })),
+        modules: s.rule.modules.map((m) => ({
+          slug: m.slug,
+          title: getModule(m.slug)?.frontmatter.title ?? m.slug,
+          completed: m.completed,
+          quizPassed: m.quizPassed,
+          bestScore: m.bestScore,
+        })),
         attendance: s.rule.attendance,
         practice: {
           ...s.rule.practice,
-          tasks: s.rule.practice.tasks.map((t) => ({ ...t, resultLabel: t.result ? PRACTICE_RESULT_LABEL[t.result] : "Belum diamati" })),
+          tasks: s.rule.practice.tasks.map((t) => ({
+            ...t,
+            resultLabel: t.result ? PRACTICE_RESULT_LABEL[t.result] : "Belum diamati",
+          })),
         },
         certificate: latest
-          ? { code: latest.code, state: s.valid ? "berlaku" : stateOf(latest, now), stateLabel: STATE_LABEL[s.valid ? "berlaku" : stateOf(latest, now)], issued: tanggalWita(latest.issuedAt), expires: tanggalWita(latest.expiresAt) }
+          ? {
+              code: latest.code,
+              state: s.valid ? "berlaku" : stateOf(latest, now),
+              stateLabel: STATE_LABEL[s.valid ? "berlaku" : stateOf(latest, now)],
+              issued: tanggalWita(latest.issuedAt),
+              expires: tanggalWita(latest.expiresAt),
+            }
           : null,
       };
     }),
     quizzes,
-    attendance: att.map((a) => ({ title: a.title, kind: a.kind, when: formatDate(a.startsAt, zone), status: a.status })),
+    attendance: att.map((a) => ({
+      title: a.title,
+      kind: a.kind,
+      when: formatDate(a.startsAt, zone),
+      status: a.status,
+    })),
     practice: practice.map((p) => {
       const task = taskTitle.get(p.taskId);
       return {
@@ -150,14 +211,20 @@ export const grantSchema = z.object({
   idempotencyKey: z.string().regex(IDEMPOTENCY_KEY_RE, "Formulir tidak valid. Muat ulang halaman lalu coba lagi."),
 });
 
-export type GrantResult = { ok: true; granted: boolean; extra: number } | { ok: false; status: 400 | 409; errors: Record<string, string> };
+export type GrantResult =
+  | { ok: true; granted: boolean; extra: number }
+  | { ok: false; status: 400 | 409; errors: Record<string, string> };
 
 /**
  * Grants another round (the quiz bank's maxAttempts) of one quiz to a locked-out kader.
  * One transaction: the kader row is locked, the lock-out re-checked, the grant and its
  * audit entry written together. The same form submitted twice grants once.
  */
-export async function grantAttempts(actor: SessionUser, kaderId: string | undefined, input: Record<string, unknown>): Promise<GrantResult> {
+export async function grantAttempts(
+  actor: SessionUser,
+  kaderId: string | undefined,
+  input: Record<string, unknown>,
+): Promise<GrantResult> {
   const k = await requireKaderInScope(actor, kaderId);
   const parsed = grantSchema.safeParse(input);
   if (!parsed.success) {
@@ -167,27 +234,63 @@ export async function grantAttempts(actor: SessionUser, kaderId: string | undefi
   }
   const { slug, reason, idempotencyKey } = parsed.data;
   const mod = getModule(slug);
-  if (!mod?.quiz || !content().programmes.some((p) => p.requiredModules.includes(slug))) return { ok: false, status: 400, errors: { slug: "Kuis tidak dikenal." } };
-  if (mod.quiz.maxAttempts === 0) return { ok: false, status: 400, errors: { slug: "Kuis ini tidak membatasi kesempatan." } };
+  if (!mod?.quiz || !content().programmes.some((p) => p.requiredModules.includes(slug)))
+    return { ok: false, status: 400, errors: { slug: "Kuis tidak dikenal." } };
+  if (mod.quiz.maxAttempts === 0)
+    return { ok: false, status: 400, errors: { slug: "Kuis ini tidak membatasi kesempatan." } };
   const start = await quizCycleStart(k.id, slug);
   return db.transaction(async (tx) => {
     await tx.execute(sql`select id from ${users} where ${users.id} = ${k.id} for update`);
-    const [same] = await tx.select({ id: quizAttemptGrants.id, userId: quizAttemptGrants.userId, extra: quizAttemptGrants.extra }).from(quizAttemptGrants).where(eq(quizAttemptGrants.idempotencyKey, idempotencyKey));
+    const [same] = await tx
+      .select({ id: quizAttemptGrants.id, userId: quizAttemptGrants.userId, extra: quizAttemptGrants.extra })
+      .from(quizAttemptGrants)
+      .where(eq(quizAttemptGrants.idempotencyKey, idempotencyKey));
     if (same) {
-      if (same.userId !== k.id) return { ok: false as const, status: 400 as const, errors: { form: "Formulir tidak valid. Muat ulang halaman lalu coba lagi." } };
+      if (same.userId !== k.id)
+        return {
+          ok: false as const,
+          status: 400 as const,
+          errors: { form: "Formulir tidak valid. Muat ulang halaman lalu coba lagi." },
+        };
       return { ok: true as const, granted: false, extra: same.extra };
     }
     const rows = await tx
       .select({ passed: quizAttempts.passed })
       .from(quizAttempts)
-      .where(and(eq(quizAttempts.userId, k.id), eq(quizAttempts.slug, slug), isNotNull(quizAttempts.submittedAt), start ? gte(quizAttempts.submittedAt, start) : undefined));
+      .where(
+        and(
+          eq(quizAttempts.userId, k.id),
+          eq(quizAttempts.slug, slug),
+          isNotNull(quizAttempts.submittedAt),
+          start ? gte(quizAttempts.submittedAt, start) : undefined,
+        ),
+      );
     const granted = await grantedExtra(k.id, slug, start, tx);
     if (rows.some((r) => r.passed) || rows.length < mod.quiz!.maxAttempts + granted) {
-      return { ok: false as const, status: 409 as const, errors: { form: "Kader ini masih punya kesempatan atau sudah lulus kuis ini: tidak perlu kesempatan tambahan." } };
+      return {
+        ok: false as const,
+        status: 409 as const,
+        errors: {
+          form: "Kader ini masih punya kesempatan atau sudah lulus kuis ini: tidak perlu kesempatan tambahan.",
+        },
+      };
     }
     const extra = mod.quiz!.maxAttempts;
-    const [g] = await tx.insert(quizAttemptGrants).values({ userId: k.id, slug, extra, reason, grantedBy: actor.id, idempotencyKey }).returning({ id: quizAttemptGrants.id });
-    await audit({ actorId: actor.id, action: "quiz.grant_attempts", entity: "user", entityId: k.id, regionCode: k.scopeCode, detail: { grantId: g.id, slug, extra, reason } }, tx);
+    const [g] = await tx
+      .insert(quizAttemptGrants)
+      .values({ userId: k.id, slug, extra, reason, grantedBy: actor.id, idempotencyKey })
+      .returning({ id: quizAttemptGrants.id });
+    await audit(
+      {
+        actorId: actor.id,
+        action: "quiz.grant_attempts",
+        entity: "user",
+        entityId: k.id,
+        regionCode: k.scopeCode,
+        detail: { grantId: g.id, slug, extra, reason },
+      },
+      tx,
+    );
     return { ok: true as const, granted: true, extra };
   });
 }
@@ -208,7 +311,10 @@ export interface LockedOutRow {
  * Active kader in the scope whose allowed attempts of a required quiz (bank limit +
  * grants, in the current cycle) are all used without a pass, grouped per kecamatan.
  */
-export async function lockedOutReport(scope: string, now = new Date()): Promise<{ kecamatan: { code: string; name: string; rows: LockedOutRow[] }[]; total: number }> {
+export async function lockedOutReport(
+  scope: string,
+  now = new Date(),
+): Promise<{ kecamatan: { code: string; name: string; rows: LockedOutRow[] }[]; total: number }> {
   const limits = [...new Set(content().programmes.flatMap((p) => p.requiredModules))]
     .map((slug) => ({ slug, max: getModule(slug)?.quiz?.maxAttempts ?? 0 }))
     .filter((l) => l.max > 0);
@@ -242,15 +348,32 @@ export async function lockedOutReport(scope: string, now = new Date()): Promise<
     left join g on g.user_id = a.user_id and g.slug = a.slug
     where not coalesce(a.passed, false) and a.used >= lim.max + coalesce(g.extra, 0)
     order by k.desa_code, k.name, a.slug`);
-  const rows = rowsOf<{ user_id: string; name: string; desa_code: string; slug: string; used: number; last_at: Date | string }>(result);
+  const rows = rowsOf<{
+    user_id: string;
+    name: string;
+    desa_code: string;
+    slug: string;
+    used: number;
+    last_at: Date | string;
+  }>(result);
   const kecCodes = [...new Set(rows.map((r) => r.desa_code.split(".").slice(0, 3).join(".")))];
-  const names = kecCodes.length ? await db.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, kecCodes)) : [];
+  const names = kecCodes.length
+    ? await db.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, kecCodes))
+    : [];
   const nameOf = new Map(names.map((n) => [n.code, n.name]));
   const groups = new Map<string, LockedOutRow[]>();
   for (const r of rows) {
     const kec = r.desa_code.split(".").slice(0, 3).join(".");
     const list = groups.get(kec) ?? [];
-    list.push({ userId: r.user_id, name: r.name, desaCode: r.desa_code, slug: r.slug, title: getModule(r.slug)?.frontmatter.title ?? r.slug, used: Number(r.used), lastAt: new Date(r.last_at) });
+    list.push({
+      userId: r.user_id,
+      name: r.name,
+      desaCode: r.desa_code,
+      slug: r.slug,
+      title: getModule(r.slug)?.frontmatter.title ?? r.slug,
+      used: Number(r.used),
+      lastAt: new Date(r.last_at),
+    });
     groups.set(kec, list);
   }
   return {

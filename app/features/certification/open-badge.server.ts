@@ -14,7 +14,10 @@ import { publicJwk, signingKeyPair } from "~/features/certification/signing.serv
 import type { CertificateRecord } from "~/features/certification/certificates.server";
 import { content } from "~/features/learning/content.server";
 
-export const OB_CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"];
+export const OB_CONTEXT = [
+  "https://www.w3.org/ns/credentials/v2",
+  "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+];
 export const KEY_PATH = "/verifikasi/kunci";
 
 /** The credential (unsigned) for a certificate; everything comes from its signed payload. */
@@ -24,7 +27,9 @@ export function openBadgeCredential(cert: Pick<CertificateRecord, "code" | "payl
   const practice = p.practice ? p.practice.split(" | ").filter(Boolean) : [];
   const narrative = [
     "Mengikuti pelatihan kader, menyelesaikan seluruh modul wajib dan lulus kuis setiap modul",
-    programme?.practice.required ? `, serta dinilai kompeten oleh Tim Pembina dalam ${programme.practice.required} tugas praktik lapangan` : "",
+    programme?.practice.required
+      ? `, serta dinilai kompeten oleh Tim Pembina dalam ${programme.practice.required} tugas praktik lapangan`
+      : "",
     ".",
   ].join("");
   return {
@@ -48,7 +53,11 @@ export function openBadgeCredential(cert: Pick<CertificateRecord, "code" | "payl
         type: ["Achievement"],
         achievementType: "Certificate",
         name: p.programme,
-        description: `Sertifikasi kader Posyandu (Permendagri 13/2024), ${p.posyandu ? `Posyandu ${p.posyandu.replace(/^Posyandu\s+/i, "")}, ` : ""}${p.desa}`.replace(/, $/, ""),
+        description:
+          `Sertifikasi kader Posyandu (Permendagri 13/2024), ${p.posyandu ? `Posyandu ${p.posyandu.replace(/^Posyandu\s+/i, "")}, ` : ""}${p.desa}`.replace(
+            /, $/,
+            "",
+          ),
         criteria: { narrative },
         ...(practice.length ? { tag: practice } : {}),
       },
@@ -89,17 +98,33 @@ const CODE_IN_ID = /\/verifikasi\/(AP-[A-Z0-9]{4}-[A-Z0-9]{4})$/;
  */
 export async function checkToken(raw: string, now = new Date()): Promise<TokenCheck> {
   const token = raw.trim();
-  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token) || token.length > 20_000) return { ok: false, reason: "format" };
+  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token) || token.length > 20_000)
+    return { ok: false, reason: "format" };
   let payload: JWTPayload;
   let expired = false;
   try {
-    ({ payload } = await jwtVerify(token, signingKeyPair().publicKey, { algorithms: ["EdDSA"], currentDate: now, clockTolerance: 60 }));
+    ({ payload } = await jwtVerify(token, signingKeyPair().publicKey, {
+      algorithms: ["EdDSA"],
+      currentDate: now,
+      clockTolerance: 60,
+    }));
   } catch (e) {
     if (e instanceof errors.JWTExpired) {
       payload = e.payload; // jose authenticates the token before it validates the claims
       expired = true;
-    } else if (e instanceof errors.JWSSignatureVerificationFailed || e instanceof errors.JWSInvalid || e instanceof errors.JWTInvalid || e instanceof errors.JOSEAlgNotAllowed) {
-      return { ok: false, reason: e instanceof errors.JWSSignatureVerificationFailed || e instanceof errors.JOSEAlgNotAllowed ? "signature" : "format" };
+    } else if (
+      e instanceof errors.JWSSignatureVerificationFailed ||
+      e instanceof errors.JWSInvalid ||
+      e instanceof errors.JWTInvalid ||
+      e instanceof errors.JOSEAlgNotAllowed
+    ) {
+      return {
+        ok: false,
+        reason:
+          e instanceof errors.JWSSignatureVerificationFailed || e instanceof errors.JOSEAlgNotAllowed
+            ? "signature"
+            : "format",
+      };
     } else if (e instanceof errors.JOSEError) {
       return { ok: false, reason: "signature" };
     } else {

@@ -26,7 +26,14 @@ export interface RenderedCertificate {
 }
 
 const LATIN1 = /^[\u0020-\u007e\u00a0-\u00ff]*$/;
-const PUNCTUATION: Record<string, string> = { "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-" };
+const PUNCTUATION: Record<string, string> = {
+  "\u2018": "'",
+  "\u2019": "'",
+  "\u201c": '"',
+  "\u201d": '"',
+  "\u2013": "-",
+  "\u2014": "-",
+};
 
 /** Standard PDF fonts speak WinAnsi: keep Latin-1, drop accents the fonts lack (Ś → S), "?" for the rest. */
 export function pdfText(s: string): string {
@@ -124,17 +131,33 @@ export async function renderCertificate(cert: PrintableCertificate, origin: stri
   const grey = "#57534e";
 
   // Frame
-  doc.lineWidth(6).strokeColor(green).rect(18, 18, W - 36, H - 36).stroke();
-  doc.lineWidth(1).strokeColor("#a8a29e").rect(30, 30, W - 60, H - 60).stroke();
+  doc
+    .lineWidth(6)
+    .strokeColor(green)
+    .rect(18, 18, W - 36, H - 36)
+    .stroke();
+  doc
+    .lineWidth(1)
+    .strokeColor("#a8a29e")
+    .rect(30, 30, W - 60, H - 60)
+    .stroke();
 
   const left = 70;
   const textWidth = W - 2 * left;
 
-  doc.fillColor(green).font("Helvetica-Bold").fontSize(13).text("AKADEMI POSYANDU", left, 62, { width: textWidth, align: "center", characterSpacing: 2 });
+  doc
+    .fillColor(green)
+    .font("Helvetica-Bold")
+    .fontSize(13)
+    .text("AKADEMI POSYANDU", left, 62, { width: textWidth, align: "center", characterSpacing: 2 });
   doc.fillColor(grey).font("Helvetica").fontSize(10).text(pdfText(p.issuer), { width: textWidth, align: "center" });
 
   doc.moveDown(1.6);
-  doc.fillColor(ink).font("Times-Bold").fontSize(38).text("SERTIFIKAT", { width: textWidth, align: "center", characterSpacing: 3 });
+  doc
+    .fillColor(ink)
+    .font("Times-Bold")
+    .fontSize(38)
+    .text("SERTIFIKAT", { width: textWidth, align: "center", characterSpacing: 3 });
   doc.font("Helvetica").fontSize(12).fillColor(grey).text(`Nomor: ${cert.code}`, { width: textWidth, align: "center" });
 
   const practice = p.practice ? p.practice.split(" | ").filter(Boolean) : [];
@@ -146,7 +169,10 @@ export async function renderCertificate(cert: PrintableCertificate, origin: stri
   let nameSize = 30;
   doc.font("Times-Bold");
   while (nameSize > 16 && doc.fontSize(nameSize).widthOfString(name) > textWidth) nameSize -= 1;
-  doc.fontSize(nameSize).fillColor(green).text(name, { width: textWidth, align: "center", height: nameSize * 2.4, ellipsis: true });
+  doc
+    .fontSize(nameSize)
+    .fillColor(green)
+    .text(name, { width: textWidth, align: "center", height: nameSize * 2.4, ellipsis: true });
   doc.moveDown(0.2);
   const place = [p.posyandu ? `Kader ${p.posyandu}` : "Kader Posyandu", p.desa].filter(Boolean).join(", ");
   doc.font("Helvetica").fontSize(12).fillColor(ink).text(pdfText(place), { width: textWidth, align: "center" });
@@ -157,16 +183,31 @@ export async function renderCertificate(cert: PrintableCertificate, origin: stri
   doc.font("Helvetica-Bold").fontSize(18).text(pdfText(p.programme), { width: textWidth, align: "center" });
   doc.moveDown(0.2);
   if (practice.length) {
-    doc.font("Helvetica").fontSize(11).fillColor(grey).text("dengan mengikuti pelatihan, menyelesaikan seluruh modul wajib, lulus kuis setiap modul, dan dinilai kompeten dalam praktik lapangan:", {
-      width: textWidth,
-      align: "center",
-    });
-    doc.font("Helvetica-Oblique").fontSize(10).fillColor(ink).text(pdfText(practice.join("  \u00b7  ")), { width: textWidth, align: "center" });
+    doc
+      .font("Helvetica")
+      .fontSize(11)
+      .fillColor(grey)
+      .text(
+        "dengan mengikuti pelatihan, menyelesaikan seluruh modul wajib, lulus kuis setiap modul, dan dinilai kompeten dalam praktik lapangan:",
+        {
+          width: textWidth,
+          align: "center",
+        },
+      );
+    doc
+      .font("Helvetica-Oblique")
+      .fontSize(10)
+      .fillColor(ink)
+      .text(pdfText(practice.join("  \u00b7  ")), { width: textWidth, align: "center" });
   } else {
-    doc.font("Helvetica").fontSize(11).fillColor(grey).text("dengan mengikuti pelatihan, menyelesaikan seluruh modul wajib, dan lulus kuis setiap modul.", {
-      width: textWidth,
-      align: "center",
-    });
+    doc
+      .font("Helvetica")
+      .fontSize(11)
+      .fillColor(grey)
+      .text("dengan mengikuti pelatihan, menyelesaikan seluruh modul wajib, dan lulus kuis setiap modul.", {
+        width: textWidth,
+        align: "center",
+      });
   }
 
   // Bottom band: dates and issuer on the left, QR on the right.
@@ -180,10 +221,20 @@ export async function renderCertificate(cert: PrintableCertificate, origin: stri
   doc.text(`Diterbitkan: ${issued}`, left, infoY, { width: 360 });
   doc.text(`Berlaku sampai: ${expires}`, left, infoY + 16, { width: 360 });
   doc.text(pdfText(`Wilayah penerbit: ${p.issuer}`), left, infoY + 32, { width: 360 });
-  doc.fillColor(grey).fontSize(8.5).text("Tanggal dalam WITA.", left, infoY + 56, { width: 360 });
-  doc.text(pdfText(`Ditandatangani secara elektronik; periksa keaslian di ${origin.replace(/^https?:\/\//, "")}/verifikasi (kode ${cert.code}) atau pindai kode QR.`), left, infoY + 68, {
-    width: 360,
-  });
+  doc
+    .fillColor(grey)
+    .fontSize(8.5)
+    .text("Tanggal dalam WITA.", left, infoY + 56, { width: 360 });
+  doc.text(
+    pdfText(
+      `Ditandatangani secara elektronik; periksa keaslian di ${origin.replace(/^https?:\/\//, "")}/verifikasi (kode ${cert.code}) atau pindai kode QR.`,
+    ),
+    left,
+    infoY + 68,
+    {
+      width: 360,
+    },
+  );
 
   // The signatory copied at issue (payload v2), between the dates and the QR code.
   if (p.signatoryName) {
@@ -201,15 +252,26 @@ export async function renderCertificate(cert: PrintableCertificate, origin: stri
         sy += 44;
       }
     }
-    doc.fillColor(ink).font("Helvetica").fontSize(9.5).text(pdfText(`${p.issuer}, ${issued}`), sx, sy, { width: sw, align: "center" });
+    doc
+      .fillColor(ink)
+      .font("Helvetica")
+      .fontSize(9.5)
+      .text(pdfText(`${p.issuer}, ${issued}`), sx, sy, { width: sw, align: "center" });
     doc.text(pdfText(p.signatoryTitle ?? ""), { width: sw, align: "center" });
     const nameY = Math.max(doc.y + 22, H - 60 - 34);
-    doc.font("Helvetica-Bold").fontSize(10.5).text(pdfText(p.signatoryName), sx, nameY, { width: sw, align: "center", underline: true });
+    doc
+      .font("Helvetica-Bold")
+      .fontSize(10.5)
+      .text(pdfText(p.signatoryName), sx, nameY, { width: sw, align: "center", underline: true });
     if (p.signatoryNip) doc.font("Helvetica").fontSize(9).text(`NIP ${p.signatoryNip}`, { width: sw, align: "center" });
   }
 
   doc.image(qrPng, qrX, qrY, { width: qrSize, height: qrSize });
-  doc.fillColor(ink).font("Helvetica-Bold").fontSize(10).text(cert.code, qrX - 20, qrY + qrSize + 4, { width: qrSize + 40, align: "center" });
+  doc
+    .fillColor(ink)
+    .font("Helvetica-Bold")
+    .fontSize(10)
+    .text(cert.code, qrX - 20, qrY + qrSize + 4, { width: qrSize + 40, align: "center" });
 
   doc.end();
   return { pdf: await done, qrPng, url };

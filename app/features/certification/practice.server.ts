@@ -45,29 +45,59 @@ export async function practiceSheet(actor: SessionUser, posyanduId: number, task
   const latest = new Map<string, { result: string; observedOn: string }>();
   if (task && kader.length) {
     const rows = await db
-      .select({ userId: practiceObservations.userId, result: practiceObservations.result, observedOn: practiceObservations.observedOn })
+      .select({
+        userId: practiceObservations.userId,
+        result: practiceObservations.result,
+        observedOn: practiceObservations.observedOn,
+      })
       .from(practiceObservations)
-      .where(and(eq(practiceObservations.taskId, task.id), inArray(practiceObservations.userId, kader.map((k) => k.id))))
+      .where(
+        and(
+          eq(practiceObservations.taskId, task.id),
+          inArray(
+            practiceObservations.userId,
+            kader.map((k) => k.id),
+          ),
+        ),
+      )
       .orderBy(desc(practiceObservations.recordedAt), desc(practiceObservations.id));
     for (const r of rows) if (!latest.has(r.userId)) latest.set(r.userId, r);
   }
-  return { posyandu: p, kader: kader.map((k) => ({ ...k, latest: latest.get(k.id) ?? null })), task, tasks: practiceTasks() };
+  return {
+    posyandu: p,
+    kader: kader.map((k) => ({ ...k, latest: latest.get(k.id) ?? null })),
+    task,
+    tasks: practiceTasks(),
+  };
 }
 
 const headerSchema = z.object({
   taskId: z.string({ error: "Pilih tugas praktik." }).min(1, "Pilih tugas praktik."),
-  observedOn: z.string({ error: "Isi tanggal pengamatan." }).regex(/^\d{4}-\d{2}-\d{2}$/, "Tanggal pengamatan tidak valid (format TTTT-BB-HH)."),
-  place: z.string({ error: "Isi tempat pengamatan." }).trim().min(3, "Isi tempat pengamatan (minimal 3 huruf).").max(120, "Tempat terlalu panjang (maksimal 120 huruf)."),
+  observedOn: z
+    .string({ error: "Isi tanggal pengamatan." })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "Tanggal pengamatan tidak valid (format TTTT-BB-HH)."),
+  place: z
+    .string({ error: "Isi tempat pengamatan." })
+    .trim()
+    .min(3, "Isi tempat pengamatan (minimal 3 huruf).")
+    .max(120, "Tempat terlalu panjang (maksimal 120 huruf)."),
   idempotencyKey: z.string().regex(IDEMPOTENCY_KEY_RE, "Formulir tidak valid. Muat ulang halaman lalu coba lagi."),
 });
 
-export type RecordResult = { ok: true; recorded: number; already: number } | { ok: false; errors: Record<string, string> };
+export type RecordResult =
+  | { ok: true; recorded: number; already: number }
+  | { ok: false; errors: Record<string, string> };
 
 /**
  * Reads the sheet: `hasil_<kaderId>` = kompeten | belum_kompeten (empty = not observed
  * this time), `langkah_<kaderId>` = indexes of the steps met, `catatan_<kaderId>`.
  */
-export async function recordObservations(actor: SessionUser, posyanduId: number, form: FormData, now = new Date()): Promise<RecordResult> {
+export async function recordObservations(
+  actor: SessionUser,
+  posyanduId: number,
+  form: FormData,
+  now = new Date(),
+): Promise<RecordResult> {
   const p = await getPosyanduInScope(actor, posyanduId);
   const header = headerSchema.safeParse(Object.fromEntries([...form.entries()].filter(([k]) => !k.includes("_"))));
   const errors: Record<string, string> = {};
@@ -80,9 +110,11 @@ export async function recordObservations(actor: SessionUser, posyanduId: number,
   if (!task) return { ok: false, errors: { taskId: "Tugas praktik tidak dikenal." } };
   const today = todayWita(now);
   const day = new Date(`${observedOn}T00:00:00Z`);
-  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== observedOn) return { ok: false, errors: { observedOn: "Tanggal pengamatan tidak valid." } };
+  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== observedOn)
+    return { ok: false, errors: { observedOn: "Tanggal pengamatan tidak valid." } };
   if (observedOn > today) return { ok: false, errors: { observedOn: "Tanggal pengamatan tidak boleh di masa depan." } };
-  if (now.getTime() - day.getTime() > 366 * 86_400_000) return { ok: false, errors: { observedOn: "Tanggal pengamatan lebih dari setahun yang lalu." } };
+  if (now.getTime() - day.getTime() > 366 * 86_400_000)
+    return { ok: false, errors: { observedOn: "Tanggal pengamatan lebih dari setahun yang lalu." } };
 
   const kader = await db
     .select({ id: users.id, name: users.name, scopeCode: users.scopeCode })
@@ -94,22 +126,28 @@ export async function recordObservations(actor: SessionUser, posyanduId: number,
     if (!key.startsWith("hasil_") || typeof value !== "string" || value === "") continue;
     const userId = key.slice("hasil_".length);
     const k = byId.get(userId);
-    if (!k) return { ok: false, errors: { form: "Ada kader yang bukan kader aktif Posyandu ini. Muat ulang halaman." } };
-    if (!(PRACTICE_RESULTS as readonly string[]).includes(value)) return { ok: false, errors: { [`hasil_${userId}`]: "Pilih Kompeten atau Belum kompeten." } };
+    if (!k)
+      return { ok: false, errors: { form: "Ada kader yang bukan kader aktif Posyandu ini. Muat ulang halaman." } };
+    if (!(PRACTICE_RESULTS as readonly string[]).includes(value))
+      return { ok: false, errors: { [`hasil_${userId}`]: "Pilih Kompeten atau Belum kompeten." } };
     const met = new Set(form.getAll(`langkah_${userId}`).map(String));
     for (const m of met) {
-      if (!/^\d{1,2}$/.test(m) || Number(m) >= task.steps.length) return { ok: false, errors: { form: "Langkah tidak dikenal. Muat ulang halaman." } };
+      if (!/^\d{1,2}$/.test(m) || Number(m) >= task.steps.length)
+        return { ok: false, errors: { form: "Langkah tidak dikenal. Muat ulang halaman." } };
     }
     const steps = task.steps.map((_, i) => met.has(String(i)));
     const note = String(form.get(`catatan_${userId}`) ?? "").trim();
-    if (note.length > 500) errors[`catatan_${userId}`] = `Catatan untuk ${k.name} terlalu panjang (maksimal 500 huruf).`;
+    if (note.length > 500)
+      errors[`catatan_${userId}`] = `Catatan untuk ${k.name} terlalu panjang (maksimal 500 huruf).`;
     if (value === "kompeten" && !steps.every(Boolean)) {
-      errors[`hasil_${userId}`] = `${k.name}: hasil "Kompeten" hanya bila semua langkah terpenuhi. Centang langkahnya atau pilih "Belum kompeten".`;
+      errors[`hasil_${userId}`] =
+        `${k.name}: hasil "Kompeten" hanya bila semua langkah terpenuhi. Centang langkahnya atau pilih "Belum kompeten".`;
     }
     entries.push({ userId, steps, result: value as (typeof PRACTICE_RESULTS)[number], note });
   }
   if (Object.keys(errors).length) return { ok: false, errors };
-  if (!entries.length) return { ok: false, errors: { form: "Belum ada kader yang dinilai. Pilih hasil untuk setidaknya satu kader." } };
+  if (!entries.length)
+    return { ok: false, errors: { form: "Belum ada kader yang dinilai. Pilih hasil untuk setidaknya satu kader." } };
 
   const result = await db.transaction(async (tx) => {
     const ids = entries.map((e) => e.userId);
@@ -124,7 +162,18 @@ export async function recordObservations(actor: SessionUser, posyanduId: number,
     for (const e of entries) {
       const [row] = await tx
         .insert(practiceObservations)
-        .values({ userId: e.userId, taskId: task.id, observedOn, place, steps: e.steps, result: e.result, note: e.note, observerId: actor.id, correctsId: latest.get(e.userId) ?? null, idempotencyKey })
+        .values({
+          userId: e.userId,
+          taskId: task.id,
+          observedOn,
+          place,
+          steps: e.steps,
+          result: e.result,
+          note: e.note,
+          observerId: actor.id,
+          correctsId: latest.get(e.userId) ?? null,
+          idempotencyKey,
+        })
         .onConflictDoNothing()
         .returning({ id: practiceObservations.id });
       if (!row) continue; // this sitting was already saved (double submit)
@@ -136,7 +185,15 @@ export async function recordObservations(actor: SessionUser, posyanduId: number,
           entity: "practice_observation",
           entityId: row.id,
           regionCode: byId.get(e.userId)!.scopeCode,
-          detail: { kader: e.userId, taskId: task.id, observedOn, place, result: e.result, stepsMet: e.steps.filter(Boolean).length, corrects: latest.get(e.userId) ?? null },
+          detail: {
+            kader: e.userId,
+            taskId: task.id,
+            observedOn,
+            place,
+            result: e.result,
+            stepsMet: e.steps.filter(Boolean).length,
+            corrects: latest.get(e.userId) ?? null,
+          },
         },
         tx,
       );
@@ -144,7 +201,11 @@ export async function recordObservations(actor: SessionUser, posyanduId: number,
     return { recorded, already: entries.length - recorded };
   });
   // An observation may complete the certification rule (after the commit; never fails the save).
-  if (result.recorded) await evaluateCertificationFor(entries.filter((e) => e.result === "kompeten").map((e) => e.userId), now);
+  if (result.recorded)
+    await evaluateCertificationFor(
+      entries.filter((e) => e.result === "kompeten").map((e) => e.userId),
+      now,
+    );
   return { ok: true, ...result };
 }
 
@@ -164,7 +225,10 @@ export async function practisedCount(regionCode: string, programmeId: string, bi
       from ${practiceObservations} o join ${users} on ${users.id} = o.user_id
       where ${users.role} = 'kader' and ${users.active} and ${withinScope(users.scopeCode, regionCode)}
         ${bidang ? sql`and ${users.spmBidang} = ${bidang}` : sql``}
-        and o.task_id in (${sql.join(taskIds.map((t) => sql`${t}`), sql`, `)})
+        and o.task_id in (${sql.join(
+          taskIds.map((t) => sql`${t}`),
+          sql`, `,
+        )})
       order by o.user_id, o.task_id, o.recorded_at desc, o.id desc
     )
     select count(*)::int as n from (select user_id from latest where result = 'kompeten' group by user_id having count(*) >= ${programme.practice.required}) x`);

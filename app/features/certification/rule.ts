@@ -58,7 +58,8 @@ export interface RuleInput {
   cycleStart: Date | null;
 }
 
-export type RulePolicy = Pick<Programme, "requiredModules" | "passScore" | "attendance"> & Partial<Pick<Programme, "practice">>;
+export type RulePolicy = Pick<Programme, "requiredModules" | "passScore" | "attendance"> &
+  Partial<Pick<Programme, "practice">>;
 
 export interface PracticeStatus {
   taskId: string;
@@ -99,7 +100,8 @@ export function latestPractice(facts: PracticeFact[]): Map<string, PracticeFact>
   const latest = new Map<string, PracticeFact>();
   for (const f of facts) {
     const cur = latest.get(f.taskId);
-    if (!cur || f.recordedAt > cur.recordedAt || (f.recordedAt.getTime() === cur.recordedAt.getTime() && f.id > cur.id)) latest.set(f.taskId, f);
+    if (!cur || f.recordedAt > cur.recordedAt || (f.recordedAt.getTime() === cur.recordedAt.getTime() && f.id > cur.id))
+      latest.set(f.taskId, f);
   }
   return latest;
 }
@@ -181,20 +183,29 @@ export function attendanceLabel(a: RuleResult["attendance"]): string {
   return `${Math.min(a.attended, a.required)} dari ${a.required} sesi`;
 }
 
-export function progressSummary(r: Pick<RuleResult, "modulesDone" | "modulesRequired" | "attendance"> & Partial<Pick<RuleResult, "practice">>): string {
+export function progressSummary(
+  r: Pick<RuleResult, "modulesDone" | "modulesRequired" | "attendance"> & Partial<Pick<RuleResult, "practice">>,
+): string {
   const base = `${r.modulesDone} dari ${r.modulesRequired} modul lulus, kehadiran ${r.attendance.kind}: ${attendanceLabel(r.attendance)}`;
   if (!r.practice?.required) return base;
   return `${base}, praktik lapangan: ${Math.min(r.practice.done, r.practice.required)} dari ${r.practice.required} tugas kompeten`;
 }
 
-export const PRACTICE_RESULT_LABEL: Record<PracticeResult, string> = { kompeten: "Kompeten", belum_kompeten: "Belum kompeten" };
+export const PRACTICE_RESULT_LABEL: Record<PracticeResult, string> = {
+  kompeten: "Kompeten",
+  belum_kompeten: "Belum kompeten",
+};
 
 /** What is still missing for one module, in words for the kader. */
 export function missingLabel(m: ModuleStatus): string {
   const parts: string[] = [];
   if (!m.completed) parts.push("belum selesai dibaca");
   if (!m.quizPassed) {
-    parts.push(m.bestScore === null ? "kuis belum dikerjakan" : `kuis belum lulus (nilai terbaik ${m.bestScore}${m.passScore !== null ? `, batas lulus ${m.passScore}` : ""})`);
+    parts.push(
+      m.bestScore === null
+        ? "kuis belum dikerjakan"
+        : `kuis belum lulus (nilai terbaik ${m.bestScore}${m.passScore !== null ? `, batas lulus ${m.passScore}` : ""})`,
+    );
   }
   return parts.join("; ");
 }
@@ -221,7 +232,10 @@ export function isValidAt(c: Pick<CertificateTimes, "expiresAt" | "revokedAt">, 
  * `valid` = the certificate in force now (if any), `cycle` = the cycle number a new
  * certificate would get, `start` = when the current cycle began (null = the first).
  */
-export function currentCycle<T extends CertificateTimes>(certs: T[], now: Date): { valid: T | null; cycle: number; start: Date | null } {
+export function currentCycle<T extends CertificateTimes>(
+  certs: T[],
+  now: Date,
+): { valid: T | null; cycle: number; start: Date | null } {
   let latest: T | null = null;
   let start: Date | null = null;
   for (const c of certs) {
@@ -255,7 +269,20 @@ export function endOfDayWita(date: Date): Date {
   return new Date(Date.UTC(w.getUTCFullYear(), w.getUTCMonth(), w.getUTCDate(), 23, 59, 59, 999) - WITA_OFFSET_MS);
 }
 
-export const BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"];
+export const BULAN = [
+  "Januari",
+  "Februari",
+  "Maret",
+  "April",
+  "Mei",
+  "Juni",
+  "Juli",
+  "Agustus",
+  "September",
+  "Oktober",
+  "November",
+  "Desember",
+];
 
 /** "12 Maret 2025" in WITA, without depending on the runtime's ICU data. */
 export function tanggalWita(date: Date): string {

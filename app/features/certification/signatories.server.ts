@@ -26,7 +26,12 @@ export interface Signatory {
 
 export async function signatoryFor(kabupatenCode: string, conn: Conn = db): Promise<Signatory | null> {
   const [row] = await conn
-    .select({ name: certificateSignatories.name, title: certificateSignatories.title, nip: certificateSignatories.nip, logo: certificateSignatories.logo })
+    .select({
+      name: certificateSignatories.name,
+      title: certificateSignatories.title,
+      nip: certificateSignatories.nip,
+      logo: certificateSignatories.logo,
+    })
     .from(certificateSignatories)
     .where(eq(certificateSignatories.kabupatenCode, kabupatenCode));
   return row ?? null;
@@ -34,21 +39,43 @@ export async function signatoryFor(kabupatenCode: string, conn: Conn = db): Prom
 
 /** The kabupaten in the actor's scope with their signatory. */
 export async function signatoriesInScope(actor: Pick<SessionUser, "scopeCode">) {
-  const list = (await regionsInScope(actor.scopeCode, ["kabupaten"])).filter((k) => isWithinScope(k.code, actor.scopeCode));
+  const list = (await regionsInScope(actor.scopeCode, ["kabupaten"])).filter((k) =>
+    isWithinScope(k.code, actor.scopeCode),
+  );
   const rows = list.length
-    ? await db.select().from(certificateSignatories).where(inArray(certificateSignatories.kabupatenCode, list.map((k) => k.code)))
+    ? await db
+        .select()
+        .from(certificateSignatories)
+        .where(
+          inArray(
+            certificateSignatories.kabupatenCode,
+            list.map((k) => k.code),
+          ),
+        )
     : [];
   const byCode = new Map(rows.map((r) => [r.kabupatenCode, r]));
   return list.map((k) => {
     const s = byCode.get(k.code);
-    return { code: k.code, name: k.name, signatory: s ? { name: s.name, title: s.title, nip: s.nip, hasLogo: !!s.logo, updatedAt: s.updatedAt } : null };
+    return {
+      code: k.code,
+      name: k.name,
+      signatory: s ? { name: s.name, title: s.title, nip: s.nip, hasLogo: !!s.logo, updatedAt: s.updatedAt } : null,
+    };
   });
 }
 
 export const signatorySchema = z.object({
   kabupatenCode: z.string({ error: "Pilih kabupaten/kota." }).regex(/^\d{2}\.\d{2}$/, "Pilih kabupaten/kota."),
-  name: z.string({ error: "Isi nama penandatangan." }).trim().min(3, "Isi nama penandatangan (minimal 3 huruf).").max(120, "Nama terlalu panjang (maksimal 120 huruf)."),
-  title: z.string({ error: "Isi jabatan." }).trim().min(5, "Isi jabatan (minimal 5 huruf).").max(160, "Jabatan terlalu panjang (maksimal 160 huruf)."),
+  name: z
+    .string({ error: "Isi nama penandatangan." })
+    .trim()
+    .min(3, "Isi nama penandatangan (minimal 3 huruf).")
+    .max(120, "Nama terlalu panjang (maksimal 120 huruf)."),
+  title: z
+    .string({ error: "Isi jabatan." })
+    .trim()
+    .min(5, "Isi jabatan (minimal 5 huruf).")
+    .max(160, "Jabatan terlalu panjang (maksimal 160 huruf)."),
   nip: z
     .string()
     .trim()
@@ -59,7 +86,9 @@ export const signatorySchema = z.object({
 });
 
 /** PNG or JPEG by its magic bytes, as a data: URL; a message when it is neither or too big. */
-export async function readLogo(file: FormDataEntryValue | null): Promise<{ ok: true; logo: string | null } | { ok: false; message: string }> {
+export async function readLogo(
+  file: FormDataEntryValue | null,
+): Promise<{ ok: true; logo: string | null } | { ok: false; message: string }> {
   if (!file || typeof file === "string" || file.size === 0) return { ok: true, logo: null };
   if (file.size > LOGO_MAX_BYTES) return { ok: false, message: "Logo terlalu besar (maksimal 200 KB)." };
   const bytes = Buffer.from(await file.arrayBuffer());
@@ -72,20 +101,30 @@ export async function readLogo(file: FormDataEntryValue | null): Promise<{ ok: t
 export type SaveSignatoryResult = { ok: true } | { ok: false; errors: Record<string, string> };
 
 export async function saveSignatory(actor: SessionUser, form: FormData): Promise<SaveSignatoryResult> {
-  const parsed = signatorySchema.safeParse(Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")));
+  const parsed = signatorySchema.safeParse(
+    Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")),
+  );
   if (!parsed.success) {
     const errors: Record<string, string> = {};
     for (const i of parsed.error.issues) errors[String(i.path[0] ?? "form")] ??= i.message;
     return { ok: false, errors };
   }
   const v = parsed.data;
-  if (!(await signatoriesInScope(actor)).some((k) => k.code === v.kabupatenCode)) throw forbidden("Kabupaten/kota ini berada di luar wilayah tugas Anda.");
+  if (!(await signatoriesInScope(actor)).some((k) => k.code === v.kabupatenCode))
+    throw forbidden("Kabupaten/kota ini berada di luar wilayah tugas Anda.");
   const logo = await readLogo(form.get("logo"));
   if (!logo.ok) return { ok: false, errors: { logo: logo.message } };
   await db.transaction(async (tx) => {
     const before = await signatoryFor(v.kabupatenCode, tx);
     const nextLogo = v.removeLogo ? null : (logo.logo ?? before?.logo ?? null);
-    const values = { name: v.name, title: v.title, nip: v.nip || null, logo: nextLogo, updatedBy: actor.id, updatedAt: new Date() };
+    const values = {
+      name: v.name,
+      title: v.title,
+      nip: v.nip || null,
+      logo: nextLogo,
+      updatedBy: actor.id,
+      updatedAt: new Date(),
+    };
     await tx
       .insert(certificateSignatories)
       .values({ kabupatenCode: v.kabupatenCode, ...values })

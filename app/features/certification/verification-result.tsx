@@ -29,9 +29,13 @@ export function VerificationResult({ d }: { d: Verification }) {
         </p>
         <p className="mt-1 text-sm">
           {d.state === "berlaku" ? "Sertifikat ini asli dan masih berlaku." : null}
-          {d.state === "kedaluwarsa" ? `Sertifikat ini asli, tetapi masa berlakunya sudah habis pada ${d.certificate.expires}.` : null}
+          {d.state === "kedaluwarsa"
+            ? `Sertifikat ini asli, tetapi masa berlakunya sudah habis pada ${d.certificate.expires}.`
+            : null}
           {d.state === "dicabut" ? `Sertifikat ini sudah dicabut pada ${d.revokedAt} dan tidak berlaku lagi.` : null}
-          {d.state === "tidak_ditemukan" ? `Tidak ada sertifikat dengan kode ${d.code}. Periksa kembali kode yang tercetak di sertifikat.` : null}
+          {d.state === "tidak_ditemukan"
+            ? `Tidak ada sertifikat dengan kode ${d.code}. Periksa kembali kode yang tercetak di sertifikat.`
+            : null}
           {d.state === "format_salah" && d.code === "kredensial"
             ? "Isian ini bukan kredensial Open Badges dari Akademi Posyandu. Unggah berkas .jwt yang diunduh dari halaman sertifikat, atau tempel isinya."
             : null}
@@ -75,7 +79,6 @@ export function VerificationResult({ d }: { d: Verification }) {
           </p>
         </div>
       ) : null}
-
     </>
   );
 }

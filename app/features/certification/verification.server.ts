@@ -17,7 +17,13 @@ import { checkToken } from "~/features/certification/open-badge.server";
 
 export const VERIFY_LIMITS = { perIp: 60, windowSeconds: 10 * 60 };
 
-export type VerificationState = "berlaku" | "kedaluwarsa" | "dicabut" | "tidak_ditemukan" | "tanda_tangan_salah" | "format_salah";
+export type VerificationState =
+  | "berlaku"
+  | "kedaluwarsa"
+  | "dicabut"
+  | "tidak_ditemukan"
+  | "tanda_tangan_salah"
+  | "format_salah";
 
 export interface VerifiedCertificate {
   code: string;
@@ -30,7 +36,14 @@ export interface VerifiedCertificate {
 
 export type Verification =
   | { state: "berlaku" | "kedaluwarsa"; code: string; certificate: VerifiedCertificate; signatureChecked: boolean }
-  | { state: "dicabut"; code: string; certificate: VerifiedCertificate; revokedAt: string; reason: string; signatureChecked: boolean }
+  | {
+      state: "dicabut";
+      code: string;
+      certificate: VerifiedCertificate;
+      revokedAt: string;
+      reason: string;
+      signatureChecked: boolean;
+    }
   | { state: "tidak_ditemukan"; code: string }
   | { state: "tanda_tangan_salah"; code: string }
   | { state: "format_salah"; code: string; reason: "format" | "check" };
@@ -83,7 +96,9 @@ export async function verify(
   const rate = await hitRateLimit(`verify:ip:${keyedHash("verifikasi-batas", clientIp)}`, VERIFY_LIMITS.windowSeconds);
   if (rate.count > VERIFY_LIMITS.perIp) throw new RateLimited(rate.retryAfterSeconds);
 
-  const result = request ? await onReplica(request, () => check(rawCode, signature, now)) : await check(rawCode, signature, now);
+  const result = request
+    ? await onReplica(request, () => check(rawCode, signature, now))
+    : await check(rawCode, signature, now);
   // What was typed is logged, without control characters (PostgreSQL stores no NUL byte).
   const logged = result.code.replace(/[\u0000-\u001F\u007F]/g, "").slice(0, 40);
   await db.insert(verificationLog).values({ code: logged, result: result.state, clientHash: clientHash(clientIp) });
@@ -97,7 +112,8 @@ async function check(rawCode: string, signature: string | null, now: Date): Prom
   if (!cert) return { state: "tidak_ditemukan", code: parsed.code };
   // A row altered in the database, or a QR whose signature was changed, is not trusted.
   if (!rowIsAuthentic(cert)) return { state: "tanda_tangan_salah", code: cert.code };
-  if (signature !== null && !verifyPayload(cert.payload, signature)) return { state: "tanda_tangan_salah", code: cert.code };
+  if (signature !== null && !verifyPayload(cert.payload, signature))
+    return { state: "tanda_tangan_salah", code: cert.code };
   return describe(cert, now, signature !== null);
 }
 
@@ -114,7 +130,14 @@ function describe(cert: CertificateRecord, now: Date, signatureChecked: boolean,
   // A credential file past its own expiry says Kedaluwarsa even if the record were extended.
   const state = stored === "berlaku" && tokenExpired ? "kedaluwarsa" : stored;
   if (state === "dicabut") {
-    return { state, code: cert.code, certificate, revokedAt: tanggalWita(cert.revokedAt!), reason: cert.revokedReason ?? "", signatureChecked };
+    return {
+      state,
+      code: cert.code,
+      certificate,
+      revokedAt: tanggalWita(cert.revokedAt!),
+      reason: cert.revokedReason ?? "",
+      signatureChecked,
+    };
   }
   return { state, code: cert.code, certificate, signatureChecked };
 }
@@ -127,19 +150,32 @@ export async function verifyCredential(raw: string, clientIp: string, now = new 
   const rate = await hitRateLimit(`verify:ip:${keyedHash("verifikasi-batas", clientIp)}`, VERIFY_LIMITS.windowSeconds);
   if (rate.count > VERIFY_LIMITS.perIp) throw new RateLimited(rate.retryAfterSeconds);
   const result = await checkCredential(raw, now);
-  await db.insert(verificationLog).values({ code: result.code.slice(0, 40), result: result.state, clientHash: clientHash(clientIp) });
+  await db
+    .insert(verificationLog)
+    .values({ code: result.code.slice(0, 40), result: result.state, clientHash: clientHash(clientIp) });
   return result;
 }
 
 async function checkCredential(raw: string, now: Date): Promise<Verification> {
   const token = await checkToken(raw, now);
-  if (!token.ok) return token.reason === "signature" ? { state: "tanda_tangan_salah", code: "kredensial" } : { state: "format_salah", code: "kredensial", reason: "format" };
+  if (!token.ok)
+    return token.reason === "signature"
+      ? { state: "tanda_tangan_salah", code: "kredensial" }
+      : { state: "format_salah", code: "kredensial", reason: "format" };
   const cert = await findCertificate(token.code);
   if (!cert) return { state: "tidak_ditemukan", code: token.code };
   if (!rowIsAuthentic(cert)) return { state: "tanda_tangan_salah", code: cert.code };
   // A good signature over content that differs from our record (e.g. an older key's credential for another person) is not trusted.
-  const vc = token.payload as { validFrom?: unknown; validUntil?: unknown; credentialSubject?: { identifier?: { identityHash?: unknown }[] } };
-  if (vc.validFrom !== cert.payload.issued || vc.validUntil !== cert.payload.expires || vc.credentialSubject?.identifier?.[0]?.identityHash !== cert.payload.name) {
+  const vc = token.payload as {
+    validFrom?: unknown;
+    validUntil?: unknown;
+    credentialSubject?: { identifier?: { identityHash?: unknown }[] };
+  };
+  if (
+    vc.validFrom !== cert.payload.issued ||
+    vc.validUntil !== cert.payload.expires ||
+    vc.credentialSubject?.identifier?.[0]?.identityHash !== cert.payload.name
+  ) {
     return { state: "tanda_tangan_salah", code: cert.code };
   }
   return describe(cert, now, true, token.expired);

@@ -15,7 +15,10 @@ export const frontmatterSchema = z.object({
 });
 export type Frontmatter = z.infer<typeof frontmatterSchema>;
 
-const optionSchema = z.object({ id: z.string().regex(/^[a-e]$/, "option id must be a..e"), text: z.string().min(1).max(300) });
+const optionSchema = z.object({
+  id: z.string().regex(/^[a-e]$/, "option id must be a..e"),
+  text: z.string().min(1).max(300),
+});
 
 const questionBase = {
   id: z.string().regex(/^[a-z0-9_-]{1,20}$/, "question id: lowercase letters, digits, - or _"),
@@ -27,17 +30,30 @@ const questionBase = {
 
 export const questionSchema = z.discriminatedUnion("type", [
   z
-    .object({ ...questionBase, type: z.literal("single"), options: z.array(optionSchema).min(2).max(6), answer: z.string() })
+    .object({
+      ...questionBase,
+      type: z.literal("single"),
+      options: z.array(optionSchema).min(2).max(6),
+      answer: z.string(),
+    })
     .superRefine((q, ctx) => {
-      if (!q.options.some((o) => o.id === q.answer)) ctx.addIssue({ code: "custom", path: ["answer"], message: `"${q.answer}" is not an option id` });
+      if (!q.options.some((o) => o.id === q.answer))
+        ctx.addIssue({ code: "custom", path: ["answer"], message: `"${q.answer}" is not an option id` });
     }),
   z
-    .object({ ...questionBase, type: z.literal("multiple"), options: z.array(optionSchema).min(3).max(6), answer: z.array(z.string()).min(2) })
+    .object({
+      ...questionBase,
+      type: z.literal("multiple"),
+      options: z.array(optionSchema).min(3).max(6),
+      answer: z.array(z.string()).min(2),
+    })
     .superRefine((q, ctx) => {
       for (const a of q.answer) {
-        if (!q.options.some((o) => o.id === a)) ctx.addIssue({ code: "custom", path: ["answer"], message: `"${a}" is not an option id` });
+        if (!q.options.some((o) => o.id === a))
+          ctx.addIssue({ code: "custom", path: ["answer"], message: `"${a}" is not an option id` });
       }
-      if (new Set(q.answer).size !== q.answer.length) ctx.addIssue({ code: "custom", path: ["answer"], message: "duplicate answer ids" });
+      if (new Set(q.answer).size !== q.answer.length)
+        ctx.addIssue({ code: "custom", path: ["answer"], message: "duplicate answer ids" });
     }),
   z.object({ ...questionBase, type: z.literal("truefalse"), answer: z.boolean() }),
 ]);
@@ -52,10 +68,16 @@ export const quizBankSchema = z
     questions: z.array(questionSchema).min(12, "a bank needs at least 12 questions"),
   })
   .superRefine((bank, ctx) => {
-    if (bank.draw > bank.questions.length) ctx.addIssue({ code: "custom", path: ["draw"], message: `draw ${bank.draw} > ${bank.questions.length} questions` });
+    if (bank.draw > bank.questions.length)
+      ctx.addIssue({
+        code: "custom",
+        path: ["draw"],
+        message: `draw ${bank.draw} > ${bank.questions.length} questions`,
+      });
     const seen = new Set<string>();
     bank.questions.forEach((q, i) => {
-      if (seen.has(q.id)) ctx.addIssue({ code: "custom", path: ["questions", i, "id"], message: `duplicate question id "${q.id}"` });
+      if (seen.has(q.id))
+        ctx.addIssue({ code: "custom", path: ["questions", i, "id"], message: `duplicate question id "${q.id}"` });
       seen.add(q.id);
       if (q.type !== "truefalse" && new Set(q.options.map((o) => o.id)).size !== q.options.length) {
         ctx.addIssue({ code: "custom", path: ["questions", i, "options"], message: "duplicate option ids" });
@@ -80,10 +102,12 @@ export const practiceSchema = z
     tasks: z.array(practiceTaskSchema),
   })
   .superRefine((p, ctx) => {
-    if (p.required > p.tasks.length) ctx.addIssue({ code: "custom", path: ["required"], message: `required ${p.required} > ${p.tasks.length} tasks` });
+    if (p.required > p.tasks.length)
+      ctx.addIssue({ code: "custom", path: ["required"], message: `required ${p.required} > ${p.tasks.length} tasks` });
     const seen = new Set<string>();
     p.tasks.forEach((t, i) => {
-      if (seen.has(t.id)) ctx.addIssue({ code: "custom", path: ["tasks", i, "id"], message: `duplicate task id "${t.id}"` });
+      if (seen.has(t.id))
+        ctx.addIssue({ code: "custom", path: ["tasks", i, "id"], message: `duplicate task id "${t.id}"` });
       seen.add(t.id);
     });
   });
@@ -109,12 +133,17 @@ export type Programme = z.infer<typeof programmeSchema>;
 
 export const programmeFileSchema = z
   .object({ programmes: z.array(programmeSchema).min(1) })
-  .refine((f) => f.programmes.filter((p) => p.default).length === 1, { message: "exactly one programme must have default: true" });
+  .refine((f) => f.programmes.filter((p) => p.default).length === 1, {
+    message: "exactly one programme must have default: true",
+  });
 
 /** "questions[4].answer: …" style paths for error messages that name the field. */
 export function formatIssues(file: string, error: z.ZodError): string[] {
   return error.issues.map((i) => {
-    const p = i.path.map((seg) => (typeof seg === "number" ? `[${seg}]` : `.${String(seg)}`)).join("").replace(/^\./, "");
+    const p = i.path
+      .map((seg) => (typeof seg === "number" ? `[${seg}]` : `.${String(seg)}`))
+      .join("")
+      .replace(/^\./, "");
     return `${file}: ${p || "(root)"}: ${i.message}`;
   });
 }
@@ -131,7 +160,8 @@ export type GlossaryTerm = z.infer<typeof glossaryTermSchema>;
 export const glossaryFileSchema = z.object({ terms: z.array(glossaryTermSchema).min(1) }).superRefine((f, ctx) => {
   const seen = new Set<string>();
   f.terms.forEach((t, i) => {
-    if (seen.has(t.id)) ctx.addIssue({ code: "custom", path: ["terms", i, "id"], message: `duplicate term id "${t.id}"` });
+    if (seen.has(t.id))
+      ctx.addIssue({ code: "custom", path: ["terms", i, "id"], message: `duplicate term id "${t.id}"` });
     seen.add(t.id);
   });
 });

@@ -23,7 +23,16 @@ import {
 } from "~/features/learning/content-schema";
 import { headingsOf, type Heading } from "~/features/learning/headings";
 
-export const MDX_COMPONENTS = ["Penting", "StudiKasus", "DaftarPeriksa", "Istilah", "Sumber", "Alur", "Bagan", "GrafikPertumbuhan"] as const;
+export const MDX_COMPONENTS = [
+  "Penting",
+  "StudiKasus",
+  "DaftarPeriksa",
+  "Istilah",
+  "Sumber",
+  "Alur",
+  "Bagan",
+  "GrafikPertumbuhan",
+] as const;
 
 export interface ModuleContent {
   slug: string;
@@ -84,7 +93,12 @@ export function loadContent(root = "content"): Content {
   const modules: ModuleContent[] = [];
   /** Modules whose own files already produced an issue: not reported again by the programme check. */
   const broken = new Set<string>();
-  const dirs = existsSync(modulesDir) ? readdirSync(modulesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort() : [];
+  const dirs = existsSync(modulesDir)
+    ? readdirSync(modulesDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
+    : [];
   for (const name of dirs) {
     const dir = path.join(modulesDir, name);
     const m = /^(\d{2})-([a-z0-9-]+)$/.exec(name);
@@ -110,9 +124,11 @@ export function loadContent(root = "content"): Content {
     const fm = frontmatterSchema.safeParse(split.data);
     if (!fm.success) issues.push(...formatIssues(`${mdxFile} frontmatter`, fm.error));
     for (const tag of new Set([...split.body.matchAll(/<([A-Z][A-Za-z0-9]*)/g)].map((x) => x[1]))) {
-      if (!(MDX_COMPONENTS as readonly string[]).includes(tag)) issues.push(`${mdxFile}: unknown component <${tag}> (allowed: ${MDX_COMPONENTS.join(", ")})`);
+      if (!(MDX_COMPONENTS as readonly string[]).includes(tag))
+        issues.push(`${mdxFile}: unknown component <${tag}> (allowed: ${MDX_COMPONENTS.join(", ")})`);
     }
-    if (/^\s*(import|export)\s/m.test(split.body)) issues.push(`${mdxFile}: import/export statements are not allowed in modules`);
+    if (/^\s*(import|export)\s/m.test(split.body))
+      issues.push(`${mdxFile}: import/export statements are not allowed in modules`);
 
     const quizFile = path.join(dir, "quiz.yaml");
     let quiz: QuizBank | null = null;
@@ -130,13 +146,19 @@ export function loadContent(root = "content"): Content {
     if (quiz) {
       const anchors = new Set(headings.map((h) => h.id));
       quiz.questions.forEach((q, i) => {
-        if (!anchors.has(q.section)) issues.push(`${quizFile}: questions[${i}].section: "${q.section}" is not a heading of index.mdx (one of: ${[...anchors].join(", ")})`);
+        if (!anchors.has(q.section))
+          issues.push(
+            `${quizFile}: questions[${i}].section: "${q.section}" is not a heading of index.mdx (one of: ${[...anchors].join(", ")})`,
+          );
       });
     }
     if (issues.length > before) broken.add(slug);
     if (!fm.success) continue;
     const hash = createHash("sha256").update(mdxText).update("\0").update(quizText).digest("hex").slice(0, 16);
-    const words = split.body.replace(/<[^>]+>/g, " ").split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+    const words = split.body
+      .replace(/<[^>]+>/g, " ")
+      .split(/\s+/)
+      .filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
     modules.push({ slug, dir, frontmatter: fm.data, body: split.body, quiz, hash, words, headings });
   }
   const dupSlugs = modules.map((m) => m.slug).filter((s, i, a) => a.indexOf(s) !== i);
@@ -144,7 +166,9 @@ export function loadContent(root = "content"): Content {
 
   const programmeFile = path.join(root, "programme.yaml");
   let programmes: Programme[] = [];
-  const rawProgrammes = existsSync(programmeFile) ? readYaml(programmeFile, issues) : (issues.push(`${programmeFile}: missing`), undefined);
+  const rawProgrammes = existsSync(programmeFile)
+    ? readYaml(programmeFile, issues)
+    : (issues.push(`${programmeFile}: missing`), undefined);
   if (rawProgrammes !== undefined) {
     const p = programmeFileSchema.safeParse(rawProgrammes);
     if (!p.success) issues.push(...formatIssues(programmeFile, p.error));
@@ -156,7 +180,8 @@ export function loadContent(root = "content"): Content {
       const mod = bySlug.get(slug);
       if (broken.has(slug)) return;
       if (!mod) issues.push(`${programmeFile}: programmes[${pi}].requiredModules[${i}]: no module with slug "${slug}"`);
-      else if (!mod.quiz) issues.push(`${programmeFile}: programmes[${pi}].requiredModules[${i}]: module "${slug}" has no quiz.yaml`);
+      else if (!mod.quiz)
+        issues.push(`${programmeFile}: programmes[${pi}].requiredModules[${i}]: module "${slug}" has no quiz.yaml`);
     }),
   );
   const glossaryFile = path.join(root, "glossary.yaml");
@@ -239,9 +264,10 @@ export async function syncModuleVersions(): Promise<number> {
   if (!mods.length) return 0;
   const rows = await db
     .insert(moduleVersions)
-    .values(mods.map((m) => ({ slug: m.slug, contentHash: m.hash, title: m.frontmatter.title, spm: m.frontmatter.spm })))
+    .values(
+      mods.map((m) => ({ slug: m.slug, contentHash: m.hash, title: m.frontmatter.title, spm: m.frontmatter.spm })),
+    )
     .onConflictDoNothing()
     .returning({ slug: moduleVersions.slug });
   return rows.length;
 }
-

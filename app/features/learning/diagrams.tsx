@@ -34,7 +34,19 @@ export function wrap(text: string, maxChars: number): string[] {
   return lines;
 }
 
-function Figure({ id, judul, desc, height, children }: { id: string; judul: string; desc: string; height: number; children: React.ReactNode }) {
+function Figure({
+  id,
+  judul,
+  desc,
+  height,
+  children,
+}: {
+  id: string;
+  judul: string;
+  desc: string;
+  height: number;
+  children: React.ReactNode;
+}) {
   return (
     <figure className="diagram my-5">
       <svg
@@ -54,7 +66,21 @@ function Figure({ id, judul, desc, height, children }: { id: string; judul: stri
   );
 }
 
-function Lines({ x, y, lines, size, anchor = "start", weight }: { x: number; y: number; lines: string[]; size: number; anchor?: "start" | "middle"; weight?: number }) {
+function Lines({
+  x,
+  y,
+  lines,
+  size,
+  anchor = "start",
+  weight,
+}: {
+  x: number;
+  y: number;
+  lines: string[];
+  size: number;
+  anchor?: "start" | "middle";
+  weight?: number;
+}) {
   return (
     <text x={x} y={y} fontSize={size} fill={INK} textAnchor={anchor} fontWeight={weight}>
       {lines.map((l, i) => (
@@ -81,7 +107,12 @@ export function Alur({ judul, langkah }: { judul: string; langkah: string }) {
   });
   const height = y - 22 + 4;
   return (
-    <Figure id={`alur-${slugify(judul)}`} judul={judul} desc={steps.map((s, i) => `${i + 1}. ${s}`).join(" ")} height={height}>
+    <Figure
+      id={`alur-${slugify(judul)}`}
+      judul={judul}
+      desc={steps.map((s, i) => `${i + 1}. ${s}`).join(" ")}
+      height={height}
+    >
       {boxes.map((b, i) => (
         <g key={b.n}>
           <rect x={2} y={b.y} width={W - 4} height={b.h} rx={8} fill={FILL} stroke={LINE} strokeWidth={1.5} />
@@ -90,7 +121,9 @@ export function Alur({ judul, langkah }: { judul: string; langkah: string }) {
             {b.n}
           </text>
           <Lines x={44} y={b.y + 7 + size} lines={b.lines} size={size} />
-          {i < boxes.length - 1 ? <path d={`M${W / 2} ${b.y + b.h + 3} v14 m-6 -7 l6 7 l6 -7`} stroke={LINE} strokeWidth={2} fill="none" /> : null}
+          {i < boxes.length - 1 ? (
+            <path d={`M${W / 2} ${b.y + b.h + 3} v14 m-6 -7 l6 7 l6 -7`} stroke={LINE} strokeWidth={2} fill="none" />
+          ) : null}
         </g>
       ))}
     </Figure>
@@ -125,7 +158,12 @@ export function Bagan({ judul, pusat, cabang }: { judul: string; pusat: string; 
           </tspan>
         ))}
       </text>
-      <path d={`M${W / 2} ${topH + 4} V${busY} M${2 + colW / 2} ${busY} H${W - 2 - colW / 2}`} stroke={LINE} strokeWidth={1.5} fill="none" />
+      <path
+        d={`M${W / 2} ${topH + 4} V${busY} M${2 + colW / 2} ${busY} H${W - 2 - colW / 2}`}
+        stroke={LINE}
+        strokeWidth={1.5}
+        fill="none"
+      />
       {rows.map((r, ri) =>
         r.cells.map((c, ci) => (
           <g key={`${ri}-${ci}`}>
@@ -161,7 +199,10 @@ export function GrafikPertumbuhan() {
   const mid = (m: number) => 170 - 110 * (1 - Math.exp(-m / 8)); // y of the band's middle
   const pts = (list: [number, number][]) => list.map(([m, y]) => `${px(m).toFixed(1)},${y.toFixed(1)}`).join(" ");
   const months = Array.from({ length: 25 }, (_, m) => m);
-  const band = pts([...months.map((m): [number, number] => [m, mid(m) - 14]), ...[...months].reverse().map((m): [number, number] => [m, mid(m) + 14])]);
+  const band = pts([
+    ...months.map((m): [number, number] => [m, mid(m) - 14]),
+    ...[...months].reverse().map((m): [number, number] => [m, mid(m) + 14]),
+  ]);
   const naik = pts([0, 2, 4, 6, 8].map((m) => [m, mid(m)]));
   const datar = pts([10, 12, 14, 16].map((m) => [m, mid(10)]));
   const turun = pts([18, 20, 22, 24].map((m, i) => [m, mid(18) + 4 + i * 7]));
@@ -198,7 +239,15 @@ export function GrafikPertumbuhan() {
       <Num x={px(24) - 10} y={mid(18) + 4 + 21 + 18} n="3" color="#b91c1c" />
       {legend.map(([n, color, dash, text], i) => (
         <g key={n}>
-          <line x1={8} x2={34} y1={244 + i * 18} y2={244 + i * 18} stroke={color} strokeWidth={2.5} strokeDasharray={dash} />
+          <line
+            x1={8}
+            x2={34}
+            y1={244 + i * 18}
+            y2={244 + i * 18}
+            stroke={color}
+            strokeWidth={2.5}
+            strokeDasharray={dash}
+          />
           <text x={40} y={248.5 + i * 18} fontSize={13} fill={INK}>
             {n}. {text}
           </text>

@@ -30,7 +30,13 @@ export function escapeAttr(s: string): string {
 /** Regexes per term over its spellings (longest first), bounded by non-letters. */
 export function matchersFor(terms: GlossaryTerm[]): Matcher[] {
   const re = (forms: string[], flags: string) =>
-    new RegExp(`(?<![\\p{L}\\p{N}])(${[...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|")})(?![\\p{L}\\p{N}])`, flags);
+    new RegExp(
+      `(?<![\\p{L}\\p{N}])(${[...forms]
+        .sort((a, b) => b.length - a.length)
+        .map(escapeRegExp)
+        .join("|")})(?![\\p{L}\\p{N}])`,
+      flags,
+    );
   return terms.map((term) => {
     const forms = term.match ?? [term.term];
     const exact = forms.filter((f) => f === f.toUpperCase());
@@ -40,7 +46,11 @@ export function matchersFor(terms: GlossaryTerm[]): Matcher[] {
 }
 
 /** Wraps the first use of each term (in document order) in a link to the glossary. */
-export function linkGlossaryTerms(html: string, terms: GlossaryTerm[], href: (id: string) => string = (id) => `/istilah#${id}`): string {
+export function linkGlossaryTerms(
+  html: string,
+  terms: GlossaryTerm[],
+  href: (id: string) => string = (id) => `/istilah#${id}`,
+): string {
   const pending = matchersFor(terms);
   const parts = html.split(/(<[^>]+>)/);
   let skipDepth = 0;
@@ -78,13 +88,16 @@ function linkText(text: string, pending: Matcher[], href: (id: string) => string
     for (let k = 0; k < pending.length; k++) {
       for (const re of pending[k].res) {
         const m = re.exec(rest);
-        if (m && (!best || m.index < best.index || (m.index === best.index && m[1].length > best.length))) best = { index: m.index, length: m[1].length, k };
+        if (m && (!best || m.index < best.index || (m.index === best.index && m[1].length > best.length)))
+          best = { index: m.index, length: m[1].length, k };
       }
     }
     if (!best) return out + rest;
     const { term } = pending[best.k];
     const end = best.index + best.length;
-    out += rest.slice(0, best.index) + `<a href="${href(term.id)}" class="istilah"><abbr title="${escapeAttr(term.meaning)}">${rest.slice(best.index, end)}</abbr></a>`;
+    out +=
+      rest.slice(0, best.index) +
+      `<a href="${href(term.id)}" class="istilah"><abbr title="${escapeAttr(term.meaning)}">${rest.slice(best.index, end)}</abbr></a>`;
     rest = rest.slice(end);
     pending.splice(best.k, 1);
   }

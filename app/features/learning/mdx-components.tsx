@@ -56,7 +56,13 @@ function Sumber({ children }: { children: React.ReactNode }) {
 /** The text a reader sees in a heading (for its anchor; same slug as content validation). */
 export function textOf(node: React.ReactNode): string {
   return Children.toArray(node)
-    .map((c) => (typeof c === "string" || typeof c === "number" ? String(c) : isValidElement<{ children?: React.ReactNode }>(c) ? textOf(c.props.children) : ""))
+    .map((c) =>
+      typeof c === "string" || typeof c === "number"
+        ? String(c)
+        : isValidElement<{ children?: React.ReactNode }>(c)
+          ? textOf(c.props.children)
+          : "",
+    )
     .join("");
 }
 
@@ -68,5 +74,15 @@ function H3({ children }: { children?: React.ReactNode }) {
   return <h3 id={slugify(textOf(children))}>{children}</h3>;
 }
 
-export const mdxComponents = { Penting, StudiKasus, DaftarPeriksa, Istilah, Sumber, Alur, Bagan, GrafikPertumbuhan, h2: H2, h3: H3 };
-
+export const mdxComponents = {
+  Penting,
+  StudiKasus,
+  DaftarPeriksa,
+  Istilah,
+  Sumber,
+  Alur,
+  Bagan,
+  GrafikPertumbuhan,
+  h2: H2,
+  h3: H3,
+};

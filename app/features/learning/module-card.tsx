@@ -23,14 +23,19 @@ export function ModuleCard({ m, showSpm = false }: { m: ModuleCardData; showSpm?
   return (
     <li>
       {/* The whole card is the link (a large tap target), not just the title. */}
-      <Link to={`/modul/${m.slug}`} className="card block text-stone-900 no-underline hover:border-brand-600 hover:no-underline">
+      <Link
+        to={`/modul/${m.slug}`}
+        className="card block text-stone-900 no-underline hover:border-brand-600 hover:no-underline"
+      >
         <span className="block font-semibold text-brand-700">{m.title}</span>
         <span className="mt-1 block text-sm text-stone-700">{m.summary}</span>
         <span className="mt-2 flex flex-wrap items-center gap-2 text-xs">
           <span className={`rounded px-2 py-0.5 font-semibold ${style}`}>{label}</span>
           {m.bestScore !== null ? <span>Nilai terbaik {m.bestScore}</span> : null}
           <span className="text-stone-500">± {m.minutes} menit</span>
-          {showSpm ? <span className="text-stone-500">{SPM_LABEL[m.spm as keyof typeof SPM_LABEL] ?? m.spm}</span> : null}
+          {showSpm ? (
+            <span className="text-stone-500">{SPM_LABEL[m.spm as keyof typeof SPM_LABEL] ?? m.spm}</span>
+          ) : null}
         </span>
       </Link>
     </li>

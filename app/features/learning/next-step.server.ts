@@ -9,7 +9,11 @@ import type { UpcomingSession } from "~/features/workshops/upcoming.server";
 
 export async function kaderNextStep(userId: string, sessions: UpcomingSession[]): Promise<NextStep> {
   const c = content();
-  const [progress, assigned, standings] = await Promise.all([progressFor(userId), assignedSlugs(userId), kaderStanding(userId)]);
+  const [progress, assigned, standings] = await Promise.all([
+    progressFor(userId),
+    assignedSlugs(userId),
+    kaderStanding(userId),
+  ]);
   const standing = standings.find((s) => s.programme.id === c.defaultProgramme.id);
   const quizPassed = new Map(standing?.rule.modules.map((m) => [m.slug, m.quizPassed]) ?? []);
   const required = new Set(c.defaultProgramme.requiredModules);

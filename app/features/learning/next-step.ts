@@ -48,18 +48,53 @@ export function nextStep(input: NextStepInput): NextStep {
       kind: "baca",
       label: "Lanjutkan membaca",
       title: reading.title,
-      detail: reading.resume ? `Bagian: ${reading.resume.title} · ${reading.sectionsRead} dari ${reading.sections} bagian dibaca` : `${reading.sections} bagian`,
+      detail: reading.resume
+        ? `Bagian: ${reading.resume.title} · ${reading.sectionsRead} dari ${reading.sections} bagian dibaca`
+        : `${reading.sections} bagian`,
       href: `/modul/${reading.slug}${reading.resume ? `#${reading.resume.id}` : ""}`,
     };
   }
   const quiz = input.modules.find((m) => m.completed && m.hasQuiz && !m.quizPassed);
-  if (quiz) return { kind: "kuis", label: "Kerjakan kuis", title: quiz.title, detail: "Modul sudah dibaca; kuisnya belum lulus.", href: `/modul/${quiz.slug}/kuis` };
+  if (quiz)
+    return {
+      kind: "kuis",
+      label: "Kerjakan kuis",
+      title: quiz.title,
+      detail: "Modul sudah dibaca; kuisnya belum lulus.",
+      href: `/modul/${quiz.slug}/kuis`,
+    };
   const fresh = input.modules.find((m) => !m.completed);
-  if (fresh) return { kind: "mulai", label: "Mulai modul berikutnya", title: fresh.title, detail: `${fresh.sections} bagian`, href: `/modul/${fresh.slug}` };
+  if (fresh)
+    return {
+      kind: "mulai",
+      label: "Mulai modul berikutnya",
+      title: fresh.title,
+      detail: `${fresh.sections} bagian`,
+      href: `/modul/${fresh.slug}`,
+    };
   if (input.certified || input.attendanceOk) {
-    return { kind: "sertifikat", label: "Sertifikat", title: input.certified ? "Sertifikat Anda sudah terbit" : "Lihat status sertifikat", detail: "Unduh atau periksa sertifikat Anda.", href: "/sertifikat" };
+    return {
+      kind: "sertifikat",
+      label: "Sertifikat",
+      title: input.certified ? "Sertifikat Anda sudah terbit" : "Lihat status sertifikat",
+      detail: "Unduh atau periksa sertifikat Anda.",
+      href: "/sertifikat",
+    };
   }
   const session = input.sessions[0];
-  if (session) return { kind: "sesi", label: "Ikuti pelatihan", title: session.title, detail: session.when, href: `/sesi/${session.id}` };
-  return { kind: "cari-sesi", label: "Langkah terakhir", title: "Ikuti satu pelatihan", detail: "Semua modul selesai. Daftar pada pelatihan di wilayah Anda.", href: "/sesi" };
+  if (session)
+    return {
+      kind: "sesi",
+      label: "Ikuti pelatihan",
+      title: session.title,
+      detail: session.when,
+      href: `/sesi/${session.id}`,
+    };
+  return {
+    kind: "cari-sesi",
+    label: "Langkah terakhir",
+    title: "Ikuti satu pelatihan",
+    detail: "Semua modul selesai. Daftar pada pelatihan di wilayah Anda.",
+    href: "/sesi",
+  };
 }

@@ -48,7 +48,10 @@ export async function offlineSize(userId: string): Promise<number> {
 /** Draws the open attempts and lists the URLs to store (same-user pages only). */
 export async function offlineBundle(userId: string): Promise<{ urls: string[]; attempts: number }> {
   const mods = await offlineModules(userId);
-  const progress = await progressFor(userId, mods.map((m) => m.slug));
+  const progress = await progressFor(
+    userId,
+    mods.map((m) => m.slug),
+  );
   // The glossary too: modules link their terms to it.
   const urls = ["/", "/modul", "/luring", "/istilah"];
   let attempts = 0;

@@ -44,7 +44,12 @@ export async function recordOpened(userId: string, mod: ModuleContent): Promise<
  * "Bagian ini selesai": remembers the furthest section finished (`sectionIds` in reading
  * order). Going back to an earlier section never moves it back; idempotent.
  */
-export async function recordSection(userId: string, mod: ModuleContent, sectionIds: string[], sectionId: string): Promise<void> {
+export async function recordSection(
+  userId: string,
+  mod: ModuleContent,
+  sectionIds: string[],
+  sectionId: string,
+): Promise<void> {
   const index = sectionIds.indexOf(sectionId);
   if (index < 0) return;
   await db.transaction(async (tx) => {
@@ -74,7 +79,13 @@ export async function markCompleted(userId: string, mod: ModuleContent, lastSect
 async function markCompletedIn(tx: Tx, userId: string, mod: ModuleContent, lastSection?: string): Promise<void> {
   await tx
     .insert(moduleProgress)
-    .values({ userId, slug: mod.slug, contentHash: mod.hash, completedAt: new Date(), lastSection: lastSection ?? null })
+    .values({
+      userId,
+      slug: mod.slug,
+      contentHash: mod.hash,
+      completedAt: new Date(),
+      lastSection: lastSection ?? null,
+    })
     .onConflictDoUpdate({
       target: [moduleProgress.userId, moduleProgress.slug],
       set: {
@@ -86,7 +97,10 @@ async function markCompletedIn(tx: Tx, userId: string, mod: ModuleContent, lastS
 }
 
 export async function assignedSlugs(userId: string): Promise<string[]> {
-  const rows = await db.select({ slug: moduleAssignments.slug }).from(moduleAssignments).where(eq(moduleAssignments.userId, userId));
+  const rows = await db
+    .select({ slug: moduleAssignments.slug })
+    .from(moduleAssignments)
+    .where(eq(moduleAssignments.userId, userId));
   return rows.map((r) => r.slug);
 }
 

@@ -21,7 +21,8 @@ export const QUALITY_LIMITS = {
 type Single = Extract<Question, { type: "single" }>;
 type Multiple = Extract<Question, { type: "multiple" }>;
 
-const MODULE_RECALL = /\b(menurut|dalam|di|pada|sesuai)\s+modul\b|\bmodul\s+(ini\s+)?(menyebut|mengatakan|menjelaskan|membahas)/i;
+const MODULE_RECALL =
+  /\b(menurut|dalam|di|pada|sesuai)\s+modul\b|\bmodul\s+(ini\s+)?(menyebut|mengatakan|menjelaskan|membahas)/i;
 
 export function isModuleRecallPrompt(prompt: string): boolean {
   return MODULE_RECALL.test(prompt);
@@ -43,7 +44,11 @@ export function keyIsAllButOne(q: Multiple): boolean {
 
 /** Normalised prompt for the "no two banks share a question" rule. */
 export function promptKey(prompt: string): string {
-  return prompt.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, " ").trim();
+  return prompt
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
 }
 
 /**
@@ -78,7 +83,10 @@ export function rightAnswersToPass(draw: number, passScore: number): number {
  * questions is equally likely (drawQuestions), and within a draw the questions are
  * independent. Dynamic programming over (questions drawn, right answers).
  */
-export function guesserPassProbability(bank: Pick<QuizBank, "draw" | "passScore" | "questions">, passScore = bank.passScore): number {
+export function guesserPassProbability(
+  bank: Pick<QuizBank, "draw" | "passScore" | "questions">,
+  passScore = bank.passScore,
+): number {
   const n = bank.questions.length;
   const k = Math.min(bank.draw, n);
   // f[j][c]: sum over j-subsets of the questions seen so far of P(c right).
@@ -140,11 +148,21 @@ export function bankIssues(bank: QuizBank, passScore = bank.passScore): string[]
   const issues: string[] = [];
   if (r.questions < L.minQuestions) issues.push(`${r.questions} questions (at least ${L.minQuestions})`);
   if (bank.draw !== L.draw) issues.push(`draw ${bank.draw} (expected ${L.draw})`);
-  if (r.single && r.longestKey / r.single > L.maxLongestKeyShare) issues.push(`key is the strictly longest option in ${r.longestKey} of ${r.single} single-choice items (at most ${L.maxLongestKeyShare * 100}%)`);
+  if (r.single && r.longestKey / r.single > L.maxLongestKeyShare)
+    issues.push(
+      `key is the strictly longest option in ${r.longestKey} of ${r.single} single-choice items (at most ${L.maxLongestKeyShare * 100}%)`,
+    );
   if (r.allOptions) issues.push(`${r.allOptions} multiple-choice item(s) keyed on every option`);
-  if (r.multiple && r.allButOne / r.multiple > L.maxAllButOneShare) issues.push(`key is "all but one" in ${r.allButOne} of ${r.multiple} multiple-choice items (at most ${L.maxAllButOneShare * 100}%)`);
-  if (r.moduleRecall > L.maxModuleRecallPrompts) issues.push(`${r.moduleRecall} prompts ask what the module said (at most ${L.maxModuleRecallPrompts})`);
-  if (r.guesserPass > L.maxGuesserPass) issues.push(`a test-wise guesser passes with probability ${(r.guesserPass * 100).toFixed(2)}% (at most ${L.maxGuesserPass * 100}%)`);
+  if (r.multiple && r.allButOne / r.multiple > L.maxAllButOneShare)
+    issues.push(
+      `key is "all but one" in ${r.allButOne} of ${r.multiple} multiple-choice items (at most ${L.maxAllButOneShare * 100}%)`,
+    );
+  if (r.moduleRecall > L.maxModuleRecallPrompts)
+    issues.push(`${r.moduleRecall} prompts ask what the module said (at most ${L.maxModuleRecallPrompts})`);
+  if (r.guesserPass > L.maxGuesserPass)
+    issues.push(
+      `a test-wise guesser passes with probability ${(r.guesserPass * 100).toFixed(2)}% (at most ${L.maxGuesserPass * 100}%)`,
+    );
   return issues;
 }
 

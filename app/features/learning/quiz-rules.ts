@@ -24,7 +24,15 @@ export function drawQuestions(bank: QuizBank, rng: Rng): DrawnQuestion[] {
     .slice(0, bank.draw)
     .map((q) => {
       if (q.type === "truefalse") {
-        return { id: q.id, type: q.type, prompt: q.prompt, options: TRUE_FALSE_OPTIONS, answer: [q.answer ? "benar" : "salah"], explanation: q.explanation, section: q.section };
+        return {
+          id: q.id,
+          type: q.type,
+          prompt: q.prompt,
+          options: TRUE_FALSE_OPTIONS,
+          answer: [q.answer ? "benar" : "salah"],
+          explanation: q.explanation,
+          section: q.section,
+        };
       }
       return {
         id: q.id,
@@ -40,9 +48,7 @@ export function drawQuestions(bank: QuizBank, rng: Rng): DrawnQuestion[] {
 
 export type Answers = Record<string, string[]>;
 
-export type ParsedAnswers =
-  | { ok: true; answers: Answers; unanswered: string[] }
-  | { ok: false; message: string };
+export type ParsedAnswers = { ok: true; answers: Answers; unanswered: string[] } | { ok: false; message: string };
 
 /**
  * Reads answers from form fields named `q_<questionId>`. Anything that does not belong
@@ -55,11 +61,17 @@ export function parseAnswers(entries: Iterable<[string, FormDataEntryValue]>, dr
   for (const [key, value] of entries) {
     if (!key.startsWith("q_")) continue;
     const q = byId.get(key.slice(2));
-    if (!q || typeof value !== "string") return { ok: false, message: "Jawaban tidak valid: pertanyaan tidak dikenal. Muat ulang halaman kuis." };
-    if (!q.options.some((o) => o.id === value)) return { ok: false, message: "Jawaban tidak valid: pilihan tidak dikenal. Muat ulang halaman kuis." };
+    if (!q || typeof value !== "string")
+      return { ok: false, message: "Jawaban tidak valid: pertanyaan tidak dikenal. Muat ulang halaman kuis." };
+    if (!q.options.some((o) => o.id === value))
+      return { ok: false, message: "Jawaban tidak valid: pilihan tidak dikenal. Muat ulang halaman kuis." };
     const list = (answers[q.id] ??= []);
     if (!list.includes(value)) list.push(value);
-    if (q.type !== "multiple" && list.length > 1) return { ok: false, message: "Jawaban tidak valid: pilih satu jawaban saja untuk setiap pertanyaan pilihan tunggal." };
+    if (q.type !== "multiple" && list.length > 1)
+      return {
+        ok: false,
+        message: "Jawaban tidak valid: pilih satu jawaban saja untuk setiap pertanyaan pilihan tunggal.",
+      };
   }
   for (const list of Object.values(answers)) list.sort();
   const unanswered = draw.filter((q) => !answers[q.id]?.length).map((q) => q.id);
@@ -119,7 +131,12 @@ export function checkCanStart(input: {
     const retryAt = new Date(input.lastSubmittedAt.getTime() + input.cooldownMinutes * 60_000);
     if (retryAt > input.now) {
       const minutes = Math.ceil((retryAt.getTime() - input.now.getTime()) / 60_000);
-      return { ok: false, reason: "cooldown", message: `Istirahat dulu: Anda bisa mencoba lagi dalam ${minutes} menit.`, retryAt };
+      return {
+        ok: false,
+        reason: "cooldown",
+        message: `Istirahat dulu: Anda bisa mencoba lagi dalam ${minutes} menit.`,
+        retryAt,
+      };
     }
   }
   return { ok: true };

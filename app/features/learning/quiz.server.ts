@@ -10,7 +10,13 @@ import { db, rowsOf, type Conn } from "~/db.server";
 import { moduleProgress, quizAttemptGrants, quizAttempts, users, type DrawnQuestion } from "~/db/schema";
 import { getModule, programmesOf, type ModuleContent } from "~/features/learning/content.server";
 import { cycleStartOf, evaluateCertification } from "~/features/certification/evaluate.server";
-import { checkCanStart, drawQuestions, parseAnswers, scoreAttempt, type StartCheck } from "~/features/learning/quiz-rules";
+import {
+  checkCanStart,
+  drawQuestions,
+  parseAnswers,
+  scoreAttempt,
+  type StartCheck,
+} from "~/features/learning/quiz-rules";
 import { notFound } from "~/lib/http";
 
 /** Crypto-strength randomness for draws (a kader cannot predict the next draw). */
@@ -19,10 +25,13 @@ const secureRng = () => randomInt(0, 2 ** 32) / 2 ** 32;
 export const IDEMPOTENCY_KEY_RE = /^[a-f0-9]{32}$/;
 
 /** The module, or 404 when unknown; 404 as well when it is in no programme (no quiz to take). */
-export function requireQuizModule(slug: string | undefined): ModuleContent & { quiz: NonNullable<ModuleContent["quiz"]> } {
+export function requireQuizModule(
+  slug: string | undefined,
+): ModuleContent & { quiz: NonNullable<ModuleContent["quiz"]> } {
   const mod = slug ? getModule(slug) : undefined;
   if (!mod) throw notFound("Modul tidak ditemukan.");
-  if (!mod.quiz || programmesOf(mod.slug).length === 0) throw notFound("Modul ini tidak memiliki kuis dalam program sertifikasi.");
+  if (!mod.quiz || programmesOf(mod.slug).length === 0)
+    throw notFound("Modul ini tidak memiliki kuis dalam program sertifikasi.");
   return mod as ModuleContent & { quiz: NonNullable<ModuleContent["quiz"]> };
 }
 
@@ -34,7 +43,13 @@ export async function grantedExtra(userId: string, slug: string, start: Date | n
   const [row] = await conn
     .select({ n: sql<number>`coalesce(sum(${quizAttemptGrants.extra}), 0)::int` })
     .from(quizAttemptGrants)
-    .where(and(eq(quizAttemptGrants.userId, userId), eq(quizAttemptGrants.slug, slug), start ? gte(quizAttemptGrants.grantedAt, start) : undefined));
+    .where(
+      and(
+        eq(quizAttemptGrants.userId, userId),
+        eq(quizAttemptGrants.slug, slug),
+        start ? gte(quizAttemptGrants.grantedAt, start) : undefined,
+      ),
+    );
   return Number(row?.n ?? 0);
 }
 
@@ -57,13 +72,31 @@ export interface QuizStatus {
 
 /** A kader's attempts of a module and certificates of its programmes, in one round trip. */
 interface QuizFacts {
-  attempts: { id: string; userId: string; slug: string; key: string | null; submittedAt: Date | null; score: number | null; passed: boolean | null }[];
+  attempts: {
+    id: string;
+    userId: string;
+    slug: string;
+    key: string | null;
+    submittedAt: Date | null;
+    score: number | null;
+    passed: boolean | null;
+  }[];
   certs: { programmeId: string; cycle: number; expiresAt: Date; revokedAt: Date | null }[];
   progress: { bestScore: number | null; passedAt: Date | null } | null;
 }
 
-async function quizFacts(conn: Conn, userId: string, slug: string, programmeIds: string[], idempotencyKey: string | null = null): Promise<QuizFacts> {
-  const [row] = rowsOf<{ attempts: Record<string, unknown>[]; certs: Record<string, unknown>[]; progress: Record<string, unknown> | null }>(
+async function quizFacts(
+  conn: Conn,
+  userId: string,
+  slug: string,
+  programmeIds: string[],
+  idempotencyKey: string | null = null,
+): Promise<QuizFacts> {
+  const [row] = rowsOf<{
+    attempts: Record<string, unknown>[];
+    certs: Record<string, unknown>[];
+    progress: Record<string, unknown> | null;
+  }>(
     await conn.execute(sql`
       select
         coalesce((select json_agg(json_build_object('id', id, 'userId', user_id, 'slug', slug, 'key', idempotency_key,
@@ -77,12 +110,22 @@ async function quizFacts(conn: Conn, userId: string, slug: string, programmeIds:
   const date = (v: unknown) => (v == null ? null : new Date(v as string));
   return {
     attempts: row.attempts.map((a) => ({ ...(a as QuizFacts["attempts"][number]), submittedAt: date(a.submittedAt) })),
-    certs: row.certs.map((c) => ({ ...(c as QuizFacts["certs"][number]), expiresAt: date(c.expiresAt)!, revokedAt: date(c.revokedAt) })),
-    progress: row.progress ? { bestScore: row.progress.bestScore as number | null, passedAt: date(row.progress.passedAt) } : null,
+    certs: row.certs.map((c) => ({
+      ...(c as QuizFacts["certs"][number]),
+      expiresAt: date(c.expiresAt)!,
+      revokedAt: date(c.revokedAt),
+    })),
+    progress: row.progress
+      ? { bestScore: row.progress.bestScore as number | null, passedAt: date(row.progress.passedAt) }
+      : null,
   };
 }
 
-export async function quizStatus(userId: string, mod: ReturnType<typeof requireQuizModule>, now = new Date()): Promise<QuizStatus> {
+export async function quizStatus(
+  userId: string,
+  mod: ReturnType<typeof requireQuizModule>,
+  now = new Date(),
+): Promise<QuizStatus> {
   // One round trip: attempts, certificates (the cycle start) and the stored best score.
   const ids = programmesOf(mod.slug).map((p) => p.id);
   const facts = await quizFacts(db, userId, mod.slug, ids);
@@ -96,7 +139,10 @@ export async function quizStatus(userId: string, mod: ReturnType<typeof requireQ
   const inCycle = start ? submitted.filter((r) => r.submittedAt >= start) : submitted;
   let best: { bestScore: number | null; passed: boolean };
   if (start) {
-    best = { bestScore: inCycle.length ? Math.max(...inCycle.map((r) => r.score)) : null, passed: inCycle.some((r) => r.passed) };
+    best = {
+      bestScore: inCycle.length ? Math.max(...inCycle.map((r) => r.score)) : null,
+      passed: inCycle.some((r) => r.passed),
+    };
   } else {
     best = { bestScore: facts.progress?.bestScore ?? null, passed: !!facts.progress?.passedAt };
   }
@@ -129,7 +175,8 @@ export type StartResult = { ok: true; attemptId: string } | { ok: false; status:
  */
 export async function startAttempt(userId: string, slug: string, idempotencyKey: string): Promise<StartResult> {
   const mod = requireQuizModule(slug);
-  if (!IDEMPOTENCY_KEY_RE.test(idempotencyKey)) return { ok: false, status: 400, message: "Formulir kuis tidak valid. Muat ulang halaman lalu coba lagi." };
+  if (!IDEMPOTENCY_KEY_RE.test(idempotencyKey))
+    return { ok: false, status: 400, message: "Formulir kuis tidak valid. Muat ulang halaman lalu coba lagi." };
   const ids = programmesOf(slug).map((p) => p.id);
   return db.transaction(async (tx) => {
     // One start at a time per kader (serialises concurrent starts on PostgreSQL).
@@ -138,7 +185,12 @@ export async function startAttempt(userId: string, slug: string, idempotencyKey:
     const facts = await quizFacts(tx, userId, slug, ids, idempotencyKey);
     const same = facts.attempts.find((a) => a.key === idempotencyKey);
     if (same) {
-      if (same.userId !== userId || same.slug !== slug) return { ok: false as const, status: 400 as const, message: "Formulir kuis tidak valid. Muat ulang halaman lalu coba lagi." };
+      if (same.userId !== userId || same.slug !== slug)
+        return {
+          ok: false as const,
+          status: 400 as const,
+          message: "Formulir kuis tidak valid. Muat ulang halaman lalu coba lagi.",
+        };
       return { ok: true as const, attemptId: same.id };
     }
     const mine = facts.attempts.filter((a) => a.userId === userId && a.slug === slug);
@@ -188,7 +240,11 @@ export interface AttemptRecord {
 }
 
 /** The attempt if it belongs to this user and module; 404 otherwise (no hint that it exists). */
-export async function getOwnAttempt(userId: string, slug: string, attemptId: string | undefined): Promise<AttemptRecord> {
+export async function getOwnAttempt(
+  userId: string,
+  slug: string,
+  attemptId: string | undefined,
+): Promise<AttemptRecord> {
   if (!attemptId || !/^[a-z0-9]{8,40}$/.test(attemptId)) throw notFound("Percobaan kuis tidak ditemukan.");
   const [row] = await db
     .select({
@@ -231,7 +287,12 @@ export async function submitAttempt(
   const parsed = parseAnswers(entries, attempt.draw);
   if (!parsed.ok) return { ok: false, message: parsed.message };
   if (parsed.unanswered.length) {
-    return { ok: false, message: `Masih ada ${parsed.unanswered.length} pertanyaan yang belum dijawab.`, unanswered: parsed.unanswered, answers: parsed.answers };
+    return {
+      ok: false,
+      message: `Masih ada ${parsed.unanswered.length} pertanyaan yang belum dijawab.`,
+      unanswered: parsed.unanswered,
+      answers: parsed.answers,
+    };
   }
   const result = scoreAttempt(attempt.draw, parsed.answers, attempt.passScore);
   const graded = await db.transaction(async (tx) => {
@@ -243,7 +304,13 @@ export async function submitAttempt(
     if (!row) return false;
     await tx
       .insert(moduleProgress)
-      .values({ userId, slug, contentHash: attempt.contentHash, bestScore: result.score, passedAt: result.passed ? new Date() : null })
+      .values({
+        userId,
+        slug,
+        contentHash: attempt.contentHash,
+        bestScore: result.score,
+        passedAt: result.passed ? new Date() : null,
+      })
       .onConflictDoUpdate({
         target: [moduleProgress.userId, moduleProgress.slug],
         set: {

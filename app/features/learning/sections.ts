@@ -69,7 +69,10 @@ export function sectionsRead(sections: Pick<ModuleSection, "id">[], lastSection:
 }
 
 /** Where to resume: the section after the furthest one finished, or the first. */
-export function resumeSection(sections: Pick<ModuleSection, "id">[], lastSection: string | null | undefined): string | null {
+export function resumeSection(
+  sections: Pick<ModuleSection, "id">[],
+  lastSection: string | null | undefined,
+): string | null {
   const read = sectionsRead(sections, lastSection);
   return sections[Math.min(read, sections.length - 1)]?.id ?? null;
 }

@@ -20,8 +20,10 @@ export async function areaSummary(scope: string): Promise<{ children: AreaRow[];
       (select count(*)::int from users u where u.role = 'kader' and u.active and ${withinScope(sql`u.scope_code`, sql`k.code`)}) as kader
     from kids k order by k.code`);
   const children = rowsOf<AreaRow>(result).map((r) => ({ ...r, posyandu: Number(r.posyandu), kader: Number(r.kader) }));
-  const totals = (await sqlRows<{ posyandu: number; kader: number }>(sql`select
+  const totals = (
+    await sqlRows<{ posyandu: number; kader: number }>(sql`select
       (select count(*)::int from posyandu p where p.active and ${withinScope(sql`p.desa_code`, scope)}) as posyandu,
-      (select count(*)::int from users u where u.role = 'kader' and u.active and ${withinScope(sql`u.scope_code`, scope)}) as kader`))[0];
+      (select count(*)::int from users u where u.role = 'kader' and u.active and ${withinScope(sql`u.scope_code`, scope)}) as kader`)
+  )[0];
   return { children, posyandu: Number(totals.posyandu), kader: Number(totals.kader) };
 }

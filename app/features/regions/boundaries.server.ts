@@ -16,7 +16,9 @@ import { db } from "~/db.server";
 import { regionBoundaries, regions } from "~/db/schema";
 import { isRegionCode } from "~/lib/region";
 
-export const KALTIM_BOUNDARIES = ["data/batas/kaltim_kabupaten.geojson", "data/batas/kaltim_kecamatan.geojson"].map((f) => path.resolve(f));
+export const KALTIM_BOUNDARIES = ["data/batas/kaltim_kabupaten.geojson", "data/batas/kaltim_kecamatan.geojson"].map(
+  (f) => path.resolve(f),
+);
 
 const position = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]).rest(z.number());
 const ring = z.array(position).min(4);
@@ -26,7 +28,9 @@ const geometry = z.discriminatedUnion("type", [
 ]);
 const collection = z.object({
   type: z.literal("FeatureCollection"),
-  features: z.array(z.object({ type: z.literal("Feature"), properties: z.object({ code: z.string() }).passthrough(), geometry })),
+  features: z.array(
+    z.object({ type: z.literal("Feature"), properties: z.object({ code: z.string() }).passthrough(), geometry }),
+  ),
 });
 
 export interface BoundaryImportResult {
@@ -45,15 +49,27 @@ export async function importBoundaries(text: string): Promise<BoundaryImportResu
   const parsed = collection.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { imported: 0, errors: [`Bukan GeoJSON FeatureCollection yang sah (${issue.path.join(".")}: ${issue.message}).`] };
+    return {
+      imported: 0,
+      errors: [`Bukan GeoJSON FeatureCollection yang sah (${issue.path.join(".")}: ${issue.message}).`],
+    };
   }
   const features = parsed.data.features;
   const codes = features.map((f) => f.properties.code);
   const malformed = codes.filter((c) => !isRegionCode(c));
-  if (malformed.length) return { imported: 0, errors: malformed.slice(0, 20).map((c) => `Kode wilayah tidak sah: ${c}`) };
-  const known = new Set((await db.select({ code: regions.code }).from(regions).where(inArray(regions.code, codes))).map((r) => r.code));
+  if (malformed.length)
+    return { imported: 0, errors: malformed.slice(0, 20).map((c) => `Kode wilayah tidak sah: ${c}`) };
+  const known = new Set(
+    (await db.select({ code: regions.code }).from(regions).where(inArray(regions.code, codes))).map((r) => r.code),
+  );
   const unknown = codes.filter((c) => !known.has(c));
-  if (unknown.length) return { imported: 0, errors: unknown.slice(0, 20).map((c) => `Wilayah ${c} belum ada; impor wilayahnya dulu (npm run regions:import).`) };
+  if (unknown.length)
+    return {
+      imported: 0,
+      errors: unknown
+        .slice(0, 20)
+        .map((c) => `Wilayah ${c} belum ada; impor wilayahnya dulu (npm run regions:import).`),
+    };
   await db.transaction(async (tx) => {
     for (let i = 0; i < features.length; i += 200) {
       await tx
@@ -67,14 +83,18 @@ export async function importBoundaries(text: string): Promise<BoundaryImportResu
 
 /** The bundled Kalimantan Timur boundaries, once, when the province's regions exist and it has none yet. */
 export async function seedBoundariesIfEmpty(): Promise<number> {
-  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(regionBoundaries).where(sql`${regionBoundaries.code} like '64.%'`);
+  const [{ n }] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(regionBoundaries)
+    .where(sql`${regionBoundaries.code} like '64.%'`);
   if (Number(n) > 0) return 0;
   const [{ r }] = await db.select({ r: sql<number>`count(*)::int` }).from(regions).where(sql`${regions.code} = '64'`);
   if (!Number(r)) return 0;
   let total = 0;
   for (const file of KALTIM_BOUNDARIES) {
     const result = await importBoundaries(readFileSync(file, "utf8"));
-    if (result.errors.length) throw new Error(`Batas wilayah bawaan tidak valid (${file}):\n${result.errors.join("\n")}`);
+    if (result.errors.length)
+      throw new Error(`Batas wilayah bawaan tidak valid (${file}):\n${result.errors.join("\n")}`);
     total += result.imported;
   }
   return total;

@@ -56,7 +56,13 @@ export function PosyanduForm({
   desa: DesaOption[];
   kecamatanOptions?: KecamatanOption[];
   kecamatan?: string | null;
-  values: { name?: string; desaCode?: string; registrationNo?: string | null; address?: string | null; active?: boolean };
+  values: {
+    name?: string;
+    desaCode?: string;
+    registrationNo?: string | null;
+    address?: string | null;
+    active?: boolean;
+  };
   errors: Record<string, string>;
   submitLabel: string;
   showActive?: boolean;
@@ -67,38 +73,44 @@ export function PosyanduForm({
   return (
     <div className="card space-y-4">
       {choose ? <KecamatanChooser options={kecamatanOptions} value={kecamatan} /> : null}
-    <Form method="post" className="space-y-4" noValidate>
-      <Field label="Nama posyandu" name="name" defaultValue={values.name ?? ""} error={errors.name} required />
-      <SelectField label="Desa/kelurahan" name="desaCode" defaultValue={values.desaCode ?? ""} error={errors.desaCode} required>
-        <option value="">{choose && !kecamatan ? "— pilih kecamatan dulu —" : "— pilih —"}</option>
-        {[...byKec].map(([kec, list]) => (
-          <optgroup key={kec} label={kec}>
-            {list.map((d) => (
-              <option key={d.code} value={d.code}>
-                {d.name} ({d.code})
-              </option>
-            ))}
-          </optgroup>
-        ))}
-      </SelectField>
-      <Field
-        label="Nomor registrasi (jika sudah ada)"
-        name="registrationNo"
-        defaultValue={values.registrationNo ?? ""}
-        error={errors.registrationNo}
-        hint="Nomor dari Kemendagri (kode wilayah + kode posyandu)."
-      />
-      <Field label="Alamat" name="address" defaultValue={values.address ?? ""} error={errors.address} />
-      {showActive ? (
-        <SelectField label="Status" name="active" defaultValue={values.active === false ? "off" : "on"}>
-          <option value="on">Aktif</option>
-          <option value="off">Nonaktif</option>
+      <Form method="post" className="space-y-4" noValidate>
+        <Field label="Nama posyandu" name="name" defaultValue={values.name ?? ""} error={errors.name} required />
+        <SelectField
+          label="Desa/kelurahan"
+          name="desaCode"
+          defaultValue={values.desaCode ?? ""}
+          error={errors.desaCode}
+          required
+        >
+          <option value="">{choose && !kecamatan ? "— pilih kecamatan dulu —" : "— pilih —"}</option>
+          {[...byKec].map(([kec, list]) => (
+            <optgroup key={kec} label={kec}>
+              {list.map((d) => (
+                <option key={d.code} value={d.code}>
+                  {d.name} ({d.code})
+                </option>
+              ))}
+            </optgroup>
+          ))}
         </SelectField>
-      ) : null}
-      <button type="submit" className="btn">
-        {submitLabel}
-      </button>
-    </Form>
+        <Field
+          label="Nomor registrasi (jika sudah ada)"
+          name="registrationNo"
+          defaultValue={values.registrationNo ?? ""}
+          error={errors.registrationNo}
+          hint="Nomor dari Kemendagri (kode wilayah + kode posyandu)."
+        />
+        <Field label="Alamat" name="address" defaultValue={values.address ?? ""} error={errors.address} />
+        {showActive ? (
+          <SelectField label="Status" name="active" defaultValue={values.active === false ? "off" : "on"}>
+            <option value="on">Aktif</option>
+            <option value="off">Nonaktif</option>
+          </SelectField>
+        ) : null}
+        <button type="submit" className="btn">
+          {submitLabel}
+        </button>
+      </Form>
     </div>
   );
 }

@@ -12,7 +12,11 @@ import { withinScope } from "~/features/regions/regions.server";
 import { refreshKaderProgress } from "~/features/reporting/reports.server";
 
 export const posyanduFormSchema = z.object({
-  name: z.string({ error: "Nama posyandu wajib diisi." }).trim().min(3, "Nama posyandu minimal 3 karakter.").max(120, "Nama posyandu terlalu panjang."),
+  name: z
+    .string({ error: "Nama posyandu wajib diisi." })
+    .trim()
+    .min(3, "Nama posyandu minimal 3 karakter.")
+    .max(120, "Nama posyandu terlalu panjang."),
   desaCode: z
     .string({ error: "Pilih desa/kelurahan." })
     .trim()
@@ -21,11 +25,22 @@ export const posyanduFormSchema = z.object({
     .string()
     .trim()
     .max(40, "Nomor registrasi terlalu panjang.")
-    .regex(/^[0-9A-Za-z.\-/]*$/, "Nomor registrasi hanya boleh berisi angka, huruf, titik, garis miring atau tanda hubung.")
+    .regex(
+      /^[0-9A-Za-z.\-/]*$/,
+      "Nomor registrasi hanya boleh berisi angka, huruf, titik, garis miring atau tanda hubung.",
+    )
     .optional()
     .transform((v) => (v ? v : null)),
-  address: z.string().trim().max(300, "Alamat terlalu panjang.").optional().transform((v) => (v ? v : null)),
-  active: z.enum(["on", "off"]).optional().transform((v) => v !== "off"),
+  address: z
+    .string()
+    .trim()
+    .max(300, "Alamat terlalu panjang.")
+    .optional()
+    .transform((v) => (v ? v : null)),
+  active: z
+    .enum(["on", "off"])
+    .optional()
+    .transform((v) => v !== "off"),
 });
 export type PosyanduForm = z.infer<typeof posyanduFormSchema>;
 
@@ -85,7 +100,10 @@ export async function listPosyandu(
 }
 
 /** Names of the given posyandu that lie inside the scope (others are left out), in desa order. */
-export async function posyanduInScopeByIds(scope: string, ids: number[]): Promise<{ id: number; name: string; desaName: string }[]> {
+export async function posyanduInScopeByIds(
+  scope: string,
+  ids: number[],
+): Promise<{ id: number; name: string; desaName: string }[]> {
   if (!ids.length) return [];
   return db
     .select({ id: posyandu.id, name: posyandu.name, desaName: regions.name })
@@ -140,12 +158,23 @@ export async function createPosyandu(actor: SessionUser, form: PosyanduForm): Pr
   if (!isWithinScope(form.desaCode, actor.scopeCode)) throw forbidden("Desa ini berada di luar wilayah tugas Anda.");
   const [desa] = await db.select({ code: regions.code }).from(regions).where(eq(regions.code, form.desaCode));
   if (!desa) return { ok: false, errors: { desaCode: "Desa/kelurahan tidak ditemukan." } };
-  if (await registrationTaken(form.registrationNo)) return { ok: false, errors: { registrationNo: "Nomor registrasi sudah dipakai posyandu lain." } };
+  if (await registrationTaken(form.registrationNo))
+    return { ok: false, errors: { registrationNo: "Nomor registrasi sudah dipakai posyandu lain." } };
   // A double submit with a registration number meets its unique index: on conflict do nothing.
   const id = await db.transaction(async (tx) => {
     const [row] = await tx.insert(posyandu).values(form).onConflictDoNothing().returning({ id: posyandu.id });
     if (!row) return null;
-    await audit({ actorId: actor.id, action: "posyandu.create", entity: "posyandu", entityId: row.id, regionCode: form.desaCode, detail: { ...form } }, tx);
+    await audit(
+      {
+        actorId: actor.id,
+        action: "posyandu.create",
+        entity: "posyandu",
+        entityId: row.id,
+        regionCode: form.desaCode,
+        detail: { ...form },
+      },
+      tx,
+    );
     return row.id;
   });
   if (id === null) return { ok: false, errors: { registrationNo: "Nomor registrasi sudah dipakai posyandu lain." } };
@@ -155,7 +184,8 @@ export async function createPosyandu(actor: SessionUser, form: PosyanduForm): Pr
 export async function updatePosyandu(actor: SessionUser, id: number, form: PosyanduForm): Promise<SaveResult> {
   const before = await getPosyanduInScope(actor, id);
   if (!isWithinScope(form.desaCode, actor.scopeCode)) throw forbidden("Desa ini berada di luar wilayah tugas Anda.");
-  if (await registrationTaken(form.registrationNo, id)) return { ok: false, errors: { registrationNo: "Nomor registrasi sudah dipakai posyandu lain." } };
+  if (await registrationTaken(form.registrationNo, id))
+    return { ok: false, errors: { registrationNo: "Nomor registrasi sudah dipakai posyandu lain." } };
   await db.transaction(async (tx) => {
     await tx.update(posyandu).set(form).where(eq(posyandu.id, id));
     if (form.desaCode !== before.desaCode) {
@@ -165,7 +195,10 @@ export async function updatePosyandu(actor: SessionUser, id: number, form: Posya
         .set({ scopeCode: form.desaCode })
         .where(and(eq(users.posyanduId, id), eq(users.role, "kader")))
         .returning({ id: users.id });
-      await refreshKaderProgress(moved.map((m) => m.id), tx);
+      await refreshKaderProgress(
+        moved.map((m) => m.id),
+        tx,
+      );
     }
     await audit(
       {
@@ -174,7 +207,15 @@ export async function updatePosyandu(actor: SessionUser, id: number, form: Posya
         entity: "posyandu",
         entityId: id,
         regionCode: form.desaCode,
-        detail: { before: { name: before.name, desaCode: before.desaCode, registrationNo: before.registrationNo, active: before.active }, after: form },
+        detail: {
+          before: {
+            name: before.name,
+            desaCode: before.desaCode,
+            registrationNo: before.registrationNo,
+            active: before.active,
+          },
+          after: form,
+        },
       },
       tx,
     );

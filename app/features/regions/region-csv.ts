@@ -50,13 +50,21 @@ export function parseRegionCsv(text: string): RegionCsvResult {
   }
   const header = (records[0] ?? []).map((h) => h.trim().toLowerCase());
   if (HEADER.some((h, i) => header[i] !== h)) {
-    return { rows: [], errors: [`Baris 1: kolom harus ${HEADER.join(",")} (ditemukan: ${header.join(",") || "kosong"}).`] };
+    return {
+      rows: [],
+      errors: [`Baris 1: kolom harus ${HEADER.join(",")} (ditemukan: ${header.join(",") || "kosong"}).`],
+    };
   }
   const rows: RegionRow[] = [];
   const seen = new Set<string>();
   records.slice(1).forEach((rec, i) => {
     const line = i + 2;
-    const parsed = regionRowSchema.safeParse({ code: rec[0] ?? "", name: rec[1] ?? "", level: rec[2] ?? "", parent_code: rec[3] ?? "" });
+    const parsed = regionRowSchema.safeParse({
+      code: rec[0] ?? "",
+      name: rec[1] ?? "",
+      level: rec[2] ?? "",
+      parent_code: rec[3] ?? "",
+    });
     if (!parsed.success) {
       errors.push(`Baris ${line}: ${parsed.error.issues.map((x) => x.message).join("; ")}.`);
       return;
@@ -66,7 +74,12 @@ export function parseRegionCsv(text: string): RegionCsvResult {
       return;
     }
     seen.add(parsed.data.code);
-    rows.push({ code: parsed.data.code, name: parsed.data.name, level: parsed.data.level, parentCode: parsed.data.parent_code || null });
+    rows.push({
+      code: parsed.data.code,
+      name: parsed.data.name,
+      level: parsed.data.level,
+      parentCode: parsed.data.parent_code || null,
+    });
   });
   return { rows, errors };
 }

@@ -45,15 +45,28 @@ export async function importRegions(text: string, actorId: string | null): Promi
   const inFile = new Set(rows.map((r) => r.code));
   const parents = [...new Set(rows.map((r) => r.parentCode).filter((p): p is string => !!p && !inFile.has(p)))];
   const known = parents.length
-    ? new Set((await db.select({ code: regions.code }).from(regions).where(inArray(regions.code, parents))).map((r) => r.code))
+    ? new Set(
+        (await db.select({ code: regions.code }).from(regions).where(inArray(regions.code, parents))).map(
+          (r) => r.code,
+        ),
+      )
     : new Set<string>();
   const orphanErrors = rows
-    .map((r, i) => (r.parentCode && !inFile.has(r.parentCode) && !known.has(r.parentCode) ? `Baris ${i + 2}: wilayah induk ${r.parentCode} tidak ada.` : null))
+    .map((r, i) =>
+      r.parentCode && !inFile.has(r.parentCode) && !known.has(r.parentCode)
+        ? `Baris ${i + 2}: wilayah induk ${r.parentCode} tidak ada.`
+        : null,
+    )
     .filter((e): e is string => e !== null);
   if (orphanErrors.length) return { inserted: 0, updated: 0, errors: orphanErrors };
 
   const existing = new Set(
-    (await db.select({ code: regions.code }).from(regions).where(inArray(regions.code, [...inFile]))).map((r) => r.code),
+    (
+      await db
+        .select({ code: regions.code })
+        .from(regions)
+        .where(inArray(regions.code, [...inFile]))
+    ).map((r) => r.code),
   );
   await db.transaction(async (tx) => {
     for (let i = 0; i < rows.length; i += 500) {
@@ -108,7 +121,11 @@ export async function regionsInScope(scope: string, levels?: RegionRecord["level
 
 /** Breadcrumb: the region and its ancestors, province first. */
 export async function regionLineage(code: string): Promise<RegionRecord[]> {
-  return db.select().from(regions).where(inArray(regions.code, codeLineage(code))).orderBy(asc(regions.code));
+  return db
+    .select()
+    .from(regions)
+    .where(inArray(regions.code, codeLineage(code)))
+    .orderBy(asc(regions.code));
 }
 
 /** Desa/kelurahan inside a scope with their kecamatan, for pickers. */
@@ -132,9 +149,14 @@ export interface DesaPicker {
  * desa; above it (kabupaten, province: a thousand desa, too long for a phone) the
  * kecamatan is chosen first (`kecamatan`, or the one of `current`) and only its desa listed.
  */
-export async function desaPicker(scope: string, kecamatan?: string | null, current?: string | null): Promise<DesaPicker> {
+export async function desaPicker(
+  scope: string,
+  kecamatan?: string | null,
+  current?: string | null,
+): Promise<DesaPicker> {
   const level = levelOfCode(scope);
-  if (level === "kecamatan" || level === "desa") return { kecamatan: null, kecamatanOptions: [], desa: await desaOptions(scope) };
+  if (level === "kecamatan" || level === "desa")
+    return { kecamatan: null, kecamatanOptions: [], desa: await desaOptions(scope) };
   const pick =
     [kecamatan, current ? parentOfCode(current) : null].find(
       (c): c is string => !!c && isRegionCode(c) && levelOfCode(c) === "kecamatan" && isWithinScope(c, scope),

@@ -9,9 +9,26 @@ import { isRegionCode } from "~/lib/region";
 import { getRegion, regionLineage } from "~/features/regions/regions.server";
 import { todayWita, type ReportFilter } from "~/features/reporting/reports.server";
 
-export const DASHBOARD_ROLES: readonly Role[] = ["pembina_desa", "pembina_kecamatan", "pembina_kabupaten", "dpmd", "admin"];
+export const DASHBOARD_ROLES: readonly Role[] = [
+  "pembina_desa",
+  "pembina_kecamatan",
+  "pembina_kabupaten",
+  "dpmd",
+  "admin",
+];
 
-export const SORT_KEYS = ["kode", "nama", "aktif", "terdaftar", "hadir", "lulus", "terbit", "berlaku", "tingkat", "kedaluwarsa"] as const;
+export const SORT_KEYS = [
+  "kode",
+  "nama",
+  "aktif",
+  "terdaftar",
+  "hadir",
+  "lulus",
+  "terbit",
+  "berlaku",
+  "tingkat",
+  "kedaluwarsa",
+] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 /** Every query parameter is parsed here; anything invalid falls back to the default. */
@@ -26,12 +43,24 @@ export function parseDashboardQuery(request: Request) {
     arah: z.enum(["naik", "turun"]).catch("naik"),
   });
   const q = schema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const filter: ReportFilter = { programmeId: q.program, year: q.tahun ?? null, bidang: q.bidang ?? null, today: todayWita() };
+  const filter: ReportFilter = {
+    programmeId: q.program,
+    year: q.tahun ?? null,
+    bidang: q.bidang ?? null,
+    today: todayWita(),
+  };
   return { ...q, filter };
 }
 
 /** The region, 404 when the code is malformed or unknown, 403 outside the user's scope. */
-export async function requireDashboardRegion(request: Request, code: string | undefined): Promise<{ user: SessionUser; region: NonNullable<Awaited<ReturnType<typeof getRegion>>>; lineage: { code: string; name: string }[] }> {
+export async function requireDashboardRegion(
+  request: Request,
+  code: string | undefined,
+): Promise<{
+  user: SessionUser;
+  region: NonNullable<Awaited<ReturnType<typeof getRegion>>>;
+  lineage: { code: string; name: string }[];
+}> {
   const user = await requireRole(request, DASHBOARD_ROLES);
   if (!code || !isRegionCode(code)) throw notFound("Wilayah tidak ditemukan.");
   const region = await getRegion(code);

@@ -9,7 +9,16 @@ import { parseDashboardQuery, requireDashboardRegion } from "~/features/reportin
 import { regionReport, type RegionReport, type ReportFilter } from "~/features/reporting/reports.server";
 import { onReplica } from "~/db.server";
 
-const FIELDS: (keyof Figures)[] = ["activeKader", "enrolled", "attended", "modulesPassed", "issued", "certified", "rate", "expiring60"];
+const FIELDS: (keyof Figures)[] = [
+  "activeKader",
+  "enrolled",
+  "attended",
+  "modulesPassed",
+  "issued",
+  "certified",
+  "rate",
+  "expiring60",
+];
 
 export function exportHeader(report: RegionReport, f: ReportFilter): string[] {
   const programme = content().programmes.find((p) => p.id === f.programmeId)?.title ?? f.programmeId;
@@ -24,8 +33,17 @@ export function exportHeader(report: RegionReport, f: ReportFilter): string[] {
 
 function table(report: RegionReport): (string | number)[][] {
   const head = ["Kode", "Nama", "Tingkat wilayah", ...FIELDS.map((k) => FIGURE_LABEL[k])];
-  const line = (code: string, name: string, level: string, f: Figures) => [code, name, level, ...FIELDS.map((k) => (k === "rate" ? Math.round(f.rate * 10000) / 100 : f[k]))];
-  return [head, ...report.rows.map((r) => line(r.code, r.name, r.level, r)), line(report.region.code, `Jumlah ${report.region.name}`, report.region.level, report.totals)];
+  const line = (code: string, name: string, level: string, f: Figures) => [
+    code,
+    name,
+    level,
+    ...FIELDS.map((k) => (k === "rate" ? Math.round(f.rate * 10000) / 100 : f[k])),
+  ];
+  return [
+    head,
+    ...report.rows.map((r) => line(r.code, r.name, r.level, r)),
+    line(report.region.code, `Jumlah ${report.region.name}`, report.region.level, report.totals),
+  ];
 }
 
 export function csvStream(report: RegionReport, f: ReportFilter): ReadableStream<Uint8Array> {
@@ -61,11 +79,18 @@ export function xlsxStream(report: RegionReport, f: ReportFilter): ReadableStrea
 }
 
 /** The export response of a dashboard region (the .csv and .xlsx routes). */
-export async function dashboardExport(request: Request, regionCode: string | undefined, kind: "csv" | "xlsx"): Promise<Response> {
+export async function dashboardExport(
+  request: Request,
+  regionCode: string | undefined,
+  kind: "csv" | "xlsx",
+): Promise<Response> {
   const { region } = await requireDashboardRegion(request, regionCode);
   const q = parseDashboardQuery(request);
-  const report = await onReplica(request, () => regionReport({ code: region.code, name: region.name, level: region.level }, q.filter));
-  const type = kind === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  const report = await onReplica(request, () =>
+    regionReport({ code: region.code, name: region.name, level: region.level }, q.filter),
+  );
+  const type =
+    kind === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   return new Response(kind === "csv" ? csvStream(report, q.filter) : xlsxStream(report, q.filter), {
     headers: {
       "Content-Type": type,

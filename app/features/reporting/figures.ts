@@ -72,7 +72,20 @@ export function rateClass(rate: number): (typeof RATE_CLASSES)[number] {
   return [...RATE_CLASSES].reverse().find((c) => rate >= c.from) ?? RATE_CLASSES[0];
 }
 
-const MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"];
+const MONTHS = [
+  "Januari",
+  "Februari",
+  "Maret",
+  "April",
+  "Mei",
+  "Juni",
+  "Juli",
+  "Agustus",
+  "September",
+  "Oktober",
+  "November",
+  "Desember",
+];
 const MONTHS_SHORT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"];
 
 /** "2026-12-01" → "1 Desember 2026" (a calendar date, no time zone involved). */

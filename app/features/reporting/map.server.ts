@@ -27,7 +27,14 @@ export async function childMap(parentCode: string): Promise<MapShape | null> {
     await db.execute(sql`select b.code, b.geometry from region_boundaries b join regions r on r.code = b.code
                          where r.parent_code = ${parentCode} order by b.code`),
   );
-  const shape = rows.length ? project(rows.map((r) => ({ code: r.code, geometry: typeof r.geometry === "string" ? JSON.parse(r.geometry) : r.geometry }))) : null;
+  const shape = rows.length
+    ? project(
+        rows.map((r) => ({
+          code: r.code,
+          geometry: typeof r.geometry === "string" ? JSON.parse(r.geometry) : r.geometry,
+        })),
+      )
+    : null;
   cache.set(parentCode, { at: Date.now(), shape });
   return shape;
 }

@@ -10,7 +10,6 @@ import type { Programme } from "~/features/learning/content-schema";
 import { withRate, type Figures } from "~/features/reporting/figures";
 import { withinScope } from "~/features/regions/regions.server";
 
-
 function programmeInputs(p: Programme) {
   return {
     kind: p.attendance.kind,
@@ -74,7 +73,11 @@ export async function refreshRegion(scope: string | null, conn: Conn = db): Prom
         : sql`select id from users where role = 'kader'`,
     ),
   );
-  for (let i = 0; i < rows.length; i += 5000) await refreshKaderProgress(rows.slice(i, i + 5000).map((r) => r.id), conn);
+  for (let i = 0; i < rows.length; i += 5000)
+    await refreshKaderProgress(
+      rows.slice(i, i + 5000).map((r) => r.id),
+      conn,
+    );
   return rows.length;
 }
 
@@ -128,7 +131,16 @@ function expiryCtes(where: SQL, f: ReportFilter, bidang: string | null) {
  */
 async function figuresForRegions(codesSql: SQL, f: ReportFilter): Promise<Map<string, Figures>> {
   const b = bidangKey(f);
-  const rows = rowsOf<{ code: string; active: number; enrolled: number; attended: number; modules_passed: number; certified_period: number; valid: number; expiring: number }>(
+  const rows = rowsOf<{
+    code: string;
+    active: number;
+    enrolled: number;
+    attended: number;
+    modules_passed: number;
+    certified_period: number;
+    valid: number;
+    expiring: number;
+  }>(
     await db.execute(sql`
       with codes as (${codesSql}),
       k as (select region_code, active from stats_kader
@@ -163,9 +175,20 @@ async function figuresForRegions(codesSql: SQL, f: ReportFilter): Promise<Map<st
 
 /** The same figures computed live from kader_progress for the posyandu of one desa (bounded by the desa). */
 async function figuresForPosyanduOfDesa(desa: string, f: ReportFilter): Promise<RegionFigures[]> {
-  const yearCond = (col: SQL) => (f.year === null ? sql`${col} is not null` : sql`extract(year from ${col} at time zone 'Asia/Makassar') = ${f.year}`);
+  const yearCond = (col: SQL) =>
+    f.year === null ? sql`${col} is not null` : sql`extract(year from ${col} at time zone 'Asia/Makassar') = ${f.year}`;
   const validCond = sql`kp.cert_expires_at is not null and (kp.cert_expires_at at time zone 'Asia/Makassar')::date >= ${f.today}::date`;
-  const rows = rowsOf<{ code: string; name: string; active: number; enrolled: number; attended: number; modules_passed: number; issued: number; valid: number; expiring: number }>(
+  const rows = rowsOf<{
+    code: string;
+    name: string;
+    active: number;
+    enrolled: number;
+    attended: number;
+    modules_passed: number;
+    issued: number;
+    valid: number;
+    expiring: number;
+  }>(
     await db.execute(sql`
       select coalesce(p.id::text, '-') as code, coalesce(p.name, 'Tanpa posyandu') as name,
         count(kp.user_id)::int as active,
@@ -208,25 +231,58 @@ export interface RegionReport {
 
 const CHILD_LEVEL = { provinsi: "kabupaten", kabupaten: "kecamatan", kecamatan: "desa", desa: "posyandu" } as const;
 
-export async function regionReport(region: { code: string; name: string; level: keyof typeof CHILD_LEVEL }, f: ReportFilter): Promise<RegionReport> {
+export async function regionReport(
+  region: { code: string; name: string; level: keyof typeof CHILD_LEVEL },
+  f: ReportFilter,
+): Promise<RegionReport> {
   const rowLevel = CHILD_LEVEL[region.level];
   if (rowLevel === "posyandu") {
-    const [own, rows] = await Promise.all([figuresForRegions(sql`select ${region.code}::text as code`, f), figuresForPosyanduOfDesa(region.code, f)]);
+    const [own, rows] = await Promise.all([
+      figuresForRegions(sql`select ${region.code}::text as code`, f),
+      figuresForPosyanduOfDesa(region.code, f),
+    ]);
     return { region, totals: own.get(region.code)!, rows, rowLevel };
   }
   // The region and its children in one query over the rollups; their names in parallel.
   const [children, figures] = await Promise.all([
-    sqlRows<{ code: string; name: string; level: string }>(sql`select code, name, level from regions where parent_code = ${region.code} order by code`),
-    figuresForRegions(sql`select ${region.code}::text as code union all select code from regions where parent_code = ${region.code}`, f),
+    sqlRows<{ code: string; name: string; level: string }>(
+      sql`select code, name, level from regions where parent_code = ${region.code} order by code`,
+    ),
+    figuresForRegions(
+      sql`select ${region.code}::text as code union all select code from regions where parent_code = ${region.code}`,
+      f,
+    ),
   ]);
-  return { region, totals: figures.get(region.code)!, rows: children.map((c) => ({ ...c, ...figures.get(c.code)! })), rowLevel };
+  return {
+    region,
+    totals: figures.get(region.code)!,
+    rows: children.map((c) => ({ ...c, ...figures.get(c.code)! })),
+    rowLevel,
+  };
 }
 
-const BIDANG_ORDER = ["pendidikan", "kesehatan", "pekerjaan-umum", "perumahan-rakyat", "trantibum-linmas", "sosial", ""];
+const BIDANG_ORDER = [
+  "pendidikan",
+  "kesehatan",
+  "pekerjaan-umum",
+  "perumahan-rakyat",
+  "trantibum-linmas",
+  "sosial",
+  "",
+];
 
 /** Figures per SPM bidang of the kader in a region (one query over the rollup rows of the region). */
 export async function bidangBreakdown(code: string, f: ReportFilter): Promise<{ bidang: string; figures: Figures }[]> {
-  const rows = rowsOf<{ bidang: string; active: number; enrolled: number; attended: number; modules_passed: number; issued: number; valid: number; expiring: number }>(
+  const rows = rowsOf<{
+    bidang: string;
+    active: number;
+    enrolled: number;
+    attended: number;
+    modules_passed: number;
+    issued: number;
+    valid: number;
+    expiring: number;
+  }>(
     await db.execute(sql`
       with b as (select unnest(${`{${BIDANG_ORDER.map((x) => `"${x}"`).join(",")}}`}::text[]) as bidang),
       k as (select spm_bidang, sum(active)::int as active from stats_kader where region_code = ${code} and programme_id = ${f.programmeId} group by 1),
@@ -256,7 +312,12 @@ export async function bidangBreakdown(code: string, f: ReportFilter): Promise<{ 
 }
 
 /** Kader certified per month (current certificates, by month of issue), the last `months` months. */
-export async function certifiedPerMonth(code: string, programmeId: string, today: string, months = 12): Promise<{ month: string; n: number }[]> {
+export async function certifiedPerMonth(
+  code: string,
+  programmeId: string,
+  today: string,
+  months = 12,
+): Promise<{ month: string; n: number }[]> {
   const start = new Date(`${today.slice(0, 7)}-01T00:00:00Z`);
   start.setUTCMonth(start.getUTCMonth() - (months - 1));
   const rows = await sqlRows<{ month: string; n: number }>(sql`
@@ -277,7 +338,10 @@ export async function certifiedPerMonth(code: string, programmeId: string, today
  * so only at these two levels where the kader are bounded; attempts of earlier certification
  * cycles count too.
  */
-export async function lockedOutByChild(region: { code: string; level: string }, programmeId: string): Promise<Map<string, number>> {
+export async function lockedOutByChild(
+  region: { code: string; level: string },
+  programmeId: string,
+): Promise<Map<string, number>> {
   if (region.level !== "kecamatan" && region.level !== "desa") return new Map();
   const p = content().programmes.find((x) => x.id === programmeId) ?? content().defaultProgramme;
   const limits = content()
@@ -327,7 +391,15 @@ export async function rateTrend(code: string | string[], f: ReportFilter, months
   const start = new Date(`${f.today.slice(0, 7)}-01T00:00:00Z`);
   start.setUTCMonth(start.getUTCMonth() - (months - 1));
   const startDay = start.toISOString().slice(0, 10);
-  const rows = rowsOf<{ month: string | null; active: number; certified: number; a30: number; c30: number; a90: number; c90: number }>(
+  const rows = rowsOf<{
+    month: string | null;
+    active: number;
+    certified: number;
+    a30: number;
+    c30: number;
+    a90: number;
+    c90: number;
+  }>(
     await db.execute(sql`
       select case when day >= ${startDay}::date then to_char(day, 'YYYY-MM') end as month,
              sum(active)::int as active, sum(certified)::int as certified,
@@ -339,7 +411,11 @@ export async function rateTrend(code: string | string[], f: ReportFilter, months
   );
   const byMonth = new Map(rows.map((r) => [r.month, r]));
   const sum = (k: "a30" | "c30" | "a90" | "c90") => rows.reduce((s, r) => s + Number(r[k] ?? 0), 0);
-  const point = (activeKader: number, certified: number) => ({ activeKader, certified, rate: activeKader > 0 ? certified / activeKader : 0 });
+  const point = (activeKader: number, certified: number) => ({
+    activeKader,
+    certified,
+    rate: activeKader > 0 ? certified / activeKader : 0,
+  });
   let active = Number(byMonth.get(null)?.active ?? 0);
   let certified = Number(byMonth.get(null)?.certified ?? 0);
   const out: TrendPoint[] = [];
@@ -372,7 +448,18 @@ export interface KaderRow {
 export async function posyanduKader(posyanduId: number, f: ReportFilter): Promise<KaderRow[]> {
   const p = content().programmes.find((x) => x.id === f.programmeId) ?? content().defaultProgramme;
   const slugs = `{${p.requiredModules.join(",")}}`;
-  const rows = rowsOf<{ id: string; name: string; bidang: string; passed: number; enrolled: boolean; attended: boolean; modules: boolean; valid: boolean; expired: boolean; expires: string | null }>(
+  const rows = rowsOf<{
+    id: string;
+    name: string;
+    bidang: string;
+    passed: number;
+    enrolled: boolean;
+    attended: boolean;
+    modules: boolean;
+    valid: boolean;
+    expired: boolean;
+    expires: string | null;
+  }>(
     await db.execute(sql`
       select u.id, u.name, coalesce(u.spm_bidang, '') as bidang,
         (select count(*)::int from module_progress mp where mp.user_id = u.id and mp.slug = any(${slugs}::text[])
@@ -393,7 +480,17 @@ export async function posyanduKader(posyanduId: number, f: ReportFilter): Promis
     bidang: r.bidang,
     modulesPassed: Number(r.passed),
     modulesTotal: p.requiredModules.length,
-    status: r.valid ? "bersertifikat" : r.expired ? "kedaluwarsa" : r.modules ? "lulus_modul" : r.attended ? "hadir" : r.enrolled ? "terdaftar" : "belum",
+    status: r.valid
+      ? "bersertifikat"
+      : r.expired
+        ? "kedaluwarsa"
+        : r.modules
+          ? "lulus_modul"
+          : r.attended
+            ? "hadir"
+            : r.enrolled
+              ? "terdaftar"
+              : "belum",
     certExpires: r.expires,
   }));
 }
@@ -407,7 +504,9 @@ export async function posyanduKader(posyanduId: number, f: ReportFilter): Promis
  */
 export async function rebuildReporting(conn: Conn = db): Promise<void> {
   await conn.execute(sql`alter table kader_progress disable trigger user`);
-  await conn.execute(sql`truncate kader_progress, stats_kader, stats_funnel, stats_cert_expiry, stats_cert_expiry_month, stats_cert_month`);
+  await conn.execute(
+    sql`truncate kader_progress, stats_kader, stats_funnel, stats_cert_expiry, stats_cert_expiry_month, stats_cert_month`,
+  );
   for (const p of content().programmes) {
     const i = programmeInputs(p);
     await conn.execute(sql`

@@ -36,10 +36,13 @@ export async function findCommitted(conn: Conn, actorId: string, token: string):
   const rows = await sqlRows<{
     detail: Record<string, unknown> | string;
     entity_id: string;
-  }>(sql`
+  }>(
+    sql`
       select entity_id, detail from audit_log
       where entity = 'import_batch' and actor_id = ${actorId} and detail->>'token' = ${token}
-      limit 1`, conn);
+      limit 1`,
+    conn,
+  );
   if (!rows[0]) return null;
   const d = (typeof rows[0].detail === "string" ? JSON.parse(rows[0].detail) : rows[0].detail) as Record<
     string,
@@ -198,7 +201,8 @@ async function applyKader(tx: Tx, actor: Actor, rows: KaderInput[]): Promise<App
         birth_year: p.birthYear,
       })),
     );
-    const written = await sqlRows<{ id: string }>(sql`
+    const written = await sqlRows<{ id: string }>(
+      sql`
         insert into users (id, name, phone, role, scope_code, posyandu_id, spm_bidang, gender, birth_year)
         select t.id, t.name, t.phone, 'kader', t.scope_code, t.posyandu_id, t.spm_bidang, t.gender, t.birth_year
         from json_to_recordset(${json}::json)
@@ -211,7 +215,9 @@ async function applyKader(tx: Tx, actor: Actor, rows: KaderInput[]): Promise<App
           gender = coalesce(excluded.gender, users.gender),
           birth_year = coalesce(excluded.birth_year, users.birth_year)
         where users.role = 'kader' and ${withinScope(users.scopeCode, scope)}
-        returning users.id`, tx);
+        returning users.id`,
+      tx,
+    );
     // A row skipped by the guard means someone changed that account meanwhile: roll back.
     if (written.length !== part.length) throw new ConcurrentChange();
     await refreshKaderProgress(
@@ -252,13 +258,16 @@ async function applyPosyandu(tx: Tx, actor: Actor, rows: PosyanduInput[]): Promi
       part.map((p) => sql`(${p.id}::int, ${p.name}::text, ${p.registrationNo}::text, ${p.address}::text)`),
       sql`, `,
     );
-    const updated = await sqlRows<{ id: number }>(sql`
+    const updated = await sqlRows<{ id: number }>(
+      sql`
         update posyandu p set name = v.name,
           registration_no = coalesce(v.reg, p.registration_no),
           address = coalesce(v.address, p.address)
         from (values ${values}) as v(id, name, reg, address)
         where p.id = v.id and ${withinScope(sql`p.desa_code`, actor.scopeCode)}
-        returning p.id`, tx);
+        returning p.id`,
+      tx,
+    );
     if (updated.length !== part.length) throw new ConcurrentChange();
   }
   return {

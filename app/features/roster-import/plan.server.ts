@@ -93,9 +93,12 @@ async function posyanduIndex(conn: Conn, scope: string) {
 
 /** Registration numbers that exist anywhere (used to tell "outside your area" from "unknown"). */
 async function registrationsAnywhere(conn: Conn, regs: string[]): Promise<Set<string>> {
-  const rows = await sqlRows<{ r: string }>(sql`
+  const rows = await sqlRows<{ r: string }>(
+    sql`
       select registration_no as r from posyandu
-      where registration_no in (select json_array_elements_text(${JSON.stringify(regs)}::json))`, conn);
+      where registration_no in (select json_array_elements_text(${JSON.stringify(regs)}::json))`,
+    conn,
+  );
   return new Set(rows.map((r) => r.r));
 }
 
@@ -138,9 +141,12 @@ export async function planKader(conn: Conn, actor: Actor, rows: KaderInput[]): P
     spm_bidang: SpmBidang | null;
     gender: "L" | "P" | null;
     birth_year: number | null;
-  }>(sql`
+  }>(
+    sql`
       select id, phone, name, role, scope_code, posyandu_id, spm_bidang, gender, birth_year from users
-      where phone in (select json_array_elements_text(${phones}::json))`, conn);
+      where phone in (select json_array_elements_text(${phones}::json))`,
+    conn,
+  );
   for (const u of found) {
     existing.set(u.phone, {
       id: u.id,

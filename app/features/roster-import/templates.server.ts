@@ -5,7 +5,13 @@ import ExcelJS from "exceljs";
 import { db } from "~/db.server";
 import { posyandu, regions, SPM_BIDANG } from "~/db/schema";
 import { SPM_LABEL } from "~/lib/roles";
-import { columnsOf, EXAMPLE_PREFIX, MIN_BIRTH_YEAR, maxBirthYear, type ImportKind } from "~/features/roster-import/columns";
+import {
+  columnsOf,
+  EXAMPLE_PREFIX,
+  MIN_BIRTH_YEAR,
+  maxBirthYear,
+  type ImportKind,
+} from "~/features/roster-import/columns";
 import { withinScope } from "~/features/regions/regions.server";
 
 // ---------------------------------------------------------------- templates
@@ -37,20 +43,21 @@ type ListValidation = { list: string; strict: boolean; prompt: string };
 function addDropdown(ws: ExcelJS.Worksheet, col: number, v: ListValidation): void {
   const letter = ws.getColumn(col).letter;
   // exceljs keeps sheet-level validations in `dataValidations` (not in its type definitions).
-  (ws as unknown as { dataValidations: { add(address: string, dv: ExcelJS.DataValidation): void } }).dataValidations.add(
-    `${letter}2:${letter}${VALIDATED_ROWS + 1}`,
-    {
-      type: "list",
-      allowBlank: true,
-      formulae: [v.list],
-      showErrorMessage: true,
-      errorStyle: v.strict ? "stop" : "warning",
-      errorTitle: "Nilai tidak ada di daftar",
-      error: v.strict ? "Pilih salah satu nilai dari daftar." : "Nilai ini tidak ada di daftar wilayah Anda. Periksa lagi sebelum mengimpor.",
-      showInputMessage: true,
-      prompt: v.prompt,
-    },
-  );
+  (
+    ws as unknown as { dataValidations: { add(address: string, dv: ExcelJS.DataValidation): void } }
+  ).dataValidations.add(`${letter}2:${letter}${VALIDATED_ROWS + 1}`, {
+    type: "list",
+    allowBlank: true,
+    formulae: [v.list],
+    showErrorMessage: true,
+    errorStyle: v.strict ? "stop" : "warning",
+    errorTitle: "Nilai tidak ada di daftar",
+    error: v.strict
+      ? "Pilih salah satu nilai dari daftar."
+      : "Nilai ini tidak ada di daftar wilayah Anda. Periksa lagi sebelum mengimpor.",
+    showInputMessage: true,
+    prompt: v.prompt,
+  });
 }
 
 const sheetRange = (sheet: string, col: string, rows: number) => `'${sheet}'!$${col}$2:$${col}$${rows + 1}`;
@@ -153,20 +160,45 @@ export async function templateXlsx(kind: ImportKind, scope: string): Promise<Buf
       jenis_kelamin: "P",
       tahun_lahir: "1985",
     });
-    addDropdown(data, colOf("bidang_spm"), { list: `"${SPM_BIDANG.map((b) => SPM_LABEL[b]).join(",")}"`, strict: true, prompt: "Pilih bidang SPM." });
+    addDropdown(data, colOf("bidang_spm"), {
+      list: `"${SPM_BIDANG.map((b) => SPM_LABEL[b]).join(",")}"`,
+      strict: true,
+      prompt: "Pilih bidang SPM.",
+    });
     addDropdown(data, colOf("jenis_kelamin"), { list: `"L,P"`, strict: true, prompt: "L atau P (boleh kosong)." });
     if (desaList.length) {
-      addDropdown(data, colOf("kode_desa"), { list: sheetRange("Daftar desa", "A", desaList.length), strict: true, prompt: "Pilih kode desa dari lembar Daftar desa." });
+      addDropdown(data, colOf("kode_desa"), {
+        list: sheetRange("Daftar desa", "A", desaList.length),
+        strict: true,
+        prompt: "Pilih kode desa dari lembar Daftar desa.",
+      });
     }
     if (list.length) {
-      addDropdown(data, colOf("posyandu"), { list: sheetRange("Daftar posyandu", "A", list.length), strict: false, prompt: "Pilih posyandu dari lembar Daftar posyandu." });
-      addDropdown(data, colOf("nomor_registrasi_posyandu"), { list: sheetRange("Daftar posyandu", "B", list.length), strict: false, prompt: "Boleh kosong bila nama posyandu dan kode desa diisi." });
+      addDropdown(data, colOf("posyandu"), {
+        list: sheetRange("Daftar posyandu", "A", list.length),
+        strict: false,
+        prompt: "Pilih posyandu dari lembar Daftar posyandu.",
+      });
+      addDropdown(data, colOf("nomor_registrasi_posyandu"), {
+        list: sheetRange("Daftar posyandu", "B", list.length),
+        strict: false,
+        prompt: "Boleh kosong bila nama posyandu dan kode desa diisi.",
+      });
     }
   } else {
     desaSheet("Daftar desa");
-    example({ nama: `${EXAMPLE_PREFIX} Posyandu Melati 1`, kode_desa: desaList[0]?.code ?? "64.08.01.2001", nomor_registrasi: "", alamat: "RT 03, Dusun I" });
+    example({
+      nama: `${EXAMPLE_PREFIX} Posyandu Melati 1`,
+      kode_desa: desaList[0]?.code ?? "64.08.01.2001",
+      nomor_registrasi: "",
+      alamat: "RT 03, Dusun I",
+    });
     if (desaList.length) {
-      addDropdown(data, colOf("kode_desa"), { list: sheetRange("Daftar desa", "A", desaList.length), strict: true, prompt: "Pilih kode desa dari lembar Daftar desa." });
+      addDropdown(data, colOf("kode_desa"), {
+        list: sheetRange("Daftar desa", "A", desaList.length),
+        strict: true,
+        prompt: "Pilih kode desa dari lembar Daftar desa.",
+      });
     }
   }
   return Buffer.from(await wb.xlsx.writeBuffer());

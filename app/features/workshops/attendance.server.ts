@@ -123,7 +123,8 @@ export type WalkInResult = { ok: true; userId: string; name: string } | { ok: fa
 
 /** A walk-in: someone of the audience inside the actor's scope, found by phone, enrolled and marked hadir. */
 /** The one answer for a number the actor cannot use (unknown, inactive or outside their region). */
-export const WALK_IN_UNKNOWN = "Nomor HP ini tidak ditemukan di wilayah Anda. Bila orangnya kader wilayah Anda, tambahkan dulu akunnya di menu Pengguna.";
+export const WALK_IN_UNKNOWN =
+  "Nomor HP ini tidak ditemukan di wilayah Anda. Bila orangnya kader wilayah Anda, tambahkan dulu akunnya di menu Pengguna.";
 
 export async function addWalkIn(
   actor: SessionUser,
@@ -142,8 +143,7 @@ export async function addWalkIn(
     .where(eq(users.phone, phone));
   // Not registered, inactive, or registered outside the actor's region: one answer, so the
   // form does not tell whether a number exists in a region the actor may not see.
-  if (!u?.active || !isWithinScope(u.scopeCode, actor.scopeCode))
-    return { ok: false, message: WALK_IN_UNKNOWN };
+  if (!u?.active || !isWithinScope(u.scopeCode, actor.scopeCode)) return { ok: false, message: WALK_IN_UNKNOWN };
   if (audienceOf(u.role) !== w.audience) return { ok: false, message: "Orang ini bukan sasaran kegiatan ini." };
   const qualifying = await db.transaction(async (tx) => {
     const now = new Date();

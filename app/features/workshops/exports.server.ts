@@ -41,14 +41,21 @@ function event(w: Workshop, origin: string): EventAttributes {
 }
 
 export function workshopsIcs(list: Workshop[], origin: string, calName: string): string {
-  const { error, value } = createEvents(list.map((w) => event(w, origin)), { calName });
+  const { error, value } = createEvents(
+    list.map((w) => event(w, origin)),
+    { calName },
+  );
   if (error || !value) throw error ?? new Error("ics");
   return value;
 }
 
 /** The personal feed URL carries a keyed signature of the user id: calendar apps cannot log in. */
 export function feedToken(userId: string): string {
-  const sig = createHmac("sha256", env().SESSION_SECRET).update(`kalender:${userId}`).digest().subarray(0, 15).toString("base64url");
+  const sig = createHmac("sha256", env().SESSION_SECRET)
+    .update(`kalender:${userId}`)
+    .digest()
+    .subarray(0, 15)
+    .toString("base64url");
   return `${userId}.${sig}`;
 }
 
@@ -180,11 +187,34 @@ export async function daftarHadirPdf(w: Workshop, rows: ParticipantRow[], now = 
     return y + 20;
   };
   const firstPage = () => {
-    doc.font("Helvetica-Bold").fontSize(12).text(head.title, left, 40, { align: "center", width: PAGE.width, lineBreak: false });
-    if (head.subtitle) doc.font("Helvetica").fontSize(10).text(head.subtitle, left, 56, { align: "center", width: PAGE.width, lineBreak: false });
-    doc.moveTo(left, 74).lineTo(left + PAGE.width, 74).lineWidth(1.5).stroke().lineWidth(1);
-    doc.font("Helvetica-Bold").fontSize(14).text("DAFTAR HADIR", left, 86, { align: "center", width: PAGE.width, lineBreak: false });
-    doc.font("Helvetica-Bold").fontSize(11).text(`${KIND_LABEL[w.kind]}: ${w.title}`, left, 106, { align: "center", width: PAGE.width, height: 28, ellipsis: true });
+    doc
+      .font("Helvetica-Bold")
+      .fontSize(12)
+      .text(head.title, left, 40, { align: "center", width: PAGE.width, lineBreak: false });
+    if (head.subtitle)
+      doc
+        .font("Helvetica")
+        .fontSize(10)
+        .text(head.subtitle, left, 56, { align: "center", width: PAGE.width, lineBreak: false });
+    doc
+      .moveTo(left, 74)
+      .lineTo(left + PAGE.width, 74)
+      .lineWidth(1.5)
+      .stroke()
+      .lineWidth(1);
+    doc
+      .font("Helvetica-Bold")
+      .fontSize(14)
+      .text("DAFTAR HADIR", left, 86, { align: "center", width: PAGE.width, lineBreak: false });
+    doc
+      .font("Helvetica-Bold")
+      .fontSize(11)
+      .text(`${KIND_LABEL[w.kind]}: ${w.title}`, left, 106, {
+        align: "center",
+        width: PAGE.width,
+        height: 28,
+        ellipsis: true,
+      });
     doc.font("Helvetica").fontSize(9.5);
     doc.text(`Waktu: ${formatRange(w.startsAt, w.endsAt, zone)}`, left, 138, { width: PAGE.width, lineBreak: false });
     doc.text(`Tempat: ${w.venue}`, left, 151, { width: PAGE.width, height: 12, ellipsis: true });
@@ -193,14 +223,27 @@ export async function daftarHadirPdf(w: Workshop, rows: ParticipantRow[], now = 
   };
   const nextPage = () => {
     doc.addPage();
-    doc.font("Helvetica-Bold").fontSize(10).text(`DAFTAR HADIR · ${KIND_LABEL[w.kind]}: ${w.title}`, left, 40, { width: PAGE.width, height: 12, ellipsis: true });
+    doc
+      .font("Helvetica-Bold")
+      .fontSize(10)
+      .text(`DAFTAR HADIR · ${KIND_LABEL[w.kind]}: ${w.title}`, left, 40, {
+        width: PAGE.width,
+        height: 12,
+        ellipsis: true,
+      });
     return tableHeader(58);
   };
   const row = (y: number, cells: string[]) => {
     let x = left;
     COLS.forEach((c, j) => {
       doc.rect(x, y, c.width, PAGE.rowH).stroke();
-      if (cells[j]) doc.text(cells[j], x + 4, y + 8, { width: c.width - 8, height: PAGE.rowH - 8, ellipsis: true, lineBreak: false });
+      if (cells[j])
+        doc.text(cells[j], x + 4, y + 8, {
+          width: c.width - 8,
+          height: PAGE.rowH - 8,
+          ellipsis: true,
+          lineBreak: false,
+        });
       x += c.width;
     });
     return y + PAGE.rowH;
@@ -222,17 +265,31 @@ export async function daftarHadirPdf(w: Workshop, rows: ParticipantRow[], now = 
   const colW = 230;
   const rightX = left + PAGE.width - colW;
   doc.font("Helvetica").fontSize(9.5).fillColor("#000");
-  doc.text(`${head.place}, ${formatDay(w.startsAt, zone)}`, rightX, sy, { width: colW, align: "center", lineBreak: false });
-  doc.text("Mengetahui,", left, sy + 14, { width: colW, align: "center", lineBreak: false });
-  doc.text(head.chair, left, sy + 27, { width: colW, align: "center", height: 24, ellipsis: true });
-  doc.text("Pembina penyelenggara,", rightX, sy + 14, { width: colW, align: "center", lineBreak: false });
-  doc.text(organiser ? ROLE_LABEL[organiser.role] : "", rightX, sy + 27, { width: colW, align: "center", lineBreak: false });
-  doc.text("(...................................................)", left, sy + 92, { width: colW, align: "center", lineBreak: false });
-  doc.font("Helvetica-Bold").text(organiser?.name ?? "(...................................................)", rightX, sy + 92, {
+  doc.text(`${head.place}, ${formatDay(w.startsAt, zone)}`, rightX, sy, {
     width: colW,
     align: "center",
     lineBreak: false,
   });
+  doc.text("Mengetahui,", left, sy + 14, { width: colW, align: "center", lineBreak: false });
+  doc.text(head.chair, left, sy + 27, { width: colW, align: "center", height: 24, ellipsis: true });
+  doc.text("Pembina penyelenggara,", rightX, sy + 14, { width: colW, align: "center", lineBreak: false });
+  doc.text(organiser ? ROLE_LABEL[organiser.role] : "", rightX, sy + 27, {
+    width: colW,
+    align: "center",
+    lineBreak: false,
+  });
+  doc.text("(...................................................)", left, sy + 92, {
+    width: colW,
+    align: "center",
+    lineBreak: false,
+  });
+  doc
+    .font("Helvetica-Bold")
+    .text(organiser?.name ?? "(...................................................)", rightX, sy + 92, {
+      width: colW,
+      align: "center",
+      lineBreak: false,
+    });
 
   // Footer on every page, written below the bottom margin (which would otherwise add a page).
   const { start, count } = doc.bufferedPageRange();
@@ -244,7 +301,11 @@ export async function daftarHadirPdf(w: Workshop, rows: ParticipantRow[], now = 
     const fy = doc.page.height - 36;
     doc.font("Helvetica").fontSize(8).fillColor("#555");
     doc.text(printed, left, fy, { width: PAGE.width - 100, lineBreak: false });
-    doc.text(`Halaman ${i - start + 1} dari ${count}`, left + PAGE.width - 100, fy, { width: 100, align: "right", lineBreak: false });
+    doc.text(`Halaman ${i - start + 1} dari ${count}`, left + PAGE.width - 100, fy, {
+      width: 100,
+      align: "right",
+      lineBreak: false,
+    });
     doc.page.margins.bottom = margin;
   }
   doc.end();
@@ -253,7 +314,18 @@ export async function daftarHadirPdf(w: Workshop, rows: ParticipantRow[], now = 
 
 // ---------------------------------------------------------------- attendance exports
 
-const EXPORT_COLUMNS = ["No", "Nama", "Nomor HP", "Posyandu", "Desa", "Kode desa", "Pendaftaran", "Kehadiran", "Cara", "Waktu dicatat"];
+const EXPORT_COLUMNS = [
+  "No",
+  "Nama",
+  "Nomor HP",
+  "Posyandu",
+  "Desa",
+  "Kode desa",
+  "Pendaftaran",
+  "Kehadiran",
+  "Cara",
+  "Waktu dicatat",
+];
 
 /** One row per participant; labels in Indonesian, the moment in the session's zone. */
 function exportRows(w: Workshop, rows: ParticipantRow[]): (string | number)[][] {
@@ -301,6 +373,10 @@ export async function attendanceXlsx(w: Workshop, rows: ParticipantRow[]): Promi
 }
 
 export function fileName(w: Workshop, ext: string): string {
-  const slug = w.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40);
+  const slug = w.title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 40);
   return `absensi-${w.id}-${slug}.${ext}`;
 }

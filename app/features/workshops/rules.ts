@@ -75,7 +75,12 @@ export const workshopFormSchema = z
       .trim()
       .refine((v) => isRegionCode(v) && levelOfCode(v) !== "provinsi", "Pilih wilayah kabupaten, kecamatan atau desa."),
     venue: text(3, 200, "Tempat"),
-    description: z.string().trim().max(2000, "Keterangan terlalu panjang.").optional().transform((v) => (v ? v : null)),
+    description: z
+      .string()
+      .trim()
+      .max(2000, "Keterangan terlalu panjang.")
+      .optional()
+      .transform((v) => (v ? v : null)),
     startsAt: z.string({ error: "Isi waktu mulai." }).min(1, "Isi waktu mulai."),
     endsAt: z.string({ error: "Isi waktu selesai." }).min(1, "Isi waktu selesai."),
     capacity: z.coerce
@@ -83,7 +88,12 @@ export const workshopFormSchema = z
       .int("Kapasitas harus bilangan bulat.")
       .min(1, "Kapasitas minimal 1 orang.")
       .max(MAX_CAPACITY, `Kapasitas maksimal ${MAX_CAPACITY} orang.`),
-    graceMinutes: z.coerce.number({ error: "Batas terlambat harus berupa angka." }).int().min(0, "Batas terlambat tidak boleh negatif.").max(240, "Batas terlambat maksimal 240 menit.").default(15),
+    graceMinutes: z.coerce
+      .number({ error: "Batas terlambat harus berupa angka." })
+      .int()
+      .min(0, "Batas terlambat tidak boleh negatif.")
+      .max(240, "Batas terlambat maksimal 240 menit.")
+      .default(15),
     moduleSlugs: z.array(z.string().regex(/^[a-z0-9-]+$/, "Modul tidak valid.")).default([]),
   })
   .transform((v, ctx) => {
@@ -92,7 +102,8 @@ export const workshopFormSchema = z
     const endsAt = parseLocalDateTime(v.endsAt, zone);
     if (!startsAt) ctx.addIssue({ code: "custom", path: ["startsAt"], message: "Waktu mulai tidak valid." });
     if (!endsAt) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "Waktu selesai tidak valid." });
-    if (startsAt && endsAt && endsAt <= startsAt) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "Waktu selesai harus setelah waktu mulai." });
+    if (startsAt && endsAt && endsAt <= startsAt)
+      ctx.addIssue({ code: "custom", path: ["endsAt"], message: "Waktu selesai harus setelah waktu mulai." });
     if (startsAt && endsAt && endsAt.getTime() - startsAt.getTime() > 14 * 86_400_000) {
       ctx.addIssue({ code: "custom", path: ["endsAt"], message: "Satu kegiatan paling lama 14 hari." });
     }
@@ -135,18 +146,12 @@ export function canSchedule(user: Actor, w: Pick<WorkshopRow, "regionCode">): bo
 }
 
 /** Roster and attendance: schedulers and pembina desa, for sessions inside their scope. */
-export function canTakeAttendance(
-  user: Actor,
-  w: Pick<WorkshopRow, "regionCode">,
-): boolean {
+export function canTakeAttendance(user: Actor, w: Pick<WorkshopRow, "regionCode">): boolean {
   return ROSTER_ROLES.includes(user.role) && isWithinScope(w.regionCode, user.scopeCode);
 }
 
 /** Pembina may enrol people of their own area into sessions of their area or above it. */
-export function canEnrolInto(
-  user: Actor,
-  w: Pick<WorkshopRow, "regionCode" | "status">,
-): boolean {
+export function canEnrolInto(user: Actor, w: Pick<WorkshopRow, "regionCode" | "status">): boolean {
   if (!ROSTER_ROLES.includes(user.role) || w.status === "cancelled" || w.status === "completed") return false;
   return isWithinScope(w.regionCode, user.scopeCode) || isWithinScope(user.scopeCode, w.regionCode);
 }
@@ -180,7 +185,8 @@ export function selfEnrolProblem(
 }
 
 /** What a kader is asked to bring when the pembina does not write anything else. */
-export const DEFAULT_BRING = "ponsel yang sudah bisa masuk ke Akademi Posyandu (untuk absen QR), alat tulis dan buku catatan kader";
+export const DEFAULT_BRING =
+  "ponsel yang sudah bisa masuk ke Akademi Posyandu (untuk absen QR), alat tulis dan buku catatan kader";
 
 /** The prepared reminder for one participant (WhatsApp formatting: *bold*). */
 export function reminderMessage(d: {

@@ -32,7 +32,14 @@ export async function upcomingSessions(userId: string, now = new Date(), limit =
     .from(enrolments)
     .innerJoin(workshops, eq(workshops.id, enrolments.workshopId))
     .innerJoin(regions, eq(regions.code, workshops.regionCode))
-    .where(and(eq(enrolments.userId, userId), inArray(enrolments.status, ["enrolled", "waitlisted"]), eq(workshops.status, "published"), gte(workshops.endsAt, now)))
+    .where(
+      and(
+        eq(enrolments.userId, userId),
+        inArray(enrolments.status, ["enrolled", "waitlisted"]),
+        eq(workshops.status, "published"),
+        gte(workshops.endsAt, now),
+      ),
+    )
     .orderBy(workshops.startsAt)
     .limit(limit);
   return rows.map((r) => ({

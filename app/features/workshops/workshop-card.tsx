@@ -3,7 +3,11 @@ import { Form, Link } from "@remix-run/react";
 
 export function WorkshopCard({ w }: { w: WorkshopCardData }) {
   const badge =
-    w.status === "published" ? "bg-emerald-100 text-emerald-900" : w.status === "cancelled" ? "bg-red-100 text-red-900" : "bg-stone-100 text-stone-700";
+    w.status === "published"
+      ? "bg-emerald-100 text-emerald-900"
+      : w.status === "cancelled"
+        ? "bg-red-100 text-red-900"
+        : "bg-stone-100 text-stone-700";
   return (
     <li className="card">
       <p className="flex flex-wrap items-center gap-2 text-xs">
@@ -19,7 +23,11 @@ export function WorkshopCard({ w }: { w: WorkshopCardData }) {
       </p>
       <p className="mt-1 text-xs text-stone-600">
         {w.enrolled}/{w.capacity} peserta{w.waitlisted ? ` · ${w.waitlisted} daftar tunggu` : ""}
-        {w.myEnrolment === "enrolled" ? " · Anda terdaftar" : w.myEnrolment === "waitlisted" ? " · Anda di daftar tunggu" : ""}
+        {w.myEnrolment === "enrolled"
+          ? " · Anda terdaftar"
+          : w.myEnrolment === "waitlisted"
+            ? " · Anda di daftar tunggu"
+            : ""}
       </p>
       {w.canSelfEnrol ? (
         <Form method="post" action={`/sesi/${w.id}`} className="mt-2">

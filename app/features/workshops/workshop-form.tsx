@@ -21,7 +21,13 @@ export function WorkshopForm({
   return (
     <Form method="post" className="card space-y-4" noValidate>
       <FormError message={errors.form} />
-      <Field label="Judul kegiatan" name="title" defaultValue={v("title")} error={errors.title} placeholder="Pelatihan Kader 6 SPM Kecamatan …" />
+      <Field
+        label="Judul kegiatan"
+        name="title"
+        defaultValue={v("title")}
+        error={errors.title}
+        placeholder="Pelatihan Kader 6 SPM Kecamatan …"
+      />
       <div className="grid grid-cols-2 gap-3">
         <SelectField label="Jenis" name="kind" defaultValue={v("kind") || "pelatihan"} error={errors.kind}>
           {WORKSHOP_KINDS.map((k) => (
@@ -49,12 +55,40 @@ export function WorkshopForm({
       </SelectField>
       <Field label="Tempat" name="venue" defaultValue={v("venue")} error={errors.venue} placeholder="Balai Desa …" />
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
-        <Field label="Mulai (WITA)" name="startsAt" type="datetime-local" defaultValue={v("startsAt")} error={errors.startsAt} />
-        <Field label="Selesai (WITA)" name="endsAt" type="datetime-local" defaultValue={v("endsAt")} error={errors.endsAt} />
+        <Field
+          label="Mulai (WITA)"
+          name="startsAt"
+          type="datetime-local"
+          defaultValue={v("startsAt")}
+          error={errors.startsAt}
+        />
+        <Field
+          label="Selesai (WITA)"
+          name="endsAt"
+          type="datetime-local"
+          defaultValue={v("endsAt")}
+          error={errors.endsAt}
+        />
       </div>
       <div className="grid grid-cols-2 gap-3">
-        <Field label="Kapasitas (orang)" name="capacity" type="number" inputMode="numeric" min={1} defaultValue={v("capacity") || "40"} error={errors.capacity} />
-        <Field label="Batas terlambat (menit)" name="graceMinutes" type="number" inputMode="numeric" min={0} defaultValue={v("graceMinutes") || "15"} error={errors.graceMinutes} />
+        <Field
+          label="Kapasitas (orang)"
+          name="capacity"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          defaultValue={v("capacity") || "40"}
+          error={errors.capacity}
+        />
+        <Field
+          label="Batas terlambat (menit)"
+          name="graceMinutes"
+          type="number"
+          inputMode="numeric"
+          min={0}
+          defaultValue={v("graceMinutes") || "15"}
+          error={errors.graceMinutes}
+        />
       </div>
       {/* Follow-up modules only apply to a pelatihan: hidden (and ignored by the server) for other kinds, no JS needed. */}
       <style>{"form:has(#f-kind option[value=pelatihan]:not(:checked)) .follow-up{display:none}"}</style>
@@ -64,7 +98,13 @@ export function WorkshopForm({
         <div className="mt-1 space-y-1">
           {options.modules.map((m) => (
             <label key={m.slug} className="flex items-start gap-2 font-normal">
-              <input type="checkbox" name="moduleSlugs" value={m.slug} defaultChecked={chosen.has(m.slug)} className="mt-1" />
+              <input
+                type="checkbox"
+                name="moduleSlugs"
+                value={m.slug}
+                defaultChecked={chosen.has(m.slug)}
+                className="mt-1"
+              />
               <span>{m.title}</span>
             </label>
           ))}

@@ -124,18 +124,16 @@ export async function practise(
     const observer = await makeUser({ role: "pembina_kecamatan", scopeCode: "64.08.01" });
     for (const t of opts.tasks ?? p.tasks.slice(0, p.required).map((t) => t.id)) {
       const steps = p.tasks.find((x) => x.id === t)!.steps.map(() => (opts.result ?? "kompeten") === "kompeten");
-      await db
-        .insert(practiceObservations)
-        .values({
-          userId,
-          taskId: t,
-          observedOn: "2025-01-01",
-          place: "Posyandu",
-          steps,
-          result: opts.result ?? "kompeten",
-          observerId: observer.id,
-          idempotencyKey: key(),
-        });
+      await db.insert(practiceObservations).values({
+        userId,
+        taskId: t,
+        observedOn: "2025-01-01",
+        place: "Posyandu",
+        steps,
+        result: opts.result ?? "kompeten",
+        observerId: observer.id,
+        idempotencyKey: key(),
+      });
     }
     return;
   }

@@ -277,18 +277,16 @@ describe("idempotency", () => {
       .returning({ id: certificates.id });
     expect(dup).toEqual([]);
     await expect(
-      db
-        .insert(certificates)
-        .values({
-          code: "AP-3333-3333",
-          userId: k.id,
-          programmeId: c.programmeId,
-          cycle: 1,
-          expiresAt: c.expiresAt,
-          issuingRegion: "64.08",
-          payload: {},
-          signature: "x",
-        }),
+      db.insert(certificates).values({
+        code: "AP-3333-3333",
+        userId: k.id,
+        programmeId: c.programmeId,
+        cycle: 1,
+        expiresAt: c.expiresAt,
+        issuingRegion: "64.08",
+        payload: {},
+        signature: "x",
+      }),
     ).rejects.toThrow();
     expect(await certsOf(k.id)).toHaveLength(1);
   });

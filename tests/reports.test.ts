@@ -523,21 +523,19 @@ describe("dashboard routes", () => {
     // k4 (D1) uses up the attempts of a required quiz without passing: D1 tops the locked-out list.
     const slug = content().modules.find((m) => P.requiredModules.includes(m.slug) && m.quiz && m.quiz.maxAttempts > 0)!;
     for (let i = 0; i < slug.quiz!.maxAttempts; i++) {
-      await db
-        .insert(quizAttempts)
-        .values({
-          id: `lock-${i}`,
-          userId: k.k4,
-          slug: slug.slug,
-          contentHash: "x",
-          questionIds: [],
-          draw: [],
-          passScore: 70,
-          submittedAt: new Date(),
-          score: 10,
-          passed: false,
-          idempotencyKey: `lock-${i}`,
-        } as never);
+      await db.insert(quizAttempts).values({
+        id: `lock-${i}`,
+        userId: k.k4,
+        slug: slug.slug,
+        contentHash: "x",
+        questionIds: [],
+        draw: [],
+        passScore: 70,
+        submittedAt: new Date(),
+        score: 10,
+        passed: false,
+        idempotencyKey: `lock-${i}`,
+      } as never);
     }
     const after = await call(dasbor.loader, makeRequest("/dasbor/64.08.01", { cookie: paCookie }), {
       region: "64.08.01",

@@ -83,26 +83,22 @@ describe("attendance exports", () => {
     const id = await session();
     const [a, b] = await kaderEnrolled(id, 2);
     // 06.49 WITA on 1 December = 22.49 UTC on 30 November.
-    await db
-      .insert(attendance)
-      .values({
-        workshopId: id,
-        userId: a,
-        status: "hadir",
-        method: "qr",
-        recordedBy: a,
-        at: new Date(Date.UTC(2026, 10, 30, 22, 49)),
-      });
-    await db
-      .insert(attendance)
-      .values({
-        workshopId: id,
-        userId: b,
-        status: "terlambat",
-        method: "roster",
-        recordedBy: pembina.user.id,
-        at: new Date(Date.UTC(2026, 11, 1, 0, 5)),
-      });
+    await db.insert(attendance).values({
+      workshopId: id,
+      userId: a,
+      status: "hadir",
+      method: "qr",
+      recordedBy: a,
+      at: new Date(Date.UTC(2026, 10, 30, 22, 49)),
+    });
+    await db.insert(attendance).values({
+      workshopId: id,
+      userId: b,
+      status: "terlambat",
+      method: "roster",
+      recordedBy: pembina.user.id,
+      at: new Date(Date.UTC(2026, 11, 1, 0, 5)),
+    });
     const params = { id: String(id) };
 
     const c = await call(csv.loader, makeRequest(`/sesi/${id}/absensi.csv`, { cookie: pembina.cookie }), params);

@@ -324,16 +324,14 @@ async function seedShowcase(tx: Tx, creatorId: string, now: Date, result: Activi
   await tx
     .insert(enrolments)
     .values({ workshopId: sos.id, userId: pembinaKec.id, status: "enrolled", enrolledBy: pembinaKab.id });
-  await tx
-    .insert(attendance)
-    .values({
-      workshopId: sos.id,
-      userId: pembinaKec.id,
-      status: "hadir",
-      method: "roster",
-      recordedBy: pembinaKab.id,
-      at: sosStart,
-    });
+  await tx.insert(attendance).values({
+    workshopId: sos.id,
+    userId: pembinaKec.id,
+    status: "hadir",
+    method: "roster",
+    recordedBy: pembinaKab.id,
+    at: sosStart,
+  });
   result.workshops += 3;
 
   // Sari failed the first quiz three times: locked out until a pembina grants another round.
@@ -348,16 +346,14 @@ async function seedShowcase(tx: Tx, creatorId: string, now: Date, result: Activi
       result.attempts++;
     }
     const read = new Date(now.getTime() - 4 * DAY);
-    await tx
-      .insert(moduleProgress)
-      .values({
-        userId: sari.id,
-        slug,
-        contentHash: content().bySlug.get(slug)!.hash,
-        openedAt: read,
-        completedAt: read,
-        bestScore: best,
-        passedAt: null,
-      });
+    await tx.insert(moduleProgress).values({
+      userId: sari.id,
+      slug,
+      contentHash: content().bySlug.get(slug)!.hash,
+      openedAt: read,
+      completedAt: read,
+      bestScore: best,
+      passedAt: null,
+    });
   }
 }

@@ -206,15 +206,12 @@ export async function daftarHadirPdf(w: Workshop, rows: ParticipantRow[], now = 
       .font("Helvetica-Bold")
       .fontSize(14)
       .text("DAFTAR HADIR", left, 86, { align: "center", width: PAGE.width, lineBreak: false });
-    doc
-      .font("Helvetica-Bold")
-      .fontSize(11)
-      .text(`${KIND_LABEL[w.kind]}: ${w.title}`, left, 106, {
-        align: "center",
-        width: PAGE.width,
-        height: 28,
-        ellipsis: true,
-      });
+    doc.font("Helvetica-Bold").fontSize(11).text(`${KIND_LABEL[w.kind]}: ${w.title}`, left, 106, {
+      align: "center",
+      width: PAGE.width,
+      height: 28,
+      ellipsis: true,
+    });
     doc.font("Helvetica").fontSize(9.5);
     doc.text(`Waktu: ${formatRange(w.startsAt, w.endsAt, zone)}`, left, 138, { width: PAGE.width, lineBreak: false });
     doc.text(`Tempat: ${w.venue}`, left, 151, { width: PAGE.width, height: 12, ellipsis: true });
@@ -223,14 +220,11 @@ export async function daftarHadirPdf(w: Workshop, rows: ParticipantRow[], now = 
   };
   const nextPage = () => {
     doc.addPage();
-    doc
-      .font("Helvetica-Bold")
-      .fontSize(10)
-      .text(`DAFTAR HADIR · ${KIND_LABEL[w.kind]}: ${w.title}`, left, 40, {
-        width: PAGE.width,
-        height: 12,
-        ellipsis: true,
-      });
+    doc.font("Helvetica-Bold").fontSize(10).text(`DAFTAR HADIR · ${KIND_LABEL[w.kind]}: ${w.title}`, left, 40, {
+      width: PAGE.width,
+      height: 12,
+      ellipsis: true,
+    });
     return tableHeader(58);
   };
   const row = (y: number, cells: string[]) => {

@@ -303,7 +303,7 @@ describe("no dead end after the last attempt", () => {
       attemptId: last.attemptId,
     });
     expect(review.data).toMatchObject({ lockedOut: true });
-    expect(review.data.next).toMatch(/Tim Pembina/);
+    expect(review.data.afterLockout).toMatch(/Tim Pembina/);
     const cert = await call(sertifikatPage.loader, makeRequest("/sertifikat", { cookie }));
     expect(cert.data.programmes[0].progress.missing[0].label).toMatch(/kesempatan kuis habis/);
   });

@@ -14,6 +14,7 @@ import { seedDemoActivity, type ActivityResult } from "~/demo/activity.server";
 import { refreshRegion } from "~/features/reporting/reports.server";
 import { evaluateCertificationStrict } from "~/features/certification/evaluate.server";
 import { sql } from "drizzle-orm";
+import { REPORTING_ZONE } from "~/lib/timezone";
 
 export const DEMO_PASSWORD = "posyandu-demo";
 
@@ -296,7 +297,7 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
       return {
         userId: d.user_id,
         taskId: t.id,
-        observedOn: new Date(on.getTime() + 8 * 3600_000).toISOString().slice(0, 10),
+        observedOn: new Date(on.getTime() + REPORTING_ZONE.offsetMinutes * 60_000).toISOString().slice(0, 10),
         place: "Posyandu",
         steps: t.steps.map(() => true),
         result: "kompeten" as const,

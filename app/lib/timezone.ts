@@ -7,6 +7,36 @@ const WITA = { iana: "Asia/Makassar", label: "WITA", offsetMinutes: 8 * 60 };
 const WIT = { iana: "Asia/Jayapura", label: "WIT", offsetMinutes: 9 * 60 };
 export type Zone = typeof WIB;
 
+/**
+ * The one zone in which the whole deployment counts calendar days: a certificate is valid
+ * through its expiry date, and the dashboard's days, months and years (rollup triggers in
+ * drizzle/0010 and the queries in features/reporting) are dates in this zone. Kalimantan
+ * Timur is WITA; a deployment for another province changes it here (and in that migration).
+ * Times of day are still shown in each session's own zone (zoneForRegion).
+ */
+export const REPORTING_ZONE: Zone = WITA;
+
+/** "1 Januari 2025" for a date string "2025-01-01" (a calendar date: no zone, no ICU data needed). */
+export function formatIsoDay(iso: string): string {
+  const [y, m, d] = iso.split("-").map(Number);
+  return `${d} ${BULAN[m - 1]} ${y}`;
+}
+
+export const BULAN = [
+  "Januari",
+  "Februari",
+  "Maret",
+  "April",
+  "Mei",
+  "Juni",
+  "Juli",
+  "Agustus",
+  "September",
+  "Oktober",
+  "November",
+  "Desember",
+];
+
 const WITA_PROVINCES = new Set(["51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"]);
 const WIT_PROVINCES = new Set(["81", "82", "91", "92", "93", "94", "95", "96", "97"]);
 

@@ -4,6 +4,7 @@ import { requireRole } from "~/auth.server";
 import { listAudit } from "~/features/accounts/audit-log.server";
 import { Pager } from "~/components/pager";
 import { PAGE_SIZE, parseListQuery } from "~/lib/query";
+import { REPORTING_ZONE } from "~/lib/timezone";
 
 export const meta: MetaFunction = () => [{ title: "Audit · Akademi Posyandu" }];
 
@@ -60,7 +61,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const fmt = new Intl.DateTimeFormat("id-ID", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Makassar" });
+const fmt = new Intl.DateTimeFormat("id-ID", {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: REPORTING_ZONE.iana,
+});
 
 export default function Audit() {
   const d = useLoaderData<typeof loader>();

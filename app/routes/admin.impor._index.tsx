@@ -18,6 +18,7 @@ import { recentBatches } from "~/features/roster-import/commit.server";
 import { stageImport } from "~/features/roster-import/stage.server";
 import { assertUpload } from "~/lib/http";
 import { bodyLimit } from "~/http-policy.server";
+import { REPORTING_ZONE } from "~/lib/timezone";
 
 export const meta: MetaFunction = () => [{ title: "Impor data · Akademi Posyandu" }];
 
@@ -47,7 +48,11 @@ export async function action({ request }: ActionFunctionArgs) {
   throw redirect(`/admin/impor/pratinjau/${staged.token}`);
 }
 
-const fmt = new Intl.DateTimeFormat("id-ID", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Makassar" });
+const fmt = new Intl.DateTimeFormat("id-ID", {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: REPORTING_ZONE.iana,
+});
 
 export default function Impor() {
   const d = useLoaderData<typeof loader>();

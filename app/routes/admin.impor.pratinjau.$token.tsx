@@ -8,6 +8,7 @@ import { IMPORT_ROLES } from "~/lib/roles";
 import { commitImport, committedImport } from "~/features/roster-import/commit.server";
 import { isExpired, readStaged } from "~/features/roster-import/stage.server";
 import { posyanduInScopeByIds } from "~/features/regions/posyandu.server";
+import { REPORTING_ZONE } from "~/lib/timezone";
 
 export const meta: MetaFunction = () => [{ title: "Pratinjau impor · Akademi Posyandu" }];
 
@@ -60,7 +61,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   throw redirect(`/admin/impor/pratinjau/${token}`);
 }
 
-const fmtTime = new Intl.DateTimeFormat("id-ID", { timeStyle: "short", timeZone: "Asia/Makassar" });
+const fmtTime = new Intl.DateTimeFormat("id-ID", { timeStyle: "short", timeZone: REPORTING_ZONE.iana });
 const n = (x: number) => x.toLocaleString("id-ID");
 
 export default function Pratinjau() {

@@ -16,6 +16,7 @@ import {
   updateUser,
   updateUserSchema,
 } from "~/features/accounts/users.server";
+import { REPORTING_ZONE } from "~/lib/timezone";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.account.name ?? "Pengguna"} · Akademi Posyandu` },
@@ -81,7 +82,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   throw redirect(`/admin/pengguna/${id}?tersimpan=1`);
 }
 
-const fmtDate = new Intl.DateTimeFormat("id-ID", { dateStyle: "long", timeZone: "Asia/Makassar" });
+const fmtDate = new Intl.DateTimeFormat("id-ID", { dateStyle: "long", timeZone: REPORTING_ZONE.iana });
 
 export default function PenggunaDetail() {
   const { account: u, editable, options, activation, nonce } = useLoaderData<typeof loader>();

@@ -12,7 +12,7 @@ import {
 } from "~/features/learning/quiz.server";
 import { readForm } from "~/lib/http";
 import { certificateIssuedSince } from "~/features/certification/evaluate.server";
-import { NEXT_AFTER_LOCKOUT } from "~/features/learning/quiz-rules";
+import { NEXT_AFTER_LOCKOUT, scoreAttempt } from "~/features/learning/quiz-rules";
 import { modulesInProgrammeOrder } from "~/features/learning/progress.server";
 
 export const meta: MetaFunction = () => [{ title: "Kuis · Akademi Posyandu" }];
@@ -27,6 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     return { ...base, mode: "form" as const, questions: questionsForForm(attempt.draw) };
   }
   const answers = attempt.answers ?? {};
+  const graded = scoreAttempt(attempt.draw, answers, attempt.passScore);
   const status = await quizStatus(user.id, mod);
   // The last requirement met by this attempt: say so on the page the kader lands on.
   const issued = attempt.passed
@@ -48,7 +49,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     issued,
     review: attempt.draw.map((q) => {
       const given = answers[q.id] ?? [];
-      const ok = given.length === q.answer.length && [...given].sort().every((v, i) => v === [...q.answer].sort()[i]);
+      // Right or wrong exactly as the attempt was graded (one rule: scoreAttempt).
+      const ok = graded.perQuestion[q.id];
       // The section to re-read: stored with the draw (attempts before content v2: the bank's current one).
       const section = q.section ?? mod.quiz?.questions.find((b) => b.id === q.id)?.section;
       const heading = section ? mod.headings.find((h) => h.id === section) : undefined;

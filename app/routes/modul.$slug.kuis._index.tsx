@@ -6,12 +6,17 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { quizStatus, requireQuizModule, startAttempt } from "~/features/learning/quiz.server";
 import { readForm } from "~/lib/http";
+import { REPORTING_ZONE } from "~/lib/timezone";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Kuis: ${data?.title ?? "Modul"} · Akademi Posyandu` },
 ];
 
-const WITA = new Intl.DateTimeFormat("id-ID", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Makassar" });
+const WITA = new Intl.DateTimeFormat("id-ID", {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: REPORTING_ZONE.iana,
+});
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

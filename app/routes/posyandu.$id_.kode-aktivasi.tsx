@@ -15,6 +15,7 @@ import { formatPhone } from "~/lib/phone";
 import { ROLES, SPM_LABEL } from "~/lib/roles";
 import { readForm } from "~/lib/http";
 import { publicOrigin } from "~/lib/url";
+import { REPORTING_ZONE } from "~/lib/timezone";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Kode aktivasi ${data?.posyandu.name ?? ""} · Akademi Posyandu` },
@@ -68,7 +69,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   };
 }
 
-const fmtDate = new Intl.DateTimeFormat("id-ID", { dateStyle: "long", timeZone: "Asia/Makassar" });
+const fmtDate = new Intl.DateTimeFormat("id-ID", { dateStyle: "long", timeZone: REPORTING_ZONE.iana });
 
 const PRINT_CSS = `@media print {
   header, nav, footer, .no-print { display: none !important; }

@@ -6,9 +6,10 @@ import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { OBSERVER_ROLES, practiceSheet, recordObservations } from "~/features/certification/practice.server";
-import { PRACTICE_RESULT_LABEL, tanggalWita } from "~/features/certification/rule";
+import { PRACTICE_RESULT_LABEL } from "~/features/certification/rule";
 import { posyanduIdParam } from "~/features/regions/posyandu.server";
 import { todayWita } from "~/features/reporting/reports.server";
+import { formatIsoDay } from "~/lib/timezone";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Praktik lapangan ${data?.posyandu.name ?? ""} · Akademi Posyandu` },
@@ -26,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       id: k.id,
       name: k.name,
       latest: k.latest
-        ? `${PRACTICE_RESULT_LABEL[k.latest.result as keyof typeof PRACTICE_RESULT_LABEL]} (${tanggalWita(new Date(`${k.latest.observedOn}T12:00:00+08:00`))})`
+        ? `${PRACTICE_RESULT_LABEL[k.latest.result as keyof typeof PRACTICE_RESULT_LABEL]} (${formatIsoDay(k.latest.observedOn)})`
         : null,
     })),
     today: todayWita(),

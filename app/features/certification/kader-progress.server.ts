@@ -28,6 +28,7 @@ import { withinScope } from "~/features/regions/regions.server";
 import { notFound } from "~/lib/http";
 import { formatDate, formatTime, zoneForRegion } from "~/lib/timezone";
 import { rowsOf } from "~/db.server";
+import { formatIsoDay } from "~/lib/timezone";
 
 /** Who opens a kader's progress page and grants another round of attempts (in scope). */
 export const PROGRESS_VIEWERS: readonly Role[] = [
@@ -186,7 +187,7 @@ export async function kaderProgressPage(actor: SessionUser, id: string | undefin
       return {
         id: p.id,
         task: task?.title ?? p.taskId,
-        observedOn: tanggalWita(new Date(`${p.observedOn}T12:00:00+08:00`)),
+        observedOn: formatIsoDay(p.observedOn),
         place: p.place,
         stepsMet: p.steps.filter(Boolean).length,
         stepsTotal: p.steps.length,

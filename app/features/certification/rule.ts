@@ -21,6 +21,7 @@
 import type { AttendanceStatus, WorkshopKind, WorkshopStatus } from "~/db/schema";
 import type { PracticeResult } from "~/db/schema";
 import type { Programme } from "~/features/learning/content-schema";
+import { BULAN, REPORTING_ZONE } from "~/lib/timezone";
 
 export interface AttendanceFact {
   workshopId: number;
@@ -247,7 +248,8 @@ export function currentCycle<T extends CertificateTimes>(
   return { valid: null, cycle: (latest?.cycle ?? 0) + 1, start };
 }
 
-const WITA_OFFSET_MS = 8 * 3600_000; // Asia/Makassar, no daylight saving
+/** REPORTING_ZONE (WITA, no daylight saving): certificates expire at the end of a date there. */
+const WITA_OFFSET_MS = REPORTING_ZONE.offsetMinutes * 60_000;
 
 /**
  * The same WITA wall-clock time `months` later; the day is clamped to the month's end
@@ -268,21 +270,6 @@ export function endOfDayWita(date: Date): Date {
   const w = new Date(date.getTime() + WITA_OFFSET_MS);
   return new Date(Date.UTC(w.getUTCFullYear(), w.getUTCMonth(), w.getUTCDate(), 23, 59, 59, 999) - WITA_OFFSET_MS);
 }
-
-export const BULAN = [
-  "Januari",
-  "Februari",
-  "Maret",
-  "April",
-  "Mei",
-  "Juni",
-  "Juli",
-  "Agustus",
-  "September",
-  "Oktober",
-  "November",
-  "Desember",
-];
 
 /** "12 Maret 2025" in WITA, without depending on the runtime's ICU data. */
 export function tanggalWita(date: Date): string {

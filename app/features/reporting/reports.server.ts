@@ -9,6 +9,7 @@ import { db, type Conn, rowsOf, sqlRows } from "~/db.server";
 import type { Programme } from "~/features/learning/content-schema";
 import { withRate, type Figures } from "~/features/reporting/figures";
 import { withinScope } from "~/features/regions/regions.server";
+import { REPORTING_ZONE } from "~/lib/timezone";
 
 function programmeInputs(p: Programme) {
   return {
@@ -94,7 +95,7 @@ export interface ReportFilter {
 }
 
 export function todayWita(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  return new Date(now.getTime() + REPORTING_ZONE.offsetMinutes * 60_000).toISOString().slice(0, 10);
 }
 
 export interface RegionFigures extends Figures {
@@ -176,8 +177,10 @@ async function figuresForRegions(codesSql: SQL, f: ReportFilter): Promise<Map<st
 /** The same figures computed live from kader_progress for the posyandu of one desa (bounded by the desa). */
 async function figuresForPosyanduOfDesa(desa: string, f: ReportFilter): Promise<RegionFigures[]> {
   const yearCond = (col: SQL) =>
-    f.year === null ? sql`${col} is not null` : sql`extract(year from ${col} at time zone 'Asia/Makassar') = ${f.year}`;
-  const validCond = sql`kp.cert_expires_at is not null and (kp.cert_expires_at at time zone 'Asia/Makassar')::date >= ${f.today}::date`;
+    f.year === null
+      ? sql`${col} is not null`
+      : sql`extract(year from ${col} at time zone ${REPORTING_ZONE.iana}) = ${f.year}`;
+  const validCond = sql`kp.cert_expires_at is not null and (kp.cert_expires_at at time zone ${REPORTING_ZONE.iana})::date >= ${f.today}::date`;
   const rows = rowsOf<{
     code: string;
     name: string;
@@ -197,7 +200,7 @@ async function figuresForPosyanduOfDesa(desa: string, f: ReportFilter): Promise<
         count(kp.user_id) filter (where ${yearCond(sql`kp.modules_passed_at`)})::int as modules_passed,
         count(kp.user_id) filter (where ${yearCond(sql`kp.certified_at`)})::int as issued,
         count(kp.user_id) filter (where ${validCond})::int as valid,
-        count(kp.user_id) filter (where ${validCond} and (kp.cert_expires_at at time zone 'Asia/Makassar')::date <= ${f.today}::date + 60)::int as expiring
+        count(kp.user_id) filter (where ${validCond} and (kp.cert_expires_at at time zone ${REPORTING_ZONE.iana})::date <= ${f.today}::date + 60)::int as expiring
       from (select id, name from posyandu where desa_code = ${desa} and active
             union all select null, null) p
       left join kader_progress kp on kp.programme_id = ${f.programmeId} and kp.active and kp.desa_code = ${desa}
@@ -465,9 +468,9 @@ export async function posyanduKader(posyanduId: number, f: ReportFilter): Promis
         (select count(*)::int from module_progress mp where mp.user_id = u.id and mp.slug = any(${slugs}::text[])
           and mp.completed_at is not null and ${p.passScore ? sql`mp.best_score >= ${p.passScore}` : sql`mp.passed_at is not null`}) as passed,
         kp.enrolled_at is not null as enrolled, kp.attended_at is not null as attended, kp.modules_passed_at is not null as modules,
-        (kp.cert_expires_at at time zone 'Asia/Makassar')::date >= ${f.today}::date as valid,
-        kp.cert_expires_at is not null and (kp.cert_expires_at at time zone 'Asia/Makassar')::date < ${f.today}::date as expired,
-        to_char(kp.cert_expires_at at time zone 'Asia/Makassar', 'YYYY-MM-DD') as expires
+        (kp.cert_expires_at at time zone ${REPORTING_ZONE.iana})::date >= ${f.today}::date as valid,
+        kp.cert_expires_at is not null and (kp.cert_expires_at at time zone ${REPORTING_ZONE.iana})::date < ${f.today}::date as expired,
+        to_char(kp.cert_expires_at at time zone ${REPORTING_ZONE.iana}, 'YYYY-MM-DD') as expires
       from users u
       left join kader_progress kp on kp.user_id = u.id and kp.programme_id = ${p.id}
       where u.posyandu_id = ${posyanduId} and u.role = 'kader' and u.active
@@ -531,7 +534,7 @@ export async function rebuildReporting(conn: Conn = db): Promise<void> {
                       from kader_progress kp cross join generate_series(1, 4) g(i)
                       cross join lateral (values (kp.spm_bidang), ('*')) bd(bidang)
                       where kp.active and g.i <= array_length(string_to_array(kp.desa_code, '.'), 1))`;
-  const tz = sql`'Asia/Makassar'`;
+  const tz = sql`${REPORTING_ZONE.iana}`;
   await conn.execute(sql`
     insert into stats_kader (region_code, programme_id, spm_bidang, active)
     select code, programme_id, bidang, count(*) from ${levels} x group by 1, 2, 3`);

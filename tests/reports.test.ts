@@ -9,16 +9,8 @@ import { db } from "~/db.server";
 import { attendance, certificates, enrolments, moduleProgress, users, workshops } from "~/db/schema";
 import { content } from "~/features/learning/content.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
-import {
-  refreshKaderProgress,
-  regionReport,
-  bidangBreakdown,
-  certifiedPerMonth,
-  posyanduKader,
-  rateTrend,
-  todayWita,
-  type ReportFilter,
-} from "~/features/reporting/reports.server";
+import { regionReport, bidangBreakdown, certifiedPerMonth, posyanduKader, rateTrend, todayWita, type ReportFilter } from "~/features/reporting/reports.server";
+import { refreshKaderProgress } from "~/features/reporting/projection.server";
 import type { Figures } from "~/features/reporting/figures";
 import * as dasbor from "~/routes/dasbor.$region._index";
 import * as dasborCsv from "~/routes/dasbor.$region.csv";
@@ -575,7 +567,7 @@ describe("dashboard routes", () => {
 
 describe("bulk rebuild", () => {
   it("gives exactly the rollups the triggers maintained", async () => {
-    const { rebuildReporting } = await import("~/features/reporting/reports.server");
+    const { rebuildReporting } = await import("~/features/reporting/projection.server");
     const snapshot = async () => ({
       kp: (await db.execute(sql`select * from kader_progress order by user_id, programme_id`)) as unknown,
       k: (await db.execute(

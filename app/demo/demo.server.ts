@@ -11,7 +11,7 @@ import { hashPassword } from "~/auth.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { newUserId } from "~/features/accounts/users.server";
 import { seedDemoActivity, type ActivityResult } from "~/demo/activity.server";
-import { refreshRegion } from "~/features/reporting/reports.server";
+import { refreshRegion } from "~/features/reporting/projection.server";
 import { evaluateCertificationStrict } from "~/features/certification/evaluate.server";
 import { sql } from "drizzle-orm";
 import { REPORTING_ZONE } from "~/lib/timezone";

@@ -14,7 +14,7 @@ import { canManageAccount, ROLE_LABEL, ROLE_SCOPE_LEVEL, scopeLevelMatches } fro
 import { LEVEL_LABEL } from "~/lib/region";
 import { escapeLike } from "~/features/regions/posyandu.server";
 import { withinScope } from "~/features/regions/regions.server";
-import { refreshKaderProgress } from "~/features/reporting/reports.server";
+import { refreshKaderProgress } from "~/features/reporting/projection.server";
 
 export function newUserId(): string {
   return generateIdFromEntropySize(10);

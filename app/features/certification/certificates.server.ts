@@ -2,7 +2,7 @@
  * Certificates for the pages: a kader's own, downloads with access checks, the lists
  * of DPMD / Tim Pembina (scoped by the kader's current region), and revocation.
  */
-import { refreshKaderProgress } from "~/features/reporting/reports.server";
+import { refreshKaderProgress } from "~/features/reporting/projection.server";
 import { and, asc, count, desc, eq, gt, ilike, isNull, lte, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "~/audit.server";

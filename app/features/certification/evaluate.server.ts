@@ -16,7 +16,7 @@
  * a module edited, a programme that later requires more: the certificate stays valid
  * until it expires or a person (DPMD/admin) revokes it with a reason.
  */
-import { refreshKaderProgress } from "~/features/reporting/reports.server";
+import { refreshKaderProgress } from "~/features/reporting/projection.server";
 import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull } from "drizzle-orm";
 import { content, programmesOf } from "~/features/learning/content.server";

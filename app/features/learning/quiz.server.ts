@@ -2,7 +2,7 @@
  * The quiz attempt lifecycle: start (random draw stored on the server), submit (graded
  * on the server, exactly once), review. Answers never leave the server before submission.
  */
-import { refreshKaderProgress } from "~/features/reporting/reports.server";
+import { refreshKaderProgress } from "~/features/reporting/projection.server";
 import { randomInt } from "node:crypto";
 import { and, eq, gte, isNull, sql } from "drizzle-orm";
 import { generateIdFromEntropySize } from "lucia";

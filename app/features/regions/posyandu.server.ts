@@ -9,7 +9,7 @@ import { forbidden, notFound } from "~/lib/http";
 import { isRegionCode, isWithinScope, levelOfCode } from "~/lib/region";
 import { parseIntId } from "~/lib/query";
 import { withinScope } from "~/features/regions/regions.server";
-import { refreshKaderProgress } from "~/features/reporting/reports.server";
+import { refreshKaderProgress } from "~/features/reporting/projection.server";
 
 export const posyanduFormSchema = z.object({
   name: z

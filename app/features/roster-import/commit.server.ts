@@ -1,5 +1,5 @@
 /** Roster import, step 5: commit a staged preview in one transaction, exactly once per token; history. */
-import { refreshKaderProgress } from "~/features/reporting/reports.server";
+import { refreshKaderProgress } from "~/features/reporting/projection.server";
 import { desc, eq, sql } from "drizzle-orm";
 import { audit } from "~/audit.server";
 import type { SessionUser } from "~/auth.server";

@@ -16,7 +16,7 @@ import {
 import { forbidden } from "~/lib/http";
 import { normalizePhone } from "~/lib/phone";
 import { isWithinScope } from "~/lib/region";
-import { refreshKaderProgress } from "~/features/reporting/reports.server";
+import { refreshKaderProgress } from "~/features/reporting/projection.server";
 import { type Workshop, requireRosterAccess } from "~/features/workshops/sessions.server";
 import { audienceOf } from "~/features/workshops/rules";
 import { participants } from "~/features/workshops/enrolment.server";

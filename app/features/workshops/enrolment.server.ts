@@ -19,7 +19,7 @@ import { forbidden, notFound } from "~/lib/http";
 import { codeLineage, isWithinScope } from "~/lib/region";
 import { PEMBINA_ROLES } from "~/lib/roles";
 import { withinScope } from "~/features/regions/regions.server";
-import { refreshKaderProgress } from "~/features/reporting/reports.server";
+import { refreshKaderProgress } from "~/features/reporting/projection.server";
 import { type Workshop, getVisibleWorkshop } from "~/features/workshops/sessions.server";
 import { audienceOf, canEnrolInto, selfEnrolProblem } from "~/features/workshops/rules";
 

@@ -12,7 +12,7 @@ import { forbidden, notFound } from "~/lib/http";
 import { parseIntId } from "~/lib/query";
 import { codeLineage, isWithinScope } from "~/lib/region";
 import { withinScope } from "~/features/regions/regions.server";
-import { refreshKaderProgress } from "~/features/reporting/reports.server";
+import { refreshKaderProgress } from "~/features/reporting/projection.server";
 import { countEnrolled, lockWorkshop, promoteWaitlist } from "~/features/workshops/enrolment.server";
 import {
   ALLOWED_TRANSITIONS,

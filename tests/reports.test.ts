@@ -9,7 +9,15 @@ import { db } from "~/db.server";
 import { attendance, certificates, enrolments, moduleProgress, users, workshops } from "~/db/schema";
 import { content } from "~/features/learning/content.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
-import { regionReport, bidangBreakdown, certifiedPerMonth, posyanduKader, rateTrend, todayWita, type ReportFilter } from "~/features/reporting/reports.server";
+import {
+  regionReport,
+  bidangBreakdown,
+  certifiedPerMonth,
+  posyanduKader,
+  rateTrend,
+  todayWita,
+  type ReportFilter,
+} from "~/features/reporting/reports.server";
 import { refreshKaderProgress } from "~/features/reporting/projection.server";
 import type { Figures } from "~/features/reporting/figures";
 import * as dasbor from "~/routes/dasbor.$region._index";

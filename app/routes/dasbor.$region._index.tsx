@@ -18,7 +18,13 @@ import { childMap } from "~/features/reporting/map.server";
 import { LEVEL_LABEL } from "~/lib/region";
 import { onReplica } from "~/db.server";
 import { SPM_LABEL } from "~/lib/roles";
-import { bidangBreakdown, lockedOutByChild, rateTrend, regionReport, type RegionFigures } from "~/features/reporting/reports.server";
+import {
+  bidangBreakdown,
+  lockedOutByChild,
+  rateTrend,
+  regionReport,
+  type RegionFigures,
+} from "~/features/reporting/reports.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Dasbor ${data?.region.name ?? ""} · Akademi Posyandu` },

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth.server";
 import { WorkshopCard } from "~/features/workshops/workshop-card";
-import { localYearMonth, monthBounds, toLocalInput, zoneForRegion } from "~/lib/timezone";
+import { BULAN, localYearMonth, monthBounds, toLocalInput, zoneForRegion } from "~/lib/timezone";
 import { toCard } from "~/features/workshops/view.server";
 import { listWorkshops } from "~/features/workshops/sessions.server";
 import { SCHEDULER_ROLES } from "~/features/workshops/rules";
@@ -19,20 +19,7 @@ const querySchema = z.object({
     .catch(undefined),
 });
 
-const MONTHS = [
-  "Januari",
-  "Februari",
-  "Maret",
-  "April",
-  "Mei",
-  "Juni",
-  "Juli",
-  "Agustus",
-  "September",
-  "Oktober",
-  "November",
-  "Desember",
-];
+const MONTHS = BULAN;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

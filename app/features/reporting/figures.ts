@@ -21,6 +21,7 @@
  * last module, issue of the certificate) fell in that year (WITA). certified, rate and
  * expiring60 always describe today.
  */
+import { BULAN } from "~/lib/timezone";
 export interface Figures {
   activeKader: number;
   enrolled: number;
@@ -72,20 +73,7 @@ export function rateClass(rate: number): (typeof RATE_CLASSES)[number] {
   return [...RATE_CLASSES].reverse().find((c) => rate >= c.from) ?? RATE_CLASSES[0];
 }
 
-const MONTHS = [
-  "Januari",
-  "Februari",
-  "Maret",
-  "April",
-  "Mei",
-  "Juni",
-  "Juli",
-  "Agustus",
-  "September",
-  "Oktober",
-  "November",
-  "Desember",
-];
+const MONTHS = BULAN;
 const MONTHS_SHORT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"];
 
 /** "2026-12-01" → "1 Desember 2026" (a calendar date, no time zone involved). */

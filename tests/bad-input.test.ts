@@ -92,8 +92,12 @@ const TABLE: BadBody[] = [
 ];
 
 const UPLOAD_ROUTES = new Set(["admin.impor._index.tsx", "admin.wilayah.tsx"]);
-/** Routes that answer 404 before the body without a certificate or quiz attempt. */
+/**
+ * Routes that answer 404 before the body without a certificate or quiz attempt, or 403 to
+ * every role this test signs in as (the observation sheet is for pembina desa/kecamatan).
+ */
 const NEEDS_RESOURCE = new Set([
+  "posyandu.$id_.praktik.tsx",
   "admin.sertifikat.$code.tsx",
   "modul.$slug.kuis.$attemptId.tsx",
   "admin.impor.pratinjau.$token.tsx",

@@ -132,7 +132,11 @@
     button.disabled = true;
     button.textContent = "Menyimpan…";
     try {
-      const res = await fetch("/modul/simpan", { method: "POST", credentials: "same-origin" });
+      const res = await fetch("/modul/simpan", {
+        method: "POST",
+        credentials: "same-origin",
+        body: new URLSearchParams(),
+      });
       if (!res.ok) throw new Error(String(res.status));
       const { urls } = await res.json();
       const cache = await caches.open(PAGES);

@@ -29,7 +29,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (Number(request.headers.get("Content-Length") ?? 0) > LOGO_MAX_BYTES * 2) {
     return data(
       { code: "", errors: { logo: "Logo terlalu besar (maksimal 200 KB)." } as Record<string, string> },
-      { status: 400 },
+      { status: 413 },
     );
   }
   const form = await readForm(request);

@@ -43,7 +43,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (Number(request.headers.get("Content-Length") ?? 0) > MAX_CREDENTIAL_BYTES * 2) {
     return data(
       { result: null, error: "Berkas terlalu besar: kredensial Open Badges berukuran beberapa KB." },
-      { status: 400 },
+      { status: 413 },
     );
   }
   const form = await readForm(request);

@@ -24,7 +24,8 @@ import { verifyPayload } from "~/features/certification/signing.server";
 import { findCertificate } from "~/features/certification/certificates.server";
 import { quizStatus, requireQuizModule } from "~/features/learning/quiz.server";
 import * as sertifikatPage from "~/routes/sertifikat._index";
-import * as download from "~/routes/sertifikat.$file";
+import * as downloadPdf from "~/routes/sertifikat.$code.pdf";
+import { rewriteSuffixUrl } from "~/lib/suffix-url";
 import * as kedaluwarsa from "~/routes/sertifikat.kedaluwarsa";
 import * as adminList from "~/routes/admin.sertifikat._index";
 import * as adminDetail from "~/routes/admin.sertifikat.$code";
@@ -525,9 +526,13 @@ describe("revocation", () => {
     // Downloading a revoked certificate is refused, for the owner as for staff.
     expect(
       (
-        await call(download.loader, makeRequest(`/sertifikat/${code}.pdf`, { cookie: await sessionCookie(kader.id) }), {
-          file: `${code}.pdf`,
-        })
+        await call(
+          downloadPdf.loader,
+          makeRequest(`/sertifikat/${code}.pdf`, { cookie: await sessionCookie(kader.id) }),
+          {
+            code,
+          },
+        )
       ).status,
     ).toBe(410);
     await backdateAttempts(kader.id, 20 * 60_000); // past the cool-down (and still before the revocation)
@@ -563,8 +568,13 @@ describe("downloads", () => {
     code = (await certsOf(k.id))[0].code;
   });
 
-  const get = (cookie: string | undefined, file: string) =>
-    call(download.loader, makeRequest(`/sertifikat/${file}`, { cookie }), { file });
+  /** GET /sertifikat/<file> as the server routes it: the suffix-URL table, then the PDF route (no route: 404). */
+  const get = async (cookie: string | undefined, file: string) => {
+    const to = rewriteSuffixUrl(`/sertifikat/${file}`);
+    const m = to ? /^\/sertifikat\/([^/]+)\/pdf$/.exec(to) : null;
+    if (!m) return { status: 404, data: "", headers: new Headers(), location: null };
+    return call(downloadPdf.loader, makeRequest(`/sertifikat/${file}`, { cookie }), { code: m[1] });
+  };
 
   it("the owner downloads a PDF", async () => {
     const res = await get(owner.cookie, `${code}.pdf`);

@@ -15,7 +15,7 @@ import { findCertificate } from "~/features/certification/certificates.server";
 import { renderCertificate } from "~/features/certification/pdf.server";
 import { revokeCertificate } from "~/features/certification/certificates.server";
 import * as penandatangan from "~/routes/admin.penandatangan";
-import * as download from "~/routes/sertifikat.$file";
+import * as download from "~/routes/sertifikat.$code.jwt";
 import * as verifikasi from "~/routes/verifikasi._index";
 import * as kunci from "~/routes/verifikasi.kunci";
 import { BASE, call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
@@ -174,7 +174,7 @@ describe("Open Badges 3.0", () => {
     const res = await call(
       download.loader,
       makeRequest(`/sertifikat/${cert.code}.jwt`, { cookie: await sessionCookie(k.id) }),
-      { file: `${cert.code}.jwt` },
+      { code: cert.code },
     );
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toMatch(/application\/jwt/);
@@ -262,7 +262,7 @@ describe("Open Badges 3.0", () => {
     const res = await call(
       download.loader,
       makeRequest(`/sertifikat/${old.code}.jwt`, { cookie: await sessionCookie(k.id) }),
-      { file: `${old.code}.jwt` },
+      { code: old.code },
     );
     expect((await check(res.data)).data.result).toMatchObject({ state: "kedaluwarsa", code: old.code });
 
@@ -284,7 +284,7 @@ describe("Open Badges 3.0", () => {
         await call(
           download.loader,
           makeRequest(`/sertifikat/${cert.code}.jwt`, { cookie: await sessionCookie(other.id) }),
-          { file: `${cert.code}.jwt` },
+          { code: cert.code },
         )
       ).status,
     ).toBe(404);
@@ -292,7 +292,7 @@ describe("Open Badges 3.0", () => {
     expect(
       (
         await call(download.loader, makeRequest(`/sertifikat/${cert.code}.jwt`, { cookie: outsider.cookie }), {
-          file: `${cert.code}.jwt`,
+          code: cert.code,
         })
       ).status,
     ).toBe(403);

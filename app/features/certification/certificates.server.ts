@@ -84,14 +84,8 @@ export function findCertificate(code: string): Promise<CertificateRecord | undef
  * or staff whose scope contains the kader. Another kader gets 404 (no hint that the
  * code exists), staff outside their scope 403, a revoked certificate 410.
  */
-export async function certificateForDownload(
-  user: SessionUser,
-  file: string | undefined,
-  ext: "pdf" | "jwt" = "pdf",
-): Promise<CertificateRecord> {
-  const m = (ext === "pdf" ? /^(AP-[A-Z0-9]{4}-[A-Z0-9]{4})\.pdf$/ : /^(AP-[A-Z0-9]{4}-[A-Z0-9]{4})\.jwt$/).exec(
-    file ?? "",
-  );
+export async function certificateForDownload(user: SessionUser, code: string | undefined): Promise<CertificateRecord> {
+  const m = /^(AP-[A-Z0-9]{4}-[A-Z0-9]{4})$/.exec(code ?? "");
   if (!m || !isCanonicalCode(m[1])) throw notFound("Sertifikat tidak ditemukan.");
   const cert = await byCode(m[1]);
   if (!cert) throw notFound("Sertifikat tidak ditemukan.");

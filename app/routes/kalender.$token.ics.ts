@@ -1,4 +1,5 @@
-// Personal calendar feed: /kalender/<userId>.<signature>.ics (no login: calendar apps cannot log in).
+// Personal calendar feed: /kalender/<userId>.<signature>.ics, rewritten to /kalender/<token>/ics by
+// app/lib/suffix-url.ts (no login: calendar apps cannot log in).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { eq } from "drizzle-orm";
 import { db } from "~/db.server";
@@ -9,8 +10,7 @@ import { publicOrigin } from "~/lib/url";
 import { feedWorkshops, userIdFromFeedToken, workshopsIcs } from "~/features/workshops/exports.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const file = params.file ?? "";
-  const userId = file.endsWith(".ics") ? userIdFromFeedToken(file.slice(0, -4)) : null;
+  const userId = userIdFromFeedToken(params.token ?? "");
   if (!userId) throw notFound("Kalender tidak ditemukan.");
   const [user] = await db
     .select({ id: users.id, role: users.role, scopeCode: users.scopeCode, active: users.active })

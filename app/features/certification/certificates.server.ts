@@ -9,7 +9,7 @@ import { audit } from "~/audit.server";
 import type { SessionUser } from "~/auth.server";
 import { requireScope } from "~/auth.server";
 import type { CertificatePayload } from "~/features/certification/signing.server";
-import type { CertificateRow } from "~/features/certification/evaluate.server";
+import { certColumns, type CertificateRow } from "~/features/certification/evaluate.server";
 import { db } from "~/db.server";
 import { certificates, posyandu, users } from "~/db/schema";
 import { isCanonicalCode, parseCertificateCode } from "~/features/certification/code";
@@ -51,18 +51,9 @@ const revoker = sql<string | null>`(select u2.name from users u2 where u2.id = $
 async function byCode(code: string): Promise<CertificateRecord | undefined> {
   const [row] = await db
     .select({
-      id: certificates.id,
-      code: certificates.code,
-      userId: certificates.userId,
-      programmeId: certificates.programmeId,
-      cycle: certificates.cycle,
-      issuedAt: certificates.issuedAt,
-      expiresAt: certificates.expiresAt,
-      revokedAt: certificates.revokedAt,
-      revokedReason: certificates.revokedReason,
+      ...certColumns,
       revokedByName: revoker,
       payload: certificates.payload,
-      signature: certificates.signature,
       signatoryLogo: certificates.signatoryLogo,
       kaderScope: users.scopeCode,
       kaderName: users.name,

@@ -67,7 +67,8 @@ export interface CertificateRow {
   signature: string;
 }
 
-const certColumns = {
+/** The columns of a CertificateRow (certificates.server adds the kader and the payload for pages). */
+export const certColumns = {
   id: certificates.id,
   code: certificates.code,
   userId: certificates.userId,

@@ -234,3 +234,13 @@ describe("POST /modul/simpan", () => {
     expect((await call(simpan.loader as never, makeRequest("/modul/simpan", { cookie: k.cookie }))).status).toBe(405);
   });
 });
+
+describe("sections and boxes", () => {
+  it("an <h2> inside a box (the Sumber aside) does not start a section", () => {
+    const s = splitSections(
+      '<p>a</p><h2 id="satu">Satu</h2><p>b</p><aside class="sumber"><h2 id="sumber">Sumber</h2><p>c</p></aside>',
+    );
+    expect(s.sections.map((x) => x.id)).toEqual(["satu"]);
+    expect(s.sections[0].html).toContain('<aside class="sumber"><h2 id="sumber">Sumber</h2><p>c</p></aside>');
+  });
+});

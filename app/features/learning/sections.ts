@@ -41,7 +41,13 @@ export function sectionId(title: string): string {
 }
 
 export function splitSections(html: string): SplitModule {
-  const matches = [...html.matchAll(H2)];
+  // Only headings of the module's own flow start a section: an <h2> inside a box (the
+  // Sumber aside) stays with the section that holds the box.
+  const inBox = (at: number) => {
+    const before = html.slice(0, at);
+    return (before.match(/<aside\b/g)?.length ?? 0) > (before.match(/<\/aside>/g)?.length ?? 0);
+  };
+  const matches = [...html.matchAll(H2)].filter((m) => !inBox(m.index!));
   if (!matches.length) return { intro: html, sections: [] };
   const seen = new Map<string, number>();
   const sections: ModuleSection[] = [];

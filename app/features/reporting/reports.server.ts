@@ -53,22 +53,37 @@ function expiryCtes(where: SQL, f: ReportFilter, bidang: string | null) {
         ) e group by 1, 2)`;
 }
 
+/** The columns every figures query returns (counts cast to int in the SQL). */
+interface FigureRow {
+  active: number;
+  enrolled: number;
+  attended: number;
+  modules_passed: number;
+  issued: number;
+  valid: number;
+  expiring: number;
+}
+
+/** One row of a figures query as Figures: the one row→figures mapper of every level, table and export. */
+function rowFigures(r: FigureRow): Figures {
+  return withRate({
+    activeKader: Number(r.active),
+    enrolled: Number(r.enrolled),
+    attended: Number(r.attended),
+    modulesPassed: Number(r.modules_passed),
+    issued: Number(r.issued),
+    certified: Number(r.valid),
+    expiring60: Number(r.expiring),
+  });
+}
+
 /**
  * Figures for a set of regions (by code) from the rollups: a few indexed rows per region,
  * whatever the number of kader below it.
  */
 async function figuresForRegions(codesSql: SQL, f: ReportFilter): Promise<Map<string, Figures>> {
   const b = bidangKey(f);
-  const rows = rowsOf<{
-    code: string;
-    active: number;
-    enrolled: number;
-    attended: number;
-    modules_passed: number;
-    certified_period: number;
-    valid: number;
-    expiring: number;
-  }>(
+  const rows = rowsOf<FigureRow & { code: string }>(
     await db.execute(sql`
       with codes as (${codesSql}),
       k as (select region_code, active from stats_kader
@@ -79,24 +94,13 @@ async function figuresForRegions(codesSql: SQL, f: ReportFilter): Promise<Map<st
               ${f.year === null ? sql`` : sql`and year = ${f.year}`} group by 1),
       ${expiryCtes(sql`region_code in (select code from codes)`, f, b)}
       select c.code, coalesce(k.active, 0) as active, coalesce(fu.enrolled, 0) as enrolled, coalesce(fu.attended, 0) as attended,
-             coalesce(fu.modules_passed, 0) as modules_passed, coalesce(fu.certified_period, 0) as certified_period,
+             coalesce(fu.modules_passed, 0) as modules_passed, coalesce(fu.certified_period, 0) as issued,
              coalesce(ex.valid, 0) as valid, coalesce(ex.expiring, 0) as expiring
       from codes c left join k on k.region_code = c.code left join fu on fu.region_code = c.code left join ex on ex.region_code = c.code`),
   );
   const out = new Map<string, Figures>();
   for (const r of rows) {
-    out.set(
-      r.code,
-      withRate({
-        activeKader: Number(r.active),
-        enrolled: Number(r.enrolled),
-        attended: Number(r.attended),
-        modulesPassed: Number(r.modules_passed),
-        issued: Number(r.certified_period),
-        certified: Number(r.valid),
-        expiring60: Number(r.expiring),
-      }),
-    );
+    out.set(r.code, rowFigures(r));
   }
   return out;
 }
@@ -108,17 +112,7 @@ async function figuresForPosyanduOfDesa(desa: string, f: ReportFilter): Promise<
       ? sql`${col} is not null`
       : sql`extract(year from ${col} at time zone ${REPORTING_ZONE.iana}) = ${f.year}`;
   const validCond = sql`kp.cert_expires_at is not null and (kp.cert_expires_at at time zone ${REPORTING_ZONE.iana})::date >= ${f.today}::date`;
-  const rows = rowsOf<{
-    code: string;
-    name: string;
-    active: number;
-    enrolled: number;
-    attended: number;
-    modules_passed: number;
-    issued: number;
-    valid: number;
-    expiring: number;
-  }>(
+  const rows = rowsOf<FigureRow & { code: string; name: string }>(
     await db.execute(sql`
       select coalesce(p.id::text, '-') as code, coalesce(p.name, 'Tanpa posyandu') as name,
         count(kp.user_id)::int as active,
@@ -140,15 +134,7 @@ async function figuresForPosyanduOfDesa(desa: string, f: ReportFilter): Promise<
     code: r.code,
     name: r.name,
     level: "posyandu",
-    ...withRate({
-      activeKader: Number(r.active),
-      enrolled: Number(r.enrolled),
-      attended: Number(r.attended),
-      modulesPassed: Number(r.modules_passed),
-      issued: Number(r.issued),
-      certified: Number(r.valid),
-      expiring60: Number(r.expiring),
-    }),
+    ...rowFigures(r),
   }));
 }
 
@@ -203,16 +189,7 @@ const BIDANG_ORDER = [
 
 /** Figures per SPM bidang of the kader in a region (one query over the rollup rows of the region). */
 export async function bidangBreakdown(code: string, f: ReportFilter): Promise<{ bidang: string; figures: Figures }[]> {
-  const rows = rowsOf<{
-    bidang: string;
-    active: number;
-    enrolled: number;
-    attended: number;
-    modules_passed: number;
-    issued: number;
-    valid: number;
-    expiring: number;
-  }>(
+  const rows = rowsOf<FigureRow & { bidang: string }>(
     await db.execute(sql`
       with b as (select unnest(${`{${BIDANG_ORDER.map((x) => `"${x}"`).join(",")}}`}::text[]) as bidang),
       k as (select spm_bidang, sum(active)::int as active from stats_kader where region_code = ${code} and programme_id = ${f.programmeId} group by 1),
@@ -228,15 +205,7 @@ export async function bidangBreakdown(code: string, f: ReportFilter): Promise<{ 
     const r = byBidang.get(bidang)!;
     return {
       bidang,
-      figures: withRate({
-        activeKader: Number(r.active),
-        enrolled: Number(r.enrolled),
-        attended: Number(r.attended),
-        modulesPassed: Number(r.modules_passed),
-        issued: Number(r.issued),
-        certified: Number(r.valid),
-        expiring60: Number(r.expiring),
-      }),
+      figures: rowFigures(r),
     };
   }).filter((x) => x.bidang !== "" || x.figures.activeKader > 0);
 }

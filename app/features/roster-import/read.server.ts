@@ -215,6 +215,9 @@ export async function* xlsxRows(filePath: string): AsyncGenerator<RawRow> {
     worksheets: "emit",
     entries: "ignore",
   });
+  // Set once every row of the data sheet has been read: an error from closing the reader on
+  // the sheets after it (reference lists, instructions) then no longer concerns the import.
+  let dataRead = false;
   try {
     // Only the first worksheet holds data (the templates put instructions on later sheets).
     for await (const sheet of reader) {
@@ -231,10 +234,12 @@ export async function* xlsxRows(filePath: string): AsyncGenerator<RawRow> {
         }
         yield { line: row.number, cells, cellErrors };
       }
+      dataRead = true;
       break;
     }
   } catch (e) {
     if (e instanceof ImportFileError) throw e;
+    if (dataRead) return;
     throw new ImportFileError(
       "Berkas XLSX tidak dapat dibaca (rusak atau bukan XLSX). Simpan ulang dari Excel sebagai .xlsx atau CSV.",
     );

@@ -28,6 +28,8 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     PORT: String(port),
     DATA_DIR: dataDir,
     NODE_ENV: "production",
+    // Production refuses to start without its public address; the bench server is local.
+    APP_URL: `http://127.0.0.1:${port}`,
     ...extraEnv,
   };
   if (!extraEnv.DATABASE_URL) delete env.DATABASE_URL;

@@ -20,7 +20,7 @@ describe.skipIf(!url)("postgres.js transactions under a saturated pool", () => {
   let sql: postgres.Sql;
   beforeAll(async () => {
     // Few connections and a short pipeline, so the boundary is reached at once.
-    sql = postgres(url!, { max: 3, max_pipeline: 2, onnotice: () => {} });
+    sql = postgres(url!, { max: 3, onnotice: () => {}, ...({ max_pipeline: 2 } as object) }); // untyped option
     await sql.unsafe(`create table ${table} (k text primary key)`);
   });
   afterAll(async () => {

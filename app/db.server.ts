@@ -44,6 +44,7 @@ export const PG_CONNECT_TIMEOUT_S = 10;
 export function postgresOptions(): postgres.Options<{}> {
   return {
     max: Number(process.env.DB_POOL_SIZE ?? 10),
+    prepare: preparedStatements(),
     connect_timeout: Number(process.env.DB_CONNECT_TIMEOUT ?? PG_CONNECT_TIMEOUT_S),
     onnotice: () => {},
   };
@@ -89,7 +90,7 @@ function createHandle(): DbHandle {
   const { DATABASE_URL, DATA_DIR, NODE_ENV } = env();
   if (DATABASE_URL) {
     const client = postgres(DATABASE_URL, postgresOptions());
-    const db = drizzlePostgres(alwaysPrepare(client), { schema, logger: process.env.DB_LOG === "1" }) as unknown as Db;
+    const db = drizzlePostgres(statementMode(client), { schema, logger: process.env.DB_LOG === "1" }) as unknown as Db;
     return {
       db,
       kind: "postgres",
@@ -114,19 +115,26 @@ function createHandle(): DbHandle {
 }
 
 /**
- * Prepared statements for every query. drizzle asks postgres.js for unnamed statements
- * (prepare: false), and postgres.js then sends each query with parameters in two round
- * trips (Describe, wait, then Bind/Execute). Prepared, a query costs one round trip, and
- * PostgreSQL parses and plans it once per connection. DB_PREPARE=0 turns this off (for a
- * PgBouncer in transaction mode older than 1.21 or without max_prepared_statements).
+ * One statement mode for every query. drizzle asks postgres.js for unnamed statements
+ * (prepare: false) except for `.prepare(name)`, while its raw `db.execute` uses the driver's
+ * default (named). Prepared (the default), every query costs one round trip and PostgreSQL
+ * parses and plans it once per connection: postgres.js otherwise sends a query with
+ * parameters in two (Describe, wait, then Bind/Execute). DB_PREPARE=0 makes every query
+ * unnamed, `.prepare(name)` and raw SQL included: behind a PgBouncer in transaction mode
+ * without prepared-statement support (before 1.21, or max_prepared_statements = 0) a named
+ * statement prepared on one server connection is executed on another, where that name
+ * may stand for a different query: wrong rows, silently.
  */
-function alwaysPrepare(client: postgres.Sql): postgres.Sql {
-  if (process.env.DB_PREPARE === "0") return client;
+export function preparedStatements(): boolean {
+  return process.env.DB_PREPARE !== "0";
+}
+
+function statementMode(client: postgres.Sql, prepare = preparedStatements()): postgres.Sql {
   type Loose = Record<string, (...a: any[]) => any>;
   const c = client as unknown as Loose;
   const unsafe = c.unsafe;
   c.unsafe = (query: string, args?: unknown[], options?: Record<string, unknown>) =>
-    unsafe(query, args, { ...options, prepare: true });
+    unsafe(query, args, { ...options, prepare });
   // Transactions and savepoints hand drizzle a client of their own: the same for those.
   for (const name of ["begin", "savepoint"] as const) {
     const orig = c[name];
@@ -135,7 +143,7 @@ function alwaysPrepare(client: postgres.Sql): postgres.Sql {
       const i = a.findIndex((x) => typeof x === "function");
       if (i >= 0) {
         const fn = a[i];
-        a[i] = (tx: postgres.Sql) => fn(alwaysPrepare(tx));
+        a[i] = (tx: postgres.Sql) => fn(statementMode(tx, prepare));
       }
       return orig.apply(client, a);
     };
@@ -145,8 +153,8 @@ function alwaysPrepare(client: postgres.Sql): postgres.Sql {
 
 /** The replica's client: read-only queries of reports (no migrations, a pool of its own). */
 function createReplicaHandle(url: string): DbHandle {
-  const client = postgres(url, { max: Number(process.env.DB_POOL_SIZE ?? 10), onnotice: () => {} });
-  const db = drizzlePostgres(alwaysPrepare(client), { schema, logger: process.env.DB_LOG === "1" }) as unknown as Db;
+  const client = postgres(url, postgresOptions());
+  const db = drizzlePostgres(statementMode(client), { schema, logger: process.env.DB_LOG === "1" }) as unknown as Db;
   return { db, kind: "postgres", migrate: async () => {}, close: () => client.end({ timeout: 5 }) };
 }
 

@@ -12,6 +12,7 @@
  */
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { preparedStatements } from "~/db.server";
 
 const url = process.env.DATABASE_URL;
 
@@ -20,7 +21,13 @@ describe.skipIf(!url)("postgres.js transactions under a saturated pool", () => {
   let sql: postgres.Sql;
   beforeAll(async () => {
     // Few connections and a short pipeline, so the boundary is reached at once.
-    sql = postgres(url!, { max: 3, onnotice: () => {}, ...({ max_pipeline: 2 } as object) }); // untyped option
+    // DB_PREPARE=0 (behind PgBouncer in transaction mode) as the app does it: unnamed statements.
+    sql = postgres(url!, {
+      max: 3,
+      prepare: preparedStatements(),
+      onnotice: () => {},
+      ...({ max_pipeline: 2 } as object), // not in the driver's option types
+    });
     await sql.unsafe(`create table ${table} (k text primary key)`);
   });
   afterAll(async () => {

@@ -12,6 +12,7 @@
  * export, that there are exactly 300 attendance rows and no duplicates.
  */
 import { spawnSync } from "node:child_process";
+import { METHOD_LABEL } from "~/features/workshops/rules";
 import { benchDatabase, loginCookie, percentile, startServer } from "./server";
 
 const N = 300;
@@ -141,7 +142,7 @@ try {
     .split("\n")
     .slice(2);
   const phonesInCsv = rows.map((r) => r.split(",")[2]);
-  const qrRows = rows.filter((r) => r.includes(",qr,"));
+  const qrRows = rows.filter((r) => r.includes(`,${METHOD_LABEL.qr},`));
   console.log(`Attendance rows: ${rows.length} (${qrRows.length} by QR), distinct phones ${new Set(phonesInCsv).size}`);
   if (rows.length !== N || new Set(phonesInCsv).size !== N || qrRows.length !== N || failures.length) {
     console.error("FAILED: expected exactly 300 attendance rows, all by QR, no duplicates", failures.slice(0, 5));

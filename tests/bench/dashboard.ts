@@ -47,7 +47,9 @@ const biggest = async (level: string) =>
 const [{ kader }] = rowsOf<{ kader: number }>(
   await db.execute(sql`select count(*)::int as kader from users where role = 'kader'`),
 );
-console.log(`Data set: ${Number(kader).toLocaleString("en")} kader`);
+console.log(
+  `Data set: ${Number(kader).toLocaleString("en")} kader; dashboard reads from the ${process.env.DATABASE_REPLICA_URL ? "replica (DATABASE_REPLICA_URL)" : "primary"}`,
+);
 
 const call = async (fn: Function, code: string, suffix = "") => {
   const request = new Request(`http://localhost:3000/dasbor/${code}${suffix}`, {

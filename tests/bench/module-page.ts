@@ -89,7 +89,12 @@ try {
   console.log(
     `  second page  HTML ${kb(second.gzip)}  JS 0 KB  CSS 0 KB (cached: ${cssCache})  total ${kb(second.gzip)}`,
   );
-  const store = await fetch(base + "/modul/simpan", { method: "POST", headers: { Cookie: cookie, Origin: base } });
+  // As app/client/kader.js posts it: an empty form.
+  const store = await fetch(base + "/modul/simpan", {
+    method: "POST",
+    headers: { Cookie: cookie, Origin: base },
+    body: new URLSearchParams(),
+  });
   const { urls } = (await store.json()) as { urls: string[] };
   let stored = 0;
   for (const u of urls) stored += (await gz(u)).gzip;
@@ -125,6 +130,21 @@ try {
   console.log(
     `Latency /modul/spm-kesehatan, 50 concurrent, 3000 requests (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}): ` +
       `p50 ${percentile(times, 50).toFixed(0)} ms  p95 ${percentile(times, 95).toFixed(0)} ms  max ${times[times.length - 1].toFixed(0)} ms  (${(3000 / r.duration).toFixed(0)} req/s)`,
+  );
+  // One request at a time: the service time of the page (what one kader waits when the
+  // server is not queueing; 50 in flight wait about 50 × this on one process).
+  const single: number[] = [];
+  const one = autocannon({
+    url: base + "/modul/spm-kesehatan",
+    connections: 1,
+    amount: 500,
+    headers,
+  }) as unknown as Promise<autocannon.Result> & NodeJS.EventEmitter;
+  one.on("response", (_client: unknown, _status: number, _bytes: number, ms: number) => single.push(ms));
+  await one;
+  single.sort((a, b) => a - b);
+  console.log(
+    `Latency /modul/spm-kesehatan, one at a time, 500 requests: p50 ${percentile(single, 50).toFixed(1)} ms  p95 ${percentile(single, 95).toFixed(1)} ms`,
   );
   console.log(`Server start (boot incl. demo seed): ${(server.startupMs / 1000).toFixed(1)} s`);
 } catch (e) {

@@ -30,6 +30,7 @@ type Entry = {
   httpPolicy: express.RequestHandler;
   trustProxySetting(hops: number): number | false;
   startupErrorMessage(error: unknown): string | null;
+  RETRY_AFTER_SECONDS: number;
 };
 type Build = ServerBuild & { entry: { module: Entry } };
 
@@ -151,7 +152,20 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
     createRequestHandler({
       build: vite ? loadBuild : build,
       mode: process.env.NODE_ENV,
-      getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
+      getLoadContext: (req, res) => {
+        const context = { clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown", databaseUnavailable: false };
+        // A failure only because PostgreSQL could not be reached (handleError marks the context)
+        // answers 503 with Retry-After, also for exports and other resource routes.
+        const status = res.status.bind(res);
+        res.status = (code: number) => {
+          if (code >= 500 && context.databaseUnavailable) {
+            res.setHeader("Retry-After", String(entry.RETRY_AFTER_SECONDS));
+            return status(503);
+          }
+          return status(code);
+        };
+        return context;
+      },
     }),
   );
 

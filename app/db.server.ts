@@ -64,6 +64,41 @@ const CONNECT_CAUSES: Record<string, string> = {
 };
 
 /**
+ * Error codes that mean "the database cannot be reached right now" rather than "this query
+ * is wrong": refused or dropped connections (postgres.js and Node), the server shutting
+ * down or starting up (57P01-57P03), too many connections (53300), and the SQLSTATE
+ * connection-exception class 08.
+ */
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300",
+]);
+
+/** The code of a database-unavailable error (looked for along `cause`), or null for any other error. */
+export function databaseUnavailableCode(error: unknown): string | null {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/**
  * One Indonesian line for a database that cannot be reached at start (instead of the
  * driver's stack of DrizzleQueryError), or null for any other error.
  */

@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
-import { closeDb } from "~/db.server";
+import { DatabaseUnavailableContext } from "~/components/error-boundary";
+import { closeDb, databaseUnavailableCode } from "~/db.server";
 export { startupErrorMessage } from "~/db.server";
 
 // The server (server.js) calls these through the build.
@@ -17,6 +18,25 @@ export { httpPolicy, trustProxySetting } from "~/http-policy.server";
 export const shutdown = closeDb;
 
 const ABORT_DELAY = 5_000;
+
+/** Seconds a client is asked to wait when the database cannot be reached (a restart takes a few). */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Every error of a loader, action or render. One that only says PostgreSQL cannot be
+ * reached (a restart, a failover) marks the request, so it answers 503 with Retry-After
+ * and a "coba lagi" page instead of 500, and is logged as one line instead of a stack.
+ */
+export function handleError(error: unknown, { request, context }: LoaderFunctionArgs | ActionFunctionArgs): void {
+  if (request.signal.aborted) return;
+  const code = databaseUnavailableCode(error);
+  if (code) {
+    if (context) context.databaseUnavailable = true;
+    console.error(`Basis data tidak dapat dihubungi (${code}): ${request.method} ${new URL(request.url).pathname}`);
+    return;
+  }
+  console.error(error);
+}
 
 /**
  * Content-Security-Policy of every page. Scripts only from our origin (the service
@@ -43,15 +63,22 @@ export default function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
-  _loadContext: AppLoadContext,
+  loadContext: AppLoadContext,
 ) {
+  const databaseDown = Boolean(loadContext?.databaseUnavailable) && responseStatusCode >= 500;
+  if (databaseDown) {
+    responseStatusCode = 503;
+    responseHeaders.set("Retry-After", String(RETRY_AFTER_SECONDS));
+  }
   const bot = isbot(request.headers.get("user-agent") || "");
   const nonce = randomBytes(16).toString("base64");
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <DatabaseUnavailableContext.Provider value={databaseDown}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </DatabaseUnavailableContext.Provider>
       </NonceContext.Provider>,
       {
         nonce,

@@ -5,7 +5,9 @@ import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { describe, expect, it } from "vitest";
-import { PG_CONNECT_TIMEOUT_S, postgresOptions, startupErrorMessage } from "~/db.server";
+import { databaseUnavailableCode, db, PG_CONNECT_TIMEOUT_S, postgresOptions, startupErrorMessage } from "~/db.server";
+import { handleError } from "~/entry.server";
+import { setupDatabase } from "./helpers";
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -61,5 +63,38 @@ describe("database unreachable at start", () => {
 
   it("other errors are left alone", () => {
     expect(startupErrorMessage(new Error("boom"))).toBeNull();
+  });
+});
+
+describe("database unreachable while serving", () => {
+  it("a refused connection is 'unavailable' (503); a wrong query is not (500)", async () => {
+    await setupDatabase();
+    const port = await freePort();
+    const down = await firstQueryError(`postgres://akademi@127.0.0.1:${port}/akademi`, 2);
+    expect(databaseUnavailableCode(down)).toBe("ECONNREFUSED");
+    const wrong = await db.execute(sql`select * from tabel_yang_tidak_ada`).catch((e: unknown) => e);
+    expect(wrong).toBeInstanceOf(Error);
+    expect(databaseUnavailableCode(wrong)).toBeNull();
+    expect(databaseUnavailableCode({ code: "57P01" })).toBe("57P01"); // admin shutdown (pg_ctl restart)
+    expect(databaseUnavailableCode(new Error("x", { cause: { code: "CONNECTION_CLOSED" } }))).toBe("CONNECTION_CLOSED");
+  });
+
+  it("handleError marks the request so it answers 503, and logs one line", async () => {
+    const port = await freePort();
+    const down = await firstQueryError(`postgres://akademi@127.0.0.1:${port}/akademi`, 2);
+    const request = new Request("http://localhost/posyandu/baru", { method: "POST" });
+    const context = { clientIp: "x", databaseUnavailable: false };
+    const lines: unknown[][] = [];
+    const orig = console.error;
+    console.error = (...a: unknown[]) => void lines.push(a);
+    try {
+      handleError(down, { request, params: {}, context });
+      expect(context.databaseUnavailable).toBe(true);
+      handleError(new Error("boom"), { request, params: {}, context: { clientIp: "x" } });
+    } finally {
+      console.error = orig;
+    }
+    expect(lines[0]).toEqual(["Basis data tidak dapat dihubungi (ECONNREFUSED): POST /posyandu/baru"]);
+    expect(lines[1][0]).toBeInstanceOf(Error); // any other error keeps its stack
   });
 });

@@ -1,18 +1,29 @@
 import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
+import { createContext, useContext } from "react";
 
 const TITLES: Record<number, string> = {
   400: "Permintaan tidak valid",
   403: "Akses ditolak",
   404: "Halaman tidak ditemukan",
   429: "Terlalu banyak permintaan",
+  503: "Layanan sedang tidak tersedia",
 };
+
+/** True while rendering the answer to a request that failed because the database could not be reached (entry.server). */
+export const DatabaseUnavailableContext = createContext(false);
 
 /** One error page for every route: 403 and 404 get their own words. */
 export function GeneralErrorBoundary() {
   const error = useRouteError();
+  const databaseDown = useContext(DatabaseUnavailableContext);
   let status = 500;
   let message = "Terjadi kesalahan pada server. Coba lagi sebentar lagi.";
-  if (isRouteErrorResponse(error)) {
+  if (databaseDown && !isRouteErrorResponse(error)) {
+    // The server could not reach its database (a restart or failover takes seconds).
+    status = 503;
+    message =
+      "Server sedang tidak dapat menghubungi basis data. Muat ulang halaman atau kirim ulang formulir dalam beberapa detik.";
+  } else if (isRouteErrorResponse(error)) {
     status = error.status;
     message =
       typeof error.data === "string" && error.data

@@ -4,12 +4,13 @@
  * Starts its own throw-away PostgreSQL cluster (port RESTART_PGPORT, default 5441), the
  * production build (`npm run build` unless RESTART_SKIP_BUILD=1) with WEB_CONCURRENCY=2,
  * then runs a write load (posyandu created through the real form, each with a unique
- * registration number) while `pg_ctl restart -m fast` runs. Checks:
+ * registration number) while PostgreSQL stops (`pg_ctl stop -m fast`), stays down 1.5 s and starts again. Checks:
  *
  * - no app process died (the driver patch; the primary would replace one, but none should);
  * - the site answers again within 10 s of the restart;
  * - every acknowledged write (302) is in the database exactly once, with its audit entry;
- *   nothing was written twice.
+ *   nothing was written twice;
+ * - a request that failed because the database was down got 503 with Retry-After, never 500.
  *
  * Prints its figures; exits 1 on any failed check.
  */
@@ -25,6 +26,7 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const CLIENTS = 8;
 const LOAD_MS = 14_000;
 const RESTART_AT_MS = 4_000;
+const DOWN_MS = 1_500;
 
 function pgBin(): string {
   const which = spawnSync("sh", ["-c", "command -v pg_ctl"], { encoding: "utf8" });
@@ -118,19 +120,21 @@ async function main() {
   let seq = 0;
   let restartAt = 0;
   let firstOkAfterRestart = 0;
+  let missingRetryAfter = 0;
+  let backAt = 0;
   const stopAt = Date.now() + LOAD_MS;
   const t0 = Date.now();
+  // Stop, stay down for DOWN_MS (so requests do meet a database that is gone), start again.
   setTimeout(() => {
     restartAt = Date.now();
-    pgctl(
-      "-m",
-      "fast",
-      "-w",
-      "restart",
-      "-o",
-      `-h 127.0.0.1 -p ${PGPORT} -k ${dir} -c max_connections=100 -c fsync=off`,
-    );
-    console.log(`PostgreSQL di-restart pada ${restartAt - t0} ms (selesai dalam ${Date.now() - restartAt} ms).`);
+    pgctl("-m", "fast", "-w", "stop");
+    setTimeout(() => {
+      pgctl("-w", "start", "-o", `-h 127.0.0.1 -p ${PGPORT} -k ${dir} -c max_connections=100 -c fsync=off`);
+      backAt = Date.now();
+      console.log(
+        `PostgreSQL dihentikan pada ${restartAt - t0} ms, mati ${DOWN_MS} ms, jalan lagi setelah ${Date.now() - restartAt} ms.`,
+      );
+    }, DOWN_MS);
   }, RESTART_AT_MS);
 
   async function client(n: number) {
@@ -148,8 +152,11 @@ async function main() {
         await res.arrayBuffer();
         if (res.status === 302) {
           acknowledged.push(reg);
-          if (restartAt && !firstOkAfterRestart) firstOkAfterRestart = Date.now();
-        } else errors.set(String(res.status), (errors.get(String(res.status)) ?? 0) + 1);
+          if (backAt && !firstOkAfterRestart) firstOkAfterRestart = Date.now();
+        } else {
+          errors.set(String(res.status), (errors.get(String(res.status)) ?? 0) + 1);
+          if (res.status === 503 && res.headers.get("Retry-After") === null) missingRetryAfter++;
+        }
       } catch (e) {
         const key = (e as Error).name === "TimeoutError" ? "timeout" : "koneksi";
         errors.set(key, (errors.get(key) ?? 0) + 1);
@@ -174,11 +181,16 @@ async function main() {
   console.log(
     `Beban: ${CLIENTS} klien selama ${LOAD_MS / 1000} s; ${acknowledged.length} tulis diakui, ${rows.length} baris di basis data; gagal: ${JSON.stringify(Object.fromEntries(errors))}.`,
   );
+  if (process.env.RESTART_LOG) console.log(log);
   check(deaths === 0 && server.exitCode === null, `tidak ada proses yang mati (${deaths} diganti)`);
-  const recovery = firstOkAfterRestart ? firstOkAfterRestart - restartAt : Infinity;
+  const recovery = firstOkAfterRestart ? firstOkAfterRestart - backAt : Infinity;
   check(
     recovery <= 10_000,
-    `situs menjawab lagi ${recovery === Infinity ? "tidak pernah" : `${recovery} ms`} setelah restart dimulai`,
+    `situs menjawab lagi ${recovery === Infinity ? "tidak pernah" : `${recovery} ms`} setelah PostgreSQL jalan lagi`,
+  );
+  check(
+    !errors.has("500") && missingRetryAfter === 0 && (errors.get("503") ?? 0) > 0,
+    `permintaan yang gagal karena basis data mati dijawab 503 dengan Retry-After, bukan 500 (${errors.get("500") ?? 0} × 500, ${errors.get("503") ?? 0} × 503)`,
   );
   check(lost.length === 0, `tidak ada tulis yang diakui hilang (${lost.length} hilang)`);
   check(doubled === 0, `tidak ada yang tertulis ganda (${doubled})`);

@@ -116,33 +116,28 @@ try {
   // server, not the load generator, is what is measured on this 2-core machine).
   const headers = { Cookie: cookie, "Accept-Encoding": "gzip" };
   await autocannon({ url: base + "/modul/spm-kesehatan", connections: 10, amount: 300, headers });
-  const times: number[] = [];
-  const instance = autocannon({
-    url: base + "/modul/spm-kesehatan",
-    connections: 50,
-    amount: 3000,
-    headers,
-  }) as unknown as Promise<autocannon.Result> & NodeJS.EventEmitter;
-  instance.on("response", (_client: unknown, _status: number, _bytes: number, ms: number) => times.push(ms));
-  const r = await instance;
-  if (r.non2xx || r.errors) throw new Error(`${r.non2xx} non-2xx responses, ${r.errors} errors`);
-  times.sort((a, b) => a - b);
+  /** Sorted latencies of `amount` requests over `connections` connections, and the run's result. */
+  const measure = async (connections: number, amount: number) => {
+    const times: number[] = [];
+    const run = autocannon({
+      url: base + "/modul/spm-kesehatan",
+      connections,
+      amount,
+      headers,
+    }) as unknown as Promise<autocannon.Result> & NodeJS.EventEmitter;
+    run.on("response", (_client: unknown, _status: number, _bytes: number, ms: number) => times.push(ms));
+    const r = await run;
+    if (r.non2xx || r.errors) throw new Error(`${r.non2xx} non-2xx responses, ${r.errors} errors`);
+    return { times: times.sort((x, y) => x - y), r };
+  };
+  const { times, r } = await measure(50, 3000);
   console.log(
     `Latency /modul/spm-kesehatan, 50 concurrent, 3000 requests (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}): ` +
       `p50 ${percentile(times, 50).toFixed(0)} ms  p95 ${percentile(times, 95).toFixed(0)} ms  max ${times[times.length - 1].toFixed(0)} ms  (${(3000 / r.duration).toFixed(0)} req/s)`,
   );
   // One request at a time: the service time of the page (what one kader waits when the
   // server is not queueing; 50 in flight wait about 50 × this on one process).
-  const single: number[] = [];
-  const one = autocannon({
-    url: base + "/modul/spm-kesehatan",
-    connections: 1,
-    amount: 500,
-    headers,
-  }) as unknown as Promise<autocannon.Result> & NodeJS.EventEmitter;
-  one.on("response", (_client: unknown, _status: number, _bytes: number, ms: number) => single.push(ms));
-  await one;
-  single.sort((a, b) => a - b);
+  const single = (await measure(1, 500)).times;
   console.log(
     `Latency /modul/spm-kesehatan, one at a time, 500 requests: p50 ${percentile(single, 50).toFixed(1)} ms  p95 ${percentile(single, 95).toFixed(1)} ms`,
   );

@@ -169,11 +169,17 @@ describe("kader offline", () => {
       const score = await page.getByRole("status").first().textContent();
       expect(score).toMatch(/Nilai \d+/);
       // A retry of the same answers (say the answer to the first send was lost) grades nothing new.
-      await page.evaluate((o) => {
-        localStorage.setItem("akademi-outbox", o!);
-        dispatchEvent(new Event("online"));
-      }, outbox);
-      await page.waitForFunction(() => localStorage.getItem("akademi-outbox") === "[]", null, { timeout: 10_000 });
+      // Once the server has answered, the page script shows that answer (location.replace): wait
+      // for that navigation before opening the page again, or the two navigations race.
+      await Promise.all([
+        page.waitForEvent("framenavigated", { timeout: 10_000 }),
+        page.evaluate((o) => {
+          localStorage.setItem("akademi-outbox", o!);
+          dispatchEvent(new Event("online"));
+        }, outbox),
+      ]);
+      await page.waitForLoadState("load");
+      expect(await page.evaluate(() => localStorage.getItem("akademi-outbox"))).toBe("[]");
       await page.goto(attemptUrl);
       expect(await page.getByRole("status").first().textContent()).toBe(score);
       expect(await attemptsOnServer(page, "spm-sosial")).toBe(1);

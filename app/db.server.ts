@@ -91,15 +91,23 @@ const UNAVAILABLE_CODES = new Set([
   "53300",
 ]);
 
-/** The code of a database-unavailable error (looked for along `cause`), or null for any other error. */
-export function databaseUnavailableCode(error: unknown): string | null {
+/**
+ * The first error code along an error's `cause` chain (drizzle wraps the driver's error) that
+ * `matches`, or null.
+ */
+function causeCode(error: unknown, matches: (code: string) => boolean): string | null {
   let e: unknown = error;
   for (let depth = 0; e && depth < 5; depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return code;
+    if (typeof code === "string" && matches(code)) return code;
     e = (e as { cause?: unknown }).cause;
   }
   return null;
+}
+
+/** The code of a database-unavailable error, or null for any other error. */
+export function databaseUnavailableCode(error: unknown): string | null {
+  return causeCode(error, (code) => UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code));
 }
 
 /**
@@ -107,22 +115,16 @@ export function databaseUnavailableCode(error: unknown): string | null {
  * driver's stack of DrizzleQueryError), or null for any other error.
  */
 export function startupErrorMessage(error: unknown, url = process.env.DATABASE_URL): string | null {
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 5; depth++) {
-    const code = (e as { code?: string }).code;
-    if (code && code in CONNECT_CAUSES) {
-      let where = "PostgreSQL";
-      try {
-        const u = new URL(url ?? "");
-        where = `${u.hostname}:${u.port || 5432}${u.pathname && u.pathname !== "/" ? u.pathname : ""}`;
-      } catch {
-        // no URL to name
-      }
-      return `Basis data PostgreSQL di ${where} tidak dapat dipakai: ${CONNECT_CAUSES[code]}. Periksa DATABASE_URL dan server PostgreSQL.`;
-    }
-    e = (e as { cause?: unknown }).cause;
+  const code = causeCode(error, (c) => c in CONNECT_CAUSES);
+  if (!code) return null;
+  let where = "PostgreSQL";
+  try {
+    const u = new URL(url ?? "");
+    where = `${u.hostname}:${u.port || 5432}${u.pathname && u.pathname !== "/" ? u.pathname : ""}`;
+  } catch {
+    // no URL to name
   }
-  return null;
+  return `Basis data PostgreSQL di ${where} tidak dapat dipakai: ${CONNECT_CAUSES[code]}. Periksa DATABASE_URL dan server PostgreSQL.`;
 }
 
 function createHandle(): DbHandle {

@@ -19,7 +19,7 @@ export const shutdown = closeDb;
 
 const ABORT_DELAY = 5_000;
 
-/** Seconds a client is asked to wait when the database cannot be reached (a restart takes a few). */
+/** Seconds a client is asked to wait when the database cannot be reached (a restart takes a few): server.ts. */
 export const RETRY_AFTER_SECONDS = 5;
 
 /**
@@ -65,11 +65,9 @@ export default function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
+  // The error page says why; server.ts turns the status into 503 with Retry-After (for every
+  // response, resource routes included).
   const databaseDown = Boolean(loadContext?.databaseUnavailable) && responseStatusCode >= 500;
-  if (databaseDown) {
-    responseStatusCode = 503;
-    responseHeaders.set("Retry-After", String(RETRY_AFTER_SECONDS));
-  }
   const bot = isbot(request.headers.get("user-agent") || "");
   const nonce = randomBytes(16).toString("base64");
   return new Promise((resolve, reject) => {

@@ -149,13 +149,18 @@ async function main() {
           headers: { Cookie: cookie, Origin: BASE },
           signal: AbortSignal.timeout(10_000),
         });
-        await res.arrayBuffer();
+        const text = await res.text();
         if (res.status === 302) {
           acknowledged.push(reg);
           if (backAt && !firstOkAfterRestart) firstOkAfterRestart = Date.now();
         } else {
           errors.set(String(res.status), (errors.get(String(res.status)) ?? 0) + 1);
-          if (res.status === 503 && res.headers.get("Retry-After") === null) missingRetryAfter++;
+          // 503 with one Retry-After and the page that says why (not the generic error page).
+          if (
+            res.status === 503 &&
+            (res.headers.get("Retry-After") !== "5" || !text.includes("tidak dapat menghubungi basis data"))
+          )
+            missingRetryAfter++;
         }
       } catch (e) {
         const key = (e as Error).name === "TimeoutError" ? "timeout" : "koneksi";
@@ -190,7 +195,7 @@ async function main() {
   );
   check(
     !errors.has("500") && missingRetryAfter === 0 && (errors.get("503") ?? 0) > 0,
-    `permintaan yang gagal karena basis data mati dijawab 503 dengan Retry-After, bukan 500 (${errors.get("500") ?? 0} × 500, ${errors.get("503") ?? 0} × 503)`,
+    `permintaan yang gagal karena basis data mati dijawab 503 dengan Retry-After dan pesan basis data, bukan 500 (${errors.get("500") ?? 0} × 500, ${errors.get("503") ?? 0} × 503)`,
   );
   check(lost.length === 0, `tidak ada tulis yang diakui hilang (${lost.length} hilang)`);
   check(doubled === 0, `tidak ada yang tertulis ganda (${doubled})`);

@@ -141,24 +141,17 @@ export default function Praktik() {
                   <input type="radio" name={`hasil_${k.id}`} value="" defaultChecked={!v(`hasil_${k.id}`)[0]} /> Tidak
                   diamati
                 </label>
-                <label className="flex items-center gap-2 font-normal">
-                  <input
-                    type="radio"
-                    name={`hasil_${k.id}`}
-                    value="kompeten"
-                    defaultChecked={v(`hasil_${k.id}`)[0] === "kompeten"}
-                  />{" "}
-                  Kompeten
-                </label>
-                <label className="flex items-center gap-2 font-normal">
-                  <input
-                    type="radio"
-                    name={`hasil_${k.id}`}
-                    value="belum_kompeten"
-                    defaultChecked={v(`hasil_${k.id}`)[0] === "belum_kompeten"}
-                  />{" "}
-                  Belum kompeten
-                </label>
+                {(Object.keys(PRACTICE_RESULT_LABEL) as (keyof typeof PRACTICE_RESULT_LABEL)[]).map((result) => (
+                  <label key={result} className="flex items-center gap-2 font-normal">
+                    <input
+                      type="radio"
+                      name={`hasil_${k.id}`}
+                      value={result}
+                      defaultChecked={v(`hasil_${k.id}`)[0] === result}
+                    />{" "}
+                    {PRACTICE_RESULT_LABEL[result]}
+                  </label>
+                ))}
               </div>
               {errors[`hasil_${k.id}`] ? <p className="field-error">{errors[`hasil_${k.id}`]}</p> : null}
               <label htmlFor={`catatan-${k.id}`} className="text-sm">

@@ -6,6 +6,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { content } from "~/features/learning/content.server";
 import { db, rowsOf, sqlRows } from "~/db.server";
+import { SPM_BIDANG } from "~/db/schema";
 import { withRate, type Figures } from "~/features/reporting/figures";
 import { REPORTING_ZONE } from "~/lib/timezone";
 
@@ -177,15 +178,8 @@ export async function regionReport(
   };
 }
 
-const BIDANG_ORDER = [
-  "pendidikan",
-  "kesehatan",
-  "pekerjaan-umum",
-  "perumahan-rakyat",
-  "trantibum-linmas",
-  "sosial",
-  "",
-];
+/** The bidang in the schema's order, then kader without a bidang (''). */
+const BIDANG_ORDER: string[] = [...SPM_BIDANG, ""];
 
 /** Figures per SPM bidang of the kader in a region (one query over the rollup rows of the region). */
 export async function bidangBreakdown(code: string, f: ReportFilter): Promise<{ bidang: string; figures: Figures }[]> {

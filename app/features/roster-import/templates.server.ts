@@ -166,13 +166,6 @@ export async function templateXlsx(kind: ImportKind, scope: string): Promise<Buf
       prompt: "Pilih bidang SPM.",
     });
     addDropdown(data, colOf("jenis_kelamin"), { list: `"L,P"`, strict: true, prompt: "L atau P (boleh kosong)." });
-    if (desaList.length) {
-      addDropdown(data, colOf("kode_desa"), {
-        list: sheetRange("Daftar desa", "A", desaList.length),
-        strict: true,
-        prompt: "Pilih kode desa dari lembar Daftar desa.",
-      });
-    }
     if (list.length) {
       addDropdown(data, colOf("posyandu"), {
         list: sheetRange("Daftar posyandu", "A", list.length),
@@ -193,13 +186,14 @@ export async function templateXlsx(kind: ImportKind, scope: string): Promise<Buf
       nomor_registrasi: "",
       alamat: "RT 03, Dusun I",
     });
-    if (desaList.length) {
-      addDropdown(data, colOf("kode_desa"), {
-        list: sheetRange("Daftar desa", "A", desaList.length),
-        strict: true,
-        prompt: "Pilih kode desa dari lembar Daftar desa.",
-      });
-    }
+  }
+  // Both kinds have the sheet "Daftar desa" for the kode_desa dropdown.
+  if (desaList.length) {
+    addDropdown(data, colOf("kode_desa"), {
+      list: sheetRange("Daftar desa", "A", desaList.length),
+      strict: true,
+      prompt: "Pilih kode desa dari lembar Daftar desa.",
+    });
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

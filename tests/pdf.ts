@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { inflateSync } from "node:zlib";
+import iconv from "iconv-lite";
 
 function hasTool(name: string): boolean {
   try {
@@ -44,7 +45,8 @@ export function readPdf(bytes: Buffer): { pages: number; text: string[] } {
       continue;
     }
     if (!body.includes(" Tf")) continue;
-    const strings = [...body.matchAll(/<([0-9a-f]+)>/gi)].map((h) => Buffer.from(h[1], "hex").toString("latin1"));
+    // Standard fonts are WinAnsi (cp1252): 0x96 is "–", not a latin1 control character.
+    const strings = [...body.matchAll(/<([0-9a-f]+)>/gi)].map((h) => iconv.decode(Buffer.from(h[1], "hex"), "win1252"));
     text.push(strings.join(""));
   }
   return { pages, text };

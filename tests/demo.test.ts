@@ -8,7 +8,9 @@ import { navFor } from "~/components/app-shell";
 import { content } from "~/features/learning/content.server";
 import * as home from "~/routes/_index";
 import * as masuk from "~/routes/masuk";
-import { call, makeRequest, setupDatabase } from "./helpers";
+import * as analisis from "~/routes/analisis-soal._index";
+import * as analisisBank from "~/routes/analisis-soal.$slug._index";
+import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
 
 let seeded: Awaited<ReturnType<typeof seedDemo>>;
 // The seed writes progress and attempts for 12 required modules per kader (8 before content
@@ -73,6 +75,23 @@ describe("demo data", () => {
       }
     },
   );
+
+  it("gives Analisis soal real figures: every bank has attempts, items discriminate, some are flagged", async () => {
+    const [admin] = await db.select().from(users).where(eq(users.phone, DEMO_ACCOUNTS[0].phone));
+    const cookie = await sessionCookie(admin.id);
+    const res = await call(analisis.loader, makeRequest("/analisis-soal?dari=2020-01", { cookie }));
+    expect(res.status).toBe(200);
+    for (const b of res.data.banks) expect(b.attempts, b.slug).toBeGreaterThan(100);
+    const slug = content().defaultProgramme.requiredModules[0];
+    const bank = await call(analisisBank.loader, makeRequest(`/analisis-soal/${slug}?dari=2020-01`, { cookie }), {
+      slug,
+    });
+    const items = bank.data.analysis.items as { discrimination: number | null; flags: string[]; facility: number }[];
+    const positive = items.filter((i) => (i.discrimination ?? 0) > 0.1).length;
+    expect(positive / items.length).toBeGreaterThan(0.6);
+    expect(items.some((i) => i.flags.includes("pengecoh-mati"))).toBe(true);
+    expect(new Set(items.map((i) => Math.round(i.facility * 10))).size).toBeGreaterThan(2);
+  });
 
   it("a seed interrupted before its completion marker is redone, not left half-made", async () => {
     // The state a kill during the first start leaves: accounts exist, the marker does not.

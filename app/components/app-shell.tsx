@@ -37,6 +37,7 @@ export function navFor(role: Role): NavItem[] {
   if (role === "pembina_kabupaten" || role === "dpmd" || role === "admin")
     items.push({ to: "/admin/sertifikat", label: "Sertifikat" });
   if (role === "admin") items.push({ to: "/admin/wilayah", label: "Wilayah" });
+  if (role === "dpmd" || role === "admin") items.push({ to: "/analisis-soal", label: "Analisis soal" });
   if (role === "dpmd" || role === "admin") items.push({ to: "/admin/audit", label: "Audit" });
   return items;
 }

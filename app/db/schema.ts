@@ -4,6 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -204,6 +205,8 @@ export interface DrawnQuestion {
   explanation: string;
   /** Anchor of the module section to re-read (absent in attempts drawn before content v2). */
   section?: string;
+  /** A growth chart shown with the question (content/FORMAT.md, `chart`). */
+  chart?: { points: [number, number][]; name: string };
 }
 
 export const quizAttempts = pgTable(
@@ -225,10 +228,15 @@ export const quizAttempts = pgTable(
     score: smallint("score"),
     passed: boolean("passed"),
     idempotencyKey: text("idempotency_key").notNull(),
+    /** The taker's region when graded (set by a trigger): item statistics are kept per region. */
+    regionCode: text("region_code"),
+    /** The taker's first graded attempt of this quiz (set by a trigger): "first attempts only" statistics. */
+    firstTry: boolean("first_try"),
   },
   (t) => [
     uniqueIndex("quiz_attempts_idempotency_key").on(t.idempotencyKey),
     index("quiz_attempts_user_slug_idx").on(t.userId, t.slug),
+    index("quiz_attempts_region_idx").using("btree", sql`${t.regionCode} text_pattern_ops`, t.slug),
   ],
 );
 
@@ -638,3 +646,45 @@ export const regionBoundaries = pgTable("region_boundaries", {
     .references(() => regions.code, { onDelete: "cascade" }),
   geometry: jsonb("geometry").$type<{ type: "Polygon" | "MultiPolygon"; coordinates: unknown }>().notNull(),
 });
+
+/**
+ * Item statistics (issue 19): per provinsi and kabupaten, quiz, question, month of grading
+ * (WITA) and first attempt or retake, the sums behind facility and the corrected item-total
+ * correlation: n attempts that drew the item, x = answered right, y = the other items of the
+ * attempt answered right. Kept in step by a trigger on quiz_attempts
+ * (drizzle/0013_item_statistics.sql), so any query reads a bounded number of rows. A kecamatan
+ * or desa is summed live from its own attempts (bounded by its size).
+ */
+export const statsItem = pgTable(
+  "stats_item",
+  {
+    regionCode: text("region_code").notNull(),
+    slug: text("slug").notNull(),
+    questionId: text("question_id").notNull(),
+    month: date("month", { mode: "string" }).notNull(),
+    firstTry: boolean("first_try").notNull(),
+    /** The module section the item was drawn with (latest seen). */
+    section: text("section").notNull().default(""),
+    n: bigint("n", { mode: "number" }).notNull().default(0),
+    correct: bigint("correct", { mode: "number" }).notNull().default(0),
+    restSum: bigint("rest_sum", { mode: "number" }).notNull().default(0),
+    restSq: bigint("rest_sq", { mode: "number" }).notNull().default(0),
+    xyRest: bigint("xy_rest", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.regionCode, t.slug, t.questionId, t.month, t.firstTry] })],
+);
+
+/** How often each option of an item was chosen (same keys as stats_item, plus the option). */
+export const statsItemOption = pgTable(
+  "stats_item_option",
+  {
+    regionCode: text("region_code").notNull(),
+    slug: text("slug").notNull(),
+    questionId: text("question_id").notNull(),
+    month: date("month", { mode: "string" }).notNull(),
+    firstTry: boolean("first_try").notNull(),
+    optionId: text("option_id").notNull(),
+    n: bigint("n", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.regionCode, t.slug, t.questionId, t.month, t.firstTry, t.optionId] })],
+);

@@ -17,6 +17,7 @@ import {
   users,
   workshops,
   type AttendanceStatus,
+  type DrawnQuestion,
 } from "~/db/schema";
 import { withinScope } from "~/features/regions/regions.server";
 import { drawQuestions, scoreAttempt } from "~/features/learning/quiz-rules";
@@ -41,17 +42,58 @@ function prng(seed: number) {
   };
 }
 
-/** A submitted attempt whose answers give `pass` (all right) or a fail, with its draw stored. */
+function hashSeed(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/**
+ * Answers that look like a real kader's, so "Analisis soal" has something to show: each item
+ * has a difficulty and each distractor a pull (from their ids; about one item in six has a
+ * distractor nobody picks), the kader an ability; right with the logistic chance of ability
+ * minus difficulty. Drawn again (own PRNG, from the attempt key) until pass/fail is `pass`.
+ */
+function demoAnswers(draw: DrawnQuestion[], pass: boolean, passScore: number, key: string) {
+  const r = prng(hashSeed(key));
+  const wrongAnswer = (q: DrawnQuestion): string[] => {
+    const wrong = q.options.filter((o) => !q.answer.includes(o.id));
+    if (q.type === "multiple") {
+      // Half of the keys, or the keys plus a distractor: both are wrong.
+      return r() < 0.5 || !wrong.length
+        ? q.answer.slice(0, Math.max(1, q.answer.length - 1))
+        : [...q.answer, wrong[0].id].sort();
+    }
+    const dead = hashSeed(q.id) % 6 === 0 ? wrong.slice().sort((a, b) => a.id.localeCompare(b.id))[0]?.id : undefined;
+    const pulls = wrong.map((o) => (o.id === dead && wrong.length > 1 ? 0 : 0.2 + (hashSeed(q.id + o.id) % 100) / 100));
+    let x = r() * pulls.reduce((a, b) => a + b, 0);
+    for (const [i, o] of wrong.entries()) {
+      x -= pulls[i];
+      if (x <= 0 && pulls[i] > 0) return [o.id];
+    }
+    return [wrong.find((_, i) => pulls[i] > 0)?.id ?? q.answer[0]];
+  };
+  let answers: Record<string, string[]> = {};
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const ability = pass ? 1.2 + r() * 1.5 : -0.8 + r() * 1.4;
+    answers = Object.fromEntries(
+      draw.map((q) => {
+        const difficulty = ((hashSeed(q.id) % 1000) / 1000) * 3 - 1.5;
+        const right = r() < 1 / (1 + Math.exp(-1.4 * (ability - difficulty)));
+        return [q.id, right ? q.answer : wrongAnswer(q)];
+      }),
+    );
+    if (scoreAttempt(draw, answers, passScore).passed === pass) return answers;
+  }
+  // Rarely reached: all right for a pass, every other one wrong for a fail.
+  return Object.fromEntries(draw.map((q, i) => [q.id, pass || i % 2 === 0 ? q.answer : wrongAnswer(q)]));
+}
+
+/** A submitted attempt whose answers give `pass` or a fail, with its draw stored. */
 function attemptRow(userId: string, slug: string, pass: boolean, at: Date, rand: () => number, key: string) {
   const mod = content().bySlug.get(slug)!;
   const draw = drawQuestions(mod.quiz!, rand);
-  const answers = Object.fromEntries(
-    draw.map((q, i) => {
-      const right = pass || i % 2 === 0;
-      const wrongOption = q.options.find((o) => !q.answer.includes(o.id));
-      return [q.id, right ? q.answer : wrongOption ? [wrongOption.id] : q.answer.slice(0, 1)];
-    }),
-  );
+  const answers = demoAnswers(draw, pass, mod.quiz!.passScore, key);
   const result = scoreAttempt(draw, answers, mod.quiz!.passScore);
   return {
     row: {

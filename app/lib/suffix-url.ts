@@ -8,6 +8,7 @@
 const REWRITES: { pattern: RegExp; suffixes: readonly string[] }[] = [
   { pattern: /^\/(sesi\/\d{1,9})\.([a-z]+)$/, suffixes: ["ics"] },
   { pattern: /^\/(dasbor\/[\d.]{2,13})\.([a-z]+)$/, suffixes: ["csv", "xlsx"] },
+  { pattern: /^\/(analisis-soal\/[a-z0-9-]{1,80})\.([a-z]+)$/, suffixes: ["csv"] },
   { pattern: /^\/(sertifikat\/AP-[A-Z0-9]{4}-[A-Z0-9]{4})\.([a-z]+)$/, suffixes: ["pdf", "jwt"] },
   // The personal calendar feed: /kalender/<userId>.<signature>.ics
   { pattern: /^\/(kalender\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\.([a-z]+)$/, suffixes: ["ics"] },

@@ -14,6 +14,7 @@ import { readForm } from "~/lib/http";
 import { certificateIssuedSince } from "~/features/certification/evaluate.server";
 import { NEXT_AFTER_LOCKOUT, scoreAttempt } from "~/features/learning/quiz-rules";
 import { modulesInProgrammeOrder } from "~/features/learning/progress.server";
+import { GrafikBerat } from "~/features/learning/diagrams";
 
 export const meta: MetaFunction = () => [{ title: "Kuis · Akademi Posyandu" }];
 
@@ -98,6 +99,7 @@ export default function Attempt() {
               <p className="font-semibold">
                 {i + 1}. {q.prompt}
               </p>
+              {q.chart ? <GrafikBerat {...q.chart} idSuffix={q.id} /> : null}
               {q.type === "multiple" ? <p className="text-xs text-stone-600">Pilih semua jawaban yang benar.</p> : null}
               {unanswered.has(q.id) ? <p className="field-error">Pertanyaan ini belum dijawab.</p> : null}
               <div className="mt-2 space-y-2">
@@ -175,6 +177,7 @@ export default function Attempt() {
             <p className="font-semibold">
               {i + 1}. {q.prompt}
             </p>
+            {q.chart ? <GrafikBerat {...q.chart} idSuffix={q.id} /> : null}
             <p className={`mt-1 text-sm font-semibold ${q.correct ? "text-emerald-800" : "text-red-700"}`}>
               {q.correct ? "✓ Benar" : "✗ Kurang tepat"}
             </p>

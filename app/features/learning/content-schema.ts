@@ -15,6 +15,18 @@ export const frontmatterSchema = z.object({
 });
 export type Frontmatter = z.infer<typeof frontmatterSchema>;
 
+/** Points of a child's weight-for-age line: [age in months, weight in kg], ages rising, 2–8 points, 0–24 months. */
+export const growthChartSchema = z.object({
+  points: z
+    .array(z.tuple([z.number().int().min(0).max(24), z.number().min(1).max(20)]))
+    .min(2)
+    .max(8)
+    .refine((pts) => pts.every((p, i) => i === 0 || p[0] > pts[i - 1][0]), "ages must rise from point to point"),
+  /** Who the chart is about, for the text alternative ("Dimas, laki-laki"). */
+  name: z.string().min(2).max(60),
+});
+export type GrowthChart = z.infer<typeof growthChartSchema>;
+
 const optionSchema = z.object({
   id: z.string().regex(/^[a-e]$/, "option id must be a..e"),
   text: z.string().min(1).max(300),
@@ -26,6 +38,22 @@ const questionBase = {
   explanation: z.string().min(5).max(1200),
   /** Anchor of the module section (## or ### heading, slugified) to re-read after a wrong answer. */
   section: z.string().regex(/^[a-z0-9-]{1,80}$/, "section: the anchor of a ## or ### heading (lowercase, digits, -)"),
+  /** The sentence, table row or figure text of that section the item depends on (quoted; checked to be there). */
+  source: z.string().min(8).max(400).optional(),
+  /**
+   * The answer a careful adult who has not read the module would give, then why:
+   * "c — aturan KMS lama". Single: one option id; multiple: ids ("a, c"); true/false: Benar or Salah.
+   */
+  tebakanAwam: z.string().min(5).max(400).optional(),
+  /** True when general good sense alone finds the key (at most one item in five per bank). */
+  akalSehat: z.boolean().optional(),
+  /** Items that test one fact, or where one answers another, share a kelompok: never drawn together. */
+  kelompok: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, "kelompok: lowercase letters, digits or -")
+    .optional(),
+  /** A growth chart drawn with the item (weight in kg by age in months), shown above the options. */
+  chart: growthChartSchema.optional(),
 };
 
 export const questionSchema = z.discriminatedUnion("type", [
@@ -66,6 +94,8 @@ export const quizBankSchema = z
     maxAttempts: z.number().int().min(0).max(100),
     cooldownMinutes: z.number().int().min(0).max(10_080),
     questions: z.array(questionSchema).min(12, "a bank needs at least 12 questions"),
+    /** How every item was reviewed for answers a careful adult finds without the module. */
+    review: z.string().min(40).max(2000).optional(),
   })
   .superRefine((bank, ctx) => {
     if (bank.draw > bank.questions.length)
@@ -73,6 +103,13 @@ export const quizBankSchema = z
         code: "custom",
         path: ["draw"],
         message: `draw ${bank.draw} > ${bank.questions.length} questions`,
+      });
+    const units = new Set(bank.questions.map((q) => (q.kelompok ? `k:${q.kelompok}` : `i:${q.id}`)));
+    if (bank.draw > units.size)
+      ctx.addIssue({
+        code: "custom",
+        path: ["draw"],
+        message: `draw ${bank.draw} > ${units.size} items that may be drawn together (kelompok)`,
       });
     const seen = new Set<string>();
     bank.questions.forEach((q, i) => {

@@ -189,70 +189,213 @@ function Num({ x, y, n, color }: { x: number; y: number; n: string; color: strin
   );
 }
 
+const RED = "#b91c1c";
+const ORANGE = "#c2410c";
+const BAND = "#dcfce7";
+
 /**
- * A sketch of a weight-for-age chart: a reference band and three children's lines
- * (rising, flat, falling), numbered, with a legend below. Not the official chart: the
- * kader uses the one in the Buku KIA.
+ * The two reference lines of the sketch, in kg by month 0–24 (rounded from the WHO
+ * weight-for-age curves for boys; the Buku KIA chart the kader uses is the reference):
+ * below the red line or above the orange line, the child is referred.
  */
-export function GrafikPertumbuhan() {
-  const px = (m: number) => 40 + m * 10.8; // months 0..24
-  const mid = (m: number) => 170 - 110 * (1 - Math.exp(-m / 8)); // y of the band's middle
-  const pts = (list: [number, number][]) => list.map(([m, y]) => `${px(m).toFixed(1)},${y.toFixed(1)}`).join(" ");
+export const GARIS_MERAH = [
+  2.1, 2.9, 3.8, 4.4, 4.9, 5.3, 5.7, 5.9, 6.2, 6.4, 6.6, 6.8, 6.9, 7.1, 7.2, 7.4, 7.5, 7.7, 7.8, 8.0, 8.1, 8.2, 8.4,
+  8.5, 8.6,
+];
+export const GARIS_ORANYE = [
+  3.9, 5.1, 6.3, 7.2, 7.8, 8.4, 8.8, 9.2, 9.6, 9.9, 10.2, 10.5, 10.8, 11.1, 11.3, 11.6, 11.8, 12.0, 12.3, 12.5, 12.7,
+  13.0, 13.2, 13.4, 13.6,
+];
+
+/** Kilograms as kader write them: "6,2 kg". */
+export function kg(n: number): string {
+  return `${n.toLocaleString("id-ID", { minimumFractionDigits: 1, maximumFractionDigits: 2 })} kg`;
+}
+
+/** Where a point lies against the two lines, in words (for the text alternative). */
+export function letakTitik(month: number, weight: number): string {
+  if (weight < GARIS_MERAH[month]) return "di bawah garis merah";
+  if (weight > GARIS_ORANYE[month]) return "di atas garis oranye";
+  return "di antara garis merah dan garis oranye";
+}
+
+/** Axes, the band between the red and the orange line, and the legend: the frame of both charts. */
+function ChartFrame({
+  id,
+  judul,
+  desc,
+  legend,
+  yMax,
+  children,
+}: {
+  id: string;
+  judul: string;
+  desc: string;
+  legend: [string, string, string | undefined, string][];
+  yMax: number;
+  children: (px: (m: number) => number, py: (kgValue: number) => number) => React.ReactNode;
+}) {
+  const top = 14;
+  const bottom = 190;
+  const yMin = 2;
+  const px = (m: number) => 40 + m * 11.3;
+  const py = (v: number) => bottom - ((v - yMin) / (yMax - yMin)) * (bottom - top);
   const months = Array.from({ length: 25 }, (_, m) => m);
-  const band = pts([
-    ...months.map((m): [number, number] => [m, mid(m) - 14]),
-    ...[...months].reverse().map((m): [number, number] => [m, mid(m) + 14]),
-  ]);
-  const naik = pts([0, 2, 4, 6, 8].map((m) => [m, mid(m)]));
-  const datar = pts([10, 12, 14, 16].map((m) => [m, mid(10)]));
-  const turun = pts([18, 20, 22, 24].map((m, i) => [m, mid(18) + 4 + i * 7]));
-  const legend: [string, string, string | undefined, string][] = [
-    ["1", LINE, undefined, "naik mengikuti pita: baik"],
-    ["2", "#b45309", "6 3", "mendatar: berat badan tidak naik"],
-    ["3", "#b91c1c", "2 3", "turun: sampaikan ke bidan hari itu"],
-  ];
+  const line = (ys: number[]) => months.map((m) => `${px(m).toFixed(1)},${py(ys[m]).toFixed(1)}`).join(" ");
+  const band = `${line(GARIS_ORANYE)} ${[...months]
+    .reverse()
+    .map((m) => `${px(m).toFixed(1)},${py(GARIS_MERAH[m]).toFixed(1)}`)
+    .join(" ")}`;
+  const ticks = [];
+  for (let v = 4; v <= yMax; v += 2) ticks.push(v);
+  const legendTop = 236;
   return (
-    <Figure
-      id="grafik-pertumbuhan"
-      judul="Sketsa grafik berat badan menurut umur"
-      desc="Pita hijau menunjukkan arah pertumbuhan yang baik. Garis 1 naik mengikuti pita: baik. Garis 2 mendatar: berat badan tidak naik; sampaikan kepada bidan bila dua kali berturut-turut. Garis 3 turun: sampaikan kepada bidan hari itu juga. Ini sketsa; pakai grafik di Buku KIA."
-      height={292}
-    >
-      <polygon points={band} fill="#d1fae5" />
-      <path d={`M${px(0)} 20 V190 H${px(24)}`} stroke="#44403c" strokeWidth={1.2} fill="none" />
-      <text x={4} y={28} fontSize={12} fill="#44403c">
-        berat
+    <Figure id={id} judul={judul} desc={desc} height={legendTop + legend.length * 18 + 4}>
+      <polygon points={band} fill={BAND} />
+      <polyline points={line(GARIS_MERAH)} fill="none" stroke={RED} strokeWidth={2} />
+      <polyline points={line(GARIS_ORANYE)} fill="none" stroke={ORANGE} strokeWidth={2} strokeDasharray="7 3" />
+      <path d={`M${px(0)} ${top} V${bottom} H${px(24)}`} stroke="#44403c" strokeWidth={1.2} fill="none" />
+      {ticks.map((v) => (
+        <text key={v} x={34} y={py(v) + 4} fontSize={11} fill="#44403c" textAnchor="end">
+          {v}
+        </text>
+      ))}
+      <text x={2} y={top - 2} fontSize={11} fill="#44403c">
+        kg
       </text>
       {[0, 6, 12, 18, 24].map((m) => (
-        <text key={m} x={px(m)} y={205} fontSize={12} fill="#44403c" textAnchor="middle">
+        <text key={m} x={px(m)} y={bottom + 15} fontSize={12} fill="#44403c" textAnchor="middle">
           {m}
         </text>
       ))}
-      <text x={px(12)} y={221} fontSize={12} fill="#44403c" textAnchor="middle">
+      <text x={px(12)} y={bottom + 30} fontSize={12} fill="#44403c" textAnchor="middle">
         umur (bulan)
       </text>
-      <polyline points={naik} fill="none" stroke={LINE} strokeWidth={2.5} />
-      <polyline points={datar} fill="none" stroke="#b45309" strokeWidth={2.5} strokeDasharray="6 3" />
-      <polyline points={turun} fill="none" stroke="#b91c1c" strokeWidth={2.5} strokeDasharray="2 3" />
-      <Num x={px(8) + 4} y={mid(8) + 22} n="1" color={LINE} />
-      <Num x={px(16) + 2} y={mid(10) + 16} n="2" color="#b45309" />
-      <Num x={px(24) - 10} y={mid(18) + 4 + 21 + 18} n="3" color="#b91c1c" />
+      {children(px, py)}
       {legend.map(([n, color, dash, text], i) => (
         <g key={n}>
           <line
             x1={8}
             x2={34}
-            y1={244 + i * 18}
-            y2={244 + i * 18}
+            y1={legendTop + i * 18}
+            y2={legendTop + i * 18}
             stroke={color}
             strokeWidth={2.5}
             strokeDasharray={dash}
           />
-          <text x={40} y={248.5 + i * 18} fontSize={13} fill={INK}>
-            {n}. {text}
+          <text x={40} y={legendTop + 4.5 + i * 18} fontSize={13} fill={INK}>
+            {n ? `${n}. ` : ""}
+            {text}
           </text>
         </g>
       ))}
     </Figure>
+  );
+}
+
+const REFERENCE_LEGEND: [string, string, string | undefined, string][] = [
+  ["", RED, undefined, "garis merah: di bawahnya, rujuk"],
+  ["", ORANGE, "7 3", "garis oranye: di atasnya, rujuk"],
+];
+
+/**
+ * A sketch of a weight-for-age chart for the module: the band between the red and the
+ * orange line and three children's lines (N: rising with the band; T: flat; T: falling),
+ * numbered, with a legend below. Not the official chart: the kader uses the Buku KIA.
+ */
+export function GrafikPertumbuhan() {
+  const naik: [number, number][] = [
+    [0, 3.3],
+    [2, 5.5],
+    [4, 6.9],
+    [6, 7.8],
+    [8, 8.5],
+  ];
+  const datar: [number, number][] = [
+    [10, 8.9],
+    [11, 8.9],
+    [12, 8.9],
+  ];
+  const turun: [number, number][] = [
+    [18, 10.4],
+    [19, 10.1],
+    [20, 9.8],
+  ];
+  return (
+    <ChartFrame
+      id="grafik-pertumbuhan"
+      judul="Sketsa grafik berat badan menurut umur"
+      yMax={14}
+      desc="Pita hijau di antara garis merah (bawah) dan garis oranye (atas). Garis 1 naik mengikuti arah pita: N (naik), puji orang tuanya. Garis 2 mendatar dari umur 10 sampai 12 bulan: T (tidak naik); satu kali T sudah cukup untuk menyampaikan kepada bidan hari itu. Garis 3 turun dari umur 18 sampai 20 bulan: T; sampaikan kepada bidan hari itu. Titik di bawah garis merah atau di atas garis oranye juga dirujuk. Ini sketsa; pakai grafik di Buku KIA."
+      legend={[
+        ["1", LINE, undefined, "naik mengikuti pita: N (naik)"],
+        ["2", "#b45309", "6 3", "mendatar: T, rujuk hari itu"],
+        ["3", RED, "2 3", "turun: T, rujuk hari itu"],
+        ...REFERENCE_LEGEND,
+      ]}
+    >
+      {(px, py) => {
+        const pts = (list: [number, number][]) =>
+          list.map(([m, v]) => `${px(m).toFixed(1)},${py(v).toFixed(1)}`).join(" ");
+        return (
+          <>
+            <polyline points={pts(naik)} fill="none" stroke={LINE} strokeWidth={2.5} />
+            <polyline points={pts(datar)} fill="none" stroke="#b45309" strokeWidth={2.5} strokeDasharray="6 3" />
+            <polyline points={pts(turun)} fill="none" stroke={RED} strokeWidth={2.5} strokeDasharray="2 3" />
+            <Num x={px(8) + 2} y={py(8.5) + 20} n="1" color={LINE} />
+            <Num x={px(12) + 12} y={py(8.9) + 14} n="2" color="#b45309" />
+            <Num x={px(20) + 12} y={py(9.8) + 10} n="3" color={RED} />
+          </>
+        );
+      }}
+    </ChartFrame>
+  );
+}
+
+/**
+ * One child's weight line, for a quiz item (`chart:` in quiz.yaml): the same frame, each
+ * point labelled with its weight, and a text alternative that lists every point and where
+ * it lies against the two lines.
+ */
+export function GrafikBerat({
+  points,
+  name,
+  idSuffix,
+}: {
+  points: [number, number][];
+  name: string;
+  idSuffix: string;
+}) {
+  const yMax = Math.max(14, Math.ceil(Math.max(...points.map((p) => p[1])) + 1));
+  const desc = `Berat badan ${name}: ${points
+    .map(([m, v]) => `umur ${m} bulan ${kg(v)}, ${letakTitik(m, v)}`)
+    .join("; ")}.`;
+  return (
+    <ChartFrame
+      id={`grafik-${idSuffix}`}
+      judul={`Grafik berat badan ${name}`}
+      yMax={yMax}
+      desc={desc}
+      legend={[["", "#1e3a8a", undefined, `berat badan ${name}`], ...REFERENCE_LEGEND]}
+    >
+      {(px, py) => (
+        <>
+          <polyline
+            points={points.map(([m, v]) => `${px(m).toFixed(1)},${py(v).toFixed(1)}`).join(" ")}
+            fill="none"
+            stroke="#1e3a8a"
+            strokeWidth={2}
+          />
+          {points.map(([m, v], i) => (
+            <g key={m}>
+              <circle cx={px(m)} cy={py(v)} r={3.5} fill="#1e3a8a" />
+              <text x={px(m)} y={py(v) + (i % 2 ? 16 : -8)} fontSize={10.5} fill="#1e3a8a" textAnchor="middle">
+                {v.toLocaleString("id-ID")}
+              </text>
+            </g>
+          ))}
+        </>
+      )}
+    </ChartFrame>
   );
 }

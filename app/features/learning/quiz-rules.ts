@@ -18,32 +18,69 @@ export function shuffle<T>(items: readonly T[], rng: Rng): T[] {
   return a;
 }
 
+/**
+ * Picks `k` items uniformly among the sets that hold at most one item of each group
+ * (items sharing a `kelompok` test one fact or answer each other). Without groups this is
+ * a plain uniform k-subset. Sequential sampling with exact counts: ways[g][j] = number of
+ * valid j-sets from groups g.. — so every valid set has the same probability, which is
+ * what the exact guesser probability in quiz-quality.ts assumes.
+ */
+export function pickGrouped<T extends { id: string; kelompok?: string }>(
+  items: readonly T[],
+  k: number,
+  rng: Rng,
+): T[] {
+  const byGroup = new Map<string, T[]>();
+  for (const q of items) {
+    const key = q.kelompok ? `k:${q.kelompok}` : `i:${q.id}`;
+    byGroup.set(key, [...(byGroup.get(key) ?? []), q]);
+  }
+  const groups = [...byGroup.values()];
+  const n = Math.min(k, groups.length);
+  const ways: number[][] = Array.from({ length: groups.length + 1 }, () => new Array<number>(n + 1).fill(0));
+  ways[groups.length][0] = 1;
+  for (let g = groups.length - 1; g >= 0; g--)
+    for (let j = 0; j <= n; j++) ways[g][j] = ways[g + 1][j] + (j > 0 ? groups[g].length * ways[g + 1][j - 1] : 0);
+  const chosen: T[] = [];
+  let left = n;
+  for (let g = 0; g < groups.length && left > 0; g++) {
+    const skip = ways[g + 1][left] / ways[g][left];
+    const r = rng();
+    if (r < skip) continue;
+    // Each member equally likely.
+    const member = Math.min(groups[g].length - 1, Math.floor(((r - skip) / (1 - skip)) * groups[g].length));
+    chosen.push(groups[g][member]);
+    left--;
+  }
+  return shuffle(chosen, rng);
+}
+
 /** Draws `bank.draw` questions at random and shuffles the options of each (true/false keeps Benar, Salah). */
 export function drawQuestions(bank: QuizBank, rng: Rng): DrawnQuestion[] {
-  return shuffle(bank.questions, rng)
-    .slice(0, bank.draw)
-    .map((q) => {
-      if (q.type === "truefalse") {
-        return {
-          id: q.id,
-          type: q.type,
-          prompt: q.prompt,
-          options: TRUE_FALSE_OPTIONS,
-          answer: [q.answer ? "benar" : "salah"],
-          explanation: q.explanation,
-          section: q.section,
-        };
-      }
+  return pickGrouped(bank.questions, bank.draw, rng).map((q) => {
+    if (q.type === "truefalse") {
       return {
         id: q.id,
         type: q.type,
         prompt: q.prompt,
-        options: shuffle(q.options, rng),
-        answer: q.type === "single" ? [q.answer] : [...q.answer].sort(),
+        options: TRUE_FALSE_OPTIONS,
+        answer: [q.answer ? "benar" : "salah"],
         explanation: q.explanation,
         section: q.section,
+        ...(q.chart ? { chart: q.chart } : {}),
       };
-    });
+    }
+    return {
+      id: q.id,
+      type: q.type,
+      prompt: q.prompt,
+      options: shuffle(q.options, rng),
+      answer: q.type === "single" ? [q.answer] : [...q.answer].sort(),
+      explanation: q.explanation,
+      section: q.section,
+      ...(q.chart ? { chart: q.chart } : {}),
+    };
+  });
 }
 
 export type Answers = Record<string, string[]>;

@@ -268,7 +268,7 @@ export async function getOwnAttempt(
 
 /** The questions as the form shows them: no answers, no explanations. */
 export function questionsForForm(draw: DrawnQuestion[]) {
-  return draw.map(({ id, type, prompt, options }) => ({ id, type, prompt, options }));
+  return draw.map(({ id, type, prompt, options, chart }) => ({ id, type, prompt, options, chart: chart ?? null }));
 }
 
 export type SubmitResult =

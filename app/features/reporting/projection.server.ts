@@ -143,4 +143,6 @@ export async function rebuildReporting(conn: Conn = db): Promise<void> {
     where certified_at is not null and bidang = '*' group by 1, 2, 3`);
   await conn.execute(sql`select rebuild_stats_flow()`);
   await conn.execute(sql`alter table kader_progress enable trigger user`);
+  // Item statistics (Analisis soal) from the graded attempts.
+  await conn.execute(sql`select rebuild_stats_item()`);
 }

@@ -1,0 +1,397 @@
+/**
+ * "Analisis soal": item statistics per quiz bank for a region and a period, read from the
+ * stats_item rollups (one row per region, item, month and first-try flag, kept by a trigger
+ * on quiz_attempts), so the cost is bounded by items × months whatever the number of kader.
+ */
+import { Readable } from "node:stream";
+import { stringify } from "csv-stringify";
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import type { SessionUser } from "~/auth.server";
+import { requireRole, requireScope } from "~/auth.server";
+import { onReplica, sqlRows } from "~/db.server";
+import type { Role } from "~/db/schema";
+import { content, getModule, type ModuleContent } from "~/features/learning/content.server";
+import { TRUE_FALSE_OPTIONS } from "~/features/learning/quiz-rules";
+import { getRegion, regionLineage, type RegionRecord } from "~/features/regions/regions.server";
+import {
+  discrimination,
+  facility,
+  formatRatio,
+  formatShare,
+  ITEM_FLAG_LABEL,
+  itemFlags,
+  MIN_RESPONSES,
+  type ItemFlag,
+  type ItemSums,
+} from "~/features/reporting/item-analysis";
+import { notFound } from "~/lib/http";
+import { isRegionCode, LEVEL_LABEL } from "~/lib/region";
+import { localYearMonth, REPORTING_ZONE } from "~/lib/timezone";
+
+export const ITEM_ANALYSIS_ROLES: readonly Role[] = ["dpmd", "admin"];
+
+const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+export interface ItemAnalysisQuery {
+  region: RegionRecord;
+  lineage: { code: string; name: string }[];
+  children: { code: string; name: string }[];
+  /** First and last month, "YYYY-MM", both included. */
+  from: string;
+  to: string;
+  firstOnly: boolean;
+  /** The query string for links and exports. */
+  search: string;
+}
+
+function monthsBack(ym: string, n: number): string {
+  const [y, m] = ym.split("-").map(Number);
+  const d = new Date(Date.UTC(y, m - 1 - n, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+}
+
+/** Who may look, which region (in the user's scope) and which period; anything invalid falls back. */
+export async function requireItemAnalysis(
+  request: Request,
+  now = new Date(),
+): Promise<{ user: SessionUser; q: ItemAnalysisQuery }> {
+  const user = await requireRole(request, ITEM_ANALYSIS_ROLES);
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const { year, month } = localYearMonth(now, REPORTING_ZONE);
+  const thisMonth = `${year}-${String(month).padStart(2, "0")}`;
+  const parsed = z
+    .object({
+      wilayah: z.string().refine(isRegionCode).catch(user.scopeCode),
+      dari: z.string().regex(MONTH_RE).catch(monthsBack(thisMonth, 11)),
+      sampai: z.string().regex(MONTH_RE).catch(thisMonth),
+      percobaan: z.enum(["semua", "pertama"]).catch("semua"),
+    })
+    .parse({ wilayah: user.scopeCode, dari: "", sampai: "", percobaan: "semua", ...params });
+  const region = await getRegion(parsed.wilayah);
+  if (!region) throw notFound("Wilayah tidak ditemukan.");
+  requireScope(user, region.code);
+  const [from, to] = parsed.dari <= parsed.sampai ? [parsed.dari, parsed.sampai] : [parsed.sampai, parsed.dari];
+  const lineage = (await regionLineage(region.code))
+    .filter((r) => r.code.length >= user.scopeCode.length)
+    .map((r) => ({ code: r.code, name: `${LEVEL_LABEL[r.level]} ${r.name}` }));
+  const children = await sqlRows<{ code: string; name: string }>(
+    sql`select code, name from regions where parent_code = ${region.code} order by code`,
+  );
+  const search = new URLSearchParams({
+    wilayah: region.code,
+    dari: from,
+    sampai: to,
+    percobaan: parsed.percobaan,
+  }).toString();
+  return {
+    user,
+    q: { region, lineage, children, from, to, firstOnly: parsed.percobaan === "pertama", search },
+  };
+}
+
+// ---------------------------------------------------------------- reading the rollups
+
+type ItemRow = ItemSums & { slug: string; questionId: string; section: string };
+type OptionRow = { slug: string; questionId: string; optionId: string; n: number };
+
+/** Provinsi and kabupaten are read from the rollups; a kecamatan or desa from its own attempts. */
+function fromRollup(region: RegionRecord): boolean {
+  return region.level === "provinsi" || region.level === "kabupaten";
+}
+
+type Row = Record<string, string | number | null>;
+
+function rollupQuery(q: ItemAnalysisQuery, slug?: string) {
+  const where = sql`region_code = ${q.region.code} and month >= ${`${q.from}-01`}::date and month <= ${`${q.to}-01`}::date
+    ${q.firstOnly ? sql`and first_try` : sql``} ${slug ? sql`and slug = ${slug}` : sql``}`;
+  return sql`
+    select 'i' as kind, slug, question_id, max(section) as section, null as option_id, sum(n) as n, sum(correct) as correct,
+           sum(rest_sum) as rest_sum, sum(rest_sq) as rest_sq, sum(xy_rest) as xy_rest
+    from stats_item where ${where} group by slug, question_id
+    union all
+    select 'o', slug, question_id, null, option_id, sum(n), null, null, null, null
+    from stats_item_option where ${where} group by slug, question_id, option_id`;
+}
+
+/** The same sums from the attempts of a kecamatan or desa (right/wrong from quiz_item_rows, as the rollup). */
+function liveQuery(q: ItemAnalysisQuery, slug?: string) {
+  const tz = REPORTING_ZONE.iana;
+  return sql`
+    with r as materialized (
+      select a.slug, x.question_id, x.section, x.given, x.ok, (sum(x.ok) over (partition by a.id) - x.ok) as rest
+      from quiz_attempts a cross join lateral quiz_item_rows(a) x
+      where (a.region_code = ${q.region.code} or a.region_code like ${`${q.region.code}.%`})
+        ${slug ? sql`and a.slug = ${slug}` : sql``}
+        and a.submitted_at is not null
+        and (a.submitted_at at time zone ${tz}) >= ${`${q.from}-01`}::date
+        and (a.submitted_at at time zone ${tz}) < (${`${q.to}-01`}::date + interval '1 month')
+        ${q.firstOnly ? sql`and a.first_try` : sql``}
+    )
+    select 'i' as kind, slug, question_id, max(section) as section, null as option_id, count(*) as n, sum(ok) as correct,
+           sum(rest) as rest_sum, sum(rest * rest) as rest_sq, sum(ok * rest) as xy_rest
+    from r group by slug, question_id
+    union all
+    select 'o', slug, question_id, null, o, count(*), null, null, null, null
+    from r cross join lateral unnest(r.given) o group by slug, question_id, o`;
+}
+
+async function readSums(q: ItemAnalysisQuery, slug?: string): Promise<{ items: ItemRow[]; options: OptionRow[] }> {
+  const rows = await sqlRows<Row>(fromRollup(q.region) ? rollupQuery(q, slug) : liveQuery(q, slug));
+  const items: ItemRow[] = [];
+  const options: OptionRow[] = [];
+  for (const r of rows) {
+    if (r.kind === "i")
+      items.push({
+        slug: String(r.slug),
+        questionId: String(r.question_id),
+        section: String(r.section ?? ""),
+        n: Number(r.n),
+        correct: Number(r.correct),
+        restSum: Number(r.rest_sum),
+        restSq: Number(r.rest_sq),
+        xyRest: Number(r.xy_rest),
+      });
+    else
+      options.push({
+        slug: String(r.slug),
+        questionId: String(r.question_id),
+        optionId: String(r.option_id),
+        n: Number(r.n),
+      });
+  }
+  return { items, options };
+}
+
+// ---------------------------------------------------------------- one bank
+
+export interface OptionStat {
+  id: string;
+  text: string;
+  isKey: boolean;
+  chosen: number;
+  rate: number | null;
+}
+
+export interface ItemStat {
+  id: string;
+  /** The item as the bank holds it now; null for an item no longer in the bank. */
+  prompt: string | null;
+  type: string;
+  section: string;
+  sectionTitle: string;
+  n: number;
+  facility: number | null;
+  discrimination: number | null;
+  options: OptionStat[];
+  flags: ItemFlag[];
+}
+
+export interface SectionStat {
+  id: string;
+  title: string;
+  items: number;
+  n: number;
+  correct: number;
+  /** Share answered wrong; null below MIN_RESPONSES (not ranked). */
+  missed: number | null;
+}
+
+function itemStats(mod: ModuleContent, rows: ItemRow[], options: OptionRow[]): ItemStat[] {
+  const bank = new Map((mod.quiz?.questions ?? []).map((q) => [q.id, q]));
+  const heading = new Map(mod.headings.map((h) => [h.id, h.text]));
+  const order = [...bank.keys()];
+  return rows
+    .map((r): ItemStat => {
+      const q = bank.get(r.questionId);
+      const chosen = new Map(
+        options.filter((o) => o.questionId === r.questionId).map((o) => [o.optionId, o.n] as const),
+      );
+      const opts =
+        q?.type === "truefalse"
+          ? TRUE_FALSE_OPTIONS.map((o) => ({ ...o, isKey: (o.id === "benar") === q.answer }))
+          : q
+            ? q.options.map((o) => ({
+                ...o,
+                isKey: q.type === "single" ? q.answer === o.id : q.answer.includes(o.id),
+              }))
+            : [...chosen.keys()].sort().map((id) => ({ id, text: id, isKey: false }));
+      const optionStats = opts.map((o) => {
+        const c = chosen.get(o.id) ?? 0;
+        return { ...o, chosen: c, rate: r.n ? c / r.n : null };
+      });
+      const section = q?.section ?? r.section;
+      return {
+        id: r.questionId,
+        prompt: q?.prompt ?? null,
+        type: q?.type ?? "lama",
+        section,
+        sectionTitle: heading.get(section) ?? section,
+        n: r.n,
+        facility: facility(r),
+        discrimination: discrimination(r),
+        options: optionStats,
+        // An item no longer in the bank has no known key: no distractor flag.
+        flags: itemFlags(r, q ? optionStats : []),
+      };
+    })
+    .sort((a, b) => {
+      const ia = order.indexOf(a.id);
+      const ib = order.indexOf(b.id);
+      return (ia < 0 ? 1e6 : ia) - (ib < 0 ? 1e6 : ib) || a.id.localeCompare(b.id);
+    });
+}
+
+/** Per module section: responses and share answered wrong, most missed first. */
+export function sectionStats(items: ItemStat[], mod: ModuleContent): SectionStat[] {
+  const by = new Map<string, SectionStat>();
+  const heading = new Map(mod.headings.map((h) => [h.id, h.text]));
+  for (const it of items) {
+    const s = by.get(it.section) ?? {
+      id: it.section,
+      title: heading.get(it.section) ?? it.section,
+      items: 0,
+      n: 0,
+      correct: 0,
+      missed: null,
+    };
+    s.items++;
+    s.n += it.n;
+    s.correct += Math.round((it.facility ?? 0) * it.n);
+    by.set(it.section, s);
+  }
+  return [...by.values()]
+    .map((s) => ({ ...s, missed: s.n >= MIN_RESPONSES ? 1 - s.correct / s.n : null }))
+    .sort((a, b) => (b.missed ?? -1) - (a.missed ?? -1) || b.n - a.n);
+}
+
+export interface BankAnalysis {
+  slug: string;
+  title: string;
+  draw: number;
+  /** Attempts behind the figures (responses / items drawn per attempt). */
+  attempts: number;
+  items: ItemStat[];
+  sections: SectionStat[];
+}
+
+export async function bankAnalysis(request: Request, q: ItemAnalysisQuery, slug: string): Promise<BankAnalysis> {
+  const mod = getModule(slug);
+  if (!mod?.quiz) throw notFound("Kuis tidak ditemukan.");
+  const { items, options } = await onReplica(request, () => readSums(q, slug));
+  const stats = itemStats(mod, items, options);
+  const responses = stats.reduce((a, s) => a + s.n, 0);
+  return {
+    slug,
+    title: mod.frontmatter.title,
+    draw: mod.quiz.draw,
+    attempts: Math.round(responses / mod.quiz.draw),
+    items: stats,
+    sections: sectionStats(stats, mod),
+  };
+}
+
+// ---------------------------------------------------------------- every bank
+
+export interface BankSummary {
+  slug: string;
+  title: string;
+  attempts: number;
+  facility: number | null;
+  items: number;
+  flagged: number;
+  /** The most missed section (with enough responses), if any. */
+  weakest: SectionStat | null;
+}
+
+export async function banksOverview(request: Request, q: ItemAnalysisQuery): Promise<BankSummary[]> {
+  const { items, options } = await onReplica(request, () => readSums(q));
+  const c = content();
+  const order = c.defaultProgramme.requiredModules;
+  const slugs = [...new Set([...order, ...c.modules.filter((m) => m.quiz).map((m) => m.slug)])];
+  return slugs.flatMap((slug) => {
+    const mod = c.bySlug.get(slug);
+    if (!mod?.quiz) return [];
+    const stats = itemStats(
+      mod,
+      items.filter((i) => i.slug === slug),
+      options.filter((o) => o.slug === slug),
+    );
+    const n = stats.reduce((a, s) => a + s.n, 0);
+    const correct = stats.reduce((a, s) => a + Math.round((s.facility ?? 0) * s.n), 0);
+    const sections = sectionStats(stats, mod).filter((s) => s.missed !== null);
+    return [
+      {
+        slug,
+        title: mod.frontmatter.title,
+        attempts: Math.round(n / mod.quiz.draw),
+        facility: n ? correct / n : null,
+        items: stats.length,
+        flagged: stats.filter((s) => s.flags.length).length,
+        weakest: sections[0] ?? null,
+      },
+    ];
+  });
+}
+
+// ---------------------------------------------------------------- CSV
+
+/** One line per option of every item (the item's figures repeated), with a header naming scope and period. */
+export function bankAnalysisCsv(a: BankAnalysis, q: ItemAnalysisQuery): Response {
+  const out = stringify({ bom: true, escape_formulas: true });
+  (async () => {
+    const lines: (string | number)[][] = [
+      ["Akademi Posyandu — analisis soal"],
+      [`Kuis: ${a.title}`],
+      [`Wilayah: ${q.lineage.at(-1)?.name ?? q.region.name} (${q.region.code})`],
+      [`Periode: ${q.from} s.d. ${q.to} (bulan WITA); percobaan: ${q.firstOnly ? "pertama saja" : "semua"}`],
+      [`Jumlah percobaan: ${a.attempts}`],
+      [],
+      [
+        "Soal",
+        "Bagian modul",
+        "Pertanyaan",
+        "Jumlah jawaban",
+        "Tingkat kemudahan (% benar)",
+        "Daya beda",
+        "Tanda",
+        "Pilihan",
+        "Teks pilihan",
+        "Kunci",
+        "Dipilih",
+        "% dipilih",
+      ],
+    ];
+    for (const l of lines) out.write(l);
+    for (const it of a.items) {
+      const flags = it.flags.map((f) => ITEM_FLAG_LABEL[f]).join("; ");
+      for (const o of it.options) {
+        const row = [
+          it.id,
+          it.sectionTitle,
+          it.prompt ?? "(soal lama, tidak lagi di bank)",
+          it.n,
+          it.facility === null ? "" : Math.round(it.facility * 100),
+          formatRatio(it.discrimination),
+          flags,
+          o.id,
+          o.text,
+          o.isKey ? "ya" : "",
+          o.chosen,
+          o.rate === null ? "" : Math.round(o.rate * 100),
+        ];
+        if (!out.write(row)) await new Promise((r) => out.once("drain", r));
+      }
+    }
+    out.end();
+  })().catch((e) => out.destroy(e));
+  return new Response(Readable.toWeb(out) as ReadableStream<Uint8Array>, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="analisis-soal-${a.slug}-${q.region.code}-${q.from}-${q.to}.csv"`,
+      "Cache-Control": "private, no-store",
+    },
+  });
+}
+
+export { formatRatio, formatShare, ITEM_FLAG_LABEL, MIN_RESPONSES };

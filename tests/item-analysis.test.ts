@@ -279,7 +279,8 @@ describe("Analisis soal from graded attempts", () => {
       );
     const options = async () =>
       sqlRows<Record<string, unknown>>(
-        sql`select region_code, question_id, month::text, first_try, option_id, n from stats_item_option where n <> 0 order by 1, 2, 3, 4, 5`,
+        sql`select region_code, question_id, month::text, first_try, o.key, o.value::int as n
+            from stats_item, jsonb_each_text(options) o where o.value::int <> 0 order by 1, 2, 3, 4, 5`,
       );
     await db.delete(users).where(eq(users.id, k));
     const back = await call(bankPage.loader, makeRequest(`/analisis-soal/${SLUG}`, { cookie }), { slug: SLUG });

@@ -14,6 +14,9 @@ import * as printPage from "~/routes/modul.$slug.cetak";
 import * as glossaryPage from "~/routes/istilah";
 import * as home from "~/routes/_index";
 import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { GrafikBerat } from "~/features/learning/diagrams";
 
 const SLUG = "spm-kesehatan";
 /** Questions per attempt (quiz.yaml draw). */
@@ -200,6 +203,51 @@ describe("quiz attempts", () => {
     const json = JSON.stringify(form.data);
     expect(json).not.toMatch(/"answer"|"explanation"/);
     for (const q of row.draw) expect(json).not.toContain(q.explanation);
+  });
+
+  it("a growth-chart item carries its chart into the form and the review, drawn with every point named", async () => {
+    const k = await newKader();
+    const slug = "pemantauan-pertumbuhan-stunting";
+    const res = await start(k.cookie, slug);
+    const id = attemptIdOf(res.location);
+    const bank = getModule(slug)!.quiz!;
+    const charted = bank.questions.filter((q) => q.chart).map((q) => q.id);
+    expect(charted.length).toBeGreaterThanOrEqual(4);
+    // Replace the draw's first item by a chart item (draws are random): the stored draw is what is shown.
+    const row = await attemptRow(id);
+    const chartItem = bank.questions.find((q) => q.id === charted[0])!;
+    const drawn = row.draw.some((q) => q.id === chartItem.id)
+      ? row.draw
+      : [
+          {
+            id: chartItem.id,
+            type: chartItem.type,
+            prompt: chartItem.prompt,
+            options: chartItem.type === "truefalse" ? [] : chartItem.options,
+            answer: chartItem.type === "single" ? [chartItem.answer] : [],
+            explanation: chartItem.explanation,
+            section: chartItem.section,
+            chart: chartItem.chart,
+          },
+          ...row.draw.slice(1),
+        ];
+    await db
+      .update(quizAttempts)
+      .set({ draw: drawn as never, questionIds: drawn.map((q) => q.id) })
+      .where(eq(quizAttempts.id, id));
+    const form = await call(attemptPage.loader, makeRequest(`/modul/${slug}/kuis/${id}`, { cookie: k.cookie }), {
+      slug,
+      attemptId: id,
+    });
+    const shown = form.data.questions.find((q: { id: string }) => q.id === chartItem.id);
+    expect(shown.chart).toEqual(chartItem.chart);
+    expect(JSON.stringify(form.data)).not.toMatch(/"answer"|"explanation"/);
+    const svg = renderToStaticMarkup(createElement(GrafikBerat, { ...chartItem.chart!, idSuffix: chartItem.id }));
+    for (const [m, kgValue] of chartItem.chart!.points) {
+      expect(svg).toContain(`umur ${m} bulan ${kgValue.toLocaleString("id-ID", { minimumFractionDigits: 1 })} kg`);
+      expect(svg).toContain(`>${kgValue.toLocaleString("id-ID", { minimumFractionDigits: 1 })}</text>`);
+    }
+    expect(svg).toMatch(/garis merah/);
   });
 
   it("a double tap on start (same key) and a start while one is open give one attempt", async () => {

@@ -236,7 +236,6 @@ export const quizAttempts = pgTable(
   (t) => [
     uniqueIndex("quiz_attempts_idempotency_key").on(t.idempotencyKey),
     index("quiz_attempts_user_slug_idx").on(t.userId, t.slug),
-    index("quiz_attempts_region_idx").using("btree", sql`${t.regionCode} text_pattern_ops`, t.slug),
   ],
 );
 
@@ -648,12 +647,40 @@ export const regionBoundaries = pgTable("region_boundaries", {
 });
 
 /**
+ * One row per drawn item of a graded attempt (issue 19): right or wrong, how many of the
+ * attempt's other items were right, the chosen option ids ("a,c"), with the taker's region and
+ * the month (WITA). Written by the trigger that keeps stats_item; a kecamatan or desa sums
+ * its rows live (bounded by its size), sections missed most are read from here.
+ */
+export const quizItemAnswers = pgTable(
+  "quiz_item_answers",
+  {
+    attemptId: text("attempt_id")
+      .notNull()
+      .references(() => quizAttempts.id, { onDelete: "cascade" }),
+    questionId: text("question_id").notNull(),
+    regionCode: text("region_code").notNull(),
+    slug: text("slug").notNull(),
+    section: text("section").notNull(),
+    month: date("month", { mode: "string" }).notNull(),
+    firstTry: boolean("first_try").notNull(),
+    ok: smallint("ok").notNull(),
+    rest: smallint("rest").notNull(),
+    given: text("given").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.attemptId, t.questionId] }),
+    index("quiz_item_answers_region_idx").using("btree", sql`${t.regionCode} text_pattern_ops`, t.slug, t.month),
+  ],
+);
+
+/**
  * Item statistics (issue 19): per provinsi and kabupaten, quiz, question, month of grading
  * (WITA) and first attempt or retake, the sums behind facility and the corrected item-total
  * correlation: n attempts that drew the item, x = answered right, y = the other items of the
  * attempt answered right. Kept in step by a trigger on quiz_attempts
  * (drizzle/0013_item_statistics.sql), so any query reads a bounded number of rows. A kecamatan
- * or desa is summed live from its own attempts (bounded by its size).
+ * or desa is summed live from its quiz_item_answers rows (bounded by its size).
  */
 export const statsItem = pgTable(
   "stats_item",
@@ -670,21 +697,8 @@ export const statsItem = pgTable(
     restSum: bigint("rest_sum", { mode: "number" }).notNull().default(0),
     restSq: bigint("rest_sq", { mode: "number" }).notNull().default(0),
     xyRest: bigint("xy_rest", { mode: "number" }).notNull().default(0),
+    /** How often each option was chosen: {"a": 12, "c": 3} (true/false: benar, salah). */
+    options: jsonb("options").$type<Record<string, number>>().notNull().default({}),
   },
   (t) => [primaryKey({ columns: [t.regionCode, t.slug, t.questionId, t.month, t.firstTry] })],
-);
-
-/** How often each option of an item was chosen (same keys as stats_item, plus the option). */
-export const statsItemOption = pgTable(
-  "stats_item_option",
-  {
-    regionCode: text("region_code").notNull(),
-    slug: text("slug").notNull(),
-    questionId: text("question_id").notNull(),
-    month: date("month", { mode: "string" }).notNull(),
-    firstTry: boolean("first_try").notNull(),
-    optionId: text("option_id").notNull(),
-    n: bigint("n", { mode: "number" }).notNull().default(0),
-  },
-  (t) => [primaryKey({ columns: [t.regionCode, t.slug, t.questionId, t.month, t.firstTry, t.optionId] })],
 );

@@ -1,14 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import {
-  bankAnalysis,
-  formatRatio,
-  formatShare,
-  ITEM_FLAG_LABEL,
-  MIN_RESPONSES,
-  requireItemAnalysis,
-} from "~/features/reporting/item-analysis.server";
+import { bankAnalysis, requireItemAnalysis } from "~/features/reporting/item-analysis.server";
+import { formatRatio, formatShare, ITEM_FLAG_LABEL, MIN_RESPONSES } from "~/features/reporting/item-analysis";
 import { ItemAnalysisFilter } from "~/features/reporting/item-analysis-filter";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

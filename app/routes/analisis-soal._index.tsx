@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { banksOverview, formatShare, requireItemAnalysis } from "~/features/reporting/item-analysis.server";
+import { banksOverview, requireItemAnalysis } from "~/features/reporting/item-analysis.server";
+import { formatShare } from "~/features/reporting/item-analysis";
 import { ItemAnalysisFilter } from "~/features/reporting/item-analysis-filter";
 
 export const meta: MetaFunction = () => [{ title: "Analisis soal · Akademi Posyandu" }];

@@ -3,13 +3,15 @@
  *   DATABASE_URL=postgres://… npm run bench:item-analysis
  * Builds a throw-away database beside DATABASE_URL's and fills it as 1.41 M kader would over
  * two years:
- * - the rollups (stats_item, stats_item_option) for every provinsi and kabupaten (38 + 514),
+ * - the rollup (stats_item) for every provinsi and kabupaten (38 + 514),
  *   every item of the 12 banks, 24 months, first attempts and retakes;
  * - the largest kecamatan's graded attempts (1.41 M / 7,277 kecamatan ≈ 194 kader; the largest
- *   ≈ 3 times that: 600 kader × 12 quizzes × 1.5 attempts), written through the trigger.
- * Then times the page loaders (overview and one bank) at provinsi and kabupaten (rollup) and
- * at the kecamatan and a desa (summed live from their attempts), 30 runs each after a warm-up,
- * and the trigger's cost per graded attempt. Prints figures; asserts nothing.
+ *   ≈ 3 times that: 600 kader × 12 quizzes × 1.5 attempts over two years), written through
+ *   the trigger in batches.
+ * Then the write cost: 600 attempts graded this month one statement each, with the rollup
+ * trigger and with it disabled. Then the page loaders (overview and one bank) at provinsi
+ * and kabupaten (rollup) and at the kecamatan and a desa (summed live from their attempts),
+ * 30 runs each after a warm-up. Prints figures; asserts nothing.
  */
 import postgres from "postgres";
 import { percentile } from "./server";
@@ -59,28 +61,20 @@ try {
   }
   const t0 = performance.now();
   await db.execute(sql`
-    insert into stats_item (region_code, slug, question_id, month, first_try, section, n, correct, rest_sum, rest_sq, xy_rest)
+    insert into stats_item (region_code, slug, question_id, month, first_try, section, n, correct, rest_sum, rest_sq, xy_rest, options)
     select r, i->>'slug', i->>'id', (date '2025-01-01' + (m || ' month')::interval)::date, f, i->>'section',
-           40, 28, 240, 1600, 190
+           40, 28, 240, 1600, 190, (select jsonb_object_agg(o, 10) from jsonb_array_elements_text(i->'options') o)
     from unnest(string_to_array(${regions.join(",")}, ',')) r
     cross join jsonb_array_elements(${JSON.stringify(items)}::jsonb) i
     cross join generate_series(0, 23) m
     cross join (values (true), (false)) ft(f)`);
-  await db.execute(sql`
-    insert into stats_item_option (region_code, slug, question_id, month, first_try, option_id, n)
-    select r, i->>'slug', i->>'id', (date '2025-01-01' + (m || ' month')::interval)::date, f, o, 10
-    from unnest(string_to_array(${regions.join(",")}, ',')) r
-    cross join jsonb_array_elements(${JSON.stringify(items)}::jsonb) i
-    cross join lateral jsonb_array_elements_text(i->'options') o
-    cross join generate_series(0, 23) m
-    cross join (values (true), (false)) ft(f)`);
-  const [{ rows, optRows }] = (await db.execute(
-    sql`select (select count(*) from stats_item)::int as rows, (select count(*) from stats_item_option)::int as "optRows"`,
-  )) as unknown as { rows: number; optRows: number }[];
+  const [{ rows, mb }] = (await db.execute(
+    sql`select count(*)::int as rows, (pg_total_relation_size('stats_item') / 1048576)::int as mb from stats_item`,
+  )) as unknown as { rows: number; mb: number }[];
   console.log(
-    `Rollups for ${regions.length} provinsi/kabupaten × ${items.length} items × 24 months × 2: ${rows.toLocaleString("en")} item rows, ${optRows.toLocaleString("en")} option rows (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+    `Rollup for ${regions.length} provinsi/kabupaten × ${items.length} items × 24 months × 2: ${rows.toLocaleString("en")} rows, ${mb} MB (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
   );
-  await db.execute(sql`analyze stats_item; analyze stats_item_option`);
+  await db.execute(sql`analyze stats_item`);
 
   // The largest kecamatan: 600 kader in its desa, 12 quizzes each, half of them retaken.
   const KEC = "64.02.01";
@@ -103,49 +97,50 @@ try {
   }
   const now = Date.now();
   let attempts = 0;
+  const attemptRow = (k: { id: string }, m: (typeof banks)[number], at: Date) => {
+    const draw = drawQuestions(m.quiz!, rng);
+    const ability = 0.4 + rng() * 0.55;
+    const answers = Object.fromEntries(
+      draw.map((q) => [
+        q.id,
+        rng() < ability ? q.answer : [q.options.find((o) => !q.answer.includes(o.id))?.id ?? q.answer[0]],
+      ]),
+    );
+    const r = scoreAttempt(draw, answers, m.quiz!.passScore);
+    attempts++;
+    return sql`(${`b${attempts.toString(36).padStart(10, "0")}`}, ${k.id}, ${m.slug}, ${m.hash}, ${`{${draw.map((q) => q.id).join(",")}}`}::text[],
+      ${JSON.stringify(draw)}::jsonb, ${m.quiz!.passScore}, ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz,
+      ${JSON.stringify(answers)}::jsonb, ${r.score}, ${r.passed}, ${`bench-${attempts}`})`;
+  };
+  const insert = (values: ReturnType<typeof sql>[]) =>
+    db.execute(sql`insert into quiz_attempts (id, user_id, slug, content_hash, question_ids, draw, pass_score,
+      started_at, submitted_at, answers, score, passed, idempotency_key) values ${sql.join(values, sql`, `)}`);
   const t1 = performance.now();
   for (const k of kader) {
     const rows = [];
-    for (const m of banks) {
-      for (let a = 0; a < (rng() < 0.5 ? 2 : 1); a++) {
-        const draw = drawQuestions(m.quiz!, rng);
-        const ability = 0.4 + rng() * 0.55;
-        const answers = Object.fromEntries(
-          draw.map((q) => [
-            q.id,
-            rng() < ability ? q.answer : [q.options.find((o) => !q.answer.includes(o.id))?.id ?? q.answer[0]],
-          ]),
-        );
-        const r = scoreAttempt(draw, answers, m.quiz!.passScore);
-        const at = new Date(now - Math.floor(rng() * 700) * 86_400_000 + a * 3_600_000);
-        rows.push({
-          id: `b${(attempts++).toString(36).padStart(10, "0")}`,
-          user_id: k.id,
-          slug: m.slug,
-          content_hash: m.hash,
-          question_ids: draw.map((q) => q.id),
-          draw,
-          pass_score: m.quiz!.passScore,
-          started_at: at,
-          submitted_at: at,
-          answers,
-          score: r.score,
-          passed: r.passed,
-          idempotency_key: `bench-${attempts}`,
-        });
-      }
-    }
-    // One graded attempt per statement, as the app grades them (each fires the rollup trigger).
-    for (const r of rows)
-      await db.execute(sql`insert into quiz_attempts (id, user_id, slug, content_hash, question_ids, draw, pass_score,
-        started_at, submitted_at, answers, score, passed, idempotency_key)
-        values (${r.id}, ${r.user_id}, ${r.slug}, ${r.content_hash}, ${`{${r.question_ids.join(",")}}`}::text[], ${JSON.stringify(r.draw)}::jsonb,
-        ${r.pass_score}, ${r.started_at}, ${r.submitted_at}, ${JSON.stringify(r.answers)}::jsonb, ${r.score}, ${r.passed}, ${r.idempotency_key})`);
+    for (const m of banks)
+      for (let a = 0; a < (rng() < 0.5 ? 2 : 1); a++)
+        rows.push(attemptRow(k, m, new Date(now - (30 + Math.floor(rng() * 700)) * 86_400_000 + a * 3_600_000)));
+    await insert(rows);
   }
-  const writeMs = performance.now() - t1;
   await db.execute(sql`analyze quiz_attempts`);
   console.log(
-    `Kecamatan ${KEC}: ${kader.length} kader in ${desa.length} desa, ${attempts.toLocaleString("en")} graded attempts written one by one through the trigger: ${(writeMs / attempts).toFixed(2)} ms per attempt`,
+    `Kecamatan ${KEC}: ${kader.length} kader in ${desa.length} desa, ${attempts.toLocaleString("en")} graded attempts over two years (${((performance.now() - t1) / 1000).toFixed(0)} s)`,
+  );
+
+  // The write cost of grading: one statement per attempt, this month, with and without the trigger.
+  const perAttempt = async () => {
+    const t = performance.now();
+    for (let i = 0; i < 600; i++) await insert([attemptRow(kader[i], banks[i % banks.length], new Date())]);
+    return (performance.now() - t) / 600;
+  };
+  await perAttempt(); // warm the current month's rows
+  const withTrigger = await perAttempt();
+  await db.execute(sql`alter table quiz_attempts disable trigger quiz_attempts_item_stats_ins`);
+  const without = await perAttempt();
+  await db.execute(sql`alter table quiz_attempts enable trigger quiz_attempts_item_stats_ins`);
+  console.log(
+    `Grading write (600 attempts, one statement each): ${withTrigger.toFixed(2)} ms with the item rollup, ${without.toFixed(2)} ms without: the rollup adds ${(withTrigger - without).toFixed(2)} ms per graded attempt`,
   );
 
   const adminUser = await makeUser({ role: "admin", scopeCode: "64" });
@@ -186,6 +181,7 @@ try {
   }
 } finally {
   await closeDb();
-  await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
+  if (process.env.BENCH_KEEP) console.log(`Kept database ${dbName} (BENCH_KEEP)`);
+  else await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
   await admin.end();
 }

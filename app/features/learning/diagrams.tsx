@@ -219,61 +219,81 @@ export function letakTitik(month: number, weight: number): string {
   return "di antara garis merah dan garis oranye";
 }
 
-/** Axes, the band between the red and the orange line, and the legend: the frame of both charts. */
+/** The part of the chart drawn: months m0..m1, kilograms yMin..yMax, a y tick every `step` kg. */
+interface ChartWindow {
+  m0: number;
+  m1: number;
+  yMin: number;
+  yMax: number;
+  step: number;
+}
+
+/** Axes, the band between the red and the orange line (clipped to the window), and the legend: the frame of both charts. */
 function ChartFrame({
   id,
   judul,
   desc,
   legend,
-  yMax,
+  win,
   children,
 }: {
   id: string;
   judul: string;
   desc: string;
   legend: [string, string, string | undefined, string][];
-  yMax: number;
+  win: ChartWindow;
   children: (px: (m: number) => number, py: (kgValue: number) => number) => React.ReactNode;
 }) {
   const top = 14;
   const bottom = 190;
-  const yMin = 2;
-  const px = (m: number) => 40 + m * 11.3;
-  const py = (v: number) => bottom - ((v - yMin) / (yMax - yMin)) * (bottom - top);
-  const months = Array.from({ length: 25 }, (_, m) => m);
+  const left = 40;
+  const right = W - 10;
+  const px = (m: number) => left + ((m - win.m0) / (win.m1 - win.m0)) * (right - left);
+  const py = (v: number) => bottom - ((v - win.yMin) / (win.yMax - win.yMin)) * (bottom - top);
+  const months = Array.from({ length: win.m1 - win.m0 + 1 }, (_, i) => win.m0 + i);
   const line = (ys: number[]) => months.map((m) => `${px(m).toFixed(1)},${py(ys[m]).toFixed(1)}`).join(" ");
   const band = `${line(GARIS_ORANYE)} ${[...months]
     .reverse()
     .map((m) => `${px(m).toFixed(1)},${py(GARIS_MERAH[m]).toFixed(1)}`)
     .join(" ")}`;
-  const ticks = [];
-  for (let v = 4; v <= yMax; v += 2) ticks.push(v);
+  const ticks: number[] = [];
+  for (let v = Math.ceil(win.yMin / win.step) * win.step; v <= win.yMax + 1e-9; v += win.step) ticks.push(v);
+  const span = win.m1 - win.m0;
+  const monthTicks = months.filter((m) => span <= 8 || m % (span <= 12 ? 2 : 6) === 0);
   const legendTop = 236;
+  const clip = `${id}-c`;
   return (
     <Figure id={id} judul={judul} desc={desc} height={legendTop + legend.length * 18 + 4}>
-      <polygon points={band} fill={BAND} />
-      <polyline points={line(GARIS_MERAH)} fill="none" stroke={RED} strokeWidth={2} />
-      <polyline points={line(GARIS_ORANYE)} fill="none" stroke={ORANGE} strokeWidth={2} strokeDasharray="7 3" />
-      <path d={`M${px(0)} ${top} V${bottom} H${px(24)}`} stroke="#44403c" strokeWidth={1.2} fill="none" />
+      <defs>
+        <clipPath id={clip}>
+          <rect x={left} y={top} width={right - left} height={bottom - top} />
+        </clipPath>
+      </defs>
+      <g clipPath={`url(#${clip})`}>
+        <polygon points={band} fill={BAND} />
+        <polyline points={line(GARIS_MERAH)} fill="none" stroke={RED} strokeWidth={2} />
+        <polyline points={line(GARIS_ORANYE)} fill="none" stroke={ORANGE} strokeWidth={2} strokeDasharray="7 3" />
+      </g>
+      <path d={`M${left} ${top} V${bottom} H${right}`} stroke="#44403c" strokeWidth={1.2} fill="none" />
       {ticks.map((v) => (
         <text key={v} x={34} y={py(v) + 4} fontSize={11} fill="#44403c" textAnchor="end">
-          {v}
+          {v.toLocaleString("id-ID")}
         </text>
       ))}
       <text x={2} y={top - 2} fontSize={11} fill="#44403c">
         kg
       </text>
-      {[0, 6, 12, 18, 24].map((m) => (
+      {monthTicks.map((m) => (
         <text key={m} x={px(m)} y={bottom + 15} fontSize={12} fill="#44403c" textAnchor="middle">
           {m}
         </text>
       ))}
-      <text x={px(12)} y={bottom + 30} fontSize={12} fill="#44403c" textAnchor="middle">
+      <text x={(left + right) / 2} y={bottom + 30} fontSize={12} fill="#44403c" textAnchor="middle">
         umur (bulan)
       </text>
       {children(px, py)}
       {legend.map(([n, color, dash, text], i) => (
-        <g key={n}>
+        <g key={`${n}-${text}`}>
           <line
             x1={8}
             x2={34}
@@ -291,6 +311,25 @@ function ChartFrame({
       ))}
     </Figure>
   );
+}
+
+/**
+ * The window of an item's chart: the points' months with two months either side (at least
+ * six months shown), and the kilograms of the points and of both lines in those months, so the
+ * gain from point to point and the distance to the lines can be read on a phone.
+ */
+export function chartWindow(points: [number, number][]): ChartWindow {
+  let m0 = Math.max(0, points[0][0] - 2);
+  let m1 = Math.min(24, points[points.length - 1][0] + 2);
+  while (m1 - m0 < 6) {
+    if (m0 > 0) m0--;
+    if (m1 - m0 < 6 && m1 < 24) m1++;
+  }
+  const inWindow = (ys: number[]) => ys.slice(m0, m1 + 1);
+  const lo = Math.min(...points.map((p) => p[1]), ...inWindow(GARIS_MERAH));
+  const hi = Math.max(...points.map((p) => p[1]), ...inWindow(GARIS_ORANYE));
+  const step = hi - lo > 6 ? 2 : hi - lo > 3 ? 1 : 0.5;
+  return { m0, m1, yMin: Math.floor((lo - 0.3) / step) * step, yMax: Math.ceil((hi + 0.3) / step) * step, step };
 }
 
 const REFERENCE_LEGEND: [string, string, string | undefined, string][] = [
@@ -325,7 +364,7 @@ export function GrafikPertumbuhan() {
     <ChartFrame
       id="grafik-pertumbuhan"
       judul="Sketsa grafik berat badan menurut umur"
-      yMax={14}
+      win={{ m0: 0, m1: 24, yMin: 2, yMax: 14, step: 2 }}
       desc="Pita hijau di antara garis merah (bawah) dan garis oranye (atas). Garis 1 naik mengikuti arah pita: N (naik), puji orang tuanya. Garis 2 mendatar dari umur 10 sampai 12 bulan: T (tidak naik); satu kali T sudah cukup untuk menyampaikan kepada bidan hari itu. Garis 3 turun dari umur 18 sampai 20 bulan: T; sampaikan kepada bidan hari itu. Titik di bawah garis merah atau di atas garis oranye juga dirujuk. Ini sketsa; pakai grafik di Buku KIA."
       legend={[
         ["1", LINE, undefined, "naik mengikuti pita: N (naik)"],
@@ -366,7 +405,7 @@ export function GrafikBerat({
   name: string;
   idSuffix: string;
 }) {
-  const yMax = Math.max(14, Math.ceil(Math.max(...points.map((p) => p[1])) + 1));
+  const win = chartWindow(points);
   const desc = `Berat badan ${name}: ${points
     .map(([m, v]) => `umur ${m} bulan ${kg(v)}, ${letakTitik(m, v)}`)
     .join("; ")}.`;
@@ -374,7 +413,7 @@ export function GrafikBerat({
     <ChartFrame
       id={`grafik-${idSuffix}`}
       judul={`Grafik berat badan ${name}`}
-      yMax={yMax}
+      win={win}
       desc={desc}
       legend={[["", "#1e3a8a", undefined, `berat badan ${name}`], ...REFERENCE_LEGEND]}
     >
@@ -390,7 +429,7 @@ export function GrafikBerat({
             <g key={m}>
               <circle cx={px(m)} cy={py(v)} r={3.5} fill="#1e3a8a" />
               <text x={px(m)} y={py(v) + (i % 2 ? 16 : -8)} fontSize={10.5} fill="#1e3a8a" textAnchor="middle">
-                {v.toLocaleString("id-ID")}
+                {v.toLocaleString("id-ID", { minimumFractionDigits: 1 })}
               </text>
             </g>
           ))}

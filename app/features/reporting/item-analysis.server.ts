@@ -1,7 +1,9 @@
 /**
- * "Analisis soal": item statistics per quiz bank for a region and a period, read from the
- * stats_item rollups (one row per region, item, month and first-try flag, kept by a trigger
- * on quiz_attempts), so the cost is bounded by items × months whatever the number of kader.
+ * "Analisis soal": item statistics per quiz bank for a region and a period. A provinsi or
+ * kabupaten is read from the stats_item rollup (one row per region, item, month and first-try
+ * flag, kept by a trigger on quiz_attempts): the cost is bounded by items × months whatever
+ * the number of kader. A kecamatan or desa is summed live from its own graded attempts
+ * (bounded by its size; the same SQL right/wrong rule, quiz_item_rows).
  */
 import { Readable } from "node:stream";
 import { stringify } from "csv-stringify";
@@ -106,34 +108,31 @@ function rollupQuery(q: ItemAnalysisQuery, slug?: string) {
   const where = sql`region_code = ${q.region.code} and month >= ${`${q.from}-01`}::date and month <= ${`${q.to}-01`}::date
     ${q.firstOnly ? sql`and first_try` : sql``} ${slug ? sql`and slug = ${slug}` : sql``}`;
   return sql`
+    with s as materialized (select * from stats_item where ${where})
     select 'i' as kind, slug, question_id, max(section) as section, null as option_id, sum(n) as n, sum(correct) as correct,
            sum(rest_sum) as rest_sum, sum(rest_sq) as rest_sq, sum(xy_rest) as xy_rest
-    from stats_item where ${where} group by slug, question_id
+    from s group by slug, question_id
     union all
-    select 'o', slug, question_id, null, option_id, sum(n), null, null, null, null
-    from stats_item_option where ${where} group by slug, question_id, option_id`;
+    select 'o', slug, question_id, null, o.key, sum(o.value::bigint), null, null, null, null
+    from s cross join lateral jsonb_each_text(s.options) o group by slug, question_id, o.key`;
 }
 
-/** The same sums from the attempts of a kecamatan or desa (right/wrong from quiz_item_rows, as the rollup). */
+/** The same sums from the quiz_item_answers rows of a kecamatan or desa (one row per drawn item). */
 function liveQuery(q: ItemAnalysisQuery, slug?: string) {
-  const tz = REPORTING_ZONE.iana;
   return sql`
     with r as materialized (
-      select a.slug, x.question_id, x.section, x.given, x.ok, (sum(x.ok) over (partition by a.id) - x.ok) as rest
-      from quiz_attempts a cross join lateral quiz_item_rows(a) x
-      where (a.region_code = ${q.region.code} or a.region_code like ${`${q.region.code}.%`})
-        ${slug ? sql`and a.slug = ${slug}` : sql``}
-        and a.submitted_at is not null
-        and (a.submitted_at at time zone ${tz}) >= ${`${q.from}-01`}::date
-        and (a.submitted_at at time zone ${tz}) < (${`${q.to}-01`}::date + interval '1 month')
-        ${q.firstOnly ? sql`and a.first_try` : sql``}
+      select slug, question_id, section, given, ok, rest from quiz_item_answers
+      where (region_code = ${q.region.code} or region_code like ${`${q.region.code}.%`})
+        ${slug ? sql`and slug = ${slug}` : sql``}
+        and month >= ${`${q.from}-01`}::date and month <= ${`${q.to}-01`}::date
+        ${q.firstOnly ? sql`and first_try` : sql``}
     )
     select 'i' as kind, slug, question_id, max(section) as section, null as option_id, count(*) as n, sum(ok) as correct,
            sum(rest) as rest_sum, sum(rest * rest) as rest_sq, sum(ok * rest) as xy_rest
     from r group by slug, question_id
     union all
-    select 'o', slug, question_id, null, o, count(*), null, null, null, null
-    from r cross join lateral unnest(r.given) o group by slug, question_id, o`;
+    select 'g', slug, question_id, null, given, count(*), null, null, null, null
+    from r group by slug, question_id, given`;
 }
 
 async function readSums(q: ItemAnalysisQuery, slug?: string): Promise<{ items: ItemRow[]; options: OptionRow[] }> {
@@ -152,13 +151,19 @@ async function readSums(q: ItemAnalysisQuery, slug?: string): Promise<{ items: I
         restSq: Number(r.rest_sq),
         xyRest: Number(r.xy_rest),
       });
-    else
+    else if (r.kind === "o")
       options.push({
         slug: String(r.slug),
         questionId: String(r.question_id),
         optionId: String(r.option_id),
         n: Number(r.n),
       });
+    // A chosen set ("a,c"): every option in it was chosen that many times.
+    else
+      for (const id of String(r.option_id ?? "")
+        .split(",")
+        .filter(Boolean))
+        options.push({ slug: String(r.slug), questionId: String(r.question_id), optionId: id, n: Number(r.n) });
   }
   return { items, options };
 }
@@ -204,9 +209,9 @@ function itemStats(mod: ModuleContent, rows: ItemRow[], options: OptionRow[]): I
   return rows
     .map((r): ItemStat => {
       const q = bank.get(r.questionId);
-      const chosen = new Map(
-        options.filter((o) => o.questionId === r.questionId).map((o) => [o.optionId, o.n] as const),
-      );
+      const chosen = new Map<string, number>();
+      for (const o of options)
+        if (o.questionId === r.questionId) chosen.set(o.optionId, (chosen.get(o.optionId) ?? 0) + o.n);
       const opts =
         q?.type === "truefalse"
           ? TRUE_FALSE_OPTIONS.map((o) => ({ ...o, isKey: (o.id === "benar") === q.answer }))
@@ -394,4 +399,3 @@ export function bankAnalysisCsv(a: BankAnalysis, q: ItemAnalysisQuery): Response
   });
 }
 
-export { formatRatio, formatShare, ITEM_FLAG_LABEL, MIN_RESPONSES };

@@ -398,4 +398,3 @@ export function bankAnalysisCsv(a: BankAnalysis, q: ItemAnalysisQuery): Response
     },
   });
 }
-

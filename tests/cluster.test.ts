@@ -187,7 +187,9 @@ describe.skipIf(!onPostgres)("two app processes on one PostgreSQL", () => {
     const open = await req(b, `/hadir/${token}`, { cookie: kader });
     expect(open.status).toBe(200);
     const ticket = open.text.match(/name="pindai" value="([^"]+)"/)![1];
-    const done = await req(a, `/hadir/${token}`, { cookie: kader, form: { pindai: ticket } });
+    // The scan cookie set by one process binds the ticket to this browser on the other.
+    const scan = open.setCookie!.split(";")[0];
+    const done = await req(a, `/hadir/${token}`, { cookie: `${kader}; ${scan}`, form: { pindai: ticket } });
     expect(done.status).toBe(200);
     const rows = await db.select().from(attendance).where(eq(attendance.workshopId, workshopId));
     expect(rows.map((r) => [r.status, r.method])).toEqual([["hadir", "qr"]]);

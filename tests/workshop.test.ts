@@ -7,7 +7,14 @@ import { attendance, auditLog, enrolments, moduleAssignments, workshops } from "
 import { getUser, type SessionUser } from "~/auth.server";
 import { env } from "~/env.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
-import { checkinCode, checkinToken, scanTicket } from "~/features/workshops/check-in";
+import {
+  checkinCode,
+  checkinToken,
+  newScanNonce,
+  readScanNonce,
+  SCAN_COOKIE,
+  scanTicket,
+} from "~/features/workshops/check-in";
 import { workshopFormSchema } from "~/features/workshops/rules";
 import { WALK_IN_UNKNOWN, addWalkIn, markAllPresent, recordAttendance } from "~/features/workshops/attendance.server";
 import { cancelEnrolment, enrolUsers, participants, selfEnrol } from "~/features/workshops/enrolment.server";
@@ -357,11 +364,58 @@ describe("enrolment", () => {
     expect(await selfEnrol(k3.user, id)).toEqual({ ok: true, status: "waitlisted" });
     expect(await selfEnrol(k2.user, id)).toEqual({ ok: true, status: "waitlisted" }); // double tap
     const r = await cancelEnrolment(k1.user, id, k1.user.id);
-    expect(r.promoted).toEqual([k2.user.id]);
+    expect(r).toEqual({ ok: true, promoted: [k2.user.id] });
     const list = await participants(id);
     expect(list.find((p) => p.userId === k2.user.id)?.enrolment).toBe("enrolled");
     expect(list.find((p) => p.userId === k3.user.id)?.enrolment).toBe("waitlisted");
-    expect((await cancelEnrolment(k1.user, id, k1.user.id)).promoted).toEqual([]); // cancelling twice changes nothing
+    expect(await cancelEnrolment(k1.user, id, k1.user.id)).toEqual({ ok: true, promoted: [] }); // cancelling twice changes nothing
+  });
+
+  it("no cancel after attending, none of her own after the end, and no waitlist promotion into a session that is over", async () => {
+    const id = await runningNow({ capacity: "1" });
+    const [k1, k2, k3] = [await kader(), await kader(), await kader()];
+    await enrolUsers(pa.user, id, [k1.user.id, k2.user.id]); // k1 enrolled, k2 waitlisted
+    await recordAttendance(pa.user, id, [{ userId: k1.user.id, status: "hadir" }]);
+    const cancel = (k: Actor) =>
+      call(sesiDetail.action, makeRequest(`/sesi/${id}`, { cookie: k.cookie, form: { intent: "batal-daftar" } }), {
+        id: String(id),
+      });
+    // The page offers no button, and the action (posted by hand) changes nothing.
+    const page = await call(sesiDetail.loader, makeRequest(`/sesi/${id}`, { cookie: k1.cookie }), { id: String(id) });
+    expect(page.data.canSelfCancel).toBe(false);
+    const res = await cancel(k1);
+    expect(res.status).toBe(400);
+    expect(res.data.message).toMatch(/Kehadiran sudah tercatat/);
+    // The pembina cannot cancel it either.
+    const byPembina = await call(
+      peserta.action,
+      makeRequest(`/sesi/${id}/peserta`, { cookie: pa.cookie, form: { intent: "batalkan", userId: k1.user.id } }),
+      { id: String(id) },
+    );
+    expect(byPembina.status).toBe(400);
+    let list = await participants(id);
+    expect(list.find((p) => p.userId === k1.user.id)?.enrolment).toBe("enrolled");
+    expect(list.find((p) => p.userId === k2.user.id)?.enrolment).toBe("waitlisted");
+
+    // After the end: k3 (enrolled, absent) cannot cancel her own; a pembina's cancel promotes nobody.
+    const ended = await published({
+      capacity: "1",
+      startsAt: localInput(new Date(Date.now() - 5 * 3600_000)),
+      endsAt: localInput(new Date(Date.now() - 3600_000)),
+    });
+    await db.insert(enrolments).values([
+      { workshopId: ended, userId: k3.user.id, status: "enrolled", at: new Date(), enrolledBy: pa.user.id },
+      { workshopId: ended, userId: k2.user.id, status: "waitlisted", at: new Date(), enrolledBy: pa.user.id },
+    ]);
+    const late = await call(
+      sesiDetail.action,
+      makeRequest(`/sesi/${ended}`, { cookie: k3.cookie, form: { intent: "batal-daftar" } }),
+      { id: String(ended) },
+    );
+    expect(late.status).toBe(400);
+    expect(await cancelEnrolment(pa.user, ended, k3.user.id)).toEqual({ ok: true, promoted: [] });
+    list = await participants(ended);
+    expect(list.find((p) => p.userId === k2.user.id)?.enrolment).toBe("waitlisted");
   });
 
   it("self-enrolment only in published sessions of one's own area", async () => {
@@ -461,7 +515,10 @@ describe("attendance", () => {
       status: 403,
     });
     const token = checkinToken(env().SESSION_SECRET, id, new Date());
-    expect(await checkInWithToken(k.user, token, null)).toEqual({ ok: false, message: "Kegiatan ini dibatalkan." });
+    expect(await checkInWithToken(k.user, token, null, null)).toEqual({
+      ok: false,
+      message: "Kegiatan ini dibatalkan.",
+    });
   });
 });
 
@@ -471,13 +528,13 @@ describe("QR and code check-in", () => {
     const secret = env().SESSION_SECRET;
     const k1 = await kader();
     const now = new Date();
-    const first = await checkInWithToken(k1.user, checkinToken(secret, id, now), null, now);
+    const first = await checkInWithToken(k1.user, checkinToken(secret, id, now), null, null, now);
     expect(first).toMatchObject({ ok: true, status: "hadir", already: false });
-    const again = await checkInWithToken(k1.user, checkinToken(secret, id, now), null, now);
+    const again = await checkInWithToken(k1.user, checkinToken(secret, id, now), null, null, now);
     expect(again).toMatchObject({ ok: true, already: true, status: "hadir" });
     const late = new Date(now.getTime() + 20 * 60_000);
     const k2 = await kader();
-    expect(await checkInWithToken(k2.user, checkinToken(secret, id, late), null, late)).toMatchObject({
+    expect(await checkInWithToken(k2.user, checkinToken(secret, id, late), null, null, late)).toMatchObject({
       ok: true,
       status: "terlambat",
     });
@@ -494,24 +551,24 @@ describe("QR and code check-in", () => {
     const k = await kader();
     const now = new Date();
     const old = checkinToken(secret, id, new Date(now.getTime() - 3 * 60_000));
-    expect(await checkInWithToken(k.user, old, null, now)).toMatchObject({
+    expect(await checkInWithToken(k.user, old, null, null, now)).toMatchObject({
       ok: false,
       message: expect.stringContaining("kedaluwarsa"),
     });
     const forged = checkinToken("bukan-rahasia-yang-benar-xxxxxxxxxxxxxxxxxxxx", id, now);
-    expect(await checkInWithToken(k.user, forged, null, now)).toMatchObject({ ok: false });
-    expect(await checkInWithToken(k.user, `${id}-AAAAAAAAAAAAAAAA`, null, now)).toMatchObject({ ok: false });
-    expect(await checkInWithToken(k.user, "../../etc", null, now)).toEqual({
+    expect(await checkInWithToken(k.user, forged, null, null, now)).toMatchObject({ ok: false });
+    expect(await checkInWithToken(k.user, `${id}-AAAAAAAAAAAAAAAA`, null, null, now)).toMatchObject({ ok: false });
+    expect(await checkInWithToken(k.user, "../../etc", null, null, now)).toEqual({
       ok: false,
       message: "Kode QR tidak dikenali.",
     });
     const afterEnd = new Date(now.getTime() + 4 * 3600_000);
-    expect(await checkInWithToken(k.user, checkinToken(secret, id, afterEnd), null, afterEnd)).toEqual({
+    expect(await checkInWithToken(k.user, checkinToken(secret, id, afterEnd), null, null, afterEnd)).toEqual({
       ok: false,
       message: "Absen mandiri hanya dapat dilakukan selama kegiatan berlangsung.",
     });
     const kB = await kader(DESA_B, posB);
-    expect(await checkInWithToken(kB.user, checkinToken(secret, id, now), null, now)).toEqual({
+    expect(await checkInWithToken(kB.user, checkinToken(secret, id, now), null, null, now)).toEqual({
       ok: false,
       message: "Kegiatan ini bukan untuk peran atau wilayah Anda.",
     });
@@ -525,30 +582,88 @@ describe("QR and code check-in", () => {
     const k = await kader();
     const scanned = new Date();
     const token = checkinToken(secret, id, scanned);
-    // Anonymous scan: redirected to login with a signed ticket.
+    // Anonymous scan: redirected to login with a signed ticket and the scan cookie.
     const anon = await call(hadirToken.loader, makeRequest(`/hadir/${token}`), { token });
     expect(anon.status).toBe(302);
     expect(anon.location).toMatch(new RegExp(`^/masuk\\?redirectTo=%2Fhadir%2F${token}%3Fpindai%3D\\d{13}\\.`));
     const ticket = decodeURIComponent(anon.location!.split("pindai%3D")[1]);
+    const nonce = readScanNonce(anon.headers.get("Set-Cookie"));
+    expect(nonce).toMatch(/^[A-Za-z0-9_-]{22}$/);
     // Seven minutes later (the QR on screen has rotated) the confirmation still counts, as hadir.
     const later = new Date(scanned.getTime() + 7 * 60_000);
-    expect(await checkInWithToken(k.user, token, ticket, later)).toMatchObject({ ok: true, status: "hadir" });
+    expect(await checkInWithToken(k.user, token, ticket, nonce, later)).toMatchObject({ ok: true, status: "hadir" });
     const k2 = await kader();
     const tooLate = new Date(scanned.getTime() + 16 * 60_000);
-    expect(await checkInWithToken(k2.user, token, scanTicket(secret, token, scanned), tooLate)).toMatchObject({
+    const n2 = newScanNonce();
+    expect(await checkInWithToken(k2.user, token, scanTicket(secret, token, scanned, n2), n2, tooLate)).toMatchObject({
       ok: false,
     });
-    expect(await checkInWithToken(k2.user, token, `${scanned.getTime()}.AAAAAAAAAAAAAAAA`, later)).toMatchObject({
+    expect(await checkInWithToken(k2.user, token, `${scanned.getTime()}.AAAAAAAAAAAAAAAA`, n2, later)).toMatchObject({
       ok: false,
     });
-    // Through the route, with the ticket as a hidden field.
+    // Through the route, with the ticket as a hidden field and the scan cookie of this browser.
     const k3 = await kader();
+    const n3 = newScanNonce();
     const res = await call(
       hadirToken.action,
-      makeRequest(`/hadir/${token}`, { cookie: k3.cookie, form: { pindai: scanTicket(secret, token, new Date()) } }),
+      makeRequest(`/hadir/${token}`, {
+        cookie: `${k3.cookie}; ${SCAN_COOKIE}=${n3}`,
+        form: { pindai: scanTicket(secret, token, new Date(), n3) },
+      }),
       { token: checkinToken(secret, id, new Date()) },
     );
     expect(res.data).toMatchObject({ ok: true });
+  });
+
+  it("a scan ticket works only in the browser that scanned it, and records one check-in", async () => {
+    const id = await runningNow({ graceMinutes: "10" });
+    const secret = env().SESSION_SECRET;
+    const token = checkinToken(secret, id, new Date());
+    const anon = await call(hadirToken.loader, makeRequest(`/hadir/${token}`), { token });
+    const back = decodeURIComponent(anon.location!.split("redirectTo=")[1]);
+    // The cookie the scanning browser got (read from the header, as a browser stores it).
+    const scanCookieValue = (anon.headers.get("Set-Cookie") ?? "").split(";")[0];
+    const present = async (userId: string) =>
+      (
+        await db
+          .select()
+          .from(attendance)
+          .where(and(eq(attendance.workshopId, id), eq(attendance.userId, userId)))
+      ).length;
+
+    // Another kader's phone gets the link (WhatsApp): no scan cookie, nothing recorded.
+    const other = await kader();
+    const viaLink = await call(hadirToken.loader, makeRequest(back, { cookie: other.cookie }), { token });
+    expect(viaLink.data).toMatchObject({ valid: false, message: expect.stringContaining("hanya berlaku di ponsel") });
+    const ticket = new URL(back, "http://x").searchParams.get("pindai")!;
+    const posted = await call(
+      hadirToken.action,
+      makeRequest(`/hadir/${token}`, { cookie: other.cookie, form: { pindai: ticket } }),
+      { token },
+    );
+    expect(posted.status).toBe(400);
+    expect(await present(other.user.id)).toBe(0);
+
+    // The kader who scanned logs in on this phone: recorded.
+    const owner = await kader();
+    const done = await call(hadirToken.loader, makeRequest(back, { cookie: `${owner.cookie}; ${scanCookieValue}` }), {
+      token,
+    });
+    expect(done.data.done).toMatchObject({ already: false, workshopId: id });
+    expect(await present(owner.user.id)).toBe(1);
+    // A reload says it is recorded.
+    const reload = await call(hadirToken.loader, makeRequest(back, { cookie: `${owner.cookie}; ${scanCookieValue}` }), {
+      token,
+    });
+    expect(reload.data.done).toMatchObject({ already: true });
+
+    // The next kader on the same (shared) phone opens the same link: the ticket is used.
+    const next = await kader();
+    const reuse = await call(hadirToken.loader, makeRequest(back, { cookie: `${next.cookie}; ${scanCookieValue}` }), {
+      token,
+    });
+    expect(reuse.data).toMatchObject({ valid: false, message: expect.stringContaining("sudah dipakai") });
+    expect(await present(next.user.id)).toBe(0);
   });
 
   it("the typed 6-digit code works when the camera fails; a wrong code does not", async () => {

@@ -13,6 +13,7 @@ import {
   AUDIENCE_LABEL,
   canEnrolInto,
   canSchedule,
+  cancelProblem,
   audienceOf,
   canTakeAttendance,
   ENROLMENT_LABEL,
@@ -69,9 +70,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canSelfEnrol: selfEnrolProblem(user, w, mine?.enrolment ?? null, now) === null,
     canSelfCancel:
       !!mine &&
-      (mine.enrolment === "enrolled" || mine.enrolment === "waitlisted") &&
-      !mine.attendance &&
-      w.endsAt > now,
+      cancelProblem({
+        self: true,
+        enrolment: mine.enrolment,
+        attended: !!mine.attendance,
+        endsAt: w.endsAt,
+        now,
+      }) === null,
     // Only an announced session is shared: a draft may still change or never happen.
     whatsapp: w.status === "published" ? whatsappShareUrl({ title: w.title, when, venue: w.venue, url }) : null,
     // Participants find the check-in while the session runs (the QR screen, or the code at /hadir).
@@ -113,7 +118,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       throw redirect(`/sesi/${id}?daftar=${r.status}`);
     }
     case "batal-daftar": {
-      await cancelEnrolment(user, id, user.id);
+      const r = await cancelEnrolment(user, id, user.id);
+      if (!r.ok) return data({ message: r.message }, { status: 400 });
       throw redirect(`/sesi/${id}?daftar=batal`);
     }
   }

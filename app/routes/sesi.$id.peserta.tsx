@@ -105,7 +105,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data({ message: parsed.error.issues[0]?.message ?? "Permintaan tidak valid." }, { status: 400 });
   const p = parsed.data;
   if (p.intent === "batalkan") {
-    await cancelEnrolment(user, id, p.userId);
+    const r = await cancelEnrolment(user, id, p.userId);
+    if (!r.ok) return data({ message: r.message }, { status: 400 });
     throw redirect(`/sesi/${id}/peserta?dibatalkan=1`);
   }
   let ids: string[];

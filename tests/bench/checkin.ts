@@ -102,7 +102,10 @@ try {
       await sleep(offsets[i]);
       const path = `/hadir/${token}`;
       let t = performance.now();
-      const page = await (await fetch(base + path, { headers: { Cookie: cookie } })).text();
+      const opened = await fetch(base + path, { headers: { Cookie: cookie } });
+      const page = await opened.text();
+      // The scan cookie binds the ticket to this browser (as a phone keeps it).
+      const scan = opened.headers.get("set-cookie")?.split(";")[0];
       scanTimes.push(performance.now() - t);
       const ticket = page.match(/name="pindai" value="([^"]+)"/)?.[1];
       if (!ticket) {
@@ -112,7 +115,7 @@ try {
       const taps = i % 10 === 0 ? 2 : 1; // 30 kader tap twice
       for (let tap = 0; tap < taps; tap++) {
         t = performance.now();
-        const res = await post(path, cookie, { pindai: ticket });
+        const res = await post(path, scan ? `${cookie}; ${scan}` : cookie, { pindai: ticket });
         const body = await res.text();
         confirmTimes.push(performance.now() - t);
         if (res.status !== 200 || !/tercatat/.test(body)) failures.push(`confirm ${i}: ${res.status}`);

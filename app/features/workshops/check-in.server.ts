@@ -2,6 +2,7 @@
  * QR and code self check-in: the token or code is checked (app/features/workshops/check-in.ts),
  * then attendance is recorded as hadir or terlambat by the moment of the scan.
  */
+import { createHash } from "node:crypto";
 import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { SessionUser } from "~/auth.server";
 import { db } from "~/db.server";
@@ -18,6 +19,7 @@ import { codeLineage, isWithinScope } from "~/lib/region";
 import { type Workshop, getWorkshop } from "~/features/workshops/sessions.server";
 import { audienceOf } from "~/features/workshops/rules";
 import { afterAttendance, evaluateAfterAttendance } from "~/features/workshops/attendance.server";
+import { hitRateLimit } from "~/rate-limit.server";
 
 // ---------------------------------------------------------------- QR / code self check-in
 
@@ -76,22 +78,32 @@ async function checkInTo(user: SessionUser, w: Workshop, method: "qr" | "kode", 
 /**
  * QR check-in. `ticket` (from scanTicket) records when the QR was scanned: the token is
  * checked against that moment, and hadir/terlambat follows the scan time, not the time
- * the kader finished logging in.
+ * the kader finished logging in. A ticket works only with the scan cookie of the browser
+ * that scanned (`nonce`), and records one check-in: a second kader on the same phone (or
+ * anyone holding the link and the cookie) is refused once it has been used; its own holder
+ * is told her check-in is already recorded.
  */
 export async function checkInWithToken(
   user: SessionUser,
   token: string,
   ticket: string | null,
+  nonce: string | null,
   now = new Date(),
 ): Promise<CheckinResult> {
   const secret = env().SESSION_SECRET;
-  const scannedAt = ticket ? verifyScanTicket(secret, token, ticket, now) : null;
-  if (ticket && !scannedAt)
-    return {
-      ok: false,
-      message: "Waktu pindai sudah lewat 15 menit. Pindai lagi kode QR yang sedang tampil di layar.",
-    };
-  const at = scannedAt ?? now;
+  let at = now;
+  if (ticket) {
+    const scan = verifyScanTicket(secret, token, ticket, now, nonce);
+    if (!scan.ok)
+      return {
+        ok: false,
+        message:
+          scan.reason === "expired"
+            ? "Waktu pindai sudah lewat 15 menit. Pindai lagi kode QR yang sedang tampil di layar."
+            : "Tautan absen ini hanya berlaku di ponsel yang memindai kode QR. Pindai kode QR yang sedang tampil di layar.",
+      };
+    at = scan.scannedAt;
+  }
   const check = verifyCheckinToken(secret, token, at);
   if (!check.ok) {
     return {
@@ -104,6 +116,20 @@ export async function checkInWithToken(
   }
   const w = await getWorkshop(check.workshopId);
   if (!w) return { ok: false, message: "Kode QR tidak dikenali." };
+  if (ticket) {
+    const [prev] = await db
+      .select({ status: attendance.status, at: attendance.at })
+      .from(attendance)
+      .where(and(eq(attendance.workshopId, w.id), eq(attendance.userId, user.id)));
+    if (prev) return { ok: true, status: prev.status, workshopId: w.id, title: w.title, already: true, at: prev.at };
+    // One check-in per ticket: the first use claims it (atomically, in the shared counters).
+    const claim = await hitRateLimit(`pindai:${createHash("sha256").update(ticket).digest("hex").slice(0, 32)}`, 3600);
+    if (claim.count > 1)
+      return {
+        ok: false,
+        message: "Tautan absen ini sudah dipakai. Pindai lagi kode QR yang sedang tampil di layar.",
+      };
+  }
   return checkInTo(user, w, "qr", at);
 }
 

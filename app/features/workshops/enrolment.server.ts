@@ -6,6 +6,7 @@ import { and, asc, eq, inArray, ne, or, sql } from "drizzle-orm";
 import type { SessionUser } from "~/auth.server";
 import { db, type Tx, rowsOf } from "~/db.server";
 import {
+  attendance,
   enrolments,
   posyandu,
   regions,
@@ -21,7 +22,7 @@ import { PEMBINA_ROLES } from "~/lib/roles";
 import { withinScope } from "~/features/regions/regions.server";
 import { refreshKaderProgress } from "~/features/reporting/projection.server";
 import { type Workshop, getVisibleWorkshop } from "~/features/workshops/sessions.server";
-import { audienceOf, canEnrolInto, selfEnrolProblem } from "~/features/workshops/rules";
+import { audienceOf, cancelProblem, canEnrolInto, selfEnrolProblem } from "~/features/workshops/rules";
 
 // ---------------------------------------------------------------- enrolment
 
@@ -170,11 +171,15 @@ export async function selfEnrol(user: SessionUser, workshopId: number): Promise<
 }
 
 /** Cancels an enrolment (own, or by a pembina in scope); the first on the waitlist moves up. */
-export async function cancelEnrolment(
-  actor: SessionUser,
-  workshopId: number,
-  userId: string,
-): Promise<{ promoted: string[] }> {
+export type CancelResult = { ok: true; promoted: string[] } | { ok: false; message: string };
+
+/**
+ * Cancels an enrolment (her own, or one in the actor's area for those who may enrol). The rule
+ * (cancelProblem) is checked inside the transaction, with the session row locked: no cancel
+ * after attendance, none of her own after the end; the waitlist moves up only while the
+ * session has not ended.
+ */
+export async function cancelEnrolment(actor: SessionUser, workshopId: number, userId: string): Promise<CancelResult> {
   const w = await getVisibleWorkshop(actor, workshopId);
   if (userId !== actor.id) {
     if (!canEnrolInto(actor, w)) throw forbidden("Anda tidak berhak membatalkan pendaftaran ini.");
@@ -182,19 +187,34 @@ export async function cancelEnrolment(
     if (!target || !isWithinScope(target.scopeCode, actor.scopeCode))
       throw forbidden("Peserta ini berada di luar wilayah Anda.");
   }
-  return db.transaction(async (tx) => {
+  return db.transaction(async (tx): Promise<CancelResult> => {
     const locked = await lockWorkshop(tx, workshopId);
-    const rows = await tx
+    const [current] = await tx
+      .select({ status: enrolments.status })
+      .from(enrolments)
+      .where(and(eq(enrolments.workshopId, workshopId), eq(enrolments.userId, userId)));
+    const [present] = await tx
+      .select({ userId: attendance.userId })
+      .from(attendance)
+      .where(and(eq(attendance.workshopId, workshopId), eq(attendance.userId, userId)));
+    const now = new Date();
+    // Cancelling twice changes nothing and is not an error.
+    if (current?.status === "cancelled") return { ok: true, promoted: [] };
+    const problem = cancelProblem({
+      self: userId === actor.id,
+      enrolment: current?.status ?? null,
+      attended: !!present,
+      endsAt: locked.endsAt,
+      now,
+    });
+    if (problem) return { ok: false, message: problem };
+    await tx
       .update(enrolments)
-      .set({ status: "cancelled", at: new Date() })
-      .where(
-        and(eq(enrolments.workshopId, workshopId), eq(enrolments.userId, userId), ne(enrolments.status, "cancelled")),
-      )
-      .returning({ userId: enrolments.userId });
-    if (!rows.length) return { promoted: [] };
-    const promoted = await promoteWaitlist(tx, workshopId, locked.capacity);
+      .set({ status: "cancelled", at: now })
+      .where(and(eq(enrolments.workshopId, workshopId), eq(enrolments.userId, userId)));
+    const promoted = locked.endsAt > now ? await promoteWaitlist(tx, workshopId, locked.capacity) : [];
     await refreshKaderProgress([userId, ...promoted], tx);
-    return { promoted };
+    return { ok: true, promoted };
   });
 }
 

@@ -184,6 +184,26 @@ export function selfEnrolProblem(
   return null;
 }
 
+/**
+ * Why an enrolment may not be cancelled, or null. Nobody cancels the enrolment of someone
+ * recorded at the session (the funnel would show attendance without enrolment); a person
+ * cancels her own only before the session ends. One rule for the page's button and the action.
+ */
+export function cancelProblem(input: {
+  self: boolean;
+  enrolment: EnrolmentStatus | null;
+  attended: boolean;
+  endsAt: Date;
+  now?: Date;
+}): string | null {
+  if (input.enrolment !== "enrolled" && input.enrolment !== "waitlisted")
+    return "Tidak ada pendaftaran untuk dibatalkan.";
+  if (input.attended) return "Kehadiran sudah tercatat: pendaftaran tidak dapat dibatalkan.";
+  if (input.self && input.endsAt <= (input.now ?? new Date()))
+    return "Kegiatan ini sudah berakhir: pendaftaran tidak dapat dibatalkan lagi.";
+  return null;
+}
+
 /** What a kader is asked to bring when the pembina does not write anything else. */
 export const DEFAULT_BRING =
   "ponsel yang sudah bisa masuk ke Akademi Posyandu (untuk absen QR), alat tulis dan buku catatan kader";

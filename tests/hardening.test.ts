@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
 import { db } from "~/db.server";
-import { posyandu, users } from "~/db/schema";
+import { posyandu, users, workshops } from "~/db/schema";
 import { getUser } from "~/auth.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { enrolUsers } from "~/features/workshops/enrolment.server";
@@ -10,6 +10,7 @@ import { createWorkshop, transitionWorkshop } from "~/features/workshops/session
 import { workshopFormSchema } from "~/features/workshops/rules";
 import * as userNew from "~/routes/admin.pengguna.baru";
 import * as posyanduNew from "~/routes/posyandu.baru";
+import * as sesiNew from "~/routes/sesi.baru";
 import * as peserta from "~/routes/sesi.$id.peserta";
 import * as sesi from "~/routes/sesi.$id._index";
 import * as kalender from "~/routes/kalender._index";
@@ -59,6 +60,87 @@ describe("double-submitted create forms", () => {
       expect(r.data.errors.registrationNo).toMatch(/sudah dipakai/);
     const [{ n }] = await db.select({ n: count() }).from(posyandu).where(eq(posyandu.registrationNo, "6408012003099"));
     expect(n).toBe(1);
+  });
+});
+
+describe("a create retried after its answer was lost (in-doubt write) makes one row", () => {
+  // The page's form key: every create form carries one (a hidden field the loader generates).
+  const keyOf = async (loader: typeof sesiNew.loader, path: string) => {
+    const page = await call(loader as never, makeRequest(path, { cookie: admin }));
+    return (page.data.defaults?.formKey ?? page.data.formKey) as string;
+  };
+
+  it("a session, a posyandu and an account: the retry answers the first try's row", async () => {
+    const sesiKey = await keyOf(sesiNew.loader, "/sesi/baru");
+    expect(sesiKey).toMatch(/^[a-f0-9]{32}$/);
+    const start = new Date(Date.now() + 7 * 86_400_000);
+    const local = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
+    const sesiForm = {
+      formKey: sesiKey,
+      title: "Sosialisasi 6 SPM Kecamatan Muara Ancalong",
+      kind: "sosialisasi",
+      audience: "kader",
+      regionCode: "64.08.01",
+      venue: "Aula Kantor Camat",
+      startsAt: local(start),
+      endsAt: local(new Date(start.getTime() + 3 * 3600_000)),
+      capacity: "40",
+      graceMinutes: "15",
+    };
+    // The first try committed but its answer was lost; the retry posts the same form.
+    const first = await call(sesiNew.action, makeRequest("/sesi/baru", { cookie: admin, form: sesiForm }));
+    const retry = await call(sesiNew.action, makeRequest("/sesi/baru", { cookie: admin, form: sesiForm }));
+    expect(first.status).toBe(302);
+    expect(retry.location).toBe(first.location);
+    const [{ n: sessions }] = await db
+      .select({ n: count() })
+      .from(workshops)
+      .where(eq(workshops.title, sesiForm.title));
+    expect(sessions).toBe(1);
+
+    const posKey = await keyOf(posyanduNew.loader as never, "/posyandu/baru");
+    const posForm = { formKey: posKey, name: "Posyandu Kenanga Ulang", desaCode: "64.08.01.2003" };
+    const p1 = await call(posyanduNew.action, makeRequest("/posyandu/baru", { cookie: admin, form: posForm }));
+    const p2 = await call(posyanduNew.action, makeRequest("/posyandu/baru", { cookie: admin, form: posForm }));
+    expect(p2.location).toBe(p1.location);
+    const [{ n: pos }] = await db.select({ n: count() }).from(posyandu).where(eq(posyandu.name, posForm.name));
+    expect(pos).toBe(1);
+
+    const userKey = await keyOf(userNew.loader as never, "/admin/pengguna/baru");
+    const posId = Number(p1.location!.split("/").pop());
+    const userForm = {
+      formKey: userKey,
+      name: "Wulan Ulang",
+      phone: "081255501111",
+      role: "kader",
+      scopeCode: "",
+      posyanduId: String(posId),
+      spmBidang: "kesehatan",
+      password: "kata-sandi-wulan-1",
+    };
+    const u1 = await call(userNew.action, makeRequest("/admin/pengguna/baru", { cookie: admin, form: userForm }));
+    const u2 = await call(userNew.action, makeRequest("/admin/pengguna/baru", { cookie: admin, form: userForm }));
+    expect(u1.status).toBe(302);
+    expect(u2.location).toBe(u1.location);
+  });
+
+  it("a key is good for its own form and person only; a malformed key is refused", async () => {
+    const key = await keyOf(sesiNew.loader, "/sesi/baru");
+    const other = await sessionCookie((await makeUser({ role: "admin", scopeCode: "64" })).id);
+    const posForm = { formKey: key, name: "Posyandu Kunci Lain", desaCode: "64.08.01.2003" };
+    const mine = await call(posyanduNew.action, makeRequest("/posyandu/baru", { cookie: admin, form: posForm }));
+    expect(mine.status).toBe(302);
+    const stolen = await call(
+      posyanduNew.action,
+      makeRequest("/posyandu/baru", { cookie: other, form: { ...posForm, name: "Posyandu Lain Lagi" } }),
+    );
+    expect(stolen.status).toBe(400);
+    const bad = await call(
+      posyanduNew.action,
+      makeRequest("/posyandu/baru", { cookie: admin, form: { ...posForm, formKey: "../x" } }),
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.data.errors.form).toMatch(/Muat ulang/);
   });
 });
 

@@ -702,3 +702,16 @@ export const statsItem = pgTable(
   },
   (t) => [primaryKey({ columns: [t.regionCode, t.slug, t.questionId, t.month, t.firstTry] })],
 );
+
+/**
+ * The key of every create form (a hidden field the page generates): a retry of a submit whose
+ * answer was lost (a 503 during a restart, a dropped connection) finds the row its first try
+ * created instead of creating a second one. See app/form-key.server.ts.
+ */
+export const formSubmissions = pgTable("form_submissions", {
+  key: text("key").primaryKey(),
+  actorId: text("actor_id").notNull(),
+  entity: text("entity").notNull(),
+  entityId: text("entity_id"),
+  createdAt: createdAt(),
+});

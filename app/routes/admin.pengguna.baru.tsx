@@ -6,6 +6,7 @@ import { forbidden, readFormObject } from "~/lib/http";
 import { assignableRoles, ROLES } from "~/lib/roles";
 import { userFormOptions } from "~/features/accounts/user-form-options.server";
 import { createUser, createUserSchema, fieldErrors } from "~/features/accounts/users.server";
+import { formKeyField, newFormKey } from "~/form-key.server";
 
 export const meta: MetaFunction = () => [{ title: "Tambah pengguna · Akademi Posyandu" }];
 
@@ -14,7 +15,7 @@ const MANAGERS = ROLES.filter((r) => r !== "kader");
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, MANAGERS);
   if (!assignableRoles(user.role).length) throw forbidden();
-  return { options: await userFormOptions(user) };
+  return { options: await userFormOptions(user), formKey: newFormKey() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -23,13 +24,15 @@ export async function action({ request }: ActionFunctionArgs) {
   const { password: _pw, ...echo } = form as Record<string, string>; // passwords are never echoed back
   const parsed = createUserSchema.safeParse(form);
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: echo }, { status: 400 });
-  const result = await createUser(user, parsed.data);
+  const key = formKeyField.safeParse(form.formKey);
+  if (!key.success) return data({ errors: { form: key.error.issues[0].message }, values: echo }, { status: 400 });
+  const result = await createUser(user, parsed.data, key.data);
   if (!result.ok) return data({ errors: result.errors, values: echo }, { status: 400 });
   throw redirect(`/admin/pengguna/${result.id}?dibuat=1`);
 }
 
 export default function PenggunaBaru() {
-  const { options } = useLoaderData<typeof loader>();
+  const { options, formKey } = useLoaderData<typeof loader>();
   const a = useActionData<typeof action>();
   return (
     <section className="mx-auto max-w-lg space-y-3">
@@ -37,7 +40,7 @@ export default function PenggunaBaru() {
         <Link to="/admin/pengguna">‹ Pengguna</Link>
       </p>
       <h1>Tambah pengguna</h1>
-      <UserForm mode="create" options={options} values={a?.values ?? {}} errors={a?.errors ?? {}} />
+      <UserForm mode="create" options={options} values={a?.values ?? { formKey }} errors={a?.errors ?? {}} />
     </section>
   );
 }

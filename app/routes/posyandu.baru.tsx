@@ -7,6 +7,7 @@ import { createPosyandu, posyanduFormSchema } from "~/features/regions/posyandu.
 import { desaPicker } from "~/features/regions/regions.server";
 import { fieldErrors } from "~/features/accounts/users.server";
 import { readFormObject } from "~/lib/http";
+import { formKeyField, newFormKey } from "~/form-key.server";
 
 export const meta: MetaFunction = () => [{ title: "Tambah posyandu · Akademi Posyandu" }];
 
@@ -14,7 +15,10 @@ const MANAGERS = ROLES.filter((r) => r !== "kader");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, MANAGERS);
-  return desaPicker(user.scopeCode, new URL(request.url).searchParams.get("kecamatan"));
+  return {
+    ...(await desaPicker(user.scopeCode, new URL(request.url).searchParams.get("kecamatan"))),
+    formKey: newFormKey(),
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -23,13 +27,22 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = posyanduFormSchema.safeParse(form);
   if (!parsed.success)
     return data({ errors: fieldErrors(parsed.error), values: form as Record<string, string> }, { status: 400 });
-  const result = await createPosyandu(user, parsed.data);
+  const key = formKeyField.safeParse(form.formKey);
+  if (!key.success)
+    return data(
+      {
+        errors: { form: key.error.issues[0].message } as Record<string, string>,
+        values: form as Record<string, string>,
+      },
+      { status: 400 },
+    );
+  const result = await createPosyandu(user, parsed.data, key.data);
   if (!result.ok) return data({ errors: result.errors, values: form as Record<string, string> }, { status: 400 });
   throw redirect(`/posyandu/${result.id}`);
 }
 
 export default function PosyanduBaru() {
-  const { desa, kecamatan, kecamatanOptions } = useLoaderData<typeof loader>();
+  const { desa, kecamatan, kecamatanOptions, formKey } = useLoaderData<typeof loader>();
   const a = useActionData<typeof action>();
   return (
     <section className="mx-auto max-w-lg space-y-3">
@@ -41,7 +54,7 @@ export default function PosyanduBaru() {
         desa={desa}
         kecamatan={kecamatan}
         kecamatanOptions={kecamatanOptions}
-        values={a?.values ?? {}}
+        values={a?.values ?? { formKey }}
         errors={a?.errors ?? {}}
         submitLabel="Simpan posyandu"
       />

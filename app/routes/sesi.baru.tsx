@@ -9,6 +9,7 @@ import { createWorkshop } from "~/features/workshops/sessions.server";
 import { SCHEDULER_ROLES } from "~/features/workshops/rules";
 import { content } from "~/features/learning/content.server";
 import { readForm } from "~/lib/http";
+import { formKeyField, newFormKey } from "~/form-key.server";
 import { z } from "zod";
 import { WORKSHOP_KINDS } from "~/db/schema";
 import { KIND_LABEL } from "~/features/workshops/rules";
@@ -27,6 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     audience: kind === "sosialisasi" && user.role !== "pembina_kecamatan" ? "pembina" : "kader",
     regionCode: user.scopeCode.split(".").length >= 2 ? user.scopeCode : "",
     moduleSlugs: kind === "pelatihan" ? content().defaultProgramme.requiredModules : [],
+    formKey: newFormKey(),
   };
   return { options: await workshopFormOptions(user), defaults };
 }
@@ -36,7 +38,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const input = workshopFormInput(await readForm(request));
   const parsed = workshopFormSchema.safeParse(input);
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values: input }, { status: 400 });
-  const result = await createWorkshop(user, parsed.data);
+  const key = formKeyField.safeParse(input.formKey);
+  if (!key.success) return data({ errors: { form: key.error.issues[0].message }, values: input }, { status: 400 });
+  const result = await createWorkshop(user, parsed.data, key.data);
   if (!result.ok) return data({ errors: result.errors, values: input }, { status: 400 });
   throw redirect(`/sesi/${result.id}?dibuat=1`);
 }

@@ -19,6 +19,7 @@ export function UserForm({
   const indent: Record<string, string> = { provinsi: "", kabupaten: "· ", kecamatan: "· · ", desa: "· · · " };
   return (
     <Form method="post" className="card space-y-4" noValidate>
+      {values.formKey ? <input type="hidden" name="formKey" value={String(values.formKey)} /> : null}
       <Field label="Nama lengkap" name="name" defaultValue={v("name")} error={errors.name} autoComplete="off" />
       {mode === "create" ? (
         <Field

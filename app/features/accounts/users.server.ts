@@ -4,8 +4,9 @@ import { generateIdFromEntropySize } from "lucia";
 import { z } from "zod";
 import { MAX_INT4 } from "~/lib/query";
 import { audit } from "~/audit.server";
+import { createOnce } from "~/form-key.server";
 import { hashPassword, lucia, passwordSchema, type SessionUser } from "~/auth.server";
-import { db } from "~/db.server";
+import { type Conn, db } from "~/db.server";
 import { posyandu, regions, ROLES, SPM_BIDANG, users, type Role } from "~/db/schema";
 import { forbidden, notFound } from "~/lib/http";
 import { normalizePhone, phoneField } from "~/lib/phone";
@@ -119,13 +120,18 @@ async function resolveScope(
   return { ok: true, scopeCode: form.scopeCode, posyanduId: null };
 }
 
-async function uniqueErrors(phone: string | null, email: string | null, exceptId?: string): Promise<FieldErrors> {
+async function uniqueErrors(
+  phone: string | null,
+  email: string | null,
+  exceptId?: string,
+  conn: Conn = db,
+): Promise<FieldErrors> {
   const errors: FieldErrors = {};
   const conds = [phone ? eq(users.phone, phone) : undefined, email ? eq(users.email, email) : undefined].filter(
     Boolean,
   );
   if (!conds.length) return errors;
-  const rows = await db
+  const rows = await conn
     .select({ id: users.id, phone: users.phone, email: users.email })
     .from(users)
     .where(or(...conds));
@@ -139,54 +145,57 @@ async function uniqueErrors(phone: string | null, email: string | null, exceptId
 
 type SaveResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
 
-export async function createUser(actor: SessionUser, form: CreateUserForm): Promise<SaveResult> {
+export async function createUser(actor: SessionUser, form: CreateUserForm, formKey?: string): Promise<SaveResult> {
   const scope = await resolveScope(actor, form);
   if (!scope.ok) return scope;
   if (!canManageAccount(actor, { role: form.role, scopeCode: scope.scopeCode })) {
     throw forbidden("Anda tidak berhak membuat akun dengan peran ini.");
   }
-  const dup = await uniqueErrors(form.phone, form.email);
-  if (Object.keys(dup).length) return { ok: false, errors: dup };
-  const id = newUserId();
+  // A retried submit (same form key) answers the account its first try created.
+  const newId = newUserId();
   const passwordHash = await hashPassword(form.password);
   // A double submit (or two admins at once) meets the unique indexes: on conflict do
   // nothing, and the loser is told the number (or email) is taken; never a 500.
-  const created = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(users)
-      .values({
-        id,
-        name: form.name,
-        phone: form.phone,
-        email: form.email,
-        passwordHash,
-        role: form.role,
-        scopeCode: scope.scopeCode,
-        posyanduId: scope.posyanduId,
-        spmBidang: form.role === "kader" ? (form.spmBidang as never) : null,
-      })
-      .onConflictDoNothing()
-      .returning({ id: users.id });
-    if (!row) return false;
-    await audit(
-      {
-        actorId: actor.id,
-        action: "user.create",
-        entity: "user",
-        entityId: id,
-        regionCode: scope.scopeCode,
-        detail: { name: form.name, role: form.role, scopeCode: scope.scopeCode, posyanduId: scope.posyanduId },
-      },
-      tx,
-    );
-    await refreshKaderProgress([id], tx);
-    return true;
-  });
-  if (!created) {
-    const taken = await uniqueErrors(form.phone, form.email);
-    return { ok: false, errors: Object.keys(taken).length ? taken : { phone: "Nomor HP ini sudah terdaftar." } };
-  }
-  return { ok: true, id };
+  const created = await db.transaction((tx) =>
+    createOnce(tx, formKey, { actorId: actor.id, entity: "user", decode: String }, async () => {
+      if (Object.keys(await uniqueErrors(form.phone, form.email, undefined, tx)).length) return null;
+      const id = newId;
+      const [row] = await tx
+        .insert(users)
+        .values({
+          id,
+          name: form.name,
+          phone: form.phone,
+          email: form.email,
+          passwordHash,
+          role: form.role,
+          scopeCode: scope.scopeCode,
+          posyanduId: scope.posyanduId,
+          spmBidang: form.role === "kader" ? (form.spmBidang as never) : null,
+        })
+        .onConflictDoNothing()
+        .returning({ id: users.id });
+      if (!row) return null;
+      await audit(
+        {
+          actorId: actor.id,
+          action: "user.create",
+          entity: "user",
+          entityId: id,
+          regionCode: scope.scopeCode,
+          detail: { name: form.name, role: form.role, scopeCode: scope.scopeCode, posyanduId: scope.posyanduId },
+        },
+        tx,
+      );
+      await refreshKaderProgress([id], tx);
+      return id;
+    }),
+  );
+  if (created.ok) return { ok: true, id: created.id };
+  if (created.reason === "other-form")
+    return { ok: false, errors: { form: "Formulir tidak valid. Muat ulang halaman lalu coba lagi." } };
+  const taken = await uniqueErrors(form.phone, form.email);
+  return { ok: false, errors: Object.keys(taken).length ? taken : { phone: "Nomor HP ini sudah terdaftar." } };
 }
 
 /** The account, or 404 when missing and 403 when outside the actor's scope. */

@@ -1,5 +1,5 @@
 import { Form } from "@remix-run/react";
-import { Field, SelectField } from "~/components/form";
+import { Field, FormError, SelectField } from "~/components/form";
 
 export interface DesaOption {
   code: string;
@@ -62,6 +62,8 @@ export function PosyanduForm({
     registrationNo?: string | null;
     address?: string | null;
     active?: boolean;
+    /** The create form's key (app/form-key.server.ts). */
+    formKey?: string;
   };
   errors: Record<string, string>;
   submitLabel: string;
@@ -74,6 +76,8 @@ export function PosyanduForm({
     <div className="card space-y-4">
       {choose ? <KecamatanChooser options={kecamatanOptions} value={kecamatan} /> : null}
       <Form method="post" className="space-y-4" noValidate>
+        {values.formKey ? <input type="hidden" name="formKey" value={values.formKey} /> : null}
+        <FormError message={errors.form} />
         <Field label="Nama posyandu" name="name" defaultValue={values.name ?? ""} error={errors.name} required />
         <SelectField
           label="Desa/kelurahan"

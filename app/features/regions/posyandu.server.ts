@@ -2,8 +2,9 @@
 import { and, asc, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "~/audit.server";
+import { createOnce } from "~/form-key.server";
 import type { SessionUser } from "~/auth.server";
-import { db } from "~/db.server";
+import { type Conn, db } from "~/db.server";
 import { posyandu, regions, users } from "~/db/schema";
 import { forbidden, notFound } from "~/lib/http";
 import { isRegionCode, isWithinScope, levelOfCode } from "~/lib/region";
@@ -148,37 +149,44 @@ export async function kaderOfPosyandu(posyanduId: number) {
 
 type SaveResult = { ok: true; id: number } | { ok: false; errors: Record<string, string> };
 
-async function registrationTaken(registrationNo: string | null, exceptId?: number): Promise<boolean> {
+async function registrationTaken(registrationNo: string | null, exceptId?: number, conn: Conn = db): Promise<boolean> {
   if (!registrationNo) return false;
-  const [row] = await db.select({ id: posyandu.id }).from(posyandu).where(eq(posyandu.registrationNo, registrationNo));
+  const [row] = await conn
+    .select({ id: posyandu.id })
+    .from(posyandu)
+    .where(eq(posyandu.registrationNo, registrationNo));
   return !!row && row.id !== exceptId;
 }
 
-export async function createPosyandu(actor: SessionUser, form: PosyanduForm): Promise<SaveResult> {
+export async function createPosyandu(actor: SessionUser, form: PosyanduForm, formKey?: string): Promise<SaveResult> {
   if (!isWithinScope(form.desaCode, actor.scopeCode)) throw forbidden("Desa ini berada di luar wilayah tugas Anda.");
   const [desa] = await db.select({ code: regions.code }).from(regions).where(eq(regions.code, form.desaCode));
   if (!desa) return { ok: false, errors: { desaCode: "Desa/kelurahan tidak ditemukan." } };
-  if (await registrationTaken(form.registrationNo))
-    return { ok: false, errors: { registrationNo: "Nomor registrasi sudah dipakai posyandu lain." } };
-  // A double submit with a registration number meets its unique index: on conflict do nothing.
-  const id = await db.transaction(async (tx) => {
-    const [row] = await tx.insert(posyandu).values(form).onConflictDoNothing().returning({ id: posyandu.id });
-    if (!row) return null;
-    await audit(
-      {
-        actorId: actor.id,
-        action: "posyandu.create",
-        entity: "posyandu",
-        entityId: row.id,
-        regionCode: form.desaCode,
-        detail: { ...form },
-      },
-      tx,
-    );
-    return row.id;
-  });
-  if (id === null) return { ok: false, errors: { registrationNo: "Nomor registrasi sudah dipakai posyandu lain." } };
-  return { ok: true, id };
+  // A retried submit (same form key) answers the posyandu its first try created; a double
+  // submit with a registration number also meets its unique index: on conflict do nothing.
+  const r = await db.transaction((tx) =>
+    createOnce(tx, formKey, { actorId: actor.id, entity: "posyandu", decode: Number }, async () => {
+      if (await registrationTaken(form.registrationNo, undefined, tx)) return null;
+      const [row] = await tx.insert(posyandu).values(form).onConflictDoNothing().returning({ id: posyandu.id });
+      if (!row) return null;
+      await audit(
+        {
+          actorId: actor.id,
+          action: "posyandu.create",
+          entity: "posyandu",
+          entityId: row.id,
+          regionCode: form.desaCode,
+          detail: { ...form },
+        },
+        tx,
+      );
+      return row.id;
+    }),
+  );
+  if (r.ok) return { ok: true, id: r.id };
+  if (r.reason === "other-form")
+    return { ok: false, errors: { form: "Formulir tidak valid. Muat ulang halaman lalu coba lagi." } };
+  return { ok: false, errors: { registrationNo: "Nomor registrasi sudah dipakai posyandu lain." } };
 }
 
 export async function updatePosyandu(actor: SessionUser, id: number, form: PosyanduForm): Promise<SaveResult> {

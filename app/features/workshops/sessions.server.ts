@@ -4,6 +4,7 @@
  */
 import { and, asc, desc, eq, gte, inArray, lt, ne, or, sql } from "drizzle-orm";
 import { audit } from "~/audit.server";
+import { createOnce } from "~/form-key.server";
 import type { SessionUser } from "~/auth.server";
 import { content } from "~/features/learning/content.server";
 import { db, type Tx, rowsOf } from "~/db.server";
@@ -158,7 +159,7 @@ function unknownModules(slugs: string[]): string[] {
   return slugs.filter((s) => !known.has(s));
 }
 
-export async function createWorkshop(actor: SessionUser, form: WorkshopForm): Promise<SaveResult> {
+export async function createWorkshop(actor: SessionUser, form: WorkshopForm, formKey?: string): Promise<SaveResult> {
   if (!SCHEDULER_ROLES.includes(actor.role)) throw forbidden("Peran Anda tidak dapat menjadwalkan kegiatan.");
   if (!isWithinScope(form.regionCode, actor.scopeCode))
     throw forbidden("Wilayah ini berada di luar wilayah tugas Anda.");
@@ -166,25 +167,29 @@ export async function createWorkshop(actor: SessionUser, form: WorkshopForm): Pr
   if (bad.length) return { ok: false, errors: { moduleSlugs: `Modul tidak dikenal: ${bad.join(", ")}.` } };
   const [region] = await db.select({ code: regions.code }).from(regions).where(eq(regions.code, form.regionCode));
   if (!region) return { ok: false, errors: { regionCode: "Wilayah tidak ditemukan." } };
-  const id = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(workshops)
-      .values({ ...form, createdBy: actor.id, status: "draft" })
-      .returning({ id: workshops.id });
-    await audit(
-      {
-        actorId: actor.id,
-        action: "workshop.create",
-        entity: "workshop",
-        entityId: row.id,
-        regionCode: form.regionCode,
-        detail: { title: form.title, kind: form.kind },
-      },
-      tx,
-    );
-    return row.id;
-  });
-  return { ok: true, id };
+  // A retried submit (same form key) answers the session its first try created.
+  const r = await db.transaction((tx) =>
+    createOnce(tx, formKey, { actorId: actor.id, entity: "workshop", decode: Number }, async () => {
+      const [row] = await tx
+        .insert(workshops)
+        .values({ ...form, createdBy: actor.id, status: "draft" })
+        .returning({ id: workshops.id });
+      await audit(
+        {
+          actorId: actor.id,
+          action: "workshop.create",
+          entity: "workshop",
+          entityId: row.id,
+          regionCode: form.regionCode,
+          detail: { title: form.title, kind: form.kind },
+        },
+        tx,
+      );
+      return row.id;
+    }),
+  );
+  if (!r.ok) return { ok: false, errors: { form: "Formulir tidak valid. Muat ulang halaman lalu coba lagi." } };
+  return { ok: true, id: r.id };
 }
 
 export async function updateWorkshop(actor: SessionUser, id: number, form: WorkshopForm): Promise<SaveResult> {

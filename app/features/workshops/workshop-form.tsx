@@ -20,6 +20,7 @@ export function WorkshopForm({
   const indent: Record<string, string> = { kabupaten: "", kecamatan: "· ", desa: "· · " };
   return (
     <Form method="post" className="card space-y-4" noValidate>
+      {values.formKey ? <input type="hidden" name="formKey" value={String(values.formKey)} /> : null}
       <FormError message={errors.form} />
       <Field
         label="Judul kegiatan"

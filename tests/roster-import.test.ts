@@ -7,7 +7,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createDeflateRaw } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { xlsxWithSheet } from "./zip";
 import { and, count, eq, inArray, like, sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
@@ -370,6 +372,26 @@ describe("kader import", () => {
     expect(await db.select().from(users).where(eq(users.phone, "6281300000010"))).toHaveLength(1);
   });
 
+  it("the same file uploaded twice and committed at the same moment: the batches report each new kader once", async () => {
+    const lines = Array.from(
+      { length: 300 },
+      (_, i) => `Kader Kembar ${i},0819555${String(i).padStart(5, "0")},Posyandu Melati 1,,64.08.01.2001,Sosial,P,1990`,
+    );
+    const one = await stage(cookie.pa, "kader", "kembar.csv", csv(...lines));
+    const two = await stage(cookie.pa, "kader", "kembar.csv", csv(...lines));
+    expect(one.preview.counts.baru).toBe(300);
+    expect(two.preview.counts.baru).toBe(300);
+    const [a, b] = await Promise.all([commit(cookie.pa, one.token), commit(cookie.pa, two.token)]);
+    expect([a.status, b.status]).toEqual([302, 302]);
+    const batches = await db
+      .select({ inserted: importBatches.inserted, updated: importBatches.updated, unchanged: importBatches.unchanged })
+      .from(importBatches)
+      .where(eq(importBatches.fileName, "kembar.csv"));
+    expect(batches).toHaveLength(2);
+    expect(batches.reduce((n, x) => n + x.inserted, 0)).toBe(300);
+    expect(batches.reduce((n, x) => n + x.unchanged, 0)).toBe(300);
+  });
+
   it("a pembina desa imports only into their own desa", async () => {
     const { preview: p } = await stage(
       cookie.desa,
@@ -628,6 +650,49 @@ describe("bad input", () => {
     const res = await upload(cookie.pa, "kader", "bom.xlsx", buf);
     expect(res.status).toBe(400);
     expect(res.data.message).toMatch(/^Isi berkas XLSX terlalu besar setelah dibuka/);
+  });
+
+  it("an XLSX whose headers lie about its size is refused by the bytes actually inflated", async () => {
+    // The sheet inflates to 300 MB of spaces; both zip headers claim 2,000 bytes.
+    const head = Buffer.from(
+      `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
+        `<row r="1">${HEADER.split(",")
+          .map((h, i) => `<c r="${String.fromCharCode(65 + i)}1" t="inlineStr"><is><t>${h}</t></is></c>`)
+          .join("")}</row>`,
+    );
+    const tail = Buffer.from("</sheetData></worksheet>");
+    const deflater = createDeflateRaw({ level: 9 });
+    const parts: Buffer[] = [];
+    deflater.on("data", (b: Buffer) => parts.push(b));
+    const done = new Promise((r) => deflater.on("end", r));
+    deflater.write(head);
+    const spaces = Buffer.alloc(1024 * 1024, 0x20);
+    for (let i = 0; i < 300; i++) deflater.write(spaces);
+    deflater.end(tail);
+    await done;
+    const buf = xlsxWithSheet({ name: "", deflated: Buffer.concat(parts), claim: 2000, crc: 0 });
+    expect(buf.length).toBeLessThan(1024 * 1024);
+    const t = performance.now();
+    const res = await upload(cookie.pa, "kader", "bom-bohong.xlsx", buf);
+    expect(res.status).toBe(400);
+    expect(res.data.message).toMatch(/^Isi berkas XLSX terlalu besar setelah dibuka/);
+    // Refused while counting, before the reader parses 300 MB.
+    expect(performance.now() - t).toBeLessThan(15_000);
+  });
+
+  it("an XLSX with more rows than the import takes is refused at the row limit, blank rows counted", async () => {
+    const rows = [
+      `<row r="1">${HEADER.split(",")
+        .map((h, i) => `<c r="${String.fromCharCode(65 + i)}1" t="inlineStr"><is><t>${h}</t></is></c>`)
+        .join("")}</row>`,
+    ];
+    for (let r = 2; r <= 150_002; r++) rows.push(`<row r="${r}"/>`);
+    const sheet = Buffer.from(
+      `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows.join("")}</sheetData></worksheet>`,
+    );
+    const res = await upload(cookie.pa, "kader", "kosong.xlsx", xlsxWithSheet({ name: "", data: sheet }));
+    expect(res.status).toBe(400);
+    expect(res.data.message).toMatch(/lebih dari 100\.000 baris/);
   });
 
   it("XLSX and other binary files that are not what they claim are refused", async () => {

@@ -102,7 +102,10 @@ export async function commitImport(actor: SessionUser, token: string, now = new 
   }
   try {
     const result = await db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${"roster-import:" + token}))`);
+      // One commit at a time, whatever its token: a commit plans against what earlier commits
+      // saved, so the same file uploaded twice and saved at once reports each new kader once
+      // (the second batch finds them "sama"). Imports are rare; waiting for one is cheap.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('roster-import'))`);
       const again = await findCommitted(tx, actor.id, token);
       if (again) return { ok: true as const, committed: again, repeated: true };
       const result =

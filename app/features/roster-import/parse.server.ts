@@ -87,7 +87,14 @@ export async function parseImportFile(
   /** The first header problem, reported when no row of the first few is a header. */
   let headerProblem: string | null = null;
   let candidates = 0;
+  let rowsRead = 0;
   for await (const raw of source) {
+    // Every row read counts, blank ones too: 4 million empty rows cost minutes of CPU.
+    if (++rowsRead > MAX_IMPORT_ROWS + HEADER_SEARCH_ROWS + 1) {
+      throw new ImportFileError(
+        `Berkas berisi lebih dari ${MAX_IMPORT_ROWS.toLocaleString("id-ID")} baris (baris kosong ikut dihitung). Hapus baris kosong di bawah data, atau bagi menjadi beberapa berkas.`,
+      );
+    }
     const blank = raw.cells.every((c) => !c.trim());
     if (!index) {
       if (blank && raw.cellErrors.size === 0) continue;

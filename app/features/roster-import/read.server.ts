@@ -4,6 +4,7 @@ import { open } from "node:fs/promises";
 import { parse as parseCsv } from "csv-parse";
 import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
+import { createInflateRaw } from "node:zlib";
 import { ImportFileError } from "~/features/roster-import/upload.server";
 
 // ---------------------------------------------------------------- reading rows
@@ -58,9 +59,15 @@ export async function sniffFile(filePath: string, fileName: string): Promise<Sni
 /** Uncompressed size an XLSX may unpack to (a 100,000-row sheet is well below this). */
 const MAX_XLSX_UNPACKED = 200 * 1024 * 1024;
 
+const tooBig = () =>
+  new ImportFileError(
+    `Isi berkas XLSX terlalu besar setelah dibuka (lebih dari ${Math.round(MAX_XLSX_UNPACKED / 1024 / 1024)} MB). Bagi data menjadi beberapa berkas.`,
+  );
+
 /**
- * Sums the uncompressed sizes in the zip's central directory, so a small file that
- * unpacks to gigabytes (a zip bomb) is refused before it is read.
+ * A zip bomb is refused before the reader sees it, twice over: the uncompressed sizes the
+ * central directory declares are summed, and then every entry is inflated (streamed, nothing
+ * kept) counting the bytes it really produces, stopping at the limit: headers may lie.
  */
 async function checkZipSize(filePath: string): Promise<void> {
   const broken = () =>
@@ -68,6 +75,8 @@ async function checkZipSize(filePath: string): Promise<void> {
       "Berkas XLSX tidak dapat dibaca (rusak atau bukan XLSX). Simpan ulang dari Excel sebagai .xlsx atau CSV.",
     );
   const fh = await open(filePath, "r");
+  const spans: { start: number; method: number }[] = [];
+  let cdOffset = 0;
   try {
     const { size } = await fh.stat();
     const tailLen = Math.min(size, 65_557);
@@ -83,7 +92,7 @@ async function checkZipSize(filePath: string): Promise<void> {
     if (eocd === -1) throw broken();
     const entries = tail.readUInt16LE(eocd + 10);
     const cdSize = tail.readUInt32LE(eocd + 12);
-    const cdOffset = tail.readUInt32LE(eocd + 16);
+    cdOffset = tail.readUInt32LE(eocd + 16);
     if (cdOffset + cdSize > size || cdSize > 16 * 1024 * 1024) throw broken();
     const cd = Buffer.alloc(cdSize);
     await fh.read(cd, 0, cdSize, cdOffset);
@@ -95,15 +104,54 @@ async function checkZipSize(filePath: string): Promise<void> {
       if (unpacked === 0xffffffff)
         total = Infinity; // ZIP64: far beyond any roster
       else total += unpacked;
+      const local = cd.readUInt32LE(p + 42);
+      if (local >= cdOffset) throw broken();
+      spans.push({ start: local, method: cd.readUInt16LE(p + 10) });
       p += 46 + cd.readUInt16LE(p + 28) + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
     }
-    if (total > MAX_XLSX_UNPACKED) {
-      throw new ImportFileError(
-        `Isi berkas XLSX terlalu besar setelah dibuka (lebih dari ${Math.round(MAX_XLSX_UNPACKED / 1024 / 1024)} MB). Bagi data menjadi beberapa berkas.`,
-      );
+    if (total > MAX_XLSX_UNPACKED) throw tooBig();
+    // Where each entry's data begins (after its local header) and ends (the next entry, or the directory).
+    spans.sort((a, b) => a.start - b.start);
+    const header = Buffer.alloc(30);
+    for (const s of spans) {
+      await fh.read(header, 0, 30, s.start);
+      if (header.readUInt32LE(0) !== 0x04034b50) throw broken();
+      s.start += 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
     }
   } finally {
     await fh.close();
+  }
+  let inflated = 0;
+  for (const [i, s] of spans.entries()) {
+    const end = (i + 1 < spans.length ? spans[i + 1].start : cdOffset) - 1;
+    if (s.method === 0) {
+      inflated += Math.max(0, end - s.start + 1);
+      if (inflated > MAX_XLSX_UNPACKED) throw tooBig();
+      continue;
+    }
+    if (s.method !== 8) throw broken();
+    if (end < s.start) continue;
+    const input = createReadStream(filePath, { start: s.start, end });
+    const inflater = createInflateRaw();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        inflater.on("data", (chunk: Buffer) => {
+          inflated += chunk.length;
+          if (inflated > MAX_XLSX_UNPACKED) {
+            input.destroy();
+            inflater.destroy();
+            reject(tooBig());
+          }
+        });
+        inflater.on("end", () => resolve());
+        inflater.on("error", () => reject(broken()));
+        input.on("error", () => reject(broken()));
+        input.pipe(inflater);
+      });
+    } finally {
+      input.destroy();
+      inflater.destroy();
+    }
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { DrizzlePostgreSQLAdapter } from "@lucia-auth/adapter-drizzle";
 import { hash, verify } from "@node-rs/argon2";
-import { createHmac } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { redirect } from "@remix-run/node";
 import { eq, sql } from "drizzle-orm";
 import { Lucia, TimeSpan, type DatabaseSession, type DatabaseUser, type Session } from "lucia";
@@ -16,7 +16,7 @@ import { env } from "~/env.server";
 import { assertSameOrigin, forbidden } from "~/lib/http";
 import { normalizePhone } from "~/lib/phone";
 import { isWithinScope } from "~/lib/region";
-import { hitRateLimit, peekRateLimit, resetRateLimit } from "~/rate-limit.server";
+import { hitRateLimit, refundRateLimit, resetRateLimit, type RateHit } from "~/rate-limit.server";
 
 export interface SessionUser {
   id: string;
@@ -181,31 +181,40 @@ export const loginSchema = z.object({
 /**
  * Login and activation limits. Why these numbers (README, "Batas percobaan masuk"):
  *
- * - Per account: every attempt is counted *before* the password is checked (one atomic
- *   upsert), so 40 parallel guesses at one account get 5 evaluations, not 9; a success
- *   clears the count.
- * - Per client address, failures only, in two steps. A training venue puts a few hundred
- *   kader behind one address; a typo rate of one in three gives ~100 failures in a
- *   morning. So failures never lock a venue out: past `throttleAfter` failures the address
- *   is slowed to `throttledPerMinute` attempts a minute (a venue still logs in, a password
- *   sprayer gets ~12 guesses a minute, each account still only 5 per window), and only
- *   past `blockAfter` failures, far beyond any venue, is it refused for the window.
+ * - Every counter is taken *before* the secret is checked (one atomic upsert each), so
+ *   parallel attempts cannot slip past a limit while the others are still in argon2; an
+ *   attempt that is refused, or succeeds, is given back (`refundRateLimit`).
+ * - Per account: 5 failures per window; a success on the ordinary path clears the count.
+ * - Per client address, failures only, as a slow-down and never a lock: a training venue
+ *   puts a few hundred kader behind one address. Past `throttleAfter` failures the address
+ *   gets `throttledPerMinute` checks a minute (so one address costs at most 50 + 12 a
+ *   minute argon2 runs, 230 failures per window), however many requests it sends at once.
+ * - A browser that has signed in to the account before carries a device cookie
+ *   (`DEVICE_COOKIE`, signed per account with SESSION_SECRET). Its attempts at that account
+ *   skip the address and account limits and use their own counter instead: `perDevice`
+ *   wrong passwords in a row (a success clears it), then the ordinary limits apply. So a
+ *   flood of wrong passwords from a venue's address, or a stranger's five guesses at her
+ *   account, do not keep the owner out of her own phone, and a stolen phone gets 10 more
+ *   guesses, not an endless supply.
  */
 export const LOGIN_LIMITS = {
-  /** Attempts per account per window. */
+  /** Failures per account per window. */
   perAccount: 5,
   /** Failures from one address before it is slowed down. */
   throttleAfter: 50,
-  /** Attempts a minute from a slowed-down address. */
+  /** Checks a minute from a slowed-down address. */
   throttledPerMinute: 12,
-  /** Failures from one address before it is refused for the rest of the window. */
-  blockAfter: 500,
   windowSeconds: 15 * 60,
+  /** Wrong passwords in a row from a browser that knows the account, before it loses its pass. */
+  perDevice: 10,
+  deviceWindowSeconds: 30 * 86_400,
+  /** Accounts one browser remembers (a phone shared by the kader of a posyandu). */
+  deviceAccounts: 5,
 };
 
 export type LoginResult =
-  | { ok: true; userId: string; cookie: string }
-  | { ok: false; status: 400 | 403 | 429; message: string };
+  | { ok: true; userId: string; cookie: string; deviceCookie: string }
+  | { ok: false; status: 400 | 429; message: string };
 
 const GENERIC_FAILURE = "Nomor HP/email atau kata sandi salah.";
 
@@ -216,50 +225,112 @@ function keyed(kind: string, value: string): string {
 
 const minutesOf = (s: number) => Math.max(1, Math.ceil(s / 60));
 
+// ---------------------------------------------------------------- device cookie
+
+/**
+ * `ap_perangkat=<device id>.<tag>.<tag>…`: a random id for this browser and, for each account
+ * that signed in on it (most recent first), HMAC(SESSION_SECRET, device id + account id).
+ * It grants nothing but a way past the address and account limits for that account.
+ */
+export const DEVICE_COOKIE = "ap_perangkat";
+const DEVICE_COOKIE_MAX_AGE = 365 * 86_400;
+const TOKEN = /^[A-Za-z0-9_-]{22}$/;
+
+function readDevice(cookieHeader: string | null | undefined): { id: string; tags: string[] } | null {
+  const m = new RegExp(`(?:^|;)\\s*${DEVICE_COOKIE}=([^;]*)`).exec(cookieHeader ?? "");
+  if (!m) return null;
+  const [id, ...tags] = m[1].trim().split(".");
+  if (!TOKEN.test(id) || tags.length > LOGIN_LIMITS.deviceAccounts || !tags.every((t) => TOKEN.test(t))) return null;
+  return { id, tags };
+}
+
+function deviceTag(deviceId: string, userId: string): string {
+  return createHmac("sha256", env().SESSION_SECRET)
+    .update(`perangkat:${deviceId}:${userId}`)
+    .digest()
+    .subarray(0, 16)
+    .toString("base64url");
+}
+
+/** This browser's pass for the account (the key of its own counter), or null. */
+export function devicePass(cookieHeader: string | null | undefined, userId: string): string | null {
+  const device = readDevice(cookieHeader);
+  if (!device) return null;
+  const tag = Buffer.from(deviceTag(device.id, userId));
+  return device.tags.some((t) => timingSafeEqual(Buffer.from(t), tag)) ? `${device.id}:${userId}` : null;
+}
+
+/** The Set-Cookie value that adds the account to this browser's list (at most `deviceAccounts`). */
+export function deviceCookie(cookieHeader: string | null | undefined, userId: string): string {
+  const device = readDevice(cookieHeader) ?? { id: randomBytes(16).toString("base64url"), tags: [] };
+  const tag = deviceTag(device.id, userId);
+  const tags = [tag, ...device.tags.filter((t) => t !== tag)].slice(0, LOGIN_LIMITS.deviceAccounts);
+  const parts = [
+    `${DEVICE_COOKIE}=${[device.id, ...tags].join(".")}`,
+    "Path=/",
+    `Max-Age=${DEVICE_COOKIE_MAX_AGE}`,
+    "HttpOnly",
+    "SameSite=Lax",
+  ];
+  if (env().NODE_ENV === "production") parts.push("Secure");
+  return parts.join("; ");
+}
+
+// ---------------------------------------------------------------- the gate
+
+type Refusal = { ok: false; status: 429; message: string };
+
 /**
  * One gate for login and activation (`kind` keeps their counters apart). Call `admit`
- * before checking the secret; then `failed` or `succeeded`.
+ * before checking the secret, and `succeeded` when it was right (and the account may sign
+ * in); anything else stays counted as a failure. `device` is `devicePass(…)` for the account.
  */
-export function attemptGate(kind: "login" | "aktivasi", identifier: string, clientIp: string) {
+export function attemptGate(kind: "login" | "aktivasi", identifier: string, clientIp: string, device?: string | null) {
   const accountKey = `${kind}:acct:${keyed("acct", identifier)}`;
   const ipKey = `${kind}:ip:${keyed("ip", clientIp)}`;
   const slowKey = `${kind}:ipslow:${keyed("ip", clientIp)}`;
+  const deviceKey = device ? `${kind}:dev:${keyed("dev", device)}` : null;
   const what = kind === "login" ? "percobaan masuk" : "percobaan aktivasi";
+  let ipHit: RateHit | undefined;
   return {
-    async admit(): Promise<{ ok: true } | { ok: false; status: 429; message: string }> {
-      const failures = await peekRateLimit(ipKey, LOGIN_LIMITS.windowSeconds);
-      if (failures.count >= LOGIN_LIMITS.blockAfter) {
-        return {
-          ok: false,
-          status: 429,
-          message: `Terlalu banyak ${what} yang salah dari perangkat/jaringan ini. Coba lagi dalam ${minutesOf(failures.retryAfterSeconds)} menit.`,
-        };
-      }
-      if (failures.count >= LOGIN_LIMITS.throttleAfter) {
-        const slow = await hitRateLimit(slowKey, 60);
-        if (slow.count > LOGIN_LIMITS.throttledPerMinute) {
-          return {
-            ok: false,
-            status: 429,
-            message: `Terlalu banyak percobaan dari perangkat/jaringan ini: tunggu ${slow.retryAfterSeconds} detik, lalu coba lagi.`,
-          };
-        }
+    async admit(): Promise<{ ok: true } | Refusal> {
+      if (deviceKey) {
+        const pass = await hitRateLimit(deviceKey, LOGIN_LIMITS.deviceWindowSeconds);
+        if (pass.count <= LOGIN_LIMITS.perDevice) return { ok: true };
+        await refundRateLimit(pass); // used up: the ordinary limits apply
       }
       const account = await hitRateLimit(accountKey, LOGIN_LIMITS.windowSeconds);
       if (account.count > LOGIN_LIMITS.perAccount) {
+        await refundRateLimit(account);
+        const wait = minutesOf(account.retryAfterSeconds);
         return {
           ok: false,
           status: 429,
-          message: `Terlalu banyak percobaan yang salah untuk ${kind === "login" ? "akun" : "nomor"} ini. Coba lagi dalam ${minutesOf(account.retryAfterSeconds)} menit.`,
+          message:
+            kind === "login"
+              ? `Terlalu banyak percobaan yang salah untuk akun ini. Coba lagi dalam ${wait} menit. Jika ini akun Anda, masuk dari HP yang biasa Anda pakai, atau minta kode aktivasi baru kepada Tim Pembina Posyandu.`
+              : `Terlalu banyak percobaan yang salah untuk nomor ini. Coba lagi dalam ${wait} menit, atau minta kode aktivasi baru kepada Tim Pembina Posyandu.`,
         };
       }
+      const ip = await hitRateLimit(ipKey, LOGIN_LIMITS.windowSeconds);
+      if (ip.count > LOGIN_LIMITS.throttleAfter) {
+        const slow = await hitRateLimit(slowKey, 60);
+        if (slow.count > LOGIN_LIMITS.throttledPerMinute) {
+          await Promise.all([refundRateLimit(slow), refundRateLimit(ip), refundRateLimit(account)]);
+          return {
+            ok: false,
+            status: 429,
+            message: `Terlalu banyak ${what} yang salah dari perangkat/jaringan ini: tunggu ${slow.retryAfterSeconds} detik, lalu coba lagi.`,
+          };
+        }
+      }
+      ipHit = ip;
       return { ok: true };
     },
-    async failed(): Promise<void> {
-      await hitRateLimit(ipKey, LOGIN_LIMITS.windowSeconds);
-    },
     async succeeded(): Promise<void> {
-      await resetRateLimit(accountKey);
+      if (deviceKey) await resetRateLimit(deviceKey);
+      // On the device path the account's count stays: the stranger's guesses stay limited.
+      if (ipHit) await Promise.all([refundRateLimit(ipHit), resetRateLimit(accountKey)]);
     },
   };
 }
@@ -268,38 +339,41 @@ export function loginIdentifier(login: string): string {
   return login.includes("@") ? login.trim().toLowerCase() : (normalizePhone(login) ?? login.trim());
 }
 
-export async function login(input: { login: string; password: string }, clientIp: string): Promise<LoginResult> {
+/**
+ * Checks the password. `cookieHeader` is the request's Cookie header (the device cookie).
+ * A deactivated account answers exactly as a wrong password, and counts as one: the
+ * answer tells nothing about the password until it is right and the account active.
+ */
+export async function login(
+  input: { login: string; password: string },
+  clientIp: string,
+  cookieHeader: string | null = null,
+): Promise<LoginResult> {
   await dbReady();
   const identifier = loginIdentifier(input.login);
-  const gate = attemptGate("login", identifier, clientIp);
-  const admitted = await gate.admit();
-  if (!admitted.ok) return admitted;
-
   const column = identifier.includes("@") ? users.email : users.phone;
   const [user] = await db
     .select({ id: users.id, passwordHash: users.passwordHash, active: users.active, role: users.role })
     .from(users)
     .where(eq(column, identifier))
     .limit(1);
+  const gate = attemptGate("login", identifier, clientIp, user ? devicePass(cookieHeader, user.id) : null);
+  const admitted = await gate.admit();
+  if (!admitted.ok) return admitted;
 
   dummyHash ??= hashPassword("akademi-posyandu-dummy-password");
   const valid = user?.passwordHash
     ? await verifyPassword(user.passwordHash, input.password)
     : (await verifyPassword(await dummyHash, input.password), false);
 
-  if (!user || !valid) {
-    await gate.failed();
-    return { ok: false, status: 400, message: GENERIC_FAILURE };
-  }
-  if (!user.active) {
-    return {
-      ok: false,
-      status: 403,
-      message: "Akun Anda dinonaktifkan. Hubungi Tim Pembina atau DPMD di daerah Anda.",
-    };
-  }
+  if (!user || !valid || !user.active) return { ok: false, status: 400, message: GENERIC_FAILURE };
   await gate.succeeded();
-  return { ok: true, userId: user.id, cookie: await newSessionCookie(user.id, user.role) };
+  return {
+    ok: true,
+    userId: user.id,
+    cookie: await newSessionCookie(user.id, user.role),
+    deviceCookie: deviceCookie(cookieHeader, user.id),
+  };
 }
 
 export async function logout(request: Request): Promise<string> {
@@ -373,10 +447,24 @@ export async function getUser(request: Request): Promise<SessionUser | null> {
   return (await getSession(request))?.user ?? null;
 }
 
+/**
+ * The account a post queued on the phone belongs to: the kader page script sends its outbox
+ * with it (app/client/kader.js). Phones are shared, so another kader may be signed in by the
+ * time there is signal: such a post is refused (409) and stays on the phone for its owner.
+ */
+export const OUTBOX_OWNER_HEADER = "X-Akun";
+
 /** The signed-in user, or a redirect to /masuk. Mutating requests must be same-origin. */
 export async function requireUser(request: Request): Promise<SessionUser> {
   assertSameOrigin(request);
   const user = await getUser(request);
+  const owner = request.headers.get(OUTBOX_OWNER_HEADER);
+  if (owner !== null && owner !== user?.id) {
+    throw new Response("Kiriman ini milik akun lain di ponsel ini. Kiriman dikirim saat pemiliknya masuk lagi.", {
+      status: 409,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
+  }
   if (!user) {
     const url = new URL(request.url);
     const back = url.pathname + url.search;

@@ -87,11 +87,11 @@ describe("login", () => {
     expect(missing.data.errors.login).toBeTruthy();
   });
 
-  it("refuses a deactivated account even with the right password", async () => {
+  it("refuses a deactivated account with the right password, in the words of a wrong one", async () => {
     const u = await makeUser({ role: "kader", scopeCode: "64.08.01.2001", password: PASSWORD, active: false });
     const res = await postLogin({ login: u.phone, password: PASSWORD });
-    expect(res.status).toBe(403);
-    expect(res.data.formError).toMatch(/dinonaktifkan/);
+    expect(res.status).toBe(400);
+    expect(res.data.formError).toBe("Nomor HP/email atau kata sandi salah.");
   });
 
   it("holds an account after repeated failures (429), even for the right password", async () => {
@@ -114,7 +114,7 @@ describe("login", () => {
     expect(again.status).toBe(302);
   });
 
-  it("a venue keeps working past many typos; a sprayer from one address is slowed, then stopped", async () => {
+  it("a venue keeps working past many typos; a sprayer from one address is slowed, never locked", async () => {
     const venue = "203.0.113.200";
     for (let i = 0; i < LOGIN_LIMITS.throttleAfter + 5; i++) {
       expect((await postLogin({ login: kader.phone, password: PASSWORD }, venue)).status).toBe(302);
@@ -136,11 +136,14 @@ describe("login", () => {
       .set({ windowStartedAt: new Date(Date.now() - 61_000) })
       .where(like(rateLimits.key, "login:ipslow:%"));
     expect((await postLogin({ login: kader.phone, password: PASSWORD }, venue)).status).toBe(302);
-    // Stopped: far past anything a venue produces, the address is refused for the window.
-    await db.update(rateLimits).set({ count: LOGIN_LIMITS.blockAfter }).where(like(rateLimits.key, "login:ip:%"));
-    const blocked = await postLogin({ login: kader.phone, password: PASSWORD }, venue);
-    expect(blocked.status).toBe(429);
-    expect(blocked.data.formError).toMatch(/perangkat\/jaringan ini\. Coba lagi dalam \d+ menit/);
+    // Never stopped: however many failures, the address is only slowed (the throttle bounds
+    // it to 50 + 12 a minute, 230 failures per window).
+    await db.update(rateLimits).set({ count: 10_000 }).where(like(rateLimits.key, "login:ip:%"));
+    await db
+      .update(rateLimits)
+      .set({ windowStartedAt: new Date(Date.now() - 61_000) })
+      .where(like(rateLimits.key, "login:ipslow:%"));
+    expect((await postLogin({ login: kader.phone, password: PASSWORD }, venue)).status).toBe(302);
     // Another address is not affected.
     expect((await postLogin({ login: kader.phone, password: PASSWORD }, "203.0.113.251")).status).toBe(302);
   });

@@ -50,10 +50,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = schema.safeParse(form);
   if (!parsed.success)
     return data({ errors: fieldErrors(parsed.error), formError: undefined, values }, { status: 400 });
-  const result = await activateAccount(parsed.data, context?.clientIp ?? "unknown");
+  const result = await activateAccount(parsed.data, context?.clientIp ?? "unknown", request.headers.get("Cookie"));
   if (!result.ok)
     return data({ errors: {} as Record<string, string>, formError: result.message, values }, { status: result.status });
-  throw redirect("/selamat-datang", { headers: { "Set-Cookie": result.cookie } });
+  const headers = new Headers([
+    ["Set-Cookie", result.cookie],
+    ["Set-Cookie", result.deviceCookie],
+  ]);
+  throw redirect("/selamat-datang", { headers });
 }
 
 export default function Aktivasi() {

@@ -20,14 +20,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.success) {
     return data({ errors: fieldErrors(parsed.error), formError: undefined, login: loginValue }, { status: 400 });
   }
-  const result = await login(parsed.data, context?.clientIp ?? "unknown");
+  const result = await login(parsed.data, context?.clientIp ?? "unknown", request.headers.get("Cookie"));
   if (!result.ok) {
     return data(
       { errors: {} as Record<string, string>, formError: result.message, login: loginValue },
       { status: result.status },
     );
   }
-  throw redirect(safeRedirect(parsed.data.redirectTo, "/"), { headers: { "Set-Cookie": result.cookie } });
+  // The session, and this browser remembered for the account (README, "Batas percobaan masuk").
+  const headers = new Headers([
+    ["Set-Cookie", result.cookie],
+    ["Set-Cookie", result.deviceCookie],
+  ]);
+  throw redirect(safeRedirect(parsed.data.redirectTo, "/"), { headers });
 }
 
 export default function Masuk() {

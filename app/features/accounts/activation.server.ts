@@ -11,7 +11,16 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { audit } from "~/audit.server";
-import { attemptGate, hashPassword, lucia, newSessionCookie, verifyPassword, type SessionUser } from "~/auth.server";
+import {
+  attemptGate,
+  deviceCookie,
+  devicePass,
+  hashPassword,
+  lucia,
+  newSessionCookie,
+  verifyPassword,
+  type SessionUser,
+} from "~/auth.server";
 import { db, dbReady } from "~/db.server";
 import { activationCodes, users, type SpmBidang } from "~/db/schema";
 import { env } from "~/env.server";
@@ -247,25 +256,25 @@ export async function activationState(userId: string) {
 // ---------------------------------------------------------------- redeeming
 
 export type ActivationResult =
-  | { ok: true; userId: string; cookie: string }
+  | { ok: true; userId: string; cookie: string; deviceCookie: string }
   | { ok: false; status: 400 | 403 | 429; message: string };
 
 const GENERIC_FAILURE = "Nomor HP atau kode aktivasi salah.";
 
 /**
- * Exchanges phone + code for a password of the kader's own, then logs in. Rate-limited
- * like login: failures per account and per client address.
+ * Exchanges phone + code for a password of the kader's own, then logs in (and this browser
+ * is remembered for the account: the device cookie). Rate-limited like login (README,
+ * "Batas percobaan masuk"), with its own counters; the account's counter belongs to the
+ * code in force, so a fresh code from the pembina is not held by a stranger's guesses at
+ * an older one.
  */
 export async function activateAccount(
   input: { phone: string; code: string; password: string },
   clientIp: string,
+  cookieHeader: string | null = null,
   now = new Date(),
 ): Promise<ActivationResult> {
   await dbReady();
-  // The same gate as login (README, "Batas percobaan masuk"), with its own counters.
-  const gate = attemptGate("aktivasi", input.phone, clientIp);
-  const admitted = await gate.admit();
-  if (!admitted.ok) return admitted;
   const [row] = await db
     .select({
       id: users.id,
@@ -274,6 +283,7 @@ export async function activateAccount(
       scopeCode: users.scopeCode,
       passwordHash: users.passwordHash,
       codeHash: activationCodes.codeHash,
+      issuedAt: activationCodes.createdAt,
       expiresAt: activationCodes.expiresAt,
       usedAt: activationCodes.usedAt,
     })
@@ -281,9 +291,16 @@ export async function activateAccount(
     .leftJoin(activationCodes, eq(activationCodes.userId, users.id))
     .where(eq(users.phone, input.phone))
     .limit(1);
+  const gate = attemptGate(
+    "aktivasi",
+    `${input.phone}:${row?.issuedAt?.getTime() ?? "-"}`,
+    clientIp,
+    row ? devicePass(cookieHeader, row.id) : null,
+  );
+  const admitted = await gate.admit();
+  if (!admitted.ok) return admitted;
   const codeHash = row ? hashCode(row.id, input.code) : hashCode("-", input.code);
   if (!row?.codeHash || !sameHash(row.codeHash, codeHash)) {
-    await gate.failed();
     return { ok: false, status: 400, message: GENERIC_FAILURE };
   }
   if (!row.active) {
@@ -295,7 +312,12 @@ export async function activateAccount(
   }
   const login = async (): Promise<ActivationResult> => {
     await gate.succeeded();
-    return { ok: true, userId: row.id, cookie: await newSessionCookie(row.id, row.role) };
+    return {
+      ok: true,
+      userId: row.id,
+      cookie: await newSessionCookie(row.id, row.role),
+      deviceCookie: deviceCookie(cookieHeader, row.id),
+    };
   };
   const alreadyUsed = async (usedAt: Date | null): Promise<ActivationResult> => {
     // The same form sent twice: the person who just set this password is let in again.

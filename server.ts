@@ -4,28 +4,50 @@
  * `npm run serve` runs build/server.js (this file, compiled by `npm run build`) on the
  * production build; `npm run dev` runs this file with tsx and Vite in middleware mode.
  *
+ * Configuration first: `.env` is read (the real environment wins) and every variable is
+ * validated (app/env.server.ts); a bad value stops the start with one line.
+ *
  * Processes: with PostgreSQL (DATABASE_URL) a small primary runs the start-up work
  * (migrations, seeds) once in a child, then forks WEB_CONCURRENCY workers (default: the
  * number of cores) and replaces any worker that dies. The embedded PGlite database
- * belongs to one process, so without DATABASE_URL there is exactly one process.
+ * belongs to one process, so without DATABASE_URL there is exactly one process. The
+ * primary itself is kept alive by the service manager (deploy/akademi-posyandu.service);
+ * a worker whose primary is gone exits instead of serving on alone.
  */
 import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { type Env, EnvError, env, loadDotEnv } from "./app/env.server";
 
 const dev = process.argv.includes("--dev");
-if (!dev) process.env.NODE_ENV ??= "production";
 const t0 = performance.now();
+
+/**
+ * Exit status of a start refused for its configuration (a bad variable, another signing key,
+ * a pilot without admin): EX_CONFIG, which the systemd unit does not restart (a restart would
+ * not help). Anything else (a crash, PostgreSQL unreachable) exits 1 and is restarted.
+ */
+const EXIT_CONFIG = 78;
+
+let config: Env;
+try {
+  loadDotEnv();
+  if (!dev && !process.env.NODE_ENV?.trim()) process.env.NODE_ENV = "production";
+  config = env();
+} catch (e) {
+  if (!(e instanceof EnvError)) throw e;
+  console.error(e.message);
+  process.exit(EXIT_CONFIG);
+}
 
 type Entry = {
   boot(log?: (line: string) => void): Promise<void>;
   shutdown(): Promise<void>;
-  env(): { PORT: number; TRUST_PROXY: number };
   rewriteSuffixUrl(url: string): string | null;
   httpPolicy: express.RequestHandler;
   trustProxySetting(hops: number): number | false;
@@ -35,16 +57,15 @@ type Entry = {
 type Build = ServerBuild & { entry: { module: Entry } };
 
 /** How many worker processes: one with PGlite, WEB_CONCURRENCY or the cores with PostgreSQL. */
-export function workerCount(source: NodeJS.ProcessEnv = process.env): number {
-  if (!source.DATABASE_URL) return 1;
-  const n = Number(source.WEB_CONCURRENCY);
-  return Number.isInteger(n) && n >= 1 ? Math.min(n, 64) : availableParallelism();
+export function workerCount(c: Pick<Env, "DATABASE_URL" | "WEB_CONCURRENCY"> = config): number {
+  if (!c.DATABASE_URL) return 1;
+  return c.WEB_CONCURRENCY ?? Math.min(availableParallelism(), 64);
 }
 
-const role = process.env.AKADEMI_PROCESS ?? (dev || workerCount() === 1 ? "single" : "primary");
+const role = config.AKADEMI_PROCESS ?? (dev || workerCount() === 1 ? "single" : "primary");
 
 if (role === "primary") await runPrimary();
-else await runServer(role === "boot" ? "boot" : role === "worker" ? "worker" : "single");
+else await runServer(role);
 
 async function runPrimary(): Promise<void> {
   const n = workerCount();
@@ -70,7 +91,7 @@ async function runPrimary(): Promise<void> {
   cluster.on("message", (_w, msg: unknown) => {
     if (msg === "ready" && ++ready === n) {
       console.log(
-        `Akademi Posyandu siap di http://localhost:${process.env.PORT ?? 3000} (${n} proses, ${Math.round(performance.now() - t0)} ms)`,
+        `Akademi Posyandu siap di http://localhost:${config.PORT} (${n} proses, ${Math.round(performance.now() - t0)} ms)`,
       );
     }
   });
@@ -100,19 +121,14 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
   } catch (e) {
     const err = e as Error;
     // A bad configuration or an unreachable database: one readable line, not a stack.
-    console.error(
-      err?.name === "EnvError" || err?.constructor?.name === "EnvError"
-        ? err.message
-        : (entry.startupErrorMessage(err) ?? err),
-    );
-    process.exit(1);
+    const refused = err?.name === "EnvError";
+    console.error(refused ? err.message : (entry.startupErrorMessage(err) ?? err));
+    process.exit(refused ? EXIT_CONFIG : 1);
   }
   if (mode === "boot") {
     await entry.shutdown();
     process.exit(0);
   }
-  const config = entry.env();
-
   const app = express();
   app.disable("x-powered-by");
   // A hop count, never `true`: the client address is the one the trusted proxy saw.
@@ -121,10 +137,10 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
   // limits 413, content types 415, control characters in the URL 400, security headers.
   app.use(entry.httpPolicy);
   // COMPRESS=0: a reverse proxy in front compresses (and spends its CPU, not ours).
-  if (!/^(0|false)$/i.test(process.env.COMPRESS ?? "")) app.use(compression({ level: 4 }));
+  if (config.COMPRESS) app.use(compression({ level: 4 }));
   // With a read replica: a write (any non-GET request) marks this browser for a few seconds
   // so its reports read the primary (read-your-writes; FRESH_COOKIE in app/db.server.ts).
-  if (process.env.DATABASE_REPLICA_URL) {
+  if (config.DATABASE_REPLICA_URL) {
     app.use((req, res, next) => {
       if (req.method !== "GET" && req.method !== "HEAD") {
         res.append("Set-Cookie", "akademi_tulis=1; Max-Age=10; Path=/; HttpOnly; SameSite=Lax");
@@ -151,16 +167,21 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
     "*",
     createRequestHandler({
       build: vite ? loadBuild : build,
-      mode: process.env.NODE_ENV,
+      mode: config.NODE_ENV,
       getLoadContext: (req, res) => {
-        const context = { clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown", databaseUnavailable: false };
-        // A failure only because PostgreSQL could not be reached (handleError marks the context)
-        // answers 503 with Retry-After, also for exports and other resource routes.
+        const context: AppLoadContext = {
+          clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+          serverFault: null,
+        };
+        // A failure only because PostgreSQL could not be reached or the disk is full
+        // (handleError marks the context: serverFault in app/db.server.ts) answers 503 with
+        // Retry-After or 507, also for exports and other resource routes.
         const status = res.status.bind(res);
         res.status = (code: number) => {
-          if (code >= 500 && context.databaseUnavailable) {
-            res.setHeader("Retry-After", String(entry.RETRY_AFTER_SECONDS));
-            return status(503);
+          const fault = context.serverFault;
+          if (code >= 500 && fault) {
+            if (fault.status === 503) res.setHeader("Retry-After", String(entry.RETRY_AFTER_SECONDS));
+            return status(fault.status);
           }
           return status(code);
         };

@@ -1,11 +1,16 @@
 /**
- * Start-up: migrations, the bundled regions on first start, and in demo mode the
- * demo data. Called once by the server before it listens, and by scripts.
+ * Start-up: migrations, the mode stamp (AKADEMI_MODE: demo data never in a real database),
+ * the certificate signing key, the bundled regions on first start, and in demo mode the
+ * demo data; a pilot does not start without its first admin (`npm run setup`). Called once
+ * by the server before it listens, and by scripts.
  */
 import { content, syncModuleVersions, warmContent } from "~/features/learning/content.server";
 import { dbKind, dbReady } from "~/db.server";
 import { demoAccountsTable, seedDemo } from "~/demo/demo.server";
-import { env } from "~/env.server";
+import { EnvError, env } from "~/env.server";
+import { claimInstanceMode } from "~/instance.server";
+import { hasActiveAdmin, NO_ADMIN_MESSAGE } from "~/features/accounts/first-admin.server";
+import { checkSigningKey } from "~/features/certification/signing.server";
 import { seedRegionsIfEmpty } from "~/features/regions/regions.server";
 import { seedBoundariesIfEmpty } from "~/features/regions/boundaries.server";
 
@@ -14,6 +19,8 @@ export async function boot(log: (line: string) => void = console.log): Promise<v
   const t0 = performance.now();
   const c = content(); // validates content/: a broken module stops the start with file and field
   await dbReady();
+  await claimInstanceMode(e.MODE);
+  await checkSigningKey();
   const versions = await syncModuleVersions();
   if (versions) log(`Versi modul baru dicatat: ${versions}.`);
   const tc = performance.now();
@@ -34,6 +41,11 @@ export async function boot(log: (line: string) => void = console.log): Promise<v
       );
     }
     log(demoAccountsTable());
+  } else if (!(await hasActiveAdmin())) {
+    // The embedded database belongs to one process: setup cannot run beside the server, so a
+    // pilot stops here. On PostgreSQL the server starts and says so; setup can run beside it.
+    if (e.MODE === "pilot") throw new EnvError(`${NO_ADMIN_MESSAGE} Lalu jalankan server lagi.`);
+    log(NO_ADMIN_MESSAGE);
   }
-  log(`Basis data siap (${dbKind()}${e.DEMO ? ", mode demo" : ""}) dalam ${Math.round(performance.now() - t0)} ms.`);
+  log(`Basis data siap (${dbKind()}, mode ${e.MODE}) dalam ${Math.round(performance.now() - t0)} ms.`);
 }

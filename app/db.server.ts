@@ -19,7 +19,8 @@ import path from "node:path";
 import postgres from "postgres";
 import { sql } from "drizzle-orm";
 import * as schema from "~/db/schema";
-import { env } from "~/env.server";
+import { DataDirLockedError, failWithOneLine, lockDataDir, releaseDataDir } from "~/data-dir-lock.server";
+import { DEFAULT_CONNECT_TIMEOUT_S, env } from "~/env.server";
 
 type PgliteDb = ReturnType<typeof drizzlePglite<typeof schema>>;
 export type Db = PgliteDb;
@@ -39,17 +40,17 @@ interface DbHandle {
 const MIGRATIONS = path.resolve("drizzle");
 
 /** A server that accepts and never answers fails the start after this many seconds. */
-export const PG_CONNECT_TIMEOUT_S = 10;
+export const PG_CONNECT_TIMEOUT_S = DEFAULT_CONNECT_TIMEOUT_S;
 
 export function postgresOptions(): postgres.Options<{}> {
   return {
-    max: Number(process.env.DB_POOL_SIZE ?? 10),
+    max: env().DB_POOL_SIZE,
     prepare: preparedStatements(),
     // Seconds before reconnecting after a failed connection. postgres.js's default grows to
     // 10-20 s after a handful of failures (they count across the pool), so a database down
     // for 1.5 s held requests for over 10 s after it was back; at most 1 s here.
     backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1) * (0.5 + Math.random() / 2),
-    connect_timeout: Number(process.env.DB_CONNECT_TIMEOUT ?? PG_CONNECT_TIMEOUT_S),
+    connect_timeout: env().DB_CONNECT_TIMEOUT,
     onnotice: () => {},
   };
 }
@@ -111,10 +112,40 @@ export function databaseUnavailableCode(error: unknown): string | null {
 }
 
 /**
- * One Indonesian line for a database that cannot be reached at start (instead of the
- * driver's stack of DrizzleQueryError), or null for any other error.
+ * Error codes of a full disk: Node's ENOSPC (and EDQUOT, a full quota) for files the app
+ * writes (uploads), PostgreSQL's SQLSTATE 53100 disk_full. PGlite writes its files through
+ * Node: PostgreSQL inside it turns the ENOSPC into 53100 like a server does.
  */
-export function startupErrorMessage(error: unknown, url = process.env.DATABASE_URL): string | null {
+const DISK_FULL_CODES = new Set(["ENOSPC", "EDQUOT", "53100"]);
+
+/**
+ * A request that failed because of the server, not because of the request: the database
+ * cannot be reached (503, with Retry-After: a restart takes seconds) or the disk is full
+ * (507 Insufficient Storage: until someone frees space). The one place that decides:
+ * handleError (entry.server) marks the request with it, server.ts answers `status`, the
+ * error page says which.
+ */
+export interface ServerFault {
+  kind: "database-unavailable" | "disk-full";
+  code: string;
+  status: 503 | 507;
+}
+
+export function serverFault(error: unknown): ServerFault | null {
+  const unavailable = databaseUnavailableCode(error);
+  if (unavailable) return { kind: "database-unavailable", code: unavailable, status: 503 };
+  const full = causeCode(error, (code) => DISK_FULL_CODES.has(code));
+  if (full) return { kind: "disk-full", code: full, status: 507 };
+  return null;
+}
+
+/**
+ * One Indonesian line for a database that cannot be reached at start (instead of the
+ * driver's stack of DrizzleQueryError) or a DATA_DIR another process holds, or null for
+ * any other error.
+ */
+export function startupErrorMessage(error: unknown, url = env().DATABASE_URL): string | null {
+  if (error instanceof DataDirLockedError) return error.message;
   const code = causeCode(error, (c) => c in CONNECT_CAUSES);
   if (!code) return null;
   let where = "PostgreSQL";
@@ -131,7 +162,7 @@ function createHandle(): DbHandle {
   const { DATABASE_URL, DATA_DIR, NODE_ENV } = env();
   if (DATABASE_URL) {
     const client = postgres(DATABASE_URL, postgresOptions());
-    const db = drizzlePostgres(statementMode(client), { schema, logger: process.env.DB_LOG === "1" }) as unknown as Db;
+    const db = drizzlePostgres(statementMode(client), { schema, logger: env().DB_LOG }) as unknown as Db;
     return {
       db,
       kind: "postgres",
@@ -141,17 +172,27 @@ function createHandle(): DbHandle {
   }
   let dataDir: string | undefined;
   if (NODE_ENV !== "test") {
+    // One process per DATA_DIR (server, seed, backup, scripts): a second one stops here.
+    try {
+      lockDataDir(DATA_DIR);
+    } catch (e) {
+      if (e instanceof DataDirLockedError) failWithOneLine(e);
+      throw e;
+    }
     dataDir = path.resolve(DATA_DIR, "pglite");
     mkdirSync(dataDir, { recursive: true });
   }
   const client = new PGlite(dataDir);
-  const db = drizzlePglite(client, { schema, logger: process.env.DB_LOG === "1" });
+  const db = drizzlePglite(client, { schema, logger: env().DB_LOG });
   return {
     db,
     kind: "pglite",
     dump: () => client.dumpDataDir("gzip"),
     migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS }),
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      if (dataDir) releaseDataDir(DATA_DIR);
+    },
   };
 }
 
@@ -167,7 +208,7 @@ function createHandle(): DbHandle {
  * may stand for a different query: wrong rows, silently.
  */
 export function preparedStatements(): boolean {
-  return process.env.DB_PREPARE !== "0";
+  return env().DB_PREPARE;
 }
 
 function statementMode(client: postgres.Sql, prepare = preparedStatements()): postgres.Sql {
@@ -195,7 +236,7 @@ function statementMode(client: postgres.Sql, prepare = preparedStatements()): po
 /** The replica's client: read-only queries of reports (no migrations, a pool of its own). */
 function createReplicaHandle(url: string): DbHandle {
   const client = postgres(url, postgresOptions());
-  const db = drizzlePostgres(statementMode(client), { schema, logger: process.env.DB_LOG === "1" }) as unknown as Db;
+  const db = drizzlePostgres(statementMode(client), { schema, logger: env().DB_LOG }) as unknown as Db;
   return { db, kind: "postgres", migrate: async () => {}, close: () => client.end({ timeout: 5 }) };
 }
 

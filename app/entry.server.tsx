@@ -2,12 +2,12 @@ import { randomBytes } from "node:crypto";
 import { PassThrough } from "node:stream";
 import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
-import { DatabaseUnavailableContext } from "~/components/error-boundary";
-import { closeDb, databaseUnavailableCode } from "~/db.server";
+import { ServerFaultContext } from "~/components/error-boundary";
+import { closeDb, type ServerFault, serverFault } from "~/db.server";
 export { startupErrorMessage } from "~/db.server";
 
 // The server (server.js) calls these through the build.
@@ -22,17 +22,29 @@ const ABORT_DELAY = 5_000;
 /** Seconds a client is asked to wait when the database cannot be reached (a restart takes a few): server.ts. */
 export const RETRY_AFTER_SECONDS = 5;
 
+/** The one log line of a request that failed because of the server (serverFault). */
+const FAULT_LOG: Record<ServerFault["kind"], string> = {
+  "database-unavailable": "Basis data tidak dapat dihubungi",
+  "disk-full": "Penyimpanan server penuh",
+};
+
 /**
  * Every error of a loader, action or render. One that only says PostgreSQL cannot be
- * reached (a restart, a failover) marks the request, so it answers 503 with Retry-After
- * and a "coba lagi" page instead of 500, and is logged as one line instead of a stack.
+ * reached (a restart, a failover) or the disk is full (serverFault) marks the request, so
+ * it answers 503 with Retry-After or 507 and a page that says why instead of 500, and is
+ * logged as one line instead of a stack; so are the router's own 404 and 405.
  */
 export function handleError(error: unknown, { request, context }: LoaderFunctionArgs | ActionFunctionArgs): void {
   if (request.signal.aborted) return;
-  const code = databaseUnavailableCode(error);
-  if (code) {
-    if (context) context.databaseUnavailable = true;
-    console.error(`Basis data tidak dapat dihubungi (${code}): ${request.method} ${new URL(request.url).pathname}`);
+  // No route for the path (404) or no action for the method (405): the client's mistake, one line.
+  if (isRouteErrorResponse(error) && error.status < 500) {
+    console.error(`${error.status} ${request.method} ${new URL(request.url).pathname}`);
+    return;
+  }
+  const fault = serverFault(error);
+  if (fault) {
+    if (context) context.serverFault = fault;
+    console.error(`${FAULT_LOG[fault.kind]} (${fault.code}): ${request.method} ${new URL(request.url).pathname}`);
     return;
   }
   console.error(error);
@@ -65,18 +77,18 @@ export default function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
-  // The error page says why; server.ts turns the status into 503 with Retry-After (for every
-  // response, resource routes included).
-  const databaseDown = Boolean(loadContext?.databaseUnavailable) && responseStatusCode >= 500;
+  // The error page says why; server.ts turns the status into the fault's 503 (with
+  // Retry-After) or 507, for every response, resource routes included.
+  const fault = responseStatusCode >= 500 ? (loadContext?.serverFault?.kind ?? null) : null;
   const bot = isbot(request.headers.get("user-agent") || "");
   const nonce = randomBytes(16).toString("base64");
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <DatabaseUnavailableContext.Provider value={databaseDown}>
+        <ServerFaultContext.Provider value={fault}>
           <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
-        </DatabaseUnavailableContext.Provider>
+        </ServerFaultContext.Provider>
       </NonceContext.Provider>,
       {
         nonce,
@@ -84,9 +96,7 @@ export default function handleRequest(
           shellRendered = true;
           const body = new PassThrough();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          responseHeaders.set("X-Content-Type-Options", "nosniff");
-          responseHeaders.set("Referrer-Policy", "same-origin");
-          responseHeaders.set("X-Frame-Options", "DENY");
+          // nosniff, Referrer-Policy and X-Frame-Options: httpPolicy sets them on every answer.
           responseHeaders.set("Content-Security-Policy", contentSecurityPolicy(nonce));
           resolve(
             new Response(createReadableStreamFromReadable(body), {

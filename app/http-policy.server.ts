@@ -6,7 +6,7 @@
  * - a body is refused before it is read: over the limit 413 (1 MB for forms, the upload
  *   limit on the two upload routes), not a form 415, chunked without a length 411;
  * - security headers on every answer, and `Cache-Control: private, no-store` on every
- *   answer to a signed-in browser (pages and exports);
+ *   answer to a signed-in browser (pages and exports), each sent once (set here only);
  * - `TRUST_PROXY` is a hop count: the client address is the one the trusted proxy saw,
  *   never a left-most `X-Forwarded-For` that the client wrote itself.
  *
@@ -51,14 +51,25 @@ function hasSessionCookie(cookie: string | undefined): boolean {
   return !!cookie && new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=`).test(cookie);
 }
 
+/**
+ * Sets `headers` now and again just before the head is written: the Remix adapter appends a
+ * Response's own headers (res.append), which would otherwise send "nosniff, nosniff".
+ */
+function setOnce(res: ServerResponse, headers: Record<string, string>): void {
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    if (!this.headersSent) for (const [k, v] of Object.entries(headers)) this.setHeader(k, v);
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+  } as typeof res.writeHead;
+}
+
 /** Express-style middleware: (req, res, next). */
 export function httpPolicy(req: IncomingMessage, res: ServerResponse, next: Next): void {
-  for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
-  // Pages and exports of a signed-in browser are never stored; the hashed build assets
-  // (/assets/…, the same for everyone) keep their long immutable caching.
-  if (hasSessionCookie(req.headers.cookie) && !(req.url ?? "").startsWith("/assets/")) {
-    res.setHeader("Cache-Control", "private, no-store");
-  }
+  // Pages and exports of a signed-in browser are never stored, whatever the route says; the
+  // hashed build assets (/assets/…, the same for everyone) keep their long immutable caching.
+  const signedIn = hasSessionCookie(req.headers.cookie) && !(req.url ?? "").startsWith("/assets/");
+  setOnce(res, signedIn ? { ...SECURITY_HEADERS, "Cache-Control": "private, no-store" } : SECURITY_HEADERS);
 
   const rawUrl = req.url ?? "/";
   let decoded: string;

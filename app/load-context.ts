@@ -1,11 +1,14 @@
+import type { ServerFault } from "~/db.server";
+
 declare module "@remix-run/node" {
   interface AppLoadContext {
     clientIp: string;
     /**
-     * Set by handleError (entry.server) when the request failed because PostgreSQL could
-     * not be reached: the answer is then 503 with Retry-After and a "coba lagi" page, not 500.
+     * Set by handleError (entry.server) when the request failed because of the server
+     * (serverFault: the database cannot be reached, the disk is full): the answer is then
+     * the fault's status (503 with Retry-After, 507) and a page that says why, not 500.
      */
-    databaseUnavailable?: boolean;
+    serverFault?: ServerFault | null;
   }
 }
 export {};

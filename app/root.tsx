@@ -3,6 +3,8 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches, useRouteLo
 import { getUser } from "~/auth.server";
 import { placeLabel } from "~/features/accounts/place.server";
 import { AppShell } from "~/components/app-shell";
+import { DEMO_PASSWORD } from "~/demo/demo.server";
+import { env } from "~/env.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useNonce } from "~/components/nonce";
 import stylesheet from "~/tailwind.css?url";
@@ -17,7 +19,11 @@ export const meta: MetaFunction = () => [{ title: "Akademi Posyandu" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
-  return { user: user ? { name: user.name, role: user.role, place: await placeLabel(user) } : null };
+  return {
+    user: user ? { id: user.id, name: user.name, role: user.role, place: await placeLabel(user) } : null,
+    // Demo mode: every page says so, with the password everyone knows (README, Quick start).
+    demoPassword: env().DEMO ? DEMO_PASSWORD : null,
+  };
 }
 
 export type RootData = Awaited<ReturnType<typeof loader>>;
@@ -50,9 +56,15 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Links />
       </head>
       <body>
-        {bare ? children : <AppShell user={data?.user ?? null}>{children}</AppShell>}
-        {/* Kader only: the offline outbox and the service worker registration (after load). */}
-        {data?.user?.role === "kader" && !bare ? <script src={kaderScript} defer /> : null}
+        {bare ? (
+          children
+        ) : (
+          <AppShell user={data?.user ?? null} demoPassword={data?.demoPassword ?? null}>
+            {children}
+          </AppShell>
+        )}
+        {/* Kader only: the offline outbox (each item names its account: data-akun) and the service worker. */}
+        {data?.user?.role === "kader" && !bare ? <script src={kaderScript} data-akun={data.user.id} defer /> : null}
         {hydrate ? (
           <>
             <ScrollRestoration nonce={nonce} />

@@ -3,14 +3,26 @@
  * Pages of the kader app (/, /modul…, /luring) are network-first and kept in a cache, so
  * a module opened once can be read without signal; CSS and other /assets are cache-first
  * (their names carry a hash). Any other page that cannot be fetched offline gets /luring,
- * which says so in Indonesian instead of the browser's error page. Only GET is handled:
- * answers and "selesai dibaca" sent without signal are queued by the page script.
+ * which says so in Indonesian instead of the browser's error page. Answers and "selesai
+ * dibaca" sent without signal are queued by the page script.
+ * Keluar (phones are shared): her stored pages leave the phone. Without signal the worker
+ * answers it: the phone counts as signed out (the ENDED cache) and every page of the site
+ * gets the public "Anda sudah keluar" page (/keluar) until the server has ended the
+ * session, which the worker asks for first thing once there is signal.
  */
 const PAGES = "akademi-pages-v1";
 const ASSETS = "akademi-assets-v1";
+const PUBLIC = "akademi-public-v1"; // pages anyone may see, fetched without the session
+const ENDED = "akademi-keluar-v1"; // exists while a logout waits for the server
 const OFFLINE = "/luring";
+const LEFT = "/keluar";
 
 const keep = (path) => path === "/" || path === OFFLINE || path === "/modul" || path.startsWith("/modul/");
+let ended = false;
+// Read once per start of the worker (a logout it is answering meanwhile is not undone).
+const known = caches.has(ENDED).then((e) => {
+  ended ||= e;
+});
 
 async function precache() {
   const pages = await caches.open(PAGES);
@@ -23,6 +35,7 @@ async function precache() {
     (m) => m[1],
   );
   await (await caches.open(ASSETS)).addAll(assets);
+  await (await caches.open(PUBLIC)).addAll([OFFLINE, LEFT].map((u) => new Request(u, { credentials: "omit" })));
   // Home and "Modul saya", so the kader can find her stored modules without signal.
   await Promise.all(["/", "/modul"].map((u) => pages.add(u).catch(() => {})));
 }
@@ -32,13 +45,12 @@ self.addEventListener("install", (event) => {
 });
 
 self.addEventListener("activate", (event) => {
+  const current = [PAGES, ASSETS, PUBLIC, ENDED];
   event.waitUntil(
     caches
       .keys()
       .then((names) =>
-        Promise.all(
-          names.filter((n) => n.startsWith("akademi-") && n !== PAGES && n !== ASSETS).map((n) => caches.delete(n)),
-        ),
+        Promise.all(names.filter((n) => n.startsWith("akademi-") && !current.includes(n)).map((n) => caches.delete(n))),
       )
       .then(() => self.clients.claim()),
   );
@@ -55,7 +67,8 @@ async function page(request, path) {
   } catch (err) {
     const cached =
       (keep(path) && (await caches.match(path, { cacheName: PAGES }))) ||
-      (await caches.match(OFFLINE, { cacheName: PAGES }));
+      (await caches.match(OFFLINE, { cacheName: PAGES })) ||
+      (await caches.match(OFFLINE, { cacheName: PUBLIC }));
     if (cached) return cached;
     throw err;
   }
@@ -72,11 +85,70 @@ async function asset(request) {
   return res;
 }
 
+// Keluar: online as always (the server ends the session); without signal the phone ends it.
+async function keluar(request) {
+  await caches.delete(PAGES);
+  try {
+    const res = await fetch(request);
+    if (res.status < 500) return res; // a navigation's redirect is opaque (status 0)
+  } catch {}
+  ended = true;
+  await caches.open(ENDED);
+  self.registration.sync?.register("keluar").catch(() => {});
+  return Response.redirect("/masuk", 303);
+}
+
+// The server ends the session left from a logout without signal; true once it has.
+let ending = null;
+function endOnServer() {
+  ending ??= fetch(LEFT, { method: "POST", body: new URLSearchParams(), credentials: "same-origin" })
+    .then(async (res) => {
+      if (!res.ok) return false;
+      ended = false;
+      await caches.delete(ENDED);
+      return true;
+    })
+    .catch(() => false)
+    .finally(() => {
+      ending = null;
+    });
+  return ending;
+}
+
+// After a logout without signal nothing reaches the server before the session has ended,
+// and no page of hers is shown: the public "Anda sudah keluar" page instead.
+async function guarded(request, path) {
+  await known;
+  if (ended && !(await endOnServer())) {
+    if (request.mode !== "navigate") return Response.error();
+    return (
+      (await caches.match(LEFT, { cacheName: PUBLIC })) ||
+      new Response("Anda sudah keluar di ponsel ini; sesi di server diakhiri saat ada sinyal.", {
+        headers: { "Content-Type": "text/plain; charset=utf-8" },
+      })
+    );
+  }
+  return request.method === "GET" && request.mode === "navigate" ? page(request, path) : fetch(request);
+}
+
 self.addEventListener("fetch", (event) => {
   const { request } = event;
-  if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (request.mode === "navigate") event.respondWith(page(request, url.pathname));
-  else if (url.pathname.startsWith("/assets/") || url.pathname === "/favicon.svg") event.respondWith(asset(request));
+  const get = request.method === "GET";
+  if (get && (url.pathname.startsWith("/assets/") || url.pathname === "/favicon.svg"))
+    event.respondWith(asset(request));
+  else if (!get && url.pathname === LEFT) event.respondWith(keluar(request));
+  else if (ended || (get && request.mode === "navigate")) event.respondWith(guarded(request, url.pathname));
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === "keluar")
+    event.waitUntil(
+      known
+        .then(() => !ended || endOnServer())
+        .then((ok) => {
+          if (!ok) throw new Error("belum ada sinyal");
+        }),
+    );
 });

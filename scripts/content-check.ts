@@ -5,6 +5,7 @@
  *   npm run content:check            the table and every violation
  *   npm run content:check -- --items one line per item: section, quote found, naive answer, cues
  */
+import { env } from "~/env.server";
 import { loadContent } from "~/features/learning/content.server";
 import {
   bankIssues,
@@ -19,7 +20,7 @@ import {
   strategyPassProbability,
 } from "~/features/learning/quiz-quality";
 
-const c = loadContent(process.env.CONTENT_DIR || "content");
+const c = loadContent(env().CONTENT_DIR);
 const showItems = process.argv.includes("--items");
 const L = QUALITY_LIMITS;
 const pct = (n: number, d: number) => (d ? `${Math.round((100 * n) / d)}%` : "-");

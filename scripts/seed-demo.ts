@@ -1,11 +1,14 @@
-// Demo data into the configured database. Refused in production.
+// Demo data into the configured database. Refused in production and outside the demo mode
+// (seedDemo itself also refuses a database stamped pilot or production).
 import { closeDb, dbReady } from "~/db.server";
 import { demoAccountsTable, seedDemo } from "~/demo/demo.server";
 import { env } from "~/env.server";
 import { seedRegionsIfEmpty } from "~/features/regions/regions.server";
 
-if (env().NODE_ENV === "production") {
-  console.error("Data demo tidak boleh dibuat di produksi (NODE_ENV=production).");
+if (env().NODE_ENV === "production" || !env().DEMO) {
+  console.error(
+    `Data demo hanya untuk mode demo (sekarang AKADEMI_MODE=${env().MODE}, NODE_ENV=${env().NODE_ENV}): data dan akun demo tidak boleh masuk ke basis data sungguhan.`,
+  );
   process.exit(1);
 }
 await dbReady();

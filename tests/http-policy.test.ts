@@ -19,6 +19,14 @@ beforeAll(async () => {
   const app = express();
   app.set("trust proxy", trustProxySetting(1));
   app.use(httpPolicy);
+  // What the Remix adapter does with a Response's headers (@remix-run/express: res.append for
+  // each), for a route that names its own caching and a header the policy also sets.
+  app.get("/sendiri", (_req, res) => {
+    res.append("Cache-Control", "public, max-age=3600");
+    res.append("X-Content-Type-Options", "nosniff");
+    res.append("Content-Type", "text/plain");
+    res.end("ok");
+  });
   app.all("*", (req, res) => {
     reached++;
     res.type("text/plain").send(`ok ${req.ip}`);
@@ -115,6 +123,16 @@ describe("before Remix", () => {
     // The hashed build assets keep their immutable caching for signed-in browsers too.
     const asset = await raw("GET", "/assets/root-abc123.css", { Cookie: "ap_sesi=abc" });
     expect(asset.headers["cache-control"]).toBeUndefined();
+  });
+
+  it('each header once: a route\'s own value does not add a second one ("nosniff, nosniff")', async () => {
+    for (const cookie of [undefined, "ap_sesi=abc"]) {
+      const res = await raw("GET", "/sendiri", cookie ? { Cookie: cookie } : {});
+      expect(res.headers["x-content-type-options"]).toBe("nosniff");
+      expect(res.headers["x-frame-options"]).toBe("DENY");
+      // Signed in: never stored, whatever the route says; anonymous: the route's own caching.
+      expect(res.headers["cache-control"]).toBe(cookie ? "private, no-store" : "public, max-age=3600");
+    }
   });
 
   it("TRUST_PROXY=1 takes the address the proxy saw, not the client's left-most X-Forwarded-For", async () => {

@@ -5,13 +5,23 @@
  *    are kept in localStorage and posted when there is signal. The server grades an attempt
  *    once, so a retry, a reload or a second tab never counts twice; a Web Lock makes the
  *    tabs of one phone send one after the other, and each re-reads the outbox first.
+ *    Phones are shared: an item belongs to the account that queued it (data-akun of this
+ *    script), leaves only from her pages and names her (X-Akun: the server answers 409 to
+ *    any other session). What the server refuses stays, shown on her pages, until she removes it.
  * 3. "Simpan semua modul": draws the quiz attempts and stores every page for offline use.
+ * 4. Keluar says what stays on the phone for her; her other tabs leave her pages too. Without
+ *    signal the service worker ends the session on the phone (public/sw.js).
  * Without JavaScript none of this runs and the plain forms post as usual.
  */
 (() => {
+  const ME = document.currentScript?.dataset.akun;
+  if (!ME) return;
   const KEY = "akademi-outbox";
+  const OUT = "akademi-keluar"; // when someone last tapped Keluar on this phone
   const PAGES = "akademi-pages-v1";
+  const T0 = Date.now();
   const SAVED = "Jawaban tersimpan di ponsel, akan dikirim saat ada sinyal.";
+  const LABEL = { kuis: "Jawaban kuis", bagian: "Bagian selesai dibaca", selesai: "Selesai membaca modul" };
   const load = () => {
     try {
       return JSON.parse(localStorage.getItem(KEY) || "[]");
@@ -19,61 +29,122 @@
       return [];
     }
   };
+  // Hers (an item queued before items named their owner goes with whoever signs in first).
+  const mine = () => load().filter((x) => (x.owner || ME) === ME);
   const store = (q) => localStorage.setItem(KEY, JSON.stringify(q));
+  const same = (a, b) => a.id === b.id && a.at === b.at;
   const queue = (item) =>
     store(
       load()
         .filter((x) => x.id !== item.id)
         .concat(item),
     );
-  const drop = (item) => store(load().filter((x) => !(x.id === item.id && x.at === item.at)));
+  const drop = (item) => store(load().filter((x) => !same(x, item)));
 
-  function notice(form, text, ok) {
-    let p = form.parentNode.querySelector("[data-outbox-status]");
+  function say(place, attr, text, className) {
+    let p = document.querySelector(`[${attr}]`);
     if (!p) {
       p = document.createElement("p");
-      p.setAttribute("data-outbox-status", "");
+      p.setAttribute(attr, "");
       p.setAttribute("role", "status");
-      form.after(p);
+      place(p);
     }
-    p.className = ok ? "alert-ok mt-3" : "alert-error mt-3";
+    p.className = className;
     p.textContent = text;
   }
+  const notice = (form, text) => say((p) => form.after(p), "data-outbox-status", text, "alert-ok mt-3");
+  const top = (text) =>
+    say((p) => document.querySelector("main")?.prepend(p), "data-keluar-status", text, "alert-ok mb-3");
 
-  // Sends one queued post; true when the server answered (and the item left the outbox).
+  // What the server did not accept: shown on her pages until she removes it, never dropped unseen.
+  function refused() {
+    document.querySelector("[data-outbox-refused]")?.remove();
+    const bad = mine().filter((x) => x.refused);
+    if (!bad.length) return;
+    const box = document.createElement("div");
+    box.setAttribute("data-outbox-refused", "");
+    box.setAttribute("role", "alert");
+    box.className = "alert-error mb-3 space-y-2";
+    box.append(
+      `${bad.length} kiriman dari ponsel ini tidak diterima server (mungkin halamannya sudah berubah). Buka halamannya dan ulangi dari sana, lalu tekan Hapus.`,
+    );
+    for (const x of bad) {
+      const p = document.createElement("p");
+      const a = document.createElement("a");
+      const b = document.createElement("button");
+      a.href = x.path;
+      a.textContent = `${LABEL[x.kind] || x.kind}: ${x.title || x.path}`;
+      b.type = "button";
+      b.className = "btn-secondary ml-2";
+      b.textContent = "Hapus";
+      b.onclick = () => {
+        drop(x);
+        refused();
+      };
+      p.append(a, b);
+      box.append(p);
+    }
+    document.querySelector("main")?.prepend(box);
+  }
+
+  // Sends one queued post of hers; false while it has to wait.
   async function send(item) {
-    if (!load().some((x) => x.id === item.id && x.at === item.at)) return false; // another tab sent it
+    if (!load().some((x) => same(x, item) && !x.refused)) return false; // another tab sent it
     let res;
     try {
-      res = await fetch(item.url, { method: "POST", body: new URLSearchParams(item.body), credentials: "same-origin" });
+      res = await fetch(item.url, {
+        method: "POST",
+        body: new URLSearchParams(item.body),
+        credentials: "same-origin",
+        headers: { "X-Akun": ME },
+      });
     } catch {
-      return false; // still no signal: keep it
+      retry = true; // still no signal: keep it
+      return false;
     }
-    if (res.status >= 500) return false;
-    drop(item);
-    if (res.ok && window.caches)
-      caches
-        .open(PAGES)
-        .then((c) => c.put(new URL(res.url).pathname, res.clone()))
-        .catch(() => {});
+    // 408, 429, 5xx: again later; 409: the phone is signed in as someone else; /masuk: signed out.
+    const later = res.status >= 500 || res.status === 408 || res.status === 429;
+    retry ||= later;
+    if (later || res.status === 409 || new URL(res.url).pathname === "/masuk") return false;
+    if (res.ok) {
+      drop(item);
+      if (window.caches)
+        caches
+          .open(PAGES)
+          .then((c) => c.put(new URL(res.url).pathname, res.clone()))
+          .catch(() => {});
+    } else {
+      store(load().map((x) => (same(x, item) ? { ...x, refused: res.status } : x)));
+      refused();
+    }
     if (item.kind !== "bagian" && location.pathname === item.path) {
       waiting = false; // this page goes to the answer (the result, or the quiz after "selesai")
-      location.replace(res.url);
+      if (res.ok) location.replace(res.url);
+      else document.querySelector("[data-outbox-status]")?.remove();
     }
     return true;
   }
 
   let flushing = null;
+  let again = false;
+  let retry = false;
   let waiting = false;
+  const pending = () => mine().filter((x) => !x.refused);
   function flush() {
-    if (!navigator.onLine || !load().length) return Promise.resolve();
+    if (!navigator.onLine || !pending().length) return Promise.resolve();
     const run = async () => {
-      for (const item of load()) await send(item);
+      retry = false;
+      for (const item of pending()) await send(item);
       // Another tab sent what this page was waiting for: show the result.
-      if (waiting && !load().some((x) => x.path === location.pathname)) location.reload();
+      if (waiting && !pending().some((x) => x.path === location.pathname)) location.reload();
     };
+    // The signal came back while a send still hung: once more after it. A phone often says
+    // it is online without signal, and then no "online" event comes: try again in a while.
+    if (flushing) again = true;
     flushing ??= (navigator.locks ? navigator.locks.request(KEY, run) : run()).finally(() => {
       flushing = null;
+      if (again || retry) setTimeout(flush, again ? 0 : 10_000);
+      again = false;
     });
     return flushing;
   }
@@ -93,10 +164,12 @@
     const path = target.pathname;
     // url keeps "?index" (Remix sends an index route's action there); path names the page.
     const item = {
-      id: `${path}|${kind}`,
+      id: `${ME}|${path}|${kind}`,
+      owner: ME,
       kind,
       url: path + target.search,
       path,
+      title: document.querySelector("h1")?.textContent,
       body: [...new URLSearchParams(data)],
       at: Date.now(),
     };
@@ -109,22 +182,53 @@
       return;
     }
     waiting = true;
-    notice(form, kind === "kuis" ? SAVED : "Tersimpan di ponsel, akan dikirim saat ada sinyal.", true);
+    notice(form, kind === "kuis" ? SAVED : "Tersimpan di ponsel, akan dikirim saat ada sinyal.");
     flush();
+  }
+
+  // Keluar: first say what waits on the phone for her, then her stored pages leave it.
+  function keluar(event, form) {
+    const n = mine().length;
+    if (n && !form.dataset.told) {
+      event.preventDefault();
+      form.dataset.told = "1";
+      top(
+        `${n} kiriman Anda belum terkirim. Kiriman itu tetap tersimpan di ponsel ini untuk Anda dan dikirim saat Anda masuk lagi di ponsel ini, tidak atas nama orang lain. Tekan Keluar sekali lagi untuk keluar.`,
+      );
+      return;
+    }
+    if (!navigator.serviceWorker?.controller && !navigator.onLine) {
+      event.preventDefault(); // nothing on the phone can end the session yet
+      top("Tanpa sinyal Anda belum bisa keluar di ponsel ini. Coba lagi saat ada sinyal.");
+      return;
+    }
+    localStorage.setItem(OUT, String(Date.now()));
+    if (window.caches) caches.delete(PAGES); // pages of this kader leave the phone
+  }
+
+  // Someone tapped Keluar after this page opened: another tab ends the session here too (so
+  // /masuk cannot answer before the logout did), a page back from the history cache just leaves.
+  function leave(end) {
+    if (Number(localStorage.getItem(OUT)) <= T0) return;
+    document.body.hidden = true;
+    const ended = end && fetch("/keluar", { method: "POST", body: new URLSearchParams(), credentials: "same-origin" });
+    Promise.resolve(ended)
+      .catch(() => {})
+      .finally(() => location.replace("/masuk"));
   }
 
   // A reload without signal: show what is waiting for this page and restore the answers.
   function restore() {
     const form = document.querySelector("form[data-offline=kuis]");
     if (!form) return;
-    const item = load().find((x) => x.kind === "kuis" && x.path === location.pathname);
+    const item = mine().find((x) => x.kind === "kuis" && x.path === location.pathname);
     if (!item) return;
-    waiting = true;
+    waiting = !item.refused;
     for (const [name, value] of item.body) {
       const input = form.querySelector(`input[name="${CSS.escape(name)}"][value="${CSS.escape(value)}"]`);
       if (input) input.checked = true;
     }
-    notice(form, SAVED, true);
+    if (waiting) notice(form, SAVED);
   }
 
   async function saveAll(button) {
@@ -154,15 +258,18 @@
 
   document.addEventListener("submit", (event) => {
     const form = event.target;
-    if (form.getAttribute("action") === "/keluar" && window.caches) caches.delete(PAGES); // pages of this kader leave the phone
-    submit(event);
+    if (form.getAttribute("action") === "/keluar") keluar(event, form);
+    else submit(event);
   });
   document.addEventListener("click", (event) => {
     const b = event.target.closest?.("[data-save-all]");
     if (b) saveAll(b);
   });
   addEventListener("online", flush);
+  addEventListener("storage", (e) => e.key === OUT && leave(true));
+  addEventListener("pageshow", () => leave(false));
   restore();
+  refused();
   if ("serviceWorker" in navigator) {
     for (const b of document.querySelectorAll("[data-save-all]")) b.hidden = false;
     addEventListener("load", () => {

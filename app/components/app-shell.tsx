@@ -42,9 +42,29 @@ export function navFor(role: Role): NavItem[] {
   return items;
 }
 
-export function AppShell({ user, children }: { user: ShellUser | null; children: React.ReactNode }) {
+/** The demo's banner on every page: the accounts and their password are public. */
+export function DemoBanner({ password }: { password: string }) {
+  return (
+    <p role="note" className="bg-amber-100 px-3 py-1 text-center text-xs text-amber-900">
+      <strong>Situs demo</strong>: semua akun memakai kata sandi umum <code>{password}</code>. Jangan isi data
+      sungguhan.
+    </p>
+  );
+}
+
+export function AppShell({
+  user,
+  demoPassword = null,
+  children,
+}: {
+  user: ShellUser | null;
+  /** Set in demo mode (root loader): the banner is shown. */
+  demoPassword?: string | null;
+  children: React.ReactNode;
+}) {
   return (
     <div className="flex min-h-screen flex-col">
+      {demoPassword ? <DemoBanner password={demoPassword} /> : null}
       <header className="bg-brand-700 text-white">
         <div className="mx-auto flex max-w-5xl items-center justify-between gap-2 px-3 py-2">
           <Link to="/" className="font-bold text-white no-underline">

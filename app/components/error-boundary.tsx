@@ -7,22 +7,31 @@ const TITLES: Record<number, string> = {
   404: "Halaman tidak ditemukan",
   429: "Terlalu banyak permintaan",
   503: "Layanan sedang tidak tersedia",
+  507: "Penyimpanan server penuh",
 };
 
-/** True while rendering the answer to a request that failed because the database could not be reached (entry.server). */
-export const DatabaseUnavailableContext = createContext(false);
+/**
+ * While rendering the answer to a request that failed because of the server (entry.server,
+ * serverFault in db.server): the database could not be reached, or the disk is full.
+ */
+export const ServerFaultContext = createContext<"database-unavailable" | "disk-full" | null>(null);
 
 /** One error page for every route: 403 and 404 get their own words. */
 export function GeneralErrorBoundary() {
   const error = useRouteError();
-  const databaseDown = useContext(DatabaseUnavailableContext);
+  const fault = useContext(ServerFaultContext);
   let status = 500;
   let message = "Terjadi kesalahan pada server. Coba lagi sebentar lagi.";
-  if (databaseDown && !isRouteErrorResponse(error)) {
+  if (fault === "database-unavailable" && !isRouteErrorResponse(error)) {
     // The server could not reach its database (a restart or failover takes seconds).
     status = 503;
     message =
       "Server sedang tidak dapat menghubungi basis data. Muat ulang halaman atau kirim ulang formulir dalam beberapa detik.";
+  } else if (fault === "disk-full" && !isRouteErrorResponse(error)) {
+    // Nothing was saved; waiting does not help until someone frees space.
+    status = 507;
+    message =
+      "Penyimpanan server penuh: perubahan Anda belum tersimpan. Beri tahu admin atau pengelola server agar mengosongkan ruang disk, lalu kirim ulang formulir.";
   } else if (isRouteErrorResponse(error)) {
     status = error.status;
     message =

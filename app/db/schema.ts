@@ -19,6 +19,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { INSTANCE_MODES } from "../lib/modes";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
@@ -715,3 +716,42 @@ export const formSubmissions = pgTable("form_submissions", {
   entityId: text("entity_id"),
   createdAt: createdAt(),
 });
+
+/**
+ * The mode this database was first started in (one row, AKADEMI_MODE): demo data and demo
+ * accounts never go into a pilot or production database, and a demo database never serves
+ * as a real one. See app/instance.server.ts.
+ */
+export const instance = pgTable(
+  "instance",
+  {
+    id: smallint("id").primaryKey().default(1),
+    mode: text("mode", { enum: INSTANCE_MODES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check("instance_one_row", sql`${t.id} = 1`),
+    check("instance_mode_check", sql`${t.mode} in ('demo','pilot','production')`),
+  ],
+);
+
+/**
+ * The public keys that signed certificates (fingerprint = kid), recorded at the first issue.
+ * Exactly one is current (retired_at null): a start with another CERT_SIGNING_KEY is refused
+ * until `npm run key:rotate`, which retires the current one. A retired key stays here so the
+ * certificates it signed keep verifying; it is trusted only with its successor's signature
+ * over it (`endorsement`), so a key written into this table by hand is not.
+ */
+export const signingKeys = pgTable(
+  "signing_keys",
+  {
+    kid: text("kid").primaryKey(),
+    /** SPKI PEM. */
+    publicKey: text("public_key").notNull(),
+    createdAt: createdAt(),
+    retiredAt: timestamp("retired_at", { withTimezone: true }),
+    successorKid: text("successor_kid"),
+    endorsement: text("endorsement"),
+  },
+  (t) => [uniqueIndex("signing_keys_one_current").on(sql`(true)`).where(sql`${t.retiredAt} is null`)],
+);

@@ -20,6 +20,7 @@ import {
   type DrawnQuestion,
 } from "~/db/schema";
 import { withinScope } from "~/features/regions/regions.server";
+import { refreshRegion } from "~/features/reporting/projection.server";
 import { drawQuestions, scoreAttempt } from "~/features/learning/quiz-rules";
 
 const DAY = 86_400_000;
@@ -89,7 +90,11 @@ function demoAnswers(draw: DrawnQuestion[], pass: boolean, passScore: number, ke
   return Object.fromEntries(draw.map((q, i) => [q.id, pass || i % 2 === 0 ? q.answer : wrongAnswer(q)]));
 }
 
-/** A submitted attempt whose answers give `pass` or a fail, with its draw stored. */
+/**
+ * A submitted attempt whose answers give `pass` or a fail, with its draw stored. `key` is
+ * also the attempt id, so it must be a valid one (8-40 of a-z0-9, as getOwnAttempt checks):
+ * the quiz result page of a demo attempt must open.
+ */
 function attemptRow(userId: string, slug: string, pass: boolean, at: Date, rand: () => number, key: string) {
   const mod = content().bySlug.get(slug)!;
   const draw = drawQuestions(mod.quiz!, rand);
@@ -124,7 +129,15 @@ async function insertInChunks<T>(rows: T[], insert: (chunk: T[]) => Promise<unkn
   for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
 }
 
-export async function seedDemoActivity(creatorId: string, now = new Date()): Promise<ActivityResult> {
+/**
+ * The activity in one transaction, with the dashboard inputs of the kader of `refresh`
+ * (region codes) recomputed inside it: a start interrupted here leaves neither.
+ */
+export async function seedDemoActivity(
+  creatorId: string,
+  refresh: readonly string[],
+  now = new Date(),
+): Promise<ActivityResult> {
   const rand = prng(2024);
   const programme = content().defaultProgramme;
   const slugs = programme.requiredModules;
@@ -254,6 +267,7 @@ export async function seedDemoActivity(creatorId: string, now = new Date()): Pro
       }
     }
     await seedShowcase(tx, creatorId, now, result);
+    for (const code of refresh) await refreshRegion(code, tx);
   });
   return result;
 }
@@ -295,7 +309,7 @@ async function seedShowcase(tx: Tx, creatorId: string, now: Date, result: Activi
     const at = new Date(now.getTime() - (20 - i) * DAY);
     const last = i === slugs.length - 1;
     if (!last) {
-      const a = attemptRow(rina.id, slug, true, at, rand, `rina${i}`);
+      const a = attemptRow(rina.id, slug, true, at, rand, `demorina${i}`);
       await tx.insert(quizAttempts).values(a.row);
       result.attempts++;
     }
@@ -382,7 +396,7 @@ async function seedShowcase(tx: Tx, creatorId: string, now: Date, result: Activi
     const slug = slugs[0];
     let best = 0;
     for (let i = 0; i < 3; i++) {
-      const a = attemptRow(sari.id, slug, false, new Date(now.getTime() - (3 - i) * DAY), rand, `sari${i}`);
+      const a = attemptRow(sari.id, slug, false, new Date(now.getTime() - (3 - i) * DAY), rand, `demosari${i}`);
       await tx.insert(quizAttempts).values(a.row);
       best = Math.max(best, a.score);
       result.attempts++;

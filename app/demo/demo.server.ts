@@ -11,12 +11,19 @@ import { hashPassword } from "~/auth.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { newUserId } from "~/features/accounts/users.server";
 import { seedDemoActivity, type ActivityResult } from "~/demo/activity.server";
-import { refreshRegion } from "~/features/reporting/projection.server";
+import { derivedTablesList, refreshRegion } from "~/features/reporting/projection.server";
 import { evaluateCertificationStrict } from "~/features/certification/evaluate.server";
 import { sql } from "drizzle-orm";
 import { REPORTING_ZONE } from "~/lib/timezone";
+import { claimInstanceMode } from "~/instance.server";
 
 export const DEMO_PASSWORD = "posyandu-demo";
+
+/**
+ * The demo's kabupaten: Kutai Kartanegara and Kutai Timur. Refreshes of the dashboard inputs
+ * cover only these (on top of seed:scale data a refresh of everyone would take minutes).
+ */
+const DEMO_KABUPATEN = ["64.02", "64.08"] as const;
 
 export const DEMO_ACCOUNTS: { phone: string; name: string; role: Role; scope: string; note: string }[] = [
   { phone: "6281100000001", name: "Admin Akademi", role: "admin", scope: "64", note: "64 Kalimantan Timur" },
@@ -168,13 +175,17 @@ export async function demoSeeded(): Promise<boolean> {
 
 /**
  * A start interrupted during the seed (the first start takes a while) leaves part of the
- * demo: the demo database holds nothing else, so it is emptied and seeded again.
+ * demo: the demo database holds nothing else, so it is emptied and seeded again. TRUNCATE
+ * runs no row triggers, so every derived table (DERIVED_TABLES: kader_progress, each
+ * stats_*, quiz_item_answers) is emptied in the same statement; the seed then fills them
+ * again. Every step of the seed commits with its rollups up to date, so a start
+ * interrupted at any point leaves consistent figures (tests/demo-interrupted.test.ts).
  */
 async function clearPartialDemo(): Promise<boolean> {
   const [row] = await db.select({ id: users.id }).from(users).limit(1);
   if (!row) return false;
   await db.execute(sql`truncate users, posyandu, workshops, audit_log, verification_log, rate_limits, import_batches,
-    kader_progress, stats_kader, stats_funnel, stats_cert_expiry, stats_cert_month restart identity cascade`);
+    ${derivedTablesList} restart identity cascade`);
   return true;
 }
 
@@ -185,6 +196,8 @@ export interface DemoSeedResult extends ActivityResult {
 }
 
 export async function seedDemo(): Promise<DemoSeedResult | null> {
+  // Never into a pilot or production database (the redo below would empty it).
+  await claimInstanceMode("demo");
   if (await demoSeeded()) return null;
   const t0 = performance.now();
   if (await clearPartialDemo()) console.warn("Data demo dari awal yang terputus dihapus; data demo dibuat ulang.");
@@ -276,13 +289,11 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
         tx,
       );
     }
+    // Dashboard inputs and rollups for every demo kader, in the same transaction.
+    for (const kab of DEMO_KABUPATEN) await refreshRegion(kab, tx);
   });
   const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_ACCOUNTS[0].phone));
-  const activity = await seedDemoActivity(admin.id);
-  // Dashboard inputs and rollups for every demo kader (only the two demo kabupaten: on top of
-  // seed:scale data a refresh of everyone would take minutes).
-  await refreshRegion("64.02");
-  await refreshRegion("64.08");
+  const activity = await seedDemoActivity(admin.id, DEMO_KABUPATEN);
   // Certificates for everyone who met the rule, issued the day after they did.
   const due = await sqlRows<{
     user_id: string;

@@ -18,6 +18,7 @@ import { childMap } from "~/features/reporting/map.server";
 import { LEVEL_LABEL } from "~/lib/region";
 import { onReplica } from "~/db.server";
 import { SPM_LABEL } from "~/lib/roles";
+import { localYearMonth, REPORTING_ZONE } from "~/lib/timezone";
 import {
   bidangBreakdown,
   lockedOutByChild,
@@ -64,7 +65,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), "id");
     return (q.arah === "naik" ? c : -c) || a.name.localeCompare(b.name, "id");
   });
-  const year = new Date().getUTCFullYear();
+  // The year in WITA, as every date of the dashboard (today's date above, the rollups).
+  const { year } = localYearMonth(new Date(), REPORTING_ZONE);
   const withKader = report.rows.filter((r) => r.activeKader > 0);
   const top = <T extends { name: string }>(list: T[], key: (x: T) => number, dir: 1 | -1) =>
     [...list].sort((a, b) => dir * (key(a) - key(b)) || a.name.localeCompare(b.name, "id")).slice(0, 3);

@@ -18,7 +18,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       "Content-Type": "application/jwt; charset=us-ascii",
       "Content-Disposition": `attachment; filename="sertifikat-${cert.code}.jwt"`,
       "Cache-Control": "private, no-store",
-      "X-Content-Type-Options": "nosniff",
     },
   });
 }

@@ -20,7 +20,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       "Content-Disposition": `attachment; filename="sertifikat-${cert.code}.pdf"`,
       "Content-Length": String(pdf.length),
       "Cache-Control": "private, no-store",
-      "X-Content-Type-Options": "nosniff",
     },
   });
 }

@@ -19,14 +19,14 @@ const N = 300;
 const pg = await benchDatabase();
 if (pg) {
   const seeded = spawnSync("npx", ["tsx", "scripts/seed-demo.ts"], {
-    env: { ...process.env, DATABASE_URL: pg.url, NODE_ENV: "development" },
+    env: { ...process.env, DATABASE_URL: pg.url, NODE_ENV: "development", AKADEMI_MODE: "demo" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   if (seeded.status !== 0) throw new Error("seed:demo failed");
 }
 console.log(`Database: ${pg ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite"}`);
 const server = await startServer(
-  pg ? { DATABASE_URL: pg.url, WEB_CONCURRENCY: process.env.WEB_CONCURRENCY ?? "1" } : {},
+  pg ? { DATABASE_URL: pg.url, AKADEMI_MODE: "demo", WEB_CONCURRENCY: process.env.WEB_CONCURRENCY ?? "1" } : {},
 );
 const base = server.baseUrl;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

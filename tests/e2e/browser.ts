@@ -1,5 +1,5 @@
 /** Debian's chromium driven by playwright-core; never downloads a browser. */
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page, type Route } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, inject } from "vitest";
 
@@ -30,6 +30,45 @@ export async function login(page: Page, phone: string, password = "posyandu-demo
   await page.fill("input[name=login]", phone);
   await page.fill("input[name=password]", password);
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/masuk")), page.click("button[type=submit]")]);
+}
+
+/** setOffline also for the service worker's own fetches (Chromium does not apply it to them: playwright#2311). */
+const swOffline = (route: Route) =>
+  route.request().serviceWorker() ? route.abort("internetdisconnected") : route.continue();
+export async function offline(ctx: BrowserContext): Promise<void> {
+  await ctx.setOffline(true);
+  await ctx.route("**", swOffline);
+}
+export async function online(ctx: BrowserContext): Promise<void> {
+  await ctx.unroute("**", swOffline);
+  await ctx.setOffline(false);
+}
+
+/** Waits until the service worker controls the page (kader pages register it after load). */
+export async function workerReady(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined,
+    null,
+    { timeout: 20_000 },
+  );
+}
+
+/** Ticks an answer for every question of the quiz form on the page; returns the question names. */
+export async function answerAll(page: Page) {
+  const names = await page.$$eval("input[name^=q_]", (els) => [
+    ...new Set(els.map((e) => (e as HTMLInputElement).name)),
+  ]);
+  for (const n of names) await page.locator(`input[name="${n}"]`).first().check();
+  return names;
+}
+
+/** How many submitted attempts the kader has on the module's quiz page. */
+export async function attemptsOnServer(page: Page, slug: string): Promise<number> {
+  await page.goto(`/modul/${slug}/kuis`);
+  return page
+    .locator("text=Percobaan sebelumnya")
+    .count()
+    .then(async (has) => (has ? page.locator("h2:has-text('Percobaan sebelumnya') + ul > li").count() : 0));
 }
 
 /** Screenshot into test-results/ (kept by CI on failure, and for a look by eye). */

@@ -8,8 +8,18 @@
  * spm-pekerjaan-umum (quizzes), spm-perumahan-rakyat ("Simpan semua").
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser, BrowserContext, Page, Route } from "playwright-core";
-import { launch, login, phoneContext, shot } from "./browser";
+import type { Browser } from "playwright-core";
+import {
+  answerAll,
+  attemptsOnServer,
+  launch,
+  login,
+  offline,
+  online,
+  phoneContext,
+  shot,
+  workerReady,
+} from "./browser";
 
 let browser: Browser;
 const baseUrl = inject("baseUrl");
@@ -20,42 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** setOffline also for the service worker's own fetches (Chromium does not apply it to them: playwright#2311). */
-const swOffline = (route: Route) =>
-  route.request().serviceWorker() ? route.abort("internetdisconnected") : route.continue();
-async function offline(ctx: BrowserContext) {
-  await ctx.setOffline(true);
-  await ctx.route("**", swOffline);
-}
-async function online(ctx: BrowserContext) {
-  await ctx.unroute("**", swOffline);
-  await ctx.setOffline(false);
-}
-
-async function workerReady(page: Page) {
-  await page.waitForFunction(
-    () => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined,
-    null,
-    { timeout: 20_000 },
-  );
-}
-
-async function answerAll(page: Page) {
-  const names = await page.$$eval("input[name^=q_]", (els) => [
-    ...new Set(els.map((e) => (e as HTMLInputElement).name)),
-  ]);
-  for (const n of names) await page.locator(`input[name="${n}"]`).first().check();
-  return names;
-}
-
-async function attemptsOnServer(page: Page, slug: string): Promise<number> {
-  await page.goto(`/modul/${slug}/kuis`);
-  return page
-    .locator("text=Percobaan sebelumnya")
-    .count()
-    .then(async (has) => (has ? page.locator("h2:has-text('Percobaan sebelumnya') + ul > li").count() : 0));
-}
 
 describe("kader offline", () => {
   it("without JavaScript: reading half a module puts Lanjutkan at the next section", async () => {

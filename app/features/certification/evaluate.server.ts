@@ -47,6 +47,7 @@ import {
 import type { Programme } from "~/features/learning/content-schema";
 import {
   PAYLOAD_VERSION,
+  recordSigningKey,
   signingKeyId,
   signPayload,
   type CertificatePayload,
@@ -361,6 +362,8 @@ async function issue(
     };
     const signature = signPayload(payload);
     const inserted = await db.transaction(async (tx) => {
+      // The first issue records the signing key; a process with another key does not sign.
+      await recordSigningKey(tx);
       const rows = await tx
         .insert(certificates)
         .values({

@@ -10,7 +10,7 @@
  * tangan tidak valid.
  */
 import { errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
-import { publicJwk, signingKeyPair } from "~/features/certification/signing.server";
+import { publicJwk, publicJwks, publicKeyFor, signingKeyPair } from "~/features/certification/signing.server";
 import type { CertificateRecord } from "~/features/certification/certificates.server";
 import { content } from "~/features/learning/content.server";
 
@@ -80,9 +80,9 @@ export async function openBadgeJwt(cert: Pick<CertificateRecord, "code" | "paylo
     .sign(privateKey);
 }
 
-/** The JWKS published at /verifikasi/kunci. */
+/** The JWKS published at /verifikasi/kunci: the current key and the earlier ones still trusted. */
 export function jwks() {
-  return { keys: [publicJwk()] };
+  return { keys: publicJwks() };
 }
 
 export type TokenCheck =
@@ -92,8 +92,8 @@ export type TokenCheck =
 const CODE_IN_ID = /\/verifikasi\/(AP-[A-Z0-9]{4}-[A-Z0-9]{4})$/;
 
 /**
- * Checks the signature with our public key (a token signed by any other key, or with a
- * changed byte, fails) and reads the certificate code from its id. An expired token
+ * Checks the signature with our public key, or the earlier one its header names (a token
+ * signed by any other key, or with a changed byte, fails) and reads the certificate code from its id. An expired token
  * whose signature is good is reported as expired, not as forged.
  */
 export async function checkToken(raw: string, now = new Date()): Promise<TokenCheck> {
@@ -103,7 +103,9 @@ export async function checkToken(raw: string, now = new Date()): Promise<TokenCh
   let payload: JWTPayload;
   let expired = false;
   try {
-    ({ payload } = await jwtVerify(token, signingKeyPair().publicKey, {
+    // The key its header names (a credential downloaded before a key rotation), else the current one.
+    const key = (header: { kid?: string }) => publicKeyFor(header.kid) ?? signingKeyPair().publicKey;
+    ({ payload } = await jwtVerify(token, key, {
       algorithms: ["EdDSA"],
       currentDate: now,
       clockTolerance: 60,

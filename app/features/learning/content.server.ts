@@ -9,6 +9,7 @@ import path from "node:path";
 import { parse as parseYaml } from "yaml";
 
 import { db } from "~/db.server";
+import { env } from "~/env.server";
 import { moduleVersions } from "~/db/schema";
 import {
   formatIssues,
@@ -205,7 +206,7 @@ export function loadContent(root = "content"): Content {
 const g = globalThis as unknown as { __akademiContent?: Content; __akademiMdx?: Map<string, Promise<string>> };
 
 export function content(): Content {
-  g.__akademiContent ??= loadContent(process.env.CONTENT_DIR || "content");
+  g.__akademiContent ??= loadContent(env().CONTENT_DIR);
   return g.__akademiContent;
 }
 

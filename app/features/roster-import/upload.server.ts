@@ -22,6 +22,7 @@ import {
   unstable_parseMultipartFormData,
   type UploadHandler,
 } from "@remix-run/node";
+import { serverFault } from "~/db.server";
 import { env } from "~/env.server";
 import { MAX_IMPORT_BYTES } from "~/features/roster-import/columns";
 
@@ -107,6 +108,8 @@ export async function receiveImportUpload(request: Request): Promise<UploadResul
     const f = file as UploadedFile | null;
     if (f) await rm(f.path, { force: true });
     if (e instanceof ImportFileError) return { ok: false, message: e.message, fields: {} };
+    // The server's disk is full (ENOSPC): not the file's fault; handleError answers 507.
+    if (serverFault(e)) throw e;
     return {
       ok: false,
       message: tooBig ? TOO_BIG_MESSAGE : "Unggahan tidak dapat dibaca. Pilih berkas CSV atau XLSX lalu coba lagi.",

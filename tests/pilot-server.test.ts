@@ -49,6 +49,8 @@ function instanceEnv(key: string, port?: number, workers = 1): NodeJS.ProcessEnv
     ...(postgresUrl
       ? { DATABASE_URL: postgresUrl, WEB_CONCURRENCY: String(workers) }
       : { AKADEMI_MODE: "pilot", DATA_DIR: dataDir }),
+    // Behind PgBouncer in transaction mode (CI's third pass) the children must not prepare either.
+    ...(process.env.DB_PREPARE ? { DB_PREPARE: process.env.DB_PREPARE } : {}),
   };
 }
 

@@ -222,6 +222,16 @@ describe("check-in", () => {
       id: String(running),
     });
     expect(screen.data.codeUrl).toBe("http://localhost:3000/hadir");
+    // The screen refreshes itself; "Hentikan penyegaran" (?diam=1) stops it (WCAG 2.2.1).
+    const refresh = (data: unknown) =>
+      qr.meta({ data } as Parameters<typeof qr.meta>[0]).some((m) => "httpEquiv" in m && m.httpEquiv === "refresh");
+    expect(refresh(screen.data)).toBe(true);
+    const still = await call(qr.loader, makeRequest(`/sesi/${running}/qr?diam=1`, { cookie: pa.cookie }), {
+      id: String(running),
+    });
+    expect(still.data.still).toBe(true);
+    expect(still.data.code).toBe(screen.data.code);
+    expect(refresh(still.data)).toBe(false);
   });
 });
 

@@ -64,14 +64,22 @@ export function AppShell({
 }) {
   return (
     <div className="flex min-h-screen flex-col">
+      {/* The first Tab: past the header and menu straight to the page (keyboard and switch users). */}
+      <a
+        href="#isi"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:font-semibold focus:text-brand-800"
+      >
+        Langsung ke isi halaman
+      </a>
       {demoPassword ? <DemoBanner password={demoPassword} /> : null}
       <header className="bg-brand-700 text-white">
-        <div className="mx-auto flex max-w-5xl items-center justify-between gap-2 px-3 py-2">
+        {/* Wraps instead of pushing the name and Keluar off a phone's screen when the text is enlarged. */}
+        <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-2 gap-y-1 px-3 py-2">
           <Link to="/" className="font-bold text-white no-underline">
             Akademi Posyandu
           </Link>
           {user ? (
-            <div className="flex min-w-0 items-center gap-2 text-right text-xs leading-tight">
+            <div className="ml-auto flex min-w-0 max-w-full items-center gap-2 text-right text-xs leading-tight">
               <Link to="/akun" className="flex min-h-11 min-w-0 flex-col justify-center text-white no-underline">
                 <span className="block truncate font-semibold">{user.name}</span>
                 <span className="line-clamp-2 block opacity-90">
@@ -79,7 +87,7 @@ export function AppShell({
                 </span>
               </Link>
               <Form method="post" action="/keluar">
-                <button type="submit" className="min-h-11 rounded border border-white/60 px-3 text-xs">
+                <button type="submit" className="min-h-11 shrink-0 rounded border border-white/60 px-3 text-xs">
                   Keluar
                 </button>
               </Form>
@@ -106,7 +114,9 @@ export function AppShell({
           </nav>
         ) : null}
       </header>
-      <main className="mx-auto w-full max-w-5xl flex-1 px-3 py-4">{children}</main>
+      <main id="isi" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-3 py-4 focus:outline-none">
+        {children}
+      </main>
       <footer className="border-t border-stone-200 py-3 text-center text-xs text-stone-500">
         Akademi Posyandu · pelatihan kader Posyandu 6 SPM (Permendagri 13/2024)
       </footer>

@@ -18,6 +18,7 @@ export const meta: MetaFunction = () => [{ title: "Wilayah · Akademi Posyandu" 
 import { MAX_REGION_CSV_BYTES } from "~/features/regions/region-csv";
 import { assertUpload } from "~/lib/http";
 import { bodyLimit } from "~/http-policy.server";
+import { ScrollRegion } from "~/components/scroll-region";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ["admin"]);
@@ -66,7 +67,7 @@ export default function Wilayah() {
   return (
     <section className="mx-auto max-w-2xl space-y-4">
       <h1>Data wilayah</h1>
-      <div className="card overflow-x-auto">
+      <ScrollRegion label="Daftar wilayah">
         <table className="table">
           <thead>
             <tr>
@@ -85,7 +86,7 @@ export default function Wilayah() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       <Form method="post" encType="multipart/form-data" className="card space-y-3">
         <h2>Impor wilayah provinsi lain</h2>
         <p className="text-sm">
@@ -107,7 +108,8 @@ export default function Wilayah() {
             Impor selesai: {a.inserted} wilayah baru, {a.updated} diperbarui.
           </p>
         ) : null}
-        <input type="file" name="file" accept=".csv,text/csv" required />
+        <label htmlFor="berkas-wilayah">Berkas CSV wilayah</label>
+        <input id="berkas-wilayah" type="file" name="file" accept=".csv,text/csv" required />
         <button type="submit" className="btn">
           Impor
         </button>

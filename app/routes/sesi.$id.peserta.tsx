@@ -163,8 +163,8 @@ export default function Peserta() {
               <Form method="post">
                 <input type="hidden" name="intent" value="batalkan" />
                 <input type="hidden" name="userId" value={p.userId} />
-                <button type="submit" className="text-xs text-red-800 underline" aria-label={`Batalkan ${p.name}`}>
-                  batal
+                <button type="submit" className="min-h-11 px-2 text-xs text-red-800 underline">
+                  batal<span className="sr-only"> pendaftaran {p.name}</span>
                 </button>
               </Form>
             </li>

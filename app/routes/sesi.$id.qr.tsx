@@ -9,10 +9,16 @@ import { formatRange, formatTime, zoneForRegion } from "~/lib/timezone";
 import { publicOrigin } from "~/lib/url";
 import { requireRosterAccess, workshopIdParam } from "~/features/workshops/sessions.server";
 
-/** The screen reloads itself (no JavaScript) so the code shown is always current. */
+/**
+ * The screen reloads itself by a meta refresh (no JavaScript), by design: the pembina projects
+ * it or holds up her phone for a whole session, and the code changes every minute. WCAG asks
+ * that a user can stop a timed refresh: "Hentikan penyegaran" (?diam=1) shows the same page
+ * without it (its code then goes stale, which the page says), and a link turns it back on.
+ * The browser tests switch axe's meta-refresh rule off for this reason (tests/e2e/axe.ts).
+ */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Absen QR: ${data?.title ?? ""} · Akademi Posyandu` },
-  ...(data?.open ? [{ httpEquiv: "refresh", content: String(data.refreshSeconds) }] : []),
+  ...(data?.open && !data.still ? [{ httpEquiv: "refresh", content: String(data.refreshSeconds) }] : []),
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -20,6 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const w = await requireRosterAccess(user, workshopIdParam(params));
   const zone = zoneForRegion(w.regionCode);
   const now = new Date();
+  const still = new URL(request.url).searchParams.get("diam") === "1";
   const open = w.status === "published" && checkinOpen(w.startsAt, w.endsAt, now);
   const base = {
     id: w.id,
@@ -27,6 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     when: formatRange(w.startsAt, w.endsAt, zone),
     status: w.status,
     open,
+    still,
     refreshSeconds: 20,
   };
   if (!open) {
@@ -74,6 +82,8 @@ export default function LayarQr() {
           <p className="font-semibold">Pindai untuk absen hadir</p>
           <div
             className="mx-auto w-full max-w-xs rounded-lg bg-white p-2"
+            role="img"
+            aria-label="Kode QR absen"
             dangerouslySetInnerHTML={{ __html: d.svg }}
           />
           <p className="text-sm">
@@ -83,12 +93,21 @@ export default function LayarQr() {
             </strong>{" "}
             (menu &ldquo;Absen&rdquo;) dan ketik kode:
           </p>
-          <p className="text-5xl font-bold tracking-[0.2em]" aria-label="Kode absen">
-            {d.code}
+          <p className="text-5xl font-bold tracking-[0.2em]">
+            <span className="sr-only">Kode absen: </span>
+            <span data-testid="kode-absen">{d.code}</span>
           </p>
-          <p className="text-xs text-stone-500">
-            Kode dan QR berganti setiap menit; layar ini memperbarui diri sendiri.
-          </p>
+          {d.still ? (
+            <p className="text-xs text-stone-700" data-testid="penyegaran">
+              Penyegaran dihentikan: kode dan QR ini tidak berganti lagi dan tidak berlaku setelah satu menit.{" "}
+              <Link to={`/sesi/${d.id}/qr`}>Nyalakan lagi penyegaran</Link>
+            </p>
+          ) : (
+            <p className="text-xs text-stone-600" data-testid="penyegaran">
+              Kode dan QR berganti setiap menit; layar ini memperbarui diri sendiri setiap {d.refreshSeconds} detik.{" "}
+              <Link to={`/sesi/${d.id}/qr?diam=1`}>Hentikan penyegaran</Link>
+            </p>
+          )}
           <p className="break-all text-xs text-stone-500">
             Tautan absen saat ini:{" "}
             <a href={d.url!} data-testid="checkin-url">

@@ -2,11 +2,17 @@
 import { chromium, type Browser, type BrowserContext, type Page, type Route } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, inject } from "vitest";
+import { a11y, watchA11y } from "./axe";
 
 export const PHONE = { width: 360, height: 740 };
 
+/**
+ * The browser of a test file. axe-core checks every page load of every context opened on it
+ * (tests/e2e/axe.ts); tests/e2e/setup-axe.ts fails a test on any critical or serious
+ * accessibility violation of a page it visited.
+ */
 export async function launch(): Promise<Browser> {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: [
       "--headless",
@@ -19,6 +25,13 @@ export async function launch(): Promise<Browser> {
       "--disable-sync",
     ],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args: Parameters<Browser["newContext"]>) => {
+    const ctx = await newContext(...args);
+    watchA11y(ctx, a11y.findings, a11y.pending);
+    return ctx;
+  };
+  return browser;
 }
 
 export async function phoneContext(browser: Browser, baseURL: string): Promise<BrowserContext> {

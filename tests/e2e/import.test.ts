@@ -134,7 +134,7 @@ describe("roster import by a pembina kecamatan", () => {
         page.click("button:has-text('Aktifkan dan masuk')"),
       ]);
       expect(await page.locator("h1").first().textContent()).toContain(`Selamat datang, ${KADER_1}`);
-      expect(await page.locator("ol > li").count()).toBe(3);
+      expect(await page.locator("ol > li").count()).toBe(4); // the programme's steps: modules, quizzes, pelatihan, praktik
       await Promise.all([page.waitForURL((u) => u.pathname === "/"), page.click("text=Ke Beranda")]);
       expect(await page.locator("h1").first().textContent()).toContain(`Halo, ${KADER_1}`);
       await shot(page, "import-kader-activated");

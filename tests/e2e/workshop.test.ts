@@ -59,7 +59,7 @@ describe("pembina kecamatan runs a pelatihan on a phone; a kader checks in by QR
       // The QR screen.
       await page.goto(`/sesi/${id}/qr`);
       expect(await page.locator("svg").count()).toBeGreaterThan(0);
-      const code = (await page.getByLabel("Kode absen").textContent())?.trim();
+      const code = (await page.getByTestId("kode-absen").textContent())?.trim();
       expect(code).toMatch(/^\d{6}$/);
       const checkinUrl = await page.getByTestId("checkin-url").getAttribute("href");
       expect(checkinUrl).toMatch(/\/hadir\/\d+-/);

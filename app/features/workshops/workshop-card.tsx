@@ -1,7 +1,7 @@
 import type { WorkshopCardData } from "~/features/workshops/types";
 import { Form, Link } from "@remix-run/react";
 
-export function WorkshopCard({ w }: { w: WorkshopCardData }) {
+export function WorkshopCard({ w, id }: { w: WorkshopCardData; id?: string }) {
   const badge =
     w.status === "published"
       ? "bg-emerald-100 text-emerald-900"
@@ -9,7 +9,7 @@ export function WorkshopCard({ w }: { w: WorkshopCardData }) {
         ? "bg-red-100 text-red-900"
         : "bg-stone-100 text-stone-700";
   return (
-    <li className="card">
+    <li className="card" id={id}>
       <p className="flex flex-wrap items-center gap-2 text-xs">
         <span className="font-semibold uppercase tracking-wide text-brand-700">{w.kindLabel}</span>
         <span className={`rounded px-2 py-0.5 font-semibold ${badge}`}>{w.statusLabel}</span>

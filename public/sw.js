@@ -1,10 +1,12 @@
 /*
  * Akademi Posyandu service worker (hand-written, no Workbox: see README "Offline").
- * Pages of the kader app (/, /modul…, /luring) are network-first and kept in a cache, so
- * a module opened once can be read without signal; CSS and other /assets are cache-first
- * (their names carry a hash). Any other page that cannot be fetched offline gets /luring,
- * which says so in Indonesian instead of the browser's error page. Answers and "selesai
- * dibaca" sent without signal are queued by the page script.
+ * Pages of the kader app (/, /modul…, /istilah, /luring) are network-first and kept in a
+ * cache, so a module opened once can be read without signal; without signal every page in
+ * that cache opens, whoever stored it (a visit, or "Simpan semua modul" in the page script).
+ * CSS and other /assets are cache-first (their names carry a hash). Any other page that
+ * cannot be fetched offline gets /luring, saying in Indonesian what is not stored and why
+ * instead of the browser's error page. Answers and "selesai dibaca" sent without signal are
+ * queued by the page script.
  * Keluar (phones are shared): her stored pages leave the phone. Without signal the worker
  * answers it: the phone counts as signed out (the ENDED cache) and every page of the site
  * gets the public "Anda sudah keluar" page (/keluar) until the server has ended the
@@ -17,7 +19,8 @@ const ENDED = "akademi-keluar-v1"; // exists while a logout waits for the server
 const OFFLINE = "/luring";
 const LEFT = "/keluar";
 
-const keep = (path) => path === "/" || path === OFFLINE || path === "/modul" || path.startsWith("/modul/");
+const keep = (path) =>
+  path === "/" || path === OFFLINE || path === "/istilah" || path === "/modul" || path.startsWith("/modul/");
 let ended = false;
 // Read once per start of the worker (a logout it is answering meanwhile is not undone).
 const known = caches.has(ENDED).then((e) => {
@@ -65,13 +68,25 @@ async function page(request, path) {
     }
     return res;
   } catch (err) {
-    const cached =
-      (keep(path) && (await caches.match(path, { cacheName: PAGES }))) ||
-      (await caches.match(OFFLINE, { cacheName: PAGES })) ||
-      (await caches.match(OFFLINE, { cacheName: PUBLIC }));
+    const cached = (await caches.match(path, { cacheName: PAGES })) || (await notStored(path));
     if (cached) return cached;
     throw err;
   }
+}
+
+// /luring for a page that is not stored, showing instead of its general sentence the first
+// of its reasons (hidden, data-untuk = a pattern of paths) that matches this page.
+async function notStored(path) {
+  const res =
+    (await caches.match(OFFLINE, { cacheName: PAGES })) || (await caches.match(OFFLINE, { cacheName: PUBLIC }));
+  if (!res) return res;
+  let html = await res.text();
+  const why = [...html.matchAll(/<p hidden="" data-untuk="([^"]+)"/g)].find((m) => new RegExp(m[1]).test(path));
+  if (why) html = html.replace(why[0], "<p data-untuk").replace("<p data-alasan", "<p hidden data-alasan");
+  const headers = new Headers(res.headers);
+  headers.delete("Content-Length");
+  headers.delete("Content-Encoding");
+  return new Response(html, { status: 200, headers });
 }
 
 async function asset(request) {

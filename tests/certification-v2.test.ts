@@ -433,7 +433,7 @@ describe("no dead end after the last attempt", () => {
     ).toBe(200);
   });
 
-  it("the locked-out report lists kader per kecamatan for DPMD/admin in scope only", async () => {
+  it("the locked-out report lists kader per kecamatan for DPMD, admin and pembina, each in scope only", async () => {
     const k = await lockedOut("Indah Laporan");
     const kukar = await newKader({ name: "Kukar Terkunci", desa: "64.02.01.2001" });
     for (let i = 0; i < 3; i++) {
@@ -449,10 +449,18 @@ describe("no dead end after the last attempt", () => {
     const group = res.data.kecamatan.find((g: { code: string }) => g.code === "64.08.01");
     expect(group.name).toBe("Muara Ancalong");
     expect(group.rows.find((r: { userId: string }) => r.userId === k.id)).toMatchObject({ slug: slug(), used: 3 });
+    // The pembina kecamatan grants another round, so she sees her kecamatan's list (issue 21).
     const pembina = await staff("pembina_kecamatan", "64.08.01");
-    expect((await call(terkunci.loader, makeRequest("/admin/kader-terkunci", { cookie: pembina.cookie }))).status).toBe(
-      403,
+    const own = await call(terkunci.loader, makeRequest("/admin/kader-terkunci", { cookie: pembina.cookie }));
+    expect(own.status).toBe(200);
+    const ownNames = own.data.kecamatan.flatMap((g: { rows: { name: string }[] }) => g.rows.map((r) => r.name));
+    expect(ownNames).toContain("Indah Laporan");
+    expect(ownNames).not.toContain("Kukar Terkunci");
+    const kader = await call(
+      terkunci.loader,
+      makeRequest("/admin/kader-terkunci", { cookie: await sessionCookie(k.id) }),
     );
+    expect(kader.status).toBe(403);
     const admin = await staff("admin", "64");
     const all = await call(terkunci.loader, makeRequest("/admin/kader-terkunci", { cookie: admin.cookie }));
     expect(all.data.kecamatan.flatMap((g: { rows: { name: string }[] }) => g.rows.map((r) => r.name))).toEqual(

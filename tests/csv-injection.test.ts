@@ -5,10 +5,10 @@ import { attendanceCsv } from "~/features/workshops/exports.server";
 
 const EVIL = ['=HYPERLINK("http://evil.example","klik")', "+62 812", "-1+1", "@SUM(A1)", "\tTab", "\rCR"];
 
-/** Every CSV cell, unquoted. */
-function cells(csv: string): string[] {
+/** Every CSV cell, unquoted (separator "," or, in the dashboard CSVs, ";"). */
+function cells(csv: string, sep = ","): string[] {
   const out: string[] = [];
-  const re = /(?:^|,)(?:"((?:[^"]|"")*)"|([^,\n]*))/g;
+  const re = new RegExp(`(?:^|${sep})(?:"((?:[^"]|"")*)"|([^${sep}\\n]*))`, "g");
   for (const line of csv.replace(/^\uFEFF/, "").split("\n")) {
     for (const m of line.matchAll(re)) out.push((m[1] ?? m[2] ?? "").replace(/""/g, '"'));
   }
@@ -63,7 +63,7 @@ describe("CSV formula injection", () => {
     const csv = await new Response(
       csvStream(report as never, { programmeId: "x", year: null, bidang: null, today: "2026-12-01" }),
     ).text();
-    expect(cells(csv).filter(dangerous)).toEqual([]);
+    expect(cells(csv, ";").filter(dangerous)).toEqual([]);
     expect(csv).toContain("'@SUM(A1)");
   });
 });

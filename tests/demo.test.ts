@@ -2,7 +2,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
 import { db } from "~/db.server";
-import { attendance, auditLog, moduleProgress, users, workshops } from "~/db/schema";
+import { attendance, auditLog, certificates, moduleProgress, users, workshops } from "~/db/schema";
+import { unsignedIssuance } from "~/features/certification/signatories.server";
+import * as penandatangan from "~/routes/admin.penandatangan";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "~/demo/demo.server";
 import { navFor } from "~/components/app-shell";
 import { content } from "~/features/learning/content.server";
@@ -91,6 +93,26 @@ describe("demo data", () => {
     expect(positive / items.length).toBeGreaterThan(0.6);
     expect(items.some((i) => i.flags.includes("pengecoh-mati"))).toBe(true);
     expect(new Set(items.map((i) => Math.round(i.facility * 10))).size).toBeGreaterThan(2);
+  });
+
+  it("gives both kabupaten a (demo) signatory before issuing: every demo certificate prints a signer", async () => {
+    const issued = await db
+      .select({ region: certificates.issuingRegion, payload: certificates.payload })
+      .from(certificates);
+    expect(issued.length).toBeGreaterThan(0);
+    expect(issued.filter((c) => !c.payload.signatoryName)).toEqual([]);
+    const kukar = issued.find((c) => c.region.startsWith("64.02"));
+    expect(kukar?.payload).toMatchObject({
+      signatoryName: expect.stringContaining("(demo)"),
+      signatoryTitle: "Kepala Dinas Pemberdayaan Masyarakat dan Desa Kabupaten Kutai Kartanegara",
+    });
+    expect(await unsignedIssuance("64")).toEqual([]);
+    const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_ACCOUNTS[0].phone));
+    const page = await call(
+      penandatangan.loader,
+      makeRequest("/admin/penandatangan", { cookie: await sessionCookie(admin.id) }),
+    );
+    expect(page.data.unsigned).toEqual([]);
   });
 
   it("a seed interrupted before its completion marker is redone, not left half-made", async () => {

@@ -356,7 +356,7 @@ describe("CSV export", () => {
     expect(text).toContain("Wilayah: Provinsi Kalimantan Timur (64)");
     expect(text).toContain("Tingkat kemudahan (% benar)");
     const bank = getModule(SLUG)!.quiz!;
-    const optionLines = text.split("\n").filter((l) => /^[a-z0-9_-]+,/.test(l) && !l.startsWith("Soal"));
+    const optionLines = text.split("\n").filter((l) => /^[a-z0-9_-]+;/.test(l) && !l.startsWith("Soal"));
     expect(optionLines.length).toBeGreaterThan(bank.questions.length);
   });
 });

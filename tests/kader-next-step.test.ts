@@ -62,7 +62,13 @@ describe("next step", () => {
     sections: 5,
     ...over,
   });
-  const base = { attendanceOk: false, certified: false, sessions: [] };
+  const base = {
+    attendanceOk: false,
+    attendance: { kind: "pelatihan", title: "Ikuti satu sesi pelatihan" },
+    practiceOk: true,
+    certified: false,
+    sessions: [],
+  };
   it("reading first, then a pending quiz, then the next module, then the session, then the certificate", () => {
     expect(
       nextStep({

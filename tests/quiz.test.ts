@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { and, count, eq } from "drizzle-orm";
 import { db, dbKind } from "~/db.server";
 import { moduleProgress, moduleVersions, quizAttempts } from "~/db/schema";
-import { getModule, syncModuleVersions } from "~/features/learning/content.server";
+import { content, getModule, syncModuleVersions } from "~/features/learning/content.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { submitAttempt } from "~/features/learning/quiz.server";
 import * as catalogue from "~/routes/modul._index";
@@ -121,17 +121,11 @@ describe("module pages", () => {
     expect(again.completedAt).toEqual(completed.completedAt);
 
     const cat = await call(catalogue.loader, makeRequest("/modul", { cookie: k.cookie }));
-    const kesehatan = cat.data.groups.find((g: { spm: string }) => g.spm === "kesehatan");
-    expect(kesehatan.modules[0].state).toBe("selesai");
-    expect(cat.data.groups.map((g: { spm: string }) => g.spm)).toEqual([
-      "umum",
-      "pendidikan",
-      "kesehatan",
-      "pekerjaan-umum",
-      "perumahan-rakyat",
-      "trantibum-linmas",
-      "sosial",
-    ]);
+    // One list in the programme's order (issue 21, item 10.1), not grouped by bidang.
+    const listed = cat.data.groups.flatMap((g: { modules: { slug: string; state: string }[] }) => g.modules);
+    expect(listed.find((m: { slug: string }) => m.slug === SLUG).state).toBe("selesai");
+    expect(cat.data.groups.map((g: { id: string }) => g.id)).toEqual(["wajib"]);
+    expect(listed.map((m: { slug: string }) => m.slug)).toEqual(content().defaultProgramme.requiredModules);
   });
 
   it("404 for an unknown module, for reading and for its quiz", async () => {

@@ -557,9 +557,10 @@ describe("dashboard routes", () => {
     const lines = text.trim().split("\n");
     expect(lines[1]).toBe("Wilayah: Muara Ancalong (64.08.01)");
     expect(lines[2]).toBe(`Program: ${P.title}`);
-    expect(lines[4]).toBe(`Tanggal data: ${todayWita()} (WITA)`);
-    expect(lines[6]).toMatch(/^Kode,Nama,Tingkat wilayah,Kader aktif,/);
-    expect(lines).toContain(`${D2},Kelinjau Ilir,desa,2,2,1,1,1,1,50,0`);
+    // Excel id-ID convention (csv-format.ts): ";" separator, DD/MM/YYYY.
+    expect(lines[4]).toBe(`Tanggal data: ${todayWita().split("-").reverse().join("/")} (WITA)`);
+    expect(lines[6]).toMatch(/^Kode;Nama;Tingkat wilayah;Kader aktif;/);
+    expect(lines).toContain(`${D2};Kelinjau Ilir;desa;2;2;1;1;1;1;50;0`);
     const x = await dasborXlsx.loader({
       request: makeRequest("/dasbor/64.08.01.xlsx", { cookie: paCookie }),
       params: { region: "64.08.01" },

@@ -61,6 +61,8 @@ describe("states", () => {
         code: cert.code,
         name: "Fitri Handayani",
         programme: "Sertifikasi Kader Posyandu 6 SPM",
+        // What it attests, from the programme's rule (issue 21: the observed practice is named).
+        criteria: expect.stringContaining("praktik lapangan"),
         issued: expect.stringMatching(/^\d{1,2} [A-Z][a-z]+ \d{4}$/),
         expires: expect.stringMatching(/^\d{1,2} [A-Z][a-z]+ \d{4}$/),
         issuer: "Kabupaten Kutai Timur",
@@ -84,6 +86,7 @@ describe("states", () => {
     expect(json).not.toContain(cert.signature);
     expect(Object.keys(res.data.certificate).sort()).toEqual([
       "code",
+      "criteria",
       "expires",
       "issued",
       "issuer",

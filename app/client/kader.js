@@ -8,7 +8,10 @@
  *    Phones are shared: an item belongs to the account that queued it (data-akun of this
  *    script), leaves only from her pages and names her (X-Akun: the server answers 409 to
  *    any other session). What the server refuses stays, shown on her pages, until she removes it.
- * 3. "Simpan semua modul": draws the quiz attempts and stores every page for offline use.
+ *    What waits is listed (how many, since when) in the box the server puts on her home,
+ *    module and quiz pages (data-antrean), and so is what was sent after waiting, with its grade.
+ * 3. "Simpan semua modul": draws the quiz attempts and stores every page for offline use
+ *    (fetched with X-Simpan: 1, so storing a module is not opening it).
  * 4. Keluar says what stays on the phone for her; her other tabs leave her pages too. Without
  *    signal the service worker ends the session on the phone (public/sw.js).
  * Without JavaScript none of this runs and the plain forms post as usual.
@@ -22,6 +25,22 @@
   const T0 = Date.now();
   const SAVED = "Jawaban tersimpan di ponsel, akan dikirim saat ada sinyal.";
   const LABEL = { kuis: "Jawaban kuis", bagian: "Bagian selesai dibaca", selesai: "Selesai membaca modul" };
+  const label = (x) => `${LABEL[x.kind] || x.kind}: ${x.title || x.path}`;
+  const when = (t) =>
+    new Date(t).toLocaleString("id-ID", {
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      hour: "2-digit",
+      minute: "2-digit",
+    });
+  const add = (parent, tag, text, href) => {
+    const e = document.createElement(tag);
+    if (text) e.textContent = text;
+    if (href) e.href = href;
+    parent.append(e);
+    return e;
+  };
   const load = () => {
     try {
       return JSON.parse(localStorage.getItem(KEY) || "[]");
@@ -69,22 +88,65 @@
       `${bad.length} kiriman dari ponsel ini tidak diterima server (mungkin halamannya sudah berubah). Buka halamannya dan ulangi dari sana, lalu tekan Hapus.`,
     );
     for (const x of bad) {
-      const p = document.createElement("p");
-      const a = document.createElement("a");
-      const b = document.createElement("button");
-      a.href = x.path;
-      a.textContent = `${LABEL[x.kind] || x.kind}: ${x.title || x.path}`;
+      const p = add(box, "p");
+      add(p, "a", label(x), x.path);
+      const b = add(p, "button", "Hapus");
       b.type = "button";
       b.className = "btn-secondary ml-2";
-      b.textContent = "Hapus";
       b.onclick = () => {
         drop(x);
         refused();
       };
-      p.append(a, b);
-      box.append(p);
     }
     document.querySelector("main")?.prepend(box);
+  }
+
+  // What waits on the phone for the paths of this page's box (data-antrean; "" = all of hers):
+  // how many, since when; and what left after waiting, with the grade of a quiz.
+  const sent = [];
+  const listed = new Set();
+  function panel() {
+    let box = document.querySelector("[data-antrean]");
+    if (!box && sent.length) {
+      box = document.createElement("section");
+      box.dataset.antrean = "";
+      box.className = "card mb-3 space-y-2 text-sm";
+      document.querySelector("main")?.prepend(box);
+    }
+    if (!box) return;
+    const scope = box.dataset.antrean;
+    const here = (x) => !scope || x.path === scope || x.path.startsWith(`${scope}/`);
+    const wait = pending().filter(here);
+    box.replaceChildren();
+    if (wait.length) {
+      add(
+        box,
+        "p",
+        `${wait.length} kiriman menunggu sinyal, tersimpan di ponsel ini sejak ${when(Math.min(...wait.map((x) => x.at)))}. Dikirim otomatis saat ada sinyal.`,
+      );
+      const ul = add(box, "ul");
+      for (const x of wait) {
+        listed.add(x.id);
+        add(add(ul, "li"), "a", label(x), x.path).after(` · ${when(x.at)}`);
+      }
+    }
+    for (const x of sent.filter(here)) add(add(box, "p", `${x.text} · `), "a", x.link, x.href);
+    box.hidden = !box.childElementCount;
+  }
+
+  // What the answer to a post that waited says: a quiz's grade from its result page.
+  async function report(item, res) {
+    const r =
+      item.kind === "kuis" &&
+      new DOMParser().parseFromString(await res.clone().text(), "text/html").querySelector("[data-nilai]");
+    sent.push({
+      path: item.path,
+      href: new URL(res.url).pathname,
+      text: r
+        ? `Terkirim: nilai ${r.dataset.nilai}, ${r.dataset.lulus ? "lulus" : "belum lulus"} (${item.title || item.path})`
+        : `Terkirim: ${label(item)}`,
+      link: r ? "Lihat hasil" : "Buka",
+    });
   }
 
   // Sends one queued post of hers; false while it has to wait.
@@ -108,6 +170,7 @@
     if (later || res.status === 409 || new URL(res.url).pathname === "/masuk") return false;
     if (res.ok) {
       drop(item);
+      if (listed.has(item.id) || item.at < T0) await report(item, res);
       if (window.caches)
         caches
           .open(PAGES)
@@ -128,10 +191,14 @@
   let flushing = null;
   let again = false;
   let retry = false;
+  let pause = 1000; // the wait before the next try while the signal is not back (doubles to 10 s)
   let waiting = false;
   const pending = () => mine().filter((x) => !x.refused);
   function flush() {
-    if (!navigator.onLine || !pending().length) return Promise.resolve();
+    if (!navigator.onLine || !pending().length) {
+      panel();
+      return Promise.resolve();
+    }
     const run = async () => {
       retry = false;
       for (const item of pending()) await send(item);
@@ -139,11 +206,14 @@
       if (waiting && !pending().some((x) => x.path === location.pathname)) location.reload();
     };
     // The signal came back while a send still hung: once more after it. A phone often says
-    // it is online without signal, and then no "online" event comes: try again in a while.
+    // it is online without signal (or the signal flickers back), and then no "online" event
+    // comes: try again after 1, 2, 4, 8 s, then every 10 s, until it is sent.
     if (flushing) again = true;
     flushing ??= (navigator.locks ? navigator.locks.request(KEY, run) : run()).finally(() => {
       flushing = null;
-      if (again || retry) setTimeout(flush, again ? 0 : 10_000);
+      panel();
+      if (again || retry) setTimeout(flush, again ? 0 : pause);
+      pause = retry && !again ? Math.min(pause * 2, 10_000) : 1000;
       again = false;
     });
     return flushing;
@@ -228,7 +298,7 @@
       const input = form.querySelector(`input[name="${CSS.escape(name)}"][value="${CSS.escape(value)}"]`);
       if (input) input.checked = true;
     }
-    if (waiting) notice(form, SAVED);
+    if (waiting) notice(form, `${SAVED} Disimpan ${when(item.at)}.`);
   }
 
   async function saveAll(button) {
@@ -245,7 +315,7 @@
       const { urls } = await res.json();
       const cache = await caches.open(PAGES);
       for (const u of urls) {
-        const page = await fetch(u, { credentials: "same-origin" });
+        const page = await fetch(u, { credentials: "same-origin", headers: { "X-Simpan": "1" } });
         if (page.ok) await cache.put(u, page);
       }
       button.textContent = `Tersimpan: ${urls.length} halaman siap dibaca tanpa sinyal`;
@@ -270,6 +340,7 @@
   addEventListener("pageshow", () => leave(false));
   restore();
   refused();
+  panel();
   if ("serviceWorker" in navigator) {
     for (const b of document.querySelectorAll("[data-save-all]")) b.hidden = false;
     addEventListener("load", () => {

@@ -2,15 +2,8 @@
  * Charts as server-rendered SVG: no chart library on the page, readable without JS,
  * with text labels for screen readers.
  */
-import {
-  formatDay,
-  formatMonthShort,
-  formatRate,
-  NO_KADER_FILL,
-  RATE_CLASSES,
-  rateClass,
-  type MapShape,
-} from "~/features/reporting/figures";
+import { formatDay, formatMonthShort, formatRate, type MapShape } from "~/features/reporting/figures";
+import { labelPoint, NO_KADER, niceTicks, rateScale } from "~/components/map-scale";
 
 const GREEN = "#047857";
 const LIGHT = "#d1fae5";
@@ -20,11 +13,13 @@ export function RateBars({ rows, title }: { rows: { label: string; rate: number;
   const labelW = 120;
   const barW = 190;
   const h = rows.length * rowH + 8;
+  // Bars that link to a drill-down make a labelled group of links (role="img" may not hold links).
+  const linked = rows.some((r) => r.href);
   return (
     <svg
       viewBox={`0 0 ${labelW + barW + 50} ${h}`}
       width="100%"
-      role="img"
+      role={linked ? "group" : "img"}
       aria-labelledby="rate-title"
       className="max-w-xl"
     >
@@ -45,7 +40,15 @@ export function RateBars({ rows, title }: { rows: { label: string; rate: number;
             </text>
           </>
         );
-        return <g key={r.label + i}>{r.href ? <a href={r.href}>{bar}</a> : bar}</g>;
+        return (
+          <g key={r.label + i}>
+            {r.href ? (
+              <a href={r.href}>{bar}</a>
+            ) : (
+              bar
+            )}
+          </g>
+        );
       })}
     </svg>
   );
@@ -126,8 +129,10 @@ export function MonthBars({ data, title }: { data: { month: string; n: number }[
 }
 
 /**
- * Choropleth of the certification rate of child regions. Each area links to its
- * drill-down; the table beside it carries the same figures for screen readers.
+ * Choropleth of the certification rate of child regions, classed from the rates present
+ * (app/components/map-scale.ts). Every area carries a number (the key below lists name,
+ * rate and counts), a name and rate on hover (<title>) and for screen readers (aria-label),
+ * and links to its drill-down. The svg is a labelled group, not role="img": it holds links.
  */
 export function RateMap({
   shape,
@@ -135,57 +140,121 @@ export function RateMap({
   title,
 }: {
   shape: MapShape;
-  rows: { code: string; name: string; rate: number; activeKader: number; href: string | null }[];
+  rows: { code: string; name: string; rate: number; activeKader: number; certified?: number; href: string | null }[];
   title: string;
 }) {
   const byCode = new Map(rows.map((r) => [r.code, r]));
+  const areas = shape.areas.map((a, i) => {
+    const r = byCode.get(a.code);
+    const withKader = !!r && r.activeKader > 0;
+    return { ...a, n: i + 1, r, withKader, value: !r ? "tanpa data" : withKader ? formatRate(r.rate) : "tanpa kader" };
+  });
+  const scale = rateScale(areas.filter((a) => a.withKader).map((a) => a.r!.rate));
+  const noKader = areas.some((a) => !a.withKader);
+  const n = (v: number) => v.toLocaleString("id-ID");
   return (
     <figure className="m-0">
+      {/* biome-ignore lint/a11y/useSemanticElements: an svg of links is a labelled group; role="img" may not hold links */}
       <svg
         viewBox={`0 0 ${shape.width} ${shape.height}`}
         width="100%"
-        role="img"
+        role="group"
         aria-labelledby="map-title"
-        className="max-h-[70vh]"
+        className="max-h-[70vh] [&_a:focus-visible_path]:stroke-black [&_a:focus-visible_path]:[stroke-width:3] [&_a:hover_path]:stroke-stone-900"
       >
         <title id="map-title">{title}</title>
-        {shape.areas.map((a) => {
-          const r = byCode.get(a.code);
-          const fill = !r || r.activeKader === 0 ? NO_KADER_FILL : rateClass(r.rate).fill;
-          const path = (
-            <path d={a.d} fill={fill} stroke="#fff" strokeWidth="1" strokeLinejoin="round">
-              <title>{r ? `${r.name}: ${r.activeKader ? formatRate(r.rate) : "tanpa kader"}` : a.code}</title>
-            </path>
+        {noKader ? (
+          <defs>
+            <pattern id="map-no-kader" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+              <rect width="6" height="6" fill={NO_KADER.background} />
+              <path d="M1.5 0V6" stroke={NO_KADER.stripe} strokeWidth="3" />
+            </pattern>
+          </defs>
+        ) : null}
+        {areas.map((a) => {
+          const label = `${a.r?.name ?? a.code}: ${a.value}`;
+          const path = a.withKader ? (
+            <path key="p" d={a.d} fill={scale.classOf(a.r!.rate).fill} stroke="#fff" strokeLinejoin="round" />
+          ) : (
+            <path
+              key="p"
+              d={a.d}
+              fill="url(#map-no-kader)"
+              stroke={NO_KADER.border}
+              strokeDasharray="3 2"
+              strokeLinejoin="round"
+            />
           );
-          return r?.href ? (
-            <a key={a.code} href={r.href} aria-label={r.name} data-code={a.code}>
+          return a.r?.href ? (
+            <a key={a.code} href={a.r.href} aria-label={label} data-code={a.code}>
+              <title>{label}</title>
               {path}
             </a>
           ) : (
-            <g key={a.code}>{path}</g>
+            <g key={a.code}>
+              <title>{label}</title>
+              {path}
+            </g>
           );
         })}
+        {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: text only, nothing focusable; the links carry name and rate */}
+        <g
+          aria-hidden="true"
+          pointerEvents="none"
+          fontSize="14"
+          fontWeight="600"
+          textAnchor="middle"
+          fill="#1c1917"
+          stroke="#fff"
+          strokeWidth="3"
+          strokeLinejoin="round"
+          paintOrder="stroke"
+        >
+          {areas.map((a) => {
+            const p = labelPoint(a.d);
+            return p ? (
+              <text key={a.code} x={p[0]} y={p[1] + 5}>
+                {a.n}
+              </text>
+            ) : null;
+          })}
+        </g>
       </svg>
-      <figcaption className="mt-1 flex flex-wrap gap-x-3 gap-y-1 text-xs text-stone-700">
-        <span>Tingkat sertifikasi:</span>
-        {RATE_CLASSES.map((c) => (
-          <span key={c.label} className="inline-flex items-center gap-1">
-            <span
-              aria-hidden="true"
-              className="inline-block h-3 w-3 border border-stone-300"
-              style={{ background: c.fill }}
-            />
-            {c.label}
-          </span>
-        ))}
-        <span className="inline-flex items-center gap-1">
-          <span
-            aria-hidden="true"
-            className="inline-block h-3 w-3 border border-stone-300"
-            style={{ background: NO_KADER_FILL }}
-          />
-          tanpa kader
-        </span>
+      <figcaption className="mt-1 text-xs text-stone-700">
+        <p className="flex flex-wrap gap-x-3 gap-y-1">
+          <span>Tingkat sertifikasi:</span>
+          {scale.classes.map((c) => (
+            <span key={c.label} className="inline-flex items-center gap-1">
+              <span
+                aria-hidden="true"
+                className="inline-block h-3 w-3 border border-stone-300"
+                style={{ background: c.fill }}
+              />
+              {c.label}
+            </span>
+          ))}
+          {noKader ? (
+            <span className="inline-flex items-center gap-1">
+              <span
+                aria-hidden="true"
+                className="inline-block h-3 w-3 border border-dashed"
+                style={{
+                  borderColor: NO_KADER.border,
+                  background: `repeating-linear-gradient(45deg,${NO_KADER.background} 0 2px,${NO_KADER.stripe} 2px 4px)`,
+                }}
+              />
+              tanpa kader
+            </span>
+          ) : null}
+        </p>
+        <ol className="mt-2 list-decimal pl-6 sm:columns-2">
+          {areas.map((a) => (
+            <li key={a.code}>
+              {a.r?.href ? <a href={a.r.href}>{a.r.name}</a> : (a.r?.name ?? a.code)} — {a.value}
+              {a.withKader && a.r!.certified !== undefined ? ` (${n(a.r!.certified)} dari ${n(a.r!.activeKader)})` : ""}
+            </li>
+          ))}
+        </ol>
       </figcaption>
     </figure>
   );
@@ -206,10 +275,11 @@ export function TrendLine({
   const bottom = 30;
   const plotW = w - left - 28;
   const plotH = h - top - bottom;
-  const max = Math.min(1, Math.max(0.25, Math.ceil(Math.max(...points.map((p) => p.rate)) * 4) / 4));
+  // Round ticks (0%, 5%, 10%, 15%, 20%…) up to at least 10%, at most 100%.
+  const ticks = niceTicks(Math.min(1, Math.max(0.1, ...points.map((p) => p.rate))));
+  const max = ticks[ticks.length - 1];
   const x = (i: number) => left + (points.length === 1 ? plotW / 2 : (i / (points.length - 1)) * plotW);
   const y = (rate: number) => top + plotH - (rate / max) * plotH;
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => t * max);
   const step = Math.max(1, Math.ceil(points.length / 6));
   return (
     <svg viewBox={`0 0 ${w} ${h}`} width="100%" role="img" aria-labelledby="trend-title">
@@ -218,7 +288,7 @@ export function TrendLine({
         <g key={t}>
           <line x1={left} x2={left + plotW} y1={y(t)} y2={y(t)} stroke="#e7e5e4" />
           <text x={left - 4} y={y(t) + 3} textAnchor="end" fontSize="10" fill="#57534e">
-            {Math.round(t * 100)}%
+            {`${(t * 100).toLocaleString("id-ID", { maximumFractionDigits: 1 })}%`}
           </text>
         </g>
       ))}

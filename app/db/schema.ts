@@ -191,6 +191,8 @@ export const moduleProgress = pgTable(
     passedAt: timestamp("passed_at", { withTimezone: true }),
     /** Id of the furthest section (h2 of the rendered module) the kader finished reading; "Lanjutkan" returns after it. */
     lastSection: text("last_section"),
+    /** When she last read in it: opened it (first time or a new version) or finished a section; "Lanjutkan" resumes the module read last. */
+    readAt: timestamp("read_at", { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.userId, t.slug] })],
 );

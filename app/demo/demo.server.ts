@@ -4,7 +4,15 @@
  */
 import { and, asc, eq, like, or } from "drizzle-orm";
 import { db, sqlRows } from "~/db.server";
-import { auditLog, practiceObservations, regions, SPM_BIDANG, users, type Role } from "~/db/schema";
+import {
+  auditLog,
+  certificateSignatories,
+  practiceObservations,
+  regions,
+  SPM_BIDANG,
+  users,
+  type Role,
+} from "~/db/schema";
 import { audit } from "~/audit.server";
 import { content } from "~/features/learning/content.server";
 import { hashPassword } from "~/auth.server";
@@ -24,6 +32,23 @@ export const DEMO_PASSWORD = "posyandu-demo";
  * cover only these (on top of seed:scale data a refresh of everyone would take minutes).
  */
 const DEMO_KABUPATEN = ["64.02", "64.08"] as const;
+
+/**
+ * Who signs the demo certificates (set before any is issued, so each prints a signer):
+ * names that say they are demo ones, never a real official's; no NIP.
+ */
+const DEMO_SIGNATORIES: { kabupatenCode: (typeof DEMO_KABUPATEN)[number]; name: string; title: string }[] = [
+  {
+    kabupatenCode: "64.02",
+    name: "Drs. Ahmad Contoh, M.Si. (demo)",
+    title: "Kepala Dinas Pemberdayaan Masyarakat dan Desa Kabupaten Kutai Kartanegara",
+  },
+  {
+    kabupatenCode: "64.08",
+    name: "Hj. Siti Contoh, S.Sos. (demo)",
+    title: "Kepala Dinas Pemberdayaan Masyarakat dan Desa Kabupaten Kutai Timur",
+  },
+];
 
 export const DEMO_ACCOUNTS: { phone: string; name: string; role: Role; scope: string; note: string }[] = [
   { phone: "6281100000001", name: "Admin Akademi", role: "admin", scope: "64", note: "64 Kalimantan Timur" },
@@ -293,6 +318,13 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
     for (const kab of DEMO_KABUPATEN) await refreshRegion(kab, tx);
   });
   const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.phone, DEMO_ACCOUNTS[0].phone));
+  for (const s of DEMO_SIGNATORIES) {
+    const values = { name: s.name, title: s.title, nip: null, logo: null, updatedBy: admin.id };
+    await db
+      .insert(certificateSignatories)
+      .values({ kabupatenCode: s.kabupatenCode, ...values })
+      .onConflictDoUpdate({ target: certificateSignatories.kabupatenCode, set: values });
+  }
   const activity = await seedDemoActivity(admin.id, DEMO_KABUPATEN);
   // Certificates for everyone who met the rule, issued the day after they did.
   const due = await sqlRows<{

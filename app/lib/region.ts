@@ -34,3 +34,15 @@ export const LEVEL_LABEL: Record<RegionLevel, string> = {
   kecamatan: "Kecamatan",
   desa: "Desa/Kelurahan",
 };
+
+/** Words a region's name may already begin with that say its kind ("Kabupaten Kutai Timur", "Kota Bontang"). */
+const KIND_PREFIX = /^(provinsi|kabupaten|kota|kecamatan|distrik|desa|kelurahan|kampung|nagari|gampong)\s/i;
+
+/**
+ * A region's name with its kind once: "Kecamatan Muara Ancalong", "Desa/Kelurahan Senyiur",
+ * but "Kabupaten Kutai Kartanegara" (the name already carries it), never
+ * "Kabupaten/Kota Kabupaten Kutai Kartanegara".
+ */
+export function regionTitle(region: { level: RegionLevel; name: string }): string {
+  return KIND_PREFIX.test(region.name) ? region.name : `${LEVEL_LABEL[region.level]} ${region.name}`;
+}

@@ -6,6 +6,7 @@ import { ModuleCard } from "~/features/learning/module-card";
 import { myModules } from "~/features/learning/progress.server";
 import { formatKb, offlineSize } from "~/features/learning/offline.server";
 import { SaveAllButton } from "~/features/learning/save-all-button";
+import { OutboxPanel } from "~/features/learning/outbox-panel";
 import { kaderNextStep } from "~/features/learning/next-step.server";
 import { upcomingSessions } from "~/features/workshops/upcoming.server";
 import { requireUser } from "~/auth.server";
@@ -14,6 +15,9 @@ import { posyandu } from "~/db/schema";
 import { LEVEL_LABEL } from "~/lib/region";
 import { ROLE_LABEL } from "~/lib/roles";
 import { getRegion, regionLineage } from "~/features/regions/regions.server";
+import { content } from "~/features/learning/content.server";
+import { ruleSentence } from "~/features/certification/rule-text";
+import { ScrollRegion } from "~/components/scroll-region";
 
 export const meta: MetaFunction = () => [{ title: "Beranda · Akademi Posyandu" }];
 
@@ -42,6 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       modules,
       passed: modules.filter((m) => m.required && m.state === "lulus").length,
       required: modules.filter((m) => m.required).length,
+      rule: ruleSentence(content().defaultProgramme),
     };
   }
   const region = await getRegion(user.scopeCode);
@@ -66,6 +71,7 @@ export default function Beranda() {
             {d.posyandu ?? "Posyandu belum ditetapkan"} · {d.places.join(", ")}
           </p>
         </div>
+        <OutboxPanel />
         <Link
           to={d.next.href}
           className="card block border-brand-600 bg-brand-50 no-underline hover:no-underline"
@@ -112,8 +118,8 @@ export default function Beranda() {
         </section>
         <div className="card">
           <h2>Sertifikat</h2>
-          <p className="mt-1 text-sm">
-            Sertifikat terbit otomatis setelah Anda mengikuti pelatihan dan lulus semua kuis modul wajib.
+          <p className="mt-1 text-sm" data-testid="aturan-sertifikat">
+            {d.rule}
           </p>
           <Link to="/sertifikat" className="btn-secondary mt-3">
             Lihat status sertifikat
@@ -141,7 +147,7 @@ export default function Beranda() {
         </div>
       </div>
       {d.children.length ? (
-        <div className="card overflow-x-auto">
+        <ScrollRegion label="Wilayah di bawah Anda">
           <h2>Wilayah di bawah Anda</h2>
           <table className="table mt-2">
             <thead>
@@ -164,7 +170,7 @@ export default function Beranda() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       ) : null}
     </section>
   );

@@ -9,6 +9,7 @@ import { commitImport, committedImport } from "~/features/roster-import/commit.s
 import { isExpired, readStaged } from "~/features/roster-import/stage.server";
 import { posyanduInScopeByIds } from "~/features/regions/posyandu.server";
 import { REPORTING_ZONE } from "~/lib/timezone";
+import { ScrollRegion } from "~/components/scroll-region";
 
 export const meta: MetaFunction = () => [{ title: "Pratinjau impor · Akademi Posyandu" }];
 
@@ -195,7 +196,7 @@ export default function Pratinjau() {
         </p>
       )}
       {d.sample.length ? (
-        <div className="card overflow-x-auto">
+        <ScrollRegion label="Contoh perubahan">
           <h2>Contoh perubahan</h2>
           <table className="table mt-2">
             <thead>
@@ -217,7 +218,7 @@ export default function Pratinjau() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       ) : null}
     </section>
   );

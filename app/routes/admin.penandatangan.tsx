@@ -9,6 +9,8 @@ import {
   saveSignatory,
   SIGNATORY_EDITORS,
   signatoriesInScope,
+  unsignedIssuance,
+  unsignedWarning,
 } from "~/features/certification/signatories.server";
 
 export const meta: MetaFunction = () => [{ title: "Penandatangan sertifikat · Akademi Posyandu" }];
@@ -16,7 +18,10 @@ export const meta: MetaFunction = () => [{ title: "Penandatangan sertifikat · A
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, SIGNATORY_EDITORS);
   const list = await signatoriesInScope(user);
+  // Kabupaten already issuing certificates without a signer: said first, each leading to its form.
+  const unsigned = await unsignedIssuance(user.scopeCode);
   return {
+    unsigned: unsigned.map((u) => ({ code: u.code, message: unsignedWarning(u) })),
     kabupaten: list.map((k) => ({
       ...k,
       signatory: k.signatory ? { ...k.signatory, updatedAt: k.signatory.updatedAt.toISOString() } : null,
@@ -50,11 +55,21 @@ export default function Penandatangan() {
         Nama, jabatan, NIP dan logo dicetak pada sertifikat yang terbit sesudah disimpan. Sertifikat yang sudah terbit
         tetap memakai penandatangan saat terbit.
       </p>
+      {d.unsigned.length ? (
+        <div className="alert-error space-y-1" role="alert" data-testid="tanpa-penandatangan">
+          {d.unsigned.map((u) => (
+            <p key={u.code}>
+              {u.message} <a href={`#kab-${u.code}`}>Isi penandatangannya ›</a>
+            </p>
+          ))}
+        </div>
+      ) : null}
       {d.kabupaten.map((k) => {
         const errors = a && a.code === k.code ? a.errors : {};
         return (
           <Form
             key={k.code}
+            id={`kab-${k.code}`}
             method="post"
             encType="multipart/form-data"
             className="card space-y-3"

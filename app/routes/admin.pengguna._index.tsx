@@ -36,7 +36,7 @@ export default function PenggunaList() {
   const [search] = useSearchParams();
   return (
     <section className="space-y-3">
-      <div className="flex items-center justify-between gap-2">
+      <div className="flex flex-wrap items-center justify-between gap-2">
         <h1>Pengguna</h1>
         <div className="flex gap-2">
           {d.canImport ? (

@@ -5,7 +5,8 @@ import { changePassword, passwordSchema, requireUser } from "~/auth.server";
 import { Field, FormError } from "~/components/form";
 import { formatPhone } from "~/lib/phone";
 import { ROLE_LABEL } from "~/lib/roles";
-import { getRegion } from "~/features/regions/regions.server";
+import { regionLineage } from "~/features/regions/regions.server";
+import { placeName } from "~/features/regions/place-name";
 import { fieldErrors } from "~/features/accounts/users.server";
 import { readFormObject } from "~/lib/http";
 
@@ -22,14 +23,17 @@ const schema = z
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const region = await getRegion(user.scopeCode);
+  const lineage = await regionLineage(user.scopeCode);
+  // Names, never a bare code: "Desa Senyiur, Kecamatan Muara Ancalong, Kabupaten Kutai Timur".
+  // Pembina, DPMD and admin also see their code (roster files and imports name regions by it).
+  const place = lineage.length ? placeName(lineage) : user.scopeCode;
   const changed = new URL(request.url).searchParams.get("sandi") === "diganti";
   return {
     changed,
     name: user.name,
     phone: formatPhone(user.phone),
     role: ROLE_LABEL[user.role],
-    region: region ? `${region.code} ${region.name}` : user.scopeCode,
+    region: user.role === "kader" || !lineage.length ? place : `${place} (${user.scopeCode})`,
   };
 }
 

@@ -4,6 +4,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { bankAnalysis, requireItemAnalysis } from "~/features/reporting/item-analysis.server";
 import { formatRatio, formatShare, ITEM_FLAG_LABEL, MIN_RESPONSES } from "~/features/reporting/item-analysis";
 import { ItemAnalysisFilter } from "~/features/reporting/item-analysis-filter";
+import { ScrollRegion } from "~/components/scroll-region";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Analisis soal ${data?.analysis.title ?? ""} · Akademi Posyandu` },
@@ -42,7 +43,7 @@ export default function AnalisisSoalKuis() {
           Unduh CSV
         </a>
       </p>
-      <div className="card overflow-x-auto">
+      <ScrollRegion label="Bagian modul yang paling sering salah">
         <h2 className="text-base">Bagian modul yang paling sering salah</h2>
         <table className="table">
           <thead>
@@ -66,7 +67,7 @@ export default function AnalisisSoalKuis() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       <h2 className="text-base">Setiap soal</h2>
       {a.items.length === 0 ? <p className="card text-sm">Belum ada percobaan pada wilayah dan periode ini.</p> : null}
       <ol className="space-y-3">

@@ -4,6 +4,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { banksOverview, requireItemAnalysis } from "~/features/reporting/item-analysis.server";
 import { formatShare } from "~/features/reporting/item-analysis";
 import { ItemAnalysisFilter } from "~/features/reporting/item-analysis-filter";
+import { ScrollRegion } from "~/components/scroll-region";
 
 export const meta: MetaFunction = () => [{ title: "Analisis soal · Akademi Posyandu" }];
 
@@ -33,7 +34,7 @@ export default function AnalisisSoal() {
         pilihan yang dipilih. Pilih kuis untuk melihat setiap soal dan bagian modul yang paling sering salah.
       </p>
       <ItemAnalysisFilter path="/analisis-soal" {...d} />
-      <div className="card overflow-x-auto">
+      <ScrollRegion label="Analisis soal per kuis">
         <table className="table">
           <thead>
             <tr>
@@ -60,7 +61,7 @@ export default function AnalisisSoal() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </section>
   );
 }

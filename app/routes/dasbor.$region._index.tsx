@@ -1,8 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ReactNode } from "react";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { content } from "~/features/learning/content.server";
 import { Funnel, RateBars, RateMap, TrendLine } from "~/components/charts";
 import { practisedCount } from "~/features/certification/practice.server";
+import { SIGNATORY_EDITORS, unsignedIssuance, unsignedWarning } from "~/features/certification/signatories.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { parseDashboardQuery, requireDashboardRegion, type SortKey } from "~/features/reporting/dashboard.server";
 import { SPM_BIDANG } from "~/db/schema";
@@ -15,7 +17,7 @@ import {
   type Figures,
 } from "~/features/reporting/figures";
 import { childMap } from "~/features/reporting/map.server";
-import { LEVEL_LABEL } from "~/lib/region";
+import { LEVEL_LABEL, levelOfCode, regionTitle } from "~/lib/region";
 import { onReplica } from "~/db.server";
 import { SPM_LABEL } from "~/lib/roles";
 import { localYearMonth, REPORTING_ZONE } from "~/lib/timezone";
@@ -26,9 +28,12 @@ import {
   regionReport,
   type RegionFigures,
 } from "~/features/reporting/reports.server";
+import { ScrollRegion } from "~/components/scroll-region";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `Dasbor ${data?.region.name ?? ""} · Akademi Posyandu` },
+  {
+    title: `Dasbor ${data ? regionTitle({ level: levelOfCode(data.region.code), name: data.region.name }) : ""} · Akademi Posyandu`,
+  },
 ];
 
 const SORT_FIELD: Record<SortKey, (r: RegionFigures) => number | string> = {
@@ -45,7 +50,7 @@ const SORT_FIELD: Record<SortKey, (r: RegionFigures) => number | string> = {
 };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { region, lineage } = await requireDashboardRegion(request, params.region);
+  const { user, region, lineage } = await requireDashboardRegion(request, params.region);
   const q = parseDashboardQuery(request);
   // Reports may come from the replica (not right after this browser's own write: onReplica).
   const [report, bidang, trend, map, locked, practised] = await onReplica(request, () =>
@@ -58,6 +63,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       practisedCount(region.code, q.filter.programmeId, q.filter.bidang),
     ]),
   );
+  // DPMD/admin: kabupaten issuing certificates without a signatory (they set it).
+  const unsigned = SIGNATORY_EDITORS.includes(user.role) ? await unsignedIssuance(region.code) : [];
   const get = SORT_FIELD[q.urut];
   const rows = [...report.rows].sort((a, b) => {
     const x = get(a);
@@ -101,6 +108,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     change: { d30: report.totals.rate - trend.ago30.rate, d90: report.totals.rate - trend.ago90.rate },
     map,
     attention,
+    unsigned: unsigned.map((u) => ({ code: u.code, message: unsignedWarning(u) })),
     today: q.filter.today,
     q: { program: q.program, tahun: q.tahun ?? null, bidang: q.bidang ?? null, urut: q.urut, arah: q.arah },
     programmes: content().programmes.map((p) => ({ id: p.id, title: p.title })),
@@ -126,12 +134,15 @@ function AttentionList({
   title,
   items,
   hrefOf,
+  valueHrefOf,
   empty,
 }: {
   title: string;
   items: { code: string; name: string; value: string }[];
   hrefOf: (r: { code: string }) => string | null;
-  empty: string;
+  /** Where the figure itself leads (the locked-out list of that area). */
+  valueHrefOf?: (r: { code: string }) => string;
+  empty: ReactNode;
 }) {
   return (
     <div>
@@ -142,7 +153,14 @@ function AttentionList({
             const to = hrefOf(r);
             return (
               <li key={r.code}>
-                {to ? <Link to={to}>{r.name}</Link> : r.name}: <strong>{r.value}</strong>
+                {to ? <Link to={to}>{r.name}</Link> : r.name}:{" "}
+                {valueHrefOf ? (
+                  <Link to={valueHrefOf(r)} className="font-bold">
+                    {r.value}
+                  </Link>
+                ) : (
+                  <strong>{r.value}</strong>
+                )}
               </li>
             );
           })}
@@ -173,6 +191,13 @@ export default function Dasbor() {
         ? null
         : `/dasbor/${d.region.code}/posyandu/${r.code}${filterQs}`
       : `/dasbor/${r.code}${filterQs}`;
+  // A locked-out count leads to the list of those kader (and from there to the grant).
+  const lockedHref = (r: { code: string }) =>
+    d.rowLevel === "posyandu"
+      ? r.code === "-"
+        ? `/admin/kader-terkunci?wilayah=${d.region.code}`
+        : `/admin/kader-terkunci?posyandu=${r.code}`
+      : `/admin/kader-terkunci?wilayah=${r.code}`;
   const t = d.totals;
   const childLabel = d.rowLevel === "posyandu" ? "posyandu" : LEVEL_LABEL[d.rowLevel].toLowerCase();
   const period = d.q.tahun ? `tahun ${d.q.tahun}` : "semua tahun";
@@ -184,16 +209,28 @@ export default function Dasbor() {
           <span key={l.code}>
             {i ? " › " : ""}
             {i === d.lineage.length - 1 ? (
-              <strong>{l.name}</strong>
+              <strong>{regionTitle({ level: levelOfCode(l.code), name: l.name })}</strong>
             ) : (
-              <Link to={`/dasbor/${l.code}${filterQs}`}>{l.name}</Link>
+              <Link to={`/dasbor/${l.code}${filterQs}`}>
+                {regionTitle({ level: levelOfCode(l.code), name: l.name })}
+              </Link>
             )}
           </span>
         ))}
       </nav>
+      {d.unsigned.length ? (
+        <div className="alert-error space-y-1" role="alert" data-testid="tanpa-penandatangan">
+          {d.unsigned.map((u) => (
+            <p key={u.code}>{u.message}</p>
+          ))}
+          <p>
+            <Link to="/admin/penandatangan">Isi penandatangan sertifikat ›</Link>
+          </p>
+        </div>
+      ) : null}
       <div className="card" data-testid="rate-hero">
         <h1 className="text-lg break-words">
-          Dasbor {d.region.level} {d.region.name}
+          Dasbor {regionTitle({ level: levelOfCode(d.region.code), name: d.region.name })}
         </h1>
         <p className="text-sm text-stone-600">Tingkat sertifikasi kader per {formatDay(d.today)}</p>
         <p className="text-5xl leading-tight font-bold text-emerald-800" data-testid="rate">
@@ -266,10 +303,16 @@ export default function Dasbor() {
               title="Paling banyak kader terkunci kuis"
               items={d.attention.locked}
               hrefOf={rowHref}
+              valueHrefOf={lockedHref}
               empty={
-                d.attention.lockedCounted
-                  ? "Tidak ada kader yang kesempatan kuisnya habis."
-                  : `Dihitung di tingkat kecamatan dan desa: buka salah satu ${childLabel}.`
+                d.attention.lockedCounted ? (
+                  "Tidak ada kader yang kesempatan kuisnya habis."
+                ) : (
+                  <>
+                    Dihitung di tingkat kecamatan dan desa: buka salah satu {childLabel}, atau{" "}
+                    <Link to={`/admin/kader-terkunci?wilayah=${d.region.code}`}>lihat daftar kader terkunci</Link>.
+                  </>
+                )
               }
             />
           </div>
@@ -287,6 +330,7 @@ export default function Dasbor() {
                 name: r.name,
                 rate: r.rate,
                 activeKader: r.activeKader,
+                certified: r.certified,
                 href: rowHref(r),
               }))}
             />
@@ -297,7 +341,7 @@ export default function Dasbor() {
             />
           )}
         </div>
-        <div className="card overflow-x-auto">
+        <ScrollRegion label={`Tabel per ${childLabel}`}>
           <div className="flex flex-wrap items-center justify-between gap-2">
             <h2>Per {childLabel}</h2>
             <p className="text-sm">
@@ -360,7 +404,7 @@ export default function Dasbor() {
               </tr>
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </div>
       <div className="card">
         <h2 className="text-base">Tren tingkat sertifikasi</h2>
@@ -406,7 +450,7 @@ export default function Dasbor() {
             ]}
           />
         </div>
-        <div className="card overflow-x-auto">
+        <ScrollRegion label="Per bidang SPM kader">
           <h2 className="text-base">Per bidang SPM kader</h2>
           <table className="table mt-1">
             <thead>
@@ -430,7 +474,7 @@ export default function Dasbor() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </div>
       <p className="text-xs text-stone-500">
         Definisi: kader aktif di wilayah ini; terdaftar/hadir = pelatihan program; lulus modul = semua modul wajib

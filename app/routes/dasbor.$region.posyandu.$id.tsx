@@ -9,6 +9,9 @@ import { getPosyanduInScope } from "~/features/regions/posyandu.server";
 import { posyanduKader } from "~/features/reporting/reports.server";
 import { onReplica } from "~/db.server";
 import { formatDay } from "~/features/reporting/figures";
+import { lockedKaderOfPosyandu } from "~/features/certification/kader-progress.server";
+import { LockedMark } from "~/features/certification/locked-mark";
+import { ScrollRegion } from "~/components/scroll-region";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Kader ${data?.posyandu.name ?? ""} · Akademi Posyandu` },
@@ -29,7 +32,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const p = await getPosyanduInScope(user, parseIntId(params.id) ?? 0);
   if (p.desaCode !== region.code) throw notFound("Posyandu tidak ditemukan di desa ini.");
   const q = parseDashboardQuery(request);
-  const kader = await onReplica(request, () => posyanduKader(p.id, q.filter));
+  const [kader, locked] = await onReplica(request, () =>
+    Promise.all([posyanduKader(p.id, q.filter), lockedKaderOfPosyandu(p.id, p.desaCode, q.filter.programmeId)]),
+  );
   const search = new URL(request.url).search;
   return {
     posyandu: { id: p.id, name: p.name },
@@ -39,6 +44,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ...k,
       bidangLabel: k.bidang ? SPM_LABEL[k.bidang as keyof typeof SPM_LABEL] : "—",
       statusLabel: STATUS_LABEL[k.status],
+      /** Quizzes whose attempts are all used without a pass (another round is granted on /kader/:id). */
+      locked: locked.get(k.id) ?? [],
     })),
   };
 }
@@ -58,7 +65,7 @@ export default function PosyanduKader() {
         <strong>{d.posyandu.name}</strong>
       </nav>
       <h1>Kader {d.posyandu.name}</h1>
-      <div className="card overflow-x-auto">
+      <ScrollRegion label={`Kader ${d.posyandu.name}`}>
         <table className="table whitespace-nowrap">
           <thead>
             <tr>
@@ -73,6 +80,7 @@ export default function PosyanduKader() {
               <tr key={k.id}>
                 <td>
                   <Link to={`/kader/${k.id}`}>{k.name}</Link>
+                  {k.locked.length ? <LockedMark kaderId={k.id} locked={k.locked} /> : null}
                 </td>
                 <td>{k.bidangLabel}</td>
                 <td>
@@ -88,7 +96,7 @@ export default function PosyanduKader() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </section>
   );
 }

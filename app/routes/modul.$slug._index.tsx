@@ -16,6 +16,8 @@ import {
   recordSection,
 } from "~/features/learning/progress.server";
 import { resumeSection, sectionsRead } from "~/features/learning/sections";
+import { storedForOffline } from "~/features/learning/offline.server";
+import { OutboxPanel } from "~/features/learning/outbox-panel";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.title ?? "Modul"} · Akademi Posyandu` },
@@ -40,7 +42,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const mod = requireModule(params.slug);
   const [split, progressMap] = await Promise.all([moduleSections(mod), progressFor(user.id, [mod.slug])]);
   const progress = progressMap.get(mod.slug);
-  if (progress?.contentHash !== mod.hash) await recordOpened(user.id, mod); // a write only on first open or a new version
+  // A write only on her first open or a new version; never for a page only stored for offline.
+  if (progress?.contentHash !== mod.hash && !storedForOffline(request)) await recordOpened(user.id, mod);
   const read = progress?.completedAt ? split.sections.length : sectionsRead(split.sections, progress?.lastSection);
   return {
     slug: mod.slug,
@@ -120,6 +123,7 @@ export default function ModulPage() {
           ) : null}
         </div>
       ) : null}
+      <OutboxPanel path={`/modul/${d.slug}`} className="mt-3" />
       <FormError message={a?.message} />
       <section className="card mt-4">
         <h2 className="text-base">Tujuan belajar</h2>

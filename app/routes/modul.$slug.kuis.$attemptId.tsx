@@ -15,6 +15,8 @@ import { certificateIssuedSince } from "~/features/certification/evaluate.server
 import { NEXT_AFTER_LOCKOUT, scoreAttempt } from "~/features/learning/quiz-rules";
 import { modulesInProgrammeOrder } from "~/features/learning/progress.server";
 import { GrafikBerat } from "~/features/learning/diagrams";
+import { lockoutMessage, pembinaContacts } from "~/features/certification/kader-progress.server";
+import { PembinaContacts } from "~/features/certification/pembina-contacts";
 
 export const meta: MetaFunction = () => [{ title: "Kuis · Akademi Posyandu" }];
 
@@ -47,6 +49,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     lockedOut: status.lockedOut,
     lastChance: status.lastChance,
     afterLockout: NEXT_AFTER_LOCKOUT,
+    // Who opens another round, and how to reach her (name, number, WhatsApp).
+    contacts: status.lockedOut ? await pembinaContacts(user, lockoutMessage(mod.frontmatter.title)) : [],
     issued,
     review: attempt.draw.map((q) => {
       const given = answers[q.id] ?? [];
@@ -134,7 +138,13 @@ export default function Attempt() {
         ‹ Kuis {d.title}
       </Link>
       <h1>Hasil kuis</h1>
-      <div className={d.passed ? "alert-ok" : "alert-error"} role="status">
+      {/* data-nilai, data-lulus: read by the page script when it sent these answers from the phone. */}
+      <div
+        className={d.passed ? "alert-ok" : "alert-error"}
+        role="status"
+        data-nilai={d.score}
+        data-lulus={d.passed ? "ya" : ""}
+      >
         <p className="text-2xl font-bold">Nilai {d.score}</p>
         <p>
           {d.passed
@@ -151,6 +161,7 @@ export default function Attempt() {
         <div className="card space-y-1" data-testid="langkah-berikutnya">
           <h2 className="text-base">Apa yang terjadi sekarang?</h2>
           <p className="text-sm">{d.afterLockout}</p>
+          <PembinaContacts contacts={d.contacts} />
         </div>
       ) : null}
       {d.issued ? (

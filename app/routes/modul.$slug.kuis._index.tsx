@@ -7,6 +7,9 @@ import { FormError } from "~/components/form";
 import { quizStatus, requireQuizModule, startAttempt } from "~/features/learning/quiz.server";
 import { readForm } from "~/lib/http";
 import { REPORTING_ZONE } from "~/lib/timezone";
+import { lockoutMessage, pembinaContacts } from "~/features/certification/kader-progress.server";
+import { PembinaContacts } from "~/features/certification/pembina-contacts";
+import { OutboxPanel } from "~/features/learning/outbox-panel";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Kuis: ${data?.title ?? "Modul"} · Akademi Posyandu` },
@@ -31,6 +34,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     check: status.check.ok ? { ok: true as const } : { ok: false as const, message: status.check.message },
     attempts: status.attempts.map((a) => ({ ...a, submittedAt: WITA.format(a.submittedAt) })),
     idempotencyKey: randomBytes(16).toString("hex"),
+    // Every attempt used: who opens another round, and how to reach her.
+    contacts: status.lockedOut ? await pembinaContacts(user, lockoutMessage(mod.frontmatter.title)) : [],
   };
 }
 
@@ -52,6 +57,7 @@ export default function KuisInfo() {
         ‹ {d.title}
       </Link>
       <h1>Kuis: {d.title}</h1>
+      <OutboxPanel path={`/modul/${d.slug}/kuis`} />
       <ul className="card list-disc space-y-1 pl-8 text-sm">
         <li>{d.draw} pertanyaan diambil acak dari bank soal.</li>
         <li>Lulus jika nilai minimal {d.passScore}.</li>
@@ -89,6 +95,12 @@ export default function KuisInfo() {
       ) : (
         <p className="alert-error">{d.check.message}</p>
       )}
+      {d.lockedOut ? (
+        <div className="card space-y-2">
+          <h2 className="text-base">Tim Pembina yang dapat membuka kesempatan baru</h2>
+          <PembinaContacts contacts={d.contacts} />
+        </div>
+      ) : null}
       {d.attempts.length ? (
         <div className="card">
           <h2 className="text-base">Percobaan sebelumnya</h2>

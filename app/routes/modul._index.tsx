@@ -3,8 +3,6 @@ import { useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { content } from "~/features/learning/content.server";
 import { ModuleCard } from "~/features/learning/module-card";
-import { SPM_OR_UMUM } from "~/features/learning/content-schema";
-import { SPM_LABEL } from "~/lib/roles";
 import { formatKb, offlineSize } from "~/features/learning/offline.server";
 import { SaveAllButton } from "~/features/learning/save-all-button";
 import { modulesInProgrammeOrder, progressFor, toCard } from "~/features/learning/progress.server";
@@ -16,12 +14,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const c = content();
   const required = new Set(c.defaultProgramme.requiredModules);
   const progress = await progressFor(user.id);
+  // One order on every page (Beranda, "Lanjutkan", this list): the programme's, never by bidang.
+  // The programme's modules first, then any other module; each card names its bidang.
   const cards = modulesInProgrammeOrder().map((m) => toCard(m, progress.get(m.slug), required.has(m.slug)));
-  const groups = SPM_OR_UMUM.map((spm) => ({
-    spm,
-    label: SPM_LABEL[spm],
-    modules: cards.filter((m) => m.spm === spm),
-  })).filter((g) => g.modules.length);
+  const groups = [
+    { id: "wajib", label: `Wajib untuk ${c.defaultProgramme.title}`, modules: cards.filter((m) => m.required) },
+    { id: "lain", label: "Modul lain", modules: cards.filter((m) => !m.required) },
+  ].filter((g) => g.modules.length);
   const done = cards.filter((m) => m.required && m.state === "lulus").length;
   const offline = user.role === "kader" ? formatKb(await offlineSize(user.id)) : null;
   return { groups, done, required: required.size, programme: c.defaultProgramme.title, offline };
@@ -39,11 +38,11 @@ export default function Katalog() {
         {d.offline ? <SaveAllButton size={d.offline} /> : null}
       </div>
       {d.groups.map((g) => (
-        <section key={g.spm} aria-labelledby={`spm-${g.spm}`}>
-          <h2 id={`spm-${g.spm}`}>{g.spm === "umum" ? "Umum" : `Bidang ${g.label}`}</h2>
+        <section key={g.id} aria-labelledby={`modul-${g.id}`}>
+          <h2 id={`modul-${g.id}`}>{g.label}</h2>
           <ul className="mt-2 space-y-3">
             {g.modules.map((m) => (
-              <ModuleCard key={m.slug} m={m} />
+              <ModuleCard key={m.slug} m={m} showSpm />
             ))}
           </ul>
         </section>

@@ -16,6 +16,9 @@ import {
 import { desaPicker } from "~/features/regions/regions.server";
 import { fieldErrors } from "~/features/accounts/users.server";
 import { readFormObject } from "~/lib/http";
+import { lockedKaderOfPosyandu } from "~/features/certification/kader-progress.server";
+import { LockedMark } from "~/features/certification/locked-mark";
+import { ScrollRegion } from "~/components/scroll-region";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.posyandu.name ?? "Posyandu"} · Akademi Posyandu` },
@@ -26,13 +29,15 @@ const MANAGERS = ROLES.filter((r) => r !== "kader");
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, MANAGERS);
   const p = await getPosyanduInScope(user, posyanduIdParam(params));
-  const kader = await kaderOfPosyandu(p.id);
+  const [kader, locked] = await Promise.all([kaderOfPosyandu(p.id), lockedKaderOfPosyandu(p.id, p.desaCode)]);
   return {
     posyandu: { ...p, createdAt: p.createdAt.toISOString() },
     kader: kader.map((k) => ({
       ...k,
       phone: formatPhone(k.phone),
       bidang: k.spmBidang ? SPM_LABEL[k.spmBidang] : "—",
+      /** Quizzes whose attempts are all used without a pass (another round is granted on /kader/:id). */
+      locked: locked.get(k.id) ?? [],
     })),
     ...(await desaPicker(user.scopeCode, new URL(request.url).searchParams.get("kecamatan"), p.desaCode)),
     choosing: new URL(request.url).searchParams.has("kecamatan"),
@@ -79,7 +84,7 @@ export default function PosyanduDetail() {
           {p.active ? "aktif" : "nonaktif"}
         </p>
       </div>
-      <div className="card overflow-x-auto">
+      <ScrollRegion label="Kader posyandu">
         <div className="flex flex-wrap items-center justify-between gap-2">
           <h2>Kader ({kader.length})</h2>
           <Link to={`/posyandu/${p.id}/kode-aktivasi`} className="btn-secondary">
@@ -105,6 +110,7 @@ export default function PosyanduDetail() {
                 <td>
                   <Link to={`/kader/${k.id}`}>{k.name}</Link>
                   {!k.active ? <span className="ml-1 text-xs text-stone-500">(nonaktif)</span> : null}
+                  {k.locked.length ? <LockedMark kaderId={k.id} locked={k.locked} /> : null}
                 </td>
                 <td>{k.bidang}</td>
                 <td>{k.phone}</td>
@@ -112,7 +118,7 @@ export default function PosyanduDetail() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       <details className="card" open={!!a || choosing}>
         <summary className="cursor-pointer font-semibold">Ubah data posyandu</summary>
         <div className="mt-3">

@@ -54,7 +54,7 @@ export default function PosyanduList() {
   const [search] = useSearchParams();
   return (
     <section className="space-y-3">
-      <div className="flex items-center justify-between gap-2">
+      <div className="flex flex-wrap items-center justify-between gap-2">
         <h1>Posyandu{d.region ? ` · ${d.region}` : ""}</h1>
         {d.canCreate ? (
           <Link to="/posyandu/baru" className="btn">

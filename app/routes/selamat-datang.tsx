@@ -2,18 +2,20 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { content } from "~/features/learning/content.server";
+import { ruleClosing, ruleIntro, ruleSteps } from "~/features/certification/rule-text";
 
 export const meta: MetaFunction = () => [{ title: "Selamat datang · Akademi Posyandu" }];
 
-/** Where activation ends: the three steps to a certificate, then the first module. */
+/** Where activation ends: the programme's steps to a certificate (rule-text.ts), then the first module. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const p = content().defaultProgramme;
   return {
     name: user.name,
     kader: user.role === "kader",
-    modules: p.requiredModules.length,
-    programme: p.title,
+    intro: ruleIntro(p),
+    steps: ruleSteps(p).map((s) => ({ key: s.key, title: s.title, detail: s.detail })),
+    closing: ruleClosing(p),
     first: p.requiredModules[0],
   };
 }
@@ -23,32 +25,21 @@ export default function SelamatDatang() {
   return (
     <section className="mx-auto max-w-xl space-y-4">
       <h1>Selamat datang, {d.name}</h1>
-      <p>
-        Akun Anda sudah aktif.{" "}
-        {d.kader ? `Tiga langkah menuju ${d.programme}:` : "Anda dapat mulai memakai Akademi Posyandu."}
-      </p>
+      <p>Akun Anda sudah aktif. {d.kader ? d.intro : "Anda dapat mulai memakai Akademi Posyandu."}</p>
       {d.kader ? (
-        <ol className="space-y-3">
-          <li className="card">
-            <p className="font-semibold">1. Baca {d.modules} modul wajib</p>
-            <p className="text-sm text-stone-700">
-              Bacalah per bagian dari ponsel, kapan saja. Modul bisa disimpan untuk dibaca tanpa sinyal.
-            </p>
-          </li>
-          <li className="card">
-            <p className="font-semibold">2. Lulus kuis setiap modul</p>
-            <p className="text-sm text-stone-700">
-              Setelah membaca, kerjakan kuisnya. Jika belum lulus, pelajari lagi lalu coba kembali.
-            </p>
-          </li>
-          <li className="card">
-            <p className="font-semibold">3. Ikuti satu pelatihan</p>
-            <p className="text-sm text-stone-700">
-              Hadiri pelatihan dari Tim Pembina di wilayah Anda. Sertifikat terbit otomatis setelah ketiga langkah
-              selesai.
-            </p>
-          </li>
-        </ol>
+        <>
+          <ol className="space-y-3">
+            {d.steps.map((s, i) => (
+              <li key={s.key} className="card">
+                <p className="font-semibold">
+                  {i + 1}. {s.title}
+                </p>
+                <p className="text-sm text-stone-700">{s.detail}</p>
+              </li>
+            ))}
+          </ol>
+          <p className="text-sm">{d.closing}</p>
+        </>
       ) : null}
       {d.kader ? (
         <Link to={`/modul/${d.first}`} className="btn w-full">

@@ -8,6 +8,9 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getModule } from "~/features/learning/content.server";
 import { attendanceLabel, missingLabel, PRACTICE_RESULT_LABEL, tanggalWita } from "~/features/certification/rule";
 import { quizStatus, requireQuizModule } from "~/features/learning/quiz.server";
+import { recertificationText, ruleSentence } from "~/features/certification/rule-text";
+import { lockoutMessage, pembinaContacts } from "~/features/certification/kader-progress.server";
+import { PembinaContacts } from "~/features/certification/pembina-contacts";
 import { env } from "~/env.server";
 import { forbidden } from "~/lib/http";
 import { publicOrigin } from "~/lib/url";
@@ -36,7 +39,9 @@ function view(s: ProgrammeStanding, now: Date, origin: string, locked: Set<strin
   return {
     id: s.programme.id,
     title: s.programme.title,
-    validityMonths: s.programme.validityMonths,
+    /** How a certificate is earned, and earned again (rule-text.ts, from the programme). */
+    rule: ruleSentence(s.programme),
+    recertification: recertificationText(s.programme),
     state,
     current: latest ? cert(latest) : null,
     progress: s.valid
@@ -95,7 +100,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     if ((await quizStatus(user.id, requireQuizModule(slug), now)).lockedOut) locked.add(slug);
   }
   const origin = publicOrigin(env().APP_URL);
-  return { programmes: standings.map((s) => view(s, now, origin, locked)) };
+  const lockedTitles = [...locked].map((slug) => getModule(slug)?.frontmatter.title ?? slug);
+  return {
+    programmes: standings.map((s) => view(s, now, origin, locked)),
+    // A quiz with every attempt used: who opens another round, and how to reach her.
+    contacts: locked.size ? await pembinaContacts(user, lockoutMessage(lockedTitles.join('", "'))) : null,
+  };
 }
 
 const BOX: Record<string, string> = {
@@ -171,8 +181,7 @@ export default function SertifikatSaya() {
               <>
                 <p className="text-lg font-bold">Sertifikat kedaluwarsa</p>
                 <p className="mt-1 text-sm">
-                  Sertifikat {p.current.code} berlaku sampai {p.current.expires}. Untuk sertifikasi ulang, kerjakan lagi
-                  kuis setiap modul wajib sampai lulus. Kehadiran pelatihan dan modul yang sudah dibaca tetap dihitung.
+                  Sertifikat {p.current.code} berlaku sampai {p.current.expires}. {p.recertification}
                 </p>
               </>
             ) : null}
@@ -181,18 +190,13 @@ export default function SertifikatSaya() {
                 <p className="text-lg font-bold">Sertifikat dicabut</p>
                 <p className="mt-1 text-sm">Sertifikat {p.current.code} sudah dicabut dan tidak berlaku lagi.</p>
                 {p.current.revokedReason ? <p className="mt-1 text-sm">Alasan: {p.current.revokedReason}</p> : null}
-                <p className="mt-1 text-sm">
-                  Untuk mendapat sertifikat baru, kerjakan lagi kuis setiap modul wajib sampai lulus, atau hubungi DPMD.
-                </p>
+                <p className="mt-1 text-sm">{p.recertification} Bila ada pertanyaan, hubungi DPMD.</p>
               </>
             ) : null}
             {p.state === "belum" ? (
               <>
                 <p className="text-lg font-bold">Belum bersertifikat</p>
-                <p className="mt-1 text-sm">
-                  Sertifikat terbit otomatis setelah Anda mengikuti pelatihan, selesai membaca semua modul wajib, lulus
-                  kuis setiap modul, dan dinilai kompeten dalam praktik lapangan. Masa berlaku {p.validityMonths} bulan.
-                </p>
+                <p className="mt-1 text-sm">{p.rule}</p>
               </>
             ) : null}
           </div>
@@ -215,7 +219,9 @@ export default function SertifikatSaya() {
                 <li>
                   {p.progress.attendance.ok ? "✓" : "○"} Kehadiran {p.progress.attendance.kind}:{" "}
                   {p.progress.attendance.label}
-                  {!p.progress.attendance.ok ? " (ikuti sesi pelatihan yang dijadwalkan Tim Pembina)" : ""}
+                  {!p.progress.attendance.ok
+                    ? ` (ikuti sesi ${p.progress.attendance.kind} yang dijadwalkan Tim Pembina)`
+                    : ""}
                 </li>
               </ul>
               {p.progress.practice.tasks.length ? (
@@ -269,6 +275,12 @@ export default function SertifikatSaya() {
           ) : null}
         </article>
       ))}
+      {d.contacts ? (
+        <div className="card space-y-2">
+          <h2 className="text-base">Tim Pembina yang dapat membuka kesempatan kuis baru</h2>
+          <PembinaContacts contacts={d.contacts} />
+        </div>
+      ) : null}
       {/* Inline, so it carries this response's CSP nonce (entry.server.tsx). */}
       <script nonce={nonce} dangerouslySetInnerHTML={{ __html: COPY_SCRIPT }} />
     </section>

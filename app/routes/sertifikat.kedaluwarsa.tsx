@@ -9,6 +9,7 @@ import {
 } from "~/features/certification/certificates.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { daysUntil, tanggalWita } from "~/features/certification/rule";
+import { ScrollRegion } from "~/components/scroll-region";
 
 export const meta: MetaFunction = () => [{ title: "Sertifikat segera kedaluwarsa · Akademi Posyandu" }];
 
@@ -31,7 +32,7 @@ type Row = ReturnType<typeof useLoaderData<typeof loader>>["expiring"][number];
 
 function Table({ rows, past }: { rows: Row[]; past?: boolean }) {
   return (
-    <div className="overflow-x-auto">
+    <ScrollRegion className="" label={past ? "Sertifikat yang sudah berakhir" : "Sertifikat yang akan berakhir"}>
       <table className="table">
         <thead>
           <tr>
@@ -58,7 +59,7 @@ function Table({ rows, past }: { rows: Row[]; past?: boolean }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 

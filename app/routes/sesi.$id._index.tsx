@@ -22,7 +22,8 @@ import {
   STATUS_LABEL,
   whatsappShareUrl,
 } from "~/features/workshops/rules";
-import { getRegion } from "~/features/regions/regions.server";
+import { regionLineage } from "~/features/regions/regions.server";
+import { placeName } from "~/features/regions/place-name";
 import { getVisibleWorkshop, transitionWorkshop, workshopIdParam } from "~/features/workshops/sessions.server";
 import { checkinOpen } from "~/features/workshops/check-in";
 import { cancelEnrolment, participants, selfEnrol } from "~/features/workshops/enrolment.server";
@@ -36,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const w = await getVisibleWorkshop(user, workshopIdParam(params));
   const zone = zoneForRegion(w.regionCode);
-  const region = await getRegion(w.regionCode);
+  const lineage = await regionLineage(w.regionCode);
   const list = await participants(w.id);
   const mine = list.find((p) => p.userId === user.id);
   const when = formatRange(w.startsAt, w.endsAt, zone);
@@ -54,7 +55,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     when,
     venue: w.venue,
     description: w.description,
-    region: region ? `${region.name} (${region.code})` : w.regionCode,
+    // Names, never the code: "Kecamatan Muara Ancalong, Kabupaten Kutai Timur".
+    region: lineage.length ? placeName(lineage) : w.regionCode,
     capacity: w.capacity,
     graceMinutes: w.graceMinutes,
     enrolled: list.filter((p) => p.enrolment === "enrolled").length,

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { requireUser } from "~/auth.server";
 import { WorkshopCard } from "~/features/workshops/workshop-card";
 import { BULAN, localYearMonth, monthBounds, toLocalInput, zoneForRegion } from "~/lib/timezone";
-import { toCard } from "~/features/workshops/view.server";
+import { toCard as workshopCard } from "~/features/workshops/view.server";
+import { placeTitle } from "~/features/regions/place-name";
 import { listWorkshops } from "~/features/workshops/sessions.server";
 import { SCHEDULER_ROLES } from "~/features/workshops/rules";
 
@@ -20,6 +21,12 @@ const querySchema = z.object({
 });
 
 const MONTHS = BULAN;
+
+/** A card whose region is named with its kind ("Kecamatan Muara Ancalong"), never a bare name or code. */
+const toCard: typeof workshopCard = (user, w, now) => ({
+  ...workshopCard(user, w, now),
+  regionName: placeTitle({ code: w.regionCode, name: w.regionName }),
+});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -75,7 +82,7 @@ function Tabs({ view }: { view: string }) {
     </Link>
   );
   return (
-    <nav className="flex gap-2" aria-label="Tampilan">
+    <nav className="flex flex-wrap gap-2" aria-label="Tampilan">
       {tab("/sesi", "Mendatang", view === "mendatang")}
       {tab("/sesi?waktu=bulan", "Kalender", view === "bulan")}
       {tab("/sesi?waktu=lalu", "Lalu", view === "lalu")}
@@ -87,7 +94,7 @@ export default function SesiList() {
   const d = useLoaderData<typeof loader>();
   return (
     <section className="space-y-4">
-      <div className="flex items-center justify-between gap-2">
+      <div className="flex flex-wrap items-center justify-between gap-2">
         <h1>Kegiatan</h1>
         {d.canSchedule ? (
           <Link to="/sesi/baru" className="btn">
@@ -103,41 +110,50 @@ export default function SesiList() {
             <h2>{d.title}</h2>
             <Link to={`/sesi?bulan=${d.next}`}>Berikutnya ›</Link>
           </div>
-          <div
-            className="card grid grid-cols-7 gap-1 text-center text-sm"
-            role="grid"
-            aria-label={`Kalender ${d.title}`}
-          >
-            {["Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"].map((n) => (
-              <div key={n} className="text-xs font-semibold text-stone-500">
-                {n}
-              </div>
-            ))}
-            {Array.from({ length: d.offset }, (_, i) => (
-              <div key={`x${i}`} />
-            ))}
-            {Array.from({ length: d.daysInMonth }, (_, i) => i + 1).map((day) =>
-              d.busyDays.includes(day) ? (
-                <a
-                  key={day}
-                  href={`#tanggal-${day}`}
-                  className="rounded bg-brand-700 py-1 font-semibold text-white no-underline"
-                >
-                  {day}
-                </a>
-              ) : (
-                <div key={day} className="py-1 text-stone-600">
-                  {day}
-                </div>
-              ),
-            )}
-          </div>
+          {/* A table, not an ARIA grid: seven columns Senin–Minggu, a day with activities links to them. */}
+          <table className="card w-full table-fixed border-separate border-spacing-1 text-center text-sm">
+            <caption className="sr-only">Kalender kegiatan {d.title}</caption>
+            <thead>
+              <tr>
+                {DAY_NAMES.map(([short, full]) => (
+                  <th key={short} scope="col" className="text-xs font-semibold text-stone-600">
+                    <abbr title={full} className="no-underline">
+                      {short}
+                    </abbr>
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {weeks(d.offset, d.daysInMonth).map((week) => (
+                <tr key={week.find((x) => x !== null) ?? 0}>
+                  {week.map((day, i) =>
+                    day === null ? (
+                      <td key={`x${i}`} />
+                    ) : d.busyDays.includes(day) ? (
+                      <td key={day}>
+                        <a
+                          href={`#tanggal-${day}`}
+                          className="block rounded bg-brand-700 py-1 font-semibold text-white no-underline"
+                          aria-label={`${day} ${d.title}: ada kegiatan`}
+                        >
+                          {day}
+                        </a>
+                      </td>
+                    ) : (
+                      <td key={day} className="py-1 text-stone-600">
+                        {day}
+                      </td>
+                    ),
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
           {d.items.length ? null : <p className="text-sm text-stone-600">Tidak ada kegiatan di bulan ini.</p>}
           <ul className="space-y-3">
-            {d.items.map((w) => (
-              <div key={w.id} id={`tanggal-${w.day}`}>
-                <WorkshopCard w={w} />
-              </div>
+            {d.items.map((w, i) => (
+              <WorkshopCard key={w.id} w={w} id={d.items[i - 1]?.day === w.day ? undefined : `tanggal-${w.day}`} />
             ))}
           </ul>
         </>
@@ -160,4 +176,21 @@ export default function SesiList() {
       </p>
     </section>
   );
+}
+
+const DAY_NAMES = [
+  ["Sen", "Senin"],
+  ["Sel", "Selasa"],
+  ["Rab", "Rabu"],
+  ["Kam", "Kamis"],
+  ["Jum", "Jumat"],
+  ["Sab", "Sabtu"],
+  ["Min", "Minggu"],
+] as const;
+
+/** The month as weeks of seven cells (null before the 1st and after the last day). */
+function weeks(offset: number, days: number): (number | null)[][] {
+  const cells = [...Array.from({ length: offset }, () => null), ...Array.from({ length: days }, (_, i) => i + 1)];
+  while (cells.length % 7) cells.push(null);
+  return Array.from({ length: cells.length / 7 }, (_, w) => cells.slice(w * 7, w * 7 + 7));
 }

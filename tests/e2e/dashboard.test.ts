@@ -36,7 +36,8 @@ describe("DPMD dashboard", () => {
       await page.goto("/dasbor");
       await page.waitForURL("**/dasbor/64.02");
       expect(await page.locator("h1").textContent()).toContain("Kutai Kartanegara");
-      expect(await page.locator("svg[role=img]").count()).toBe(3); // map, trend, funnel
+      expect(await page.locator("svg[role=img]").count()).toBe(2); // trend, funnel (the map is a group of links)
+      expect(await page.locator("svg[role=group]").count()).toBe(1);
       const table = page.locator("[data-testid=region-table]");
       const kecRows = table.locator("tbody tr");
       expect(await kecRows.count()).toBe(21); // 20 kecamatan and the total

@@ -3,7 +3,7 @@
  * certificate), another round of quiz attempts granted with a reason, and the report of
  * kader locked out of a quiz (every attempt used, none passed) per kecamatan.
  */
-import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "~/audit.server";
 import type { SessionUser } from "~/auth.server";
@@ -26,6 +26,10 @@ import { content, getModule } from "~/features/learning/content.server";
 import { grantedExtra, IDEMPOTENCY_KEY_RE } from "~/features/learning/quiz.server";
 import { withinScope } from "~/features/regions/regions.server";
 import { notFound } from "~/lib/http";
+import { formatPhone } from "~/lib/phone";
+import { parentOfCode } from "~/lib/region";
+import { ROLE_LABEL } from "~/lib/roles";
+import { whatsappChatUrl } from "~/features/workshops/rules";
 import { formatDate, formatTime, zoneForRegion } from "~/lib/timezone";
 import { rowsOf } from "~/db.server";
 import { formatIsoDay } from "~/lib/timezone";
@@ -38,8 +42,11 @@ export const PROGRESS_VIEWERS: readonly Role[] = [
   "dpmd",
   "admin",
 ];
-/** Who sees the locked-out report. */
-export const LOCKOUT_REPORT_ROLES: readonly Role[] = ["dpmd", "admin"];
+/**
+ * Who sees the locked-out report (/admin/kader-terkunci): everyone who can grant another
+ * round, each for her own scope (a pembina desa her desa, a pembina kecamatan her kecamatan).
+ */
+export const LOCKOUT_REPORT_ROLES: readonly Role[] = PROGRESS_VIEWERS;
 
 /** The kader (role kader) in the actor's scope: 404 for an unknown id or a non-kader, 403 outside the scope. */
 export async function requireKaderInScope(actor: Pick<SessionUser, "scopeCode">, id: string | undefined) {
@@ -302,21 +309,33 @@ export interface LockedOutRow {
   userId: string;
   name: string;
   desaCode: string;
+  posyanduId: number | null;
   slug: string;
   title: string;
   used: number;
   lastAt: Date;
 }
 
+export interface LockedOutFilter {
+  /** Only the required quizzes of this programme (default: of every programme). */
+  programmeId?: string;
+  /** Only the kader of this posyandu. */
+  posyanduId?: number;
+}
+
 /**
  * Active kader in the scope whose allowed attempts of a required quiz (bank limit +
- * grants, in the current cycle) are all used without a pass, grouped per kecamatan.
+ * grants, in the current cycle) are all used without a pass, grouped per kecamatan: the
+ * one definition of "locked out" (the list, the dashboard's counts, the marks in the
+ * kader tables).
  */
 export async function lockedOutReport(
   scope: string,
   now = new Date(),
+  filter: LockedOutFilter = {},
 ): Promise<{ kecamatan: { code: string; name: string; rows: LockedOutRow[] }[]; total: number }> {
-  const limits = [...new Set(content().programmes.flatMap((p) => p.requiredModules))]
+  const programmes = content().programmes.filter((p) => !filter.programmeId || p.id === filter.programmeId);
+  const limits = [...new Set(programmes.flatMap((p) => p.requiredModules))]
     .map((slug) => ({ slug, max: getModule(slug)?.quiz?.maxAttempts ?? 0 }))
     .filter((l) => l.max > 0);
   if (!limits.length) return { kecamatan: [], total: 0 };
@@ -327,10 +346,12 @@ export async function lockedOutReport(
   const result = await db.execute(sql`
     with k as (
       select ${users.id} as user_id, ${users.name} as name, ${users.scopeCode} as desa_code,
+        ${users.posyanduId} as posyandu_id,
         (select max(least(coalesce(c.revoked_at, c.expires_at), c.expires_at)) from certificates c
           where c.user_id = ${users.id} and least(coalesce(c.revoked_at, c.expires_at), c.expires_at) <= ${now.toISOString()}::timestamptz) as cycle_start
       from ${users}
       where ${users.role} = 'kader' and ${users.active} and ${withinScope(users.scopeCode, scope)}
+        ${filter.posyanduId === undefined ? sql`` : sql`and ${users.posyanduId} = ${filter.posyanduId}`}
     ), lim(slug, max) as (values ${values}),
     a as (
       select q.user_id, q.slug, count(*)::int as used, bool_or(q.passed) as passed, max(q.submitted_at) as last_at
@@ -344,7 +365,7 @@ export async function lockedOutReport(
       where k.cycle_start is null or gr.granted_at >= k.cycle_start
       group by gr.user_id, gr.slug
     )
-    select k.user_id, k.name, k.desa_code, a.slug, a.used, a.last_at
+    select k.user_id, k.name, k.desa_code, k.posyandu_id, a.slug, a.used, a.last_at
     from a join k on k.user_id = a.user_id join lim on lim.slug = a.slug
     left join g on g.user_id = a.user_id and g.slug = a.slug
     where not coalesce(a.passed, false) and a.used >= lim.max + coalesce(g.extra, 0)
@@ -353,6 +374,7 @@ export async function lockedOutReport(
     user_id: string;
     name: string;
     desa_code: string;
+    posyandu_id: number | null;
     slug: string;
     used: number;
     last_at: Date | string;
@@ -370,6 +392,7 @@ export async function lockedOutReport(
       userId: r.user_id,
       name: r.name,
       desaCode: r.desa_code,
+      posyanduId: r.posyandu_id === null ? null : Number(r.posyandu_id),
       slug: r.slug,
       title: getModule(r.slug)?.frontmatter.title ?? r.slug,
       used: Number(r.used),
@@ -381,4 +404,83 @@ export async function lockedOutReport(
     kecamatan: [...groups].map(([code, list]) => ({ code, name: nameOf.get(code) ?? code, rows: list })),
     total: rows.length,
   };
+}
+
+/** The locked-out kader among these rows: kader id → the quizzes (slug, title) she is locked out of. */
+export function lockedByKader(
+  report: Awaited<ReturnType<typeof lockedOutReport>>,
+): Map<string, { slug: string; title: string }[]> {
+  const out = new Map<string, { slug: string; title: string }[]>();
+  for (const r of report.kecamatan.flatMap((k) => k.rows)) {
+    const list = out.get(r.userId) ?? [];
+    list.push({ slug: r.slug, title: r.title });
+    out.set(r.userId, list);
+  }
+  return out;
+}
+
+/** Locked-out kader of one posyandu (its desa is the scope), for the marks in its kader tables. */
+export async function lockedKaderOfPosyandu(
+  posyanduId: number,
+  desaCode: string,
+  programmeId?: string,
+): Promise<Map<string, { slug: string; title: string }[]>> {
+  return lockedByKader(await lockedOutReport(desaCode, new Date(), { posyanduId, programmeId }));
+}
+
+// ---------------------------------------------------------------- who the kader asks
+
+/** A pembina a kader can reach: name, role, phone and a WhatsApp link with a prepared message. */
+export interface PembinaContact {
+  name: string;
+  role: string;
+  /** 0812… as people write it. */
+  phone: string;
+  /** https://wa.me/62…?text=… */
+  whatsapp: string;
+}
+
+const CONTACT_ORDER: Partial<Record<Role, number>> = { pembina_desa: 0, pembina_kecamatan: 1, pembina_kabupaten: 2 };
+
+/**
+ * Who opens another round of a quiz for a kader: the active pembina desa of her desa and
+ * pembina kecamatan of her kecamatan (the pembina kabupaten when neither has an account),
+ * nearest first, at most four, each with a WhatsApp link carrying `message`.
+ */
+export async function pembinaContacts(
+  kader: { name: string; scopeCode: string },
+  message: string,
+): Promise<PembinaContact[]> {
+  const desa = kader.scopeCode;
+  const kec = parentOfCode(desa) ?? desa;
+  const kab = parentOfCode(kec) ?? kec;
+  const rows = await db
+    .select({ name: users.name, phone: users.phone, role: users.role })
+    .from(users)
+    .where(
+      and(
+        eq(users.active, true),
+        or(
+          and(eq(users.role, "pembina_desa"), eq(users.scopeCode, desa)),
+          and(eq(users.role, "pembina_kecamatan"), eq(users.scopeCode, kec)),
+          and(eq(users.role, "pembina_kabupaten"), eq(users.scopeCode, kab)),
+        ),
+      ),
+    )
+    .orderBy(asc(users.name));
+  const near = rows.filter((r) => r.role !== "pembina_kabupaten");
+  return (near.length ? near : rows)
+    .sort((a, b) => (CONTACT_ORDER[a.role] ?? 9) - (CONTACT_ORDER[b.role] ?? 9))
+    .slice(0, 4)
+    .map((r) => ({
+      name: r.name,
+      role: ROLE_LABEL[r.role],
+      phone: formatPhone(r.phone),
+      whatsapp: whatsappChatUrl(r.phone, `Halo ${r.name}, saya ${kader.name}, kader Posyandu. ${message}`),
+    }));
+}
+
+/** The WhatsApp message of a kader locked out of a quiz. */
+export function lockoutMessage(moduleTitle: string): string {
+  return `Kesempatan kuis "${moduleTitle}" saya di Akademi Posyandu sudah habis. Mohon dibukakan kesempatan baru.`;
 }

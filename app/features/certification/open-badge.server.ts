@@ -12,7 +12,8 @@
 import { errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
 import { publicJwk, publicJwks, publicKeyFor, signingKeyPair } from "~/features/certification/signing.server";
 import type { CertificateRecord } from "~/features/certification/certificates.server";
-import { content } from "~/features/learning/content.server";
+import { getProgramme } from "~/features/learning/content.server";
+import { ruleCriteria } from "~/features/certification/rule-text";
 
 export const OB_CONTEXT = [
   "https://www.w3.org/ns/credentials/v2",
@@ -23,15 +24,11 @@ export const KEY_PATH = "/verifikasi/kunci";
 /** The credential (unsigned) for a certificate; everything comes from its signed payload. */
 export function openBadgeCredential(cert: Pick<CertificateRecord, "code" | "payload">, origin: string) {
   const p = cert.payload;
-  const programme = content().programmes.find((x) => x.id === p.programmeId);
+  const programme = getProgramme(p.programmeId);
   const practice = p.practice ? p.practice.split(" | ").filter(Boolean) : [];
-  const narrative = [
-    "Mengikuti pelatihan kader, menyelesaikan seluruh modul wajib dan lulus kuis setiap modul",
-    programme?.practice.required
-      ? `, serta dinilai kompeten oleh Tim Pembina dalam ${programme.practice.required} tugas praktik lapangan`
-      : "",
-    ".",
-  ].join("");
+  // The programme's rule in words (rule-text.ts), as on the PDF and the verification page.
+  const criteria = programme ? ruleCriteria(programme) : "menyelesaikan program sertifikasi kader Posyandu";
+  const narrative = `${criteria.charAt(0).toUpperCase()}${criteria.slice(1)}.`;
   return {
     "@context": OB_CONTEXT,
     id: `${origin}/verifikasi/${cert.code}`,

@@ -1,7 +1,8 @@
 /**
  * The certificate as a PDF (pdfkit, A4 landscape, Bahasa Indonesia) with a QR code
  * (qrcode, PNG) of the public verification URL, which carries the Ed25519 signature.
- * Everything printed comes from the signed payload stored with the certificate.
+ * Everything printed comes from the signed payload stored with the certificate, except the
+ * rule in words ("dengan membaca … modul wajib …"), which is the programme's (rule-text.ts).
  */
 import { deflateSync } from "node:zlib";
 import PDFDocument from "pdfkit";
@@ -9,6 +10,8 @@ import QRCode from "qrcode";
 import type { CertificatePayload } from "~/features/certification/signing.server";
 import { verificationUrl } from "~/features/certification/signing.server";
 import { tanggalWita } from "~/features/certification/rule";
+import { ruleCriteria } from "~/features/certification/rule-text";
+import { getProgramme } from "~/features/learning/content.server";
 
 export interface PrintableCertificate {
   code: string;
@@ -182,32 +185,22 @@ export async function renderCertificate(cert: PrintableCertificate, origin: stri
   doc.moveDown(0.2);
   doc.font("Helvetica-Bold").fontSize(18).text(pdfText(p.programme), { width: textWidth, align: "center" });
   doc.moveDown(0.2);
-  if (practice.length) {
+  // What the certificate attests: the programme's rule in words (rule-text.ts), as on the
+  // verification page and in the Open Badges credential; then the practice tasks passed.
+  const programme = getProgramme(p.programmeId);
+  const criteria = programme ? `dengan ${ruleCriteria(programme)}` : "";
+  if (criteria)
     doc
       .font("Helvetica")
       .fontSize(11)
       .fillColor(grey)
-      .text(
-        "dengan mengikuti pelatihan, menyelesaikan seluruh modul wajib, lulus kuis setiap modul, dan dinilai kompeten dalam praktik lapangan:",
-        {
-          width: textWidth,
-          align: "center",
-        },
-      );
+      .text(pdfText(`${criteria}${practice.length ? ":" : "."}`), { width: textWidth, align: "center" });
+  if (practice.length) {
     doc
       .font("Helvetica-Oblique")
       .fontSize(10)
       .fillColor(ink)
       .text(pdfText(practice.join("  \u00b7  ")), { width: textWidth, align: "center" });
-  } else {
-    doc
-      .font("Helvetica")
-      .fontSize(11)
-      .fillColor(grey)
-      .text("dengan mengikuti pelatihan, menyelesaikan seluruh modul wajib, dan lulus kuis setiap modul.", {
-        width: textWidth,
-        align: "center",
-      });
   }
 
   // Bottom band: dates and issuer on the left, QR on the right.

@@ -84,13 +84,58 @@ const headerSchema = z.object({
   idempotencyKey: z.string().regex(IDEMPOTENCY_KEY_RE, "Formulir tidak valid. Muat ulang halaman lalu coba lagi."),
 });
 
+/**
+ * The outcome of one submitted sheet. `ok: false` lists every problem at once, keyed by
+ * field name (`observedOn`, `place`, `hasil_<kaderId>`, `catatan_<kaderId>`, or `form`),
+ * and names in `saved` the kader whose rows were stored anyway: a mistake in one row does
+ * not hold back the others (README, Praktik lapangan). A problem with the sitting itself
+ * (task, date, place, the form) saves nothing.
+ */
 export type RecordResult =
   | { ok: true; recorded: number; already: number }
-  | { ok: false; errors: Record<string, string> };
+  | { ok: false; errors: Record<string, string>; saved: SavedRow[] };
+
+type Entry = { userId: string; steps: boolean[]; result: (typeof PRACTICE_RESULTS)[number]; note: string };
+/** A row of this sitting as stored (under the sheet's idempotency key). */
+export type SavedRow = Entry;
+
+/** The rows stored under one sheet's idempotency key for a task, among the given kader. */
+async function savedRows(key: unknown, taskId: string, kaderIds: string[]): Promise<SavedRow[]> {
+  if (typeof key !== "string" || !IDEMPOTENCY_KEY_RE.test(key) || !kaderIds.length) return [];
+  const rows = await db
+    .select({
+      userId: practiceObservations.userId,
+      steps: practiceObservations.steps,
+      result: practiceObservations.result,
+      note: practiceObservations.note,
+    })
+    .from(practiceObservations)
+    .where(
+      and(
+        eq(practiceObservations.idempotencyKey, key),
+        eq(practiceObservations.taskId, taskId),
+        inArray(practiceObservations.userId, kaderIds),
+      ),
+    );
+  return rows.map((r) => ({ ...r, note: r.note ?? "", result: r.result as Entry["result"] }));
+}
+
+/** Why the observation date cannot be used, or null. */
+function observedOnProblem(observedOn: string, now: Date): string | null {
+  const day = new Date(`${observedOn}T00:00:00Z`);
+  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== observedOn)
+    return "Tanggal pengamatan tidak valid.";
+  if (observedOn > todayWita(now)) return "Tanggal pengamatan tidak boleh di masa depan.";
+  if (now.getTime() - day.getTime() > 366 * 86_400_000) return "Tanggal pengamatan lebih dari setahun yang lalu.";
+  return null;
+}
 
 /**
  * Reads the sheet: `hasil_<kaderId>` = kompeten | belum_kompeten (empty = not observed
  * this time), `langkah_<kaderId>` = indexes of the steps met, `catatan_<kaderId>`.
+ * Valid rows are saved even when other rows are not; every row is saved once per
+ * idempotency key (a double submit, or the corrected sheet sent again after an error,
+ * does not store a row twice).
  */
 export async function recordObservations(
   actor: SessionUser,
@@ -101,53 +146,63 @@ export async function recordObservations(
   const p = await getPosyanduInScope(actor, posyanduId);
   const header = headerSchema.safeParse(Object.fromEntries([...form.entries()].filter(([k]) => !k.includes("_"))));
   const errors: Record<string, string> = {};
-  if (!header.success) {
-    for (const i of header.error.issues) errors[String(i.path[0] ?? "form")] ??= i.message;
-    return { ok: false, errors };
+  if (!header.success) for (const i of header.error.issues) errors[String(i.path[0] ?? "form")] ??= i.message;
+  const task = findTask(String(form.get("taskId") ?? ""));
+  if (!task)
+    return { ok: false, errors: { ...errors, taskId: errors.taskId ?? "Tugas praktik tidak dikenal." }, saved: [] };
+  if (header.success) {
+    const problem = observedOnProblem(header.data.observedOn, now);
+    if (problem) errors.observedOn = problem;
   }
-  const { taskId, observedOn, place, idempotencyKey } = header.data;
-  const task = findTask(taskId);
-  if (!task) return { ok: false, errors: { taskId: "Tugas praktik tidak dikenal." } };
-  const today = todayWita(now);
-  const day = new Date(`${observedOn}T00:00:00Z`);
-  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== observedOn)
-    return { ok: false, errors: { observedOn: "Tanggal pengamatan tidak valid." } };
-  if (observedOn > today) return { ok: false, errors: { observedOn: "Tanggal pengamatan tidak boleh di masa depan." } };
-  if (now.getTime() - day.getTime() > 366 * 86_400_000)
-    return { ok: false, errors: { observedOn: "Tanggal pengamatan lebih dari setahun yang lalu." } };
 
   const kader = await db
     .select({ id: users.id, name: users.name, scopeCode: users.scopeCode })
     .from(users)
     .where(and(eq(users.posyanduId, p.id), eq(users.role, "kader"), eq(users.active, true)));
   const byId = new Map(kader.map((k) => [k.id, k]));
-  const entries: { userId: string; steps: boolean[]; result: (typeof PRACTICE_RESULTS)[number]; note: string }[] = [];
+  const entries: Entry[] = [];
   for (const [key, value] of form.entries()) {
     if (!key.startsWith("hasil_") || typeof value !== "string" || value === "") continue;
     const userId = key.slice("hasil_".length);
     const k = byId.get(userId);
+    // A kader who is not (or no longer) on this posyandu's sheet, or a step the task does not
+    // have: the page is stale or was altered, so nothing of it is saved.
     if (!k)
-      return { ok: false, errors: { form: "Ada kader yang bukan kader aktif Posyandu ini. Muat ulang halaman." } };
-    if (!(PRACTICE_RESULTS as readonly string[]).includes(value))
-      return { ok: false, errors: { [`hasil_${userId}`]: "Pilih Kompeten atau Belum kompeten." } };
+      return {
+        ok: false,
+        errors: { form: "Ada kader yang bukan kader aktif Posyandu ini. Muat ulang halaman." },
+        saved: [],
+      };
     const met = new Set(form.getAll(`langkah_${userId}`).map(String));
     for (const m of met) {
       if (!/^\d{1,2}$/.test(m) || Number(m) >= task.steps.length)
-        return { ok: false, errors: { form: "Langkah tidak dikenal. Muat ulang halaman." } };
+        return { ok: false, errors: { form: "Langkah tidak dikenal. Muat ulang halaman." }, saved: [] };
     }
     const steps = task.steps.map((_, i) => met.has(String(i)));
     const note = String(form.get(`catatan_${userId}`) ?? "").trim();
-    if (note.length > 500)
-      errors[`catatan_${userId}`] = `Catatan untuk ${k.name} terlalu panjang (maksimal 500 huruf).`;
-    if (value === "kompeten" && !steps.every(Boolean)) {
+    let valid = true;
+    if (!(PRACTICE_RESULTS as readonly string[]).includes(value)) {
+      errors[`hasil_${userId}`] = `${k.name}: pilih Kompeten atau Belum kompeten.`;
+      valid = false;
+    } else if (value === "kompeten" && !steps.every(Boolean)) {
       errors[`hasil_${userId}`] =
         `${k.name}: hasil "Kompeten" hanya bila semua langkah terpenuhi. Centang langkahnya atau pilih "Belum kompeten".`;
+      valid = false;
     }
-    entries.push({ userId, steps, result: value as (typeof PRACTICE_RESULTS)[number], note });
+    if (note.length > 500) {
+      errors[`catatan_${userId}`] = `Catatan untuk ${k.name} terlalu panjang (maksimal 500 huruf).`;
+      valid = false;
+    }
+    if (valid) entries.push({ userId, steps, result: value as Entry["result"], note });
   }
-  if (Object.keys(errors).length) return { ok: false, errors };
-  if (!entries.length)
-    return { ok: false, errors: { form: "Belum ada kader yang dinilai. Pilih hasil untuk setidaknya satu kader." } };
+  const rowErrors = Object.keys(errors).some((k) => k.includes("_"));
+  if (!entries.length && !rowErrors)
+    errors.form ??= "Belum ada kader yang dinilai. Pilih hasil untuk setidaknya satu kader.";
+  // The sitting itself (date, place, form) must be right before any row is stored. Rows an
+  // earlier submit of this sheet stored are still reported as stored.
+  if (!header.success || errors.observedOn || errors.form || !entries.length)
+    return { ok: false, errors, saved: await savedRows(form.get("idempotencyKey"), task.id, [...byId.keys()]) };
+  const { observedOn, place, idempotencyKey } = header.data;
 
   const result = await db.transaction(async (tx) => {
     const ids = entries.map((e) => e.userId);
@@ -176,7 +231,7 @@ export async function recordObservations(
         })
         .onConflictDoNothing()
         .returning({ id: practiceObservations.id });
-      if (!row) continue; // this sitting was already saved (double submit)
+      if (!row) continue; // this row of this sitting was already saved (double submit, or sent again)
       recorded++;
       await audit(
         {
@@ -206,6 +261,8 @@ export async function recordObservations(
       entries.filter((e) => e.result === "kompeten").map((e) => e.userId),
       now,
     );
+  if (Object.keys(errors).length)
+    return { ok: false, errors, saved: await savedRows(idempotencyKey, task.id, [...byId.keys()]) };
   return { ok: true, ...result };
 }
 

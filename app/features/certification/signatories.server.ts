@@ -4,15 +4,15 @@
  * signatory at issue (name, title and NIP into its signed payload, the logo into its
  * row), so a later change never alters a certificate already issued.
  */
-import { eq, inArray } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "~/audit.server";
 import type { SessionUser } from "~/auth.server";
-import { db, type Conn } from "~/db.server";
+import { db, rowsOf, type Conn } from "~/db.server";
 import { certificateSignatories, type Role } from "~/db/schema";
 import { regionsInScope } from "~/features/regions/regions.server";
 import { forbidden } from "~/lib/http";
-import { isWithinScope } from "~/lib/region";
+import { codeLineage, isWithinScope, levelOfCode } from "~/lib/region";
 
 export const SIGNATORY_EDITORS: readonly Role[] = ["dpmd", "admin"];
 export const LOGO_MAX_BYTES = 200 * 1024;
@@ -62,6 +62,43 @@ export async function signatoriesInScope(actor: Pick<SessionUser, "scopeCode">) 
       signatory: s ? { name: s.name, title: s.title, nip: s.nip, hasLogo: !!s.logo, updatedAt: s.updatedAt } : null,
     };
   });
+}
+
+export interface UnsignedIssuance {
+  /** Kabupaten code and name. */
+  code: string;
+  name: string;
+  /** Certificates issued there (not revoked) that print no signatory. */
+  unsigned: number;
+}
+
+/**
+ * Kabupaten of a region (the region itself, those under a province, the one above a
+ * kecamatan or desa) that have no signatory while certificates are issued there: each
+ * with the number of certificates (not revoked) already issued without a signer. Empty
+ * when every such kabupaten has its signatory. For the warnings of DPMD/admin on the
+ * dashboard and on /admin/penandatangan.
+ */
+export async function unsignedIssuance(regionCode: string): Promise<UnsignedIssuance[]> {
+  const kab = levelOfCode(regionCode) === "provinsi" ? null : codeLineage(regionCode)[1];
+  const rows = rowsOf<{ code: string; name: string; unsigned: number }>(
+    await db.execute(sql`
+      select r.code, r.name, count(c.id)::int as unsigned
+      from regions r
+      join certificates c on c.issuing_region = r.code and c.revoked_at is null
+        and coalesce(c.payload->>'signatoryName', '') = ''
+      where r.level = 'kabupaten'
+        and ${kab ? sql`r.code = ${kab}` : sql`r.code like ${`${regionCode}.%`}`}
+        and not exists (select 1 from certificate_signatories s where s.kabupaten_code = r.code)
+      group by r.code, r.name
+      order by r.code`),
+  );
+  return rows.map((r) => ({ code: r.code, name: r.name, unsigned: Number(r.unsigned) }));
+}
+
+/** "Kabupaten Kutai Timur belum punya penandatangan: 12 sertifikat terbit tanpa penandatangan." */
+export function unsignedWarning(u: UnsignedIssuance): string {
+  return `${u.name} belum punya penandatangan sertifikat: ${u.unsigned.toLocaleString("id-ID")} sertifikat sudah terbit tanpa nama penandatangan, dan sertifikat berikutnya juga terbit tanpa penandatangan sampai penandatangan diisi.`;
 }
 
 export const signatorySchema = z.object({

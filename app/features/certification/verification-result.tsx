@@ -62,6 +62,12 @@ export function VerificationResult({ d }: { d: Verification }) {
             <dd className="font-semibold">{d.certificate.name}</dd>
             <dt className="text-stone-500">Program</dt>
             <dd>{d.certificate.programme}</dd>
+            {d.certificate.criteria ? (
+              <>
+                <dt className="text-stone-500">Syarat</dt>
+                <dd>{d.certificate.criteria}</dd>
+              </>
+            ) : null}
             <dt className="text-stone-500">Diterbitkan</dt>
             <dd>{d.certificate.issued}</dd>
             <dt className="text-stone-500">Berlaku sampai</dt>

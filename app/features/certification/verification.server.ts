@@ -14,6 +14,8 @@ import { parseCertificateCode } from "~/features/certification/code";
 import { tanggalWita } from "~/features/certification/rule";
 import { hitRateLimit } from "~/rate-limit.server";
 import { checkToken } from "~/features/certification/open-badge.server";
+import { ruleCriteria } from "~/features/certification/rule-text";
+import { getProgramme } from "~/features/learning/content.server";
 
 export const VERIFY_LIMITS = { perIp: 60, windowSeconds: 10 * 60 };
 
@@ -32,6 +34,8 @@ export interface VerifiedCertificate {
   issued: string;
   expires: string;
   issuer: string;
+  /** What the certificate attests: the programme's rule (rule-text.ts), null for a programme no longer defined. */
+  criteria: string | null;
 }
 
 export type Verification =
@@ -117,6 +121,12 @@ async function check(rawCode: string, signature: string | null, now: Date): Prom
   return describe(cert, now, signature !== null);
 }
 
+/** "membaca 12 modul wajib …" for a programme id, from content/programme.yaml. */
+function criteriaOf(programmeId: string): string | null {
+  const p = getProgramme(programmeId);
+  return p ? ruleCriteria(p) : null;
+}
+
 function describe(cert: CertificateRecord, now: Date, signatureChecked: boolean, tokenExpired = false): Verification {
   const certificate: VerifiedCertificate = {
     code: cert.code,
@@ -125,6 +135,7 @@ function describe(cert: CertificateRecord, now: Date, signatureChecked: boolean,
     issued: tanggalWita(cert.issuedAt),
     expires: tanggalWita(cert.expiresAt),
     issuer: cert.payload.issuer,
+    criteria: criteriaOf(cert.payload.programmeId),
   };
   const stored = stateOf(cert, now);
   // A credential file past its own expiry says Kedaluwarsa even if the record were extended.

@@ -6,6 +6,7 @@ import { assignedSlugs, modulesInProgrammeOrder, progressFor } from "~/features/
 import { resumeSection, sectionsRead } from "~/features/learning/sections";
 import { kaderStanding } from "~/features/certification/evaluate.server";
 import type { UpcomingSession } from "~/features/workshops/upcoming.server";
+import { ruleSteps } from "~/features/certification/rule-text";
 
 export async function kaderNextStep(userId: string, sessions: UpcomingSession[]): Promise<NextStep> {
   const c = content();
@@ -34,13 +35,18 @@ export async function kaderNextStep(userId: string, sessions: UpcomingSession[])
         resume: resume ? { id: resume.id, title: resume.title } : null,
         sectionsRead: sectionsRead(sections, p?.lastSection),
         sections: sections.length,
+        readAt: p?.readAt?.getTime() ?? null,
       };
     }),
   );
+  const p = c.defaultProgramme;
+  const attendanceStep = ruleSteps(p).find((s) => s.key === "kehadiran");
   return nextStep({
     modules,
     attendanceOk: !!standing?.rule.attendance.ok,
+    attendance: { kind: p.attendance.kind, title: attendanceStep?.title ?? "" },
+    practiceOk: !!standing?.rule.practice.ok,
     certified: !!standing?.valid,
-    sessions: sessions.filter((s) => s.kind === "pelatihan" && !s.waitlisted),
+    sessions: sessions.filter((s) => s.kind === p.attendance.kind && !s.waitlisted),
   });
 }

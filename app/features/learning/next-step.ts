@@ -1,6 +1,6 @@
 /**
  * The one "Lanjutkan" step on a kader's home page, decided from facts the server loads:
- * the module she was reading (at the section where she stopped), else the next quiz,
+ * the module she read last (at the section where she stopped), else the next quiz,
  * else the next module, else the pelatihan session she is enrolled in, else her certificate.
  */
 
@@ -15,6 +15,8 @@ export interface StepModule {
   resume: { id: string; title: string } | null;
   sectionsRead: number;
   sections: number;
+  /** When she last read in it (ms; opened it or finished a section), null if not known. */
+  readAt?: number | null;
 }
 
 export interface StepSession {
@@ -27,6 +29,10 @@ export interface NextStepInput {
   /** Required and assigned modules, in the programme's order. */
   modules: StepModule[];
   attendanceOk: boolean;
+  /** The programme's attendance step (rule-text.ts), e.g. kind "pelatihan", title "Ikuti satu sesi pelatihan". */
+  attendance: { kind: string; title: string };
+  /** Observed practice done (or none required): attendance is then the last step. */
+  practiceOk: boolean;
   certified: boolean;
   /** Upcoming sessions she is enrolled in, soonest first. */
   sessions: StepSession[];
@@ -42,7 +48,11 @@ export interface NextStep {
 }
 
 export function nextStep(input: NextStepInput): NextStep {
-  const reading = input.modules.find((m) => m.opened && !m.completed);
+  // Of the modules opened and not finished, the one she read last; without a time (rows from
+  // before read_at), one where she finished a section before one only opened; else programme order.
+  const reading = input.modules
+    .filter((m) => m.opened && !m.completed)
+    .sort((a, b) => (b.readAt ?? -1) - (a.readAt ?? -1) || Number(b.sectionsRead > 0) - Number(a.sectionsRead > 0))[0];
   if (reading) {
     return {
       kind: "baca",
@@ -85,16 +95,16 @@ export function nextStep(input: NextStepInput): NextStep {
   if (session)
     return {
       kind: "sesi",
-      label: "Ikuti pelatihan",
+      label: `Ikuti ${input.attendance.kind}`,
       title: session.title,
       detail: session.when,
       href: `/sesi/${session.id}`,
     };
   return {
     kind: "cari-sesi",
-    label: "Langkah terakhir",
-    title: "Ikuti satu pelatihan",
-    detail: "Semua modul selesai. Daftar pada pelatihan di wilayah Anda.",
+    label: input.practiceOk ? "Langkah terakhir" : "Langkah berikutnya",
+    title: input.attendance.title,
+    detail: `Semua modul selesai. Daftar pada ${input.attendance.kind} di wilayah Anda.`,
     href: "/sesi",
   };
 }

@@ -14,6 +14,7 @@ export interface ProgressRow {
   bestScore: number | null;
   passedAt: Date | null;
   lastSection: string | null;
+  readAt: Date | null;
 }
 
 export async function progressFor(userId: string, slugs?: string[]): Promise<Map<string, ProgressRow>> {
@@ -26,23 +27,30 @@ export async function progressFor(userId: string, slugs?: string[]): Promise<Map
       bestScore: moduleProgress.bestScore,
       passedAt: moduleProgress.passedAt,
       lastSection: moduleProgress.lastSection,
+      readAt: moduleProgress.readAt,
     })
     .from(moduleProgress)
     .where(and(eq(moduleProgress.userId, userId), slugs ? inArray(moduleProgress.slug, slugs) : undefined));
   return new Map(rows.map((r) => [r.slug, r]));
 }
 
-/** Opening a module records the first time and the version seen. */
+/**
+ * Opening a module records the first time and the version seen. Only her opening counts: a
+ * page stored for reading offline is not opened (see `storedForOffline` in offline.server.ts).
+ */
 export async function recordOpened(userId: string, mod: ModuleContent): Promise<void> {
   await db
     .insert(moduleProgress)
-    .values({ userId, slug: mod.slug, contentHash: mod.hash })
-    .onConflictDoUpdate({ target: [moduleProgress.userId, moduleProgress.slug], set: { contentHash: mod.hash } });
+    .values({ userId, slug: mod.slug, contentHash: mod.hash, readAt: sql`now()` })
+    .onConflictDoUpdate({
+      target: [moduleProgress.userId, moduleProgress.slug],
+      set: { contentHash: mod.hash, readAt: sql`now()` },
+    });
 }
 
 /**
  * "Bagian ini selesai": remembers the furthest section finished (`sectionIds` in reading
- * order). Going back to an earlier section never moves it back; idempotent.
+ * order) and when she read there. Going back to an earlier section never moves it back.
  */
 export async function recordSection(
   userId: string,
@@ -58,11 +66,14 @@ export async function recordSection(
       .from(moduleProgress)
       .where(and(eq(moduleProgress.userId, userId), eq(moduleProgress.slug, mod.slug)))
       .for("update");
-    if (row && sectionIds.indexOf(row.lastSection ?? "") >= index) return;
+    const further = !row || sectionIds.indexOf(row.lastSection ?? "") < index;
     await tx
       .insert(moduleProgress)
-      .values({ userId, slug: mod.slug, contentHash: mod.hash, lastSection: sectionId })
-      .onConflictDoUpdate({ target: [moduleProgress.userId, moduleProgress.slug], set: { lastSection: sectionId } });
+      .values({ userId, slug: mod.slug, contentHash: mod.hash, lastSection: sectionId, readAt: sql`now()` })
+      .onConflictDoUpdate({
+        target: [moduleProgress.userId, moduleProgress.slug],
+        set: { readAt: sql`now()`, ...(further ? { lastSection: sectionId } : {}) },
+      });
   });
 }
 
@@ -85,12 +96,14 @@ async function markCompletedIn(tx: Tx, userId: string, mod: ModuleContent, lastS
       contentHash: mod.hash,
       completedAt: new Date(),
       lastSection: lastSection ?? null,
+      readAt: sql`now()`,
     })
     .onConflictDoUpdate({
       target: [moduleProgress.userId, moduleProgress.slug],
       set: {
         contentHash: mod.hash,
         completedAt: sql`coalesce(${moduleProgress.completedAt}, now())`,
+        readAt: sql`now()`,
         ...(lastSection ? { lastSection } : {}),
       },
     });

@@ -142,7 +142,7 @@ export function scoreAttempt(draw: DrawnQuestion[], answers: Answers, passScore:
 
 /** What a kader reads once every attempt is used: who can help, and what happens then. */
 export const NEXT_AFTER_LOCKOUT =
-  "Langkah berikutnya: Tim Pembina desa atau kecamatan Anda melihat nilai Anda di halaman kemajuan kader dan dapat membuka kesempatan baru. Hubungi mereka, baca lagi modulnya, lalu kerjakan kuis setelah kesempatan dibuka. Nilai dan modul yang sudah lulus tetap tersimpan.";
+  "Langkah berikutnya: Tim Pembina desa atau kecamatan Anda melihat nilai Anda di halaman kemajuan kader dan dapat membuka kesempatan baru. Hubungi mereka (nama dan nomornya ada di halaman ini), baca lagi modulnya, lalu kerjakan kuis setelah kesempatan dibuka. Nilai dan modul yang sudah lulus tetap tersimpan.";
 
 export type StartCheck =
   | { ok: true }

@@ -8,6 +8,7 @@ import { SPM_LABEL } from "~/lib/roles";
 import { parseDashboardQuery, requireDashboardRegion } from "~/features/reporting/dashboard.server";
 import { regionReport, type RegionReport, type ReportFilter } from "~/features/reporting/reports.server";
 import { onReplica } from "~/db.server";
+import { csvDate, DASHBOARD_CSV } from "~/features/reporting/csv-format";
 
 const FIELDS: (keyof Figures)[] = [
   "activeKader",
@@ -26,8 +27,8 @@ export function exportHeader(report: RegionReport, f: ReportFilter): string[] {
     `Akademi Posyandu — rekap sertifikasi kader`,
     `Wilayah: ${report.region.name} (${report.region.code})`,
     `Program: ${programme}`,
-    `Periode: ${f.year ?? "semua"}; bidang: ${f.bidang ? SPM_LABEL[f.bidang as keyof typeof SPM_LABEL] : "semua"}`,
-    `Tanggal data: ${f.today} (WITA)`,
+    `Periode: ${f.year ?? "semua"} · bidang: ${f.bidang ? SPM_LABEL[f.bidang as keyof typeof SPM_LABEL] : "semua"}`,
+    `Tanggal data: ${csvDate(f.today)} (WITA)`,
   ];
 }
 
@@ -47,8 +48,9 @@ function table(report: RegionReport): (string | number)[][] {
 }
 
 export function csvStream(report: RegionReport, f: ReportFilter): ReadableStream<Uint8Array> {
-  // A name beginning with = + - @ tab or CR is a formula to a spreadsheet: prefixed with '.
-  const out = stringify({ bom: true, escape_formulas: true });
+  // Excel id-ID: ";" and a decimal comma (csv-format.ts says why). A name beginning with
+  // = + - @ tab or CR is a formula to a spreadsheet: prefixed with '.
+  const out = stringify(DASHBOARD_CSV);
   (async () => {
     for (const h of exportHeader(report, f)) out.write([h]);
     out.write([]);

@@ -59,20 +59,6 @@ export interface MapShape {
   areas: { code: string; d: string }[];
 }
 
-/** The map's classes of the certification rate (lower bound, colour), lowest first. */
-export const RATE_CLASSES: { from: number; label: string; fill: string }[] = [
-  { from: 0, label: "< 20%", fill: "#fee2e2" },
-  { from: 0.2, label: "20–39%", fill: "#fde68a" },
-  { from: 0.4, label: "40–59%", fill: "#bbf7d0" },
-  { from: 0.6, label: "60–79%", fill: "#4ade80" },
-  { from: 0.8, label: "≥ 80%", fill: "#15803d" },
-];
-export const NO_KADER_FILL = "#e7e5e4";
-
-export function rateClass(rate: number): (typeof RATE_CLASSES)[number] {
-  return [...RATE_CLASSES].reverse().find((c) => rate >= c.from) ?? RATE_CLASSES[0];
-}
-
 const MONTHS = BULAN;
 const MONTHS_SHORT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"];
 

@@ -19,14 +19,13 @@ import { getRegion, regionLineage, type RegionRecord } from "~/features/regions/
 import {
   discrimination,
   facility,
-  formatRatio,
-  formatShare,
   ITEM_FLAG_LABEL,
   itemFlags,
   MIN_RESPONSES,
   type ItemFlag,
   type ItemSums,
 } from "~/features/reporting/item-analysis";
+import { csvDate, DASHBOARD_CSV } from "~/features/reporting/csv-format";
 import { notFound } from "~/lib/http";
 import { isRegionCode, LEVEL_LABEL } from "~/lib/region";
 import { localYearMonth, REPORTING_ZONE } from "~/lib/timezone";
@@ -343,13 +342,16 @@ export async function banksOverview(request: Request, q: ItemAnalysisQuery): Pro
 
 /** One line per option of every item (the item's figures repeated), with a header naming scope and period. */
 export function bankAnalysisCsv(a: BankAnalysis, q: ItemAnalysisQuery): Response {
-  const out = stringify({ bom: true, escape_formulas: true });
+  // The dashboard CSV convention (csv-format.ts): ";" , decimal comma, MM/YYYY, BOM.
+  const out = stringify(DASHBOARD_CSV);
   (async () => {
     const lines: (string | number)[][] = [
       ["Akademi Posyandu — analisis soal"],
       [`Kuis: ${a.title}`],
       [`Wilayah: ${q.lineage.at(-1)?.name ?? q.region.name} (${q.region.code})`],
-      [`Periode: ${q.from} s.d. ${q.to} (bulan WITA); percobaan: ${q.firstOnly ? "pertama saja" : "semua"}`],
+      [
+        `Periode: ${csvDate(q.from)} s.d. ${csvDate(q.to)} (bulan WITA) · percobaan: ${q.firstOnly ? "pertama saja" : "semua"}`,
+      ],
       [`Jumlah percobaan: ${a.attempts}`],
       [],
       [
@@ -369,7 +371,7 @@ export function bankAnalysisCsv(a: BankAnalysis, q: ItemAnalysisQuery): Response
     ];
     for (const l of lines) out.write(l);
     for (const it of a.items) {
-      const flags = it.flags.map((f) => ITEM_FLAG_LABEL[f]).join("; ");
+      const flags = it.flags.map((f) => ITEM_FLAG_LABEL[f]).join(", ");
       for (const o of it.options) {
         const row = [
           it.id,
@@ -377,7 +379,7 @@ export function bankAnalysisCsv(a: BankAnalysis, q: ItemAnalysisQuery): Response
           it.prompt ?? "(soal lama, tidak lagi di bank)",
           it.n,
           it.facility === null ? "" : Math.round(it.facility * 100),
-          formatRatio(it.discrimination),
+          it.discrimination === null ? "" : Math.round(it.discrimination * 100) / 100,
           flags,
           o.id,
           o.text,

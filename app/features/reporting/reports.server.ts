@@ -9,6 +9,7 @@ import { db, rowsOf, sqlRows } from "~/db.server";
 import { SPM_BIDANG } from "~/db/schema";
 import { withRate, type Figures } from "~/features/reporting/figures";
 import { REPORTING_ZONE } from "~/lib/timezone";
+import { lockedOutReport } from "~/features/certification/kader-progress.server";
 
 // ---------------------------------------------------------------- queries
 
@@ -226,35 +227,22 @@ export async function certifiedPerMonth(
 }
 
 /**
- * Kader who used up a required quiz's attempts without passing it ("Hubungi Tim Pembina")
- * per child row of a kecamatan (desa) or desa (posyandu). Computed live from quiz_attempts,
- * so only at these two levels where the kader are bounded; attempts of earlier certification
- * cycles count too.
+ * Locked-out kader per child of a kecamatan (per desa) or desa (per posyandu, "-" for none):
+ * counted from lockedOutReport, the one definition (grants and cycles included), so each
+ * count matches the list it links to (/admin/kader-terkunci).
  */
 export async function lockedOutByChild(
   region: { code: string; level: string },
   programmeId: string,
 ): Promise<Map<string, number>> {
   if (region.level !== "kecamatan" && region.level !== "desa") return new Map();
-  const p = content().programmes.find((x) => x.id === programmeId) ?? content().defaultProgramme;
-  const limits = content()
-    .modules.filter((m) => p.requiredModules.includes(m.slug) && m.quiz && m.quiz.maxAttempts > 0)
-    .map((m) => ({ slug: m.slug, max: m.quiz!.maxAttempts }));
-  if (!limits.length) return new Map();
-  const child = region.level === "desa" ? sql`coalesce(u.posyandu_id::text, '-')` : sql`u.scope_code`;
-  const rows = rowsOf<{ code: string; n: number }>(
-    await db.execute(sql`
-      with lim as (select * from unnest(${`{${limits.map((l) => l.slug).join(",")}}`}::text[], ${`{${limits.map((l) => l.max).join(",")}}`}::int[]) as t(slug, max)),
-      locked as (
-        select distinct u.id, ${child} as code
-        from users u join quiz_attempts qa on qa.user_id = u.id and qa.submitted_at is not null join lim on lim.slug = qa.slug
-        where u.role = 'kader' and u.active and (u.scope_code = ${region.code} or u.scope_code like ${`${region.code}.%`})
-        group by u.id, ${child}, qa.slug, lim.max
-        having count(*) >= lim.max and not bool_or(qa.passed)
-      )
-      select code, count(*)::int as n from locked group by 1`),
-  );
-  return new Map(rows.map((r) => [r.code, Number(r.n)]));
+  const report = await lockedOutReport(region.code, new Date(), { programmeId });
+  const kader = new Map<string, string>();
+  for (const r of report.kecamatan.flatMap((k) => k.rows))
+    kader.set(r.userId, region.level === "desa" ? (r.posyanduId === null ? "-" : String(r.posyanduId)) : r.desaCode);
+  const out = new Map<string, number>();
+  for (const code of kader.values()) out.set(code, (out.get(code) ?? 0) + 1);
+  return out;
 }
 
 export interface TrendPoint {

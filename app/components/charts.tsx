@@ -40,15 +40,7 @@ export function RateBars({ rows, title }: { rows: { label: string; rate: number;
             </text>
           </>
         );
-        return (
-          <g key={r.label + i}>
-            {r.href ? (
-              <a href={r.href}>{bar}</a>
-            ) : (
-              bar
-            )}
-          </g>
-        );
+        return <g key={r.label + i}>{r.href ? <a href={r.href}>{bar}</a> : bar}</g>;
       })}
     </svg>
   );

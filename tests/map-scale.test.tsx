@@ -6,8 +6,8 @@
 import { gzipSync } from "node:zlib";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { RateMap, TrendLine } from "~/components/charts";
-import { labelPoint, MAP_PALETTE, MAX_CLASSES, NO_KADER, niceTicks, rateScale } from "~/components/map-scale";
+import { RateMap, TrendLine } from "~/features/reporting/charts";
+import { labelPoint, MAP_PALETTE, MAX_CLASSES, NO_KADER, niceTicks, rateScale } from "~/features/reporting/map-scale";
 import type { MapShape } from "~/features/reporting/figures";
 import { deltaE, type Vision } from "./support/colour-vision";
 import { kukarRows } from "./support/map-fixture";

@@ -4,7 +4,7 @@
  * 405 are logged as one line, without a stack.
  */
 import type { AppLoadContext } from "@remix-run/node";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
@@ -42,10 +42,31 @@ async function firstQueryError(url: string, connectTimeout: number): Promise<unk
 }
 
 describe("database unreachable at start", () => {
-  it("fails within ~10 s when a server accepts and never answers", () => {
+  it("fails within ~10 s when a server accepts and never answers", async () => {
     expect(PG_CONNECT_TIMEOUT_S).toBeLessThanOrEqual(10);
     expect(postgresOptions().connect_timeout).toBe(PG_CONNECT_TIMEOUT_S);
-  });
+    // The real start (tsx server.ts, production, default DB_CONNECT_TIMEOUT) against a port
+    // that accepts the connection and never says a word.
+    const silent: Server = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const port = (silent.address() as AddressInfo).port;
+    const t0 = Date.now();
+    const r = await startServerAsync({
+      NODE_ENV: "production",
+      DATABASE_URL: `postgres://akademi@127.0.0.1:${port}/akademi`,
+      SESSION_SECRET: randomBytes(32).toString("hex"),
+      CERT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+      APP_URL: "https://akademi.example.id",
+    });
+    const seconds = (Date.now() - t0) / 1000;
+    silent.close();
+    expect(r.status, r.stderr).not.toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}/akademi tidak dapat dipakai: tidak ada jawaban`));
+    expect(r.stderr.split("\n"), r.stderr).toHaveLength(1);
+    // The timeout itself, plus the start of tsx and the app (a few seconds on a busy machine).
+    expect(seconds).toBeGreaterThanOrEqual(PG_CONNECT_TIMEOUT_S - 0.5);
+    expect(seconds).toBeLessThan(PG_CONNECT_TIMEOUT_S + 20);
+  }, 60_000);
 
   it("a closed port: 'koneksi ditolak' with host:port", async () => {
     const port = await freePort();
@@ -119,6 +140,25 @@ function startServer(vars: Record<string, string>, cwd = process.cwd()) {
     timeout: 60_000,
   });
   return { status: r.status, stderr: r.stderr.trim(), stdout: r.stdout.trim() };
+}
+
+/** The same, without blocking this process (a server of this test must answer meanwhile). */
+function startServerAsync(vars: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), path.resolve("server.ts")], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NODE_ENV: "production", ...vars },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr?.on("data", (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const kill = setTimeout(() => child.kill("SIGKILL"), 55_000);
+    child.on("exit", (status) => {
+      clearTimeout(kill);
+      resolve({ status, stderr: stderr.trim() });
+    });
+  });
 }
 
 describe("a bad environment variable stops the start with one line naming it", () => {

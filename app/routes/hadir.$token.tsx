@@ -15,7 +15,7 @@ import {
 } from "~/features/workshops/check-in";
 import { formatRange, zoneForRegion } from "~/lib/timezone";
 import { checkInWithToken } from "~/features/workshops/check-in.server";
-import { getWorkshop } from "~/features/workshops/sessions.server";
+import { getWorkshop } from "~/features/workshops/access.server";
 import { readForm } from "~/lib/http";
 
 export const meta: MetaFunction = () => [{ title: "Absen hadir · Akademi Posyandu" }];

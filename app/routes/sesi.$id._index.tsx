@@ -24,7 +24,8 @@ import {
 } from "~/features/workshops/rules";
 import { regionLineage } from "~/features/regions/regions.server";
 import { placeName } from "~/features/regions/place-name";
-import { getVisibleWorkshop, transitionWorkshop, workshopIdParam } from "~/features/workshops/sessions.server";
+import { transitionWorkshop, workshopIdParam } from "~/features/workshops/sessions.server";
+import { getVisibleWorkshop } from "~/features/workshops/access.server";
 import { checkinOpen } from "~/features/workshops/check-in";
 import { cancelEnrolment, participants, selfEnrol } from "~/features/workshops/enrolment.server";
 import { readFormObject } from "~/lib/http";

@@ -14,7 +14,8 @@ import {
   type AttendanceEntry,
 } from "~/features/workshops/attendance.server";
 import { participants } from "~/features/workshops/enrolment.server";
-import { requireRosterAccess, workshopIdParam } from "~/features/workshops/sessions.server";
+import { workshopIdParam } from "~/features/workshops/sessions.server";
+import { requireRosterAccess } from "~/features/workshops/access.server";
 import { readForm } from "~/lib/http";
 
 export const meta: MetaFunction = () => [{ title: "Absensi · Akademi Posyandu" }];

@@ -2,7 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth.server";
 import { attendanceCsv, fileName } from "~/features/workshops/exports.server";
 import { participants } from "~/features/workshops/enrolment.server";
-import { requireRosterAccess, workshopIdParam } from "~/features/workshops/sessions.server";
+import { workshopIdParam } from "~/features/workshops/sessions.server";
+import { requireRosterAccess } from "~/features/workshops/access.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -4,7 +4,8 @@ import { requireUser } from "~/auth.server";
 import { env } from "~/env.server";
 import { publicOrigin } from "~/lib/url";
 import { workshopsIcs } from "~/features/workshops/exports.server";
-import { getVisibleWorkshop, workshopIdParam } from "~/features/workshops/sessions.server";
+import { workshopIdParam } from "~/features/workshops/sessions.server";
+import { getVisibleWorkshop } from "~/features/workshops/access.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

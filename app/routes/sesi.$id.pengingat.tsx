@@ -11,7 +11,8 @@ import { formatDate, formatTime, toLocalInput, zoneForRegion } from "~/lib/timez
 import { publicOrigin } from "~/lib/url";
 import { DEFAULT_BRING, KIND_LABEL, reminderMessage, whatsappChatUrl } from "~/features/workshops/rules";
 import { participants } from "~/features/workshops/enrolment.server";
-import { getVisibleWorkshop, workshopIdParam } from "~/features/workshops/sessions.server";
+import { workshopIdParam } from "~/features/workshops/sessions.server";
+import { getVisibleWorkshop } from "~/features/workshops/access.server";
 import { canEnrolInto, canTakeAttendance } from "~/features/workshops/rules";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

@@ -10,7 +10,8 @@ import { isRegionCode, isWithinScope, levelOfCode } from "~/lib/region";
 import { ENROLMENT_LABEL } from "~/features/workshops/rules";
 import { regionsInScope } from "~/features/regions/regions.server";
 import { posyanduOptions } from "~/features/accounts/users.server";
-import { getVisibleWorkshop, workshopIdParam } from "~/features/workshops/sessions.server";
+import { workshopIdParam } from "~/features/workshops/sessions.server";
+import { getVisibleWorkshop } from "~/features/workshops/access.server";
 import { canEnrolInto } from "~/features/workshops/rules";
 import { cancelEnrolment, enrolCandidates, enrolUsers, participants } from "~/features/workshops/enrolment.server";
 

@@ -7,7 +7,8 @@ import { env } from "~/env.server";
 import { checkinCode, checkinOpen, checkinToken, OPEN_BEFORE_MS, WINDOW_MS } from "~/features/workshops/check-in";
 import { formatRange, formatTime, zoneForRegion } from "~/lib/timezone";
 import { publicOrigin } from "~/lib/url";
-import { requireRosterAccess, workshopIdParam } from "~/features/workshops/sessions.server";
+import { workshopIdParam } from "~/features/workshops/sessions.server";
+import { requireRosterAccess } from "~/features/workshops/access.server";
 
 /**
  * The screen reloads itself by a meta refresh (no JavaScript), by design: the pembina projects

@@ -7,7 +7,8 @@ import { toLocalInput, zoneForRegion } from "~/lib/timezone";
 import { workshopFormInput, workshopFormSchema } from "~/features/workshops/rules";
 import { fieldErrors } from "~/features/accounts/users.server";
 import { workshopFormOptions } from "~/features/workshops/form-options.server";
-import { requireSchedulable, updateWorkshop, workshopIdParam } from "~/features/workshops/sessions.server";
+import { updateWorkshop, workshopIdParam } from "~/features/workshops/sessions.server";
+import { requireSchedulable } from "~/features/workshops/access.server";
 import { readForm } from "~/lib/http";
 
 export const meta: MetaFunction = () => [{ title: "Ubah kegiatan · Akademi Posyandu" }];

@@ -16,7 +16,8 @@ import {
   verifyScanTicket,
 } from "~/features/workshops/check-in";
 import { codeLineage, isWithinScope } from "~/lib/region";
-import { type Workshop, getWorkshop } from "~/features/workshops/sessions.server";
+import type { Workshop } from "~/features/workshops/sessions.server";
+import { getWorkshop } from "~/features/workshops/access.server";
 import { audienceOf } from "~/features/workshops/rules";
 import { afterAttendance, evaluateAfterAttendance } from "~/features/workshops/attendance.server";
 import { hitRateLimit } from "~/rate-limit.server";

@@ -2,7 +2,7 @@
  * Enrolment: capacity held by locking the session row, an ordered waitlist promoted on
  * cancel and when capacity grows, self-enrolment and candidates for bulk enrolment.
  */
-import { and, asc, eq, inArray, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
 import type { SessionUser } from "~/auth.server";
 import { db, type Tx, rowsOf } from "~/db.server";
 import {
@@ -21,7 +21,7 @@ import { codeLineage, isWithinScope } from "~/lib/region";
 import { PEMBINA_ROLES } from "~/lib/roles";
 import { withinScope } from "~/features/regions/regions.server";
 import { refreshKaderProgress } from "~/features/reporting/projection.server";
-import { type Workshop, getVisibleWorkshop } from "~/features/workshops/sessions.server";
+import { type Workshop, getVisibleWorkshop } from "~/features/workshops/access.server";
 import { audienceOf, cancelProblem, canEnrolInto, selfEnrolProblem } from "~/features/workshops/rules";
 
 // ---------------------------------------------------------------- enrolment

@@ -2,29 +2,21 @@
  * Workshops (sosialisasi, pelatihan, pendampingan): who may see and schedule which session,
  * listing, scheduling and status changes. Enrolment, attendance and check-in live beside this file.
  */
-import { and, asc, desc, eq, gte, inArray, lt, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, sql } from "drizzle-orm";
 import { audit } from "~/audit.server";
 import { createOnce } from "~/form-key.server";
 import type { SessionUser } from "~/auth.server";
 import { content } from "~/features/learning/content.server";
 import { db, type Tx, rowsOf } from "~/db.server";
-import { enrolments, regions, workshops, type WorkshopStatus } from "~/db/schema";
+import { regions, workshops, type WorkshopStatus } from "~/db/schema";
 import { forbidden, notFound } from "~/lib/http";
 import { parseIntId } from "~/lib/query";
-import { codeLineage, isWithinScope } from "~/lib/region";
-import { withinScope } from "~/features/regions/regions.server";
+import { isWithinScope } from "~/lib/region";
 import { refreshKaderProgress } from "~/features/reporting/projection.server";
 import { countEnrolled, lockWorkshop, promoteWaitlist } from "~/features/workshops/enrolment.server";
-import {
-  ALLOWED_TRANSITIONS,
-  audienceOf,
-  canSchedule,
-  canTakeAttendance,
-  ROSTER_ROLES,
-  SCHEDULER_ROLES,
-  STATUS_LABEL,
-  type WorkshopForm,
-} from "~/features/workshops/rules";
+import { requireSchedulable, visibleWhere, type Workshop } from "~/features/workshops/access.server";
+export type { Workshop };
+import { ALLOWED_TRANSITIONS, SCHEDULER_ROLES, STATUS_LABEL, type WorkshopForm } from "~/features/workshops/rules";
 
 /** Keeps the dashboard inputs of everyone in a session exact (same transaction). */
 async function refreshParticipants(tx: Tx, workshopId: number): Promise<void> {
@@ -37,58 +29,6 @@ async function refreshParticipants(tx: Tx, workshopId: number): Promise<void> {
     rows.map((r) => r.user_id),
     tx,
   );
-}
-
-export type Workshop = typeof workshops.$inferSelect;
-
-// ---------------------------------------------------------------- access
-
-/**
- * Who sees a session: those who manage its region; pembina below it once it is
- * published (to enrol their people); people of the audience living inside its region
- * once it is published; anyone enrolled in it.
- */
-function visibleWhere(user: SessionUser) {
-  const audience = audienceOf(user.role);
-  const ancestors = codeLineage(user.scopeCode);
-  const roster = ROSTER_ROLES.includes(user.role);
-  return or(
-    roster ? withinScope(workshops.regionCode, user.scopeCode) : undefined,
-    roster ? and(inArray(workshops.regionCode, ancestors), ne(workshops.status, "draft")) : undefined,
-    audience
-      ? and(eq(workshops.audience, audience), inArray(workshops.regionCode, ancestors), ne(workshops.status, "draft"))
-      : undefined,
-    sql`exists (select 1 from ${enrolments} e where e.workshop_id = ${workshops.id} and e.user_id = ${user.id})`,
-  )!;
-}
-
-export async function getWorkshop(id: number): Promise<Workshop | undefined> {
-  const [row] = await db.select().from(workshops).where(eq(workshops.id, id));
-  return row;
-}
-
-/** The session, or 404 when unknown and 403 when the user may not see it. */
-export async function getVisibleWorkshop(user: SessionUser, id: number): Promise<Workshop> {
-  const w = await getWorkshop(id);
-  if (!w) throw notFound("Kegiatan tidak ditemukan.");
-  const [visible] = await db
-    .select({ id: workshops.id })
-    .from(workshops)
-    .where(and(eq(workshops.id, id), visibleWhere(user)));
-  if (!visible) throw forbidden("Kegiatan ini berada di luar wilayah Anda.");
-  return w;
-}
-
-export async function requireSchedulable(user: SessionUser, id: number): Promise<Workshop> {
-  const w = await getVisibleWorkshop(user, id);
-  if (!canSchedule(user, w)) throw forbidden("Anda tidak berhak mengubah kegiatan ini.");
-  return w;
-}
-
-export async function requireRosterAccess(user: SessionUser, id: number): Promise<Workshop> {
-  const w = await getVisibleWorkshop(user, id);
-  if (!canTakeAttendance(user, w)) throw forbidden("Anda tidak berhak mencatat kehadiran kegiatan ini.");
-  return w;
 }
 
 // ---------------------------------------------------------------- listing

@@ -3,7 +3,7 @@
  * with text labels for screen readers.
  */
 import { formatDay, formatMonthShort, formatRate, type MapShape } from "~/features/reporting/figures";
-import { labelPoint, NO_KADER, niceTicks, rateScale } from "~/components/map-scale";
+import { labelPoint, NO_KADER, niceTicks, rateScale } from "~/features/reporting/map-scale";
 
 const GREEN = "#047857";
 const LIGHT = "#d1fae5";
@@ -122,7 +122,7 @@ export function MonthBars({ data, title }: { data: { month: string; n: number }[
 
 /**
  * Choropleth of the certification rate of child regions, classed from the rates present
- * (app/components/map-scale.ts). Every area carries a number (the key below lists name,
+ * (map-scale.ts). Every area carries a number (the key below lists name,
  * rate and counts), a name and rate on hover (<title>) and for screen readers (aria-label),
  * and links to its drill-down. The svg is a labelled group, not role="img": it holds links.
  */

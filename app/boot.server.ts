@@ -4,7 +4,7 @@
  * demo data; a pilot does not start without its first admin (`npm run setup`). Called once
  * by the server before it listens, and by scripts.
  */
-import { content, syncModuleVersions, warmContent } from "~/features/learning/content.server";
+import { content, syncModuleVersions, warmContent } from "~/features/catalogue/content.server";
 import { dbKind, dbReady } from "~/db.server";
 import { demoAccountsTable, seedDemo } from "~/demo/demo.server";
 import { EnvError, env } from "~/env.server";

@@ -11,4 +11,3 @@ declare module "@remix-run/node" {
     serverFault?: ServerFault | null;
   }
 }
-export {};

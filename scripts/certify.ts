@@ -2,7 +2,7 @@
 // the certificates that are due: npm run certify -- --region 64.08
 // Idempotent: run it as often as you like (after an import of attendance, a change of
 // programme.yaml, or to catch up after a failure).
-import { content } from "~/features/learning/content.server";
+import { content } from "~/features/catalogue/content.server";
 import { closeDb, dbReady } from "~/db.server";
 import { evaluateRegion } from "~/features/certification/evaluate.server";
 import { isRegionCode } from "~/lib/region";

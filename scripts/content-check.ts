@@ -6,7 +6,7 @@
  *   npm run content:check -- --items one line per item: section, quote found, naive answer, cues
  */
 import { env } from "~/env.server";
-import { loadContent } from "~/features/learning/content.server";
+import { loadContent } from "~/features/catalogue/content.server";
 import {
   bankIssues,
   bankReport,

@@ -16,10 +16,10 @@
  */
 import { sql } from "drizzle-orm";
 import { closeDb, db, dbKind, dbReady } from "~/db.server";
-import { content } from "~/features/learning/content.server";
+import { content } from "~/features/catalogue/content.server";
 import { seedRegionsIfEmpty } from "~/features/regions/regions.server";
 import { seedBoundariesIfEmpty } from "~/features/regions/boundaries.server";
-import { rebuildReporting } from "~/features/reporting/projection.server";
+import { rebuildReporting } from "~/features/projection/projection.server";
 import { CODE_ALPHABET, isCanonicalCode } from "~/features/certification/code";
 import { rowsOf } from "~/db.server";
 

@@ -1,7 +1,7 @@
 /** Builds kader who meet (parts of) the certification rule through the real code paths. */
 import { inflateSync } from "node:zlib";
 import { and, eq, sql } from "drizzle-orm";
-import { content, getModule } from "~/features/learning/content.server";
+import { content, getModule } from "~/features/catalogue/content.server";
 import { db } from "~/db.server";
 import {
   attendance,

@@ -24,7 +24,7 @@ import {
   type RulePolicy,
 } from "~/features/certification/rule";
 import type { AttendanceStatus, WorkshopKind, WorkshopStatus } from "~/db/schema";
-import { programmeSchema } from "~/features/learning/content-schema";
+import { programmeSchema } from "~/features/catalogue/content-schema";
 
 const MODULES = ["m1", "m2", "m3"];
 const POLICY: RulePolicy = {

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { db } from "~/db.server";
 import { auditLog, certificates, practiceObservations, quizAttemptGrants } from "~/db/schema";
-import { content, syncModuleVersions } from "~/features/learning/content.server";
+import { content, syncModuleVersions } from "~/features/catalogue/content.server";
 import { makeUser } from "~/demo/factories.server";
 import * as praktik from "~/routes/posyandu.$id_.praktik";
 import * as kaderPage from "~/routes/kader.$id";

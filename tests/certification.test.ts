@@ -10,7 +10,7 @@ import { and, count, eq } from "drizzle-orm";
 import { db, dbKind } from "~/db.server";
 import { auditLog, certificates, enrolments, quizAttempts } from "~/db/schema";
 import { recordAttendance } from "~/features/workshops/attendance.server";
-import { syncModuleVersions, content } from "~/features/learning/content.server";
+import { syncModuleVersions, content } from "~/features/catalogue/content.server";
 import { makeUser } from "~/demo/factories.server";
 import {
   cycleStart,

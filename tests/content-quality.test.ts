@@ -5,14 +5,14 @@
 import { createElement, Fragment } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { loadContent } from "~/features/learning/content.server";
-import type { QuizBank } from "~/features/learning/content-schema";
-import { Alur, Bagan, GrafikPertumbuhan, wrap } from "~/features/learning/diagrams";
-import { linkGlossaryTerms } from "~/features/learning/glossary";
-import { headingsOf, slugify } from "~/features/learning/headings";
+import { loadContent } from "~/features/catalogue/content.server";
+import type { QuizBank } from "~/features/catalogue/content-schema";
+import { Alur, Bagan, GrafikPertumbuhan, wrap } from "~/features/catalogue/diagrams";
+import { linkGlossaryTerms } from "~/features/catalogue/glossary";
+import { headingsOf, slugify } from "~/features/catalogue/headings";
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { quizBankSchema } from "~/features/learning/content-schema";
+import { quizBankSchema } from "~/features/catalogue/content-schema";
 import { drawQuestions, pickGrouped, scoreAttempt } from "~/features/learning/quiz-rules";
 import {
   bankIssues,

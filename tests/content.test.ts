@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ContentError, loadContent } from "~/features/learning/content.server";
+import { ContentError, loadContent } from "~/features/catalogue/content.server";
 import { SPM_BIDANG } from "~/db/schema";
 
 /** The content folder under test (CONTENT_DIR lets a writer check a working copy). */

@@ -11,7 +11,7 @@ import { count, eq, sql } from "drizzle-orm";
 import { db } from "~/db.server";
 import { users } from "~/db/schema";
 import { demoSeeded, seedDemo } from "~/demo/demo.server";
-import { reportingMismatches } from "~/features/reporting/projection.server";
+import { reportingMismatches } from "~/features/projection/projection.server";
 import { setupDatabase } from "./helpers";
 
 beforeAll(async () => {

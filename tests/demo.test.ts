@@ -7,7 +7,7 @@ import { unsignedIssuance } from "~/features/certification/signatories.server";
 import * as penandatangan from "~/routes/admin.penandatangan";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "~/demo/demo.server";
 import { navFor } from "~/components/app-shell";
-import { content } from "~/features/learning/content.server";
+import { content } from "~/features/catalogue/content.server";
 import * as home from "~/routes/_index";
 import * as masuk from "~/routes/masuk";
 import * as analisis from "~/routes/analisis-soal._index";

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeUser } from "~/demo/factories.server";
-import { syncModuleVersions } from "~/features/learning/content.server";
+import { syncModuleVersions } from "~/features/catalogue/content.server";
 import * as penandatangan from "~/routes/admin.penandatangan";
 import Dasbor, * as dasbor from "~/routes/dasbor.$region._index";
 import { almostCertified, newKader } from "./certification-helpers";

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { db, sqlRows } from "~/db.server";
 import { quizAttempts, users, type DrawnQuestion } from "~/db/schema";
-import { getModule, syncModuleVersions } from "~/features/learning/content.server";
+import { getModule, syncModuleVersions } from "~/features/catalogue/content.server";
 import { drawQuestions, scoreAttempt } from "~/features/learning/quiz-rules";
 import { startAttempt, submitAttempt } from "~/features/learning/quiz.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";

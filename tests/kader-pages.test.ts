@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { env } from "~/env.server";
-import { content, syncModuleVersions } from "~/features/learning/content.server";
+import { content, syncModuleVersions } from "~/features/catalogue/content.server";
 import { publicOrigin } from "~/lib/url";
 import * as home from "~/routes/_index";
 import Akun, * as akun from "~/routes/akun";

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { db } from "~/db.server";
 import { moduleProgress } from "~/db/schema";
-import { content, syncModuleVersions } from "~/features/learning/content.server";
+import { content, syncModuleVersions } from "~/features/catalogue/content.server";
 import { nextStep, type StepModule } from "~/features/learning/next-step";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import * as modulePage from "~/routes/modul.$slug._index";

@@ -7,7 +7,7 @@
 import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
-import { syncModuleVersions } from "~/features/learning/content.server";
+import { syncModuleVersions } from "~/features/catalogue/content.server";
 import { offlineSize } from "~/features/learning/offline.server";
 import * as home from "~/routes/_index";
 import * as istilah from "~/routes/istilah";
@@ -69,7 +69,7 @@ describe("Simpan semua modul: the size shown", () => {
   ])("matches the pages stored within 5%%: %s", async (_, passed) => {
     const k = await makeUser({ role: "kader", scopeCode: "64.08.01.2003", posyanduId: posId });
     const cookie = await sessionCookie(k.id);
-    const { content } = await import("~/features/learning/content.server");
+    const { content } = await import("~/features/catalogue/content.server");
     for (const slug of content().defaultProgramme.requiredModules.slice(0, passed)) await takeQuiz(k.id, slug);
     const pages = await stored(cookie);
     for (const p of pages) expect(p.status, p.url).toBe(200);

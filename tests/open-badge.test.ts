@@ -8,7 +8,7 @@ import { and, eq } from "drizzle-orm";
 import { createLocalJWKSet, decodeJwt, jwtVerify, SignJWT } from "jose";
 import { db } from "~/db.server";
 import { auditLog, certificates, certificateSignatories } from "~/db/schema";
-import { content, syncModuleVersions } from "~/features/learning/content.server";
+import { content, syncModuleVersions } from "~/features/catalogue/content.server";
 import { makeUser } from "~/demo/factories.server";
 import { evaluateCertificationStrict } from "~/features/certification/evaluate.server";
 import { findCertificate } from "~/features/certification/certificates.server";

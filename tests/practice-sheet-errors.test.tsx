@@ -12,8 +12,8 @@ import { and, eq } from "drizzle-orm";
 import { db } from "~/db.server";
 import { practiceObservations } from "~/db/schema";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
-import { content, syncModuleVersions } from "~/features/learning/content.server";
-import { todayWita } from "~/features/reporting/reports.server";
+import { content, syncModuleVersions } from "~/features/catalogue/content.server";
+import { todayWita } from "~/lib/timezone";
 import * as praktik from "~/routes/posyandu.$id_.praktik";
 import { BASE, sessionCookie, setupDatabase } from "./helpers";
 

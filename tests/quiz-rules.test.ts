@@ -1,6 +1,6 @@
 /** Unit tests of drawing, answer parsing, scoring and attempt limits (pure functions). */
 import { describe, expect, it } from "vitest";
-import type { QuizBank } from "~/features/learning/content-schema";
+import type { QuizBank } from "~/features/catalogue/content-schema";
 import { checkCanStart, drawQuestions, parseAnswers, scoreAttempt, shuffle } from "~/features/learning/quiz-rules";
 
 function seeded(seed: number) {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { and, count, eq } from "drizzle-orm";
 import { db, dbKind } from "~/db.server";
 import { moduleProgress, moduleVersions, quizAttempts } from "~/db/schema";
-import { content, getModule, syncModuleVersions } from "~/features/learning/content.server";
+import { content, getModule, syncModuleVersions } from "~/features/catalogue/content.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { submitAttempt } from "~/features/learning/quiz.server";
 import * as catalogue from "~/routes/modul._index";
@@ -16,7 +16,7 @@ import * as home from "~/routes/_index";
 import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
-import { GrafikBerat } from "~/features/learning/diagrams";
+import { GrafikBerat } from "~/features/catalogue/diagrams";
 
 const SLUG = "spm-kesehatan";
 /** Questions per attempt (quiz.yaml draw). */

@@ -7,7 +7,7 @@ import { eq, sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { db, rowsOf } from "~/db.server";
 import { attendance, certificates, enrolments, moduleProgress, users, workshops } from "~/db/schema";
-import { content } from "~/features/learning/content.server";
+import { content } from "~/features/catalogue/content.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import {
   regionReport,
@@ -15,10 +15,10 @@ import {
   certifiedPerMonth,
   posyanduKader,
   rateTrend,
-  todayWita,
   type ReportFilter,
 } from "~/features/reporting/reports.server";
-import { refreshKaderProgress } from "~/features/reporting/projection.server";
+import { todayWita } from "~/lib/timezone";
+import { refreshKaderProgress } from "~/features/projection/projection.server";
 import type { Figures } from "~/features/reporting/figures";
 import * as dasbor from "~/routes/dasbor.$region._index";
 import * as dasborCsv from "~/routes/dasbor.$region.csv";
@@ -576,7 +576,7 @@ describe("dashboard routes", () => {
 
 describe("bulk rebuild", () => {
   it("gives exactly the rollups the triggers maintained", async () => {
-    const { rebuildReporting, reportingMismatches } = await import("~/features/reporting/projection.server");
+    const { rebuildReporting, reportingMismatches } = await import("~/features/projection/projection.server");
     const count = async (table: string) => {
       const [r] = rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*)::int as n from ${table}`)));
       return r.n;
@@ -598,7 +598,7 @@ describe("bulk rebuild", () => {
   });
 
   it("clears every derived table: the list names each stats_* table of the schema", async () => {
-    const { DERIVED_TABLES } = await import("~/features/reporting/projection.server");
+    const { DERIVED_TABLES } = await import("~/features/projection/projection.server");
     const tables = rowsOf<{ name: string }>(
       await db.execute(sql`select table_name as name from information_schema.tables
         where table_schema = 'public' and (table_name like 'stats\\_%' or table_name in ('kader_progress', 'quiz_item_answers'))

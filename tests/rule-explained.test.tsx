@@ -33,7 +33,7 @@ process.env.CONTENT_DIR = root;
 const { eq } = await import("drizzle-orm");
 const { db } = await import("~/db.server");
 const { certificates } = await import("~/db/schema");
-const { content, syncModuleVersions } = await import("~/features/learning/content.server");
+const { content, syncModuleVersions } = await import("~/features/catalogue/content.server");
 const { recertificationText, ruleCriteria, ruleSentence, ruleSteps } = await import(
   "~/features/certification/rule-text"
 );

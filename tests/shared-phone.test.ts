@@ -9,7 +9,7 @@ import { and, eq } from "drizzle-orm";
 import { db } from "~/db.server";
 import { moduleProgress, quizAttempts } from "~/db/schema";
 import { OUTBOX_OWNER_HEADER } from "~/auth.server";
-import { syncModuleVersions } from "~/features/learning/content.server";
+import { syncModuleVersions } from "~/features/catalogue/content.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import * as modulePage from "~/routes/modul.$slug._index";
 import * as quizIndex from "~/routes/modul.$slug.kuis._index";

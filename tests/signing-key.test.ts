@@ -29,7 +29,7 @@ import {
   signingKeyId,
 } from "~/features/certification/signing.server";
 import { verify, verifyCredential } from "~/features/certification/verification.server";
-import { syncModuleVersions } from "~/features/learning/content.server";
+import { syncModuleVersions } from "~/features/catalogue/content.server";
 import * as kunci from "~/routes/verifikasi.kunci";
 import { almostCertified, newKader } from "./certification-helpers";
 import { BASE, call, makeRequest, setupDatabase } from "./helpers";

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { desc, eq, sql } from "drizzle-orm";
 import { db, sqlRows } from "~/db.server";
 import { certificates, verificationLog } from "~/db/schema";
-import { syncModuleVersions } from "~/features/learning/content.server";
+import { syncModuleVersions } from "~/features/catalogue/content.server";
 import { makeUser } from "~/demo/factories.server";
 import { clientHash, VERIFY_LIMITS } from "~/features/certification/verification.server";
 import { evaluateCertificationStrict } from "~/features/certification/evaluate.server";

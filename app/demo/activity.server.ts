@@ -5,7 +5,7 @@
  * Deterministic (seeded PRNG), demo mode only.
  */
 import { and, asc, eq, like, or, sql } from "drizzle-orm";
-import { content } from "~/features/learning/content.server";
+import { content } from "~/features/catalogue/content.server";
 import { db, type Tx } from "~/db.server";
 import {
   attendance,
@@ -19,8 +19,8 @@ import {
   type AttendanceStatus,
   type DrawnQuestion,
 } from "~/db/schema";
-import { withinScope } from "~/features/regions/regions.server";
-import { refreshRegion } from "~/features/reporting/projection.server";
+import { withinScope } from "~/db/scope";
+import { refreshRegion } from "~/features/projection/projection.server";
 import { drawQuestions, scoreAttempt } from "~/features/learning/quiz-rules";
 
 const DAY = 86_400_000;

@@ -14,12 +14,12 @@ import {
   type Role,
 } from "~/db/schema";
 import { audit } from "~/audit.server";
-import { content } from "~/features/learning/content.server";
+import { content } from "~/features/catalogue/content.server";
 import { hashPassword } from "~/auth.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { newUserId } from "~/features/accounts/users.server";
 import { seedDemoActivity, type ActivityResult } from "~/demo/activity.server";
-import { derivedTablesList, refreshRegion } from "~/features/reporting/projection.server";
+import { derivedTablesList, refreshRegion } from "~/features/projection/projection.server";
 import { evaluateCertificationStrict } from "~/features/certification/evaluate.server";
 import { sql } from "drizzle-orm";
 import { REPORTING_ZONE } from "~/lib/timezone";

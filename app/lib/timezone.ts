@@ -128,3 +128,8 @@ export function monthBounds(year: number, month: number, zone: Zone): { from: Da
   const to = new Date(Date.UTC(year, month, 1) - zone.offsetMinutes * 60_000);
   return { from, to };
 }
+
+/** Today's date in WITA (the reporting zone), "2026-12-05". */
+export function todayWita(now = new Date()): string {
+  return new Date(now.getTime() + REPORTING_ZONE.offsetMinutes * 60_000).toISOString().slice(0, 10);
+}

@@ -15,7 +15,7 @@ import { posyandu } from "~/db/schema";
 import { LEVEL_LABEL } from "~/lib/region";
 import { ROLE_LABEL } from "~/lib/roles";
 import { getRegion, regionLineage } from "~/features/regions/regions.server";
-import { content } from "~/features/learning/content.server";
+import { content } from "~/features/catalogue/content.server";
 import { ruleSentence } from "~/features/certification/rule-text";
 import { ScrollRegion } from "~/components/scroll-region";
 

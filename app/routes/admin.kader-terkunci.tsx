@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole, requireScope } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { LOCKOUT_REPORT_ROLES, lockedOutReport } from "~/features/certification/kader-progress.server";
+import { LOCKOUT_REPORT_ROLES, lockedOutReport } from "~/features/coaching/kader-progress.server";
 import { tanggalWita } from "~/features/certification/rule";
 import { getPosyanduInScope } from "~/features/regions/posyandu.server";
 import { getRegion } from "~/features/regions/regions.server";

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import type { ReactNode } from "react";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { content } from "~/features/learning/content.server";
+import { content } from "~/features/catalogue/content.server";
 import { Funnel, RateBars, RateMap, TrendLine } from "~/features/reporting/charts";
 import { practisedCount } from "~/features/certification/practice.server";
 import { SIGNATORY_EDITORS, unsignedIssuance, unsignedWarning } from "~/features/certification/signatories.server";

@@ -9,8 +9,8 @@ import { getPosyanduInScope } from "~/features/regions/posyandu.server";
 import { posyanduKader } from "~/features/reporting/reports.server";
 import { onReplica } from "~/db.server";
 import { formatDay } from "~/features/reporting/figures";
-import { lockedKaderOfPosyandu } from "~/features/certification/kader-progress.server";
-import { LockedMark } from "~/features/certification/locked-mark";
+import { lockedKaderOfPosyandu } from "~/features/coaching/kader-progress.server";
+import { LockedMark } from "~/features/coaching/locked-mark";
 import { ScrollRegion } from "~/components/scroll-region";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

@@ -1,7 +1,7 @@
 import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { content } from "~/features/learning/content.server";
+import { content } from "~/features/catalogue/content.server";
 
 export const meta: MetaFunction = () => [
   { title: "Daftar istilah · Akademi Posyandu" },

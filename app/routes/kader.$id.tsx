@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
-import { grantAttempts, kaderProgressPage, PROGRESS_VIEWERS } from "~/features/certification/kader-progress.server";
+import { grantAttempts, kaderProgressPage, PROGRESS_VIEWERS } from "~/features/coaching/kader-progress.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Kemajuan ${data?.kader.name ?? "kader"} · Akademi Posyandu` },

@@ -2,8 +2,8 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth.server";
-import { getModule, programmesOf } from "~/features/learning/content.server";
-import { moduleSections } from "~/features/learning/mdx.server";
+import { getModule, programmesOf } from "~/features/catalogue/content.server";
+import { moduleSections } from "~/features/catalogue/mdx.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { notFound, readForm } from "~/lib/http";
@@ -15,7 +15,7 @@ import {
   recordOpened,
   recordSection,
 } from "~/features/learning/progress.server";
-import { resumeSection, sectionsRead } from "~/features/learning/sections";
+import { resumeSection, sectionsRead } from "~/features/catalogue/sections";
 import { storedForOffline } from "~/features/learning/offline.server";
 import { OutboxPanel } from "~/features/learning/outbox-panel";
 

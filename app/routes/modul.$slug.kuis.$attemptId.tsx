@@ -14,9 +14,9 @@ import { readForm } from "~/lib/http";
 import { certificateIssuedSince } from "~/features/certification/evaluate.server";
 import { NEXT_AFTER_LOCKOUT, scoreAttempt } from "~/features/learning/quiz-rules";
 import { modulesInProgrammeOrder } from "~/features/learning/progress.server";
-import { GrafikBerat } from "~/features/learning/diagrams";
-import { lockoutMessage, pembinaContacts } from "~/features/certification/kader-progress.server";
-import { PembinaContacts } from "~/features/certification/pembina-contacts";
+import { GrafikBerat } from "~/features/catalogue/diagrams";
+import { lockoutMessage, pembinaContacts } from "~/features/coaching/kader-progress.server";
+import { PembinaContacts } from "~/features/coaching/pembina-contacts";
 
 export const meta: MetaFunction = () => [{ title: "Kuis · Akademi Posyandu" }];
 

@@ -7,8 +7,8 @@ import { FormError } from "~/components/form";
 import { quizStatus, requireQuizModule, startAttempt } from "~/features/learning/quiz.server";
 import { readForm } from "~/lib/http";
 import { REPORTING_ZONE } from "~/lib/timezone";
-import { lockoutMessage, pembinaContacts } from "~/features/certification/kader-progress.server";
-import { PembinaContacts } from "~/features/certification/pembina-contacts";
+import { lockoutMessage, pembinaContacts } from "~/features/coaching/kader-progress.server";
+import { PembinaContacts } from "~/features/coaching/pembina-contacts";
 import { OutboxPanel } from "~/features/learning/outbox-panel";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

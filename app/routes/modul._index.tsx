@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
-import { content } from "~/features/learning/content.server";
+import { content } from "~/features/catalogue/content.server";
 import { ModuleCard } from "~/features/learning/module-card";
 import { formatKb, offlineSize } from "~/features/learning/offline.server";
 import { SaveAllButton } from "~/features/learning/save-all-button";

@@ -16,8 +16,8 @@ import {
 import { desaPicker } from "~/features/regions/regions.server";
 import { fieldErrors } from "~/features/accounts/users.server";
 import { readFormObject } from "~/lib/http";
-import { lockedKaderOfPosyandu } from "~/features/certification/kader-progress.server";
-import { LockedMark } from "~/features/certification/locked-mark";
+import { lockedKaderOfPosyandu } from "~/features/coaching/kader-progress.server";
+import { LockedMark } from "~/features/coaching/locked-mark";
 import { ScrollRegion } from "~/components/scroll-region";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

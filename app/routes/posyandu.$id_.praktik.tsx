@@ -6,10 +6,10 @@ import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ErrorSummary } from "~/components/error-summary";
 import { OBSERVER_ROLES, practiceSheet, recordObservations } from "~/features/certification/practice.server";
-import { IDEMPOTENCY_KEY_RE } from "~/features/learning/quiz.server";
+import { IDEMPOTENCY_KEY_RE } from "~/lib/idempotency";
 import { PRACTICE_RESULT_LABEL } from "~/features/certification/rule";
 import { posyanduIdParam } from "~/features/regions/posyandu.server";
-import { todayWita } from "~/features/reporting/reports.server";
+import { todayWita } from "~/lib/timezone";
 import { formatIsoDay } from "~/lib/timezone";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
-import { content } from "~/features/learning/content.server";
+import { content } from "~/features/catalogue/content.server";
 import { ruleClosing, ruleIntro, ruleSteps } from "~/features/certification/rule-text";
 
 export const meta: MetaFunction = () => [{ title: "Selamat datang · Akademi Posyandu" }];

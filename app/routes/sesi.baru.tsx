@@ -7,7 +7,7 @@ import { fieldErrors } from "~/features/accounts/users.server";
 import { workshopFormOptions } from "~/features/workshops/form-options.server";
 import { createWorkshop } from "~/features/workshops/sessions.server";
 import { SCHEDULER_ROLES } from "~/features/workshops/rules";
-import { content } from "~/features/learning/content.server";
+import { content } from "~/features/catalogue/content.server";
 import { readForm } from "~/lib/http";
 import { formKeyField, newFormKey } from "~/form-key.server";
 import { z } from "zod";

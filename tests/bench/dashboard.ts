@@ -20,8 +20,9 @@ import * as dasbor from "~/routes/dasbor.$region._index";
 import * as csv from "~/routes/dasbor.$region.csv";
 import * as xlsx from "~/routes/dasbor.$region.xlsx";
 import { percentile } from "./server";
-import { rateTrend, todayWita } from "~/features/reporting/reports.server";
-import { content } from "~/features/learning/content.server";
+import { rateTrend } from "~/features/reporting/reports.server";
+import { todayWita } from "~/lib/timezone";
+import { content } from "~/features/catalogue/content.server";
 
 await dbReady();
 if (dbKind() !== "postgres") {

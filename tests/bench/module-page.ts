@@ -13,7 +13,7 @@
  */
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
-import { content } from "~/features/learning/content.server";
+import { content } from "~/features/catalogue/content.server";
 import { loginCookie, percentile, startServer } from "./server";
 
 class SkipLatency extends Error {}

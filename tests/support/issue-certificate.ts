@@ -4,7 +4,7 @@
 import { eq } from "drizzle-orm";
 import { closeDb, db, dbReady } from "~/db.server";
 import { certificates } from "~/db/schema";
-import { syncModuleVersions } from "~/features/learning/content.server";
+import { syncModuleVersions } from "~/features/catalogue/content.server";
 import { almostCertified, newKader } from "../certification-helpers";
 
 await dbReady();

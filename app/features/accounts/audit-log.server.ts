@@ -3,7 +3,7 @@ import { desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { db } from "~/db.server";
 import { auditLog, posyandu, users } from "~/db/schema";
-import { withinScope } from "~/features/regions/regions.server";
+import { withinScope } from "~/db/scope";
 
 export async function listAudit(scope: string, opts: { limit: number; offset: number }) {
   const actor = alias(users, "actor");

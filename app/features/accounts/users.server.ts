@@ -14,8 +14,8 @@ import { isRegionCode, isWithinScope } from "~/lib/region";
 import { canManageAccount, ROLE_LABEL, ROLE_SCOPE_LEVEL, scopeLevelMatches } from "~/lib/roles";
 import { LEVEL_LABEL } from "~/lib/region";
 import { escapeLike } from "~/features/regions/posyandu.server";
-import { withinScope } from "~/features/regions/regions.server";
-import { refreshKaderProgress } from "~/features/reporting/projection.server";
+import { withinScope } from "~/db/scope";
+import { refreshKaderProgress } from "~/features/projection/projection.server";
 
 export function newUserId(): string {
   return generateIdFromEntropySize(10);

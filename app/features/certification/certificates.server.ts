@@ -2,7 +2,7 @@
  * Certificates for the pages: a kader's own, downloads with access checks, the lists
  * of DPMD / Tim Pembina (scoped by the kader's current region), and revocation.
  */
-import { refreshKaderProgress } from "~/features/reporting/projection.server";
+import { refreshKaderProgress } from "~/features/projection/projection.server";
 import { and, asc, count, desc, eq, gt, ilike, isNull, lte, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "~/audit.server";
@@ -14,7 +14,7 @@ import { db } from "~/db.server";
 import { certificates, posyandu, users } from "~/db/schema";
 import { isCanonicalCode, parseCertificateCode } from "~/features/certification/code";
 import { notFound } from "~/lib/http";
-import { withinScope } from "~/features/regions/regions.server";
+import { withinScope } from "~/db/scope";
 
 export type CertificateState = "berlaku" | "kedaluwarsa" | "dicabut";
 
@@ -31,7 +31,7 @@ export const STATE_LABEL: Record<CertificateState, string> = {
 
 /** Staff roles that see certificate lists and details in their scope. */
 export const CERTIFICATE_VIEWERS = ["pembina_kabupaten", "dpmd", "admin"] as const;
-/** Roles that may revoke (DESIGN.md: DPMD can revoke; admin does everything). */
+/** Roles that may revoke, with a reason (docs/ARCHITECTURE.md, "Where each rule lives"). */
 export const CERTIFICATE_REVOKERS = ["dpmd", "admin"] as const;
 
 /** A certificate row (as the rule reads it) with what the pages and the PDF need. */

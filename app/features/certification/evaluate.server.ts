@@ -3,9 +3,11 @@
  * input changes, and issues the certificate automatically.
  *
  * Triggers: a passed quiz (quiz.server submitAttempt), a module marked read
- * (progress.server markCompleted), attendance recorded as hadir/terlambat (the hook
- * registered below with workshop.server), opening /sertifikat, and
- * `npm run certify -- --region <code>`.
+ * (progress.server markCompleted), attendance recorded as hadir/terlambat
+ * (workshops/attendance.server evaluateAfterAttendance, also after a QR check-in), a
+ * practice observation (practice.server recordObservations), opening /sertifikat, and
+ * `npm run certify -- --region <code>`. Each is called directly by its writer, after the
+ * commit (docs/ARCHITECTURE.md, "The path of a quiz answer" and "Known upward imports").
  *
  * Issuance is idempotent: one certificate per kader, programme and cycle. Two triggers
  * racing both compute the same cycle number; the unique index
@@ -16,10 +18,10 @@
  * a module edited, a programme that later requires more: the certificate stays valid
  * until it expires or a person (DPMD/admin) revokes it with a reason.
  */
-import { refreshKaderProgress } from "~/features/reporting/projection.server";
+import { refreshKaderProgress } from "~/features/projection/projection.server";
 import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull } from "drizzle-orm";
-import { content, programmesOf } from "~/features/learning/content.server";
+import { content, programmesOf } from "~/features/catalogue/content.server";
 import { db } from "~/db.server";
 import {
   attendance,
@@ -44,7 +46,7 @@ import {
   type PracticeFact,
   type RuleResult,
 } from "~/features/certification/rule";
-import type { Programme } from "~/features/learning/content-schema";
+import type { Programme } from "~/features/catalogue/content-schema";
 import {
   PAYLOAD_VERSION,
   recordSigningKey,
@@ -52,7 +54,7 @@ import {
   signPayload,
   type CertificatePayload,
 } from "~/features/certification/signing.server";
-import { withinScope } from "~/features/regions/regions.server";
+import { withinScope } from "~/db/scope";
 import { signatoryFor } from "~/features/certification/signatories.server";
 
 export interface CertificateRow {

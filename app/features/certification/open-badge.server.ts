@@ -12,7 +12,7 @@
 import { errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
 import { publicJwk, publicJwks, publicKeyFor, signingKeyPair } from "~/features/certification/signing.server";
 import type { CertificateRecord } from "~/features/certification/certificates.server";
-import { getProgramme } from "~/features/learning/content.server";
+import { getProgramme } from "~/features/catalogue/content.server";
 import { ruleCriteria } from "~/features/certification/rule-text";
 
 export const OB_CONTEXT = [

@@ -11,7 +11,7 @@ import type { CertificatePayload } from "~/features/certification/signing.server
 import { verificationUrl } from "~/features/certification/signing.server";
 import { tanggalWita } from "~/features/certification/rule";
 import { ruleCriteria } from "~/features/certification/rule-text";
-import { getProgramme } from "~/features/learning/content.server";
+import { getProgramme } from "~/features/catalogue/content.server";
 
 export interface PrintableCertificate {
   code: string;

@@ -5,7 +5,7 @@
  * replaces. Every record is audited, and certification is evaluated afterwards.
  */
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import { withinScope } from "~/features/regions/regions.server";
+import { withinScope } from "~/db/scope";
 import { rowsOf } from "~/db.server";
 import { z } from "zod";
 import { audit } from "~/audit.server";
@@ -13,11 +13,11 @@ import type { SessionUser } from "~/auth.server";
 import { db } from "~/db.server";
 import { practiceObservations, PRACTICE_RESULTS, users, type Role } from "~/db/schema";
 import { evaluateCertificationFor } from "~/features/certification/evaluate.server";
-import { content } from "~/features/learning/content.server";
-import type { PracticeTask } from "~/features/learning/content-schema";
+import { content } from "~/features/catalogue/content.server";
+import type { PracticeTask } from "~/features/catalogue/content-schema";
 import { getPosyanduInScope } from "~/features/regions/posyandu.server";
-import { IDEMPOTENCY_KEY_RE } from "~/features/learning/quiz.server";
-import { todayWita } from "~/features/reporting/reports.server";
+import { IDEMPOTENCY_KEY_RE } from "~/lib/idempotency";
+import { todayWita } from "~/lib/timezone";
 
 /** Who observes practice (in their scope). */
 export const OBSERVER_ROLES: readonly Role[] = ["pembina_desa", "pembina_kecamatan"];

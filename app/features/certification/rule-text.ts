@@ -6,7 +6,7 @@
  * attendance kind and count, practice tasks and how many), so a changed programme changes
  * every explanation; the rule itself is rule.ts.
  */
-import type { Programme } from "~/features/learning/content-schema";
+import type { Programme } from "~/features/catalogue/content-schema";
 
 export type RuleProgramme = Pick<
   Programme,

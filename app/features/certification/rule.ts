@@ -1,5 +1,5 @@
 /**
- * The certification rule (DESIGN.md "Certification rule") as pure functions.
+ * The certification rule (docs/ARCHITECTURE.md, "Where each rule lives") as pure functions.
  *
  * A kader is certified in a programme cycle when
  *  - they attended at least `attendance.minSessions` sessions of `attendance.kind`
@@ -20,7 +20,7 @@
  */
 import type { AttendanceStatus, WorkshopKind, WorkshopStatus } from "~/db/schema";
 import type { PracticeResult } from "~/db/schema";
-import type { Programme } from "~/features/learning/content-schema";
+import type { Programme } from "~/features/catalogue/content-schema";
 import { BULAN, REPORTING_ZONE } from "~/lib/timezone";
 
 export interface AttendanceFact {

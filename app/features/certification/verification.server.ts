@@ -15,7 +15,7 @@ import { tanggalWita } from "~/features/certification/rule";
 import { hitRateLimit } from "~/rate-limit.server";
 import { checkToken } from "~/features/certification/open-badge.server";
 import { ruleCriteria } from "~/features/certification/rule-text";
-import { getProgramme } from "~/features/learning/content.server";
+import { getProgramme } from "~/features/catalogue/content.server";
 
 export const VERIFY_LIMITS = { perIp: 60, windowSeconds: 10 * 60 };
 

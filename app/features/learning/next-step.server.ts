@@ -1,9 +1,9 @@
 /** Loads the facts for the kader's "Lanjutkan" step (see next-step.ts for the decision). */
-import { content, programmesOf } from "~/features/learning/content.server";
-import { moduleSections } from "~/features/learning/mdx.server";
+import { content, programmesOf } from "~/features/catalogue/content.server";
+import { moduleSections } from "~/features/catalogue/mdx.server";
 import { nextStep, type NextStep, type StepModule } from "~/features/learning/next-step";
 import { assignedSlugs, modulesInProgrammeOrder, progressFor } from "~/features/learning/progress.server";
-import { resumeSection, sectionsRead } from "~/features/learning/sections";
+import { resumeSection, sectionsRead } from "~/features/catalogue/sections";
 import { kaderStanding } from "~/features/certification/evaluate.server";
 import type { UpcomingSession } from "~/features/workshops/upcoming.server";
 import { ruleSteps } from "~/features/certification/rule-text";

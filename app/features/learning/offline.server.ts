@@ -5,11 +5,11 @@
  */
 import { gzipSync } from "node:zlib";
 import { randomBytes } from "node:crypto";
-import { programmesOf, type ModuleContent } from "~/features/learning/content.server";
-import { moduleHtml } from "~/features/learning/mdx.server";
+import { programmesOf, type ModuleContent } from "~/features/catalogue/content.server";
+import { moduleHtml } from "~/features/catalogue/mdx.server";
 import { assignedSlugs, modulesInProgrammeOrder, progressFor } from "~/features/learning/progress.server";
 import { requireQuizModule, startAttempt } from "~/features/learning/quiz.server";
-import { content } from "~/features/learning/content.server";
+import { content } from "~/features/catalogue/content.server";
 
 /*
  * What "Simpan semua modul (N KB)" says: the bytes a phone downloads (gzip, level 4 as server.ts

@@ -1,9 +1,9 @@
 /** Per-kader module progress: opened, completed (read) and the best quiz score. */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { db, type Tx } from "~/db.server";
-import { refreshKaderProgress } from "~/features/reporting/projection.server";
+import { refreshKaderProgress } from "~/features/projection/projection.server";
 import { moduleAssignments, moduleProgress } from "~/db/schema";
-import { content, programmesOf, type ModuleContent } from "~/features/learning/content.server";
+import { content, programmesOf, type ModuleContent } from "~/features/catalogue/content.server";
 import { evaluateCertification } from "~/features/certification/evaluate.server";
 
 export interface ProgressRow {

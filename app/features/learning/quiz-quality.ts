@@ -12,8 +12,8 @@
  * combination is one strategy, and its pass probability per attempt is computed exactly
  * over every draw of `draw` items and the pass mark.
  */
-import type { Question, QuizBank } from "~/features/learning/content-schema";
-import { slugify } from "~/features/learning/headings";
+import type { Question, QuizBank } from "~/features/catalogue/content-schema";
+import { slugify } from "~/features/catalogue/headings";
 
 export const QUALITY_LIMITS = {
   minQuestions: 20,

@@ -1,6 +1,6 @@
 /** Quiz rules as pure functions: drawing, answer parsing, scoring, attempt limits. */
 import type { DrawnQuestion } from "~/db/schema";
-import type { QuizBank } from "~/features/learning/content-schema";
+import type { QuizBank } from "~/features/catalogue/content-schema";
 
 export type Rng = () => number;
 

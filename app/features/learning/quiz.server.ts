@@ -2,13 +2,14 @@
  * The quiz attempt lifecycle: start (random draw stored on the server), submit (graded
  * on the server, exactly once), review. Answers never leave the server before submission.
  */
-import { refreshKaderProgress } from "~/features/reporting/projection.server";
+import { IDEMPOTENCY_KEY_RE } from "~/lib/idempotency";
+import { refreshKaderProgress } from "~/features/projection/projection.server";
 import { randomInt } from "node:crypto";
 import { and, eq, gte, isNull, sql } from "drizzle-orm";
 import { generateIdFromEntropySize } from "lucia";
 import { db, rowsOf, type Conn } from "~/db.server";
 import { moduleProgress, quizAttemptGrants, quizAttempts, users, type DrawnQuestion } from "~/db/schema";
-import { getModule, programmesOf, type ModuleContent } from "~/features/learning/content.server";
+import { getModule, programmesOf, type ModuleContent } from "~/features/catalogue/content.server";
 import { cycleStartOf, evaluateCertification } from "~/features/certification/evaluate.server";
 import {
   checkCanStart,
@@ -21,8 +22,6 @@ import { notFound } from "~/lib/http";
 
 /** Crypto-strength randomness for draws (a kader cannot predict the next draw). */
 const secureRng = () => randomInt(0, 2 ** 32) / 2 ** 32;
-
-export const IDEMPOTENCY_KEY_RE = /^[a-f0-9]{32}$/;
 
 /** The module, or 404 when unknown; 404 as well when it is in no programme (no quiz to take). */
 export function requireQuizModule(

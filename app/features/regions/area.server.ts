@@ -1,7 +1,7 @@
 /** Counts for a pembina's or DPMD's home page: their region and its child regions. */
 import { sql } from "drizzle-orm";
 import { db, rowsOf, sqlRows } from "~/db.server";
-import { withinScope } from "~/features/regions/regions.server";
+import { withinScope } from "~/db/scope";
 
 export interface AreaRow {
   code: string;

@@ -9,8 +9,8 @@ import { posyandu, regions, users } from "~/db/schema";
 import { forbidden, notFound } from "~/lib/http";
 import { isRegionCode, isWithinScope, levelOfCode } from "~/lib/region";
 import { parseIntId } from "~/lib/query";
-import { withinScope } from "~/features/regions/regions.server";
-import { refreshKaderProgress } from "~/features/reporting/projection.server";
+import { withinScope } from "~/db/scope";
+import { refreshKaderProgress } from "~/features/projection/projection.server";
 
 export const posyanduFormSchema = z.object({
   name: z

@@ -1,4 +1,5 @@
 /** Regions: seeding, import of other provinces, and lookups within a scope. */
+import { withinScope } from "~/db/scope";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { and, asc, eq, inArray, like, or, SQL, sql } from "drizzle-orm";
@@ -10,18 +11,6 @@ import { parseRegionCsv, type RegionRow } from "~/features/regions/region-csv";
 import { codeLineage, isRegionCode, isWithinScope, levelOfCode, parentOfCode } from "~/lib/region";
 
 export const KALTIM_CSV = path.resolve("data/wilayah/kaltim_wilayah.csv");
-
-/**
- * SQL condition "code is inside scope" (DESIGN.md: X = S or X LIKE S || '.%'; the code
- * columns have text_pattern_ops indexes). The one spelling of the rule in SQL, as
- * isWithinScope (app/lib/region.ts) is in TypeScript. The scope is a code or, in raw
- * SQL, another column (sql`k.code`).
- */
-export function withinScope(column: AnyPgColumn | SQL, scope: string | SQL): SQL {
-  if (typeof scope === "string" && !(column instanceof SQL)) return or(eq(column, scope), like(column, `${scope}.%`))!;
-  const s = typeof scope === "string" ? sql`${scope}` : scope;
-  return sql`(${column} = ${s} or ${column} like ${s} || '.%')`;
-}
 
 export async function regionCount(): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(regions);

@@ -2,12 +2,13 @@
 import { z } from "zod";
 import type { SessionUser } from "~/auth.server";
 import { requireRole, requireScope } from "~/auth.server";
-import { content } from "~/features/learning/content.server";
+import { content } from "~/features/catalogue/content.server";
 import { SPM_BIDANG, type Role } from "~/db/schema";
 import { notFound } from "~/lib/http";
 import { isRegionCode } from "~/lib/region";
 import { getRegion, regionLineage } from "~/features/regions/regions.server";
-import { todayWita, type ReportFilter } from "~/features/reporting/reports.server";
+import type { ReportFilter } from "~/features/reporting/reports.server";
+import { todayWita } from "~/lib/timezone";
 
 export const DASHBOARD_ROLES: readonly Role[] = [
   "pembina_desa",

@@ -2,7 +2,7 @@
 import { PassThrough, Readable } from "node:stream";
 import { stringify } from "csv-stringify";
 import ExcelJS from "exceljs";
-import { content } from "~/features/learning/content.server";
+import { content } from "~/features/catalogue/content.server";
 import { FIGURE_LABEL, type Figures } from "~/features/reporting/figures";
 import { SPM_LABEL } from "~/lib/roles";
 import { parseDashboardQuery, requireDashboardRegion } from "~/features/reporting/dashboard.server";

@@ -13,7 +13,7 @@ import type { SessionUser } from "~/auth.server";
 import { requireRole, requireScope } from "~/auth.server";
 import { onReplica, sqlRows } from "~/db.server";
 import type { Role } from "~/db/schema";
-import { content, getModule, type ModuleContent } from "~/features/learning/content.server";
+import { content, getModule, type ModuleContent } from "~/features/catalogue/content.server";
 import { TRUE_FALSE_OPTIONS } from "~/features/learning/quiz-rules";
 import { getRegion, regionLineage, type RegionRecord } from "~/features/regions/regions.server";
 import {

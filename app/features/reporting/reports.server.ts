@@ -4,12 +4,12 @@
  * projection.server.ts. Figure definitions: app/features/reporting/figures.ts.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { content } from "~/features/learning/content.server";
+import { content } from "~/features/catalogue/content.server";
 import { db, rowsOf, sqlRows } from "~/db.server";
 import { SPM_BIDANG } from "~/db/schema";
 import { withRate, type Figures } from "~/features/reporting/figures";
 import { REPORTING_ZONE } from "~/lib/timezone";
-import { lockedOutReport } from "~/features/certification/kader-progress.server";
+import { lockedOutReport } from "~/features/coaching/kader-progress.server";
 
 // ---------------------------------------------------------------- queries
 
@@ -21,10 +21,6 @@ export interface ReportFilter {
   bidang: string | null;
   /** Today's date in WITA (YYYY-MM-DD): validity and the 60-day window are measured from it. */
   today: string;
-}
-
-export function todayWita(now = new Date()): string {
-  return new Date(now.getTime() + REPORTING_ZONE.offsetMinutes * 60_000).toISOString().slice(0, 10);
 }
 
 export interface RegionFigures extends Figures {

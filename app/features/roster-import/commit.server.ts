@@ -1,12 +1,12 @@
 /** Roster import, step 5: commit a staged preview in one transaction, exactly once per token; history. */
-import { refreshKaderProgress } from "~/features/reporting/projection.server";
+import { refreshKaderProgress } from "~/features/projection/projection.server";
 import { desc, eq, sql } from "drizzle-orm";
 import { audit } from "~/audit.server";
 import type { SessionUser } from "~/auth.server";
 import { db, type Conn, type Tx, sqlRows } from "~/db.server";
 import { importBatches, users } from "~/db/schema";
 import { SHOWN_ERRORS, type ImportKind } from "~/features/roster-import/columns";
-import { withinScope } from "~/features/regions/regions.server";
+import { withinScope } from "~/db/scope";
 import { newUserId } from "~/features/accounts/users.server";
 import { type StagedImport, dropStage, errorLines, isExpired, readStaged } from "~/features/roster-import/stage.server";
 import type { KaderInput, PosyanduInput } from "~/features/roster-import/parse.server";

@@ -7,7 +7,7 @@ import { formatPhone } from "~/lib/phone";
 import { isWithinScope } from "~/lib/region";
 import { canManageAccount, ROLE_LABEL } from "~/lib/roles";
 import { posyanduNameKey } from "~/features/roster-import/columns";
-import { withinScope } from "~/features/regions/regions.server";
+import { withinScope } from "~/db/scope";
 import { type KaderInput, type PosyanduInput, addError } from "~/features/roster-import/parse.server";
 
 export type Actor = Pick<SessionUser, "id" | "role" | "scopeCode">;

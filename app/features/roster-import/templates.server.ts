@@ -12,7 +12,7 @@ import {
   maxBirthYear,
   type ImportKind,
 } from "~/features/roster-import/columns";
-import { withinScope } from "~/features/regions/regions.server";
+import { withinScope } from "~/db/scope";
 
 // ---------------------------------------------------------------- templates
 

@@ -7,7 +7,7 @@ import { and, eq, inArray, ne, or, sql } from "drizzle-orm";
 import type { SessionUser } from "~/auth.server";
 import { db } from "~/db.server";
 import { enrolments, workshops } from "~/db/schema";
-import { withinScope } from "~/features/regions/regions.server";
+import { withinScope } from "~/db/scope";
 import { audienceOf, canSchedule, canTakeAttendance, ROSTER_ROLES } from "~/features/workshops/rules";
 import { forbidden, notFound } from "~/lib/http";
 import { codeLineage } from "~/lib/region";

@@ -16,7 +16,7 @@ import {
 import { forbidden } from "~/lib/http";
 import { normalizePhone } from "~/lib/phone";
 import { isWithinScope } from "~/lib/region";
-import { refreshKaderProgress } from "~/features/reporting/projection.server";
+import { refreshKaderProgress } from "~/features/projection/projection.server";
 import type { Workshop } from "~/features/workshops/sessions.server";
 import { requireRosterAccess } from "~/features/workshops/access.server";
 import { audienceOf } from "~/features/workshops/rules";

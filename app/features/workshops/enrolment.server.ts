@@ -19,8 +19,8 @@ import {
 import { forbidden, notFound } from "~/lib/http";
 import { codeLineage, isWithinScope } from "~/lib/region";
 import { PEMBINA_ROLES } from "~/lib/roles";
-import { withinScope } from "~/features/regions/regions.server";
-import { refreshKaderProgress } from "~/features/reporting/projection.server";
+import { withinScope } from "~/db/scope";
+import { refreshKaderProgress } from "~/features/projection/projection.server";
 import { type Workshop, getVisibleWorkshop } from "~/features/workshops/access.server";
 import { audienceOf, cancelProblem, canEnrolInto, selfEnrolProblem } from "~/features/workshops/rules";
 

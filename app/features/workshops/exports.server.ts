@@ -16,7 +16,8 @@ import { formatPhone } from "~/lib/phone";
 import { ROLE_LABEL } from "~/lib/roles";
 import { formatDate, formatDay, formatMoment, formatRange, wallClock, zoneForRegion } from "~/lib/timezone";
 import { ATTENDANCE_LABEL, ENROLMENT_LABEL, KIND_LABEL, METHOD_LABEL, ROSTER_ROLES } from "~/features/workshops/rules";
-import { regionLineage, withinScope } from "~/features/regions/regions.server";
+import { regionLineage } from "~/features/regions/regions.server";
+import { withinScope } from "~/db/scope";
 import type { Workshop } from "~/features/workshops/sessions.server";
 import type { ParticipantRow } from "~/features/workshops/enrolment.server";
 

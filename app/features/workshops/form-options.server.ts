@@ -1,6 +1,6 @@
 import type { SessionUser } from "~/auth.server";
 import type { WorkshopFormOptions } from "~/features/workshops/types";
-import { content } from "~/features/learning/content.server";
+import { content } from "~/features/catalogue/content.server";
 import { regionsInScope } from "~/features/regions/regions.server";
 
 export async function workshopFormOptions(actor: SessionUser): Promise<WorkshopFormOptions> {

@@ -6,10 +6,10 @@
  * reportingMismatches checks that every rollup equals a recomputation.
  */
 import { sql } from "drizzle-orm";
-import { content } from "~/features/learning/content.server";
+import { content } from "~/features/catalogue/content.server";
 import { db, type Conn, rowsOf } from "~/db.server";
-import type { Programme } from "~/features/learning/content-schema";
-import { withinScope } from "~/features/regions/regions.server";
+import type { Programme } from "~/features/catalogue/content-schema";
+import { withinScope } from "~/db/scope";
 import { REPORTING_ZONE } from "~/lib/timezone";
 
 function programmeInputs(p: Programme) {

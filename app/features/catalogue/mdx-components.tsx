@@ -1,7 +1,7 @@
 /** The components modules may use (content/FORMAT.md). Plain markup: no client JS. */
 import { Children, isValidElement } from "react";
-import { Alur, Bagan, GrafikPertumbuhan } from "~/features/learning/diagrams";
-import { slugify } from "~/features/learning/headings";
+import { Alur, Bagan, GrafikPertumbuhan } from "~/features/catalogue/diagrams";
+import { slugify } from "~/features/catalogue/headings";
 
 function Penting({ children }: { children: React.ReactNode }) {
   return (

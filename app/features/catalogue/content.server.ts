@@ -21,8 +21,8 @@ import {
   type GlossaryTerm,
   type Programme,
   type QuizBank,
-} from "~/features/learning/content-schema";
-import { headingsOf, type Heading } from "~/features/learning/headings";
+} from "~/features/catalogue/content-schema";
+import { headingsOf, type Heading } from "~/features/catalogue/headings";
 
 export const MDX_COMPONENTS = [
   "Penting",

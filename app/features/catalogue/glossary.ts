@@ -4,7 +4,7 @@
  * of a module (rendered once per version), never inside headings, links, <abbr>, <dfn>
  * (the term being defined), figures (SVG text and captions) or the Sumber box.
  */
-import type { GlossaryTerm } from "~/features/learning/content-schema";
+import type { GlossaryTerm } from "~/features/catalogue/content-schema";
 
 const SKIP = new Set(["h1", "h2", "h3", "h4", "h5", "h6", "a", "abbr", "dfn", "svg", "figure", "script", "style"]);
 

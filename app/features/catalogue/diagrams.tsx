@@ -5,7 +5,7 @@
  * Drawn in a 320-unit wide box, so on a 360 px phone one unit is about one pixel and
  * the 13-14 unit text stays readable.
  */
-import { slugify } from "~/features/learning/headings";
+import { slugify } from "~/features/catalogue/headings";
 
 const INK = "#064e3b";
 const LINE = "#047857";

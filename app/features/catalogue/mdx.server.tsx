@@ -5,10 +5,10 @@
  */
 import { getMDXComponent } from "mdx-bundler/client";
 import { renderToStaticMarkup } from "react-dom/server";
-import { mdxComponents } from "~/features/learning/mdx-components";
-import { compiledModule, content, type ModuleContent } from "~/features/learning/content.server";
-import { linkGlossaryTerms } from "~/features/learning/glossary";
-import { splitSections, type SplitModule } from "~/features/learning/sections";
+import { mdxComponents } from "~/features/catalogue/mdx-components";
+import { compiledModule, content, type ModuleContent } from "~/features/catalogue/content.server";
+import { linkGlossaryTerms } from "~/features/catalogue/glossary";
+import { splitSections, type SplitModule } from "~/features/catalogue/sections";
 
 const htmlCache = new Map<string, Promise<string>>();
 

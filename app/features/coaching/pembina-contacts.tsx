@@ -1,5 +1,5 @@
 /** Who a locked-out kader asks for another round: names, numbers and a WhatsApp link each. */
-import type { PembinaContact } from "~/features/certification/kader-progress.server";
+import type { PembinaContact } from "~/features/coaching/kader-progress.server";
 
 export function PembinaContacts({ contacts }: { contacts: PembinaContact[] }) {
   if (!contacts.length)

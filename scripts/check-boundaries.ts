@@ -31,10 +31,9 @@ export const FEATURE_ORDER = [
 ] as const;
 
 /**
- * Upward imports still in the code, "from-file -> to-file" (paths under app/features). Each
- * is a writer telling a higher layer that a kader's inputs changed (the projection refresh,
- * the certification evaluation) or a page composition; docs/ARCHITECTURE.md, "Known upward
- * imports", gives the plan that removes them. Do not add to this list.
+ * Upward imports that cannot be removed yet, "from-file -> to-file" (paths under
+ * app/features): empty since the catalogue, the projection and coaching became layers of
+ * their own (docs/ARCHITECTURE.md, "Known upward imports"). Do not add to this list.
  */
 export const KNOWN_UPWARD: readonly string[] = [];
 

@@ -1,5 +1,6 @@
 import { Form, Link, NavLink } from "@remix-run/react";
 import type { Role } from "~/db/schema";
+import { type Action, can } from "~/lib/permissions";
 import { ROLE_LABEL } from "~/lib/roles";
 
 interface ShellUser {
@@ -14,7 +15,11 @@ interface NavItem {
   label: string;
 }
 
-/** Navigation per role: short labels so it fits a 360 px wide phone (the bar scrolls sideways). */
+/**
+ * Navigation per role: short labels so it fits a 360 px wide phone (the bar scrolls sideways).
+ * A staff item shows only to the roles the permission table (lib/permissions.ts) lets through
+ * its page's guard, so the menu and the guards cannot drift apart.
+ */
 export function navFor(role: Role): NavItem[] {
   const home = { to: "/", label: "Beranda" };
   if (role === "kader") {
@@ -26,20 +31,18 @@ export function navFor(role: Role): NavItem[] {
       { to: "/sertifikat", label: "Sertifikat" },
     ];
   }
-  const items: NavItem[] = [
-    home,
-    { to: "/dasbor", label: "Dasbor" },
+  const staff: (NavItem & { action?: Action })[] = [
+    { to: "/dasbor", label: "Dasbor", action: "dashboard" },
     { to: "/sesi", label: "Kegiatan" },
-    { to: "/posyandu", label: "Posyandu" },
-    { to: "/admin/pengguna", label: "Pengguna" },
-    { to: "/admin/impor", label: "Impor" },
+    { to: "/posyandu", label: "Posyandu", action: "users-list" },
+    { to: "/admin/pengguna", label: "Pengguna", action: "users-list" },
+    { to: "/admin/impor", label: "Impor", action: "import" },
+    { to: "/admin/sertifikat", label: "Sertifikat", action: "certificates-view" },
+    { to: "/admin/wilayah", label: "Wilayah", action: "regions" },
+    { to: "/analisis-soal", label: "Analisis soal", action: "item-analysis" },
+    { to: "/admin/audit", label: "Audit", action: "audit" },
   ];
-  if (role === "pembina_kabupaten" || role === "dpmd" || role === "admin")
-    items.push({ to: "/admin/sertifikat", label: "Sertifikat" });
-  if (role === "admin") items.push({ to: "/admin/wilayah", label: "Wilayah" });
-  if (role === "dpmd" || role === "admin") items.push({ to: "/analisis-soal", label: "Analisis soal" });
-  if (role === "dpmd" || role === "admin") items.push({ to: "/admin/audit", label: "Audit" });
-  return items;
+  return [home, ...staff.filter((i) => !i.action || can(role, i.action)).map(({ to, label }) => ({ to, label }))];
 }
 
 /** The demo's banner on every page: the accounts and their password are public. */

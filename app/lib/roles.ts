@@ -2,6 +2,7 @@
 import type { RegionLevel, Role, SpmBidang } from "~/db/schema";
 import { ROLES } from "~/db/schema";
 import { isWithinScope, levelOfCode } from "~/lib/region";
+import { rolesFor } from "~/lib/permissions";
 
 export { ROLES };
 export type { Role };
@@ -73,10 +74,4 @@ export function canManagePosyandu(role: Role): boolean {
 }
 
 /** Roles that import kader and posyandu rosters (within their scope). */
-export const IMPORT_ROLES: readonly Role[] = [
-  "pembina_desa",
-  "pembina_kecamatan",
-  "pembina_kabupaten",
-  "dpmd",
-  "admin",
-];
+export const IMPORT_ROLES: readonly Role[] = rolesFor("import");

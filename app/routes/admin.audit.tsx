@@ -5,6 +5,7 @@ import { listAudit } from "~/features/accounts/audit-log.server";
 import { Pager } from "~/components/pager";
 import { PAGE_SIZE, parseListQuery } from "~/lib/query";
 import { REPORTING_ZONE } from "~/lib/timezone";
+import { rolesFor } from "~/lib/permissions";
 
 export const meta: MetaFunction = () => [{ title: "Audit · Akademi Posyandu" }];
 
@@ -43,7 +44,7 @@ function summary(action: string, detail: Record<string, unknown> | null): string
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ["dpmd", "admin"]);
+  const user = await requireRole(request, rolesFor("audit"));
   const query = parseListQuery(request);
   const { items, total } = await listAudit(user.scopeCode, {
     limit: PAGE_SIZE,

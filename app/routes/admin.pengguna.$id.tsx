@@ -17,12 +17,13 @@ import {
   updateUserSchema,
 } from "~/features/accounts/users.server";
 import { REPORTING_ZONE } from "~/lib/timezone";
+import { rolesFor } from "~/lib/permissions";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.account.name ?? "Pengguna"} · Akademi Posyandu` },
 ];
 
-const MANAGERS = ROLES.filter((r) => r !== "kader");
+const MANAGERS = rolesFor("users-manage");
 
 function idParam(id: string | undefined): string {
   if (!id || !/^[a-z0-9]{8,40}$/.test(id)) throw notFound("Pengguna tidak ditemukan.");

@@ -6,13 +6,14 @@ import { formatPhone } from "~/lib/phone";
 import { PAGE_SIZE, parseListQuery } from "~/lib/query";
 import { assignableRoles, IMPORT_ROLES, ROLE_LABEL, ROLES } from "~/lib/roles";
 import { listUsers } from "~/features/accounts/users.server";
+import { rolesFor } from "~/lib/permissions";
 
 export const meta: MetaFunction = () => [{ title: "Pengguna · Akademi Posyandu" }];
 
 const ROSTER_ROLES = ROLES.filter((r) => r !== "kader");
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ROSTER_ROLES);
+  const user = await requireRole(request, rolesFor("users-list"));
   const query = parseListQuery(request);
   const { items, total } = await listUsers(user.scopeCode, {
     q: query.q,

@@ -7,10 +7,11 @@ import { assignableRoles, ROLES } from "~/lib/roles";
 import { userFormOptions } from "~/features/accounts/user-form-options.server";
 import { createUser, createUserSchema, fieldErrors } from "~/features/accounts/users.server";
 import { formKeyField, newFormKey } from "~/form-key.server";
+import { rolesFor } from "~/lib/permissions";
 
 export const meta: MetaFunction = () => [{ title: "Tambah pengguna · Akademi Posyandu" }];
 
-const MANAGERS = ROLES.filter((r) => r !== "kader");
+const MANAGERS = rolesFor("users-manage");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, MANAGERS);

@@ -19,9 +19,10 @@ import { MAX_REGION_CSV_BYTES } from "~/features/regions/region-csv";
 import { assertUpload } from "~/lib/http";
 import { bodyLimit } from "~/http-policy.server";
 import { ScrollRegion } from "~/components/scroll-region";
+import { rolesFor } from "~/lib/permissions";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ["admin"]);
+  await requireRole(request, rolesFor("regions"));
   const counts = await db
     .select({
       province: sql<string>`split_part(${regions.code}, '.', 1)`,
@@ -35,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, ["admin"]);
+  const user = await requireRole(request, rolesFor("regions"));
   assertUpload(request, bodyLimit(new URL(request.url).pathname));
   let form: FormData;
   try {

@@ -6,6 +6,7 @@ import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { grantAttempts, kaderProgressPage, PROGRESS_VIEWERS } from "~/features/coaching/kader-progress.server";
+import { can } from "~/lib/permissions";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Kemajuan ${data?.kader.name ?? "kader"} · Akademi Posyandu` },
@@ -16,7 +17,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = await kaderProgressPage(user, params.id);
   return {
     ...page,
-    canObserve: user.role === "pembina_desa" || user.role === "pembina_kecamatan",
+    canObserve: can(user.role, "practice-observe"),
     idempotencyKey: randomBytes(16).toString("hex"),
   };
 }

@@ -19,12 +19,13 @@ import { readFormObject } from "~/lib/http";
 import { lockedKaderOfPosyandu } from "~/features/coaching/kader-progress.server";
 import { LockedMark } from "~/features/coaching/locked-mark";
 import { ScrollRegion } from "~/components/scroll-region";
+import { rolesFor } from "~/lib/permissions";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.posyandu.name ?? "Posyandu"} · Akademi Posyandu` },
 ];
 
-const MANAGERS = ROLES.filter((r) => r !== "kader");
+const MANAGERS = rolesFor("users-manage");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, MANAGERS);

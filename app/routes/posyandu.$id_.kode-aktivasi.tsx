@@ -16,12 +16,13 @@ import { ROLES, SPM_LABEL } from "~/lib/roles";
 import { readForm } from "~/lib/http";
 import { publicOrigin } from "~/lib/url";
 import { REPORTING_ZONE } from "~/lib/timezone";
+import { rolesFor } from "~/lib/permissions";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Kode aktivasi ${data?.posyandu.name ?? ""} · Akademi Posyandu` },
 ];
 
-const MANAGERS = ROLES.filter((r) => r !== "kader");
+const MANAGERS = rolesFor("users-manage");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, MANAGERS);

@@ -8,13 +8,14 @@ import { listPosyandu } from "~/features/regions/posyandu.server";
 import { getRegion, regionsInScope } from "~/features/regions/regions.server";
 import { levelOfCode } from "~/lib/region";
 import { requireScope } from "~/auth.server";
+import { rolesFor } from "~/lib/permissions";
 
 export const meta: MetaFunction = () => [{ title: "Posyandu · Akademi Posyandu" }];
 
 const ROSTER_ROLES = ROLES.filter((r) => r !== "kader");
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ROSTER_ROLES);
+  const user = await requireRole(request, rolesFor("users-list"));
   const query = parseListQuery(request);
   if (query.wilayah) requireScope(user, query.wilayah);
   const filterRegion = query.wilayah ? await getRegion(query.wilayah) : undefined;

@@ -8,10 +8,11 @@ import { desaPicker } from "~/features/regions/regions.server";
 import { fieldErrors } from "~/features/accounts/users.server";
 import { readFormObject } from "~/lib/http";
 import { formKeyField, newFormKey } from "~/form-key.server";
+import { rolesFor } from "~/lib/permissions";
 
 export const meta: MetaFunction = () => [{ title: "Tambah posyandu · Akademi Posyandu" }];
 
-const MANAGERS = ROLES.filter((r) => r !== "kader");
+const MANAGERS = rolesFor("users-manage");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, MANAGERS);

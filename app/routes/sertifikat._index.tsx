@@ -3,7 +3,8 @@ import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { evaluateCertification, kaderStanding, type ProgrammeStanding } from "~/features/certification/evaluate.server";
-import { CERTIFICATE_VIEWERS, stateOf, STATE_LABEL } from "~/features/certification/certificates.server";
+import { stateOf, STATE_LABEL } from "~/features/certification/certificates.server";
+import { can } from "~/lib/permissions";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getModule } from "~/features/catalogue/content.server";
 import { attendanceLabel, missingLabel, PRACTICE_RESULT_LABEL, tanggalWita } from "~/features/certification/rule";
@@ -77,8 +78,8 @@ function view(s: ProgrammeStanding, now: Date, origin: string, locked: Set<strin
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  if (user.role !== "kader") {
-    if ((CERTIFICATE_VIEWERS as readonly string[]).includes(user.role)) throw redirect("/admin/sertifikat");
+  if (!can(user.role, "certificate-own")) {
+    if (can(user.role, "certificates-view")) throw redirect("/admin/sertifikat");
     throw forbidden(
       "Halaman ini untuk kader. Sertifikat kader di wilayah Anda dapat diunduh dari tautan yang diberikan kader atau DPMD.",
     );

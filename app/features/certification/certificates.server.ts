@@ -15,6 +15,7 @@ import { certificates, posyandu, users } from "~/db/schema";
 import { isCanonicalCode, parseCertificateCode } from "~/features/certification/code";
 import { notFound } from "~/lib/http";
 import { withinScope } from "~/db/scope";
+import { rolesFor } from "~/lib/permissions";
 
 export type CertificateState = "berlaku" | "kedaluwarsa" | "dicabut";
 
@@ -30,9 +31,9 @@ export const STATE_LABEL: Record<CertificateState, string> = {
 };
 
 /** Staff roles that see certificate lists and details in their scope. */
-export const CERTIFICATE_VIEWERS = ["pembina_kabupaten", "dpmd", "admin"] as const;
+export const CERTIFICATE_VIEWERS = rolesFor("certificates-view");
 /** Roles that may revoke, with a reason (docs/ARCHITECTURE.md, "Where each rule lives"). */
-export const CERTIFICATE_REVOKERS = ["dpmd", "admin"] as const;
+export const CERTIFICATE_REVOKERS = rolesFor("certificates-revoke");
 
 /** A certificate row (as the rule reads it) with what the pages and the PDF need. */
 export interface CertificateRecord extends CertificateRow {

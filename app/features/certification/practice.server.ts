@@ -18,9 +18,10 @@ import type { PracticeTask } from "~/features/catalogue/content-schema";
 import { getPosyanduInScope } from "~/features/regions/posyandu.server";
 import { IDEMPOTENCY_KEY_RE } from "~/lib/idempotency";
 import { todayWita } from "~/lib/timezone";
+import { rolesFor } from "~/lib/permissions";
 
 /** Who observes practice (in their scope). */
-export const OBSERVER_ROLES: readonly Role[] = ["pembina_desa", "pembina_kecamatan"];
+export const OBSERVER_ROLES: readonly Role[] = rolesFor("practice-observe");
 
 /** Every practice task of every programme, once. */
 export function practiceTasks(): PracticeTask[] {

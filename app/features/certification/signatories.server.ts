@@ -13,8 +13,9 @@ import { certificateSignatories, type Role } from "~/db/schema";
 import { regionsInScope } from "~/features/regions/regions.server";
 import { forbidden } from "~/lib/http";
 import { codeLineage, isWithinScope, levelOfCode } from "~/lib/region";
+import { rolesFor } from "~/lib/permissions";
 
-export const SIGNATORY_EDITORS: readonly Role[] = ["dpmd", "admin"];
+export const SIGNATORY_EDITORS: readonly Role[] = rolesFor("signatories");
 export const LOGO_MAX_BYTES = 200 * 1024;
 
 export interface Signatory {

@@ -9,14 +9,9 @@ import { isRegionCode } from "~/lib/region";
 import { getRegion, regionLineage } from "~/features/regions/regions.server";
 import type { ReportFilter } from "~/features/reporting/reports.server";
 import { todayWita } from "~/lib/timezone";
+import { rolesFor } from "~/lib/permissions";
 
-export const DASHBOARD_ROLES: readonly Role[] = [
-  "pembina_desa",
-  "pembina_kecamatan",
-  "pembina_kabupaten",
-  "dpmd",
-  "admin",
-];
+export const DASHBOARD_ROLES: readonly Role[] = rolesFor("dashboard");
 
 export const SORT_KEYS = [
   "kode",

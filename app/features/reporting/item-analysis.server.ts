@@ -29,8 +29,9 @@ import { csvDate, DASHBOARD_CSV } from "~/features/reporting/csv-format";
 import { notFound } from "~/lib/http";
 import { isRegionCode, LEVEL_LABEL } from "~/lib/region";
 import { localYearMonth, REPORTING_ZONE } from "~/lib/timezone";
+import { rolesFor } from "~/lib/permissions";
 
-export const ITEM_ANALYSIS_ROLES: readonly Role[] = ["dpmd", "admin"];
+export const ITEM_ANALYSIS_ROLES: readonly Role[] = rolesFor("item-analysis");
 
 const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 

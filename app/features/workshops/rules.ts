@@ -14,6 +14,7 @@ import {
 import { isRegionCode, isWithinScope, levelOfCode } from "~/lib/region";
 import { PEMBINA_ROLES } from "~/lib/roles";
 import { parseLocalDateTime, zoneForRegion } from "~/lib/timezone";
+import { rolesFor } from "~/lib/permissions";
 
 export const KIND_LABEL: Record<WorkshopKind, string> = {
   sosialisasi: "Sosialisasi",
@@ -138,8 +139,8 @@ export function whatsappShareUrl(details: { title: string; when: string; venue: 
 type WorkshopRow = typeof workshops.$inferSelect;
 type Actor = { role: Role; scopeCode: string };
 
-export const SCHEDULER_ROLES: readonly Role[] = ["pembina_kabupaten", "pembina_kecamatan", "dpmd", "admin"];
-export const ROSTER_ROLES: readonly Role[] = ["pembina_desa", ...SCHEDULER_ROLES];
+export const SCHEDULER_ROLES: readonly Role[] = rolesFor("session-schedule");
+export const ROSTER_ROLES: readonly Role[] = rolesFor("session-roster");
 
 export function canSchedule(user: Actor, w: Pick<WorkshopRow, "regionCode">): boolean {
   return SCHEDULER_ROLES.includes(user.role) && isWithinScope(w.regionCode, user.scopeCode);

@@ -22,7 +22,8 @@ import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
-import { type Env, EnvError, env, loadDotEnv } from "./app/env.server";
+import { databaseKind, type Env, EnvError, env, loadDotEnv } from "./app/env.server";
+import { FRESH_SET_COOKIE } from "./app/read-your-writes.server";
 
 const dev = process.argv.includes("--dev");
 const t0 = performance.now();
@@ -58,7 +59,7 @@ type Build = ServerBuild & { entry: { module: Entry } };
 
 /** How many worker processes: one with PGlite, WEB_CONCURRENCY or the cores with PostgreSQL. */
 export function workerCount(c: Pick<Env, "DATABASE_URL" | "WEB_CONCURRENCY"> = config): number {
-  if (!c.DATABASE_URL) return 1;
+  if (databaseKind(c) === "pglite") return 1;
   return c.WEB_CONCURRENCY ?? Math.min(availableParallelism(), 64);
 }
 
@@ -139,11 +140,11 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
   // COMPRESS=0: a reverse proxy in front compresses (and spends its CPU, not ours).
   if (config.COMPRESS) app.use(compression({ level: 4 }));
   // With a read replica: a write (any non-GET request) marks this browser for a few seconds
-  // so its reports read the primary (read-your-writes; FRESH_COOKIE in app/db.server.ts).
+  // so its reports read the primary (read-your-writes: app/read-your-writes.server.ts).
   if (config.DATABASE_REPLICA_URL) {
     app.use((req, res, next) => {
       if (req.method !== "GET" && req.method !== "HEAD") {
-        res.append("Set-Cookie", "akademi_tulis=1; Max-Age=10; Path=/; HttpOnly; SameSite=Lax");
+        res.append("Set-Cookie", FRESH_SET_COOKIE);
       }
       next();
     });

@@ -20,7 +20,8 @@ import postgres from "postgres";
 import { sql } from "drizzle-orm";
 import * as schema from "~/db/schema";
 import { DataDirLockedError, failWithOneLine, lockDataDir, releaseDataDir } from "~/data-dir-lock.server";
-import { DEFAULT_CONNECT_TIMEOUT_S, env } from "~/env.server";
+import { DEFAULT_CONNECT_TIMEOUT_S, databaseKind, env } from "~/env.server";
+import { hasFreshCookie } from "~/read-your-writes.server";
 
 type PgliteDb = ReturnType<typeof drizzlePglite<typeof schema>>;
 export type Db = PgliteDb;
@@ -160,8 +161,8 @@ export function startupErrorMessage(error: unknown, url = env().DATABASE_URL): s
 
 function createHandle(): DbHandle {
   const { DATABASE_URL, DATA_DIR, NODE_ENV } = env();
-  if (DATABASE_URL) {
-    const client = postgres(DATABASE_URL, postgresOptions());
+  if (databaseKind() === "postgres") {
+    const client = postgres(DATABASE_URL!, postgresOptions());
     const db = drizzlePostgres(statementMode(client), { schema, logger: env().DB_LOG }) as unknown as Db;
     return {
       db,
@@ -314,18 +315,14 @@ export async function closeDb(): Promise<void> {
 
 // ---------------------------------------------------------------- read replica
 
-/**
- * The cookie set on the answer to every write (any non-GET request, by server.ts): for
- * its lifetime this browser's reports read from the primary, so the person who just
- * checked kader in, imported a roster or revoked a certificate sees exact figures.
- */
-export const FRESH_COOKIE = "akademi_tulis";
-export const FRESH_SECONDS = 10;
+// The read-your-writes cookie (its name and lifetime) lives in app/read-your-writes.server.ts,
+// which server.ts imports without loading this module.
+export { FRESH_COOKIE, FRESH_SECONDS } from "~/read-your-writes.server";
 /** A replica further behind than this is not used (the primary answers instead). */
 export const REPLICA_MAX_LAG_SECONDS = 5;
 
 export function replicaConfigured(): boolean {
-  return Boolean(env().DATABASE_URL && env().DATABASE_REPLICA_URL);
+  return databaseKind() === "postgres" && Boolean(env().DATABASE_REPLICA_URL);
 }
 
 /** Whether the replica is usable: reachable and at most REPLICA_MAX_LAG_SECONDS behind (checked every 2 s). */
@@ -354,8 +351,7 @@ function replicaFresh(replica: DbHandle): Promise<boolean> {
  */
 export async function onReplica<T>(request: Request, fn: () => Promise<T>): Promise<T> {
   if (!replicaConfigured()) return fn();
-  const cookie = request.headers.get("Cookie") ?? "";
-  if (new RegExp(`(?:^|;\\s*)${FRESH_COOKIE}=`).test(cookie)) return fn();
+  if (hasFreshCookie(request.headers.get("Cookie"))) return fn();
   g.__akademiReplica ??= createReplicaHandle(env().DATABASE_REPLICA_URL!);
   const replica = g.__akademiReplica;
   if (!(await replicaFresh(replica))) return fn();

@@ -108,6 +108,18 @@ export type Env = Omit<z.infer<typeof schema>, "DATA_DIR"> & {
   APP_URL: string;
 };
 
+/** Which database this instance runs on: PostgreSQL or the embedded PGlite. */
+export type DatabaseKind = "pglite" | "postgres";
+
+/**
+ * "PGlite or PostgreSQL?", decided here and nowhere else: PostgreSQL when DATABASE_URL is
+ * set, the embedded PGlite otherwise. The instance mode (below), the number of processes
+ * (server.ts) and the database client (app/db.server.ts) all ask this.
+ */
+export function databaseKind(e: Pick<Env, "DATABASE_URL"> = env()): DatabaseKind {
+  return e.DATABASE_URL ? "postgres" : "pglite";
+}
+
 export class EnvError extends Error {
   override name = "EnvError";
 }
@@ -145,7 +157,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError(`Konfigurasi lingkungan tidak valid: ${[...new Set(problems)].join("; ")}.`);
   }
   const env = parsed.data;
-  const mode = resolveMode(env.AKADEMI_MODE, Boolean(env.DATABASE_URL));
+  const mode = resolveMode(env.AKADEMI_MODE, databaseKind(env) === "postgres");
   const dataDir = env.DATA_DIR ?? (mode === "pilot" ? "./.data-pilot" : "./.data");
   const production = env.NODE_ENV === "production";
   let secret = env.SESSION_SECRET;

@@ -6,7 +6,7 @@
 // the embedded database belongs to one process.
 import { createInterface } from "node:readline";
 import { closeDb, dbReady } from "~/db.server";
-import { EnvError, env } from "~/env.server";
+import { databaseKind, EnvError, env } from "~/env.server";
 import { claimInstanceMode } from "~/instance.server";
 import { createFirstAdmin } from "~/features/accounts/first-admin.server";
 import { seedRegionsIfEmpty } from "~/features/regions/regions.server";
@@ -76,7 +76,7 @@ async function main(): Promise<number> {
     return 1;
   }
   console.log(
-    `Admin pertama dibuat: ${"0" + r.phone.slice(2)} (wilayah ${r.scopeCode}, mode ${e.MODE}, data di ${e.DATABASE_URL ? "PostgreSQL" : e.DATA_DIR}). Masuk dengan nomor ini dan kata sandi tadi.`,
+    `Admin pertama dibuat: ${"0" + r.phone.slice(2)} (wilayah ${r.scopeCode}, mode ${e.MODE}, data di ${databaseKind(e) === "postgres" ? "PostgreSQL" : e.DATA_DIR}). Masuk dengan nomor ini dan kata sandi tadi.`,
   );
   return 0;
 }

@@ -8,14 +8,12 @@ import {
   parseCertificateCode,
 } from "~/features/certification/code";
 import {
-  addMonthsWita,
   attendanceLabel,
   certificateEnd,
   currentCycle,
   daysUntil,
   evaluateRule,
   missingLabel,
-  tanggalWita,
   type AttemptFact,
   type AttendanceFact,
   latestPractice,
@@ -23,6 +21,7 @@ import {
   type RuleInput,
   type RulePolicy,
 } from "~/features/certification/rule";
+import { addMonthsWita, tanggalWita } from "~/lib/timezone";
 import type { AttendanceStatus, WorkshopKind, WorkshopStatus } from "~/db/schema";
 import { programmeSchema } from "~/features/catalogue/content-schema";
 

@@ -13,6 +13,7 @@ import type { AnyPgColumn } from "drizzle-orm/pg-core";
  */
 export function withinScope(column: AnyPgColumn | SQL, scope: string | SQL): SQL {
   if (typeof scope === "string" && !(column instanceof SQL)) return or(eq(column, scope), like(column, `${scope}.%`))!;
-  const s = typeof scope === "string" ? sql`${scope}` : scope;
-  return sql`(${column} = ${s} or ${column} like ${s} || '.%')`;
+  // A code as scope: the pattern is one parameter ("64.08.%"), so a prefix index can serve it.
+  if (typeof scope === "string") return sql`(${column} = ${scope} or ${column} like ${`${scope}.%`})`;
+  return sql`(${column} = ${scope} or ${column} like ${scope} || '.%')`;
 }

@@ -4,8 +4,9 @@
  * for the attendees, and the accounts the browser tests and the demo walk-through use.
  * Deterministic (seeded PRNG), demo mode only.
  */
-import { and, asc, eq, like, or, sql } from "drizzle-orm";
+import { and, asc, eq, or, sql } from "drizzle-orm";
 import { content } from "~/features/catalogue/content.server";
+import { presentStatuses } from "~/features/catalogue/present";
 import { db, type Tx } from "~/db.server";
 import {
   attendance,
@@ -141,11 +142,15 @@ export async function seedDemoActivity(
   const rand = prng(2024);
   const programme = content().defaultProgramme;
   const slugs = programme.requiredModules;
+  // Who gets the pelatihan's follow-up modules: the statuses that count as present.
+  const present = presentStatuses(content(), "pelatihan");
   const result: ActivityResult = { workshops: 0, enrolments: 0, attendance: 0, progress: 0, attempts: 0 };
   const kecamatan = await db
     .select({ code: regions.code, name: regions.name })
     .from(regions)
-    .where(and(eq(regions.level, "kecamatan"), or(like(regions.code, "64.02.%"), like(regions.code, "64.08.%"))))
+    .where(
+      and(eq(regions.level, "kecamatan"), or(withinScope(regions.code, "64.02"), withinScope(regions.code, "64.08"))),
+    )
     .orderBy(asc(regions.code));
 
   await db.transaction(async (tx) => {
@@ -213,7 +218,7 @@ export async function seedDemoActivity(
           (c) => tx.insert(attendance).values(c),
         );
         result.attendance += participants.length;
-        const attended = participants.filter((_, i) => statuses[i] === "hadir" || statuses[i] === "terlambat");
+        const attended = participants.filter((_, i) => present.has(statuses[i]));
         if (attended.length) {
           await insertInChunks(
             attended.flatMap((k) =>

@@ -2,8 +2,9 @@
  * Demo data for Kutai Kartanegara (64.02) and Kutai Timur (64.08): posyandu in every
  * desa, a few thousand synthetic kader and one account per role. Demo mode only.
  */
-import { and, asc, eq, like, or } from "drizzle-orm";
+import { and, asc, eq, or } from "drizzle-orm";
 import { db, sqlRows } from "~/db.server";
+import { withinScope } from "~/db/scope";
 import {
   auditLog,
   certificateSignatories,
@@ -233,7 +234,7 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
   const desa = await db
     .select({ code: regions.code, name: regions.name })
     .from(regions)
-    .where(and(eq(regions.level, "desa"), or(like(regions.code, "64.02.%"), like(regions.code, "64.08.%"))))
+    .where(and(eq(regions.level, "desa"), or(withinScope(regions.code, "64.02"), withinScope(regions.code, "64.08"))))
     .orderBy(asc(regions.code));
   if (!desa.length) throw new Error("Data wilayah Kutai Kartanegara/Kutai Timur belum ada.");
 

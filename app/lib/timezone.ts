@@ -129,6 +129,37 @@ export function monthBounds(year: number, month: number, zone: Zone): { from: Da
   return { from, to };
 }
 
+// ---------------------------------------------------------------- WITA (the reporting zone)
+
+/** REPORTING_ZONE (WITA, no daylight saving): certificates expire at the end of a date there. */
+const WITA_OFFSET_MS = REPORTING_ZONE.offsetMinutes * 60_000;
+
+/**
+ * The same WITA wall-clock time `months` later; the day is clamped to the month's end
+ * (31 January + 1 month = 28/29 February).
+ */
+export function addMonthsWita(date: Date, months: number): Date {
+  const w = new Date(date.getTime() + WITA_OFFSET_MS);
+  const y = w.getUTCFullYear();
+  const m = w.getUTCMonth() + months;
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const day = Math.min(w.getUTCDate(), lastDay);
+  const shifted = Date.UTC(y, m, day, w.getUTCHours(), w.getUTCMinutes(), w.getUTCSeconds(), w.getUTCMilliseconds());
+  return new Date(shifted - WITA_OFFSET_MS);
+}
+
+/** The last millisecond of the date (WITA) of `date`. */
+export function endOfDayWita(date: Date): Date {
+  const w = new Date(date.getTime() + WITA_OFFSET_MS);
+  return new Date(Date.UTC(w.getUTCFullYear(), w.getUTCMonth(), w.getUTCDate(), 23, 59, 59, 999) - WITA_OFFSET_MS);
+}
+
+/** "12 Maret 2025" in WITA, without depending on the runtime's ICU data. */
+export function tanggalWita(date: Date): string {
+  const w = new Date(date.getTime() + WITA_OFFSET_MS);
+  return `${w.getUTCDate()} ${BULAN[w.getUTCMonth()]} ${w.getUTCFullYear()}`;
+}
+
 /** Today's date in WITA (the reporting zone), "2026-12-05". */
 export function todayWita(now = new Date()): string {
   return new Date(now.getTime() + REPORTING_ZONE.offsetMinutes * 60_000).toISOString().slice(0, 10);

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole, requireScope } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { LOCKOUT_REPORT_ROLES, lockedOutReport } from "~/features/coaching/kader-progress.server";
-import { tanggalWita } from "~/features/certification/rule";
+import { tanggalWita } from "~/lib/timezone";
 import { getPosyanduInScope } from "~/features/regions/posyandu.server";
 import { getRegion } from "~/features/regions/regions.server";
 import { notFound } from "~/lib/http";

@@ -11,7 +11,7 @@ import {
   STATE_LABEL,
 } from "~/features/certification/certificates.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { tanggalWita } from "~/features/certification/rule";
+import { tanggalWita } from "~/lib/timezone";
 import { readFormObject } from "~/lib/http";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

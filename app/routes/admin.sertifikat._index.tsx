@@ -4,7 +4,7 @@ import { requireRole } from "~/auth.server";
 import { CERTIFICATE_VIEWERS, listInScope, stateOf, STATE_LABEL } from "~/features/certification/certificates.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pager } from "~/components/pager";
-import { tanggalWita } from "~/features/certification/rule";
+import { tanggalWita } from "~/lib/timezone";
 import { PAGE_SIZE, parseListQuery } from "~/lib/query";
 
 export const meta: MetaFunction = () => [{ title: "Sertifikat · Akademi Posyandu" }];

@@ -6,7 +6,8 @@ import { Funnel, RateBars, RateMap, TrendLine } from "~/features/reporting/chart
 import { practisedCount } from "~/features/certification/practice.server";
 import { SIGNATORY_EDITORS, unsignedIssuance, unsignedWarning } from "~/features/certification/signatories.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { parseDashboardQuery, requireDashboardRegion, type SortKey } from "~/features/reporting/dashboard.server";
+import { parseDashboardQuery, requireDashboardRegion } from "~/features/reporting/dashboard.server";
+import { attentionLists, sortRows, type SortKey } from "~/features/reporting/dashboard-rank";
 import { SPM_BIDANG } from "~/db/schema";
 import {
   FUNNEL_STEPS,
@@ -21,13 +22,7 @@ import { LEVEL_LABEL, levelOfCode, regionTitle } from "~/lib/region";
 import { onReplica } from "~/db.server";
 import { SPM_LABEL } from "~/lib/roles";
 import { localYearMonth, REPORTING_ZONE } from "~/lib/timezone";
-import {
-  bidangBreakdown,
-  lockedOutByChild,
-  rateTrend,
-  regionReport,
-  type RegionFigures,
-} from "~/features/reporting/reports.server";
+import { bidangBreakdown, lockedOutByChild, rateTrend, regionReport } from "~/features/reporting/reports.server";
 import { ScrollRegion } from "~/components/scroll-region";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -35,19 +30,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
     title: `Dasbor ${data ? regionTitle({ level: levelOfCode(data.region.code), name: data.region.name }) : ""} · Akademi Posyandu`,
   },
 ];
-
-const SORT_FIELD: Record<SortKey, (r: RegionFigures) => number | string> = {
-  kode: (r) => r.code,
-  nama: (r) => r.name,
-  aktif: (r) => r.activeKader,
-  terdaftar: (r) => r.enrolled,
-  hadir: (r) => r.attended,
-  lulus: (r) => r.modulesPassed,
-  terbit: (r) => r.issued,
-  berlaku: (r) => r.certified,
-  tingkat: (r) => r.rate,
-  kedaluwarsa: (r) => r.expiring60,
-};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, region, lineage } = await requireDashboardRegion(request, params.region);
@@ -65,33 +47,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
   // DPMD/admin: kabupaten issuing certificates without a signatory (they set it).
   const unsigned = SIGNATORY_EDITORS.includes(user.role) ? await unsignedIssuance(region.code) : [];
-  const get = SORT_FIELD[q.urut];
-  const rows = [...report.rows].sort((a, b) => {
-    const x = get(a);
-    const y = get(b);
-    const c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), "id");
-    return (q.arah === "naik" ? c : -c) || a.name.localeCompare(b.name, "id");
-  });
+  const rows = sortRows(report.rows, q.urut, q.arah);
   // The year in WITA, as every date of the dashboard (today's date above, the rollups).
   const { year } = localYearMonth(new Date(), REPORTING_ZONE);
-  const withKader = report.rows.filter((r) => r.activeKader > 0);
-  const top = <T extends { name: string }>(list: T[], key: (x: T) => number, dir: 1 | -1) =>
-    [...list].sort((a, b) => dir * (key(a) - key(b)) || a.name.localeCompare(b.name, "id")).slice(0, 3);
-  const lockedRows = report.rows.map((r) => ({ ...r, locked: locked.get(r.code) ?? 0 })).filter((r) => r.locked > 0);
-  const attention = {
-    lowest: top(withKader, (r) => r.rate, 1).map((r) => ({ code: r.code, name: r.name, value: formatRate(r.rate) })),
-    expiring: top(
-      report.rows.filter((r) => r.expiring60 > 0),
-      (r) => r.expiring60,
-      -1,
-    ).map((r) => ({ code: r.code, name: r.name, value: `${r.expiring60.toLocaleString("id-ID")} kader` })),
-    locked: top(lockedRows, (r) => r.locked, -1).map((r) => ({
-      code: r.code,
-      name: r.name,
-      value: `${r.locked.toLocaleString("id-ID")} kader`,
-    })),
-    lockedCounted: region.level === "kecamatan" || region.level === "desa",
-  };
+  const attention = attentionLists(report.rows, locked, region.level);
   return {
     region: { code: region.code, name: region.name, level: LEVEL_LABEL[region.level] },
     lineage,

@@ -2,12 +2,14 @@ import { useNonce } from "~/components/nonce";
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
-import { evaluateCertification, kaderStanding, type ProgrammeStanding } from "~/features/certification/evaluate.server";
+import type { ProgrammeStanding } from "~/features/certification/evaluate.server";
+import { standingWithCatchUp } from "~/features/certification/standing.server";
 import { stateOf, STATE_LABEL } from "~/features/certification/certificates.server";
 import { can } from "~/lib/permissions";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getModule } from "~/features/catalogue/content.server";
-import { attendanceLabel, missingLabel, PRACTICE_RESULT_LABEL, tanggalWita } from "~/features/certification/rule";
+import { attendanceLabel, missingLabel, PRACTICE_RESULT_LABEL } from "~/features/certification/rule";
+import { tanggalWita } from "~/lib/timezone";
 import { quizStatus, requireQuizModule } from "~/features/learning/quiz.server";
 import { recertificationText, ruleSentence } from "~/features/certification/rule-text";
 import { lockoutMessage, pembinaContacts } from "~/features/coaching/kader-progress.server";
@@ -85,12 +87,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     );
   }
   const now = new Date();
-  let standings = await kaderStanding(user.id, now);
-  // A missed trigger (e.g. a failure earlier) is caught up here; issuance is idempotent.
-  if (standings.some((s) => !s.valid && s.rule.certified)) {
-    await evaluateCertification(user.id, now);
-    standings = await kaderStanding(user.id, now);
-  }
+  // A missed issuance (e.g. a failure earlier) is caught up here (standing.server.ts).
+  const standings = await standingWithCatchUp(user.id, now);
   // Quizzes whose attempts are all used: say who can open another round.
   const locked = new Set<string>();
   for (const slug of new Set(

@@ -8,7 +8,8 @@ import {
   type CertificateListItem,
 } from "~/features/certification/certificates.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { daysUntil, tanggalWita } from "~/features/certification/rule";
+import { daysUntil } from "~/features/certification/rule";
+import { tanggalWita } from "~/lib/timezone";
 import { ScrollRegion } from "~/components/scroll-region";
 
 export const meta: MetaFunction = () => [{ title: "Sertifikat segera kedaluwarsa · Akademi Posyandu" }];

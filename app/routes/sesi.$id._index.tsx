@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { z } from "zod";
 import { requireUser } from "~/auth.server";
 import { content } from "~/features/catalogue/content.server";
+import { presentStatuses } from "~/features/catalogue/present";
 import { env } from "~/env.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
@@ -13,7 +14,7 @@ import {
   AUDIENCE_LABEL,
   canEnrolInto,
   canSchedule,
-  cancelProblem,
+  canSelfCancel,
   audienceOf,
   canTakeAttendance,
   ENROLMENT_LABEL,
@@ -44,6 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const when = formatRange(w.startsAt, w.endsAt, zone);
   const url = `${publicOrigin(env().APP_URL)}/sesi/${w.id}`;
   const modules = content().bySlug;
+  const present = presentStatuses(content(), w.kind);
   const now = new Date();
   return {
     id: w.id,
@@ -62,7 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     graceMinutes: w.graceMinutes,
     enrolled: list.filter((p) => p.enrolment === "enrolled").length,
     waitlisted: list.filter((p) => p.enrolment === "waitlisted").length,
-    present: list.filter((p) => p.attendance === "hadir" || p.attendance === "terlambat").length,
+    present: list.filter((p) => p.attendance && present.has(p.attendance)).length,
     modules: w.moduleSlugs.map((s) => ({ slug: s, title: modules.get(s)?.frontmatter.title ?? s })),
     mine: mine
       ? { enrolment: mine.enrolment ? ENROLMENT_LABEL[mine.enrolment] : null, attendance: mine.attendance }
@@ -71,15 +73,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canRoster: canTakeAttendance(user, w),
     canEnrol: canEnrolInto(user, w),
     canSelfEnrol: selfEnrolProblem(user, w, mine?.enrolment ?? null, now) === null,
-    canSelfCancel:
-      !!mine &&
-      cancelProblem({
-        self: true,
-        enrolment: mine.enrolment,
-        attended: !!mine.attendance,
-        endsAt: w.endsAt,
-        now,
-      }) === null,
+    canSelfCancel: canSelfCancel(mine, w, now),
     // Only an announced session is shared: a draft may still change or never happen.
     whatsapp: w.status === "published" ? whatsappShareUrl({ title: w.title, when, venue: w.venue, url }) : null,
     // Participants find the check-in while the session runs (the QR screen, or the code at /hadir).

@@ -6,7 +6,7 @@ import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { forbidden, readForm } from "~/lib/http";
-import { isRegionCode, isWithinScope, levelOfCode } from "~/lib/region";
+import { isRegionCode } from "~/lib/region";
 import { ENROLMENT_LABEL } from "~/features/workshops/rules";
 import { regionsInScope } from "~/features/regions/regions.server";
 import { posyanduOptions } from "~/features/accounts/users.server";
@@ -14,6 +14,7 @@ import { workshopIdParam } from "~/features/workshops/sessions.server";
 import { getVisibleWorkshop } from "~/features/workshops/access.server";
 import { canEnrolInto } from "~/features/workshops/rules";
 import { cancelEnrolment, enrolCandidates, enrolUsers, participants } from "~/features/workshops/enrolment.server";
+import { participantView, pickerRegions, pickerStart } from "~/features/workshops/participants";
 
 export const meta: MetaFunction = () => [{ title: "Peserta · Akademi Posyandu" }];
 
@@ -22,14 +23,6 @@ const filterSchema = z.object({
   posyandu: idSchema.optional().catch(undefined),
   q: searchText,
 });
-
-/** The kecamatan or desa the picker starts on: the session's region when the user covers it, else the user's own area inside it. */
-function targetArea(scope: string, sessionRegion: string): string | undefined {
-  const pickable = (code: string) => ["kecamatan", "desa"].includes(levelOfCode(code) ?? "");
-  if (isWithinScope(sessionRegion, scope)) return pickable(sessionRegion) ? sessionRegion : undefined;
-  if (isWithinScope(scope, sessionRegion) && pickable(scope)) return scope;
-  return undefined;
-}
 
 async function load(request: Request, id: number) {
   const user = await requireUser(request);
@@ -44,37 +37,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const filter = filterSchema.parse(Object.fromEntries(search));
   // The page opens on the session's target area (or the part of it in the user's scope),
   // with its candidates listed at once; "semua di wilayah saya" is an explicit empty choice.
-  if (!search.has("wilayah")) filter.wilayah = targetArea(user.scopeCode, w.regionCode);
+  if (!search.has("wilayah")) filter.wilayah = pickerStart(user.scopeCode, w.regionCode);
   const [list, candidates, regions, pos] = await Promise.all([
     participants(w.id),
     enrolCandidates(user, w, { regionCode: filter.wilayah, posyanduId: filter.posyandu, q: filter.q }),
     regionsInScope(user.scopeCode, ["kecamatan", "desa"]),
     w.audience === "kader" ? posyanduOptions(filter.wilayah ?? user.scopeCode) : Promise.resolve([]),
   ]);
-  const visible = list.filter((p) => isWithinScope(p.desaCode, user.scopeCode));
   return {
     id: w.id,
     title: w.title,
     audience: w.audience,
     capacity: w.capacity,
-    // A kabupaten-wide session seen by a pembina kecamatan: only the people in the viewer's
-    // region by name; the rest as a count.
-    enrolledTotal: list.filter((p) => p.enrolment === "enrolled").length,
-    othersHidden: list.filter(
-      (p) => (p.enrolment === "enrolled" || p.enrolment === "waitlisted") && !isWithinScope(p.desaCode, user.scopeCode),
-    ).length,
-    enrolled: visible
-      .filter((p) => p.enrolment === "enrolled")
-      .map((p) => ({ userId: p.userId, name: p.name, place: [p.posyanduName, p.desaName].filter(Boolean).join(", ") })),
-    waitlisted: visible
-      .filter((p) => p.enrolment === "waitlisted")
-      .map((p) => ({ userId: p.userId, name: p.name, place: [p.posyanduName, p.desaName].filter(Boolean).join(", ") })),
+    // Only the people in the viewer's region by name; the rest as a count (participants.ts).
+    ...participantView(list, user.scopeCode),
     candidates: candidates.map((c) => ({
       ...c,
       enrolmentLabel: c.enrolment ? ENROLMENT_LABEL[c.enrolment as keyof typeof ENROLMENT_LABEL] : null,
     })),
     searched: true,
-    regions: regions.filter((r) => r.code.startsWith(w.regionCode) || w.regionCode.startsWith(r.code)),
+    regions: pickerRegions(regions, w.regionCode),
     posyandu: pos,
     filter,
   };

@@ -12,7 +12,7 @@ process.env.NODE_ENV ??= "test"; // an in-memory signing key; nothing written to
 const { renderCertificate } = await import("~/features/certification/pdf.server");
 const { PAYLOAD_VERSION, signingKeyId, signPayload } = await import("~/features/certification/signing.server");
 const { generateCertificateCode } = await import("~/features/certification/code");
-const { addMonthsWita } = await import("~/features/certification/rule");
+const { addMonthsWita } = await import("~/lib/timezone");
 
 const count = Number(process.argv[2] ?? 200);
 const names = [

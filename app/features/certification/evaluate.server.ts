@@ -35,9 +35,8 @@ import {
   workshops,
 } from "~/db/schema";
 import { generateCertificateCode } from "~/features/certification/code";
+import { addMonthsWita, endOfDayWita } from "~/lib/timezone";
 import {
-  addMonthsWita,
-  endOfDayWita,
   currentCycle,
   evaluateRule,
   type AttemptFact,

@@ -9,7 +9,7 @@ import PDFDocument from "pdfkit";
 import QRCode from "qrcode";
 import type { CertificatePayload } from "~/features/certification/signing.server";
 import { verificationUrl } from "~/features/certification/signing.server";
-import { tanggalWita } from "~/features/certification/rule";
+import { tanggalWita } from "~/lib/timezone";
 import { ruleCriteria } from "~/features/certification/rule-text";
 import { getProgramme } from "~/features/catalogue/content.server";
 

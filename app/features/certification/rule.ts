@@ -21,7 +21,8 @@
 import type { AttendanceStatus, WorkshopKind, WorkshopStatus } from "~/db/schema";
 import type { PracticeResult } from "~/db/schema";
 import type { Programme } from "~/features/catalogue/content-schema";
-import { BULAN, REPORTING_ZONE } from "~/lib/timezone";
+// The WITA helpers live in app/lib/timezone.ts; re-exported for the importers not moved yet
+// (evaluate.server.ts, routes/sertifikat._index.tsx).
 
 export interface AttendanceFact {
   workshopId: number;
@@ -246,35 +247,6 @@ export function currentCycle<T extends CertificateTimes>(
   }
   if (latest && isValidAt(latest, now)) return { valid: latest, cycle: latest.cycle, start };
   return { valid: null, cycle: (latest?.cycle ?? 0) + 1, start };
-}
-
-/** REPORTING_ZONE (WITA, no daylight saving): certificates expire at the end of a date there. */
-const WITA_OFFSET_MS = REPORTING_ZONE.offsetMinutes * 60_000;
-
-/**
- * The same WITA wall-clock time `months` later; the day is clamped to the month's end
- * (31 January + 1 month = 28/29 February).
- */
-export function addMonthsWita(date: Date, months: number): Date {
-  const w = new Date(date.getTime() + WITA_OFFSET_MS);
-  const y = w.getUTCFullYear();
-  const m = w.getUTCMonth() + months;
-  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  const day = Math.min(w.getUTCDate(), lastDay);
-  const shifted = Date.UTC(y, m, day, w.getUTCHours(), w.getUTCMinutes(), w.getUTCSeconds(), w.getUTCMilliseconds());
-  return new Date(shifted - WITA_OFFSET_MS);
-}
-
-/** The last millisecond of the date (WITA) of `date`. */
-export function endOfDayWita(date: Date): Date {
-  const w = new Date(date.getTime() + WITA_OFFSET_MS);
-  return new Date(Date.UTC(w.getUTCFullYear(), w.getUTCMonth(), w.getUTCDate(), 23, 59, 59, 999) - WITA_OFFSET_MS);
-}
-
-/** "12 Maret 2025" in WITA, without depending on the runtime's ICU data. */
-export function tanggalWita(date: Date): string {
-  const w = new Date(date.getTime() + WITA_OFFSET_MS);
-  return `${w.getUTCDate()} ${BULAN[w.getUTCMonth()]} ${w.getUTCFullYear()}`;
 }
 
 /** Whole days from `now` until `date` (negative once past). */

@@ -10,6 +10,7 @@ import { audit } from "~/audit.server";
 import type { SessionUser } from "~/auth.server";
 import { db, rowsOf, type Conn } from "~/db.server";
 import { certificateSignatories, type Role } from "~/db/schema";
+import { withinScope } from "~/db/scope";
 import { regionsInScope } from "~/features/regions/regions.server";
 import { forbidden } from "~/lib/http";
 import { codeLineage, isWithinScope, levelOfCode } from "~/lib/region";
@@ -89,7 +90,7 @@ export async function unsignedIssuance(regionCode: string): Promise<UnsignedIssu
       join certificates c on c.issuing_region = r.code and c.revoked_at is null
         and coalesce(c.payload->>'signatoryName', '') = ''
       where r.level = 'kabupaten'
-        and ${kab ? sql`r.code = ${kab}` : sql`r.code like ${`${regionCode}.%`}`}
+        and ${kab ? sql`r.code = ${kab}` : withinScope(sql`r.code`, regionCode)}
         and not exists (select 1 from certificate_signatories s where s.kabupaten_code = r.code)
       group by r.code, r.name
       order by r.code`),

@@ -11,7 +11,7 @@ import { env } from "~/env.server";
 import { verifyPayload } from "~/features/certification/signing.server";
 import { findCertificate, stateOf, type CertificateRecord } from "~/features/certification/certificates.server";
 import { parseCertificateCode } from "~/features/certification/code";
-import { tanggalWita } from "~/features/certification/rule";
+import { tanggalWita } from "~/lib/timezone";
 import { hitRateLimit } from "~/rate-limit.server";
 import { checkToken } from "~/features/certification/open-badge.server";
 import { ruleCriteria } from "~/features/certification/rule-text";

@@ -21,7 +21,7 @@ import {
 import { getUserInScope } from "~/features/accounts/users.server";
 import { kaderStanding, quizCycleStart } from "~/features/certification/evaluate.server";
 import { stateOf, STATE_LABEL } from "~/features/certification/certificates.server";
-import { PRACTICE_RESULT_LABEL, tanggalWita } from "~/features/certification/rule";
+import { PRACTICE_RESULT_LABEL } from "~/features/certification/rule";
 import { content, getModule } from "~/features/catalogue/content.server";
 import { grantedExtra } from "~/features/learning/quiz.server";
 import { IDEMPOTENCY_KEY_RE } from "~/lib/idempotency";
@@ -33,7 +33,7 @@ import { ROLE_LABEL } from "~/lib/roles";
 import { whatsappChatUrl } from "~/features/workshops/rules";
 import { formatDate, formatTime, zoneForRegion } from "~/lib/timezone";
 import { rowsOf } from "~/db.server";
-import { formatIsoDay } from "~/lib/timezone";
+import { formatIsoDay, tanggalWita } from "~/lib/timezone";
 import { rolesFor } from "~/lib/permissions";
 
 /** Who opens a kader's progress page and grants another round of attempts (in scope). */

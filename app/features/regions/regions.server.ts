@@ -2,11 +2,10 @@
 import { withinScope } from "~/db/scope";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { and, asc, eq, inArray, like, or, SQL, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { audit } from "~/audit.server";
 import { db, rowsOf, sqlRows } from "~/db.server";
 import { regions } from "~/db/schema";
-import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { parseRegionCsv, type RegionRow } from "~/features/regions/region-csv";
 import { codeLineage, isRegionCode, isWithinScope, levelOfCode, parentOfCode } from "~/lib/region";
 
@@ -121,7 +120,7 @@ export async function regionLineage(code: string): Promise<RegionRecord[]> {
 export async function desaOptions(scope: string): Promise<{ code: string; name: string; kecamatan: string }[]> {
   const rows = await sqlRows<{ code: string; name: string; kecamatan: string }>(sql`
       select d.code, d.name, k.name as kecamatan from regions d join regions k on k.code = d.parent_code
-      where d.level = 'desa' and (d.code = ${scope} or d.code like ${scope} || '.%') order by d.code`);
+      where d.level = 'desa' and ${withinScope(sql`d.code`, scope)} order by d.code`);
   return rows;
 }
 
@@ -153,7 +152,7 @@ export async function desaPicker(
   const kecamatanOptions = rowsOf<{ code: string; name: string; kabupaten: string }>(
     await db.execute(sql`
       select k.code, k.name, b.name as kabupaten from regions k join regions b on b.code = k.parent_code
-      where k.level = 'kecamatan' and (k.code = ${scope} or k.code like ${scope} || '.%') order by k.code`),
+      where k.level = 'kecamatan' and ${withinScope(sql`k.code`, scope)} order by k.code`),
   );
   return { kecamatan: pick, kecamatanOptions, desa: pick ? await desaOptions(pick) : [] };
 }

@@ -10,22 +10,12 @@ import { getRegion, regionLineage } from "~/features/regions/regions.server";
 import type { ReportFilter } from "~/features/reporting/reports.server";
 import { todayWita } from "~/lib/timezone";
 import { rolesFor } from "~/lib/permissions";
+import { SORT_KEYS } from "~/features/reporting/dashboard-rank";
 
 export const DASHBOARD_ROLES: readonly Role[] = rolesFor("dashboard");
 
-export const SORT_KEYS = [
-  "kode",
-  "nama",
-  "aktif",
-  "terdaftar",
-  "hadir",
-  "lulus",
-  "terbit",
-  "berlaku",
-  "tingkat",
-  "kedaluwarsa",
-] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
+// The sort keys and the ranking itself are pure (dashboard-rank.ts); the query is parsed here.
+export { SORT_KEYS, type SortKey } from "~/features/reporting/dashboard-rank";
 
 /** Every query parameter is parsed here; anything invalid falls back to the default. */
 export function parseDashboardQuery(request: Request) {

@@ -7,6 +7,7 @@
  */
 import { Readable } from "node:stream";
 import { stringify } from "csv-stringify";
+import { withinScope } from "~/db/scope";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { SessionUser } from "~/auth.server";
@@ -122,7 +123,7 @@ function liveQuery(q: ItemAnalysisQuery, slug?: string) {
   return sql`
     with r as materialized (
       select slug, question_id, section, given, ok, rest from quiz_item_answers
-      where (region_code = ${q.region.code} or region_code like ${`${q.region.code}.%`})
+      where ${withinScope(sql`region_code`, q.region.code)}
         ${slug ? sql`and slug = ${slug}` : sql``}
         and month >= ${`${q.from}-01`}::date and month <= ${`${q.to}-01`}::date
         ${q.firstOnly ? sql`and first_try` : sql``}

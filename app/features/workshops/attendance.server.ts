@@ -17,6 +17,8 @@ import { forbidden } from "~/lib/http";
 import { normalizePhone } from "~/lib/phone";
 import { isWithinScope } from "~/lib/region";
 import { refreshKaderProgress } from "~/features/projection/projection.server";
+import { content } from "~/features/catalogue/content.server";
+import { presentStatuses } from "~/features/catalogue/present";
 import type { Workshop } from "~/features/workshops/sessions.server";
 import { requireRosterAccess } from "~/features/workshops/access.server";
 import { audienceOf } from "~/features/workshops/rules";
@@ -33,7 +35,9 @@ export async function afterAttendance(tx: Tx, w: Workshop, entries: AttendanceEn
     entries.map((e) => e.userId),
     tx,
   );
-  const qualifying = entries.filter((e) => e.status === "hadir" || e.status === "terlambat").map((e) => e.userId);
+  // Present as the programme counts it (content/programme.yaml attendance.statuses).
+  const present = presentStatuses(content(), w.kind);
+  const qualifying = entries.filter((e) => present.has(e.status)).map((e) => e.userId);
   if (w.kind === "pelatihan" && w.moduleSlugs.length && qualifying.length) {
     const kader = await tx
       .select({ id: users.id })
@@ -48,7 +52,7 @@ export async function afterAttendance(tx: Tx, w: Workshop, entries: AttendanceEn
 }
 
 /**
- * After the transaction: qualifying attendance (hadir, terlambat) may complete a kader's
+ * After the transaction: attendance that counts as present (the programme's statuses) may complete a kader's
  * certification. A failed evaluation is logged and never undoes the attendance.
  */
 export async function evaluateAfterAttendance(userIds: string[]): Promise<void> {

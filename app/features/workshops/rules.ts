@@ -205,6 +205,22 @@ export function cancelProblem(input: {
   return null;
 }
 
+/**
+ * Whether the session page offers "batalkan pendaftaran saya": the person has an enrolment
+ * (`mine`, her participant row, or none) that `cancelProblem` lets her cancel herself.
+ */
+export function canSelfCancel(
+  mine: { enrolment: EnrolmentStatus | null; attendance: AttendanceStatus | null } | null | undefined,
+  w: Pick<WorkshopRow, "endsAt">,
+  now = new Date(),
+): boolean {
+  if (!mine) return false;
+  return (
+    cancelProblem({ self: true, enrolment: mine.enrolment, attended: !!mine.attendance, endsAt: w.endsAt, now }) ===
+    null
+  );
+}
+
 /** What a kader is asked to bring when the pembina does not write anything else. */
 export const DEFAULT_BRING =
   "ponsel yang sudah bisa masuk ke Akademi Posyandu (untuk absen QR), alat tulis dan buku catatan kader";

@@ -15,7 +15,7 @@ import { canManageAccount, ROLE_LABEL, ROLE_SCOPE_LEVEL, scopeLevelMatches } fro
 import { LEVEL_LABEL } from "~/lib/region";
 import { escapeLike } from "~/features/regions/posyandu.server";
 import { withinScope } from "~/db/scope";
-import { refreshKaderProgress } from "~/features/projection/projection.server";
+import { kaderInputsChanged } from "~/features/certification/evaluate.server";
 
 export function newUserId(): string {
   return generateIdFromEntropySize(10);
@@ -187,7 +187,7 @@ export async function createUser(actor: SessionUser, form: CreateUserForm, formK
         },
         tx,
       );
-      await refreshKaderProgress([id], tx);
+      await kaderInputsChanged(tx, [id]);
       return id;
     }),
   );
@@ -247,7 +247,7 @@ export async function updateUser(actor: SessionUser, id: string, form: UpdateUse
   };
   await db.transaction(async (tx) => {
     await tx.update(users).set(after).where(eq(users.id, id));
-    await refreshKaderProgress([id], tx);
+    await kaderInputsChanged(tx, [id]);
     await audit(
       {
         actorId: actor.id,
@@ -297,7 +297,7 @@ export async function setUserActive(actor: SessionUser, id: string, active: bool
       .where(and(eq(users.id, id), sql`${users.active} <> ${active}`))
       .returning({ id: users.id });
     if (!rows.length) return false;
-    await refreshKaderProgress([id], tx);
+    await kaderInputsChanged(tx, [id]);
     await audit(
       {
         actorId: actor.id,

@@ -2,14 +2,13 @@
  * Certificates for the pages: a kader's own, downloads with access checks, the lists
  * of DPMD / Tim Pembina (scoped by the kader's current region), and revocation.
  */
-import { refreshKaderProgress } from "~/features/projection/projection.server";
 import { and, asc, count, desc, eq, gt, ilike, isNull, lte, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "~/audit.server";
 import type { SessionUser } from "~/auth.server";
 import { requireScope } from "~/auth.server";
 import type { CertificatePayload } from "~/features/certification/signing.server";
-import { certColumns, type CertificateRow } from "~/features/certification/evaluate.server";
+import { certColumns, type CertificateRow, kaderInputsChanged } from "~/features/certification/evaluate.server";
 import { db } from "~/db.server";
 import { certificates, posyandu, users } from "~/db/schema";
 import { isCanonicalCode, parseCertificateCode } from "~/features/certification/code";
@@ -221,7 +220,7 @@ export async function revokeCertificate(
       .where(and(eq(certificates.id, cert.id), isNull(certificates.revokedAt)))
       .returning({ id: certificates.id });
     if (!row) return false;
-    await refreshKaderProgress([cert.userId], tx);
+    await kaderInputsChanged(tx, [cert.userId], { certify: false }); // evaluation never re-issues on revocation
     await audit(
       {
         actorId: actor.id,

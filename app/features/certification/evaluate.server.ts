@@ -2,12 +2,12 @@
  * Certification: evaluates the rule (app/features/certification/rule.ts) for a kader whenever an
  * input changes, and issues the certificate automatically.
  *
- * Triggers: a passed quiz (quiz.server submitAttempt), a module marked read
- * (progress.server markCompleted), attendance recorded as hadir/terlambat
- * (workshops/attendance.server evaluateAfterAttendance, also after a QR check-in), a
- * practice observation (practice.server recordObservations), opening /sertifikat, and
- * `npm run certify -- --region <code>`. Each is called directly by its writer, after the
- * commit (docs/ARCHITECTURE.md, "The path of a quiz answer" and "Known upward imports").
+ * Triggers: every writer of an input calls `kaderInputsChanged(tx, userIds)` inside its own
+ * transaction (a quiz graded, a module read, attendance recorded or a QR check-in, a session
+ * completed, a practice sheet, an account changed): it evaluates the rule on the writer's
+ * connection, in a savepoint whose failure is logged and never undoes the write, and then
+ * refreshes the projection once. Also: opening /sertifikat (catch-up, standing.server.ts)
+ * and `npm run certify -- --region <code>` (docs/ARCHITECTURE.md, "The path of a quiz answer").
  *
  * Issuance is idempotent: one certificate per kader, programme and cycle. Two triggers
  * racing both compute the same cycle number; the unique index
@@ -22,7 +22,7 @@ import { refreshKaderProgress } from "~/features/projection/projection.server";
 import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull } from "drizzle-orm";
 import { content, programmesOf } from "~/features/catalogue/content.server";
-import { db } from "~/db.server";
+import { type Conn, db, type Tx } from "~/db.server";
 import {
   attendance,
   certificates,
@@ -84,9 +84,13 @@ export const certColumns = {
 };
 
 /** All certificates of these kader, oldest cycle first. */
-export async function certificatesOf(userIds: string[], programmeId?: string): Promise<CertificateRow[]> {
+export async function certificatesOf(
+  userIds: string[],
+  programmeId?: string,
+  conn: Conn = db,
+): Promise<CertificateRow[]> {
   if (!userIds.length) return [];
-  return db
+  return conn
     .select(certColumns)
     .from(certificates)
     .where(
@@ -164,14 +168,14 @@ function allProgrammeSlugs(): string[] {
 }
 
 /** Attendance, module completion, submitted attempts, practice and certificates of many kader in five queries. */
-async function loadFacts(userIds: string[]): Promise<Map<string, KaderFacts>> {
+async function loadFacts(userIds: string[], conn: Conn = db): Promise<Map<string, KaderFacts>> {
   const facts = new Map<string, KaderFacts>(
     userIds.map((id) => [id, { attendance: [], completed: new Set(), attempts: [], practice: [], certs: [] }]),
   );
   if (!userIds.length) return facts;
   const slugs = allProgrammeSlugs();
   const [att, progress, attempts, certs, practice] = await Promise.all([
-    db
+    conn
       .select({
         userId: attendance.userId,
         workshopId: attendance.workshopId,
@@ -182,11 +186,11 @@ async function loadFacts(userIds: string[]): Promise<Map<string, KaderFacts>> {
       .from(attendance)
       .innerJoin(workshops, eq(workshops.id, attendance.workshopId))
       .where(inArray(attendance.userId, userIds)),
-    db
+    conn
       .select({ userId: moduleProgress.userId, slug: moduleProgress.slug })
       .from(moduleProgress)
       .where(and(inArray(moduleProgress.userId, userIds), isNotNull(moduleProgress.completedAt))),
-    db
+    conn
       .select({
         userId: quizAttempts.userId,
         slug: quizAttempts.slug,
@@ -202,8 +206,8 @@ async function loadFacts(userIds: string[]): Promise<Map<string, KaderFacts>> {
           isNotNull(quizAttempts.submittedAt),
         ),
       ),
-    certificatesOf(userIds),
-    db
+    certificatesOf(userIds, undefined, conn),
+    conn
       .select({
         userId: practiceObservations.userId,
         id: practiceObservations.id,
@@ -288,9 +292,10 @@ export class CertificationError extends Error {}
 /** Names printed on the certificate: posyandu, desa (with kecamatan) and the issuing kabupaten. */
 async function printedPlace(
   k: KaderRecord,
+  conn: Conn,
 ): Promise<{ posyandu: string; desa: string; issuer: string; issuerCode: string }> {
   const [pos] = k.posyanduId
-    ? await db
+    ? await conn
         .select({ name: posyandu.name, desaCode: posyandu.desaCode })
         .from(posyandu)
         .where(eq(posyandu.id, k.posyanduId))
@@ -303,7 +308,7 @@ async function printedPlace(
     );
   const kabupatenCode = parts.slice(0, 2).join(".");
   const codes = [kabupatenCode, parts.slice(0, 3).join("."), place];
-  const rows = await db
+  const rows = await conn
     .select({ code: regions.code, name: regions.name, level: regions.level })
     .from(regions)
     .where(inArray(regions.code, codes));
@@ -333,10 +338,12 @@ async function issue(
   cycle: number,
   now: Date,
   rule: RuleResult,
+  conn: Conn,
+  refresh: boolean,
 ): Promise<{ code: string; issued: boolean }> {
-  const place = await printedPlace(k);
+  const place = await printedPlace(k, conn);
   // The signatory in office at issue is copied into the certificate: a later change does not alter it.
-  const signatory = await signatoryFor(place.issuerCode);
+  const signatory = await signatoryFor(place.issuerCode, conn);
   const practice = rule.practice.tasks.filter((t) => t.result === "kompeten").map((t) => t.title);
   const issuedAt = new Date(now.getTime());
   // Valid through the whole expiry date (WITA): the dashboard counts validity by that date.
@@ -362,7 +369,8 @@ async function issue(
       ...(practice.length ? { practice: practice.join(" | ") } : {}),
     };
     const signature = signPayload(payload);
-    const inserted = await db.transaction(async (tx) => {
+    // Its own transaction, or a savepoint inside the writer's (kaderInputsChanged).
+    const inserted = await conn.transaction(async (tx) => {
       // The first issue records the signing key; a process with another key does not sign.
       await recordSigningKey(tx);
       const rows = await tx
@@ -381,12 +389,13 @@ async function issue(
         })
         .onConflictDoNothing()
         .returning({ code: certificates.code });
-      if (rows.length) await refreshKaderProgress([k.id], tx);
+      // Inside kaderInputsChanged the writer refreshes the projection once, after this.
+      if (rows.length && refresh) await refreshKaderProgress([k.id], tx);
       return rows;
     });
     if (inserted.length) return { code: inserted[0].code, issued: true };
     // Conflict: another evaluation issued this cycle first, or (astronomically rarely) the code was taken.
-    const [existing] = await db
+    const [existing] = await conn
       .select({ code: certificates.code })
       .from(certificates)
       .where(
@@ -397,11 +406,19 @@ async function issue(
   throw new CertificationError("Kode sertifikat unik tidak dapat dibuat setelah 5 percobaan.");
 }
 
-async function evaluateMany(kader: KaderRecord[], now: Date): Promise<Map<string, Outcome[]>> {
+async function evaluateMany(
+  kader: KaderRecord[],
+  now: Date,
+  conn: Conn = db,
+  refresh = true,
+): Promise<Map<string, Outcome[]>> {
   const out = new Map<string, Outcome[]>();
   const eligible = kader.filter((k) => k.role === "kader" && k.active);
   for (const k of kader) if (!eligible.includes(k)) out.set(k.id, [{ programmeId: "*", status: "skipped" }]);
-  const facts = await loadFacts(eligible.map((k) => k.id));
+  const facts = await loadFacts(
+    eligible.map((k) => k.id),
+    conn,
+  );
   for (const k of eligible) {
     const outcomes: Outcome[] = [];
     for (const programme of content().programmes) {
@@ -418,7 +435,7 @@ async function evaluateMany(kader: KaderRecord[], now: Date): Promise<Map<string
         outcomes.push({ programmeId: programme.id, status: "not_yet", cycle: s.cycle, summary: s.rule.summary });
       } else {
         try {
-          const r = await issue(k, programme, s.cycle, now, s.rule);
+          const r = await issue(k, programme, s.cycle, now, s.rule, conn, refresh);
           outcomes.push({
             programmeId: programme.id,
             status: r.issued ? "issued" : "valid",
@@ -492,6 +509,45 @@ export async function evaluateCertificationFor(userIds: string[], now = new Date
       console.error(`[sertifikasi] evaluasi gagal untuk ${chunk.length} pengguna:`, e instanceof Error ? e.message : e);
     }
   }
+}
+
+/**
+ * "A kader's inputs changed": the one entry every writer of a rule input calls, inside its
+ * own transaction (docs/ARCHITECTURE.md, "Where each rule lives"). It evaluates the
+ * certification rule for these kader on the writer's connection, so it sees the write,
+ * issuing what is due, in a savepoint: a failure is logged ("[sertifikasi] evaluasi gagal …")
+ * and never undoes the write. Then it refreshes the projection (kader_progress) once for
+ * all of them, certificates included. `certify: false` for a write that is no input of the
+ * rule (an enrolment, a revocation, a roster import's placement): the projection only.
+ */
+export async function kaderInputsChanged(
+  tx: Tx,
+  userIds: readonly string[],
+  opts: { certify?: boolean; now?: Date } = {},
+): Promise<void> {
+  const ids = [...new Set(userIds)];
+  if (!ids.length) return;
+  if (opts.certify ?? true) {
+    const now = opts.now ?? new Date();
+    for (let i = 0; i < ids.length; i += 200) {
+      const chunk = ids.slice(i, i + 200);
+      try {
+        const outcomes = await tx.transaction(async (sp) => {
+          const kader = await sp.select(kaderColumns).from(users).where(inArray(users.id, chunk));
+          return evaluateMany(kader, now, sp, false);
+        });
+        for (const [userId, list] of outcomes)
+          for (const o of list)
+            if (o.status === "failed") console.error(`[sertifikasi] evaluasi gagal untuk pengguna ${userId}:`, o.error);
+      } catch (e) {
+        console.error(
+          `[sertifikasi] evaluasi gagal untuk ${chunk.length === 1 ? `pengguna ${chunk[0]}` : `${chunk.length} pengguna`}:`,
+          e instanceof Error ? e.message : e,
+        );
+      }
+    }
+  }
+  await refreshKaderProgress(ids, tx);
 }
 
 export interface RegionRunResult {

@@ -104,12 +104,34 @@ export function certificateQrPng(text: string, scale = 4, margin = 4): Buffer {
   ]);
 }
 
-export async function renderCertificate(cert: PrintableCertificate, origin: string): Promise<RenderedCertificate> {
-  const p = cert.payload;
-  const url = verificationUrl(origin, cert.code, cert.signature);
-  const qrPng = certificateQrPng(url);
+// ---------------------------------------------------------------- the certificate page
 
-  const doc = new PDFDocument({
+type Doc = PDFKit.PDFDocument;
+type Payload = CertificatePayload;
+
+const GREEN = "#065f46";
+const INK = "#1c1917";
+const GREY = "#57534e";
+/** The left edge of the text; the centred text runs between it and the same margin on the right. */
+const LEFT = 70;
+
+/** Where the bottom band sits: dates on the left, the signatory in the middle, the QR code on the right. */
+interface BottomBand {
+  qrSize: number;
+  qrX: number;
+  qrY: number;
+  infoY: number;
+}
+
+/** The width of the centred text column. */
+function textWidth(doc: Doc): number {
+  return doc.page.width - 2 * LEFT;
+}
+
+/** An A4 landscape document with the certificate's metadata (title, subject, keywords). */
+function certificateDocument(cert: PrintableCertificate): Doc {
+  const p = cert.payload;
+  return new PDFDocument({
     size: "A4",
     layout: "landscape",
     margin: 0,
@@ -120,23 +142,25 @@ export async function renderCertificate(cert: PrintableCertificate, origin: stri
       Keywords: `${cert.code} sertifikat kader posyandu`,
     },
   });
+}
+
+/** The document's bytes once it ends (rejects on a pdfkit error). */
+function collectPdf(doc: Doc): Promise<Buffer> {
   const chunks: Buffer[] = [];
   doc.on("data", (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
+  return new Promise<Buffer>((resolve, reject) => {
     doc.on("end", () => resolve(Buffer.concat(chunks)));
     doc.on("error", reject);
   });
+}
 
+/** The double frame: a thick green line and a thin grey one inside it. */
+function drawFrame(doc: Doc): void {
   const W = doc.page.width; // 841.89
   const H = doc.page.height; // 595.28
-  const green = "#065f46";
-  const ink = "#1c1917";
-  const grey = "#57534e";
-
-  // Frame
   doc
     .lineWidth(6)
-    .strokeColor(green)
+    .strokeColor(GREEN)
     .rect(18, 18, W - 36, H - 36)
     .stroke();
   doc
@@ -144,46 +168,54 @@ export async function renderCertificate(cert: PrintableCertificate, origin: stri
     .strokeColor("#a8a29e")
     .rect(30, 30, W - 60, H - 60)
     .stroke();
+}
 
-  const left = 70;
-  const textWidth = W - 2 * left;
-
+/** The header: "AKADEMI POSYANDU", the issuer, "SERTIFIKAT" and the certificate's number. */
+function drawHeading(doc: Doc, cert: PrintableCertificate): void {
+  const width = textWidth(doc);
   doc
-    .fillColor(green)
+    .fillColor(GREEN)
     .font("Helvetica-Bold")
     .fontSize(13)
-    .text("AKADEMI POSYANDU", left, 62, { width: textWidth, align: "center", characterSpacing: 2 });
-  doc.fillColor(grey).font("Helvetica").fontSize(10).text(pdfText(p.issuer), { width: textWidth, align: "center" });
+    .text("AKADEMI POSYANDU", LEFT, 62, { width, align: "center", characterSpacing: 2 });
+  doc.fillColor(GREY).font("Helvetica").fontSize(10).text(pdfText(cert.payload.issuer), { width, align: "center" });
 
   doc.moveDown(1.6);
   doc
-    .fillColor(ink)
+    .fillColor(INK)
     .font("Times-Bold")
     .fontSize(38)
-    .text("SERTIFIKAT", { width: textWidth, align: "center", characterSpacing: 3 });
-  doc.font("Helvetica").fontSize(12).fillColor(grey).text(`Nomor: ${cert.code}`, { width: textWidth, align: "center" });
+    .text("SERTIFIKAT", { width, align: "center", characterSpacing: 3 });
+  doc.font("Helvetica").fontSize(12).fillColor(GREY).text(`Nomor: ${cert.code}`, { width, align: "center" });
+}
 
-  const practice = p.practice ? p.practice.split(" | ").filter(Boolean) : [];
-  doc.moveDown(practice.length ? 1.4 : 2);
-  doc.fillColor(ink).font("Helvetica").fontSize(13).text("Diberikan kepada", { width: textWidth, align: "center" });
+/** "Diberikan kepada", the kader's name (shrunk to fit one line) and her posyandu and desa. */
+function drawRecipient(doc: Doc, p: Payload, hasPractice: boolean): void {
+  const width = textWidth(doc);
+  doc.moveDown(hasPractice ? 1.4 : 2);
+  doc.fillColor(INK).font("Helvetica").fontSize(13).text("Diberikan kepada", { width, align: "center" });
   doc.moveDown(0.3);
   // Long names shrink to one line (down to 16 pt) instead of pushing the dates off the page.
   const name = pdfText(p.name);
   let nameSize = 30;
   doc.font("Times-Bold");
-  while (nameSize > 16 && doc.fontSize(nameSize).widthOfString(name) > textWidth) nameSize -= 1;
+  while (nameSize > 16 && doc.fontSize(nameSize).widthOfString(name) > width) nameSize -= 1;
   doc
     .fontSize(nameSize)
-    .fillColor(green)
-    .text(name, { width: textWidth, align: "center", height: nameSize * 2.4, ellipsis: true });
+    .fillColor(GREEN)
+    .text(name, { width, align: "center", height: nameSize * 2.4, ellipsis: true });
   doc.moveDown(0.2);
   const place = [p.posyandu ? `Kader ${p.posyandu}` : "Kader Posyandu", p.desa].filter(Boolean).join(", ");
-  doc.font("Helvetica").fontSize(12).fillColor(ink).text(pdfText(place), { width: textWidth, align: "center" });
+  doc.font("Helvetica").fontSize(12).fillColor(INK).text(pdfText(place), { width, align: "center" });
+}
 
+/** What the certificate attests: the programme, its rule in words and the practice tasks passed. */
+function drawAttestation(doc: Doc, p: Payload, practice: string[]): void {
+  const width = textWidth(doc);
   doc.moveDown(practice.length ? 1 : 1.6);
-  doc.fontSize(13).text("sebagai tanda telah menyelesaikan", { width: textWidth, align: "center" });
+  doc.fontSize(13).text("sebagai tanda telah menyelesaikan", { width, align: "center" });
   doc.moveDown(0.2);
-  doc.font("Helvetica-Bold").fontSize(18).text(pdfText(p.programme), { width: textWidth, align: "center" });
+  doc.font("Helvetica-Bold").fontSize(18).text(pdfText(p.programme), { width, align: "center" });
   doc.moveDown(0.2);
   // What the certificate attests: the programme's rule in words (rule-text.ts), as on the
   // verification page and in the Open Badges credential; then the practice tasks passed.
@@ -193,78 +225,110 @@ export async function renderCertificate(cert: PrintableCertificate, origin: stri
     doc
       .font("Helvetica")
       .fontSize(11)
-      .fillColor(grey)
-      .text(pdfText(`${criteria}${practice.length ? ":" : "."}`), { width: textWidth, align: "center" });
+      .fillColor(GREY)
+      .text(pdfText(`${criteria}${practice.length ? ":" : "."}`), { width, align: "center" });
   if (practice.length) {
     doc
       .font("Helvetica-Oblique")
       .fontSize(10)
-      .fillColor(ink)
-      .text(pdfText(practice.join("  \u00b7  ")), { width: textWidth, align: "center" });
+      .fillColor(INK)
+      .text(pdfText(practice.join("  \u00b7  ")), { width, align: "center" });
   }
+}
 
-  // Bottom band: dates and issuer on the left, QR on the right.
+/** The bottom band's positions on this page. */
+function bottomBand(doc: Doc): BottomBand {
+  const W = doc.page.width;
+  const H = doc.page.height;
   const qrSize = 132;
-  const qrX = W - 60 - qrSize;
-  const qrY = H - 60 - qrSize - 16;
-  const infoY = H - 60 - 110;
+  return { qrSize, qrX: W - 60 - qrSize, qrY: H - 60 - qrSize - 16, infoY: H - 60 - 110 };
+}
+
+/** Bottom left: issue and expiry dates (WITA), the issuing region and how to check the certificate. */
+function drawValidity(doc: Doc, cert: PrintableCertificate, origin: string, infoY: number): void {
+  const p = cert.payload;
   const issued = tanggalWita(new Date(p.issued));
   const expires = tanggalWita(new Date(p.expires));
-  doc.fillColor(ink).font("Helvetica").fontSize(11);
-  doc.text(`Diterbitkan: ${issued}`, left, infoY, { width: 360 });
-  doc.text(`Berlaku sampai: ${expires}`, left, infoY + 16, { width: 360 });
-  doc.text(pdfText(`Wilayah penerbit: ${p.issuer}`), left, infoY + 32, { width: 360 });
+  doc.fillColor(INK).font("Helvetica").fontSize(11);
+  doc.text(`Diterbitkan: ${issued}`, LEFT, infoY, { width: 360 });
+  doc.text(`Berlaku sampai: ${expires}`, LEFT, infoY + 16, { width: 360 });
+  doc.text(pdfText(`Wilayah penerbit: ${p.issuer}`), LEFT, infoY + 32, { width: 360 });
   doc
-    .fillColor(grey)
+    .fillColor(GREY)
     .fontSize(8.5)
-    .text("Tanggal dalam WITA.", left, infoY + 56, { width: 360 });
+    .text("Tanggal dalam WITA.", LEFT, infoY + 56, { width: 360 });
   doc.text(
     pdfText(
       `Ditandatangani secara elektronik; periksa keaslian di ${origin.replace(/^https?:\/\//, "")}/verifikasi (kode ${cert.code}) atau pindai kode QR.`,
     ),
-    left,
+    LEFT,
     infoY + 68,
     {
       width: 360,
     },
   );
+}
 
-  // The signatory copied at issue (payload v2), between the dates and the QR code.
-  if (p.signatoryName) {
-    const sx = 440;
-    const sw = qrX - sx - 16;
-    let sy = infoY - 14;
-    if (cert.signatoryLogo) {
-      const m = /^data:image\/(png|jpeg);base64,(.+)$/.exec(cert.signatoryLogo);
-      if (m) {
-        try {
-          doc.image(Buffer.from(m[2], "base64"), sx + sw / 2 - 20, sy, { fit: [40, 40], align: "center" });
-        } catch {
-          // A logo pdfkit cannot read is left out rather than failing the certificate.
-        }
-        sy += 44;
+/** The signatory copied at issue (payload v2), between the dates and the QR code: logo, date, title, name, NIP. */
+function drawSignatory(doc: Doc, cert: PrintableCertificate, band: BottomBand): void {
+  const p = cert.payload;
+  if (!p.signatoryName) return;
+  const sx = 440;
+  const sw = band.qrX - sx - 16;
+  let sy = band.infoY - 14;
+  if (cert.signatoryLogo) {
+    const m = /^data:image\/(png|jpeg);base64,(.+)$/.exec(cert.signatoryLogo);
+    if (m) {
+      try {
+        doc.image(Buffer.from(m[2], "base64"), sx + sw / 2 - 20, sy, { fit: [40, 40], align: "center" });
+      } catch {
+        // A logo pdfkit cannot read is left out rather than failing the certificate.
       }
+      sy += 44;
     }
-    doc
-      .fillColor(ink)
-      .font("Helvetica")
-      .fontSize(9.5)
-      .text(pdfText(`${p.issuer}, ${issued}`), sx, sy, { width: sw, align: "center" });
-    doc.text(pdfText(p.signatoryTitle ?? ""), { width: sw, align: "center" });
-    const nameY = Math.max(doc.y + 22, H - 60 - 34);
-    doc
-      .font("Helvetica-Bold")
-      .fontSize(10.5)
-      .text(pdfText(p.signatoryName), sx, nameY, { width: sw, align: "center", underline: true });
-    if (p.signatoryNip) doc.font("Helvetica").fontSize(9).text(`NIP ${p.signatoryNip}`, { width: sw, align: "center" });
   }
+  doc
+    .fillColor(INK)
+    .font("Helvetica")
+    .fontSize(9.5)
+    .text(pdfText(`${p.issuer}, ${tanggalWita(new Date(p.issued))}`), sx, sy, { width: sw, align: "center" });
+  doc.text(pdfText(p.signatoryTitle ?? ""), { width: sw, align: "center" });
+  const nameY = Math.max(doc.y + 22, doc.page.height - 60 - 34);
+  doc
+    .font("Helvetica-Bold")
+    .fontSize(10.5)
+    .text(pdfText(p.signatoryName), sx, nameY, { width: sw, align: "center", underline: true });
+  if (p.signatoryNip) doc.font("Helvetica").fontSize(9).text(`NIP ${p.signatoryNip}`, { width: sw, align: "center" });
+}
 
+/** Bottom right: the QR code of the verification URL with the certificate's code under it. */
+function drawQr(doc: Doc, qrPng: Buffer, code: string, band: BottomBand): void {
+  const { qrSize, qrX, qrY } = band;
   doc.image(qrPng, qrX, qrY, { width: qrSize, height: qrSize });
   doc
-    .fillColor(ink)
+    .fillColor(INK)
     .font("Helvetica-Bold")
     .fontSize(10)
-    .text(cert.code, qrX - 20, qrY + qrSize + 4, { width: qrSize + 40, align: "center" });
+    .text(code, qrX - 20, qrY + qrSize + 4, { width: qrSize + 40, align: "center" });
+}
+
+/** The certificate as a PDF, with its QR code (PNG) and verification URL. */
+export async function renderCertificate(cert: PrintableCertificate, origin: string): Promise<RenderedCertificate> {
+  const p = cert.payload;
+  const url = verificationUrl(origin, cert.code, cert.signature);
+  const qrPng = certificateQrPng(url);
+  const doc = certificateDocument(cert);
+  const done = collectPdf(doc);
+  const practice = p.practice ? p.practice.split(" | ").filter(Boolean) : [];
+  const band = bottomBand(doc);
+
+  drawFrame(doc);
+  drawHeading(doc, cert);
+  drawRecipient(doc, p, practice.length > 0);
+  drawAttestation(doc, p, practice);
+  drawValidity(doc, cert, origin, band.infoY);
+  drawSignatory(doc, cert, band);
+  drawQr(doc, qrPng, cert.code, band);
 
   doc.end();
   return { pdf: await done, qrPng, url };

@@ -12,7 +12,7 @@ import { audit } from "~/audit.server";
 import type { SessionUser } from "~/auth.server";
 import { db } from "~/db.server";
 import { practiceObservations, PRACTICE_RESULTS, users, type Role } from "~/db/schema";
-import { evaluateCertificationFor } from "~/features/certification/evaluate.server";
+import { kaderInputsChanged } from "~/features/certification/evaluate.server";
 import { content } from "~/features/catalogue/content.server";
 import type { PracticeTask } from "~/features/catalogue/content-schema";
 import { getPosyanduInScope } from "~/features/regions/posyandu.server";
@@ -254,14 +254,15 @@ export async function recordObservations(
         tx,
       );
     }
+    // An observation may complete the certification rule (a failed evaluation never fails the save).
+    if (recorded)
+      await kaderInputsChanged(
+        tx,
+        entries.map((e) => e.userId),
+        { now },
+      );
     return { recorded, already: entries.length - recorded };
   });
-  // An observation may complete the certification rule (after the commit; never fails the save).
-  if (result.recorded)
-    await evaluateCertificationFor(
-      entries.filter((e) => e.result === "kompeten").map((e) => e.userId),
-      now,
-    );
   if (Object.keys(errors).length)
     return { ok: false, errors, saved: await savedRows(idempotencyKey, task.id, [...byId.keys()]) };
   return { ok: true, ...result };

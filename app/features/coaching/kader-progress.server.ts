@@ -31,7 +31,7 @@ import { formatPhone } from "~/lib/phone";
 import { parentOfCode } from "~/lib/region";
 import { ROLE_LABEL } from "~/lib/roles";
 import { whatsappChatUrl } from "~/features/workshops/rules";
-import { formatDate, formatTime, zoneForRegion } from "~/lib/timezone";
+import { formatDate, formatTime, type Zone, zoneForRegion } from "~/lib/timezone";
 import { rowsOf } from "~/db.server";
 import { formatIsoDay, tanggalWita } from "~/lib/timezone";
 import { rolesFor } from "~/lib/permissions";
@@ -52,12 +52,16 @@ export async function requireKaderInScope(actor: Pick<SessionUser, "scopeCode">,
   return k;
 }
 
-export async function kaderProgressPage(actor: SessionUser, id: string | undefined, now = new Date()) {
-  const k = await requireKaderInScope(actor, id);
-  const zone = zoneForRegion(k.scopeCode);
-  const when = (d: Date) => `${formatDate(d, zone)} ${formatTime(d, zone)} ${zone.label}`;
-  const standings = await kaderStanding(k.id, now);
-  const slugs = [...new Set(content().programmes.flatMap((p) => p.requiredModules))];
+type Standing = Awaited<ReturnType<typeof kaderStanding>>[number];
+type ProgressRecords = Awaited<ReturnType<typeof progressRecords>>;
+
+/** A moment as the progress page writes it: date, time and the zone's label. */
+function momentIn(d: Date, zone: Zone): string {
+  return `${formatDate(d, zone)} ${formatTime(d, zone)} ${zone.label}`;
+}
+
+/** The kader's graded quiz attempts, attempt grants, attendance and practice observations. */
+async function progressRecords(userId: string) {
   const [attempts, grants, att, practice] = await Promise.all([
     db
       .select({
@@ -68,7 +72,7 @@ export async function kaderProgressPage(actor: SessionUser, id: string | undefin
         passed: quizAttempts.passed,
       })
       .from(quizAttempts)
-      .where(and(eq(quizAttempts.userId, k.id), isNotNull(quizAttempts.submittedAt)))
+      .where(and(eq(quizAttempts.userId, userId), isNotNull(quizAttempts.submittedAt)))
       .orderBy(asc(quizAttempts.submittedAt)),
     db
       .select({
@@ -80,13 +84,13 @@ export async function kaderProgressPage(actor: SessionUser, id: string | undefin
       })
       .from(quizAttemptGrants)
       .innerJoin(users, eq(users.id, quizAttemptGrants.grantedBy))
-      .where(eq(quizAttemptGrants.userId, k.id))
+      .where(eq(quizAttemptGrants.userId, userId))
       .orderBy(asc(quizAttemptGrants.grantedAt)),
     db
       .select({ title: workshops.title, kind: workshops.kind, startsAt: workshops.startsAt, status: attendance.status })
       .from(attendance)
       .innerJoin(workshops, eq(workshops.id, attendance.workshopId))
-      .where(eq(attendance.userId, k.id))
+      .where(eq(attendance.userId, userId))
       .orderBy(desc(workshops.startsAt)),
     db
       .select({
@@ -102,17 +106,26 @@ export async function kaderProgressPage(actor: SessionUser, id: string | undefin
       })
       .from(practiceObservations)
       .innerJoin(users, eq(users.id, practiceObservations.observerId))
-      .where(eq(practiceObservations.userId, k.id))
+      .where(eq(practiceObservations.userId, userId))
       .orderBy(desc(practiceObservations.recordedAt), desc(practiceObservations.id)),
   ]);
+  return { attempts, grants, att, practice };
+}
+
+/**
+ * The quiz status per required module with a quiz: attempts used of the allowed ones in the
+ * current cycle (bank limit + grants), passed or locked out, every attempt and grant.
+ */
+async function quizStatuses(kaderId: string, records: ProgressRecords, zone: Zone, now: Date) {
+  const slugs = [...new Set(content().programmes.flatMap((p) => p.requiredModules))];
   const quizzes = [];
   for (const slug of slugs) {
     const mod = getModule(slug);
     if (!mod?.quiz) continue;
-    const start = await quizCycleStart(k.id, slug, now);
-    const mine = attempts.filter((a) => a.slug === slug);
+    const start = await quizCycleStart(kaderId, slug, now);
+    const mine = records.attempts.filter((a) => a.slug === slug);
     const inCycle = mine.filter((a) => !start || a.submittedAt! >= start);
-    const granted = mod.quiz.maxAttempts > 0 ? await grantedExtra(k.id, slug, start) : 0;
+    const granted = mod.quiz.maxAttempts > 0 ? await grantedExtra(kaderId, slug, start) : 0;
     const max = mod.quiz.maxAttempts > 0 ? mod.quiz.maxAttempts + granted : 0;
     const passed = inCycle.some((a) => a.passed);
     quizzes.push({
@@ -125,17 +138,91 @@ export async function kaderProgressPage(actor: SessionUser, id: string | undefin
       lockedOut: max > 0 && !passed && inCycle.length >= max,
       roundSize: mod.quiz.maxAttempts,
       attempts: mine.map((a) => ({
-        when: when(a.submittedAt!),
+        when: momentIn(a.submittedAt!, zone),
         score: a.score ?? 0,
         passed: !!a.passed,
         earlierCycle: !!start && a.submittedAt! < start,
       })),
-      grants: grants
+      grants: records.grants
         .filter((g) => g.slug === slug)
-        .map((g) => ({ when: when(g.at), extra: g.extra, reason: g.reason, by: g.by })),
+        .map((g) => ({ when: momentIn(g.at, zone), extra: g.extra, reason: g.reason, by: g.by })),
     });
   }
+  return quizzes;
+}
+
+/** One programme's standing: modules, attendance, practice tasks (with labels) and the latest certificate. */
+function programmeStatus(s: Standing, now: Date) {
+  const latest = s.certificates[s.certificates.length - 1] ?? null;
+  return {
+    id: s.programme.id,
+    title: s.programme.title,
+    summary: s.rule.summary,
+    certified: s.rule.certified,
+    modules: s.rule.modules.map((m) => ({
+      slug: m.slug,
+      title: getModule(m.slug)?.frontmatter.title ?? m.slug,
+      completed: m.completed,
+      quizPassed: m.quizPassed,
+      bestScore: m.bestScore,
+    })),
+    attendance: s.rule.attendance,
+    practice: {
+      ...s.rule.practice,
+      tasks: s.rule.practice.tasks.map((t) => ({
+        ...t,
+        resultLabel: t.result ? PRACTICE_RESULT_LABEL[t.result] : "Belum diamati",
+      })),
+    },
+    certificate: latest
+      ? {
+          code: latest.code,
+          state: s.valid ? "berlaku" : stateOf(latest, now),
+          stateLabel: STATE_LABEL[s.valid ? "berlaku" : stateOf(latest, now)],
+          issued: tanggalWita(latest.issuedAt),
+          expires: tanggalWita(latest.expiresAt),
+        }
+      : null,
+  };
+}
+
+/** The sessions the kader's attendance was recorded at, latest first. */
+function attendanceList(att: ProgressRecords["att"], zone: Zone) {
+  return att.map((a) => ({
+    title: a.title,
+    kind: a.kind,
+    when: formatDate(a.startsAt, zone),
+    status: a.status,
+  }));
+}
+
+/** Every practice observation (corrections included), latest first, with the task's title and steps met. */
+function practiceList(practice: ProgressRecords["practice"]) {
   const taskTitle = new Map(content().programmes.flatMap((p) => p.practice.tasks.map((t) => [t.id, t] as const)));
+  return practice.map((p) => {
+    const task = taskTitle.get(p.taskId);
+    return {
+      id: p.id,
+      task: task?.title ?? p.taskId,
+      observedOn: formatIsoDay(p.observedOn),
+      place: p.place,
+      stepsMet: p.steps.filter(Boolean).length,
+      stepsTotal: p.steps.length,
+      result: PRACTICE_RESULT_LABEL[p.result],
+      note: p.note,
+      observer: p.observer,
+      correction: p.correctsId !== null,
+    };
+  });
+}
+
+/** One kader's progress page for Tim Pembina: programmes, quizzes, attendance and practice. */
+export async function kaderProgressPage(actor: SessionUser, id: string | undefined, now = new Date()) {
+  const k = await requireKaderInScope(actor, id);
+  const zone = zoneForRegion(k.scopeCode);
+  const standings = await kaderStanding(k.id, now);
+  const records = await progressRecords(k.id);
+  const quizzes = await quizStatuses(k.id, records, zone, now);
   return {
     kader: {
       id: k.id,
@@ -145,61 +232,10 @@ export async function kaderProgressPage(actor: SessionUser, id: string | undefin
       desa: k.scopeName,
       active: k.active,
     },
-    programmes: standings.map((s) => {
-      const latest = s.certificates[s.certificates.length - 1] ?? null;
-      return {
-        id: s.programme.id,
-        title: s.programme.title,
-        summary: s.rule.summary,
-        certified: s.rule.certified,
-        modules: s.rule.modules.map((m) => ({
-          slug: m.slug,
-          title: getModule(m.slug)?.frontmatter.title ?? m.slug,
-          completed: m.completed,
-          quizPassed: m.quizPassed,
-          bestScore: m.bestScore,
-        })),
-        attendance: s.rule.attendance,
-        practice: {
-          ...s.rule.practice,
-          tasks: s.rule.practice.tasks.map((t) => ({
-            ...t,
-            resultLabel: t.result ? PRACTICE_RESULT_LABEL[t.result] : "Belum diamati",
-          })),
-        },
-        certificate: latest
-          ? {
-              code: latest.code,
-              state: s.valid ? "berlaku" : stateOf(latest, now),
-              stateLabel: STATE_LABEL[s.valid ? "berlaku" : stateOf(latest, now)],
-              issued: tanggalWita(latest.issuedAt),
-              expires: tanggalWita(latest.expiresAt),
-            }
-          : null,
-      };
-    }),
+    programmes: standings.map((s) => programmeStatus(s, now)),
     quizzes,
-    attendance: att.map((a) => ({
-      title: a.title,
-      kind: a.kind,
-      when: formatDate(a.startsAt, zone),
-      status: a.status,
-    })),
-    practice: practice.map((p) => {
-      const task = taskTitle.get(p.taskId);
-      return {
-        id: p.id,
-        task: task?.title ?? p.taskId,
-        observedOn: formatIsoDay(p.observedOn),
-        place: p.place,
-        stepsMet: p.steps.filter(Boolean).length,
-        stepsTotal: p.steps.length,
-        result: PRACTICE_RESULT_LABEL[p.result],
-        note: p.note,
-        observer: p.observer,
-        correction: p.correctsId !== null,
-      };
-    }),
+    attendance: attendanceList(records.att, zone),
+    practice: practiceList(records.practice),
   };
 }
 

@@ -1,10 +1,9 @@
 /** Per-kader module progress: opened, completed (read) and the best quiz score. */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { db, type Tx } from "~/db.server";
-import { refreshKaderProgress } from "~/features/projection/projection.server";
 import { moduleAssignments, moduleProgress } from "~/db/schema";
 import { content, programmesOf, type ModuleContent } from "~/features/catalogue/content.server";
-import { evaluateCertification } from "~/features/certification/evaluate.server";
+import { kaderInputsChanged } from "~/features/certification/evaluate.server";
 
 export interface ProgressRow {
   slug: string;
@@ -81,10 +80,9 @@ export async function recordSection(
 export async function markCompleted(userId: string, mod: ModuleContent, lastSection?: string): Promise<void> {
   await db.transaction(async (tx) => {
     await markCompletedIn(tx, userId, mod, lastSection);
-    await refreshKaderProgress([userId], tx);
+    // Reading the last module may complete the certification rule.
+    await kaderInputsChanged(tx, [userId], { certify: programmesOf(mod.slug).length > 0 });
   });
-  // Reading the last module may complete the certification rule (never throws).
-  if (programmesOf(mod.slug).length) await evaluateCertification(userId);
 }
 
 async function markCompletedIn(tx: Tx, userId: string, mod: ModuleContent, lastSection?: string): Promise<void> {

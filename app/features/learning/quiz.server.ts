@@ -3,14 +3,13 @@
  * on the server, exactly once), review. Answers never leave the server before submission.
  */
 import { IDEMPOTENCY_KEY_RE } from "~/lib/idempotency";
-import { refreshKaderProgress } from "~/features/projection/projection.server";
 import { randomInt } from "node:crypto";
 import { and, eq, gte, isNull, sql } from "drizzle-orm";
 import { generateIdFromEntropySize } from "lucia";
 import { db, rowsOf, type Conn } from "~/db.server";
 import { moduleProgress, quizAttemptGrants, quizAttempts, users, type DrawnQuestion } from "~/db/schema";
 import { getModule, programmesOf, type ModuleContent } from "~/features/catalogue/content.server";
-import { cycleStartOf, evaluateCertification } from "~/features/certification/evaluate.server";
+import { cycleStartOf, kaderInputsChanged } from "~/features/certification/evaluate.server";
 import {
   checkCanStart,
   drawQuestions,
@@ -317,14 +316,14 @@ export async function submitAttempt(
           passedAt: result.passed ? sql`coalesce(${moduleProgress.passedAt}, now())` : sql`${moduleProgress.passedAt}`,
         },
       });
-    await refreshKaderProgress([userId], tx);
+    // A pass may complete the certification rule: evaluated here, in a savepoint whose
+    // failure is logged and never fails the grading; the projection refreshed once.
+    await kaderInputsChanged(tx, [userId], { certify: result.passed });
     return true;
   });
   if (!graded) {
     const again = await getOwnAttempt(userId, slug, attemptId);
     return { ok: true, alreadySubmitted: true, score: again.score!, passed: !!again.passed };
   }
-  // A pass may complete the certification rule. Never fails the grading: errors are logged.
-  if (result.passed) await evaluateCertification(userId);
   return { ok: true, alreadySubmitted: false, score: result.score, passed: result.passed };
 }

@@ -1,5 +1,5 @@
 /** Roster import, step 5: commit a staged preview in one transaction, exactly once per token; history. */
-import { refreshKaderProgress } from "~/features/projection/projection.server";
+import { kaderInputsChanged } from "~/features/certification/evaluate.server";
 import { desc, eq, sql } from "drizzle-orm";
 import { audit } from "~/audit.server";
 import type { SessionUser } from "~/auth.server";
@@ -223,9 +223,11 @@ async function applyKader(tx: Tx, actor: Actor, rows: KaderInput[]): Promise<App
     );
     // A row skipped by the guard means someone changed that account meanwhile: roll back.
     if (written.length !== part.length) throw new ConcurrentChange();
-    await refreshKaderProgress(
-      written.map((w) => w.id),
+    // Placement and activation of accounts are no input of the rule: the projection only.
+    await kaderInputsChanged(
       tx,
+      written.map((w) => w.id),
+      { certify: false },
     );
   }
   const inserted = changed.filter((p) => p.status === "baru").length;

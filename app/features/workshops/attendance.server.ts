@@ -16,25 +16,26 @@ import {
 import { forbidden } from "~/lib/http";
 import { normalizePhone } from "~/lib/phone";
 import { isWithinScope } from "~/lib/region";
-import { refreshKaderProgress } from "~/features/projection/projection.server";
 import { content } from "~/features/catalogue/content.server";
 import { presentStatuses } from "~/features/catalogue/present";
 import type { Workshop } from "~/features/workshops/sessions.server";
 import { requireRosterAccess } from "~/features/workshops/access.server";
 import { audienceOf } from "~/features/workshops/rules";
 import { participants } from "~/features/workshops/enrolment.server";
-import { evaluateCertificationFor } from "~/features/certification/evaluate.server";
+import { kaderInputsChanged } from "~/features/certification/evaluate.server";
 
 export interface AttendanceEntry {
   userId: string;
   status: AttendanceStatus;
 }
 
+/**
+ * Inside the attendance write's transaction: follow-up modules for those present at a
+ * pelatihan, then kaderInputsChanged (attendance that counts may complete a kader's
+ * certification; a failed evaluation is logged and never undoes the attendance).
+ * Returns who counts as present.
+ */
 export async function afterAttendance(tx: Tx, w: Workshop, entries: AttendanceEntry[]): Promise<string[]> {
-  await refreshKaderProgress(
-    entries.map((e) => e.userId),
-    tx,
-  );
   // Present as the programme counts it (content/programme.yaml attendance.statuses).
   const present = presentStatuses(content(), w.kind);
   const qualifying = entries.filter((e) => present.has(e.status)).map((e) => e.userId);
@@ -48,15 +49,11 @@ export async function afterAttendance(tx: Tx, w: Workshop, entries: AttendanceEn
     );
     if (values.length) await tx.insert(moduleAssignments).values(values).onConflictDoNothing();
   }
+  await kaderInputsChanged(
+    tx,
+    entries.map((e) => e.userId),
+  );
   return qualifying;
-}
-
-/**
- * After the transaction: attendance that counts as present (the programme's statuses) may complete a kader's
- * certification. A failed evaluation is logged and never undoes the attendance.
- */
-export async function evaluateAfterAttendance(userIds: string[]): Promise<void> {
-  if (userIds.length) await evaluateCertificationFor(userIds);
 }
 
 /**
@@ -82,7 +79,7 @@ export async function recordAttendance(
   const outside = ids.filter((id) => !known.has(id));
   if (outside.length)
     throw forbidden("Sebagian orang tidak terdaftar di kegiatan ini. Tambahkan sebagai peserta langsung (walk-in).");
-  const qualifying = await db.transaction(async (tx) => {
+  await db.transaction(async (tx) => {
     const now = new Date();
     // One statement for the whole roster; a person listed twice counts once (the last entry).
     const latest = [...new Map(entries.map((e) => [e.userId, e])).values()];
@@ -107,7 +104,6 @@ export async function recordAttendance(
     }
     return afterAttendance(tx, w, latest);
   });
-  await evaluateAfterAttendance(qualifying);
   return { saved: entries.length };
 }
 
@@ -150,7 +146,7 @@ export async function addWalkIn(
   // form does not tell whether a number exists in a region the actor may not see.
   if (!u?.active || !isWithinScope(u.scopeCode, actor.scopeCode)) return { ok: false, message: WALK_IN_UNKNOWN };
   if (audienceOf(u.role) !== w.audience) return { ok: false, message: "Orang ini bukan sasaran kegiatan ini." };
-  const qualifying = await db.transaction(async (tx) => {
+  await db.transaction(async (tx) => {
     const now = new Date();
     await tx
       .insert(enrolments)
@@ -162,6 +158,5 @@ export async function addWalkIn(
       .onConflictDoNothing();
     return afterAttendance(tx, w, [{ userId: u.id, status }]);
   });
-  await evaluateAfterAttendance(qualifying);
   return { ok: true, userId: u.id, name: u.name };
 }

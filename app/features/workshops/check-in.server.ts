@@ -19,7 +19,7 @@ import { codeLineage, isWithinScope } from "~/lib/region";
 import type { Workshop } from "~/features/workshops/sessions.server";
 import { getWorkshop } from "~/features/workshops/access.server";
 import { audienceOf } from "~/features/workshops/rules";
-import { afterAttendance, evaluateAfterAttendance } from "~/features/workshops/attendance.server";
+import { afterAttendance } from "~/features/workshops/attendance.server";
 import { hitRateLimit } from "~/rate-limit.server";
 
 // ---------------------------------------------------------------- QR / code self check-in
@@ -72,7 +72,6 @@ async function checkInTo(user: SessionUser, w: Workshop, method: "qr" | "kode", 
       already: true,
       at: result.prev.at,
     };
-  await evaluateAfterAttendance(result.qualifying);
   return { ok: true, status, workshopId: w.id, title: w.title, already: false };
 }
 

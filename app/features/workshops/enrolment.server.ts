@@ -20,7 +20,7 @@ import { forbidden, notFound } from "~/lib/http";
 import { codeLineage, isWithinScope } from "~/lib/region";
 import { PEMBINA_ROLES } from "~/lib/roles";
 import { withinScope } from "~/db/scope";
-import { refreshKaderProgress } from "~/features/projection/projection.server";
+import { kaderInputsChanged } from "~/features/certification/evaluate.server";
 import { type Workshop, getVisibleWorkshop } from "~/features/workshops/access.server";
 import { audienceOf, cancelProblem, canEnrolInto, selfEnrolProblem } from "~/features/workshops/rules";
 
@@ -104,7 +104,7 @@ async function enrolLocked(tx: Tx, w: Workshop, userIds: string[], actorId: stri
         set: { status: sql`excluded.status`, at: sql`excluded.at`, enrolledBy: sql`excluded.enrolled_by` },
       });
   }
-  await refreshKaderProgress(userIds, tx);
+  await kaderInputsChanged(tx, userIds, { certify: false }); // an enrolment is no input of the rule
   return result;
 }
 
@@ -213,7 +213,7 @@ export async function cancelEnrolment(actor: SessionUser, workshopId: number, us
       .set({ status: "cancelled", at: now })
       .where(and(eq(enrolments.workshopId, workshopId), eq(enrolments.userId, userId)));
     const promoted = locked.endsAt > now ? await promoteWaitlist(tx, workshopId, locked.capacity) : [];
-    await refreshKaderProgress([userId, ...promoted], tx);
+    await kaderInputsChanged(tx, [userId, ...promoted], { certify: false });
     return { ok: true, promoted };
   });
 }

@@ -10,11 +10,11 @@ import PDFDocument from "pdfkit";
 import { and, eq, inArray, ne, or, sql } from "drizzle-orm";
 import type { SessionUser } from "~/auth.server";
 import { db } from "~/db.server";
-import { enrolments, users, workshops } from "~/db/schema";
+import { enrolments, type Role, users, workshops } from "~/db/schema";
 import { env } from "~/env.server";
 import { formatPhone } from "~/lib/phone";
 import { ROLE_LABEL } from "~/lib/roles";
-import { formatDate, formatDay, formatMoment, formatRange, wallClock, zoneForRegion } from "~/lib/timezone";
+import { formatDate, formatDay, formatMoment, formatRange, wallClock, type Zone, zoneForRegion } from "~/lib/timezone";
 import { ATTENDANCE_LABEL, ENROLMENT_LABEL, KIND_LABEL, METHOD_LABEL, ROSTER_ROLES } from "~/features/workshops/rules";
 import { regionLineage } from "~/features/regions/regions.server";
 import { withinScope } from "~/db/scope";
@@ -150,112 +150,117 @@ const COLS = [
   { label: "Tanda tangan", width: 125 },
 ];
 
-/**
- * The printed attendance sheet (A4): letterhead of the organiser, the session, one row
- * per participant in roster order, a few blank rows for walk-ins, the signature block
- * (Ketua TP Posyandu and the pembina who ran it) and "Halaman i dari N" on every page.
- * The last page always holds at least one row with the signatures, never only a footer.
- */
-export async function daftarHadirPdf(w: Workshop, rows: ParticipantRow[], now = new Date()): Promise<Buffer> {
-  const zone = zoneForRegion(w.regionCode);
-  const lineage = await regionLineage(w.regionCode);
-  const region = lineage.at(-1);
-  const head = letterheadFor(lineage);
+type Doc = PDFKit.PDFDocument;
+/** The pembina who created the session, named under the right-hand signature. */
+type Organiser = { name: string; role: Role } | undefined;
+
+/** Where the rows stop on a page: the footer sits below. */
+const bottomOf = (doc: Doc) => doc.page.height - PAGE.footerGap;
+
+/** The creator of the session (none for a session without one). */
+async function organiserOf(w: Workshop): Promise<Organiser> {
   const [organiser] = w.createdBy
     ? await db.select({ name: users.name, role: users.role }).from(users).where(eq(users.id, w.createdBy))
     : [];
-  const doc = new PDFDocument({
-    size: "A4",
-    margins: { top: 40, left: PAGE.left, right: 40, bottom: 40 },
-    bufferPages: true,
-    info: { Title: `Daftar hadir ${w.title}`, Author: "Akademi Posyandu" },
-  });
-  const chunks: Buffer[] = [];
-  doc.on("data", (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => doc.on("end", () => resolve(Buffer.concat(chunks))));
-  const bottom = () => doc.page.height - PAGE.footerGap;
+  return organiser;
+}
+
+/** The table's column headings at `y`; returns the y of the first row. */
+function drawTableHeader(doc: Doc, y: number): number {
+  let x = PAGE.left;
+  doc.font("Helvetica-Bold").fontSize(9.5).fillColor("#000");
+  for (const c of COLS) {
+    doc.rect(x, y, c.width, 20).stroke();
+    doc.text(c.label, x + 4, y + 6, { width: c.width - 8, lineBreak: false });
+    x += c.width;
+  }
+  doc.font("Helvetica").fontSize(9);
+  return y + 20;
+}
+
+/** The first page's head: letterhead, "DAFTAR HADIR", the session's title, time, place and region, the table header. */
+function drawFirstPage(doc: Doc, w: Workshop, head: Letterhead, regionName: string, zone: Zone): number {
   const left = PAGE.left;
+  doc
+    .font("Helvetica-Bold")
+    .fontSize(12)
+    .text(head.title, left, 40, { align: "center", width: PAGE.width, lineBreak: false });
+  if (head.subtitle)
+    doc
+      .font("Helvetica")
+      .fontSize(10)
+      .text(head.subtitle, left, 56, { align: "center", width: PAGE.width, lineBreak: false });
+  doc
+    .moveTo(left, 74)
+    .lineTo(left + PAGE.width, 74)
+    .lineWidth(1.5)
+    .stroke()
+    .lineWidth(1);
+  doc
+    .font("Helvetica-Bold")
+    .fontSize(14)
+    .text("DAFTAR HADIR", left, 86, { align: "center", width: PAGE.width, lineBreak: false });
+  doc.font("Helvetica-Bold").fontSize(11).text(`${KIND_LABEL[w.kind]}: ${w.title}`, left, 106, {
+    align: "center",
+    width: PAGE.width,
+    height: 28,
+    ellipsis: true,
+  });
+  doc.font("Helvetica").fontSize(9.5);
+  doc.text(`Waktu: ${formatRange(w.startsAt, w.endsAt, zone)}`, left, 138, { width: PAGE.width, lineBreak: false });
+  doc.text(`Tempat: ${w.venue}`, left, 151, { width: PAGE.width, height: 12, ellipsis: true });
+  doc.text(`Wilayah: ${regionName} (${w.regionCode})`, left, 164, { width: PAGE.width, lineBreak: false });
+  return drawTableHeader(doc, 184);
+}
 
-  const tableHeader = (y: number) => {
-    let x = left;
-    doc.font("Helvetica-Bold").fontSize(9.5).fillColor("#000");
-    for (const c of COLS) {
-      doc.rect(x, y, c.width, 20).stroke();
-      doc.text(c.label, x + 4, y + 6, { width: c.width - 8, lineBreak: false });
-      x += c.width;
-    }
-    doc.font("Helvetica").fontSize(9);
-    return y + 20;
-  };
-  const firstPage = () => {
-    doc
-      .font("Helvetica-Bold")
-      .fontSize(12)
-      .text(head.title, left, 40, { align: "center", width: PAGE.width, lineBreak: false });
-    if (head.subtitle)
-      doc
-        .font("Helvetica")
-        .fontSize(10)
-        .text(head.subtitle, left, 56, { align: "center", width: PAGE.width, lineBreak: false });
-    doc
-      .moveTo(left, 74)
-      .lineTo(left + PAGE.width, 74)
-      .lineWidth(1.5)
-      .stroke()
-      .lineWidth(1);
-    doc
-      .font("Helvetica-Bold")
-      .fontSize(14)
-      .text("DAFTAR HADIR", left, 86, { align: "center", width: PAGE.width, lineBreak: false });
-    doc.font("Helvetica-Bold").fontSize(11).text(`${KIND_LABEL[w.kind]}: ${w.title}`, left, 106, {
-      align: "center",
-      width: PAGE.width,
-      height: 28,
-      ellipsis: true,
-    });
-    doc.font("Helvetica").fontSize(9.5);
-    doc.text(`Waktu: ${formatRange(w.startsAt, w.endsAt, zone)}`, left, 138, { width: PAGE.width, lineBreak: false });
-    doc.text(`Tempat: ${w.venue}`, left, 151, { width: PAGE.width, height: 12, ellipsis: true });
-    doc.text(`Wilayah: ${region?.name ?? ""} (${w.regionCode})`, left, 164, { width: PAGE.width, lineBreak: false });
-    return tableHeader(184);
-  };
-  const nextPage = () => {
-    doc.addPage();
-    doc.font("Helvetica-Bold").fontSize(10).text(`DAFTAR HADIR · ${KIND_LABEL[w.kind]}: ${w.title}`, left, 40, {
-      width: PAGE.width,
-      height: 12,
-      ellipsis: true,
-    });
-    return tableHeader(58);
-  };
-  const row = (y: number, cells: string[]) => {
-    let x = left;
-    COLS.forEach((c, j) => {
-      doc.rect(x, y, c.width, PAGE.rowH).stroke();
-      if (cells[j])
-        doc.text(cells[j], x + 4, y + 8, {
-          width: c.width - 8,
-          height: PAGE.rowH - 8,
-          ellipsis: true,
-          lineBreak: false,
-        });
-      x += c.width;
-    });
-    return y + PAGE.rowH;
-  };
+/** A further page: a one-line head naming the session, then the table header; returns the y of the first row. */
+function drawNextPage(doc: Doc, w: Workshop): number {
+  doc.addPage();
+  doc.font("Helvetica-Bold").fontSize(10).text(`DAFTAR HADIR · ${KIND_LABEL[w.kind]}: ${w.title}`, PAGE.left, 40, {
+    width: PAGE.width,
+    height: 12,
+    ellipsis: true,
+  });
+  return drawTableHeader(doc, 58);
+}
 
-  let y = firstPage();
+/** One table row at `y` (empty cells left blank); returns the y below it. */
+function drawRow(doc: Doc, y: number, cells: string[]): number {
+  let x = PAGE.left;
+  COLS.forEach((c, j) => {
+    doc.rect(x, y, c.width, PAGE.rowH).stroke();
+    if (cells[j])
+      doc.text(cells[j], x + 4, y + 8, {
+        width: c.width - 8,
+        height: PAGE.rowH - 8,
+        ellipsis: true,
+        lineBreak: false,
+      });
+    x += c.width;
+  });
+  return y + PAGE.rowH;
+}
+
+/**
+ * The participants' rows from `y`, a new page when a row does not fit, then up to five blank
+ * rows for walk-ins; leaves room for the signatures on the last page. Returns the y below.
+ */
+function drawRows(doc: Doc, w: Workshop, rows: ParticipantRow[], y: number): number {
   rows.forEach((r, i) => {
     // The last row goes to a new page together with the signatures when both do not fit.
     const need = PAGE.rowH + (i === rows.length - 1 ? SIGNATURE_H : 0);
-    if (y + need > bottom()) y = nextPage();
-    y = row(y, [String(i + 1), r.name, r.posyanduName ?? "", r.desaName, ""]);
+    if (y + need > bottomOf(doc)) y = drawNextPage(doc, w);
+    y = drawRow(doc, y, [String(i + 1), r.name, r.posyanduName ?? "", r.desaName, ""]);
   });
-  if (!rows.length && y + SIGNATURE_H > bottom()) y = nextPage();
+  if (!rows.length && y + SIGNATURE_H > bottomOf(doc)) y = drawNextPage(doc, w);
   // Blank rows for walk-ins written on paper, as many as fit above the signatures (at most 5).
-  for (let k = 0; k < 5 && y + PAGE.rowH + SIGNATURE_H <= bottom(); k++) y = row(y, ["", "", "", "", ""]);
+  for (let k = 0; k < 5 && y + PAGE.rowH + SIGNATURE_H <= bottomOf(doc); k++) y = drawRow(doc, y, ["", "", "", "", ""]);
+  return y;
+}
 
-  // Signature block.
+/** The signature block below `y`: the Ketua TP Posyandu on the left, the organising pembina on the right. */
+function drawSignatures(doc: Doc, y: number, w: Workshop, head: Letterhead, zone: Zone, organiser: Organiser): void {
+  const left = PAGE.left;
   const sy = y + 24;
   const colW = 230;
   const rightX = left + PAGE.width - colW;
@@ -285,10 +290,12 @@ export async function daftarHadirPdf(w: Workshop, rows: ParticipantRow[], now = 
       align: "center",
       lineBreak: false,
     });
+}
 
-  // Footer on every page, written below the bottom margin (which would otherwise add a page).
+/** The footer on every page ("Dicetak …", "Halaman i dari N"), below the bottom margin (else pdfkit adds a page). */
+function drawFooters(doc: Doc, printed: string): void {
+  const left = PAGE.left;
   const { start, count } = doc.bufferedPageRange();
-  const printed = `Dicetak ${formatDate(now, zone)} dari Akademi Posyandu · ${rows.length} peserta`;
   for (let i = start; i < start + count; i++) {
     doc.switchToPage(i);
     const margin = doc.page.margins.bottom;
@@ -303,6 +310,33 @@ export async function daftarHadirPdf(w: Workshop, rows: ParticipantRow[], now = 
     });
     doc.page.margins.bottom = margin;
   }
+}
+
+/**
+ * The printed attendance sheet (A4): letterhead of the organiser, the session, one row
+ * per participant in roster order, a few blank rows for walk-ins, the signature block
+ * (Ketua TP Posyandu and the pembina who ran it) and "Halaman i dari N" on every page.
+ * The last page always holds at least one row with the signatures, never only a footer.
+ */
+export async function daftarHadirPdf(w: Workshop, rows: ParticipantRow[], now = new Date()): Promise<Buffer> {
+  const zone = zoneForRegion(w.regionCode);
+  const lineage = await regionLineage(w.regionCode);
+  const head = letterheadFor(lineage);
+  const organiser = await organiserOf(w);
+  const doc = new PDFDocument({
+    size: "A4",
+    margins: { top: 40, left: PAGE.left, right: 40, bottom: 40 },
+    bufferPages: true,
+    info: { Title: `Daftar hadir ${w.title}`, Author: "Akademi Posyandu" },
+  });
+  const chunks: Buffer[] = [];
+  doc.on("data", (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve) => doc.on("end", () => resolve(Buffer.concat(chunks))));
+
+  let y = drawFirstPage(doc, w, head, lineage.at(-1)?.name ?? "", zone);
+  y = drawRows(doc, w, rows, y);
+  drawSignatures(doc, y, w, head, zone, organiser);
+  drawFooters(doc, `Dicetak ${formatDate(now, zone)} dari Akademi Posyandu · ${rows.length} peserta`);
   doc.end();
   return done;
 }

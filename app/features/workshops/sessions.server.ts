@@ -12,22 +12,25 @@ import { regions, workshops, type WorkshopStatus } from "~/db/schema";
 import { forbidden, notFound } from "~/lib/http";
 import { parseIntId } from "~/lib/query";
 import { isWithinScope } from "~/lib/region";
-import { refreshKaderProgress } from "~/features/projection/projection.server";
+import { kaderInputsChanged } from "~/features/certification/evaluate.server";
 import { countEnrolled, lockWorkshop, promoteWaitlist } from "~/features/workshops/enrolment.server";
 import { requireSchedulable, visibleWhere, type Workshop } from "~/features/workshops/access.server";
 export type { Workshop };
 import { ALLOWED_TRANSITIONS, SCHEDULER_ROLES, STATUS_LABEL, type WorkshopForm } from "~/features/workshops/rules";
 
-/** Keeps the dashboard inputs of everyone in a session exact (same transaction). */
+/**
+ * Everyone in a session after it changed (same transaction): a session completed may make
+ * its attendance count towards a certificate, and the dashboard inputs stay exact.
+ */
 async function refreshParticipants(tx: Tx, workshopId: number): Promise<void> {
   const rows = rowsOf<{ user_id: string }>(
     await tx.execute(
       sql`select user_id from enrolments where workshop_id = ${workshopId} union select user_id from attendance where workshop_id = ${workshopId}`,
     ),
   );
-  await refreshKaderProgress(
-    rows.map((r) => r.user_id),
+  await kaderInputsChanged(
     tx,
+    rows.map((r) => r.user_id),
   );
 }
 

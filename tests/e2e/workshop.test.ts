@@ -44,10 +44,14 @@ describe("pembina kecamatan runs a pelatihan on a phone; a kader checks in by QR
       const rows = page.locator("ol > li");
       expect(await rows.count()).toBe(enrolled);
       await rows.first().locator("label:has-text('Izin')").click();
-      await page.click("button:has-text('Simpan absensi')");
-      await page.waitForSelector("text=catatan kehadiran disimpan");
-      await page.click("button:has-text('Semua hadir')");
-      await page.waitForSelector(`text=${enrolled - 1} catatan kehadiran disimpan`);
+      // Wait for the page's load, not for its first lines: the roster below streams in after
+      // the message (on a busy machine the count ran on a half-parsed page).
+      await Promise.all([page.waitForURL(/tersimpan=1$/), page.click("button:has-text('Simpan absensi')")]);
+      await Promise.all([
+        page.waitForURL(new RegExp(`tersimpan=${enrolled - 1}$`)),
+        page.click("button:has-text('Semua hadir')"),
+      ]);
+      await page.getByText(`${enrolled - 1} catatan kehadiran disimpan`).waitFor();
       expect(await page.locator("input[value=izin]:checked").count()).toBe(1);
       expect(await page.locator("input[value=hadir]:checked").count()).toBe(enrolled - 1);
       const overflow = await page.evaluate(

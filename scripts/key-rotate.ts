@@ -5,13 +5,13 @@
 // this, start again. The key it replaces stays in the database, endorsed by the new key:
 // certificates signed before keep verifying (/verifikasi/kunci lists both), new ones are
 // signed with the new key. Bringing an earlier key back works the same way.
-import { closeDb, dbReady } from "~/db.server";
-import { EnvError, env } from "~/env.server";
+import { dbReady } from "~/db.server";
+import { env } from "~/env.server";
 import { claimInstanceMode } from "~/instance.server";
 import { rotateSigningKey } from "~/features/certification/signing.server";
+import { runTool } from "./run-tool";
 
-let code = 0;
-try {
+await runTool(async () => {
   const e = env();
   await dbReady();
   await claimInstanceMode(e.MODE);
@@ -30,11 +30,5 @@ try {
       `Peringatan: ${r.unverifiable} sertifikat ditandatangani kunci yang kunci publiknya tidak tercatat; sertifikat itu akan terbaca "tanda tangan salah" sampai kunci lamanya dipasang kembali.`,
     );
   }
-} catch (error) {
-  if (!(error instanceof EnvError)) throw error;
-  console.error(error.message);
-  code = 78;
-} finally {
-  await closeDb();
-}
-process.exit(code);
+  return 0;
+});

@@ -5,8 +5,9 @@
 // (`printf '%s\n' "$KATA_SANDI" | npm run setup -- --admin 08…`). Stop a pilot server first:
 // the embedded database belongs to one process.
 import { createInterface } from "node:readline";
-import { closeDb, dbReady } from "~/db.server";
-import { databaseKind, EnvError, env } from "~/env.server";
+import { dbReady } from "~/db.server";
+import { databaseKind, env } from "~/env.server";
+import { runTool } from "./run-tool";
 import { claimInstanceMode } from "~/instance.server";
 import { createFirstAdmin } from "~/features/accounts/first-admin.server";
 import { seedRegionsIfEmpty } from "~/features/regions/regions.server";
@@ -81,14 +82,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-let code: number;
-try {
-  code = await main();
-} catch (error) {
-  if (!(error instanceof EnvError)) throw error;
-  console.error(error.message);
-  code = 78;
-} finally {
-  await closeDb();
-}
-process.exit(code);
+await runTool(main);

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole, requireScope } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { LOCKOUT_REPORT_ROLES, lockedOutReport } from "~/features/coaching/kader-progress.server";
+import { PROGRESS_VIEWERS, lockedOutReport } from "~/features/coaching/kader-progress.server";
 import { tanggalWita } from "~/lib/timezone";
 import { getPosyanduInScope } from "~/features/regions/posyandu.server";
 import { getRegion } from "~/features/regions/regions.server";
@@ -19,7 +19,7 @@ export const meta: MetaFunction = () => [{ title: "Kader terkunci kuis · Akadem
  * ?posyandu=<id> (the dashboard's counts link here). Each row links to the grant on /kader/:id.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, LOCKOUT_REPORT_ROLES);
+  const user = await requireRole(request, PROGRESS_VIEWERS);
   const url = new URL(request.url);
   const wilayah = url.searchParams.get("wilayah");
   const posyanduParam = url.searchParams.get("posyandu");

@@ -493,24 +493,6 @@ export async function evaluateCertification(userId: string, now = new Date()): P
   }
 }
 
-/** Batch form of evaluateCertification (attendance of a whole session). Never throws. */
-export async function evaluateCertificationFor(userIds: string[], now = new Date()): Promise<void> {
-  const ids = [...new Set(userIds)];
-  for (let i = 0; i < ids.length; i += 200) {
-    const chunk = ids.slice(i, i + 200);
-    try {
-      const kader = await db.select(kaderColumns).from(users).where(inArray(users.id, chunk));
-      const outcomes = await evaluateMany(kader, now);
-      for (const [userId, list] of outcomes) {
-        for (const o of list)
-          if (o.status === "failed") console.error(`[sertifikasi] evaluasi gagal untuk pengguna ${userId}:`, o.error);
-      }
-    } catch (e) {
-      console.error(`[sertifikasi] evaluasi gagal untuk ${chunk.length} pengguna:`, e instanceof Error ? e.message : e);
-    }
-  }
-}
-
 /**
  * "A kader's inputs changed": the one entry every writer of a rule input calls, inside its
  * own transaction (docs/ARCHITECTURE.md, "Where each rule lives"). It evaluates the

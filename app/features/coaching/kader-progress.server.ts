@@ -36,13 +36,8 @@ import { rowsOf } from "~/db.server";
 import { formatIsoDay, tanggalWita } from "~/lib/timezone";
 import { rolesFor } from "~/lib/permissions";
 
-/** Who opens a kader's progress page and grants another round of attempts (in scope). */
+/** Who opens a kader's progress page, grants another round of attempts and sees the locked-out list (/admin/kader-terkunci), each in her scope. */
 export const PROGRESS_VIEWERS: readonly Role[] = rolesFor("kader-progress");
-/**
- * Who sees the locked-out report (/admin/kader-terkunci): everyone who can grant another
- * round, each for her own scope (a pembina desa her desa, a pembina kecamatan her kecamatan).
- */
-export const LOCKOUT_REPORT_ROLES: readonly Role[] = rolesFor("kader-progress");
 
 /** The kader (role kader) in the actor's scope: 404 for an unknown id or a non-kader, 403 outside the scope. */
 export async function requireKaderInScope(actor: Pick<SessionUser, "scopeCode">, id: string | undefined) {

@@ -12,6 +12,7 @@ import {
   type WorkshopStatus,
 } from "~/db/schema";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
+import { sessionCookie } from "./helpers";
 import { markCompleted } from "~/features/learning/progress.server";
 import { startAttempt, submitAttempt } from "~/features/learning/quiz.server";
 import { recordObservations } from "~/features/certification/practice.server";
@@ -100,6 +101,12 @@ export async function newKader(opts: { desa?: string; name?: string } = {}) {
     ? await makePosyandu({ name: "Posyandu Kenanga", desaCode: desa })
     : (posyanduId ??= await makePosyandu({ name: "Posyandu Melati 1", desaCode: DESA }));
   return makeUser({ role: "kader", scopeCode: desa, posyanduId: pid, name: opts.name ?? "Siti Aminah" });
+}
+
+/** A new kader (as newKader) with a session cookie, for calling routes as her. */
+export async function kaderWithCookie(opts: { desa?: string; name?: string } = {}) {
+  const k = await newKader(opts);
+  return { ...k, cookie: await sessionCookie(k.id) };
 }
 
 /** ", praktik lapangan: n dari N tugas kompeten" as the rule's summary ends (N from the programme). */

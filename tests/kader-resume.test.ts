@@ -9,25 +9,17 @@ import { db } from "~/db.server";
 import { moduleProgress } from "~/db/schema";
 import { content, syncModuleVersions } from "~/features/catalogue/content.server";
 import { nextStep, type StepModule } from "~/features/learning/next-step";
-import { makePosyandu, makeUser } from "~/demo/factories.server";
+import { kaderWithCookie as newKader } from "./certification-helpers";
 import * as modulePage from "~/routes/modul.$slug._index";
 import * as modulList from "~/routes/modul._index";
 import * as home from "~/routes/_index";
 import * as simpan from "~/routes/modul.simpan";
 import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
 
-let posId: number;
-
 beforeAll(async () => {
   await setupDatabase();
   await syncModuleVersions();
-  posId = await makePosyandu({ name: "Posyandu Kenanga", desaCode: "64.08.01.2003" });
 });
-
-async function newKader() {
-  const k = await makeUser({ role: "kader", scopeCode: "64.08.01.2003", posyanduId: posId });
-  return { ...k, cookie: await sessionCookie(k.id) };
-}
 
 type Kader = Awaited<ReturnType<typeof newKader>>;
 

@@ -10,7 +10,7 @@ import { db } from "~/db.server";
 import { moduleProgress, quizAttempts } from "~/db/schema";
 import { OUTBOX_OWNER_HEADER } from "~/auth.server";
 import { syncModuleVersions } from "~/features/catalogue/content.server";
-import { makePosyandu, makeUser } from "~/demo/factories.server";
+import { kaderWithCookie as newKader } from "./certification-helpers";
 import * as modulePage from "~/routes/modul.$slug._index";
 import * as quizIndex from "~/routes/modul.$slug.kuis._index";
 import * as quizAttempt from "~/routes/modul.$slug.kuis.$attemptId";
@@ -18,18 +18,10 @@ import * as keluar from "~/routes/keluar";
 import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
 
 const SLUG = "spm-kesehatan";
-let posId: number;
-
 beforeAll(async () => {
   await setupDatabase();
   await syncModuleVersions();
-  posId = await makePosyandu({ name: "Posyandu Melati", desaCode: "64.08.01.2003" });
 });
-
-async function newKader() {
-  const k = await makeUser({ role: "kader", scopeCode: "64.08.01.2003", posyanduId: posId });
-  return { ...k, cookie: await sessionCookie(k.id) };
-}
 
 async function progressOf(userId: string) {
   const [row] = await db

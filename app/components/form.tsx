@@ -4,9 +4,9 @@ export function Field({
   name,
   error,
   hint,
+  id = `f-${name}`,
   ...input
 }: { label: string; name: string; error?: string; hint?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
-  const id = `f-${name}`;
   return (
     <div>
       <label htmlFor={id}>{label}</label>

@@ -1,3 +1,4 @@
+import { Field } from "~/components/form";
 import { readForm } from "~/lib/http";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -147,41 +148,25 @@ export default function Praktik() {
           <input type="hidden" name="taskId" value={d.task.id} />
           <input type="hidden" name="idempotencyKey" value={a?.idempotencyKey ?? d.idempotencyKey} />
           <div className="card space-y-3">
-            <div>
-              <label htmlFor="f-tanggal">Tanggal pengamatan</label>
-              <input
-                id="f-tanggal"
-                name="observedOn"
-                type="date"
-                defaultValue={v("observedOn")[0] ?? d.today}
-                max={d.today}
-                required
-                aria-invalid={errors.observedOn ? true : undefined}
-                aria-describedby={errors.observedOn ? "f-tanggal-err" : undefined}
-              />
-              {errors.observedOn ? (
-                <p id="f-tanggal-err" className="field-error">
-                  {errors.observedOn}
-                </p>
-              ) : null}
-            </div>
-            <div>
-              <label htmlFor="f-tempat">Tempat</label>
-              <input
-                id="f-tempat"
-                name="place"
-                defaultValue={v("place")[0] ?? `Posyandu ${d.posyandu.name.replace(/^Posyandu\s+/i, "")}`}
-                required
-                maxLength={120}
-                aria-invalid={errors.place ? true : undefined}
-                aria-describedby={errors.place ? "f-tempat-err" : undefined}
-              />
-              {errors.place ? (
-                <p id="f-tempat-err" className="field-error">
-                  {errors.place}
-                </p>
-              ) : null}
-            </div>
+            <Field
+              label="Tanggal pengamatan"
+              name="observedOn"
+              id="f-tanggal"
+              type="date"
+              defaultValue={v("observedOn")[0] ?? d.today}
+              max={d.today}
+              required
+              error={errors.observedOn}
+            />
+            <Field
+              label="Tempat"
+              name="place"
+              id="f-tempat"
+              defaultValue={v("place")[0] ?? `Posyandu ${d.posyandu.name.replace(/^Posyandu\s+/i, "")}`}
+              required
+              maxLength={120}
+              error={errors.place}
+            />
             <p className="text-xs text-stone-600">
               Isi hanya kader yang Anda amati kali ini; kader tanpa hasil tidak dicatat. Mencatat ulang seorang kader
               menjadi koreksi: catatan lama tetap tersimpan.

@@ -16,7 +16,7 @@
  */
 import { sql } from "drizzle-orm";
 import { closeDb, db, dbKind, dbReady } from "~/db.server";
-import { content } from "~/features/catalogue/content.server";
+import { content, pembinaProgramme } from "~/features/catalogue/content.server";
 import { seedRegionsIfEmpty } from "~/features/regions/regions.server";
 import { seedBoundariesIfEmpty } from "~/features/regions/boundaries.server";
 import { rebuildReporting } from "~/features/projection/projection.server";
@@ -213,6 +213,9 @@ await step(
     cross join unnest(${slugs}::text[]) s(slug)
   ) x where d >= 0.5 or r < 0.7`,
 );
+// The item-statistics trigger (drizzle/0013) aggregates a statement's rows as one jsonb array,
+// over PostgreSQL's 256 MB limit at this size: off for the bulk insert, rebuilt below (rebuildReporting).
+await step("item-statistics trigger off", sql`alter table quiz_attempts disable trigger user`);
 await step(
   "quiz attempts (one per module read)",
   sql`
@@ -221,6 +224,7 @@ await step(
          best_score, best_score >= 70, 'sq' || md5(user_id || slug)
   from module_progress where user_id ~ ${SCALE_USER}`,
 );
+await step("item-statistics trigger on", sql`alter table quiz_attempts enable trigger user`);
 await step(
   "certificates for kader who met the rule",
   sql`
@@ -247,6 +251,28 @@ await step(
   sql`
   update certificates set expires_at = issued_at + ${programme.validityMonths} * interval '1 month' where user_id ~ ${SCALE_USER}`,
 );
+// Tim Pembina (issue 20): one pembina kecamatan per kecamatan and one pembina desa per desa
+// ("sx0pk…"/"sx0pd…"), ~60% of the kecamatan and ~40% of the desa teams certified in the pembina
+// programme (1% of those revoked, some expired): the cascade of the dashboard reads them.
+const pembina = pembinaProgramme();
+await step(
+  "pembina kecamatan and desa",
+  sql`
+  insert into users (id, name, phone, role, scope_code, active)
+  select case when level = 'kecamatan' then 'sx0pk' else 'sx0pd' end || lpad(n::text, 7, '0'), 'Pembina ' || code,
+         '62897' || lpad(n::text, 8, '0'), case when level = 'kecamatan' then 'pembina_kecamatan' else 'pembina_desa' end, code, random() > 0.02
+  from (select code, level, row_number() over (order by code) as n from regions where level in ('kecamatan', 'desa')) r`,
+);
+if (pembina)
+  await step(
+    "pembina certificates",
+    sql`
+  insert into certificates (code, user_id, programme_id, cycle, issued_at, expires_at, revoked_at, issuing_region, payload, signature)
+  select ${certificateCode(sql`50000000 + row_number() over ()`)}, id, ${pembina.id}, 1, issued, issued + ${pembina.validityMonths} * interval '1 month',
+         case when random() < 0.01 then now() end, substr(scope_code, 1, 5), '{}'::jsonb, 'skala'
+  from (select id, scope_code, now() - (random() * 760)::int * interval '1 day' as issued from users
+        where id ~ '^sx0p[kd]' and random() < case when role = 'pembina_kecamatan' then 0.6 else 0.4 end) u`,
+  );
 const sample = rowsOf<{ code: string }>(
   await db.execute(sql`select code from certificates where user_id ~ ${SCALE_USER} limit 1000`),
 );

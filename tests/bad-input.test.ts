@@ -101,6 +101,7 @@ const NEEDS_RESOURCE = new Set([
   "admin.sertifikat.$code.tsx",
   "modul.$slug.kuis.$attemptId.tsx",
   "admin.impor.pratinjau.$token.tsx",
+  "sesi.$id.evaluasi.tsx", // only who attended the session: 404 for anyone else, before the body
 ]);
 
 let admin: string, kader: string, posyanduId: number, workshopId: number, userId: string;

@@ -198,9 +198,13 @@ describe("automatic issuance", () => {
     expect(await certsOf(failed.id)).toHaveLength(0);
   });
 
-  it("only active kader are certified", async () => {
+  it("a user is evaluated in the programmes of her role only; DPMD and admin in none", async () => {
     const pembina = await makeUser({ role: "pembina_desa", scopeCode: "64.08.01.2001" });
-    expect(await evaluateCertificationStrict(pembina.id)).toEqual([{ programmeId: "*", status: "skipped" }]);
+    expect(await evaluateCertificationStrict(pembina.id)).toEqual([
+      expect.objectContaining({ programmeId: "pembina-6-spm", status: "not_yet" }),
+    ]);
+    const dpmd = await makeUser({ role: "dpmd", scopeCode: "64.08" });
+    expect(await evaluateCertificationStrict(dpmd.id)).toEqual([{ programmeId: "*", status: "skipped" }]);
     expect(await evaluateCertificationStrict("tidak-ada")).toEqual([]);
   });
 
@@ -701,13 +705,16 @@ describe("pages", () => {
     expect(await certsOf(k.id)).toHaveLength(1);
   });
 
-  it("staff are sent to the certificate list; pembina desa/kecamatan get 403", async () => {
+  it("DPMD is sent to the certificate list; a pembina desa sees her own programme, not the register", async () => {
     const dpmd = await staff("dpmd", "64.08");
     expect((await call(sertifikatPage.loader, makeRequest("/sertifikat", { cookie: dpmd.cookie }))).location).toBe(
       "/admin/sertifikat",
     );
     const desa = await staff("pembina_desa", "64.08.01.2001");
-    expect((await call(sertifikatPage.loader, makeRequest("/sertifikat", { cookie: desa.cookie }))).status).toBe(403);
+    const own = await call(sertifikatPage.loader, makeRequest("/sertifikat", { cookie: desa.cookie }));
+    expect(own.status).toBe(200);
+    expect(JSON.stringify(own.data)).toContain("Sertifikasi Tim Pembina Posyandu 6 SPM");
+    expect(JSON.stringify(own.data)).not.toContain("Sertifikasi Kader Posyandu 6 SPM");
     expect(
       (await call(kedaluwarsa.loader, makeRequest("/sertifikat/kedaluwarsa", { cookie: desa.cookie }))).status,
     ).toBe(403);

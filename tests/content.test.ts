@@ -13,7 +13,7 @@ describe("content/", () => {
   const c = loadContent(ROOT);
 
   it("has the introduction, a module per SPM bidang, the reporting module and the four v2 modules", () => {
-    expect(c.modules).toHaveLength(12);
+    expect(c.modules).toHaveLength(17);
     for (const spm of SPM_BIDANG) expect(c.bySlug.get(`spm-${spm}`)?.frontmatter.spm, spm).toBe(spm);
     for (const slug of [
       "permendagri-13-2024",
@@ -45,7 +45,13 @@ describe("content/", () => {
   it("defines the default programme over modules that exist", () => {
     expect(c.defaultProgramme.id).toBe("kader-6-spm");
     expect(c.defaultProgramme.requiredModules).toHaveLength(12);
-    expect(new Set(c.defaultProgramme.requiredModules)).toEqual(new Set(c.modules.map((m) => m.slug)));
+    // Every module belongs to exactly one programme: twelve for kader, five for the Tim Pembina (issue 20).
+    const pembina = c.programmes.find((p) => p.id === "pembina-6-spm")!;
+    expect(pembina.roles).toEqual(["pembina_desa", "pembina_kecamatan", "pembina_kabupaten"]);
+    expect(pembina.requiredModules).toHaveLength(5);
+    expect(new Set([...c.defaultProgramme.requiredModules, ...pembina.requiredModules])).toEqual(
+      new Set(c.modules.map((m) => m.slug)),
+    );
     expect(c.defaultProgramme.attendance).toEqual({
       kind: "pelatihan",
       statuses: ["hadir", "terlambat"],

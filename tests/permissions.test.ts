@@ -52,6 +52,7 @@ const ROUTE: Record<string, Rule | { loader: Rule; action: Rule }> = {
   "kader.$id.tsx": "kader-progress",
   "kalender.$token.ics.ts": "public",
   "kalender._index.tsx": "user",
+  "kebutuhan-pelatihan.tsx": "training-needs",
   "keluar.tsx": "public",
   "luring.tsx": "public",
   "masuk.tsx": "public",
@@ -76,13 +77,20 @@ const ROUTE: Record<string, Rule | { loader: Rule; action: Rule }> = {
   "sesi.$id.absensi[.csv].ts": "session-roster",
   "sesi.$id.absensi[.xlsx].ts": "session-roster",
   "sesi.$id.daftar-hadir[.pdf].ts": "session-roster",
+  "sesi.$id.evaluasi.tsx": "user", // participants present only: anyone else 404 (tests/session-test.test.ts)
   "sesi.$id.ics.ts": "user",
+  "sesi.$id.narasumber.tsx": "session-schedule",
   "sesi.$id.pengingat.tsx": "session-roster",
   "sesi.$id.peserta.tsx": "session-roster",
   "sesi.$id.qr.tsx": "session-roster",
+  "sesi.$id.tes._index.tsx": "user", // participants only: anyone else 404 (tests/session-test.test.ts)
+  "sesi.$id.tes.cetak.tsx": "session-roster",
+  "sesi.$id.tes.isi.tsx": "session-roster",
   "sesi.$id.ubah.tsx": "session-schedule",
   "sesi._index.tsx": "user",
   "sesi.baru.tsx": "session-schedule",
+  "tim-pembina._index.tsx": "pembina-observe",
+  "tim-pembina.praktik.tsx": "pembina-observe",
   "verifikasi.$code.tsx": "public",
   "verifikasi._index.tsx": "public",
   "verifikasi.kunci.ts": "public",
@@ -186,6 +194,7 @@ describe("the permission table", () => {
       "/admin/sertifikat": "certificates-view",
       "/admin/wilayah": "regions",
       "/analisis-soal": "item-analysis",
+      "/kebutuhan-pelatihan": "training-needs",
       "/admin/audit": "audit",
     };
     for (const role of ROLES) {

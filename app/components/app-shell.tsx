@@ -33,13 +33,16 @@ export function navFor(role: Role): NavItem[] {
   }
   const staff: (NavItem & { action?: Action })[] = [
     { to: "/dasbor", label: "Dasbor", action: "dashboard" },
+    { to: "/modul", label: "Belajar", action: "certificate-own" },
     { to: "/sesi", label: "Kegiatan" },
+    { to: "/tim-pembina", label: "Tim Pembina", action: "pembina-observe" },
     { to: "/posyandu", label: "Posyandu", action: "users-list" },
     { to: "/admin/pengguna", label: "Pengguna", action: "users-list" },
     { to: "/admin/impor", label: "Impor", action: "import" },
     { to: "/admin/sertifikat", label: "Sertifikat", action: "certificates-view" },
     { to: "/admin/wilayah", label: "Wilayah", action: "regions" },
     { to: "/analisis-soal", label: "Analisis soal", action: "item-analysis" },
+    { to: "/kebutuhan-pelatihan", label: "Kebutuhan pelatihan", action: "training-needs" },
     { to: "/admin/audit", label: "Audit", action: "audit" },
   ];
   return [home, ...staff.filter((i) => !i.action || can(role, i.action)).map(({ to, label }) => ({ to, label }))];

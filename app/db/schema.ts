@@ -757,3 +757,119 @@ export const signingKeys = pgTable(
   },
   (t) => [uniqueIndex("signing_keys_one_current").on(sql`(true)`).where(sql`${t.retiredAt} is null`)],
 );
+
+// ---------------------------------------------------------------- sessions that measure learning (issue 20)
+
+export const TEST_PHASES = ["pre", "post"] as const;
+export type TestPhase = (typeof TEST_PHASES)[number];
+export const TEST_SOURCES = ["ponsel", "kertas"] as const;
+export type TestSource = (typeof TEST_SOURCES)[number];
+
+/**
+ * A session's pre/post test: one fixed set of items (drawn once from the quiz banks of the
+ * session's modules), the same for the pre-test and the post-test.
+ */
+export const workshopTests = pgTable("workshop_tests", {
+  workshopId: integer("workshop_id")
+    .primaryKey()
+    .references(() => workshops.id, { onDelete: "cascade" }),
+  /** The drawn items in order: module slug and question id. */
+  items: jsonb("items").$type<{ slug: string; questionId: string }[]>().notNull(),
+  createdBy: text("created_by")
+    .notNull()
+    .references(() => users.id),
+  createdAt: createdAt(),
+});
+
+/** One participant's pre- or post-test result (taken on the phone, or on paper and typed in by the pembina). */
+export const workshopTestResults = pgTable(
+  "workshop_test_results",
+  {
+    workshopId: integer("workshop_id")
+      .notNull()
+      .references(() => workshops.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    phase: text("phase", { enum: TEST_PHASES }).notNull(),
+    source: text("source", { enum: TEST_SOURCES }).notNull(),
+    /** Percentage 0–100, rounded. */
+    score: smallint("score").notNull(),
+    correct: smallint("correct").notNull(),
+    total: smallint("total").notNull(),
+    enteredBy: text("entered_by")
+      .notNull()
+      .references(() => users.id),
+    submittedAt: timestamp("submitted_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workshopId, t.userId, t.phase] }),
+    check("workshop_test_results_phase_check", sql`${t.phase} in ('pre','post')`),
+    check("workshop_test_results_score_check", sql`${t.score} between 0 and 100`),
+  ],
+);
+
+/** Each item of a participant's pre/post test (the training-needs view reads the sections missed). */
+export const workshopTestAnswers = pgTable(
+  "workshop_test_answers",
+  {
+    workshopId: integer("workshop_id")
+      .notNull()
+      .references(() => workshops.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    phase: text("phase", { enum: TEST_PHASES }).notNull(),
+    slug: text("slug").notNull(),
+    questionId: text("question_id").notNull(),
+    section: text("section").notNull(),
+    /** The option ids given, comma-separated ("" = left blank). */
+    given: text("given").notNull(),
+    ok: smallint("ok").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workshopId, t.userId, t.phase, t.slug, t.questionId] }),
+    index("workshop_test_answers_user_idx").on(t.userId),
+  ],
+);
+
+/** A participant's evaluation of a session (1–5 each, free text). */
+export const workshopEvaluations = pgTable(
+  "workshop_evaluations",
+  {
+    workshopId: integer("workshop_id")
+      .notNull()
+      .references(() => workshops.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    relevance: smallint("relevance").notNull(),
+    clarity: smallint("clarity").notNull(),
+    speaker: smallint("speaker").notNull(),
+    comment: text("comment").notNull().default(""),
+    submittedAt: timestamp("submitted_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workshopId, t.userId] }),
+    check(
+      "workshop_evaluations_scale_check",
+      sql`${t.relevance} between 1 and 5 and ${t.clarity} between 1 and 5 and ${t.speaker} between 1 and 5`,
+    ),
+  ],
+);
+
+/** The narasumber (speakers) of a session. */
+export const workshopSpeakers = pgTable(
+  "workshop_speakers",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    workshopId: integer("workshop_id")
+      .notNull()
+      .references(() => workshops.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    organisation: text("organisation").notNull(),
+    topic: text("topic").notNull(),
+    position: smallint("position").notNull().default(0),
+  },
+  (t) => [index("workshop_speakers_workshop_idx").on(t.workshopId)],
+);

@@ -34,7 +34,7 @@ export interface ActivityResult {
   attempts: number;
 }
 
-function prng(seed: number) {
+export function prng(seed: number) {
   return () => {
     seed |= 0;
     seed = (seed + 0x6d2b79f5) | 0;
@@ -96,7 +96,7 @@ function demoAnswers(draw: DrawnQuestion[], pass: boolean, passScore: number, ke
  * also the attempt id, so it must be a valid one (8-40 of a-z0-9, as getOwnAttempt checks):
  * the quiz result page of a demo attempt must open.
  */
-function attemptRow(userId: string, slug: string, pass: boolean, at: Date, rand: () => number, key: string) {
+export function attemptRow(userId: string, slug: string, pass: boolean, at: Date, rand: () => number, key: string) {
   const mod = content().bySlug.get(slug)!;
   const draw = drawQuestions(mod.quiz!, rand);
   const answers = demoAnswers(draw, pass, mod.quiz!.passScore, key);

@@ -20,6 +20,7 @@ import { hashPassword } from "~/auth.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { newUserId } from "~/features/accounts/users.server";
 import { seedDemoActivity, type ActivityResult } from "~/demo/activity.server";
+import { seedDemoPembina, type PembinaDemoResult } from "~/demo/pembina.server";
 import { derivedTablesList, refreshRegion } from "~/features/projection/projection.server";
 import { evaluateCertificationStrict } from "~/features/certification/evaluate.server";
 import { sql } from "drizzle-orm";
@@ -218,6 +219,7 @@ async function clearPartialDemo(): Promise<boolean> {
 export interface DemoSeedResult extends ActivityResult {
   posyandu: number;
   kader: number;
+  pembina: PembinaDemoResult;
   ms: number;
 }
 
@@ -360,10 +362,12 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
     const at = new Date(Math.min(Date.now(), new Date(d.at).getTime() + 86_400_000));
     await evaluateCertificationStrict(d.user_id, at);
   }
+  // The Tim Pembina in a cascade, some certified, and a session with pre/post results (issue 20).
+  const pembina = await seedDemoPembina(admin.id, DEMO_KABUPATEN, passwordHash);
   // The trend's history from the dates (accounts, certificates), as after a bulk load.
   await db.execute(sql`select rebuild_stats_flow()`);
   await audit({ actorId: admin.id, action: SEEDED_MARKER, entity: "demo", entityId: null, regionCode: "64" });
-  return { posyandu: posyanduCount, kader: kaderCount, ...activity, ms: Math.round(performance.now() - t0) };
+  return { posyandu: posyanduCount, kader: kaderCount, ...activity, pembina, ms: Math.round(performance.now() - t0) };
 }
 
 export function demoAccountsTable(): string {

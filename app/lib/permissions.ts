@@ -26,8 +26,8 @@ export const PERMISSIONS = {
     scope: "own account",
   },
   "certificate-own": {
-    roles: ["kader"],
-    what: "her own certificate status (/sertifikat; the viewers of the register are sent there)",
+    roles: ["kader", "pembina_desa", "pembina_kecamatan", "pembina_kabupaten"],
+    what: "her own certificate status in her programme (/sertifikat; DPMD and admin are sent to the register)",
     scope: "own account",
   },
   dashboard: { roles: STAFF, what: "dashboards and their exports", scope: OWN_REGION },
@@ -40,6 +40,11 @@ export const PERMISSIONS = {
     roles: ["pembina_desa", "pembina_kecamatan"],
     what: "record an observed praktik lapangan sitting",
     scope: "posyandu in own region",
+  },
+  "pembina-observe": {
+    roles: ["pembina_kecamatan", "pembina_kabupaten", "dpmd", "admin"],
+    what: "see the Tim Pembina below one's level and record their observed practice (/tim-pembina)",
+    scope: "pembina of a lower level in own region",
   },
   "users-list": { roles: STAFF, what: "list and find users and posyandu", scope: OWN_REGION },
   "users-manage": {
@@ -74,6 +79,11 @@ export const PERMISSIONS = {
     scope: "kabupaten in own region",
   },
   "item-analysis": { roles: ["dpmd", "admin"], what: "quiz item analysis and its CSV", scope: OWN_REGION },
+  "training-needs": {
+    roles: STAFF,
+    what: "the module sections kader miss most (quiz and pre/post tests) and a draft session made from them",
+    scope: "a kecamatan or desa in own region",
+  },
   audit: { roles: ["dpmd", "admin"], what: "the audit log", scope: OWN_REGION },
   regions: { roles: ["admin"], what: "import the region list of a province", scope: "all" },
 } as const satisfies Record<string, Permission>;

@@ -11,11 +11,11 @@ import { kaderNextStep } from "~/features/learning/next-step.server";
 import { upcomingSessions } from "~/features/workshops/upcoming.server";
 import { requireUser } from "~/auth.server";
 import { db } from "~/db.server";
-import { posyandu } from "~/db/schema";
+import { posyandu, type Role } from "~/db/schema";
 import { LEVEL_LABEL } from "~/lib/region";
 import { ROLE_LABEL } from "~/lib/roles";
 import { getRegion, regionLineage } from "~/features/regions/regions.server";
-import { content } from "~/features/catalogue/content.server";
+import { content, mainProgrammeFor } from "~/features/catalogue/content.server";
 import { ruleSentence } from "~/features/certification/rule-text";
 import { ScrollRegion } from "~/components/scroll-region";
 
@@ -53,10 +53,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const summary = await areaSummary(user.scopeCode);
   return {
     kind: "area" as const,
+    learning: await pembinaLearning(user),
     name: user.name,
     role: ROLE_LABEL[user.role],
     region: region ? { code: region.code, name: region.name, level: LEVEL_LABEL[region.level] } : null,
     ...summary,
+  };
+}
+
+/** A Tim Pembina member is a learner first (issue 20): her programme's next step and progress. */
+async function pembinaLearning(user: { id: string; role: Role }) {
+  const programme = mainProgrammeFor(user.role);
+  if (!programme) return null;
+  const sessions = await upcomingSessions(user.id);
+  const [next, modules] = await Promise.all([
+    kaderNextStep(user.id, sessions, programme),
+    myModules(user.id, programme),
+  ]);
+  return {
+    programme: programme.title,
+    next,
+    passed: modules.filter((m) => m.required && m.state === "lulus").length,
+    required: modules.filter((m) => m.required).length,
+    rule: ruleSentence(programme),
   };
 }
 
@@ -136,6 +155,26 @@ export default function Beranda() {
           {d.role} · {d.name}
         </p>
       </div>
+      {d.learning ? (
+        <section className="card space-y-2" aria-labelledby="belajar" data-testid="belajar-pembina">
+          <h2 id="belajar">Belajar: {d.learning.programme}</h2>
+          <p className="text-sm text-stone-600">
+            {d.learning.passed} dari {d.learning.required} modul wajib sudah lulus kuis.
+          </p>
+          <Link
+            to={d.learning.next.href}
+            className="block rounded border border-brand-600 bg-brand-50 p-3 no-underline"
+          >
+            <span className="block text-xs font-semibold uppercase text-brand-700">{d.learning.next.label}</span>
+            <span className="block font-bold text-stone-900">{d.learning.next.title}</span>
+            <span className="block text-sm text-stone-700">{d.learning.next.detail}</span>
+          </Link>
+          <p className="text-sm">{d.learning.rule}</p>
+          <Link to="/sertifikat" className="btn-secondary">
+            Status sertifikat saya
+          </Link>
+        </section>
+      ) : null}
       <div className="grid grid-cols-2 gap-3">
         <div className="card">
           <p className="text-2xl font-bold">{d.posyandu.toLocaleString("id-ID")}</p>

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import type { ReactNode } from "react";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { content } from "~/features/catalogue/content.server";
+import { kaderProgrammes } from "~/features/catalogue/content.server";
 import { Funnel, RateBars, RateMap, TrendLine } from "~/features/reporting/charts";
 import { practisedCount } from "~/features/certification/practice.server";
 import { SIGNATORY_EDITORS, unsignedIssuance, unsignedWarning } from "~/features/certification/signatories.server";
@@ -24,6 +24,8 @@ import { SPM_LABEL } from "~/lib/roles";
 import { localYearMonth, REPORTING_ZONE } from "~/lib/timezone";
 import { bidangBreakdown, lockedOutByChild, rateTrend, regionReport } from "~/features/reporting/reports.server";
 import { ScrollRegion } from "~/components/scroll-region";
+import { cascadeFacts } from "~/features/reporting/cascade.server";
+import { CASCADE_LABEL, cascadeView, formatRatio, mapLevelsFor, rateOf } from "~/features/reporting/cascade";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -35,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, region, lineage } = await requireDashboardRegion(request, params.region);
   const q = parseDashboardQuery(request);
   // Reports may come from the replica (not right after this browser's own write: onReplica).
-  const [report, bidang, trend, map, locked, practised] = await onReplica(request, () =>
+  const [report, bidang, trend, map, locked, practised, facts] = await onReplica(request, () =>
     Promise.all([
       regionReport({ code: region.code, name: region.name, level: region.level }, q.filter),
       bidangBreakdown(region.code, q.filter),
@@ -43,10 +45,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       region.level === "desa" ? null : childMap(region.code),
       lockedOutByChild(region, q.filter.programmeId),
       practisedCount(region.code, q.filter.programmeId, q.filter.bidang),
+      cascadeFacts(region, q.filter),
     ]),
   );
   // DPMD/admin: kabupaten issuing certificates without a signatory (they set it).
   const unsigned = SIGNATORY_EDITORS.includes(user.role) ? await unsignedIssuance(region.code) : [];
+  // The training cascade (issue 20): teams, posyandu and kader per row, and where the chain breaks.
+  const cascade = cascadeView(facts, region, report);
+  const mapLevels = mapLevelsFor(region.level);
   const rows = sortRows(report.rows, q.urut, q.arah);
   // The year in WITA, as every date of the dashboard (today's date above, the rollups).
   const { year } = localYearMonth(new Date(), REPORTING_ZONE);
@@ -66,11 +72,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     trend: trend.months,
     change: { d30: report.totals.rate - trend.ago30.rate, d90: report.totals.rate - trend.ago90.rate },
     map,
-    attention,
+    attention: { ...attention, chain: cascade.attention },
+    cascade: { levels: cascade.levels, rows: cascade.rows, totals: cascade.totals },
+    mapLevels,
+    peta: mapLevels.includes(q.peta) ? q.peta : "kader",
     unsigned: unsigned.map((u) => ({ code: u.code, message: unsignedWarning(u) })),
     today: q.filter.today,
     q: { program: q.program, tahun: q.tahun ?? null, bidang: q.bidang ?? null, urut: q.urut, arah: q.arah },
-    programmes: content().programmes.map((p) => ({ id: p.id, title: p.title })),
+    programmes: kaderProgrammes().map((p) => ({ id: p.id, title: p.title })),
     years: [year, year - 1, year - 2],
   };
 }
@@ -274,29 +283,61 @@ export default function Dasbor() {
                 )
               }
             />
+            <AttentionList
+              title="Rantai pembinaan terputus"
+              items={d.attention.chain}
+              hrefOf={rowHref}
+              empty="Tidak ada: tim dan kader di bawahnya sejalan."
+            />
           </div>
         </div>
       ) : null}
       <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
         <div className="card">
-          <h2 className="text-base">Peta tingkat sertifikasi per {childLabel}</h2>
+          <h2 className="text-base">
+            {d.map ? "Peta" : "Tingkat"} per {childLabel}: {CASCADE_LABEL[d.peta].long.toLowerCase()}
+          </h2>
+          {d.mapLevels.length > 1 ? (
+            <p className="text-sm" data-testid="map-switch">
+              Warnai menurut:{" "}
+              {d.mapLevels.map((l, i) => (
+                <span key={l}>
+                  {i ? " · " : ""}
+                  {l === d.peta ? (
+                    <strong aria-current="true">{CASCADE_LABEL[l].short}</strong>
+                  ) : (
+                    <Link to={href({ peta: l === "kader" ? null : l })}>{CASCADE_LABEL[l].short}</Link>
+                  )}
+                </span>
+              ))}
+            </p>
+          ) : null}
           {d.map ? (
             <RateMap
               shape={d.map}
-              title={`Peta tingkat sertifikasi per ${childLabel}; angka lengkap ada di tabel`}
-              rows={d.rows.map((r) => ({
-                code: r.code,
-                name: r.name,
-                rate: r.rate,
-                activeKader: r.activeKader,
-                certified: r.certified,
-                href: rowHref(r),
-              }))}
+              title={`Peta per ${childLabel}: ${CASCADE_LABEL[d.peta].long.toLowerCase()}; angka lengkap ada di tabel`}
+              legend={CASCADE_LABEL[d.peta].long}
+              emptyLabel={d.peta === "kader" ? "tanpa kader" : "tanpa data"}
+              rows={d.rows.map((r) => {
+                const c = d.cascade.rows[r.code]?.[d.peta] ?? { n: 0, d: 0 };
+                return {
+                  code: r.code,
+                  name: r.name,
+                  rate: rateOf(c) ?? 0,
+                  activeKader: c.d,
+                  certified: c.n,
+                  href: rowHref(r),
+                };
+              })}
             />
           ) : (
             <RateBars
-              title={`Tingkat sertifikasi per ${childLabel}`}
-              rows={d.rows.map((r) => ({ label: r.name, rate: r.rate, href: rowHref(r) ?? undefined }))}
+              title={`${CASCADE_LABEL[d.peta].long} per ${childLabel}`}
+              rows={d.rows.map((r) => ({
+                label: r.name,
+                rate: rateOf(d.cascade.rows[r.code]?.[d.peta] ?? { n: 0, d: 0 }) ?? 0,
+                href: rowHref(r) ?? undefined,
+              }))}
             />
           )}
         </div>
@@ -365,6 +406,37 @@ export default function Dasbor() {
           </table>
         </ScrollRegion>
       </div>
+      <ScrollRegion label="Kaskade pembinaan">
+        <h2 className="text-base">Kaskade pembinaan</h2>
+        <p className="text-xs text-stone-600">
+          {d.cascade.levels.map((l) => `${CASCADE_LABEL[l].short}: ${CASCADE_LABEL[l].long.toLowerCase()}`).join("; ")}.
+          Per {formatDay(d.today)}.
+        </p>
+        <table className="table mt-1" data-testid="cascade-table">
+          <thead>
+            <tr>
+              <th>Wilayah</th>
+              {d.cascade.levels.map((l) => (
+                <th key={l} className="text-right">
+                  {CASCADE_LABEL[l].short}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {[...d.rows, { code: "", name: "Jumlah" }].map((r) => (
+              <tr key={r.code} className={r.code ? undefined : "font-semibold"}>
+                <td>{r.name}</td>
+                {d.cascade.levels.map((l) => (
+                  <td key={l} className="text-right whitespace-nowrap">
+                    {formatRatio((r.code ? d.cascade.rows[r.code] : d.cascade.totals)?.[l] ?? { n: 0, d: 0 })}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollRegion>
       <div className="card">
         <h2 className="text-base">Tren tingkat sertifikasi</h2>
         <p className="text-xs text-stone-600">

@@ -83,7 +83,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!can(user.role, "certificate-own")) {
     if (can(user.role, "certificates-view")) throw redirect("/admin/sertifikat");
     throw forbidden(
-      "Halaman ini untuk kader. Sertifikat kader di wilayah Anda dapat diunduh dari tautan yang diberikan kader atau DPMD.",
+      "Halaman ini untuk kader dan Tim Pembina. Sertifikat di wilayah Anda dapat diunduh dari tautan yang diberikan kader atau DPMD.",
     );
   }
   const now = new Date();

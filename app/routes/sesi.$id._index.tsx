@@ -30,6 +30,16 @@ import { getVisibleWorkshop } from "~/features/workshops/access.server";
 import { checkinOpen } from "~/features/workshops/check-in";
 import { cancelEnrolment, participants, selfEnrol } from "~/features/workshops/enrolment.server";
 import { readFormObject } from "~/lib/http";
+import {
+  createSessionTest,
+  getSessionTest,
+  participantTest,
+  sessionTestSummary,
+} from "~/features/learning/session-test.server";
+import { fmt1, fmt2 } from "~/features/learning/session-test";
+import { evaluationSummary } from "~/features/workshops/evaluation.server";
+import { listSpeakers } from "~/features/workshops/speakers.server";
+import { PRESENT } from "~/features/workshops/measure-access.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.title ?? "Kegiatan"} · Akademi Posyandu` },
@@ -47,6 +57,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const modules = content().bySlug;
   const present = presentStatuses(content(), w.kind);
   const now = new Date();
+  const canRoster = canTakeAttendance(user, w);
+  // Pre/post test and evaluation (issue 20): the summaries for staff, the links for a participant.
+  const test = canRoster ? await getSessionTest(w.id) : null;
+  const measured = canRoster
+    ? {
+        hasTest: !!test,
+        items: test?.questions.length ?? 0,
+        summary: test ? await sessionTestSummary(w.id) : null,
+        evaluation: await evaluationSummary(w.id),
+      }
+    : null;
+  const attended = !!mine?.attendance && (PRESENT as readonly string[]).includes(mine.attendance);
+  const participant = !canRoster && (mine?.enrolment === "enrolled" || attended);
+  const taking = participant && w.status !== "cancelled" ? await participantTest(user, w.id) : null;
   return {
     id: w.id,
     title: w.title,
@@ -70,7 +94,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ? { enrolment: mine.enrolment ? ENROLMENT_LABEL[mine.enrolment] : null, attendance: mine.attendance }
       : null,
     canSchedule: canSchedule(user, w),
-    canRoster: canTakeAttendance(user, w),
+    canRoster,
+    speakers: await listSpeakers(w.id),
+    measured,
+    testLink: taking?.test?.questions.length && taking.phase ? taking.phase : null,
+    canEvaluate: attended && !canRoster && w.status !== "cancelled",
     canEnrol: canEnrolInto(user, w),
     canSelfEnrol: selfEnrolProblem(user, w, mine?.enrolment ?? null, now) === null,
     canSelfCancel: canSelfCancel(mine, w, now),
@@ -92,6 +120,7 @@ const intentSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("batalkan"), reason: z.string().trim().max(500, "Alasan terlalu panjang.") }),
   z.object({ intent: z.literal("daftar") }),
   z.object({ intent: z.literal("batal-daftar") }),
+  z.object({ intent: z.literal("buat-tes") }),
 ]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -114,6 +143,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!r.ok) return data({ message: r.message }, { status: 400 });
       throw redirect(`/sesi/${id}?daftar=${r.status}`);
     }
+    case "buat-tes": {
+      const r = await createSessionTest(user, id);
+      if (!r.ok) return data({ message: r.message }, { status: 400 });
+      throw redirect(`/sesi/${id}?tes=dibuat#tes`);
+    }
     case "batal-daftar": {
       const r = await cancelEnrolment(user, id, user.id);
       if (!r.ok) return data({ message: r.message }, { status: 400 });
@@ -130,6 +164,8 @@ const NOTICE: Record<string, string> = {
   "daftar=enrolled": "Anda terdaftar sebagai peserta.",
   "daftar=waitlisted": "Kuota penuh: Anda masuk daftar tunggu dan akan naik otomatis bila ada yang batal.",
   "daftar=batal": "Pendaftaran Anda dibatalkan.",
+  "tes=dibuat": "Soal pre-test dan post-test sudah dibuat.",
+  "evaluasi=1": "Terima kasih, evaluasi Anda tersimpan.",
 };
 
 export default function SesiDetail() {
@@ -171,6 +207,18 @@ export default function SesiDetail() {
         ) : null}
       </dl>
       {d.description ? <p className="whitespace-pre-line text-sm">{d.description}</p> : null}
+      {d.speakers.length ? (
+        <div className="card text-sm">
+          <h2 className="text-base">Narasumber</h2>
+          <ul className="mt-1 space-y-1">
+            {d.speakers.map((s) => (
+              <li key={s.id}>
+                <strong>{s.name}</strong>, {s.organisation}: {s.topic}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {d.mine ? (
         <p className="alert-ok">
           Status Anda: {d.mine.enrolment ?? "—"}
@@ -184,6 +232,20 @@ export default function SesiDetail() {
             Absen hadir
           </Link>
         </p>
+      ) : null}
+      {d.testLink || d.canEvaluate ? (
+        <div className="flex flex-wrap gap-2">
+          {d.testLink ? (
+            <Link to={`/sesi/${d.id}/tes`} className="btn">
+              {d.testLink === "pre" ? "Kerjakan pre-test" : "Kerjakan post-test"}
+            </Link>
+          ) : null}
+          {d.canEvaluate ? (
+            <Link to={`/sesi/${d.id}/evaluasi`} className="btn-secondary">
+              Isi evaluasi
+            </Link>
+          ) : null}
+        </div>
       ) : null}
       <div className="flex flex-wrap gap-2">
         {d.canSelfEnrol ? (
@@ -223,8 +285,10 @@ export default function SesiDetail() {
           {d.canSchedule && (d.status === "draft" || d.status === "published") ? (
             <Link to={`/sesi/${d.id}/ubah`}>Ubah jadwal</Link>
           ) : null}
+          {d.canSchedule ? <Link to={`/sesi/${d.id}/narasumber`}>Narasumber</Link> : null}
         </nav>
       ) : null}
+      {d.measured ? <MeasuredSections id={d.id} m={d.measured} /> : null}
       {d.canSchedule ? (
         <div className="card space-y-3">
           {d.status === "draft" ? (
@@ -259,6 +323,127 @@ export default function SesiDetail() {
         </div>
       ) : null}
     </section>
+  );
+}
+
+type Measured = NonNullable<Awaited<ReturnType<typeof loader>>["measured"]>;
+
+/** For staff: the pre/post test (create, print, type in, summary) and the evaluation summary. */
+function MeasuredSections({ id, m }: { id: number; m: Measured }) {
+  const s = m.summary;
+  const e = m.evaluation;
+  return (
+    <>
+      <section id="tes" className="card space-y-2 text-sm" aria-labelledby="tes-h">
+        <h2 id="tes-h" className="text-base">
+          Pre-test dan post-test
+        </h2>
+        {!m.hasTest ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="buat-tes" />
+            <p className="mb-2">
+              Soal diambil sekali dari bank soal modul kegiatan, sama untuk pre-test dan post-test.
+            </p>
+            <button type="submit" className="btn-secondary">
+              Buat soal tes
+            </button>
+          </Form>
+        ) : (
+          <>
+            <p>
+              {m.items} soal · <a href={`/sesi/${id}/tes/cetak`}>Cetak lembar tes</a> ·{" "}
+              <Link to={`/sesi/${id}/tes/isi`}>Isi hasil tes kertas</Link>
+            </p>
+            {s ? (
+              <p>
+                Hasil masuk: {s.preCount} pre-test, {s.postCount} post-test; {s.pairs} peserta dengan keduanya.
+              </p>
+            ) : null}
+            {!s || s.pairs < 1 ? (
+              <p data-testid="gain">Belum cukup data: belum ada peserta dengan pre-test dan post-test.</p>
+            ) : (
+              <>
+                <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1" data-testid="gain">
+                  <dt className="text-stone-500">Rata-rata pre-test</dt>
+                  <dd>{fmt1(s.avgPre)}</dd>
+                  <dt className="text-stone-500">Rata-rata post-test</dt>
+                  <dd>{fmt1(s.avgPost)}</dd>
+                  <dt className="text-stone-500">Rata-rata kenaikan</dt>
+                  <dd>{fmt1(s.avgGain)} poin</dd>
+                  <dt className="text-stone-500">Gain ternormalisasi (g)</dt>
+                  <dd>{fmt2(s.normalisedGain)}</dd>
+                </dl>
+                <div className="overflow-x-auto">
+                  <table className="w-full text-left text-xs">
+                    <caption className="sr-only">Persentase jawaban benar per bagian modul</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Bagian modul</th>
+                        <th scope="col" className="px-2 text-right">
+                          n
+                        </th>
+                        <th scope="col" className="px-2 text-right">
+                          Benar pre
+                        </th>
+                        <th scope="col" className="px-2 text-right">
+                          Benar post
+                        </th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {s.sections.map((r) => (
+                        <tr key={`${r.moduleTitle}-${r.sectionTitle}`} className="border-t border-stone-200 align-top">
+                          <td className="py-1">
+                            {r.sectionTitle}
+                            <span className="block text-stone-500">{r.moduleTitle}</span>
+                          </td>
+                          <td className="px-2 text-right">{r.pairs}</td>
+                          <td className="px-2 text-right">{fmt1(r.preRight)}%</td>
+                          <td className="px-2 text-right">{fmt1(r.postRight)}%</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </>
+            )}
+          </>
+        )}
+      </section>
+      <section id="evaluasi" className="card space-y-2 text-sm" aria-labelledby="evaluasi-h">
+        <h2 id="evaluasi-h" className="text-base">
+          Evaluasi peserta
+        </h2>
+        {e.n < 1 ? (
+          <p>Belum ada evaluasi.</p>
+        ) : (
+          <>
+            <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1" data-testid="evaluasi">
+              <dt className="text-stone-500">Jumlah pengisi</dt>
+              <dd>{e.n}</dd>
+              <dt className="text-stone-500">Kesesuaian materi</dt>
+              <dd>{fmt1(e.relevance)} dari 5</dd>
+              <dt className="text-stone-500">Kejelasan</dt>
+              <dd>{fmt1(e.clarity)} dari 5</dd>
+              <dt className="text-stone-500">Narasumber</dt>
+              <dd>{fmt1(e.speaker)} dari 5</dd>
+            </dl>
+            {e.comments.length ? (
+              <>
+                <h3 className="text-sm font-semibold">Saran peserta (tanpa nama)</h3>
+                <ul className="list-disc space-y-1 pl-5">
+                  {e.comments.map((c, i) => (
+                    <li key={i} className="whitespace-pre-line">
+                      {c}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+          </>
+        )}
+      </section>
+    </>
   );
 }
 

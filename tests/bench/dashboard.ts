@@ -22,7 +22,8 @@ import * as xlsx from "~/routes/dasbor.$region.xlsx";
 import { percentile } from "./server";
 import { rateTrend } from "~/features/reporting/reports.server";
 import { todayWita } from "~/lib/timezone";
-import { content } from "~/features/catalogue/content.server";
+import { content, pembinaProgramme } from "~/features/catalogue/content.server";
+import { cascadeFacts } from "~/features/reporting/cascade.server";
 
 await dbReady();
 if (dbKind() !== "postgres") {
@@ -90,14 +91,26 @@ const timeIt = async (label: string, run: () => Promise<unknown>) => {
   }
   times.sort((a, b) => a - b);
   console.log(
-    `trend ${label.padEnd(28)} p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms`,
+    `${label.padEnd(34)} p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms`,
   );
 };
 for (const level of ["provinsi", "kabupaten", "kecamatan", "desa"]) {
   const r = await biggest(level);
-  await timeIt(`${level} ${r.code}`, () => rateTrend(r.code, f, 24));
+  await timeIt(`trend ${level} ${r.code}`, () => rateTrend(r.code, f, 24));
 }
-await timeIt(`nasional (${provinces.length} provinsi)`, () => rateTrend(provinces, f, 24));
+await timeIt(`trend nasional (${provinces.length} provinsi)`, () => rateTrend(provinces, f, 24));
+// The training cascade's query alone (issue 20: pembina teams and posyandu with a certified kader), per level.
+for (const level of ["provinsi", "kabupaten", "kecamatan", "desa"]) {
+  const r = await biggest(level);
+  await timeIt(`cascade ${level} ${r.code}`, () => cascadeFacts({ code: r.code, level }, f));
+}
+const [{ pembina, pembinaCerts }] = rowsOf<{ pembina: number; pembinaCerts: number }>(
+  await db.execute(sql`select (select count(*) from users where role in ('pembina_kecamatan', 'pembina_desa'))::int as pembina,
+    (select count(*) from certificates where programme_id = ${pembinaProgramme()?.id ?? ""})::int as "pembinaCerts"`),
+);
+console.log(
+  `Pembina kecamatan/desa: ${Number(pembina).toLocaleString("en")}, pembina certificates ${Number(pembinaCerts).toLocaleString("en")}`,
+);
 const [{ flow, expiry, expiryMonth }] = rowsOf<{ flow: number; expiry: number; expiryMonth: number }>(
   await db.execute(sql`select (select count(*) from stats_flow)::int as flow, (select count(*) from stats_cert_expiry)::int as expiry,
     (select count(*) from stats_cert_expiry_month)::int as "expiryMonth"`),

@@ -1,6 +1,6 @@
 /** zod schemas for content/: module frontmatter, quiz banks and the programme definition. */
 import { z } from "zod";
-import { SPM_BIDANG } from "~/db/schema";
+import { ROLES, SPM_BIDANG } from "~/db/schema";
 
 export const SPM_OR_UMUM = ["umum", ...SPM_BIDANG] as const;
 export type ModuleSpm = (typeof SPM_OR_UMUM)[number];
@@ -154,6 +154,8 @@ export const programmeSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]{3,40}$/),
   title: z.string().min(3),
   default: z.boolean().default(false),
+  /** Who takes the programme: kader, or the Tim Pembina (issue 20). A user is evaluated in the programmes of her role. */
+  roles: z.array(z.enum(ROLES)).min(1).default(["kader"]),
   requiredModules: z.array(z.string().regex(/^[a-z0-9-]+$/)).min(1),
   /** Overrides the quiz banks' pass score for certification when set. */
   passScore: z.number().int().min(1).max(100).optional(),
@@ -172,6 +174,9 @@ export const programmeFileSchema = z
   .object({ programmes: z.array(programmeSchema).min(1) })
   .refine((f) => f.programmes.filter((p) => p.default).length === 1, {
     message: "exactly one programme must have default: true",
+  })
+  .refine((f) => f.programmes.find((p) => p.default)?.roles.includes("kader"), {
+    message: "the default programme is the kader's (roles must include kader)",
   });
 
 /** "questions[4].answer: …" style paths for error messages that name the field. */

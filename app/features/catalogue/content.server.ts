@@ -10,7 +10,7 @@ import { parse as parseYaml } from "yaml";
 
 import { db } from "~/db.server";
 import { env } from "~/env.server";
-import { moduleVersions } from "~/db/schema";
+import { moduleVersions, type Role } from "~/db/schema";
 import {
   formatIssues,
   frontmatterSchema,
@@ -217,6 +217,27 @@ export function getModule(slug: string): ModuleContent | undefined {
 /** Programmes that require this module (a quiz outside every programme cannot be taken). */
 export function programmesOf(slug: string): Programme[] {
   return content().programmes.filter((p) => p.requiredModules.includes(slug));
+}
+
+/** The programmes a user of this role takes (and is certified in). */
+export function programmesForRole(role: Role): Programme[] {
+  return content().programmes.filter((p) => p.roles.includes(role));
+}
+
+/** The programmes kader take: the dashboards, the projection and the kader pages count these. */
+export function kaderProgrammes(): Programme[] {
+  return programmesForRole("kader");
+}
+
+/** The Tim Pembina programme (the first programme for a pembina role), if the content has one. */
+export function pembinaProgramme(): Programme | undefined {
+  return content().programmes.find((p) => p.roles.some((r) => r.startsWith("pembina_")));
+}
+
+/** The programme a user of this role follows first (her learning home): the default for kader. */
+export function mainProgrammeFor(role: Role): Programme | undefined {
+  const own = programmesForRole(role);
+  return own.find((p) => p.default) ?? own[0];
 }
 
 export function getProgramme(id: string): Programme | undefined {

@@ -21,7 +21,7 @@
 import { refreshKaderProgress } from "~/features/projection/projection.server";
 import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull } from "drizzle-orm";
-import { content, programmesOf } from "~/features/catalogue/content.server";
+import { content, programmesForRole, programmesOf } from "~/features/catalogue/content.server";
 import { type Conn, db, type Tx } from "~/db.server";
 import {
   attendance,
@@ -31,6 +31,7 @@ import {
   quizAttempts,
   moduleProgress,
   regions,
+  type Role,
   users,
   workshops,
 } from "~/db/schema";
@@ -54,6 +55,7 @@ import {
   type CertificatePayload,
 } from "~/features/certification/signing.server";
 import { withinScope } from "~/db/scope";
+import { ROLE_LABEL } from "~/lib/roles";
 import { signatoryFor } from "~/features/certification/signatories.server";
 
 export interface CertificateRow {
@@ -258,8 +260,20 @@ function standing(programme: Programme, f: KaderFacts, now: Date): ProgrammeStan
 
 /** Where the kader stands in each programme (for /sertifikat): rule progress and certificates. */
 export async function kaderStanding(userId: string, now = new Date()): Promise<ProgrammeStanding[]> {
+  const [u] = await db.select({ role: users.role }).from(users).where(eq(users.id, userId));
+  if (!u) return [];
   const f = (await loadFacts([userId])).get(userId)!;
-  return content().programmes.map((p) => standing(p, f, now));
+  return programmesForRole(u.role).map((p) => standing(p, f, now));
+}
+
+/** The standing of many users in one programme, from one load of their facts (the Tim Pembina list). */
+export async function standingsIn(
+  programme: Programme,
+  userIds: string[],
+  now = new Date(),
+): Promise<Map<string, ProgrammeStanding>> {
+  const facts = await loadFacts(userIds);
+  return new Map(userIds.map((id) => [id, standing(programme, facts.get(id)!, now)]));
 }
 
 // ---------------------------------------------------------------- issuance
@@ -367,6 +381,10 @@ async function issue(
         ? { signatoryName: signatory.name, signatoryTitle: signatory.title, signatoryNip: signatory.nip ?? "" }
         : {}),
       ...(practice.length ? { practice: practice.join(" | ") } : {}),
+      // A Tim Pembina member's certificate names her team (issue 20); a kader's names her posyandu.
+      ...(k.role !== "kader"
+        ? { peran: ROLE_LABEL[k.role as Role].replace("Tim Pembina", "Tim Pembina Posyandu") }
+        : {}),
     };
     const signature = signPayload(payload);
     // Its own transaction, or a savepoint inside the writer's (kaderInputsChanged).
@@ -413,7 +431,8 @@ async function evaluateMany(
   refresh = true,
 ): Promise<Map<string, Outcome[]>> {
   const out = new Map<string, Outcome[]>();
-  const eligible = kader.filter((k) => k.role === "kader" && k.active);
+  // Kader in the kader programme, Tim Pembina in theirs (programme.yaml `roles`); DPMD and admin take none.
+  const eligible = kader.filter((k) => k.active && programmesForRole(k.role as Role).length > 0);
   for (const k of kader) if (!eligible.includes(k)) out.set(k.id, [{ programmeId: "*", status: "skipped" }]);
   const facts = await loadFacts(
     eligible.map((k) => k.id),
@@ -421,7 +440,7 @@ async function evaluateMany(
   );
   for (const k of eligible) {
     const outcomes: Outcome[] = [];
-    for (const programme of content().programmes) {
+    for (const programme of programmesForRole(k.role as Role)) {
       const s = standing(programme, facts.get(k.id)!, now);
       if (s.valid) {
         outcomes.push({

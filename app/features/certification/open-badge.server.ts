@@ -51,7 +51,7 @@ export function openBadgeCredential(cert: Pick<CertificateRecord, "code" | "payl
         achievementType: "Certificate",
         name: p.programme,
         description:
-          `Sertifikasi kader Posyandu (Permendagri 13/2024), ${p.posyandu ? `Posyandu ${p.posyandu.replace(/^Posyandu\s+/i, "")}, ` : ""}${p.desa}`.replace(
+          `${p.peran ? `Sertifikasi ${p.peran}` : "Sertifikasi kader Posyandu"} (Permendagri 13/2024), ${p.posyandu ? `Posyandu ${p.posyandu.replace(/^Posyandu\s+/i, "")}, ` : ""}${p.desa}`.replace(
             /, $/,
             "",
           ),

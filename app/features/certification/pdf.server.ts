@@ -205,7 +205,8 @@ function drawRecipient(doc: Doc, p: Payload, hasPractice: boolean): void {
     .fillColor(GREEN)
     .text(name, { width, align: "center", height: nameSize * 2.4, ellipsis: true });
   doc.moveDown(0.2);
-  const place = [p.posyandu ? `Kader ${p.posyandu}` : "Kader Posyandu", p.desa].filter(Boolean).join(", ");
+  const who = p.peran ? p.peran : p.posyandu ? `Kader ${p.posyandu}` : "Kader Posyandu";
+  const place = [who, p.desa].filter(Boolean).join(", ");
   doc.font("Helvetica").fontSize(12).fillColor(INK).text(pdfText(place), { width, align: "center" });
 }
 

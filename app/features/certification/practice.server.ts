@@ -19,6 +19,7 @@ import { getPosyanduInScope } from "~/features/regions/posyandu.server";
 import { IDEMPOTENCY_KEY_RE } from "~/lib/idempotency";
 import { todayWita } from "~/lib/timezone";
 import { rolesFor } from "~/lib/permissions";
+import { assignableRoles, PEMBINA_ROLES } from "~/lib/roles";
 
 /** Who observes practice (in their scope). */
 export const OBSERVER_ROLES: readonly Role[] = rolesFor("practice-observe");
@@ -34,6 +35,20 @@ export function findTask(id: string | null | undefined): PracticeTask | undefine
   return id ? practiceTasks().find((t) => t.id === id) : undefined;
 }
 
+/** The practice tasks of the programmes users of these roles take, once each. */
+function tasksForRoles(roles: readonly Role[]): PracticeTask[] {
+  const seen = new Map<string, PracticeTask>();
+  for (const p of content().programmes)
+    if (p.roles.some((r) => roles.includes(r)))
+      for (const t of p.practice.tasks) if (!seen.has(t.id)) seen.set(t.id, t);
+  return [...seen.values()];
+}
+
+/** The kader's practice tasks (the posyandu sheet). */
+export const kaderPracticeTasks = () => tasksForRoles(["kader"]);
+/** The Tim Pembina's practice tasks (the /tim-pembina sheet, observed by the level above). */
+export const pembinaPracticeTasks = () => tasksForRoles(PEMBINA_ROLES);
+
 /** The posyandu (in scope), its active kader and, for the chosen task, each kader's latest result. */
 export async function practiceSheet(actor: SessionUser, posyanduId: number, taskId: string | null) {
   const p = await getPosyanduInScope(actor, posyanduId);
@@ -42,7 +57,12 @@ export async function practiceSheet(actor: SessionUser, posyanduId: number, task
     .from(users)
     .where(and(eq(users.posyanduId, p.id), eq(users.role, "kader"), eq(users.active, true)))
     .orderBy(users.name);
-  const task = findTask(taskId);
+  const task = kaderPracticeTasks().find((t) => t.id === taskId);
+  return { posyandu: p, ...(await sheetOf(kader, task)), tasks: kaderPracticeTasks() };
+}
+
+/** The subjects of a sheet with, for the chosen task, each one's latest result. */
+async function sheetOf<S extends { id: string }>(kader: S[], task: PracticeTask | undefined) {
   const latest = new Map<string, { result: string; observedOn: string }>();
   if (task && kader.length) {
     const rows = await db
@@ -64,12 +84,28 @@ export async function practiceSheet(actor: SessionUser, posyanduId: number, task
       .orderBy(desc(practiceObservations.recordedAt), desc(practiceObservations.id));
     for (const r of rows) if (!latest.has(r.userId)) latest.set(r.userId, r);
   }
-  return {
-    posyandu: p,
-    kader: kader.map((k) => ({ ...k, latest: latest.get(k.id) ?? null })),
-    task,
-    tasks: practiceTasks(),
-  };
+  return { kader: kader.map((k) => ({ ...k, latest: latest.get(k.id) ?? null })), task };
+}
+
+/**
+ * The Tim Pembina members an actor observes: active pembina of a level below her own
+ * (canManageAccount's order: kecamatan observes desa, kabupaten observes kecamatan and desa,
+ * DPMD and admin every pembina) inside her region.
+ */
+export async function observablePembina(actor: SessionUser) {
+  const roles = PEMBINA_ROLES.filter((r) => assignableRoles(actor.role).includes(r));
+  if (!roles.length) return [];
+  return db
+    .select({ id: users.id, name: users.name, role: users.role, scopeCode: users.scopeCode })
+    .from(users)
+    .where(and(inArray(users.role, roles), eq(users.active, true), withinScope(users.scopeCode, actor.scopeCode)))
+    .orderBy(desc(users.role), users.name);
+}
+
+/** The /tim-pembina/praktik sheet: the pembina the actor observes and, for the task, their latest results. */
+export async function pembinaSheet(actor: SessionUser, taskId: string | null) {
+  const task = pembinaPracticeTasks().find((t) => t.id === taskId);
+  return { ...(await sheetOf(await observablePembina(actor), task)), tasks: pembinaPracticeTasks() };
 }
 
 const headerSchema = z.object({
@@ -145,10 +181,40 @@ export async function recordObservations(
   now = new Date(),
 ): Promise<RecordResult> {
   const p = await getPosyanduInScope(actor, posyanduId);
+  const kader = await db
+    .select({ id: users.id, name: users.name, scopeCode: users.scopeCode })
+    .from(users)
+    .where(and(eq(users.posyanduId, p.id), eq(users.role, "kader"), eq(users.active, true)));
+  return recordSheet(actor, kader, kaderPracticeTasks(), form, now, "Ada kader yang bukan kader aktif Posyandu ini.");
+}
+
+/** The /tim-pembina/praktik sheet: observations of Tim Pembina members by the level above. */
+export async function recordPembinaObservations(actor: SessionUser, form: FormData, now = new Date()) {
+  const subjects = await observablePembina(actor);
+  return recordSheet(
+    actor,
+    subjects,
+    pembinaPracticeTasks(),
+    form,
+    now,
+    "Ada anggota Tim Pembina yang tidak dapat Anda nilai (bukan di bawah jenjang Anda atau di luar wilayah Anda).",
+  );
+}
+
+/** One sheet: the subjects it may name, the tasks it may record. */
+async function recordSheet(
+  actor: SessionUser,
+  kader: { id: string; name: string; scopeCode: string }[],
+  tasks: PracticeTask[],
+  form: FormData,
+  now: Date,
+  notOnSheet: string,
+): Promise<RecordResult> {
   const header = headerSchema.safeParse(Object.fromEntries([...form.entries()].filter(([k]) => !k.includes("_"))));
   const errors: Record<string, string> = {};
   if (!header.success) for (const i of header.error.issues) errors[String(i.path[0] ?? "form")] ??= i.message;
-  const task = findTask(String(form.get("taskId") ?? ""));
+  const taskId = String(form.get("taskId") ?? "");
+  const task = tasks.find((t) => t.id === taskId);
   if (!task)
     return { ok: false, errors: { ...errors, taskId: errors.taskId ?? "Tugas praktik tidak dikenal." }, saved: [] };
   if (header.success) {
@@ -156,10 +222,6 @@ export async function recordObservations(
     if (problem) errors.observedOn = problem;
   }
 
-  const kader = await db
-    .select({ id: users.id, name: users.name, scopeCode: users.scopeCode })
-    .from(users)
-    .where(and(eq(users.posyanduId, p.id), eq(users.role, "kader"), eq(users.active, true)));
   const byId = new Map(kader.map((k) => [k.id, k]));
   const entries: Entry[] = [];
   for (const [key, value] of form.entries()) {
@@ -171,7 +233,7 @@ export async function recordObservations(
     if (!k)
       return {
         ok: false,
-        errors: { form: "Ada kader yang bukan kader aktif Posyandu ini. Muat ulang halaman." },
+        errors: { form: `${notOnSheet} Muat ulang halaman.` },
         saved: [],
       };
     const met = new Set(form.getAll(`langkah_${userId}`).map(String));

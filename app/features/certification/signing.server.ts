@@ -37,6 +37,9 @@ export interface CertificatePayload {
 }
 
 /**
+ * An optional `peran` (issue 20) names a Tim Pembina member's team ("Tim Pembina Posyandu
+ * Kecamatan") on her certificate; a kader's certificate has none.
+ *
  * Version 2 adds (when the kabupaten had a signatory at issue) `signatoryName`,
  * `signatoryTitle`, `signatoryNip`, and `practice`: the titles of the practice tasks
  * observed kompeten, joined by " | ". Version 1 payloads stay valid as they were signed.

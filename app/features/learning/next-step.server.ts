@@ -5,20 +5,25 @@ import { nextStep, type NextStep, type StepModule } from "~/features/learning/ne
 import { assignedSlugs, modulesInProgrammeOrder, progressFor } from "~/features/learning/progress.server";
 import { resumeSection, sectionsRead } from "~/features/catalogue/sections";
 import { kaderStanding } from "~/features/certification/evaluate.server";
+import type { Programme } from "~/features/catalogue/content-schema";
 import type { UpcomingSession } from "~/features/workshops/upcoming.server";
 import { ruleSteps } from "~/features/certification/rule-text";
 
-export async function kaderNextStep(userId: string, sessions: UpcomingSession[]): Promise<NextStep> {
-  const c = content();
+/** The next step in a programme: the kader's by default, the Tim Pembina's for a pembina. */
+export async function kaderNextStep(
+  userId: string,
+  sessions: UpcomingSession[],
+  p: Programme = content().defaultProgramme,
+): Promise<NextStep> {
   const [progress, assigned, standings] = await Promise.all([
     progressFor(userId),
     assignedSlugs(userId),
     kaderStanding(userId),
   ]);
-  const standing = standings.find((s) => s.programme.id === c.defaultProgramme.id);
+  const standing = standings.find((s) => s.programme.id === p.id);
   const quizPassed = new Map(standing?.rule.modules.map((m) => [m.slug, m.quizPassed]) ?? []);
-  const required = new Set(c.defaultProgramme.requiredModules);
-  const mods = modulesInProgrammeOrder().filter((m) => required.has(m.slug) || assigned.includes(m.slug));
+  const required = new Set(p.requiredModules);
+  const mods = modulesInProgrammeOrder(p).filter((m) => required.has(m.slug) || assigned.includes(m.slug));
   const modules: StepModule[] = await Promise.all(
     mods.map(async (m) => {
       const p = progress.get(m.slug);
@@ -39,7 +44,6 @@ export async function kaderNextStep(userId: string, sessions: UpcomingSession[])
       };
     }),
   );
-  const p = c.defaultProgramme;
   const attendanceStep = ruleSteps(p).find((s) => s.key === "kehadiran");
   return nextStep({
     modules,

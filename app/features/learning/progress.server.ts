@@ -4,6 +4,7 @@ import { db, type Tx } from "~/db.server";
 import { moduleAssignments, moduleProgress } from "~/db/schema";
 import { content, programmesOf, type ModuleContent } from "~/features/catalogue/content.server";
 import { kaderInputsChanged } from "~/features/certification/evaluate.server";
+import type { Programme } from "~/features/catalogue/content-schema";
 
 export interface ProgressRow {
   slug: string;
@@ -146,19 +147,21 @@ export interface ModuleCard {
  * Modules in the one order every page uses: the default programme's required modules in
  * the programme's order, then the others by their frontmatter order.
  */
-export function modulesInProgrammeOrder(): ModuleContent[] {
+export function modulesInProgrammeOrder(programme: Programme = content().defaultProgramme): ModuleContent[] {
   const c = content();
-  const rank = new Map(c.defaultProgramme.requiredModules.map((slug, i) => [slug, i]));
+  const rank = new Map(programme.requiredModules.map((slug, i) => [slug, i]));
   return [...c.modules].sort((a, b) => (rank.get(a.slug) ?? Infinity) - (rank.get(b.slug) ?? Infinity) || 0);
 }
 
-/** "Modul saya": the default programme's modules plus any assigned to the kader. */
-export async function myModules(userId: string): Promise<ModuleCard[]> {
-  const c = content();
-  const required = new Set(c.defaultProgramme.requiredModules);
+/** "Modul saya": the programme's modules (the kader's by default) plus any assigned to the user. */
+export async function myModules(
+  userId: string,
+  programme: Programme = content().defaultProgramme,
+): Promise<ModuleCard[]> {
+  const required = new Set(programme.requiredModules);
   const assigned = new Set(await assignedSlugs(userId));
   const progress = await progressFor(userId);
-  return modulesInProgrammeOrder()
+  return modulesInProgrammeOrder(programme)
     .filter((m) => required.has(m.slug) || assigned.has(m.slug))
     .map((m) => toCard(m, progress.get(m.slug), required.has(m.slug)));
 }

@@ -6,7 +6,7 @@
  * reportingMismatches checks that every rollup equals a recomputation.
  */
 import { sql } from "drizzle-orm";
-import { content } from "~/features/catalogue/content.server";
+import { content, kaderProgrammes } from "~/features/catalogue/content.server";
 import { db, type Conn, rowsOf } from "~/db.server";
 import type { Programme } from "~/features/catalogue/content-schema";
 import { withinScope } from "~/db/scope";
@@ -31,7 +31,7 @@ export async function refreshKaderProgress(userIds: string[], conn: Conn = db): 
   const ids = [...new Set(userIds)];
   if (!ids.length) return;
   const idArray = `{${ids.join(",")}}`;
-  for (const p of content().programmes) {
+  for (const p of kaderProgrammes()) {
     const i = programmeInputs(p);
     await conn.execute(sql`
       insert into kader_progress as kp (user_id, programme_id, desa_code, posyandu_id, spm_bidang, active,
@@ -126,7 +126,7 @@ async function rebuildIn(conn: Conn): Promise<void> {
   );
   await conn.execute(sql`alter table kader_progress disable trigger user`);
   await conn.execute(sql`truncate ${derivedTablesList}`);
-  for (const p of content().programmes) {
+  for (const p of kaderProgrammes()) {
     const i = programmeInputs(p);
     await conn.execute(sql`
       insert into kader_progress (user_id, programme_id, desa_code, posyandu_id, spm_bidang, active,

@@ -130,16 +130,22 @@ export function RateMap({
   shape,
   rows,
   title,
+  legend = "Tingkat sertifikasi",
+  emptyLabel = "tanpa kader",
 }: {
   shape: MapShape;
+  /** activeKader/certified: the rate's denominator and numerator (kader, or a level of the cascade). */
   rows: { code: string; name: string; rate: number; activeKader: number; certified?: number; href: string | null }[];
   title: string;
+  /** What the colours show (the key's first words) and what an area with a denominator of 0 is called. */
+  legend?: string;
+  emptyLabel?: string;
 }) {
   const byCode = new Map(rows.map((r) => [r.code, r]));
   const areas = shape.areas.map((a, i) => {
     const r = byCode.get(a.code);
     const withKader = !!r && r.activeKader > 0;
-    return { ...a, n: i + 1, r, withKader, value: !r ? "tanpa data" : withKader ? formatRate(r.rate) : "tanpa kader" };
+    return { ...a, n: i + 1, r, withKader, value: !r ? "tanpa data" : withKader ? formatRate(r.rate) : emptyLabel };
   });
   const scale = rateScale(areas.filter((a) => a.withKader).map((a) => a.r!.rate));
   const noKader = areas.some((a) => !a.withKader);
@@ -214,7 +220,7 @@ export function RateMap({
       </svg>
       <figcaption className="mt-1 text-xs text-stone-700">
         <p className="flex flex-wrap gap-x-3 gap-y-1">
-          <span>Tingkat sertifikasi:</span>
+          <span>{legend}:</span>
           {scale.classes.map((c) => (
             <span key={c.label} className="inline-flex items-center gap-1">
               <span
@@ -235,7 +241,7 @@ export function RateMap({
                   background: `repeating-linear-gradient(45deg,${NO_KADER.background} 0 2px,${NO_KADER.stripe} 2px 4px)`,
                 }}
               />
-              tanpa kader
+              {emptyLabel}
             </span>
           ) : null}
         </p>

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { SessionUser } from "~/auth.server";
 import { requireRole, requireScope } from "~/auth.server";
-import { content } from "~/features/catalogue/content.server";
+import { content, kaderProgrammes } from "~/features/catalogue/content.server";
 import { SPM_BIDANG, type Role } from "~/db/schema";
 import { notFound } from "~/lib/http";
 import { isRegionCode } from "~/lib/region";
@@ -11,6 +11,7 @@ import type { ReportFilter } from "~/features/reporting/reports.server";
 import { todayWita } from "~/lib/timezone";
 import { rolesFor } from "~/lib/permissions";
 import { SORT_KEYS } from "~/features/reporting/dashboard-rank";
+import { MAP_LEVELS } from "~/features/reporting/cascade";
 
 export const DASHBOARD_ROLES: readonly Role[] = rolesFor("dashboard");
 
@@ -19,7 +20,7 @@ export { SORT_KEYS, type SortKey } from "~/features/reporting/dashboard-rank";
 
 /** Every query parameter is parsed here; anything invalid falls back to the default. */
 export function parseDashboardQuery(request: Request) {
-  const programmes = content().programmes.map((p) => p.id) as [string, ...string[]];
+  const programmes = kaderProgrammes().map((p) => p.id) as [string, ...string[]];
   const schema = z.object({
     program: z.enum(programmes).catch(content().defaultProgramme.id),
     tahun: z.coerce.number().int().min(2020).max(2100).optional().catch(undefined),
@@ -27,6 +28,8 @@ export function parseDashboardQuery(request: Request) {
     // Lagging regions first by default.
     urut: z.enum(SORT_KEYS).catch("tingkat"),
     arah: z.enum(["naik", "turun"]).catch("naik"),
+    // What the map colours: the kader rate or one level of the training cascade (cascade.ts).
+    peta: z.enum(MAP_LEVELS).catch("kader"),
   });
   const q = schema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const filter: ReportFilter = {

@@ -9,6 +9,8 @@ import { parseDashboardQuery, requireDashboardRegion } from "~/features/reportin
 import { regionReport, type RegionReport, type ReportFilter } from "~/features/reporting/reports.server";
 import { onReplica } from "~/db.server";
 import { csvDate, DASHBOARD_CSV } from "~/features/reporting/csv-format";
+import { regionCascade } from "~/features/reporting/cascade.server";
+import { CASCADE_LABEL, type Cascade, type CascadeView } from "~/features/reporting/cascade";
 
 const FIELDS: (keyof Figures)[] = [
   "activeKader",
@@ -47,7 +49,29 @@ function table(report: RegionReport): (string | number)[][] {
   ];
 }
 
-export function csvStream(report: RegionReport, f: ReportFilter): ReadableStream<Uint8Array> {
+/**
+ * The training cascade (cascade.ts) as a second table (CSV: below the first; XLSX: sheet
+ * "Kaskade"): numerator and denominator of each level shown, per row and for the region.
+ */
+function cascadeTable(report: RegionReport, cascade: CascadeView): (string | number)[][] {
+  const head = [
+    "Kode",
+    "Nama",
+    ...cascade.levels.flatMap((l) => [`${CASCADE_LABEL[l].short}: bersertifikat`, `${CASCADE_LABEL[l].short}: jumlah`]),
+  ];
+  const line = (code: string, name: string, c: Cascade | undefined) => [
+    code,
+    name,
+    ...cascade.levels.flatMap((l) => [c?.[l].n ?? 0, c?.[l].d ?? 0]),
+  ];
+  return [
+    head,
+    ...report.rows.map((r) => line(r.code, r.name, cascade.rows[r.code])),
+    line(report.region.code, `Jumlah ${report.region.name}`, cascade.totals),
+  ];
+}
+
+export function csvStream(report: RegionReport, f: ReportFilter, cascade?: CascadeView): ReadableStream<Uint8Array> {
   // Excel id-ID: ";" and a decimal comma (csv-format.ts says why). A name beginning with
   // = + - @ tab or CR is a formula to a spreadsheet: prefixed with '.
   const out = stringify(DASHBOARD_CSV);
@@ -57,12 +81,17 @@ export function csvStream(report: RegionReport, f: ReportFilter): ReadableStream
     for (const row of table(report)) {
       if (!out.write(row)) await new Promise((r) => out.once("drain", r));
     }
+    if (cascade) {
+      out.write([]);
+      out.write(["Kaskade pembinaan"]);
+      for (const row of cascadeTable(report, cascade)) out.write(row);
+    }
     out.end();
   })().catch((e) => out.destroy(e));
   return Readable.toWeb(out) as ReadableStream<Uint8Array>;
 }
 
-export function xlsxStream(report: RegionReport, f: ReportFilter): ReadableStream<Uint8Array> {
+export function xlsxStream(report: RegionReport, f: ReportFilter, cascade?: CascadeView): ReadableStream<Uint8Array> {
   const pass = new PassThrough();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: pass, useSharedStrings: false, useStyles: true });
   const ws = wb.addWorksheet("Rekap");
@@ -75,6 +104,15 @@ export function xlsxStream(report: RegionReport, f: ReportFilter): ReadableStrea
     header.commit();
     for (const r of rows.slice(1)) ws.addRow(r).commit();
     ws.commit();
+    if (cascade) {
+      const wc = wb.addWorksheet("Kaskade");
+      const [head, ...body] = cascadeTable(report, cascade);
+      const h = wc.addRow(head);
+      h.font = { bold: true };
+      h.commit();
+      for (const r of body) wc.addRow(r).commit();
+      wc.commit();
+    }
     await wb.commit();
   })().catch((e) => pass.destroy(e));
   return Readable.toWeb(pass) as ReadableStream<Uint8Array>;
@@ -88,12 +126,13 @@ export async function dashboardExport(
 ): Promise<Response> {
   const { region } = await requireDashboardRegion(request, regionCode);
   const q = parseDashboardQuery(request);
-  const report = await onReplica(request, () =>
-    regionReport({ code: region.code, name: region.name, level: region.level }, q.filter),
-  );
+  const [report, cascade] = await onReplica(request, async () => {
+    const r = await regionReport({ code: region.code, name: region.name, level: region.level }, q.filter);
+    return [r, await regionCascade(region, r, q.filter)] as const;
+  });
   const type =
     kind === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  return new Response(kind === "csv" ? csvStream(report, q.filter) : xlsxStream(report, q.filter), {
+  return new Response(kind === "csv" ? csvStream(report, q.filter, cascade) : xlsxStream(report, q.filter, cascade), {
     headers: {
       "Content-Type": type,
       "Content-Disposition": `attachment; filename="rekap-${region.code}-${q.filter.today}.${kind}"`,

@@ -4,12 +4,13 @@
  * projection.server.ts. Figure definitions: app/features/reporting/figures.ts.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { content } from "~/features/catalogue/content.server";
+import { content, kaderProgrammes } from "~/features/catalogue/content.server";
 import { db, rowsOf, sqlRows } from "~/db.server";
 import { SPM_BIDANG } from "~/db/schema";
 import { withRate, type Figures } from "~/features/reporting/figures";
 import { REPORTING_ZONE } from "~/lib/timezone";
 import { lockedOutReport } from "~/features/coaching/kader-progress.server";
+import { certValidOn } from "~/features/reporting/cascade.server";
 
 // ---------------------------------------------------------------- queries
 
@@ -109,7 +110,7 @@ async function figuresForPosyanduOfDesa(desa: string, f: ReportFilter): Promise<
     f.year === null
       ? sql`${col} is not null`
       : sql`extract(year from ${col} at time zone ${REPORTING_ZONE.iana}) = ${f.year}`;
-  const validCond = sql`kp.cert_expires_at is not null and (kp.cert_expires_at at time zone ${REPORTING_ZONE.iana})::date >= ${f.today}::date`;
+  const validCond = certValidOn(sql`kp.cert_expires_at`, f.today);
   const rows = rowsOf<FigureRow & { code: string; name: string }>(
     await db.execute(sql`
       select coalesce(p.id::text, '-') as code, coalesce(p.name, 'Tanpa posyandu') as name,
@@ -323,7 +324,7 @@ export interface KaderRow {
 
 /** The kader of one posyandu with their progress and status. */
 export async function posyanduKader(posyanduId: number, f: ReportFilter): Promise<KaderRow[]> {
-  const p = content().programmes.find((x) => x.id === f.programmeId) ?? content().defaultProgramme;
+  const p = kaderProgrammes().find((x) => x.id === f.programmeId) ?? content().defaultProgramme;
   const slugs = `{${p.requiredModules.join(",")}}`;
   const rows = rowsOf<{
     id: string;

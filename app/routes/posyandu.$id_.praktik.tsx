@@ -4,9 +4,13 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { randomBytes } from "node:crypto";
 import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { OBSERVER_ROLES, practiceSheet, recordObservations } from "~/features/certification/practice.server";
+import {
+  OBSERVER_ROLES,
+  practiceSheet,
+  recordObservations,
+  sheetFailure,
+} from "~/features/certification/practice.server";
 import { PracticeSheet } from "~/features/certification/practice-sheet";
-import { IDEMPOTENCY_KEY_RE } from "~/lib/idempotency";
 import { PRACTICE_RESULT_LABEL } from "~/features/certification/rule";
 import { posyanduIdParam } from "~/features/regions/posyandu.server";
 import { todayWita } from "~/lib/timezone";
@@ -41,25 +45,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = posyanduIdParam(params);
   const form = await readForm(request);
   const result = await recordObservations(user, id, form);
-  if (!result.ok) {
-    // Keep everything entered: a mistake for one kader must not clear the whole sheet.
-    const values: Record<string, string[]> = {};
-    for (const [k, v] of form.entries()) {
-      if (typeof v !== "string") continue;
-      values[k] = [...(values[k] ?? []), v];
-    }
-    // The sheet keeps its key, so sending it again (corrected) never stores a saved row twice.
-    const key = form.get("idempotencyKey");
-    return data(
-      {
-        errors: result.errors,
-        values,
-        saved: result.saved,
-        idempotencyKey: typeof key === "string" && IDEMPOTENCY_KEY_RE.test(key) ? key : null,
-      },
-      { status: 400 },
-    );
-  }
+  if (!result.ok) return data(sheetFailure(form, result), { status: 400 });
   throw redirect(
     `/posyandu/${id}/praktik?tugas=${encodeURIComponent(String(form.get("taskId")))}&tersimpan=${result.recorded}`,
   );

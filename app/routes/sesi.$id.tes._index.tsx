@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
-import { GrafikBerat } from "~/features/catalogue/diagrams";
+import { QuestionFieldset } from "~/features/learning/question-fieldset";
 import { PHASE_LABEL, participantTest, submitPhoneTest } from "~/features/learning/session-test.server";
 import { workshopOr404 } from "~/features/workshops/measure-access.server";
 import { canTakeAttendance } from "~/features/workshops/rules";
@@ -99,37 +99,15 @@ export default function SesiTes() {
             {d.questions.length} soal. Jawab sendiri tanpa melihat modul: nilai ini mengukur apa yang sudah Anda pahami.
           </p>
           {d.questions.map((q, i) => (
-            <fieldset
+            <QuestionFieldset
               key={q.id}
-              className={`card ${unanswered.has(q.id) ? "border-red-400" : ""}`}
-              data-slug={q.slug}
-              data-question={q.id}
-            >
-              <legend className="sr-only">Soal {i + 1}</legend>
-              <p className="font-semibold">
-                {i + 1}. {q.prompt}
-              </p>
-              {q.chart ? <GrafikBerat {...q.chart} idSuffix={q.id} /> : null}
-              {q.type === "multiple" ? <p className="text-xs text-stone-600">Pilih semua jawaban yang benar.</p> : null}
-              {unanswered.has(q.id) ? <p className="field-error">Soal ini belum dijawab.</p> : null}
-              <div className="mt-2 space-y-2">
-                {q.options.map((o) => (
-                  <label
-                    key={o.id}
-                    className="flex items-start gap-3 rounded-md border border-stone-200 p-2 font-normal"
-                  >
-                    <input
-                      type={q.type === "multiple" ? "checkbox" : "radio"}
-                      name={`q_${q.id}`}
-                      value={o.id}
-                      defaultChecked={chosen[q.id]?.includes(o.id)}
-                      className="mt-1"
-                    />
-                    <span>{o.text}</span>
-                  </label>
-                ))}
-              </div>
-            </fieldset>
+              q={q}
+              index={i}
+              noun="Soal"
+              unanswered={unanswered.has(q.id)}
+              chosen={chosen[q.id]}
+              data={{ "data-slug": q.slug, "data-question": q.id }}
+            />
           ))}
           <button type="submit" className="btn w-full">
             Kirim {d.phaseLabel?.toLowerCase()}

@@ -4,10 +4,9 @@ import { randomBytes } from "node:crypto";
 import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { PracticeSheet } from "~/features/certification/practice-sheet";
-import { pembinaSheet, recordPembinaObservations } from "~/features/certification/practice.server";
+import { pembinaSheet, recordPembinaObservations, sheetFailure } from "~/features/certification/practice.server";
 import { PRACTICE_RESULT_LABEL } from "~/features/certification/rule";
 import { readForm } from "~/lib/http";
-import { IDEMPOTENCY_KEY_RE } from "~/lib/idempotency";
 import { rolesFor } from "~/lib/permissions";
 import { ROLE_LABEL } from "~/lib/roles";
 import { formatIsoDay, todayWita } from "~/lib/timezone";
@@ -40,20 +39,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, OBSERVERS);
   const form = await readForm(request);
   const result = await recordPembinaObservations(user, form);
-  if (!result.ok) {
-    const values: Record<string, string[]> = {};
-    for (const [k, v] of form.entries()) if (typeof v === "string") values[k] = [...(values[k] ?? []), v];
-    const key = form.get("idempotencyKey");
-    return data(
-      {
-        errors: result.errors,
-        values,
-        saved: result.saved,
-        idempotencyKey: typeof key === "string" && IDEMPOTENCY_KEY_RE.test(key) ? key : null,
-      },
-      { status: 400 },
-    );
-  }
+  if (!result.ok) return data(sheetFailure(form, result), { status: 400 });
   throw redirect(
     `/tim-pembina/praktik?tugas=${encodeURIComponent(String(form.get("taskId")))}&tersimpan=${result.recorded}`,
   );

@@ -38,6 +38,12 @@ describe("Tim Pembina as learners", () => {
       // The catalogue lists her programme's modules as required.
       await page.goto("/modul");
       expect(await page.textContent("main")).toContain("Wajib untuk Sertifikasi Tim Pembina Posyandu 6 SPM");
+      // Training needs of her kecamatan: the sections kader miss, and the one-step draft session.
+      await page.goto("/kebutuhan-pelatihan");
+      expect(await page.textContent("main")).toMatch(/Kebutuhan pelatihan/i);
+      const needs = await axeFindings(page);
+      expect(needs, formatFindings(needs)).toEqual([]);
+      await shot(page, "kebutuhan-pelatihan");
     } finally {
       await ctx.close();
     }
@@ -69,6 +75,14 @@ describe("Tim Pembina as learners", () => {
       expect(
         await page.getByTestId("daftar-pembina").locator("tr", { hasText: "Siti Aminah" }).textContent(),
       ).toContain("1/2");
+      // The cascade on the kabupaten's dashboard, the map switched to the desa teams.
+      await page.goto("/dasbor/64.08?peta=desa");
+      const main = (await page.textContent("main"))!;
+      expect(main).toContain("Kaskade pembinaan");
+      expect(main).toMatch(/\d+ dari \d+/);
+      findings = await axeFindings(page);
+      expect(findings, formatFindings(findings)).toEqual([]);
+      await shot(page, "dasbor-kaskade");
     } finally {
       await ctx.close();
     }

@@ -201,6 +201,23 @@ export async function recordPembinaObservations(actor: SessionUser, form: FormDa
   );
 }
 
+/**
+ * What a sheet answers with when it was not (all) saved: the errors, everything entered (a
+ * mistake in one row must not clear the sheet), the rows saved, and the sheet's own key, so
+ * that sending it again (corrected) never stores a saved row twice.
+ */
+export function sheetFailure(form: FormData, result: Extract<RecordResult, { ok: false }>) {
+  const values: Record<string, string[]> = {};
+  for (const [k, v] of form.entries()) if (typeof v === "string") values[k] = [...(values[k] ?? []), v];
+  const key = form.get("idempotencyKey");
+  return {
+    errors: result.errors,
+    values,
+    saved: result.saved,
+    idempotencyKey: typeof key === "string" && IDEMPOTENCY_KEY_RE.test(key) ? key : null,
+  };
+}
+
 /** One sheet: the subjects it may name, the tasks it may record. */
 async function recordSheet(
   actor: SessionUser,

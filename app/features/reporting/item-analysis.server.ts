@@ -5,18 +5,19 @@
  * the number of kader. A kecamatan or desa is summed live from its own graded attempts
  * (bounded by its size; the same SQL right/wrong rule, quiz_item_rows).
  */
+import { regionPeriod } from "~/features/reporting/region-period.server";
 import { Readable } from "node:stream";
 import { stringify } from "csv-stringify";
 import { withinScope } from "~/db/scope";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { SessionUser } from "~/auth.server";
-import { requireRole, requireScope } from "~/auth.server";
+import { requireRole } from "~/auth.server";
 import { onReplica, sqlRows } from "~/db.server";
 import type { Role } from "~/db/schema";
 import { content, getModule, type ModuleContent } from "~/features/catalogue/content.server";
 import { TRUE_FALSE_OPTIONS } from "~/features/learning/quiz-rules";
-import { getRegion, regionLineage, type RegionRecord } from "~/features/regions/regions.server";
+import type { RegionRecord } from "~/features/regions/regions.server";
 import {
   discrimination,
   facility,
@@ -28,13 +29,9 @@ import {
 } from "~/features/reporting/item-analysis";
 import { csvDate, DASHBOARD_CSV } from "~/features/reporting/csv-format";
 import { notFound } from "~/lib/http";
-import { isRegionCode, LEVEL_LABEL } from "~/lib/region";
-import { localYearMonth, REPORTING_ZONE } from "~/lib/timezone";
 import { rolesFor } from "~/lib/permissions";
 
 export const ITEM_ANALYSIS_ROLES: readonly Role[] = rolesFor("item-analysis");
-
-const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 export interface ItemAnalysisQuery {
   region: RegionRecord;
@@ -48,12 +45,6 @@ export interface ItemAnalysisQuery {
   search: string;
 }
 
-function monthsBack(ym: string, n: number): string {
-  const [y, m] = ym.split("-").map(Number);
-  const d = new Date(Date.UTC(y, m - 1 - n, 1));
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
-}
-
 /** Who may look, which region (in the user's scope) and which period; anything invalid falls back. */
 export async function requireItemAnalysis(
   request: Request,
@@ -61,35 +52,17 @@ export async function requireItemAnalysis(
 ): Promise<{ user: SessionUser; q: ItemAnalysisQuery }> {
   const user = await requireRole(request, ITEM_ANALYSIS_ROLES);
   const params = Object.fromEntries(new URL(request.url).searchParams);
-  const { year, month } = localYearMonth(now, REPORTING_ZONE);
-  const thisMonth = `${year}-${String(month).padStart(2, "0")}`;
-  const parsed = z
-    .object({
-      wilayah: z.string().refine(isRegionCode).catch(user.scopeCode),
-      dari: z.string().regex(MONTH_RE).catch(monthsBack(thisMonth, 11)),
-      sampai: z.string().regex(MONTH_RE).catch(thisMonth),
-      percobaan: z.enum(["semua", "pertama"]).catch("semua"),
-    })
-    .parse({ wilayah: user.scopeCode, dari: "", sampai: "", percobaan: "semua", ...params });
-  const region = await getRegion(parsed.wilayah);
-  if (!region) throw notFound("Wilayah tidak ditemukan.");
-  requireScope(user, region.code);
-  const [from, to] = parsed.dari <= parsed.sampai ? [parsed.dari, parsed.sampai] : [parsed.sampai, parsed.dari];
-  const lineage = (await regionLineage(region.code))
-    .filter((r) => r.code.length >= user.scopeCode.length)
-    .map((r) => ({ code: r.code, name: `${LEVEL_LABEL[r.level]} ${r.name}` }));
-  const children = await sqlRows<{ code: string; name: string }>(
-    sql`select code, name from regions where parent_code = ${region.code} order by code`,
-  );
+  const percobaan = z.enum(["semua", "pertama"]).catch("semua").parse(params.percobaan);
+  const { region, lineage, children, from, to } = await regionPeriod(user, params, now);
   const search = new URLSearchParams({
     wilayah: region.code,
     dari: from,
     sampai: to,
-    percobaan: parsed.percobaan,
+    percobaan,
   }).toString();
   return {
     user,
-    q: { region, lineage, children, from, to, firstOnly: parsed.percobaan === "pertama", search },
+    q: { region, lineage, children, from, to, firstOnly: percobaan === "pertama", search },
   };
 }
 

@@ -6,22 +6,21 @@
  * with the kader who missed them enrolled (or, for those who may not schedule, a WhatsApp
  * reminder list). The figures are summed live: an area this small has few rows.
  */
+import { regionPeriod } from "~/features/reporting/region-period.server";
 import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { SessionUser } from "~/auth.server";
-import { requireRole, requireScope } from "~/auth.server";
+import { requireRole } from "~/auth.server";
 import { onReplica, sqlRows } from "~/db.server";
 import type { Role } from "~/db/schema";
 import { withinScope } from "~/db/scope";
 import { env } from "~/env.server";
 import { FORM_KEY_RE } from "~/form-key.server";
 import { getModule, kaderProgrammes } from "~/features/catalogue/content.server";
-import { getRegion, regionLineage, type RegionRecord } from "~/features/regions/regions.server";
+import type { RegionRecord } from "~/features/regions/regions.server";
 import {
   defaultSchedule,
   modulesOf,
-  MONTH_RE,
-  monthsBack,
   type NeedRow,
   type NeedSums,
   needsReminder,
@@ -33,11 +32,9 @@ import {
 import { enrolUsers } from "~/features/workshops/enrolment.server";
 import { MAX_CAPACITY, whatsappChatUrl, workshopFormSchema } from "~/features/workshops/rules";
 import { createWorkshop } from "~/features/workshops/sessions.server";
-import { notFound } from "~/lib/http";
 import { can, rolesFor } from "~/lib/permissions";
 import { formatPhone } from "~/lib/phone";
-import { isRegionCode, LEVEL_LABEL } from "~/lib/region";
-import { localYearMonth, REPORTING_ZONE, toLocalInput, zoneForRegion } from "~/lib/timezone";
+import { REPORTING_ZONE, toLocalInput, zoneForRegion } from "~/lib/timezone";
 import { publicOrigin } from "~/lib/url";
 
 export const TRAINING_NEEDS_ROLES: readonly Role[] = rolesFor("training-needs");
@@ -60,25 +57,11 @@ export async function requireTrainingNeeds(
   now = new Date(),
 ): Promise<{ user: SessionUser; q: TrainingNeedsQuery }> {
   const user = await requireRole(request, TRAINING_NEEDS_ROLES);
-  const { year, month } = localYearMonth(now, REPORTING_ZONE);
-  const thisMonth = `${year}-${String(month).padStart(2, "0")}`;
   const p = new URL(request.url).searchParams;
-  const parsed = z
-    .object({
-      wilayah: z.string().refine(isRegionCode).catch(user.scopeCode),
-      dari: z.string().regex(MONTH_RE).catch(monthsBack(thisMonth, 11)),
-      sampai: z.string().regex(MONTH_RE).catch(thisMonth),
-    })
-    .parse({ wilayah: p.get("wilayah") ?? "", dari: p.get("dari") ?? "", sampai: p.get("sampai") ?? "" });
-  const region = await getRegion(parsed.wilayah);
-  if (!region) throw notFound("Wilayah tidak ditemukan.");
-  requireScope(user, region.code);
-  const [from, to] = parsed.dari <= parsed.sampai ? [parsed.dari, parsed.sampai] : [parsed.sampai, parsed.dari];
-  const lineage = (await regionLineage(region.code))
-    .filter((r) => r.code.length >= user.scopeCode.length)
-    .map((r) => ({ code: r.code, name: `${LEVEL_LABEL[r.level]} ${r.name}` }));
-  const children = await sqlRows<{ code: string; name: string }>(
-    sql`select code, name from regions where parent_code = ${region.code} order by code`,
+  const { region, lineage, children, from, to } = await regionPeriod(
+    user,
+    { wilayah: p.get("wilayah") ?? undefined, dari: p.get("dari") ?? undefined, sampai: p.get("sampai") ?? undefined },
+    now,
   );
   const search = new URLSearchParams({ wilayah: region.code, dari: from, sampai: to }).toString();
   const isArea = region.level === "kecamatan" || region.level === "desa";

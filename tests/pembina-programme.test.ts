@@ -22,7 +22,9 @@ import * as home from "~/routes/_index";
 import * as sertifikat from "~/routes/sertifikat._index";
 import * as list from "~/routes/tim-pembina._index";
 import * as sheet from "~/routes/tim-pembina.praktik";
-import { DESA, makeWorkshop, newKader, readModule, takeQuiz } from "./certification-helpers";
+import { DESA, makeWorkshop, newKader, pdfText, readModule, takeQuiz } from "./certification-helpers";
+import { findCertificate } from "~/features/certification/certificates.server";
+import { renderCertificate } from "~/features/certification/pdf.server";
 import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
 
 const KEC = "64.08.01";
@@ -157,6 +159,12 @@ describe("the Tim Pembina programme (issue 20)", () => {
       posyandu: "",
     });
     expect(certs[0].payload.desa).toContain("Kecamatan");
+    // Printed and verified like a kader's: the PDF names her team in place of a posyandu.
+    const { pdf } = await renderCertificate((await findCertificate(certs[0].code))!, "http://localhost:3000");
+    const text = pdfText(pdf);
+    expect(text).toContain("Tim Pembina Posyandu Kecamatan");
+    expect(text).toContain(p.title);
+    expect(text).not.toContain("Kader Posyandu");
     // The dashboards' projection counts kader only.
     expect(await db.select().from(kaderProgress).where(eq(kaderProgress.userId, kec.id))).toHaveLength(0);
   });

@@ -44,6 +44,17 @@ describe("Tim Pembina as learners", () => {
       const needs = await axeFindings(page);
       expect(needs, formatFindings(needs)).toEqual([]);
       await shot(page, "kebutuhan-pelatihan");
+      // One step: the two most missed sections become a draft session with the kader who missed them.
+      const boxes = page.locator("[data-testid=kebutuhan] input[type=checkbox]");
+      expect(await boxes.count()).toBeGreaterThan(1);
+      await boxes.nth(0).check();
+      await boxes.nth(1).check();
+      await Promise.all([page.waitForURL(/\/sesi\/\d+/), page.click("button:has-text('Buat draf sesi')")]);
+      const session = (await page.textContent("main"))!;
+      expect(session).toMatch(/Draf|draf/);
+      expect(session).toMatch(/Pelatihan penguatan/);
+      const sesi = await axeFindings(page);
+      expect(sesi, formatFindings(sesi)).toEqual([]);
     } finally {
       await ctx.close();
     }

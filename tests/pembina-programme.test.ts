@@ -205,9 +205,27 @@ describe("the Tim Pembina programme (issue 20)", () => {
     expect(
       (await call(sheet.loader, makeRequest("/tim-pembina/praktik", { cookie: await sessionCookie(desa.id) }))).status,
     ).toBe(403);
-    const sh = await call(
+    // Above kecamatan level the list shows the kecamatan teams until an area is picked, and the
+    // sheet lists nobody: a kabupaten's hundreds of desa teams never land on one page.
+    expect(l.data.rows.map((r: { id: string }) => r.id)).not.toContain(desa.id);
+    expect(l.data.areas.map((a: { code: string }) => a.code)).toContain(KEC);
+    const inKec = await call(list.loader, makeRequest(`/tim-pembina?wilayah=${KEC}`, { cookie: kabCookie }));
+    expect(inKec.data.rows.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining([kec.id, desa.id]));
+    const none = await call(
       sheet.loader,
       makeRequest("/tim-pembina/praktik?tugas=fasilitasi-sesi", { cookie: kabCookie }),
+    );
+    expect(none.data.kader).toEqual([]);
+    // An area outside her region is no area.
+    const outside = await call(
+      sheet.loader,
+      makeRequest("/tim-pembina/praktik?tugas=fasilitasi-sesi&wilayah=64.02.01", { cookie: kabCookie }),
+    );
+    expect(outside.data.area).toBeNull();
+    expect(outside.data.kader).toEqual([]);
+    const sh = await call(
+      sheet.loader,
+      makeRequest(`/tim-pembina/praktik?tugas=fasilitasi-sesi&wilayah=${KEC}`, { cookie: kabCookie }),
     );
     expect(sh.data.task.id).toBe("fasilitasi-sesi");
     expect(sh.data.kader.map((k: { id: string }) => k.id)).toEqual(
@@ -216,7 +234,9 @@ describe("the Tim Pembina programme (issue 20)", () => {
     // The kabupaten of Kukar does not see Kutai Timur's teams.
     const other = await call(
       sheet.loader,
-      makeRequest("/tim-pembina/praktik?tugas=fasilitasi-sesi", { cookie: await sessionCookie(kabOther.id) }),
+      makeRequest(`/tim-pembina/praktik?tugas=fasilitasi-sesi&wilayah=${KEC}`, {
+        cookie: await sessionCookie(kabOther.id),
+      }),
     );
     expect(other.data.kader).toEqual([]);
 

@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ScrollRegion } from "~/components/scroll-region";
 import { pembinaProgramme } from "~/features/catalogue/content.server";
 import { standingsIn } from "~/features/certification/evaluate.server";
-import { observablePembina, pembinaPracticeTasks } from "~/features/certification/practice.server";
+import { observablePembina, pembinaAreas, pembinaPracticeTasks } from "~/features/certification/practice.server";
 import { notFound } from "~/lib/http";
 import { rolesFor } from "~/lib/permissions";
 import { ROLE_LABEL } from "~/lib/roles";
@@ -18,7 +18,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, rolesFor("pembina-observe"));
   const programme = pembinaProgramme();
   if (!programme) throw notFound("Program Tim Pembina belum ada.");
-  const people = await observablePembina(user);
+  const { areas, area } = await pembinaAreas(user, new URL(request.url).searchParams.get("wilayah"));
+  // One area at a time (a kecamatan with its desa teams); above kecamatan level, until one is
+  // picked, the kecamatan and kabupaten teams only: the page stays small for a whole province.
+  const people = area
+    ? await observablePembina(user, area)
+    : (await observablePembina(user)).filter((p) => p.role !== "pembina_desa");
   const standings = await standingsIn(
     programme,
     people.map((p) => p.id),
@@ -37,6 +42,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     };
   });
   return {
+    areas: areas.length > 1 ? areas.map((a) => ({ code: a.code, name: a.name })) : [],
+    area: area && areas.length > 1 ? area.code : null,
     programme: programme.title,
     tasks: pembinaPracticeTasks().map((t) => ({ id: t.id, title: t.title })),
     rows,
@@ -58,11 +65,29 @@ export default function TimPembina() {
         <ul className="space-y-1">
           {d.tasks.map((t) => (
             <li key={t.id}>
-              <Link to={`/tim-pembina/praktik?tugas=${t.id}`}>{t.title}</Link>
+              <Link to={`/tim-pembina/praktik?tugas=${t.id}${d.area ? `&wilayah=${d.area}` : ""}`}>{t.title}</Link>
             </li>
           ))}
         </ul>
       </div>
+      {d.areas.length ? (
+        <Form method="get" className="card flex flex-wrap items-end gap-2">
+          <div>
+            <label htmlFor="f-wilayah">Wilayah</label>
+            <select id="f-wilayah" name="wilayah" defaultValue={d.area ?? ""}>
+              <option value="">Tim kecamatan dan kabupaten</option>
+              {d.areas.map((a) => (
+                <option key={a.code} value={a.code}>
+                  {a.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="btn-secondary">
+            Tampilkan
+          </button>
+        </Form>
+      ) : null}
       {d.rows.length ? (
         <ScrollRegion label="Anggota Tim Pembina">
           <table className="table" data-testid="daftar-pembina">

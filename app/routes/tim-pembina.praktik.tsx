@@ -4,7 +4,12 @@ import { randomBytes } from "node:crypto";
 import { requireRole } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { PracticeSheet } from "~/features/certification/practice-sheet";
-import { pembinaSheet, recordPembinaObservations, sheetFailure } from "~/features/certification/practice.server";
+import {
+  pembinaAreas,
+  pembinaSheet,
+  recordPembinaObservations,
+  sheetFailure,
+} from "~/features/certification/practice.server";
 import { PRACTICE_RESULT_LABEL } from "~/features/certification/rule";
 import { readForm } from "~/lib/http";
 import { rolesFor } from "~/lib/permissions";
@@ -18,8 +23,12 @@ const OBSERVERS = rolesFor("pembina-observe");
 /** The practice of Tim Pembina members, observed by the level above (issue 20). */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, OBSERVERS);
-  const sheet = await pembinaSheet(user, new URL(request.url).searchParams.get("tugas"));
+  const search = new URL(request.url).searchParams;
+  const { areas, area } = await pembinaAreas(user, search.get("wilayah"));
+  const sheet = await pembinaSheet(user, search.get("tugas"), area);
   return {
+    areas: areas.length > 1 ? areas.map((a) => ({ code: a.code, name: a.name })) : [],
+    area: area?.code ?? null,
     tasks: sheet.tasks.map((t) => ({ id: t.id, title: t.title })),
     task: sheet.task ?? null,
     kader: sheet.kader.map((k) => ({
@@ -40,8 +49,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const result = await recordPembinaObservations(user, form);
   if (!result.ok) return data(sheetFailure(form, result), { status: 400 });
+  const area = String(form.get("wilayah") ?? "");
   throw redirect(
-    `/tim-pembina/praktik?tugas=${encodeURIComponent(String(form.get("taskId")))}&tersimpan=${result.recorded}`,
+    `/tim-pembina/praktik?tugas=${encodeURIComponent(String(form.get("taskId")))}${area ? `&wilayah=${encodeURIComponent(area)}` : ""}&tersimpan=${result.recorded}`,
   );
 }
 
@@ -55,8 +65,14 @@ export default function PraktikPembina() {
       title="Praktik Tim Pembina"
       back={{ to: "/tim-pembina", label: "Tim Pembina" }}
       placeDefault=""
-      empty="Belum ada anggota Tim Pembina di bawah jenjang Anda di wilayah ini."
+      empty={
+        d.area
+          ? "Belum ada anggota Tim Pembina di bawah jenjang Anda di wilayah ini."
+          : "Pilih wilayah dan tugas, lalu tekan Tampilkan daftar periksa."
+      }
       who="anggota"
+      areas={d.areas}
+      area={d.area}
     />
   );
 }

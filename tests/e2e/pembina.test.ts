@@ -64,7 +64,7 @@ describe("Tim Pembina as learners", () => {
     const { ctx, page } = await phone();
     try {
       await login(page, "081100000003");
-      await page.goto("/tim-pembina");
+      await page.goto("/tim-pembina?wilayah=64.08.01");
       const table = page.getByTestId("daftar-pembina");
       await table.waitFor();
       const row = table.locator("tr", { hasText: "Siti Aminah" });
@@ -82,7 +82,7 @@ describe("Tim Pembina as learners", () => {
       await shot(page, "pembina-praktik");
       findings = await axeFindings(page);
       expect(findings, formatFindings(findings)).toEqual([]);
-      await page.goto("/tim-pembina");
+      await page.goto("/tim-pembina?wilayah=64.08.01");
       expect(
         await page.getByTestId("daftar-pembina").locator("tr", { hasText: "Siti Aminah" }).textContent(),
       ).toContain("1/2");

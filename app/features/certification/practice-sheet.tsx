@@ -64,6 +64,8 @@ export function PracticeSheet({
   placeDefault,
   empty,
   who,
+  areas = [],
+  area = null,
 }: {
   d: SheetData;
   a: SheetActionData | undefined;
@@ -73,6 +75,9 @@ export function PracticeSheet({
   empty: string;
   /** "kader" or "anggota" in messages. */
   who: string;
+  /** Areas to pick from (the Tim Pembina sheet above kecamatan level); the chosen one. */
+  areas?: { code: string; name: string }[];
+  area?: string | null;
 }) {
   const [search] = useSearchParams();
   const errors: Record<string, string> = a?.errors ?? {};
@@ -115,6 +120,19 @@ export function PracticeSheet({
         </ErrorSummary>
       ) : null}
       <Form method="get" className="card space-y-2">
+        {areas.length ? (
+          <>
+            <label htmlFor="f-wilayah">Wilayah</label>
+            <select id="f-wilayah" name="wilayah" defaultValue={area ?? ""} required>
+              <option value="">Pilih wilayah…</option>
+              {areas.map((a) => (
+                <option key={a.code} value={a.code}>
+                  {a.name}
+                </option>
+              ))}
+            </select>
+          </>
+        ) : null}
         <label htmlFor="f-tugas">Tugas yang diamati</label>
         <select id="f-tugas" name="tugas" defaultValue={d.task?.id ?? ""} required>
           <option value="">Pilih tugas…</option>
@@ -131,6 +149,7 @@ export function PracticeSheet({
       {d.task ? (
         <Form method="post" className="space-y-4">
           <input type="hidden" name="taskId" value={d.task.id} />
+          {area && areas.length ? <input type="hidden" name="wilayah" value={area} /> : null}
           <input type="hidden" name="idempotencyKey" value={a?.idempotencyKey ?? d.idempotencyKey} />
           <div className="card space-y-3">
             <Field

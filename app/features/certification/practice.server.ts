@@ -11,7 +11,8 @@ import { z } from "zod";
 import { audit } from "~/audit.server";
 import type { SessionUser } from "~/auth.server";
 import { db } from "~/db.server";
-import { practiceObservations, PRACTICE_RESULTS, users, type Role } from "~/db/schema";
+import { practiceObservations, PRACTICE_RESULTS, regions, users, type Role } from "~/db/schema";
+import { levelOfCode } from "~/lib/region";
 import { kaderInputsChanged } from "~/features/certification/evaluate.server";
 import { content } from "~/features/catalogue/content.server";
 import type { PracticeTask } from "~/features/catalogue/content-schema";
@@ -92,20 +93,62 @@ async function sheetOf<S extends { id: string }>(kader: S[], task: PracticeTask 
  * (canManageAccount's order: kecamatan observes desa, kabupaten observes kecamatan and desa,
  * DPMD and admin every pembina) inside her region.
  */
-export async function observablePembina(actor: SessionUser) {
+export async function observablePembina(actor: SessionUser, area?: PembinaArea) {
   const roles = PEMBINA_ROLES.filter((r) => assignableRoles(actor.role).includes(r));
   if (!roles.length) return [];
+  const where = !area
+    ? withinScope(users.scopeCode, actor.scopeCode)
+    : area.exact
+      ? eq(users.scopeCode, area.code)
+      : withinScope(users.scopeCode, area.code);
   return db
     .select({ id: users.id, name: users.name, role: users.role, scopeCode: users.scopeCode })
     .from(users)
-    .where(and(inArray(users.role, roles), eq(users.active, true), withinScope(users.scopeCode, actor.scopeCode)))
+    .where(and(inArray(users.role, roles), eq(users.active, true), where))
     .orderBy(desc(users.role), users.name);
 }
 
-/** The /tim-pembina/praktik sheet: the pembina the actor observes and, for the task, their latest results. */
-export async function pembinaSheet(actor: SessionUser, taskId: string | null) {
+/**
+ * One area of the Tim Pembina pages, so that a page lists a bounded number of people: a
+ * kecamatan (its team and its desa teams), or a kabupaten's own team (`exact`). An observer
+ * at kecamatan level has one area, her own; above it she picks one.
+ */
+export interface PembinaArea {
+  code: string;
+  name: string;
+  exact: boolean;
+}
+
+/** The areas an observer picks from, and the one asked for (null: none chosen or not hers). */
+export async function pembinaAreas(
+  actor: SessionUser,
+  wanted: string | null,
+): Promise<{ areas: PembinaArea[]; area: PembinaArea | null }> {
+  if (levelOfCode(actor.scopeCode) === "kecamatan" || levelOfCode(actor.scopeCode) === "desa") {
+    const own = { code: actor.scopeCode, name: "", exact: false };
+    return { areas: [own], area: own };
+  }
+  const canSeeKabupatenTeams = assignableRoles(actor.role).includes("pembina_kabupaten");
+  const rows = await db
+    .select({ code: regions.code, name: regions.name, level: regions.level })
+    .from(regions)
+    .where(and(inArray(regions.level, ["kabupaten", "kecamatan"]), withinScope(regions.code, actor.scopeCode)))
+    .orderBy(regions.code);
+  const areas = rows.flatMap((r): PembinaArea[] =>
+    r.level === "kabupaten"
+      ? canSeeKabupatenTeams
+        ? [{ code: r.code, name: `Tim kabupaten ${r.name}`, exact: true }]
+        : []
+      : [{ code: r.code, name: `Kecamatan ${r.name}`, exact: false }],
+  );
+  return { areas, area: areas.find((a) => a.code === wanted) ?? null };
+}
+
+/** The /tim-pembina/praktik sheet: the pembina of one area the actor observes and, for the task, their latest results. */
+export async function pembinaSheet(actor: SessionUser, taskId: string | null, area: PembinaArea | null) {
   const task = pembinaPracticeTasks().find((t) => t.id === taskId);
-  return { ...(await sheetOf(await observablePembina(actor), task)), tasks: pembinaPracticeTasks() };
+  const people = area ? await observablePembina(actor, area) : [];
+  return { ...(await sheetOf(people, task)), tasks: pembinaPracticeTasks() };
 }
 
 const headerSchema = z.object({

@@ -100,6 +100,11 @@ export const users = pgTable(
     uniqueIndex("users_email_key").on(t.email),
     index("users_scope_prefix_idx").using("btree", sql`${t.scopeCode} text_pattern_ops`),
     index("users_posyandu_idx").on(t.posyanduId),
+    // The cascade's teams (reporting/cascade.server.ts) read the Tim Pembina of a region: a few
+    // thousand among a province's tens of thousands of kader.
+    index("users_staff_scope_idx")
+      .using("btree", sql`${t.scopeCode} text_pattern_ops`)
+      .where(sql`${t.role} <> 'kader'`),
   ],
 );
 
@@ -364,6 +369,11 @@ export const certificates = pgTable(
     uniqueIndex("certificates_user_programme_cycle_key").on(t.userId, t.programmeId, t.cycle),
     index("certificates_region_prefix_idx").using("btree", sql`${t.issuingRegion} text_pattern_ops`),
     index("certificates_expires_idx").on(t.expiresAt),
+    // The dashboard's "issued without a signatory" warning (unsignedIssuance) counts these per
+    // kabupaten: without it every DPMD/admin view scanned all certificates (111 ms at 382 k).
+    index("certificates_unsigned_idx")
+      .on(t.issuingRegion)
+      .where(sql`${t.revokedAt} is null and coalesce(${t.payload}->>'signatoryName', '') = ''`),
   ],
 );
 
@@ -467,6 +477,10 @@ export const kaderProgress = pgTable(
     primaryKey({ columns: [t.userId, t.programmeId] }),
     index("kader_progress_desa_idx").using("btree", sql`${t.desaCode} text_pattern_ops`),
     index("kader_progress_posyandu_idx").on(t.posyanduId),
+    // The cascade's "posyandu with a certified kader": a region's certified kader only.
+    index("kader_progress_certified_idx")
+      .using("btree", sql`${t.desaCode} text_pattern_ops`, t.programmeId, t.posyanduId, t.certExpiresAt, t.spmBidang)
+      .where(sql`${t.active} and ${t.certExpiresAt} is not null`),
   ],
 );
 

@@ -1,0 +1,3 @@
+CREATE INDEX "certificates_unsigned_idx" ON "certificates" USING btree ("issuing_region") WHERE "certificates"."revoked_at" is null and coalesce("certificates"."payload"->>'signatoryName', '') = '';--> statement-breakpoint
+CREATE INDEX "kader_progress_certified_idx" ON "kader_progress" USING btree ("desa_code" text_pattern_ops,"programme_id","posyandu_id","cert_expires_at","spm_bidang") WHERE "kader_progress"."active" and "kader_progress"."cert_expires_at" is not null;--> statement-breakpoint
+CREATE INDEX "users_staff_scope_idx" ON "users" USING btree ("scope_code" text_pattern_ops) WHERE "users"."role" <> 'kader';

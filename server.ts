@@ -13,6 +13,13 @@
  * belongs to one process, so without DATABASE_URL there is exactly one process. The
  * primary itself is kept alive by the service manager (deploy/akademi-posyandu.service);
  * a worker whose primary is gone exits instead of serving on alone.
+ *
+ * Operations (README "Running at scale"): one JSON line per request on stdout
+ * (app/request-log.server.ts), Prometheus metrics at /metrics for METRICS_TOKEN
+ * (app/metrics.server.ts; with several workers the primary sums theirs), /healthz (alive)
+ * and /readyz (database and migrations). SIGTERM drains: the listener closes, requests in
+ * flight finish (at most DRAIN_MS), a request that still arrives on an open connection gets
+ * 503 with Retry-After and Connection: close, then the database closes and the process exits 0.
  */
 import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
@@ -22,7 +29,9 @@ import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { AggregatorRegistry } from "prom-client";
 import { databaseKind, type Env, EnvError, env, loadDotEnv } from "./app/env.server";
+import { METRICS_REQUEST, METRICS_RESPONSE } from "./app/metrics.server";
 import { FRESH_SET_COOKIE } from "./app/read-your-writes.server";
 
 const dev = process.argv.includes("--dev");
@@ -34,6 +43,9 @@ const t0 = performance.now();
  * not help). Anything else (a crash, PostgreSQL unreachable) exits 1 and is restarted.
  */
 const EXIT_CONFIG = 78;
+
+/** After SIGTERM, requests in flight get this long to finish before the process closes anyway. */
+const DRAIN_MS = 10_000;
 
 let config: Env;
 try {
@@ -54,6 +66,8 @@ type Entry = {
   trustProxySetting(hops: number): number | false;
   startupErrorMessage(error: unknown): string | null;
   RETRY_AFTER_SECONDS: number;
+  requestLog(routes: ServerBuild["routes"], options?: { trustRequestId?: boolean }): express.RequestHandler;
+  metricsEndpoint: express.RequestHandler;
 };
 type Build = ServerBuild & { entry: { module: Entry } };
 
@@ -89,7 +103,17 @@ async function runPrimary(): Promise<void> {
   });
   for (let i = 0; i < n; i++) fork();
   let ready = 0;
-  cluster.on("message", (_w, msg: unknown) => {
+  // A worker answering /metrics asks here; every worker's registry, summed (prom-client).
+  const aggregator = new AggregatorRegistry();
+  cluster.on("message", (w, msg: unknown) => {
+    const ask = msg as { type?: string; id?: number };
+    if (ask?.type === METRICS_REQUEST) {
+      aggregator.clusterMetrics().then(
+        (text) => w.send({ type: METRICS_RESPONSE, id: ask.id, text }),
+        (e: Error) => w.send({ type: METRICS_RESPONSE, id: ask.id, error: e.message }),
+      );
+      return;
+    }
     if (msg === "ready" && ++ready === n) {
       console.log(
         `Akademi Posyandu siap di http://localhost:${config.PORT} (${n} proses, ${Math.round(performance.now() - t0)} ms)`,
@@ -98,12 +122,20 @@ async function runPrimary(): Promise<void> {
   });
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     process.on(sig, () => {
+      if (stopping) return;
       stopping = true;
+      // Each worker drains (at most DRAIN_MS) and exits; the primary waits for them all.
       for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGTERM");
-      setTimeout(() => process.exit(0), 5_000).unref();
-      cluster.on("exit", () => {
+      setTimeout(() => {
+        console.error("Proses kerja belum berhenti setelah 15 detik; dihentikan paksa.");
+        for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGKILL");
+        process.exit(1);
+      }, DRAIN_MS + 5_000).unref();
+      const exitWhenAlone = () => {
         if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
-      });
+      };
+      cluster.on("exit", exitWhenAlone);
+      exitWhenAlone();
     });
   }
 }
@@ -134,9 +166,29 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
   app.disable("x-powered-by");
   // A hop count, never `true`: the client address is the one the trusted proxy saw.
   app.set("trust proxy", entry.trustProxySetting(config.TRUST_PROXY));
+  // Prometheus, only with `Authorization: Bearer <METRICS_TOKEN>` (404 otherwise); not logged.
+  app.use(entry.metricsEndpoint);
+  // One JSON line per request, its X-Request-Id and its metrics (an id from a trusted proxy is kept).
+  app.use(entry.requestLog(build.routes, { trustRequestId: config.TRUST_PROXY > 0 }));
   // Before anything reads a body or Remix runs its own checks: cross-site 403, body
   // limits 413, content types 415, control characters in the URL 400, security headers.
   app.use(entry.httpPolicy);
+  // Requests in flight, for the drain after SIGTERM; one that arrives while draining (on a
+  // connection that was open) is told to come back, on another connection.
+  let draining = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  app.use((_req, res, next) => {
+    inFlight++;
+    res.once("close", () => {
+      if (--inFlight === 0) drained?.();
+    });
+    if (!draining) return next();
+    res.locals.unavailable = "draining";
+    res.setHeader("Retry-After", String(entry.RETRY_AFTER_SECONDS));
+    res.setHeader("Connection", "close");
+    res.status(503).type("text/plain").send("Server sedang dimulai ulang. Coba lagi sebentar lagi.");
+  });
   // COMPRESS=0: a reverse proxy in front compresses (and spends its CPU, not ours).
   if (config.COMPRESS) app.use(compression({ level: 4 }));
   // With a read replica: a write (any non-GET request) marks this browser for a few seconds
@@ -170,6 +222,7 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
       build: vite ? loadBuild : build,
       mode: config.NODE_ENV,
       getLoadContext: (req, res) => {
+        res.locals.remix = true; // the request log names the route
         const context: AppLoadContext = {
           clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
           serverFault: null,
@@ -198,10 +251,26 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
         `Akademi Posyandu siap di http://localhost:${config.PORT} (${Math.round(performance.now() - t0)} ms)`,
       );
   });
+  // Drain: no new connections (server.close also closes idle kept-alive ones), requests in
+  // flight finish (at most DRAIN_MS), then the remaining connections, the database, the process.
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     process.on(sig, () => {
+      if (draining) return;
+      draining = true;
       server.close();
-      entry.shutdown().finally(() => process.exit(0));
+      const finished = new Promise<boolean>((resolve) => {
+        if (inFlight === 0) resolve(true);
+        else drained = () => resolve(true);
+      });
+      const bound = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), DRAIN_MS).unref());
+      Promise.race([finished, bound])
+        .then((complete) => {
+          if (!complete)
+            console.error(`Berhenti: ${inFlight} permintaan belum selesai setelah ${DRAIN_MS / 1000} detik.`);
+          server.closeAllConnections();
+          return entry.shutdown();
+        })
+        .finally(() => process.exit(0));
     });
   }
 }

@@ -17,6 +17,7 @@ import { assertSameOrigin, forbidden } from "~/lib/http";
 import { normalizePhone } from "~/lib/phone";
 import { isWithinScope } from "~/lib/region";
 import { hitRateLimit, refundRateLimit, resetRateLimit, type RateHit } from "~/rate-limit.server";
+import { noteSessionUser } from "~/request-log.server";
 
 export interface SessionUser {
   id: string;
@@ -444,7 +445,9 @@ async function lookupSession(sessionId: string): Promise<SessionResult> {
 }
 
 export async function getUser(request: Request): Promise<SessionUser | null> {
-  return (await getSession(request))?.user ?? null;
+  const user = (await getSession(request))?.user ?? null;
+  noteSessionUser(user); // role and region code in the request's log line (never name or phone)
+  return user;
 }
 
 /**

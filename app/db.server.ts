@@ -21,6 +21,7 @@ import { sql } from "drizzle-orm";
 import * as schema from "~/db/schema";
 import { DataDirLockedError, failWithOneLine, lockDataDir, releaseDataDir } from "~/data-dir-lock.server";
 import { DEFAULT_CONNECT_TIMEOUT_S, databaseKind, env } from "~/env.server";
+import { metrics } from "~/metrics.server";
 import { hasFreshCookie } from "~/read-your-writes.server";
 
 type PgliteDb = ReturnType<typeof drizzlePglite<typeof schema>>;
@@ -163,7 +164,11 @@ function createHandle(): DbHandle {
   const { DATABASE_URL, DATA_DIR, NODE_ENV } = env();
   if (databaseKind() === "postgres") {
     const client = postgres(DATABASE_URL!, postgresOptions());
-    const db = drizzlePostgres(statementMode(client), { schema, logger: env().DB_LOG }) as unknown as Db;
+    metrics().dbPoolSize.set(env().DB_POOL_SIZE);
+    const db = drizzlePostgres(statementMode(client, preparedStatements(), "primary"), {
+      schema,
+      logger: env().DB_LOG,
+    }) as unknown as Db;
     return {
       db,
       kind: "postgres",
@@ -184,6 +189,7 @@ function createHandle(): DbHandle {
     mkdirSync(dataDir, { recursive: true });
   }
   const client = new PGlite(dataDir);
+  metrics().dbPoolSize.set(1); // one connection: the embedded database runs in this process
   const db = drizzlePglite(client, { schema, logger: env().DB_LOG });
   return {
     db,
@@ -212,12 +218,27 @@ export function preparedStatements(): boolean {
   return env().DB_PREPARE;
 }
 
-function statementMode(client: postgres.Sql, prepare = preparedStatements()): postgres.Sql {
+function statementMode(
+  client: postgres.Sql,
+  prepare = preparedStatements(),
+  /** The pool's own client (not a transaction's): its queries and transactions are counted in flight (metrics). */
+  pool?: "primary" | "replica",
+): postgres.Sql {
   type Loose = Record<string, (...a: any[]) => any>;
   const c = client as unknown as Loose;
   const unsafe = c.unsafe;
+  const inFlight = pool && metrics().dbInFlight.labels({ database: pool });
+  // Counted from creation to answer; Promise.prototype.then subscribes without starting the
+  // (lazy) postgres.js query, which drizzle starts itself right after (.values(), await).
+  const counted = <T>(p: T): T => {
+    if (!inFlight) return p;
+    inFlight.inc();
+    const done = () => inFlight.dec();
+    Promise.prototype.then.call(p, done, done);
+    return p;
+  };
   c.unsafe = (query: string, args?: unknown[], options?: Record<string, unknown>) =>
-    unsafe(query, args, { ...options, prepare });
+    counted(unsafe(query, args, { ...options, prepare }));
   // Transactions and savepoints hand drizzle a client of their own: the same for those.
   for (const name of ["begin", "savepoint"] as const) {
     const orig = c[name];
@@ -228,7 +249,8 @@ function statementMode(client: postgres.Sql, prepare = preparedStatements()): po
         const fn = a[i];
         a[i] = (tx: postgres.Sql) => fn(statementMode(tx, prepare));
       }
-      return orig.apply(client, a);
+      // A transaction holds one connection from begin to commit: one in flight.
+      return name === "begin" ? counted(orig.apply(client, a)) : orig.apply(client, a);
     };
   }
   return client;
@@ -237,7 +259,10 @@ function statementMode(client: postgres.Sql, prepare = preparedStatements()): po
 /** The replica's client: read-only queries of reports (no migrations, a pool of its own). */
 function createReplicaHandle(url: string): DbHandle {
   const client = postgres(url, postgresOptions());
-  const db = drizzlePostgres(statementMode(client), { schema, logger: env().DB_LOG }) as unknown as Db;
+  const db = drizzlePostgres(statementMode(client, preparedStatements(), "replica"), {
+    schema,
+    logger: env().DB_LOG,
+  }) as unknown as Db;
   return { db, kind: "postgres", migrate: async () => {}, close: () => client.end({ timeout: 5 }) };
 }
 
@@ -336,9 +361,14 @@ function replicaFresh(replica: DbHandle): Promise<boolean> {
         else coalesce(extract(epoch from now() - pg_last_xact_replay_timestamp()), 0) end as lag`)
     .then((r) => {
       const rows = (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as { lag: number | string }[];
-      return Number(rows[0]?.lag ?? 0) <= REPLICA_MAX_LAG_SECONDS;
+      const lag = Number(rows[0]?.lag ?? 0);
+      metrics().replicaLag.set({ database: "replica" }, lag);
+      return lag <= REPLICA_MAX_LAG_SECONDS;
     })
-    .catch(() => false);
+    .catch(() => {
+      metrics().replicaLag.set({ database: "replica" }, -1);
+      return false;
+    });
   g.__akademiReplicaLag = { at: now, ok };
   return ok;
 }
@@ -350,13 +380,18 @@ function replicaFresh(replica: DbHandle): Promise<boolean> {
  * replica fails ("read-only transaction").
  */
 export async function onReplica<T>(request: Request, fn: () => Promise<T>): Promise<T> {
-  if (!replicaConfigured()) return fn();
-  if (hasFreshCookie(request.headers.get("Cookie"))) return fn();
-  g.__akademiReplica ??= createReplicaHandle(env().DATABASE_REPLICA_URL!);
-  const replica = g.__akademiReplica;
-  if (!(await replicaFresh(replica))) return fn();
+  const replica = await usableReplica(request);
+  metrics().reads.inc({ target: replica ? "replica" : "primary" });
+  if (!replica) return fn();
   g.__akademiReplicaScope ??= new AsyncLocalStorage<DbHandle>();
   return g.__akademiReplicaScope.run(replica, fn);
+}
+
+async function usableReplica(request: Request): Promise<DbHandle | null> {
+  if (!replicaConfigured()) return null;
+  if (hasFreshCookie(request.headers.get("Cookie"))) return null;
+  g.__akademiReplica ??= createReplicaHandle(env().DATABASE_REPLICA_URL!);
+  return (await replicaFresh(g.__akademiReplica)) ? g.__akademiReplica : null;
 }
 
 /**

@@ -8,6 +8,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
 import { ServerFaultContext } from "~/components/error-boundary";
 import { closeDb, type ServerFault, serverFault } from "~/db.server";
+import { inRequest, noteRequestError, noteRequestFault } from "~/request-log.server";
 export { startupErrorMessage } from "~/db.server";
 
 // The server (server.js) calls these through the build.
@@ -15,6 +16,8 @@ export { boot } from "~/boot.server";
 export { env } from "~/env.server";
 export { rewriteSuffixUrl } from "~/lib/suffix-url";
 export { httpPolicy, trustProxySetting } from "~/http-policy.server";
+export { requestLog } from "~/request-log.server";
+export { METRICS_REQUEST, METRICS_RESPONSE, metricsEndpoint } from "~/metrics.server";
 export const shutdown = closeDb;
 
 const ABORT_DELAY = 5_000;
@@ -32,22 +35,28 @@ const FAULT_LOG: Record<ServerFault["kind"], string> = {
  * Every error of a loader, action or render. One that only says PostgreSQL cannot be
  * reached (a restart, a failover) or the disk is full (serverFault) marks the request, so
  * it answers 503 with Retry-After or 507 and a page that says why instead of 500, and is
- * logged as one line instead of a stack; so are the router's own 404 and 405.
+ * logged as one line instead of a stack; so are the router's own 404 and 405. In the
+ * server each request is one JSON line (app/request-log.server.ts): an error with its stack
+ * goes into that line (printed here only outside a request: a script, a test), a 404 or 405
+ * is that line alone, and a fault is named in it as well as in its own line on stderr.
  */
 export function handleError(error: unknown, { request, context }: LoaderFunctionArgs | ActionFunctionArgs): void {
   if (request.signal.aborted) return;
   // No route for the path (404) or no action for the method (405): the client's mistake, one line.
   if (isRouteErrorResponse(error) && error.status < 500) {
-    console.error(`${error.status} ${request.method} ${new URL(request.url).pathname}`);
+    // In the server its request line says it (status 404 or 405): nothing more.
+    if (!inRequest()) console.error(`${error.status} ${request.method} ${new URL(request.url).pathname}`);
     return;
   }
   const fault = serverFault(error);
   if (fault) {
     if (context) context.serverFault = fault;
+    // Also on stderr, as one line an operator (or an alert on the journal) reads as it is.
+    noteRequestFault(fault.kind, fault.code);
     console.error(`${FAULT_LOG[fault.kind]} (${fault.code}): ${request.method} ${new URL(request.url).pathname}`);
     return;
   }
-  console.error(error);
+  if (!noteRequestError(error)) console.error(error);
 }
 
 /**

@@ -92,6 +92,11 @@ const schema = z.object({
   COMPRESS: onOff.default(true),
   /** App processes with PostgreSQL; unset = the number of cores. Always one on the embedded database. */
   WEB_CONCURRENCY: wholeNumber(1, 64).optional(),
+  /** Bearer token that /metrics asks for (Prometheus); unset = /metrics answers 404. */
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,200}$/, "harus 16–200 karakter tanpa spasi (mis. `openssl rand -hex 32`)")
+    .optional(),
   /** The modules folder (a writer may check a working copy). */
   CONTENT_DIR: z.string().default("content"),
   /** Internal: the role server.ts gives a process it forks. */

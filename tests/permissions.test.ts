@@ -67,6 +67,7 @@ const ROUTE: Record<string, Rule | { loader: Rule; action: Rule }> = {
   "posyandu.$id_.praktik.tsx": "practice-observe",
   "posyandu._index.tsx": "users-list",
   "posyandu.baru.tsx": "users-manage",
+  "readyz.ts": "public",
   "selamat-datang.tsx": "user",
   "sertifikat.$code.jwt.ts": "user",
   "sertifikat.$code.pdf.ts": "user",

@@ -1,15 +1,8 @@
-import { sql } from "drizzle-orm";
-import { db, dbKind, dbReady } from "~/db.server";
-
-export async function loader() {
-  try {
-    await dbReady();
-    await db.execute(sql`select 1`);
-    return Response.json({ status: "ok", database: dbKind() }, { headers: { "Cache-Control": "no-store" } });
-  } catch {
-    return Response.json(
-      { status: "error", database: "unreachable" },
-      { status: 503, headers: { "Cache-Control": "no-store" } },
-    );
-  }
+/**
+ * Liveness: the process runs and answers. No database work, on purpose: a slow or
+ * restarting database must not make a liveness probe kill healthy processes. Whether this
+ * process can serve (database, migrations, not draining) is /readyz.
+ */
+export function loader() {
+  return Response.json({ status: "ok" }, { headers: { "Cache-Control": "no-store" } });
 }

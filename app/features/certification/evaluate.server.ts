@@ -23,6 +23,7 @@ import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull } from "drizzle-orm";
 import { content, programmesForRole, programmesOf } from "~/features/catalogue/content.server";
 import { type Conn, db, type Tx } from "~/db.server";
+import { metrics } from "~/metrics.server";
 import {
   attendance,
   certificates,
@@ -411,7 +412,10 @@ async function issue(
       if (rows.length && refresh) await refreshKaderProgress([k.id], tx);
       return rows;
     });
-    if (inserted.length) return { code: inserted[0].code, issued: true };
+    if (inserted.length) {
+      metrics().certificatesIssued.inc();
+      return { code: inserted[0].code, issued: true };
+    }
     // Conflict: another evaluation issued this cycle first, or (astronomically rarely) the code was taken.
     const [existing] = await conn
       .select({ code: certificates.code })

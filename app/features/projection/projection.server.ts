@@ -8,6 +8,7 @@
 import { sql } from "drizzle-orm";
 import { content, kaderProgrammes } from "~/features/catalogue/content.server";
 import { db, type Conn, rowsOf } from "~/db.server";
+import { timed } from "~/metrics.server";
 import type { Programme } from "~/features/catalogue/content-schema";
 import { withinScope } from "~/db/scope";
 import { REPORTING_ZONE } from "~/lib/timezone";
@@ -30,6 +31,10 @@ function programmeInputs(p: Programme) {
 export async function refreshKaderProgress(userIds: string[], conn: Conn = db): Promise<void> {
   const ids = [...new Set(userIds)];
   if (!ids.length) return;
+  return timed("kader", () => refreshIn(ids, conn));
+}
+
+async function refreshIn(ids: string[], conn: Conn): Promise<void> {
   const idArray = `{${ids.join(",")}}`;
   for (const p of kaderProgrammes()) {
     const i = programmeInputs(p);
@@ -114,7 +119,7 @@ export const derivedTablesList = sql.raw(DERIVED_TABLES.join(", "));
  * as refreshKaderProgress and the rollup triggers; reportingMismatches checks they agree.
  */
 export async function rebuildReporting(conn: Conn = db): Promise<void> {
-  await conn.transaction((tx) => rebuildIn(tx));
+  await timed("rebuild", () => conn.transaction((tx) => rebuildIn(tx)));
 }
 
 async function rebuildIn(conn: Conn): Promise<void> {

@@ -1,0 +1,351 @@
+/**
+ * Operations of the built server (`node build/server.js`, the demo on the embedded database;
+ * with DATABASE_URL, the demo on PostgreSQL with two workers): /healthz apart from /readyz,
+ * /metrics behind METRICS_TOKEN, one JSON log line per request without names or phone
+ * numbers, and the drain after SIGTERM. Starting helpers as in tests/pilot-server.test.ts.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { matchRoutes } from "@remix-run/react";
+import type { ServerBuild } from "@remix-run/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { routeBranches, routeIdOf } from "~/request-log.server";
+
+const postgresUrl = process.env.DATABASE_URL; // the database tests/setup.ts made for this file
+const dataDir = mkdtempSync(path.join(tmpdir(), "akademi-ops-"));
+const TOKEN = "metrik-rahasia-0123456789abcdef";
+/** A demo kader (app/demo/demo.server.ts DEMO_ACCOUNTS): her name and number must never be logged. */
+const KADER = { login: "081100000006", password: "posyandu-demo", name: "Dewi Lestari", scope: "64.08.01" };
+
+/** Builds when build/ is missing or older than the sources. */
+function ensureBuild(): void {
+  const newest = (dir: string): number => {
+    let t = 0;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+    }
+    return t;
+  };
+  const built = existsSync("build/server.js") ? statSync("build/server.js").mtimeMs : 0;
+  if (built > Math.max(newest("app"), statSync("server.ts").mtimeMs)) return;
+  const b = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
+  if (b.status !== 0) throw new Error("build failed");
+}
+
+interface Started {
+  port: number;
+  url: string;
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+const children = new Set<ChildProcess>();
+
+/** Starts the built server and resolves when it listens. */
+function start(extra: Record<string, string> = {}): Promise<Started> {
+  const port = 20000 + Math.floor(Math.random() * 40000);
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "/tmp",
+    NODE_ENV: "production",
+    PORT: String(port),
+    APP_URL: "http://akademi.test",
+    AKADEMI_MODE: "demo",
+    METRICS_TOKEN: TOKEN,
+    ...(postgresUrl ? { DATABASE_URL: postgresUrl, WEB_CONCURRENCY: "2" } : { DATA_DIR: dataDir }),
+    ...(process.env.DB_PREPARE ? { DB_PREPARE: process.env.DB_PREPARE } : {}),
+    ...extra,
+  };
+  const child = spawn(process.execPath, ["build/server.js"], { env, stdio: "pipe" });
+  children.add(child);
+  const exited = new Promise<number | null>((r) =>
+    child.on("exit", (code) => {
+      children.delete(child);
+      r(code);
+    }),
+  );
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 240 s\n${out}\n${err}`)), 240_000);
+    child.stdout!.on("data", () => {
+      if (!out.includes("siap di http")) return;
+      clearTimeout(timer);
+      resolve({ port, url: `http://127.0.0.1:${port}`, child, stdout: () => out, stderr: () => err, exited });
+    });
+    child.on("exit", (status) => {
+      clearTimeout(timer);
+      reject(new Error(`the server stopped (${status}):\n${out}\n${err}`));
+    });
+  });
+}
+
+interface LogLine {
+  id: string;
+  method: string;
+  route: string;
+  path: string;
+  status: number;
+  ms: number;
+  role?: string;
+  region?: string;
+  err?: unknown;
+  [k: string]: unknown;
+}
+
+/** The request lines (JSON) a server wrote to stdout after `from` characters, raw and parsed. */
+function requestLines(s: Started, from = 0): { raw: string; line: LogLine }[] {
+  return s
+    .stdout()
+    .slice(from)
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((raw) => ({ raw, line: JSON.parse(raw) as LogLine }))
+    .filter((l) => l.line.msg === "request");
+}
+
+/** Waits until the server wrote the line of this request id. */
+async function lineOf(s: Started, id: string | null): Promise<{ raw: string; line: LogLine }> {
+  expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  let found: { raw: string; line: LogLine } | undefined;
+  await expect
+    .poll(() => (found = requestLines(s).find((l) => l.line.id === id)), { timeout: 5_000, interval: 50 })
+    .toBeDefined();
+  return found!;
+}
+
+function post(url: string, form: Record<string, string>, headers: Record<string, string> = {}) {
+  return fetch(url, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Origin: new URL(url).origin, "Content-Type": "application/x-www-form-urlencoded", ...headers },
+    body: new URLSearchParams(form),
+  });
+}
+
+let server: Started;
+beforeAll(async () => {
+  ensureBuild();
+  server = await start();
+}, 400_000);
+afterAll(async () => {
+  for (const child of children) {
+    const gone = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    await Promise.race([gone, new Promise((r) => setTimeout(r, 15_000))]);
+    if (child.exitCode === null) child.kill("SIGKILL");
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe(`operations of the built server (${postgresUrl ? "PostgreSQL, 2 workers" : "embedded database"})`, () => {
+  it("the route id of a request: the build's routes ranked once agree with Remix's matchRoutes, in a few µs", async () => {
+    const build = (await import(path.resolve("build/server/index.js"))) as ServerBuild;
+    const branches = routeBranches(build.routes);
+    type Node = { id: string; path?: string; index?: boolean; children?: Node[] };
+    const tree = (parent: string | undefined): Node[] =>
+      Object.values(build.routes)
+        .filter((r) => r.parentId === parent)
+        .map((r) => {
+          const children = r.index ? [] : tree(r.id);
+          return { id: r.id, path: r.path, index: r.index, ...(children.length ? { children } : {}) };
+        });
+    const routes = tree(undefined) as Parameters<typeof matchRoutes>[0];
+    const paths = [
+      "/",
+      "/masuk",
+      "/masuk/",
+      "/modul/gizi-balita",
+      "/modul/gizi-balita/kuis",
+      "/dasbor/64.08",
+      "/dasbor/64.08/posyandu/12",
+      "/sesi/12/absensi",
+      "/sesi/3/absensi.csv",
+      "/admin/pengguna/abc",
+      "/verifikasi/kunci",
+      "/healthz",
+      "/readyz",
+      "/tidak-ada-halaman",
+      "/modul/a/b/c/d",
+    ];
+    for (const p of paths) {
+      const m = matchRoutes(routes, p);
+      expect(routeIdOf(branches, p), p).toBe(m?.length ? m[m.length - 1].route.id : "404");
+    }
+    const n = 20_000;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) routeIdOf(branches, paths[i % paths.length]);
+    const ms = (performance.now() - t0) / n;
+    console.log(`route id: ${(ms * 1000).toFixed(1)} µs per request (${branches.length} routes)`);
+    expect(ms).toBeLessThan(0.1);
+  }, 120_000);
+
+  it("/healthz and /readyz answer 200; /metrics is 404 without the token or with another, 200 with it", async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: "ok" });
+
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
+    const wrong = await fetch(`${server.url}/metrics`, {
+      headers: { Authorization: "Bearer bukan-token-yang-benar-000" },
+    });
+    expect(wrong.status).toBe(404);
+    expect(await wrong.text()).not.toContain("akademi_");
+  });
+
+  it("a kader's page: one JSON line with id (= X-Request-Id), route, status, duration, role and region; no name, no phone", async () => {
+    const signedIn = await post(`${server.url}/masuk`, { login: KADER.login, password: KADER.password });
+    expect(signedIn.status).toBe(302);
+    const cookie = signedIn.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    const loginLine = await lineOf(server, signedIn.headers.get("x-request-id"));
+    expect(loginLine.line).toMatchObject({ method: "POST", route: "routes/masuk", status: 302 });
+
+    const page = await fetch(`${server.url}/`, { headers: { Cookie: cookie } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(KADER.name); // she sees her name; the log does not
+    const { raw, line } = await lineOf(server, page.headers.get("x-request-id"));
+    expect(line).toMatchObject({
+      level: "info",
+      method: "GET",
+      route: "routes/_index",
+      path: "/",
+      status: 200,
+      role: "kader",
+      region: expect.stringMatching(new RegExp(`^${KADER.scope.replaceAll(".", "\\.")}`)),
+    });
+    expect(line.ms).toBeGreaterThan(0);
+    for (const logged of [raw, loginLine.raw]) {
+      for (const secret of [KADER.name, "Dewi", "Lestari", "81100000006", KADER.password]) {
+        expect(logged).not.toContain(secret);
+      }
+    }
+    expect(raw).not.toContain("stack");
+  });
+
+  it("a 404 and a 405 are one line each, without a stack, and nothing on stderr", async () => {
+    const from = server.stdout().length;
+    const errFrom = server.stderr().length;
+    const missing = await fetch(`${server.url}/tidak-ada-halaman`);
+    expect(missing.status).toBe(404);
+    const notAllowed = await post(`${server.url}/verifikasi/kunci`, { a: "1" });
+    expect(notAllowed.status).toBe(405);
+    await lineOf(server, notAllowed.headers.get("x-request-id"));
+    const lines = requestLines(server, from);
+    expect(lines.map((l) => [l.line.status, l.line.method, l.line.path])).toEqual([
+      [404, "GET", "/tidak-ada-halaman"],
+      [405, "POST", "/verifikasi/kunci"],
+    ]);
+    expect(lines[0].line.route).toBe("404");
+    expect(lines[0].line.id).toBe(missing.headers.get("x-request-id"));
+    for (const l of lines) expect(l.raw).not.toMatch(/stack|"err"/);
+    expect(server.stderr().slice(errFrom)).toBe("");
+  });
+
+  it("/metrics with the token: request histograms by route id and method, status counts, certificates, pool, memory", async () => {
+    const page = await fetch(`${server.url}/masuk`);
+    await page.text();
+    await lineOf(server, page.headers.get("x-request-id")); // counted when its line is written
+    const res = await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+    const text = await res.text();
+    expect(text).toMatch(
+      /^akademi_http_request_duration_seconds_bucket\{le="0\.1",route="routes\/masuk",method="GET"\} \d+$/m,
+    );
+    expect(text).toMatch(/^akademi_http_request_duration_seconds_count\{route="routes\/_index",method="GET"\} [1-9]/m);
+    expect(text).toMatch(/^akademi_http_responses_total\{route="404",method="GET",status="404"\} [1-9]/m);
+    expect(text).toMatch(/^akademi_http_responses_total\{route="routes\/masuk",method="POST",status="302"\} [1-9]/m);
+    // The demo seed issued certificates in the process that serves (the embedded database has
+    // one); on PostgreSQL a child seeds and the workers start at 0.
+    expect(text).toMatch(
+      postgresUrl ? /^akademi_certificates_issued_total \d+$/m : /^akademi_certificates_issued_total [1-9]\d*$/m,
+    );
+    expect(text).toMatch(/^akademi_db_pool_size [1-9]\d*$/m);
+    expect(text).toMatch(/^process_resident_memory_bytes [1-9]/m);
+    expect(text).toMatch(/^# TYPE akademi_rollup_refresh_seconds histogram$/m);
+    // The scrape itself is not a request of the app: no line.
+    expect(requestLines(server).filter((l) => l.line.path === "/metrics")).toEqual([]);
+  });
+
+  it("SIGTERM: the request in flight completes, a new connection is refused, a request on the open connection gets 503, exit 0", async () => {
+    // A login whose body is still arriving when SIGTERM comes: in flight, without any test hook.
+    const body = new URLSearchParams({ login: KADER.login, password: KADER.password }).toString();
+    const socket = connect(server.port, "127.0.0.1");
+    let received = "";
+    socket.on("data", (c) => (received += c.toString()));
+    const closed = new Promise<void>((r) => socket.on("close", () => r()));
+    await new Promise<void>((r) => socket.once("connect", () => r()));
+    const host = `127.0.0.1:${server.port}`;
+    socket.write(
+      `POST /masuk HTTP/1.1\r\nHost: ${host}\r\nOrigin: http://${host}\r\n` +
+        `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 6)}`,
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = performance.now();
+    server.child.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 500));
+
+    // The listener is closed: a new connection is refused (with workers, possibly a 503 until the last one closes).
+    const fresh = await fetch(`${server.url}/healthz`).then(
+      (r) => r.status,
+      (e: Error & { cause?: { code?: string } }) => e.cause?.code ?? e.message,
+    );
+    console.log(`after SIGTERM, a new connection: ${fresh}`);
+    if (postgresUrl) expect(["ECONNREFUSED", 503]).toContain(fresh);
+    else expect(fresh).toBe("ECONNREFUSED");
+
+    // The rest of the login, and right behind it on the same connection a second request.
+    socket.write(`${body.slice(6)}GET /readyz HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    await closed;
+    const statuses = [...received.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((m) => Number(m[1]));
+    expect(statuses, received).toEqual([302, 503]);
+    expect(received).toMatch(/^Set-Cookie: ap_sesi=/im); // the login went through
+    const second = received.slice(received.lastIndexOf("HTTP/1.1 503"));
+    expect(second).toMatch(/^Retry-After: \d+\r$/im);
+    expect(second).toMatch(/^Connection: close\r$/im);
+
+    expect(await server.exited).toBe(0);
+    const seconds = (performance.now() - t0) / 1000;
+    console.log(`drain: exit 0 ${seconds.toFixed(1)} s after SIGTERM`);
+    expect(seconds).toBeLessThan(15);
+    const drainedLine = requestLines(server).find((l) => l.line.status === 503);
+    expect(drainedLine?.line).toMatchObject({ route: "draining", path: "/readyz" });
+  }, 60_000);
+
+  it("/healthz does no database work, /readyz does (every SQL statement logged: DB_LOG=1)", async () => {
+    const s = await start({ DB_LOG: "1" });
+    const queries = (from: number) =>
+      s
+        .stdout()
+        .slice(from)
+        .split("\n")
+        .filter((l) => l.startsWith("Query: ")).length;
+    await new Promise((r) => setTimeout(r, 500)); // start-up queries of the workers done
+    let from = s.stdout().length;
+    const health = await fetch(`${s.url}/healthz`);
+    expect(health.status).toBe(200);
+    await lineOf(s, health.headers.get("x-request-id"));
+    expect(queries(from)).toBe(0);
+    from = s.stdout().length;
+    const ready = await fetch(`${s.url}/readyz`);
+    expect(ready.status).toBe(200);
+    await lineOf(s, ready.headers.get("x-request-id"));
+    expect(queries(from)).toBeGreaterThan(0);
+    s.child.kill("SIGTERM");
+    expect(await s.exited).toBe(0);
+  }, 300_000);
+});

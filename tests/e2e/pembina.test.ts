@@ -71,7 +71,7 @@ describe("Tim Pembina as learners", () => {
       expect(await row.textContent()).toContain("2/5");
       let findings = await axeFindings(page);
       expect(findings, formatFindings(findings)).toEqual([]);
-      await Promise.all([page.waitForURL(/tugas=fasilitasi-sesi/), page.click("a[href$='tugas=fasilitasi-sesi']")]);
+      await Promise.all([page.waitForURL(/tugas=fasilitasi-sesi/), page.click("a[href*='tugas=fasilitasi-sesi']")]);
       const sheet = page.locator("fieldset", { hasText: "Siti Aminah" });
       for (const box of await sheet.locator("input[type=checkbox]").all()) await box.check();
       await sheet.locator("input[type=radio][value=kompeten]").check();

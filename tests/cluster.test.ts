@@ -5,9 +5,9 @@
  * on the other; login rate limits counted across both. Needs PostgreSQL (CI's PostgreSQL
  * pass); on PGlite (one process by design) it is skipped.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,26 +19,11 @@ import { createWorkshop, transitionWorkshop } from "~/features/workshops/session
 import { getUser } from "~/auth.server";
 import { workshopFormSchema } from "~/features/workshops/rules";
 import { makeRequest, sessionCookie, setupDatabase } from "./helpers";
+import { ensureBuild, running, startBuiltServer, stopAll } from "./support/built-server";
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 const PASSWORD = "kata-sandi-uji-123";
 const DESA = "64.08.01.2001";
-
-/** Builds when build/ is missing or older than the sources (CI's clean clone builds once). */
-function ensureBuild(): void {
-  const newest = (dir: string): number => {
-    let t = 0;
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-    }
-    return t;
-  };
-  const built = existsSync("build/server.js") ? statSync("build/server.js").mtimeMs : 0;
-  if (built > Math.max(newest("app"), statSync("server.ts").mtimeMs)) return;
-  const b = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
-  if (b.status !== 0) throw new Error("build failed");
-}
 
 interface App {
   url: string;
@@ -53,32 +38,16 @@ const shared = {
 
 async function startApp(): Promise<App> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "akademi-cluster-"));
-  const port = 20000 + Math.floor(Math.random() * 40000);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...shared,
     NODE_ENV: "production",
-    PORT: String(port),
     DATA_DIR: dataDir,
     WEB_CONCURRENCY: "1",
     APP_URL: "http://akademi.test",
   };
-  const child = spawn("node", ["build/server.js"], { env, stdio: ["ignore", "pipe", "pipe"] });
-  let log = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start\n${log}`)), 120_000);
-    const onData = (c: Buffer) => {
-      log += c.toString();
-      if (log.includes("siap di http")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", (c: Buffer) => (log += c.toString()));
-    child.on("exit", (code) => reject(new Error(`server exited ${code}\n${log}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, child, dataDir };
+  const s = running(await startBuiltServer(env));
+  return { url: s.url, child: s.child, dataDir };
 }
 
 let a: App;
@@ -154,12 +123,8 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  for (const app of [a, b]) {
-    if (!app) continue;
-    app.child.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 200));
-    rmSync(app.dataDir, { recursive: true, force: true });
-  }
+  await stopAll();
+  for (const app of [a, b]) if (app) rmSync(app.dataDir, { recursive: true, force: true });
 });
 
 describe.skipIf(!onPostgres)("two app processes on one PostgreSQL", () => {

@@ -7,9 +7,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { db, sqlRows } from "~/db.server";
-import { quizAttempts, users, type DrawnQuestion } from "~/db/schema";
+import { quizAttempts, users } from "~/db/schema";
 import { content, getModule, syncModuleVersions } from "~/features/catalogue/content.server";
-import { drawQuestions, scoreAttempt } from "~/features/learning/quiz-rules";
+import { answerField, scoreAttempt } from "~/features/learning/quiz-rules";
 import { startAttempt, submitAttempt } from "~/features/learning/quiz.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { discrimination, facility, itemFlags } from "~/features/reporting/item-analysis";
@@ -18,17 +18,13 @@ import * as bankPage from "~/routes/analisis-soal.$slug._index";
 import * as bankCsv from "~/routes/analisis-soal.$slug.csv";
 import { rewriteSuffixUrl } from "~/lib/suffix-url";
 import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
+import { answersFor, insertGradedAttempt, randomKey, seededRng } from "./support/quiz-attempts";
 
 const SLUG = "spm-kesehatan";
 const DESA_A = "64.08.01.2003"; // Muara Ancalong
 const DESA_B = "64.02.01.2001"; // Kutai Kartanegara
-const key = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
-
-let seed = 7;
-const rng = () => {
-  seed = (seed * 1103515245 + 12345) % 2 ** 31;
-  return seed / 2 ** 31;
-};
+const key = randomKey;
+const rng = seededRng(7);
 
 /** Pearson correlation of two vectors (the definition, not the sums). */
 function pearson(x: number[], y: number[]): number | null {
@@ -46,17 +42,6 @@ function pearson(x: number[], y: number[]): number | null {
   return sxx && syy ? sxy / Math.sqrt(sxx * syy) : null;
 }
 
-/** Answers for a draw: right where `right(q)` says so, else the first wrong option. */
-function answersFor(draw: DrawnQuestion[], right: (q: DrawnQuestion, i: number) => boolean) {
-  return Object.fromEntries(
-    draw.map((q, i) => {
-      if (right(q, i)) return [q.id, q.answer];
-      const wrong = q.options.find((o) => !q.answer.includes(o.id))!;
-      return [q.id, [wrong.id]];
-    }),
-  );
-}
-
 async function kaderIn(desa: string, posyanduId: number) {
   const k = await makeUser({ role: "kader", scopeCode: desa, posyanduId });
   return k.id;
@@ -64,27 +49,7 @@ async function kaderIn(desa: string, posyanduId: number) {
 
 /** A graded attempt written straight to the table (the trigger does the statistics). */
 async function insertAttempt(userId: string, at: Date, ability: number) {
-  const mod = getModule(SLUG)!;
-  const draw = drawQuestions(mod.quiz!, rng);
-  const answers = answersFor(draw, () => rng() < ability);
-  const r = scoreAttempt(draw, answers, mod.quiz!.passScore);
-  const id = `t${key().slice(0, 16)}`;
-  await db.insert(quizAttempts).values({
-    id,
-    userId,
-    slug: SLUG,
-    contentHash: mod.hash,
-    questionIds: draw.map((q) => q.id),
-    draw,
-    passScore: mod.quiz!.passScore,
-    startedAt: new Date(at.getTime() - 600_000),
-    submittedAt: at,
-    answers,
-    score: r.score,
-    passed: r.passed,
-    idempotencyKey: key(),
-  });
-  return id;
+  return (await insertGradedAttempt({ userId, slug: SLUG, at, ability, rng })).id;
 }
 
 /** Expected figures per item, computed from the attempts themselves. */
@@ -265,7 +230,9 @@ describe("Analisis soal from graded attempts", () => {
     const started = await startAttempt(k, SLUG, key());
     if (!started.ok) throw new Error(started.message);
     const [row] = await db.select().from(quizAttempts).where(eq(quizAttempts.id, started.attemptId));
-    const form = Object.entries(answersFor(row.draw, () => true)).map(([q, a]) => [`q_${q}`, a[0]] as [string, string]);
+    const form = Object.entries(answersFor(row.draw, () => true)).map(
+      ([q, a]) => [answerField(SLUG, q), a[0]] as [string, string],
+    );
     const r1 = await submitAttempt(k, SLUG, started.attemptId, form);
     const r2 = await submitAttempt(k, SLUG, started.attemptId, form);
     expect(r1.ok && r2.ok && r2.alreadySubmitted).toBe(true);

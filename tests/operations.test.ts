@@ -2,10 +2,9 @@
  * Operations of the built server (`node build/server.js`, the demo on the embedded database;
  * with DATABASE_URL, the demo on PostgreSQL with two workers): /healthz apart from /readyz,
  * /metrics behind METRICS_TOKEN, one JSON log line per request without names or phone
- * numbers, and the drain after SIGTERM. Starting helpers as in tests/pilot-server.test.ts.
+ * numbers, and the drain after SIGTERM. Started by tests/support/built-server.ts.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,6 +12,7 @@ import { matchRoutes } from "@remix-run/react";
 import type { ServerBuild } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { routeBranches, routeIdOf } from "~/request-log.server";
+import { type BuiltServer, ensureBuild, running, startBuiltServer, stopAll } from "./support/built-server";
 
 const postgresUrl = process.env.DATABASE_URL; // the database tests/setup.ts made for this file
 const dataDir = mkdtempSync(path.join(tmpdir(), "akademi-ops-"));
@@ -20,41 +20,12 @@ const TOKEN = "metrik-rahasia-0123456789abcdef";
 /** A demo kader (app/demo/demo.server.ts DEMO_ACCOUNTS): her name and number must never be logged. */
 const KADER = { login: "081100000006", password: "posyandu-demo", name: "Dewi Lestari", scope: "64.08.01" };
 
-/** Builds when build/ is missing or older than the sources. */
-function ensureBuild(): void {
-  const newest = (dir: string): number => {
-    let t = 0;
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-    }
-    return t;
-  };
-  const built = existsSync("build/server.js") ? statSync("build/server.js").mtimeMs : 0;
-  if (built > Math.max(newest("app"), statSync("server.ts").mtimeMs)) return;
-  const b = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
-  if (b.status !== 0) throw new Error("build failed");
-}
-
-interface Started {
-  port: number;
-  url: string;
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-const children = new Set<ChildProcess>();
-
-/** Starts the built server and resolves when it listens. */
-function start(extra: Record<string, string> = {}): Promise<Started> {
-  const port = 20000 + Math.floor(Math.random() * 40000);
+/** Starts the built server (the demo) and resolves when it listens. */
+async function start(extra: Record<string, string> = {}): Promise<BuiltServer> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? "",
     HOME: process.env.HOME ?? "/tmp",
     NODE_ENV: "production",
-    PORT: String(port),
     APP_URL: "http://akademi.test",
     AKADEMI_MODE: "demo",
     METRICS_TOKEN: TOKEN,
@@ -62,30 +33,7 @@ function start(extra: Record<string, string> = {}): Promise<Started> {
     ...(process.env.DB_PREPARE ? { DB_PREPARE: process.env.DB_PREPARE } : {}),
     ...extra,
   };
-  const child = spawn(process.execPath, ["build/server.js"], { env, stdio: "pipe" });
-  children.add(child);
-  const exited = new Promise<number | null>((r) =>
-    child.on("exit", (code) => {
-      children.delete(child);
-      r(code);
-    }),
-  );
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
-  child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 240 s\n${out}\n${err}`)), 240_000);
-    child.stdout!.on("data", () => {
-      if (!out.includes("siap di http")) return;
-      clearTimeout(timer);
-      resolve({ port, url: `http://127.0.0.1:${port}`, child, stdout: () => out, stderr: () => err, exited });
-    });
-    child.on("exit", (status) => {
-      clearTimeout(timer);
-      reject(new Error(`the server stopped (${status}):\n${out}\n${err}`));
-    });
-  });
+  return running(await startBuiltServer(env));
 }
 
 interface LogLine {
@@ -102,7 +50,7 @@ interface LogLine {
 }
 
 /** The request lines (JSON) a server wrote to stdout after `from` characters, raw and parsed. */
-function requestLines(s: Started, from = 0): { raw: string; line: LogLine }[] {
+function requestLines(s: BuiltServer, from = 0): { raw: string; line: LogLine }[] {
   return s
     .stdout()
     .slice(from)
@@ -113,7 +61,7 @@ function requestLines(s: Started, from = 0): { raw: string; line: LogLine }[] {
 }
 
 /** Waits until the server wrote the line of this request id. */
-async function lineOf(s: Started, id: string | null): Promise<{ raw: string; line: LogLine }> {
+async function lineOf(s: BuiltServer, id: string | null): Promise<{ raw: string; line: LogLine }> {
   expect(id).toMatch(/^[0-9a-f-]{36}$/);
   let found: { raw: string; line: LogLine } | undefined;
   await expect
@@ -131,18 +79,13 @@ function post(url: string, form: Record<string, string>, headers: Record<string,
   });
 }
 
-let server: Started;
+let server: BuiltServer;
 beforeAll(async () => {
   ensureBuild();
   server = await start();
 }, 400_000);
 afterAll(async () => {
-  for (const child of children) {
-    const gone = new Promise((r) => child.once("exit", r));
-    child.kill("SIGTERM");
-    await Promise.race([gone, new Promise((r) => setTimeout(r, 15_000))]);
-    if (child.exitCode === null) child.kill("SIGKILL");
-  }
+  await stopAll(15_000);
   rmSync(dataDir, { recursive: true, force: true });
 });
 

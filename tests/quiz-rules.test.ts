@@ -1,7 +1,14 @@
 /** Unit tests of drawing, answer parsing, scoring and attempt limits (pure functions). */
 import { describe, expect, it } from "vitest";
 import type { QuizBank } from "~/features/catalogue/content-schema";
-import { checkCanStart, drawQuestions, parseAnswers, scoreAttempt, shuffle } from "~/features/learning/quiz-rules";
+import {
+  answerField,
+  checkCanStart,
+  drawQuestions,
+  parseAnswers,
+  scoreAttempt,
+  shuffle,
+} from "~/features/learning/quiz-rules";
 
 function seeded(seed: number) {
   return () => {
@@ -102,31 +109,33 @@ describe("drawQuestions", () => {
 describe("parseAnswers", () => {
   const draw = drawQuestions({ ...bank, draw: 4, questions: bank.questions.slice(0, 4) }, seeded(3));
   const entries = (pairs: [string, string][]) => pairs as [string, FormDataEntryValue][];
+  const keys = { slug: () => "gizi" };
 
   it("collects answers and lists the unanswered", () => {
     const r = parseAnswers(
       entries([
-        ["q_s1", "b"],
-        ["q_m1", "c"],
-        ["q_m1", "a"],
-        ["q_t1", "benar"],
+        ["q_gizi.s1", "b"],
+        ["q_gizi.m1", "c"],
+        ["q_gizi.m1", "a"],
+        ["q_t1", "benar"], // the name before the slug, still read
         ["other", "x"],
       ]),
       draw,
+      keys,
     );
     expect(r).toEqual({ ok: true, answers: { s1: ["b"], m1: ["a", "c"], t1: ["benar"] }, unanswered: ["t2"] });
   });
 
   it("rejects unknown questions and unknown options", () => {
-    expect(parseAnswers(entries([["q_zz", "a"]]), draw)).toMatchObject({
+    expect(parseAnswers(entries([["q_zz", "a"]]), draw, keys)).toMatchObject({
       ok: false,
       message: expect.stringMatching(/pertanyaan tidak dikenal/),
     });
-    expect(parseAnswers(entries([["q_s1", "e"]]), draw)).toMatchObject({
+    expect(parseAnswers(entries([["q_gizi.s1", "e"]]), draw, keys)).toMatchObject({
       ok: false,
       message: expect.stringMatching(/pilihan tidak dikenal/),
     });
-    expect(parseAnswers(entries([["q_t1", "a"]]), draw)).toMatchObject({ ok: false });
+    expect(parseAnswers(entries([["q_t1", "a"]]), draw, keys)).toMatchObject({ ok: false });
   });
 
   it("rejects two answers to a single-choice or true/false question", () => {
@@ -137,6 +146,7 @@ describe("parseAnswers", () => {
           ["q_s1", "b"],
         ]),
         draw,
+        keys,
       ),
     ).toMatchObject({ ok: false, message: expect.stringMatching(/satu jawaban/) });
     expect(
@@ -146,6 +156,7 @@ describe("parseAnswers", () => {
           ["q_t1", "salah"],
         ]),
         draw,
+        keys,
       ),
     ).toMatchObject({ ok: false });
     expect(
@@ -155,8 +166,42 @@ describe("parseAnswers", () => {
           ["q_s1", "a"],
         ]),
         draw,
+        keys,
       ),
     ).toMatchObject({ ok: true }); // the same value twice is one answer
+  });
+
+  it("names fields by module slug and id (answerField): one id from two modules, each answer to its own item", () => {
+    expect(answerField("spm-kesehatan", "k01")).toBe("q_spm-kesehatan.k01");
+    const s1 = draw.find((q) => q.id === "s1")!;
+    const twin = [
+      { ...s1, slug: "a" },
+      { ...s1, slug: "b" },
+    ];
+    const twinKeys = {
+      slug: (q: { slug: string }) => q.slug,
+      key: (q: { slug: string; id: string }) => `${q.slug}.${q.id}`,
+    };
+    const r = parseAnswers(
+      entries([
+        ["q_a.s1", "a"],
+        ["q_b.s1", "b"],
+      ]),
+      twin,
+      twinKeys,
+    );
+    expect(r).toEqual({ ok: true, answers: { "a.s1": ["a"], "b.s1": ["b"] }, unanswered: [] });
+    // The name without the slug is ambiguous here: refused.
+    expect(parseAnswers(entries([["q_s1", "a"]]), twin, twinKeys)).toMatchObject({ ok: false });
+    // Another module's field is not this quiz's.
+    expect(parseAnswers(entries([["q_gizi2.s1", "a"]]), draw, keys)).toMatchObject({ ok: false });
+    // Scored per item.
+    const right = s1.answer[0];
+    expect(scoreAttempt(twin, { "a.s1": [right] }, 50, twinKeys.key)).toMatchObject({
+      correct: 1,
+      total: 2,
+      perQuestion: { "a.s1": true, "b.s1": false },
+    });
   });
 });
 

@@ -6,6 +6,7 @@ import { moduleProgress, moduleVersions, quizAttempts } from "~/db/schema";
 import { content, getModule, syncModuleVersions } from "~/features/catalogue/content.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { submitAttempt } from "~/features/learning/quiz.server";
+import { answerField } from "~/features/learning/quiz-rules";
 import * as catalogue from "~/routes/modul._index";
 import * as modulePage from "~/routes/modul.$slug._index";
 import * as quizInfo from "~/routes/modul.$slug.kuis._index";
@@ -49,14 +50,14 @@ async function attemptRow(id: string) {
   return row;
 }
 
-/** Form fields answering every drawn question correctly (or wrongly). */
+/** Form fields (q_<slug>.<id>, as the page names them) answering every drawn question correctly (or wrongly). */
 function answerForm(
   draw: { id: string; options: { id: string }[]; answer: string[] }[],
   right: boolean,
 ): [string, string][] {
   return draw.flatMap((q) => {
     const pick = right ? q.answer : [q.options.find((o) => !q.answer.includes(o.id))!.id];
-    return pick.map((v) => [`q_${q.id}`, v] as [string, string]);
+    return pick.map((v) => [answerField(SLUG, q.id), v] as [string, string]);
   });
 }
 

@@ -16,11 +16,13 @@ import {
   workshopSpeakers,
   workshopTestAnswers,
   workshopTestResults,
+  workshopTests,
   type TestPhase,
 } from "~/db/schema";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import type { Question } from "~/features/catalogue/content-schema";
 import { getModule } from "~/features/catalogue/content.server";
+import { answerField } from "~/features/learning/quiz-rules";
 import { drawSessionItems, summariseTest, testQuestions } from "~/features/learning/session-test";
 import {
   createSessionTest,
@@ -99,7 +101,7 @@ function answersFor(qs: SessionTest["questions"], right: (i: number) => boolean 
     const r = right(i);
     if (r === null) return [];
     const pick = r ? q.answer : [q.options.find((o) => !q.answer.includes(o.id))!.id];
-    return pick.map((v) => [`q_${q.id}`, v] as [string, string]);
+    return pick.map((v) => [answerField(q.slug, q.id), v] as [string, string]);
   });
 }
 
@@ -140,7 +142,7 @@ describe("the draw and the summary (pure)", () => {
     ...(kelompok ? { kelompok } : {}),
   });
 
-  it("spreads 10 items over the modules, never two of one kelompok, ids unique", () => {
+  it("spreads 10 items over the modules, never two of one kelompok, each item once", () => {
     // Bank A: 6 items in 3 groups of 2 → 3 units; bank B: 12 free items with ids that clash with A.
     const a = ["a1", "a2", "a3", "a4", "a5", "a6"].map((x, i) => q(x, `g${Math.floor(i / 2)}`));
     const b = ["a1", "a2", ...Array.from({ length: 10 }, (_, i) => `b${i}`)].map((x) => q(x));
@@ -162,8 +164,19 @@ describe("the draw and the summary (pure)", () => {
       expect(fromA).toHaveLength(3); // all of A's units, the rest from B
       const groups = fromA.map((i) => a.find((x) => x.id === i.questionId)!.kelompok);
       expect(new Set(groups).size).toBe(3);
-      expect(new Set(items.map((i) => i.questionId)).size).toBe(10);
+      expect(new Set(items.map((i) => `${i.slug}.${i.questionId}`)).size).toBe(10);
     }
+    // Two banks with the same ids ("k01" in every module): all their items can be drawn.
+    const twin = ["k01", "k02", "k03"].map((x) => q(x));
+    const both = drawSessionItems(
+      [
+        { slug: "A", questions: twin },
+        { slug: "B", questions: twin },
+      ],
+      Math.random,
+    );
+    expect(both).toHaveLength(6);
+    expect(new Set(both.map((i) => i.questionId))).toEqual(new Set(["k01", "k02", "k03"]));
     // Small banks: fewer than 10.
     expect(drawSessionItems([{ slug: "A", questions: a }], Math.random)).toHaveLength(3);
     // Without banks: nothing.
@@ -390,7 +403,7 @@ describe("the session test", () => {
       post(`/sesi/${id}/tes/isi`, pa.cookie, [
         ["userId", k3.user.id],
         ["phase", "post"],
-        [`q_${test.questions[0].id}`, "zzz"],
+        [answerField(test.questions[0].slug, test.questions[0].id), "zzz"],
       ]),
       params,
     );
@@ -437,6 +450,92 @@ describe("the session test", () => {
     expect(mine1.data).toMatchObject({ testLink: null, canEvaluate: true, measured: null });
     const mine3 = await call(sesiDetail.loader, makeRequest(`/sesi/${id}`, { cookie: k3.cookie }), { id: String(id) });
     expect(mine3.data).toMatchObject({ testLink: "post", canEvaluate: false });
+  });
+
+  it("a draw with one question id from two modules records each item's answer (phone and paper)", async () => {
+    // k01 is in both banks: the draw holds both, told apart by their module.
+    const twinId = await session(MODULES);
+    await enrolUsers(pa.user, twinId, [k1.user.id, k2.user.id]);
+    await db.insert(workshopTests).values({
+      workshopId: twinId,
+      items: MODULES.map((slug) => ({ slug, questionId: "k01" })),
+      createdBy: pa.user.id,
+    });
+    const twin = (await getSessionTest(twinId))!;
+    expect(twin.questions.map((q) => [q.slug, q.id])).toEqual(MODULES.map((slug) => [slug, "k01"]));
+    const params = { id: String(twinId) };
+    const stored = (userId: string) =>
+      db
+        .select({ slug: workshopTestAnswers.slug, given: workshopTestAnswers.given, ok: workshopTestAnswers.ok })
+        .from(workshopTestAnswers)
+        .where(and(eq(workshopTestAnswers.workshopId, twinId), eq(workshopTestAnswers.userId, userId)))
+        .orderBy(workshopTestAnswers.slug);
+    const wrongOf = (q: SessionTest["questions"][number]) => q.options.find((o) => !q.answer.includes(o.id))!.id;
+    const [first, second] = twin.questions;
+
+    // Phone: the first module's k01 right, the second's wrong.
+    const phone = await call(
+      tes.action,
+      post(`/sesi/${twinId}/tes`, k1.cookie, [
+        ["phase", "pre"],
+        ...first.answer.map((v) => [answerField(first.slug, "k01"), v] as [string, string]),
+        [answerField(second.slug, "k01"), wrongOf(second)],
+      ]),
+      params,
+    );
+    expect(phone.status).toBe(302);
+    expect(
+      await db
+        .select({
+          score: workshopTestResults.score,
+          correct: workshopTestResults.correct,
+          total: workshopTestResults.total,
+        })
+        .from(workshopTestResults)
+        .where(and(eq(workshopTestResults.workshopId, twinId), eq(workshopTestResults.userId, k1.user.id))),
+    ).toEqual([{ score: 50, correct: 1, total: 2 }]);
+    expect(await stored(k1.user.id)).toEqual([
+      { slug: first.slug, given: first.answer.join(","), ok: 1 },
+      { slug: second.slug, given: wrongOf(second), ok: 0 },
+    ]);
+
+    // Paper: the other way round, and the correction form shows each item's own answer.
+    const paper = await call(
+      isi.action,
+      post(`/sesi/${twinId}/tes/isi`, pa.cookie, [
+        ["userId", k2.user.id],
+        ["phase", "pre"],
+        [answerField(first.slug, "k01"), wrongOf(first)],
+        ...second.answer.map((v) => [answerField(second.slug, "k01"), v] as [string, string]),
+      ]),
+      params,
+    );
+    expect(paper.location).toBe(`/sesi/${twinId}/tes/isi?tersimpan=stored&nilai=50`);
+    expect(await stored(k2.user.id)).toEqual([
+      { slug: first.slug, given: wrongOf(first), ok: 0 },
+      { slug: second.slug, given: second.answer.join(","), ok: 1 },
+    ]);
+    const form = await call(
+      isi.loader,
+      makeRequest(`/sesi/${twinId}/tes/isi?peserta=${k2.user.id}&tahap=pre`, { cookie: pa.cookie }),
+      params,
+    );
+    expect(form.data.stored.given).toEqual({
+      [`${first.slug}.k01`]: [wrongOf(first)],
+      [`${second.slug}.k01`]: [...second.answer].sort(),
+    });
+    // The same sheet again is unchanged (compared item by item).
+    const again = await call(
+      isi.action,
+      post(`/sesi/${twinId}/tes/isi`, pa.cookie, [
+        ["userId", k2.user.id],
+        ["phase", "pre"],
+        [answerField(first.slug, "k01"), wrongOf(first)],
+        ...second.answer.map((v) => [answerField(second.slug, "k01"), v] as [string, string]),
+      ]),
+      params,
+    );
+    expect(again.location).toContain("tersimpan=unchanged");
   });
 
   it("the print page lists the items in order with option letters, for staff", async () => {

@@ -9,15 +9,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { eq, inArray, sql } from "drizzle-orm";
 import { db, sqlRows } from "~/db.server";
-import { enrolments, quizAttempts, workshops, workshopTestAnswers } from "~/db/schema";
+import { enrolments, workshops, workshopTestAnswers } from "~/db/schema";
 import { getModule } from "~/features/catalogue/content.server";
-import { drawQuestions, scoreAttempt } from "~/features/learning/quiz-rules";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { MIN_RESPONSES } from "~/features/reporting/item-analysis";
 import { needFigure, sectionKey } from "~/features/reporting/training-needs";
 import * as page from "~/routes/kebutuhan-pelatihan";
 import { makeWorkshop } from "./certification-helpers";
 import { BASE, call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
+import { insertGradedAttempt, randomKey, seededRng } from "./support/quiz-attempts";
 import { pageText, renderPage } from "./support/render-page";
 
 const SLUG = "spm-kesehatan";
@@ -27,13 +27,8 @@ const DESA_A = "64.08.01.2001";
 const DESA_B = "64.08.01.2003";
 const OTHER_DESA = "64.08.02.2001"; // Muara Wahau: another kecamatan
 const DAY = 86_400_000;
-const key = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
-
-let seed = 11;
-const rng = () => {
-  seed = (seed * 1103515245 + 12345) % 2 ** 31;
-  return seed / 2 ** 31;
-};
+const key = randomKey;
+const rng = seededRng(11);
 
 /** Every item answer the test writes, with what decides whether it counts. */
 interface Written {
@@ -48,37 +43,14 @@ interface Written {
 const written: Written[] = [];
 
 async function insertAttempt(userId: string, desa: string, at: Date, ability: number, activeKader = true) {
-  const mod = getModule(SLUG)!;
-  const draw = drawQuestions(mod.quiz!, rng);
-  const answers = Object.fromEntries(
-    draw.map((q) => {
-      if (rng() < ability) return [q.id, q.answer];
-      return [q.id, [q.options.find((o) => !q.answer.includes(o.id))!.id]];
-    }),
-  );
-  const r = scoreAttempt(draw, answers, mod.quiz!.passScore);
-  await db.insert(quizAttempts).values({
-    id: `t${key().slice(0, 16)}`,
-    userId,
-    slug: SLUG,
-    contentHash: mod.hash,
-    questionIds: draw.map((q) => q.id),
-    draw,
-    passScore: mod.quiz!.passScore,
-    startedAt: new Date(at.getTime() - 600_000),
-    submittedAt: at,
-    answers,
-    score: r.score,
-    passed: r.passed,
-    idempotencyKey: key(),
-  });
+  const { draw, graded } = await insertGradedAttempt({ userId, slug: SLUG, at, ability, rng });
   for (const q of draw)
     written.push({
       userId,
       desa,
       slug: SLUG,
       section: q.section ?? "",
-      ok: r.perQuestion[q.id] ? 1 : 0,
+      ok: graded.perQuestion[q.id] ? 1 : 0,
       inPeriod: Date.now() - at.getTime() < 300 * DAY,
       activeKader,
     });

@@ -102,6 +102,7 @@ export default function Attempt() {
             <QuestionFieldset
               key={q.id}
               q={q}
+              slug={d.slug}
               index={i}
               noun="Pertanyaan"
               unanswered={unanswered.has(q.id)}

@@ -4,6 +4,7 @@ import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import { QuestionFieldset } from "~/features/learning/question-fieldset";
+import { answerKey } from "~/features/learning/quiz-rules";
 import { PHASE_LABEL, participantTest, submitPhoneTest } from "~/features/learning/session-test.server";
 import { workshopOr404 } from "~/features/workshops/measure-access.server";
 import { canTakeAttendance } from "~/features/workshops/rules";
@@ -100,12 +101,13 @@ export default function SesiTes() {
           </p>
           {d.questions.map((q, i) => (
             <QuestionFieldset
-              key={q.id}
+              key={answerKey(q.slug, q.id)}
               q={q}
+              slug={q.slug}
               index={i}
               noun="Soal"
-              unanswered={unanswered.has(q.id)}
-              chosen={chosen[q.id]}
+              unanswered={unanswered.has(answerKey(q.slug, q.id))}
+              chosen={chosen[answerKey(q.slug, q.id)]}
               data={{ "data-slug": q.slug, "data-question": q.id }}
             />
           ))}

@@ -33,6 +33,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     venue: w.venue,
     questions: (test?.questions ?? []).map((q) => ({
       id: q.id,
+      // Banks of two modules may share an id: the slug tells the items apart.
+      slug: q.slug,
       type: q.type,
       prompt: q.prompt,
       chart: q.chart ?? null,
@@ -62,12 +64,12 @@ export default function TesCetak() {
       {d.questions.length ? (
         <ol className="mt-4 space-y-4">
           {d.questions.map((q, i) => (
-            <li key={q.id} className="break-inside-avoid">
+            <li key={`${q.slug}-${q.id}`} className="break-inside-avoid">
               <p className="font-semibold">
                 {i + 1}. {q.prompt}
                 {q.type === "multiple" ? " (pilih semua yang benar)" : ""}
               </p>
-              {q.chart ? <GrafikBerat {...q.chart} idSuffix={q.id} /> : null}
+              {q.chart ? <GrafikBerat {...q.chart} idSuffix={`${q.slug}-${q.id}`} /> : null}
               <ul className="mt-1 space-y-1">
                 {q.options.map((o) => (
                   <li key={o.letter}>

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
+import { answerField, answerKey } from "~/features/learning/quiz-rules";
 import { optionLetter } from "~/features/learning/session-test";
 import {
   enterPaperTest,
@@ -56,6 +57,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     stored: stored ? { source: stored.source, score: stored.score, given: stored.given } : null,
     questions: (test?.questions ?? []).map((x) => ({
       id: x.id,
+      slug: x.slug,
       type: x.type,
       prompt: x.prompt,
       options: x.options.map((o, i) => ({ id: o.id, letter: optionLetter(x, i), text: o.text })),
@@ -155,7 +157,7 @@ export default function TesIsi() {
                 ) : null}
                 <p className="text-xs text-stone-600">Soal yang tidak dijawab di kertas dibiarkan kosong.</p>
                 {d.questions.map((q, i) => (
-                  <fieldset key={q.id} className="card">
+                  <fieldset key={answerKey(q.slug, q.id)} className="card">
                     <legend className="text-sm font-semibold">
                       Soal {i + 1}
                       {q.type === "multiple" ? " (boleh lebih dari satu)" : ""}
@@ -166,9 +168,9 @@ export default function TesIsi() {
                         <label key={o.id} className="flex items-center gap-1 font-normal">
                           <input
                             type={q.type === "multiple" ? "checkbox" : "radio"}
-                            name={`q_${q.id}`}
+                            name={answerField(q.slug, q.id)}
                             value={o.id}
-                            defaultChecked={given[q.id]?.includes(o.id)}
+                            defaultChecked={given[answerKey(q.slug, q.id)]?.includes(o.id)}
                             aria-label={`${o.letter}. ${o.text}`}
                           />
                           <span aria-hidden="true">{o.letter}</span>

@@ -1,5 +1,6 @@
 import type { ComponentProps } from "react";
 import { GrafikBerat } from "~/features/catalogue/diagrams";
+import { answerField } from "~/features/learning/quiz-rules";
 
 export interface FieldsetQuestion {
   id: string;
@@ -12,9 +13,12 @@ export interface FieldsetQuestion {
 /**
  * One question of a quiz or a session test as a form fieldset (radio, or checkboxes for a
  * multiple-answer item), without JavaScript: the quiz page and the phone pre/post test share it.
+ * Its inputs are named `q_<module slug>.<question id>` (answerField): one session test may
+ * hold two items of one id from two modules.
  */
 export function QuestionFieldset({
   q,
+  slug,
   index,
   noun,
   unanswered,
@@ -22,6 +26,8 @@ export function QuestionFieldset({
   data,
 }: {
   q: FieldsetQuestion;
+  /** The question's module. */
+  slug: string;
   index: number;
   /** "Pertanyaan" (quiz) or "Soal" (session test). */
   noun: string;
@@ -37,7 +43,7 @@ export function QuestionFieldset({
       <p className="font-semibold">
         {index + 1}. {q.prompt}
       </p>
-      {q.chart ? <GrafikBerat {...q.chart} idSuffix={q.id} /> : null}
+      {q.chart ? <GrafikBerat {...q.chart} idSuffix={`${slug}-${q.id}`} /> : null}
       {q.type === "multiple" ? <p className="text-xs text-stone-600">Pilih semua jawaban yang benar.</p> : null}
       {unanswered ? <p className="field-error">{noun} ini belum dijawab.</p> : null}
       <div className="mt-2 space-y-2">
@@ -45,7 +51,7 @@ export function QuestionFieldset({
           <label key={o.id} className="flex items-start gap-3 rounded-md border border-stone-200 p-2 font-normal">
             <input
               type={q.type === "multiple" ? "checkbox" : "radio"}
-              name={`q_${q.id}`}
+              name={answerField(slug, q.id)}
               value={o.id}
               defaultChecked={chosen?.includes(o.id)}
               className="mt-1"

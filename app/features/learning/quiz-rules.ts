@@ -87,22 +87,57 @@ export type Answers = Record<string, string[]>;
 
 export type ParsedAnswers = { ok: true; answers: Answers; unanswered: string[] } | { ok: false; message: string };
 
+/** The key of a question's answers when a draw spans modules: `<module slug>.<question id>`. */
+export function answerKey(slug: string, questionId: string): string {
+  return `${slug}.${questionId}`;
+}
+
 /**
- * Reads answers from form fields named `q_<questionId>`. Anything that does not belong
- * to the drawn questions (unknown question, unknown option, two answers to a single
- * question) makes the whole submission invalid.
+ * The form field of one question: `q_<module slug>.<question id>`. Banks of different modules
+ * reuse ids ("k01"), so a session test over several modules tells them apart by the slug
+ * (slugs and ids never hold a dot).
  */
-export function parseAnswers(entries: Iterable<[string, FormDataEntryValue]>, draw: DrawnQuestion[]): ParsedAnswers {
-  const byId = new Map(draw.map((q) => [q.id, q]));
+export function answerField(slug: string, questionId: string): string {
+  return `q_${answerKey(slug, questionId)}`;
+}
+
+/** How a draw's questions are named in the form and keyed in the answers. */
+export interface DrawKeys<Q> {
+  /** The module of a question (a module quiz: its one module). */
+  slug: (q: Q) => string;
+  /** The key of its answers; default the question id (unique within one module's bank). */
+  key?: (q: Q) => string;
+}
+
+/**
+ * Reads answers from form fields named `q_<module slug>.<question id>` (answerField), keyed by
+ * `keys.key`. The field named `q_<question id>` of the forms before the slug (a page or an
+ * offline submission saved then) is read too while that id is unique in the draw. Anything
+ * that does not belong to the drawn questions (unknown question, unknown option, two answers
+ * to a single question) makes the whole submission invalid.
+ */
+export function parseAnswers<Q extends DrawnQuestion>(
+  entries: Iterable<[string, FormDataEntryValue]>,
+  draw: readonly Q[],
+  keys: DrawKeys<Q>,
+): ParsedAnswers {
+  const keyOf = keys.key ?? ((q: Q) => q.id);
+  const byField = new Map<string, Q>();
+  const idCount = new Map<string, number>();
+  for (const q of draw) idCount.set(q.id, (idCount.get(q.id) ?? 0) + 1);
+  for (const q of draw) {
+    byField.set(answerField(keys.slug(q), q.id), q);
+    if (idCount.get(q.id) === 1) byField.set(`q_${q.id}`, q);
+  }
   const answers: Answers = {};
-  for (const [key, value] of entries) {
-    if (!key.startsWith("q_")) continue;
-    const q = byId.get(key.slice(2));
+  for (const [field, value] of entries) {
+    if (!field.startsWith("q_")) continue;
+    const q = byField.get(field);
     if (!q || typeof value !== "string")
       return { ok: false, message: "Jawaban tidak valid: pertanyaan tidak dikenal. Muat ulang halaman kuis." };
     if (!q.options.some((o) => o.id === value))
       return { ok: false, message: "Jawaban tidak valid: pilihan tidak dikenal. Muat ulang halaman kuis." };
-    const list = (answers[q.id] ??= []);
+    const list = (answers[keyOf(q)] ??= []);
     if (!list.includes(value)) list.push(value);
     if (q.type !== "multiple" && list.length > 1)
       return {
@@ -111,7 +146,7 @@ export function parseAnswers(entries: Iterable<[string, FormDataEntryValue]>, dr
       };
   }
   for (const list of Object.values(answers)) list.sort();
-  const unanswered = draw.filter((q) => !answers[q.id]?.length).map((q) => q.id);
+  const unanswered = draw.filter((q) => !answers[keyOf(q)]?.length).map(keyOf);
   return { ok: true, answers, unanswered };
 }
 
@@ -124,15 +159,23 @@ export interface ScoreResult {
   perQuestion: Record<string, boolean>;
 }
 
-/** All-or-nothing per question: a multiple-answer question counts only when exactly the right set is chosen. */
-export function scoreAttempt(draw: DrawnQuestion[], answers: Answers, passScore: number): ScoreResult {
+/**
+ * All-or-nothing per question: a multiple-answer question counts only when exactly the right set
+ * is chosen. Answers and perQuestion are keyed by `key` (default the question id).
+ */
+export function scoreAttempt<Q extends DrawnQuestion>(
+  draw: readonly Q[],
+  answers: Answers,
+  passScore: number,
+  key: (q: Q) => string = (q) => q.id,
+): ScoreResult {
   const perQuestion: Record<string, boolean> = {};
   let correct = 0;
   for (const q of draw) {
-    const given = [...(answers[q.id] ?? [])].sort();
+    const given = [...(answers[key(q)] ?? [])].sort();
     const right = [...q.answer].sort();
     const ok = given.length === right.length && given.every((v, i) => v === right[i]);
-    perQuestion[q.id] = ok;
+    perQuestion[key(q)] = ok;
     if (ok) correct++;
   }
   const total = draw.length;

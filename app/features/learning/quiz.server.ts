@@ -282,7 +282,8 @@ export async function submitAttempt(
 ): Promise<SubmitResult> {
   const attempt = await getOwnAttempt(userId, slug, attemptId);
   if (attempt.submittedAt) return { ok: true, alreadySubmitted: true, score: attempt.score!, passed: !!attempt.passed };
-  const parsed = parseAnswers(entries, attempt.draw);
+  // Fields named q_<slug>.<id> (answerField); answers keyed by question id, as stored.
+  const parsed = parseAnswers(entries, attempt.draw, { slug: () => slug });
   if (!parsed.ok) return { ok: false, message: parsed.message };
   if (parsed.unanswered.length) {
     return {

@@ -16,7 +16,7 @@ import { PRESENT, participation, rosterOr404, workshopOr404 } from "~/features/w
 import type { Workshop } from "~/features/workshops/access.server";
 import { evaluationsByUser } from "~/features/workshops/evaluation.server";
 import type { ParticipantMeasures } from "~/features/workshops/exports.server";
-import { type Answers, parseAnswers, scoreAttempt } from "~/features/learning/quiz-rules";
+import { type Answers, answerKey, type DrawKeys, parseAnswers, scoreAttempt } from "~/features/learning/quiz-rules";
 import {
   drawSessionItems,
   summariseTest,
@@ -37,6 +37,20 @@ export interface SessionTest {
 }
 
 const bankOf = (slug: string) => getModule(slug)?.quiz ?? null;
+
+/** An item's answers are keyed by module slug and question id: banks reuse ids ("k01"). */
+const itemKey = (q: TestQuestion) => answerKey(q.slug, q.id);
+const TEST_KEYS: DrawKeys<TestQuestion> = { slug: (q) => q.slug, key: itemKey };
+
+/** One participant's rows of one phase, in the results or the answers table. */
+function onePhase(
+  table: typeof workshopTestResults | typeof workshopTestAnswers,
+  workshopId: number,
+  userId: string,
+  phase: TestPhase,
+) {
+  return and(eq(table.workshopId, workshopId), eq(table.userId, userId), eq(table.phase, phase));
+}
 
 /** The session's test, or null when none was drawn yet. */
 export async function getSessionTest(workshopId: number): Promise<SessionTest | null> {
@@ -108,7 +122,7 @@ async function storeResult(
     answers: Answers;
   },
 ): Promise<boolean> {
-  const graded = scoreAttempt(input.questions, input.answers, 100);
+  const graded = scoreAttempt(input.questions, input.answers, 100, itemKey);
   const inserted = await tx
     .insert(workshopTestResults)
     .values({
@@ -133,8 +147,8 @@ async function storeResult(
         slug: q.slug,
         questionId: q.id,
         section: q.section,
-        given: (input.answers[q.id] ?? []).join(","),
-        ok: graded.perQuestion[q.id] ? 1 : 0,
+        given: (input.answers[itemKey(q)] ?? []).join(","),
+        ok: graded.perQuestion[itemKey(q)] ? 1 : 0,
       })),
     );
   return true;
@@ -184,7 +198,7 @@ export async function submitPhoneTest(
   if (t.workshop.status === "cancelled") return { ok: false, message: "Kegiatan ini dibatalkan." };
   if ((phase === "pre" ? t.pre : t.post) !== null) return { ok: true, phase, stored: false };
   if (phase === "post" && !t.pre) return { ok: false, message: "Kerjakan pre-test lebih dulu." };
-  const parsed = parseAnswers(entries, t.test.questions);
+  const parsed = parseAnswers(entries, t.test.questions, TEST_KEYS);
   if (!parsed.ok) return { ok: false, message: parsed.message };
   if (parsed.unanswered.length)
     return {
@@ -264,21 +278,15 @@ export async function enterPaperTest(
   if (!people.some((p) => p.userId === userId)) return { ok: false, message: "Pilih peserta kegiatan ini." };
   const test = await getSessionTest(w.id);
   if (!test?.questions.length) return { ok: false, message: "Tes untuk kegiatan ini belum dibuat." };
-  const parsed = parseAnswers(entries, test.questions);
+  const parsed = parseAnswers(entries, test.questions, TEST_KEYS);
   if (!parsed.ok) return { ok: false, message: parsed.message };
   const answers = parsed.answers;
-  const score = scoreAttempt(test.questions, answers, 100).score;
+  const score = scoreAttempt(test.questions, answers, 100, itemKey).score;
   return db.transaction(async (tx) => {
     const [prev] = await tx
       .select({ source: workshopTestResults.source, score: workshopTestResults.score })
       .from(workshopTestResults)
-      .where(
-        and(
-          eq(workshopTestResults.workshopId, w.id),
-          eq(workshopTestResults.userId, userId),
-          eq(workshopTestResults.phase, phase),
-        ),
-      )
+      .where(onePhase(workshopTestResults, w.id, userId, phase))
       .for("update");
     if (prev?.source === "ponsel")
       return {
@@ -296,36 +304,19 @@ export async function enterPaperTest(
     };
     if (prev) {
       const old = await tx
-        .select({ questionId: workshopTestAnswers.questionId, given: workshopTestAnswers.given })
+        .select({
+          slug: workshopTestAnswers.slug,
+          questionId: workshopTestAnswers.questionId,
+          given: workshopTestAnswers.given,
+        })
         .from(workshopTestAnswers)
-        .where(
-          and(
-            eq(workshopTestAnswers.workshopId, w.id),
-            eq(workshopTestAnswers.userId, userId),
-            eq(workshopTestAnswers.phase, phase),
-          ),
-        );
+        .where(onePhase(workshopTestAnswers, w.id, userId, phase));
       const same =
-        old.length === test.questions.length && old.every((o) => o.given === (answers[o.questionId] ?? []).join(","));
+        old.length === test.questions.length &&
+        old.every((o) => o.given === (answers[answerKey(o.slug, o.questionId)] ?? []).join(","));
       if (same) return { ok: true, outcome: "unchanged", score } as const;
-      await tx
-        .delete(workshopTestAnswers)
-        .where(
-          and(
-            eq(workshopTestAnswers.workshopId, w.id),
-            eq(workshopTestAnswers.userId, userId),
-            eq(workshopTestAnswers.phase, phase),
-          ),
-        );
-      await tx
-        .delete(workshopTestResults)
-        .where(
-          and(
-            eq(workshopTestResults.workshopId, w.id),
-            eq(workshopTestResults.userId, userId),
-            eq(workshopTestResults.phase, phase),
-          ),
-        );
+      await tx.delete(workshopTestAnswers).where(onePhase(workshopTestAnswers, w.id, userId, phase));
+      await tx.delete(workshopTestResults).where(onePhase(workshopTestResults, w.id, userId, phase));
     }
     const stored = await storeResult(tx, row);
     if (!stored) return { ok: true, outcome: "unchanged", score } as const;
@@ -445,7 +436,7 @@ export async function sessionMeasures(workshopId: number): Promise<Map<string, P
   return out;
 }
 
-/** A participant's stored answers of one phase (to correct a paper sheet), or null. */
+/** A participant's stored answers of one phase (to correct a paper sheet), keyed by slug and id, or null. */
 export async function storedAnswers(
   workshopId: number,
   userId: string,
@@ -454,16 +445,14 @@ export async function storedAnswers(
   const [result] = (await resultsOf(workshopId, userId)).filter((r) => r.phase === phase);
   if (!result) return null;
   const rows = await db
-    .select({ questionId: workshopTestAnswers.questionId, given: workshopTestAnswers.given })
+    .select({
+      slug: workshopTestAnswers.slug,
+      questionId: workshopTestAnswers.questionId,
+      given: workshopTestAnswers.given,
+    })
     .from(workshopTestAnswers)
-    .where(
-      and(
-        eq(workshopTestAnswers.workshopId, workshopId),
-        eq(workshopTestAnswers.userId, userId),
-        eq(workshopTestAnswers.phase, phase),
-      ),
-    );
+    .where(onePhase(workshopTestAnswers, workshopId, userId, phase));
   const given: Answers = {};
-  for (const r of rows) given[r.questionId] = r.given ? r.given.split(",") : [];
+  for (const r of rows) given[answerKey(r.slug, r.questionId)] = r.given ? r.given.split(",") : [];
   return { source: result.source, score: result.score, given };
 }

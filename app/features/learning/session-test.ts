@@ -25,8 +25,8 @@ function unitCount(questions: readonly Question[]): number {
 
 /**
  * Draws up to `n` items spread over the modules (round robin, module order), at most one
- * item of each kelompok of a bank (pickGrouped). Question ids are unique within the draw
- * (banks reuse ids such as "k01"; the answers are keyed by question id).
+ * item of each kelompok of a bank (pickGrouped). Two modules' banks may give one id ("k01"):
+ * items are told apart by slug and id (answerField, answerKey).
  */
 export function drawSessionItems(
   banks: readonly { slug: string; questions: readonly Question[] }[],
@@ -48,15 +48,10 @@ export function drawSessionItems(
     }
     if (!grew) break;
   }
-  const taken = new Set<string>();
   const out: TestItemRef[] = [];
   usable.forEach((b, m) => {
     if (!alloc[m]) return;
-    const free = b.questions.filter((q) => !taken.has(q.id));
-    for (const q of pickGrouped(free, alloc[m], rng)) {
-      taken.add(q.id);
-      out.push({ slug: b.slug, questionId: q.id });
-    }
+    for (const q of pickGrouped(b.questions, alloc[m], rng)) out.push({ slug: b.slug, questionId: q.id });
   });
   return out;
 }

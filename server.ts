@@ -77,7 +77,30 @@ export function workerCount(c: Pick<Env, "DATABASE_URL" | "WEB_CONCURRENCY"> = c
   return c.WEB_CONCURRENCY ?? Math.min(availableParallelism(), 64);
 }
 
-const role = config.AKADEMI_PROCESS ?? (dev || workerCount() === 1 ? "single" : "primary");
+/*
+ * With PostgreSQL even one worker is forked (WEB_CONCURRENCY=1): the start-up work (migrations,
+ * the demo seed: some 40 MB of heap still live afterwards) stays out of the process that serves,
+ * and the worker gets the heap limits below. PGlite belongs to one process: no fork there.
+ */
+const role = config.AKADEMI_PROCESS ?? (dev || databaseKind(config) === "pglite" ? "single" : "primary");
+
+/**
+ * V8 heap flags of a forked worker (README "Memory"). A worker's live heap is 60–100 MB after a
+ * full collection under load (`npm run bench:memory`), but V8 sizes its limit from the machine's
+ * memory (4 GB here) and, with that much room, lets garbage pile up in the old space before it
+ * collects: workers grew to 500–800 MB RSS of mostly garbage. A limit of WORKER_OLD_SPACE_MB
+ * makes V8 collect earlier and keeps a worker under 300 MB RSS; the young generation keeps its
+ * default (16 MB semi-spaces: smaller ones collect more often and cost CPU for little RSS).
+ * A flag already given (node options or NODE_OPTIONS) wins.
+ */
+const WORKER_OLD_SPACE_MB = 192;
+function workerExecArgv(): string[] {
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+  const flags = given.some((a) => a.startsWith("--max-old-space-size"))
+    ? []
+    : [`--max-old-space-size=${WORKER_OLD_SPACE_MB}`];
+  return [...process.execArgv, ...flags];
+}
 
 if (role === "primary") await runPrimary();
 else await runServer(role);
@@ -89,6 +112,8 @@ async function runPrimary(): Promise<void> {
     cluster.fork({ AKADEMI_PROCESS: "boot" }).on("exit", (code) => resolve(code ?? 1));
   });
   if (bootExit !== 0) process.exit(bootExit);
+  // The heap limit for the workers only: the start-up work (a seed) may use more, once.
+  cluster.setupPrimary({ execArgv: workerExecArgv() });
   let stopping = false;
   const deaths: number[] = [];
   const fork = () => cluster.fork({ AKADEMI_PROCESS: "worker" });

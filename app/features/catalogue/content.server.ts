@@ -10,6 +10,7 @@ import { parse as parseYaml } from "yaml";
 
 import { db } from "~/db.server";
 import { env } from "~/env.server";
+import { lru } from "~/lib/lru";
 import { moduleVersions, type Role } from "~/db/schema";
 import {
   formatIssues,
@@ -203,7 +204,7 @@ export function loadContent(root = "content"): Content {
   return { modules, bySlug, programmes, defaultProgramme: programmes.find((p) => p.default)!, glossary, glossaryHash };
 }
 
-const g = globalThis as unknown as { __akademiContent?: Content; __akademiMdx?: Map<string, Promise<string>> };
+const g = globalThis as unknown as { __akademiContent?: Content };
 
 export function content(): Content {
   g.__akademiContent ??= loadContent(env().CONTENT_DIR);
@@ -248,15 +249,22 @@ export function getProgramme(id: string): Programme | undefined {
 
 const CACHE_DIR = path.resolve(".cache", "mdx");
 
+/**
+ * Module versions an in-process module cache keeps (compiled MDX here, rendered HTML in
+ * mdx.server.tsx, offline weights): a few times the number of modules, so every module stays
+ * while versions edited in development are dropped.
+ */
+export const MODULE_CACHE_VERSIONS = 64;
+const compiled = lru<string, Promise<string>>("mdx-terkompilasi", MODULE_CACHE_VERSIONS);
+
 /** The compiled MDX (function body for mdx-bundler's getMDXComponent), cached by hash. */
 export function compiledModule(mod: ModuleContent): Promise<string> {
-  g.__akademiMdx ??= new Map();
   const key = `${mod.slug}-${mod.hash}`;
-  let pending = g.__akademiMdx.get(key);
+  let pending = compiled.get(key);
   if (!pending) {
     pending = compileCached(key, mod.body);
-    pending.catch(() => g.__akademiMdx?.delete(key));
-    g.__akademiMdx.set(key, pending);
+    pending.catch(() => compiled.delete(key));
+    compiled.set(key, pending);
   }
   return pending;
 }

@@ -6,11 +6,17 @@
 import { getMDXComponent } from "mdx-bundler/client";
 import { renderToStaticMarkup } from "react-dom/server";
 import { mdxComponents } from "~/features/catalogue/mdx-components";
-import { compiledModule, content, type ModuleContent } from "~/features/catalogue/content.server";
+import {
+  compiledModule,
+  content,
+  MODULE_CACHE_VERSIONS,
+  type ModuleContent,
+} from "~/features/catalogue/content.server";
 import { linkGlossaryTerms } from "~/features/catalogue/glossary";
 import { splitSections, type SplitModule } from "~/features/catalogue/sections";
+import { lru } from "~/lib/lru";
 
-const htmlCache = new Map<string, Promise<string>>();
+const htmlCache = lru<string, Promise<string>>("modul-html", MODULE_CACHE_VERSIONS);
 
 export function moduleHtml(mod: ModuleContent): Promise<string> {
   const { glossary, glossaryHash } = content();
@@ -28,7 +34,7 @@ export function moduleHtml(mod: ModuleContent): Promise<string> {
   return pending;
 }
 
-const splitCache = new Map<string, Promise<SplitModule>>();
+const splitCache = lru<string, Promise<SplitModule>>("modul-bagian", MODULE_CACHE_VERSIONS);
 
 /** The rendered module split at its `<h2>` headings (cached per version like the HTML). */
 export function moduleSections(mod: ModuleContent): Promise<SplitModule> {

@@ -5,11 +5,12 @@
  */
 import { gzipSync } from "node:zlib";
 import { randomBytes } from "node:crypto";
-import { programmesOf, type ModuleContent } from "~/features/catalogue/content.server";
+import { MODULE_CACHE_VERSIONS, programmesOf, type ModuleContent } from "~/features/catalogue/content.server";
 import { moduleHtml } from "~/features/catalogue/mdx.server";
 import { assignedSlugs, modulesInProgrammeOrder, progressFor } from "~/features/learning/progress.server";
 import { requireQuizModule, startAttempt } from "~/features/learning/quiz.server";
 import { content } from "~/features/catalogue/content.server";
+import { lru } from "~/lib/lru";
 
 /*
  * What "Simpan semua modul (N KB)" says: the bytes a phone downloads (gzip, level 4 as server.ts
@@ -28,7 +29,7 @@ const ATTEMPT_CHROME = 1_950;
 const CHART = 600;
 /** Around the lists of /, /modul (module cards) and /istilah (terms), and /luring. Measured 7,700. */
 const BASE_CHROME = 7_700;
-const weights = new Map<string, { page: number; attempt: number }>();
+const weights = lru<string, { page: number; attempt: number }>("modul-bobot-luring", MODULE_CACHE_VERSIONS);
 
 /**
  * The page script fetches the pages it stores with this header (app/client/kader.js,

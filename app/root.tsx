@@ -7,13 +7,21 @@ import { DEMO_PASSWORD } from "~/demo/demo.server";
 import { env } from "~/env.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useNonce } from "~/components/nonce";
-import stylesheet from "~/tailwind.css?url";
+import { styleArea } from "~/styles/areas";
+import dasborStylesheet from "~/styles/dasbor.css?url";
+import kaderStylesheet from "~/styles/kader.css?url";
+import staffStylesheet from "~/styles/staff.css?url";
 import kaderScript from "~/client/kader.js?url";
 
-export const links: LinksFunction = () => [
-  { rel: "stylesheet", href: stylesheet },
-  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
-];
+// The stylesheet is chosen by route in Layout (kader.css, dasbor.css or staff.css: ~/styles/areas).
+export const links: LinksFunction = () => [{ rel: "icon", href: "/favicon.svg", type: "image/svg+xml" }];
+
+const STYLESHEET = { kader: kaderStylesheet, dasbor: dasborStylesheet, staff: staffStylesheet };
+
+/** One stylesheet per page: kader pages and dashboards get small ones built from their own files. */
+function useStylesheet(): string {
+  return STYLESHEET[styleArea(useMatches().map((m) => m.id))];
+}
 
 export const meta: MetaFunction = () => [{ title: "Akademi Posyandu" }];
 
@@ -46,6 +54,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
   const bare = useBare();
   const data = useRouteLoaderData<RootData>("root");
+  const stylesheet = useStylesheet();
   return (
     <html lang="id">
       <head>
@@ -53,6 +62,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="theme-color" content="#065f46" />
         <Meta />
+        <link rel="stylesheet" href={stylesheet} />
         <Links />
       </head>
       <body>

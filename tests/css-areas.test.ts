@@ -1,0 +1,100 @@
+/**
+ * Stylesheets by area (issue 23, page weights): kader.css and dasbor.css are built by Tailwind
+ * only from their @source lists, so a class used by a file their pages render but missing
+ * from the list would silently have no style. Every file a kader or dashboard route imports
+ * (transitively, from root.tsx too) that writes class names must be one of its sources.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { DASBOR_ROUTES, KADER_ROUTES, styleArea } from "~/styles/areas";
+
+const APP = path.resolve("app");
+const STYLES = path.join(APP, "styles");
+
+/** The @source entries of a stylesheet as absolute paths (a `*` in a name is a wildcard). */
+function sourcesOf(file: string): string[] {
+  const css = readFileSync(path.join(STYLES, file), "utf8");
+  return [...css.matchAll(/^@source "([^"]+)";/gm)].map((m) => path.resolve(STYLES, m[1]));
+}
+
+function covered(file: string, sources: string[]): boolean {
+  return sources.some((s) => {
+    if (s.includes("*")) {
+      const re = new RegExp(`^${s.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
+      return re.test(file);
+    }
+    if (file === s) return true;
+    return existsSync(s) && statSync(s).isDirectory() && file.startsWith(s + path.sep);
+  });
+}
+
+function resolveImport(from: string, spec: string): string | null {
+  const bare = spec.replace(/\?.*$/, "");
+  let base: string;
+  if (bare.startsWith("~/")) base = path.join(APP, bare.slice(2));
+  else if (bare.startsWith(".")) base = path.resolve(path.dirname(from), bare);
+  else return null;
+  for (const c of [base, `${base}.ts`, `${base}.tsx`, path.join(base, "index.ts"), path.join(base, "index.tsx")])
+    if (existsSync(c) && statSync(c).isFile()) return c;
+  return null;
+}
+
+/** Every app file reachable by imports from `entries`. */
+function closure(entries: string[]): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...entries];
+  while (stack.length) {
+    const f = stack.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    if (!/\.(tsx?|jsx?)$/.test(f)) continue;
+    const src = readFileSync(f, "utf8");
+    for (const m of src.matchAll(/(?:from\s+|import\s*\(?\s*)"([^"]+)"/g)) {
+      const r = resolveImport(f, m[1]);
+      if (r) stack.push(r);
+    }
+  }
+  return seen;
+}
+
+const writesClasses = (f: string) =>
+  /\.(tsx|jsx?)$/.test(f) || (/\.ts$/.test(f) && !f.endsWith(".server.ts"))
+    ? /className|class=|classList/.test(readFileSync(f, "utf8"))
+    : false;
+
+const routeFile = (r: string) => path.join(APP, "routes", `${r}.tsx`);
+
+describe.each([
+  { area: "kader", css: "kader.css", routes: KADER_ROUTES as readonly string[] },
+  { area: "dasbor", css: "dasbor.css", routes: DASBOR_ROUTES as readonly string[] },
+])("$css", ({ css, routes }) => {
+  it("has a source for every file its routes render that writes class names", () => {
+    for (const r of routes) expect(existsSync(routeFile(r)), `app/routes/${r}.tsx`).toBe(true);
+    const sources = sourcesOf(css);
+    const files = [...closure([path.join(APP, "root.tsx"), ...routes.map(routeFile)])].filter(writesClasses);
+    expect(files.length).toBeGreaterThan(routes.length);
+    const missing = files.filter((f) => !covered(f, sources)).map((f) => path.relative(APP, f));
+    expect(missing, `add to app/styles/${css}: @source "../<file>"`).toEqual([]);
+  });
+
+  it("is built from its sources only (no automatic scan of the whole project)", () => {
+    expect(readFileSync(path.join(STYLES, css), "utf8")).toMatch(/@import "tailwindcss" source\(none\);/);
+  });
+});
+
+describe("styleArea", () => {
+  it("gives kader pages kader.css, dashboards dasbor.css, other staff pages staff.css", () => {
+    expect(styleArea(["root", "routes/modul.$slug._index"])).toBe("kader");
+    expect(styleArea(["root", "routes/_index"])).toBe("kader");
+    expect(styleArea(["root", "routes/masuk"])).toBe("kader");
+    expect(styleArea(["root"])).toBe("kader"); // a 404 outside every route
+    expect(styleArea(["root", "routes/dasbor.$region._index"])).toBe("dasbor");
+    expect(styleArea(["root", "routes/admin.audit"])).toBe("staff");
+    expect(styleArea(["root", "routes/sesi.$id.absensi"])).toBe("staff");
+  });
+
+  it("staff.css scans the whole app, so every staff page has its utilities", () => {
+    expect(sourcesOf("staff.css")).toEqual([APP]);
+  });
+});

@@ -5,7 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -109,10 +109,22 @@ export async function load(concurrency: number, total: number, one: (i: number) 
   return latencies.sort((a, b) => a - b);
 }
 
-const benchSecrets = {
-  SESSION_SECRET: randomBytes(32).toString("hex"),
-  CERT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
-};
+/**
+ * The secrets of bench servers, kept in .cache/ (git-ignored) so that a long-lived data set
+ * (seed:scale) keeps one signing key: the first issue records it and a start with another
+ * key is refused.
+ */
+const benchSecrets = ((): { SESSION_SECRET: string; CERT_SIGNING_KEY: string } => {
+  const file = path.resolve(".cache/bench-secrets.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8"));
+  const made = {
+    SESSION_SECRET: randomBytes(32).toString("hex"),
+    CERT_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+  };
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(made), { mode: 0o600 });
+  return made;
+})();
 
 /** A throw-away database on the PostgreSQL of DATABASE_URL (null without one). */
 export async function benchDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {

@@ -1,6 +1,6 @@
 /**
  * Start-up: migrations, the mode stamp (AKADEMI_MODE: demo data never in a real database),
- * the certificate signing key, the bundled regions on first start, and in demo mode the
+ * the certificate signing key, the bundled regions and map boundaries when missing, and in demo mode the
  * demo data; a pilot does not start without its first admin (`npm run setup`). Called once
  * by the server before it listens, and by scripts.
  */
@@ -11,8 +11,8 @@ import { EnvError, env } from "~/env.server";
 import { claimInstanceMode } from "~/instance.server";
 import { hasActiveAdmin, NO_ADMIN_MESSAGE } from "~/features/accounts/first-admin.server";
 import { checkSigningKey } from "~/features/certification/signing.server";
-import { seedRegionsIfEmpty } from "~/features/regions/regions.server";
-import { seedBoundariesIfEmpty } from "~/features/regions/boundaries.server";
+import { seedBundledRegions } from "~/features/regions/regions.server";
+import { seedBundledBoundaries } from "~/features/regions/boundaries.server";
 
 export async function boot(log: (line: string) => void = console.log): Promise<void> {
   const e = env();
@@ -28,10 +28,10 @@ export async function boot(log: (line: string) => void = console.log): Promise<v
   log(
     `${c.modules.length} modul siap (MDX dikompilasi/dimuat dari cache dalam ${Math.round(performance.now() - tc)} ms).`,
   );
-  const seeded = await seedRegionsIfEmpty();
-  if (seeded) log(`Wilayah Kalimantan Timur dimuat: ${seeded} baris.`);
-  const shapes = await seedBoundariesIfEmpty();
-  if (shapes) log(`Batas wilayah (peta) Kalimantan Timur dimuat: ${shapes} wilayah.`);
+  const seeded = await seedBundledRegions();
+  if (seeded) log(`Wilayah Indonesia dimuat: ${seeded} baris baru.`);
+  const shapes = await seedBundledBoundaries();
+  if (shapes) log(`Batas wilayah (peta) dimuat: ${shapes} wilayah.`);
   if (e.DEMO) {
     const demo = await seedDemo();
     if (demo) {

@@ -1,9 +1,9 @@
 /**
  * A synthetic national-scale data set for the dashboard benchmark, into PostgreSQL:
  *   DATABASE_URL=postgres://… npm run seed:scale -- --kader 1414244
- * A national-shaped region tree: Kalimantan Timur's real one plus 37 synthetic provinces
- * ("Provinsi Skala 11" …) for 38 provinces, 514 kabupaten/kota, ~7,200 kecamatan and
- * ~82,000 desa. Posyandu: 221,428 × N / 1,414,244 spread evenly over every desa; 5-8 kader
+ * The region tree: the real one shipped with the project (38 provinces, 514 kabupaten/kota,
+ * 7,285 kecamatan, Kalimantan Timur's desa) plus synthetic desa ("Desa Skala …") under the
+ * other kecamatan, 82,182 desa in all. Posyandu: 221,428 × N / 1,414,244 spread evenly over every desa; 5-8 kader
  * per posyandu up to exactly N, one completed pelatihan per desa with ~60% enrolled and ~85% of those
  * attending, module progress and quiz attempts for attendees (~70% read each module,
  * ~85% of readers pass), and certificates for those who met the rule, issued over the
@@ -17,9 +17,9 @@
 import { sql } from "drizzle-orm";
 import { closeDb, db, dbKind, dbReady } from "~/db.server";
 import { content, pembinaProgramme } from "~/features/catalogue/content.server";
-import { seedRegionsIfEmpty } from "~/features/regions/regions.server";
-import { seedBoundariesIfEmpty } from "~/features/regions/boundaries.server";
-import { rebuildReporting } from "~/features/projection/projection.server";
+import { seedBundledRegions } from "~/features/regions/regions.server";
+import { seedBundledBoundaries } from "~/features/regions/boundaries.server";
+import { rebuildPractised, rebuildReporting } from "~/features/projection/projection.server";
 import { CODE_ALPHABET, isCanonicalCode } from "~/features/certification/code";
 import { rowsOf } from "~/db.server";
 
@@ -28,6 +28,12 @@ const arg = (name: string, fallback: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const N = arg("kader", 1_414_244);
+/**
+ * `--only practice`: only the practice records, on an existing scale database (the rest is kept);
+ * kader_progress.practised_at and its rollup are then refreshed set-based (rebuildPractised).
+ */
+const ONLY = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
+if (ONLY !== null && ONLY !== "practice") throw new Error("--only takes one step: practice");
 const P = Math.max(100, Math.round((N * 221_428) / 1_414_244));
 if (!Number.isFinite(N) || N < 1000) throw new Error("--kader must be a number of at least 1000");
 
@@ -36,8 +42,8 @@ if (dbKind() !== "postgres") {
   console.error("seed:scale needs PostgreSQL: set DATABASE_URL.");
   process.exit(2);
 }
-await seedRegionsIfEmpty();
-await seedBoundariesIfEmpty(); // the map of Kalimantan Timur's kabupaten pages
+await seedBundledRegions(); // the real tree; also renames an older synthetic one ("Provinsi Skala 11" …)
+await seedBundledBoundaries(); // the maps: the nation, every province, Kalimantan Timur's kabupaten
 const programme = content().defaultProgramme;
 const slugs = `{${programme.requiredModules.join(",")}}`;
 const hash = content().bySlug.get(programme.requiredModules[0])!.hash;
@@ -59,7 +65,9 @@ function certificateCode(n: ReturnType<typeof sql>) {
 }
 
 const t0 = performance.now();
-const step = async (label: string, q: ReturnType<typeof sql>) => {
+/** A step of the whole seed ("all"), or of a part that `--only <part>` runs alone. */
+const step = async (label: string, q: ReturnType<typeof sql>, part: "all" | "practice" = "all") => {
+  if (ONLY && part !== ONLY) return;
   const t = performance.now();
   await db.execute(q);
   console.log(`  ${label}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -74,6 +82,12 @@ await step(
   "clear reporting rollups",
   sql`truncate kader_progress, stats_kader, stats_funnel, stats_cert_expiry, stats_cert_expiry_month, stats_cert_month, stats_flow`,
 );
+// Before the users: an observation names its observer (a scale pembina) without a cascade.
+await step(
+  "clear scale practice records",
+  sql`delete from practice_observations where user_id ~ ${SCALE_USER} or observer_id ~ ${SCALE_USER}`,
+  "practice",
+);
 await step("clear scale workshops", sql`delete from workshops where title like 'Pelatihan Skala %'`);
 await step(
   "clear previous scale data",
@@ -82,66 +96,29 @@ await step(
   select count(*) from gone`,
 );
 await step("clear scale posyandu", sql`delete from posyandu where name like 'Posyandu Skala %'`);
+// Synthetic desa, and what an older synthetic tree left under codes the real one does not have.
 await step(
   "clear scale regions",
   sql`
   delete from regions where name like '% Skala %' and code not like '64%'`,
 );
-// 37 provinces besides Kalimantan Timur (64), with their real codes; 13-14 kabupaten each
-// (504), 8-20 kecamatan per kabupaten, 5-18 desa per kecamatan.
-const PROVINCES = [
-  "11",
-  "12",
-  "13",
-  "14",
-  "15",
-  "16",
-  "17",
-  "18",
-  "19",
-  "21",
-  "31",
-  "32",
-  "33",
-  "34",
-  "35",
-  "36",
-  "51",
-  "52",
-  "53",
-  "61",
-  "62",
-  "63",
-  "65",
-  "71",
-  "72",
-  "73",
-  "74",
-  "75",
-  "76",
-  "81",
-  "82",
-  "91",
-  "92",
-  "93",
-  "94",
-  "95",
-  "96",
-];
+// The real tree (the bundled regions: 38 provinces, 514 kabupaten/kota, 7,285 kecamatan, and
+// Kalimantan Timur's desa) gets synthetic desa ("Desa Skala …", codes 2001…) under every
+// kecamatan that has none, 5-18 each, so that the tree holds DESA desa in all, as the earlier
+// synthetic tree did (real Indonesia: 83,762).
+const DESA = 82_182;
 await step(
-  "national region tree",
+  "synthetic desa under the real kecamatan",
   sql`
-  with p as (select code, row_number() over (order by code) as i from unnest(${`{${PROVINCES.join(",")}}`}::text[]) code),
-  ins_p as (insert into regions (code, name, level, parent_code) select code, 'Provinsi Skala ' || code, 'provinsi', null from p on conflict do nothing),
-  k as (select p.code || '.' || lpad(g::text, 2, '0') as code, p.code as parent, row_number() over (order by p.code, g) as j
-        from p cross join lateral generate_series(1, 13 + (p.i <= 23)::int) g),
-  ins_k as (insert into regions (code, name, level, parent_code) select code, 'Kabupaten Skala ' || code, 'kabupaten', parent from k on conflict do nothing),
-  c as (select k.code || '.' || lpad(g::text, 2, '0') as code, k.code as parent, row_number() over (order by k.code, g) as m
-        from k cross join lateral generate_series(1, 8 + ((k.j * 7) % 13)::int) g),
-  ins_c as (insert into regions (code, name, level, parent_code) select code, 'Kecamatan Skala ' || code, 'kecamatan', parent from c on conflict do nothing)
+  with c as (select k.code, 5 + ((row_number() over (order by k.code) * 11) % 14) as w
+             from regions k
+             where k.level = 'kecamatan' and not exists (select 1 from regions d where d.parent_code = k.code)),
+  cw as (select code, w, sum(w) over (order by code) as cum, sum(w) over () as total from c),
+  target as (select greatest(0, ${DESA} - (select count(*) from regions where level = 'desa'))::numeric as n)
   insert into regions (code, name, level, parent_code)
-  select c.code || '.' || (2000 + g)::text, 'Desa Skala ' || c.code || '.' || (2000 + g)::text, 'desa', c.code
-  from c cross join lateral generate_series(1, 5 + ((c.m * 11) % 14)::int) g
+  select cw.code || '.' || (2000 + g)::text, 'Desa Skala ' || cw.code || '.' || (2000 + g)::text, 'desa', cw.code
+  from cw cross join target
+  cross join lateral generate_series(1, (floor(target.n * cw.cum / cw.total) - floor(target.n * (cw.cum - cw.w) / cw.total))::int) g
   on conflict do nothing`,
 );
 await step(
@@ -273,6 +250,69 @@ if (pembina)
   from (select id, scope_code, now() - (random() * 760)::int * interval '1 day' as issued from users
         where id ~ '^sx0p[kd]' and random() < case when role = 'pembina_kecamatan' then 0.6 else 0.4 end) u`,
   );
+// Praktik lapangan as the certification rule implies it: each certificate holder of the programme
+// was observed 'kompeten' in `practice.required` different tasks (the latest per task) before
+// the issue, by the pembina of her desa (else of her kecamatan); ~20% of the kader who passed
+// every module also have a 'belum kompeten' on another task. Tasks by a hash of the user id.
+const practice = programme.practice;
+if (practice.required && practice.tasks.length > practice.required) {
+  const tasks = JSON.stringify(
+    practice.tasks.map((t) => ({ id: t.id, full: t.steps.map(() => true), partial: t.steps.map((_, i) => i > 0) })),
+  );
+  const taskRows = sql`(select x.i, x.t->>'id' as id, x.t->'full' as full, x.t->'partial' as partial
+                        from jsonb_array_elements(${tasks}::jsonb) with ordinality x(t, i))`;
+  const userHash = (col: ReturnType<typeof sql>) => sql`(('x' || substr(md5(${col}), 1, 7))::bit(28)::int)`;
+  // The observer of a kader's desa: its pembina desa, else its kecamatan's, else the scale admin.
+  const observer = (desa: ReturnType<typeof sql>) => sql`coalesce(
+    (select min(p.id) from users p where p.id ~ '^sx0pd' and p.scope_code = ${desa}),
+    (select min(p.id) from users p where p.id ~ '^sx0pk' and p.scope_code = array_to_string((string_to_array(${desa}, '.'))[1:3], '.')),
+    'sx0admin')`;
+  await step(
+    `practice: ${practice.required} kompeten tasks per certificate holder`,
+    sql`
+    insert into practice_observations (user_id, task_id, observed_on, place, steps, result, note, observer_id, recorded_at, idempotency_key)
+    select h.user_id, t.id, (a.at at time zone 'Asia/Makassar')::date, 'Posyandu', t.full, 'kompeten', '', h.observer, a.at,
+           'sp' || md5(h.user_id || t.id)
+    from (select c.user_id, min(c.issued_at) as issued, ${userHash(sql`c.user_id`)} as n, ${observer(sql`u.scope_code`)} as observer
+          from certificates c join users u on u.id = c.user_id
+          where c.user_id ~ ${SCALE_USER} and u.role = 'kader' and c.programme_id = ${programme.id}
+          group by c.user_id, u.scope_code) h
+    cross join lateral generate_series(1, ${practice.required}::int) k
+    join ${taskRows} t on t.i = 1 + (h.n + k) % ${practice.tasks.length}::int
+    cross join lateral (select h.issued - (3 * k + 1) * interval '1 day' - (h.n % 480) * interval '1 minute' as at) a`,
+    "practice",
+  );
+  await step(
+    "practice: 'belum kompeten' for ~20% of kader with every module passed",
+    sql`
+    insert into practice_observations (user_id, task_id, observed_on, place, steps, result, note, observer_id, recorded_at, idempotency_key)
+    select m.user_id, t.id, (a.at at time zone 'Asia/Makassar')::date, 'Posyandu', t.partial, 'belum_kompeten', 'Perlu pendampingan',
+           m.observer, a.at, 'sb' || md5(m.user_id || t.id)
+    from (select mp.user_id, max(mp.passed_at) as passed, ${userHash(sql`mp.user_id`)} as n, ${observer(sql`u.scope_code`)} as observer
+          from module_progress mp join users u on u.id = mp.user_id
+          where mp.user_id ~ ${SCALE_USER} and u.role = 'kader' and mp.passed_at is not null and mp.slug = any(${slugs}::text[])
+          group by mp.user_id, u.scope_code having count(*) = ${programme.requiredModules.length}::int) m
+    join ${taskRows} t on t.i = 1 + m.n % ${practice.tasks.length}::int
+    cross join lateral (select least(now() - interval '1 hour', m.passed + interval '14 days') as at) a
+    where random() < 0.2`,
+    "practice",
+  );
+}
+if (ONLY === "practice") {
+  const t = performance.now();
+  const changed = await rebuildPractised();
+  console.log(
+    `  kader_progress.practised_at and stats_kader.practised: ${changed.toLocaleString("en")} kader changed, ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+  const [n] = rowsOf<{ n: number }>(
+    await db.execute(sql`select count(*)::int as n from practice_observations where user_id ~ ${SCALE_USER}`),
+  );
+  console.log(
+    `Done in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${n.n.toLocaleString("en")} practice records`,
+  );
+  await closeDb();
+  process.exit(0);
+}
 const sample = rowsOf<{ code: string }>(
   await db.execute(sql`select code from certificates where user_id ~ ${SCALE_USER} limit 1000`),
 );
@@ -301,7 +341,8 @@ const counts = (await db.execute(sql`select
   (select count(*) from attendance where user_id ~ ${SCALE_USER}) as attendance,
   (select count(*) from module_progress where user_id ~ ${SCALE_USER}) as progress,
   (select count(*) from quiz_attempts where user_id ~ ${SCALE_USER}) as attempts,
-  (select count(*) from certificates where user_id ~ ${SCALE_USER}) as certificates`)) as unknown as Record<
+  (select count(*) from certificates where user_id ~ ${SCALE_USER}) as certificates,
+  (select count(*) from practice_observations where user_id ~ ${SCALE_USER}) as practice`)) as unknown as Record<
   string,
   string
 >[];

@@ -1,5 +1,5 @@
 // The first admin of a pilot (AKADEMI_MODE=pilot) or production instance:
-//   npm run setup -- --admin 081234567890 [--nama "Nama Admin"] [--wilayah 64]
+//   npm run setup -- --admin 081234567890 [--nama "Nama Admin"] [--wilayah 64 | ID]
 // asks for the password twice (not shown, never stored anywhere but as its argon2id hash).
 // Without a terminal the password is read from the first line of standard input
 // (`printf '%s\n' "$KATA_SANDI" | npm run setup -- --admin 08…`). Stop a pilot server first:
@@ -12,7 +12,7 @@ import { claimInstanceMode } from "~/instance.server";
 import { createFirstAdmin } from "~/features/accounts/first-admin.server";
 import { seedRegionsIfEmpty } from "~/features/regions/regions.server";
 
-const USAGE = 'Pemakaian: npm run setup -- --admin 08xxxxxxxxxx [--nama "Nama Admin"] [--wilayah 64]';
+const USAGE = 'Pemakaian: npm run setup -- --admin 08xxxxxxxxxx [--nama "Nama Admin"] [--wilayah 64 | ID]';
 
 function option(name: string): string | undefined {
   const args = process.argv.slice(2);

@@ -28,10 +28,10 @@ beforeAll(async () => {
 });
 
 describe("region boundaries", () => {
-  it("loads Kalimantan Timur's 10 kabupaten/kota and 105 kecamatan once", async () => {
-    expect(await seedBoundariesIfEmpty()).toBe(115);
+  it("loads Kalimantan Timur's 10 kabupaten/kota and 105 kecamatan, and the nation's 38 provinces and 504 other kabupaten, once", async () => {
+    expect(await seedBoundariesIfEmpty()).toBe(115 + 38 + 504);
     expect(await seedBoundariesIfEmpty()).toBe(0);
-    expect(await count()).toBe(115);
+    expect(await count()).toBe(657);
     const kab = await childMap("64.02");
     expect(kab!.areas).toHaveLength(20);
     expect(await childMap("64.02.01")).toBeNull();

@@ -43,14 +43,15 @@ describe("migrations", () => {
 });
 
 describe("regions", () => {
-  it("seeds the real Kalimantan Timur codes once", async () => {
-    expect(await seedRegionsIfEmpty()).toBe(1154);
+  it("seeds the real codes once: Indonesia down to kecamatan, Kalimantan Timur down to desa", async () => {
+    expect(await seedRegionsIfEmpty()).toBe(7837 + 1038);
     expect(await seedRegionsIfEmpty()).toBe(0);
     const byLevel = await db.select({ level: regions.level, n: count() }).from(regions).groupBy(regions.level);
     expect(Object.fromEntries(byLevel.map((r) => [r.level, r.n]))).toEqual({
-      provinsi: 1,
-      kabupaten: 10,
-      kecamatan: 105,
+      nasional: 1, // the nation's row (migration 0019)
+      provinsi: 38,
+      kabupaten: 514,
+      kecamatan: 7285,
       desa: 1038,
     });
     const [ma] = await db.select().from(regions).where(eq(regions.code, "64.08.01"));
@@ -79,7 +80,8 @@ describe("regions", () => {
       "65.01.01.1001,Malinau Kota,desa,65.01.01",
     ].join("\n");
     const r = await importRegions(good, null);
-    expect(r).toEqual({ inserted: 4, updated: 0, errors: [] });
+    // The province, kabupaten and kecamatan are bundled already; the desa is new.
+    expect(r).toEqual({ inserted: 1, updated: 3, errors: [] });
     const again = await importRegions(good, null);
     expect(again).toEqual({ inserted: 0, updated: 4, errors: [] });
     const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, "regions.import")).limit(1);

@@ -5,12 +5,13 @@
  * once; 404 and 405 logged as one line; a restart with another CERT_SIGNING_KEY refused
  * until `npm run key:rotate`, after which the old certificate still verifies.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BuiltServer, ensureBuild, randomPort, running, startBuiltServer, stopAll } from "./support/built-server";
 
 const postgresUrl = process.env.DATABASE_URL; // the database tests/setup.ts made for this file
 const dataDir = mkdtempSync(path.join(tmpdir(), "akademi-pilot-"));
@@ -19,22 +20,6 @@ const KEY_A = newKey();
 const KEY_B = newKey();
 const ADMIN = { phone: "081234567890", password: "Pilot-Kutim-2026!" };
 const TSX = path.resolve("node_modules/tsx/dist/cli.mjs");
-
-/** Builds when build/ is missing or older than the sources. */
-function ensureBuild(): void {
-  const newest = (dir: string): number => {
-    let t = 0;
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-    }
-    return t;
-  };
-  const built = existsSync("build/server.js") ? statSync("build/server.js").mtimeMs : 0;
-  if (built > Math.max(newest("app"), statSync("server.ts").mtimeMs)) return;
-  const b = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
-  if (b.status !== 0) throw new Error("build failed");
-}
 
 /** The environment of every process of this instance: only these variables. */
 function instanceEnv(key: string, port?: number, workers = 1): NodeJS.ProcessEnv {
@@ -54,60 +39,9 @@ function instanceEnv(key: string, port?: number, workers = 1): NodeJS.ProcessEnv
   };
 }
 
-interface Started {
-  url: string;
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  stop: () => Promise<void>;
-}
-
-/** Every server this file started, stopped in afterAll whatever the tests did. */
-const children = new Set<ChildProcess>();
-
 /** Starts the built server; resolves when it listens, or with its exit status and output when it stops first. */
-function start(
-  key: string,
-  { port = 20000 + Math.floor(Math.random() * 40000), workers = 1 } = {},
-): Promise<Started | { status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["build/server.js"], { env: instanceEnv(key, port, workers), stdio: "pipe" });
-  children.add(child);
-  child.on("exit", () => children.delete(child));
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
-  child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`server did not start in 240 s\n${out}\n${err}`));
-    }, 240_000);
-    child.stdout!.on("data", () => {
-      if (!out.includes("siap di http")) return;
-      clearTimeout(timer);
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        child,
-        stdout: () => out,
-        stderr: () => err,
-        stop: () =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
-            child.once("exit", () => done());
-            child.kill("SIGTERM");
-          }),
-      });
-    });
-    child.on("exit", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout: out.trim(), stderr: err.trim() });
-    });
-  });
-}
-
-function running(s: Awaited<ReturnType<typeof start>>): Started {
-  if (!("url" in s)) throw new Error(`the server stopped (${s.status}):\n${s.stdout}\n${s.stderr}`);
-  return s;
+function start(key: string, { port = randomPort(), workers = 1 } = {}) {
+  return startBuiltServer(instanceEnv(key, port, workers), { port });
 }
 
 function script(file: string, args: string[], key: string, input?: string) {
@@ -129,16 +63,10 @@ async function post(url: string, form: Record<string, string>, headers: Record<s
   });
 }
 
-let server: Started | undefined;
+let server: BuiltServer | undefined;
 beforeAll(() => ensureBuild(), 300_000);
 afterAll(async () => {
-  await server?.stop();
-  for (const child of children) {
-    const gone = new Promise((r) => child.once("exit", r));
-    child.kill("SIGTERM");
-    await Promise.race([gone, new Promise((r) => setTimeout(r, 10_000))]);
-    if (child.exitCode === null) child.kill("SIGKILL");
-  }
+  await stopAll();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -166,7 +94,7 @@ describe(`the built server, ${postgresUrl ? "production on PostgreSQL" : "AKADEM
       `${ADMIN.password}\n`,
     );
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^Admin pertama dibuat: 081234567890 \(wilayah 64/);
+    expect(r.stdout).toMatch(/^Admin pertama dibuat: 081234567890 \(wilayah ID/);
     const again = script("scripts/setup.ts", ["--admin", "081298765432"], KEY_A, `${ADMIN.password}\n`);
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/Admin sudah ada/);
@@ -251,7 +179,7 @@ describe(`the built server, ${postgresUrl ? "production on PostgreSQL" : "AKADEM
 
   it("killed with SIGKILL (then the service manager starts it again): nothing is left holding the port or the data", async () => {
     await server?.stop();
-    const port = 20000 + Math.floor(Math.random() * 40000);
+    const port = randomPort();
     // On PostgreSQL a primary with two workers: killing the primary must not leave them serving.
     const first = running(await start(KEY_B, { port, workers: 2 }));
     expect((await fetch(`${first.url}/masuk`)).status).toBe(200);

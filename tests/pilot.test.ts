@@ -79,7 +79,7 @@ describe(`${pilot ? "pilot (embedded database)" : "production (PostgreSQL)"}: no
       error: expect.stringMatching(/Kata sandi demo/),
     });
     const made = await createFirstAdmin({ phone: "0812 3456 7890", password: ADMIN_PASSWORD, name: "Admin Kutim" });
-    expect(made).toEqual({ ok: true, id: expect.any(String), phone: "6281234567890", scopeCode: "64" });
+    expect(made).toEqual({ ok: true, id: expect.any(String), phone: "6281234567890", scopeCode: "ID" });
   });
 
   it("then starts; the admin signs in with that password; no demo account exists or signs in", async () => {

@@ -25,6 +25,9 @@ const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull(
 
 export const REGION_LEVELS = ["provinsi", "kabupaten", "kecamatan", "desa"] as const;
 export type RegionLevel = (typeof REGION_LEVELS)[number];
+/** The nation sits above the provinces as one regions row ('ID', app/lib/region.ts NATIONAL_CODE). */
+export const REGION_ROW_LEVELS = ["nasional", ...REGION_LEVELS] as const;
+export type RegionRowLevel = (typeof REGION_ROW_LEVELS)[number];
 
 export const ROLES = ["kader", "pembina_desa", "pembina_kecamatan", "pembina_kabupaten", "dpmd", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -44,13 +47,13 @@ export const regions = pgTable(
   {
     code: text("code").primaryKey(),
     name: text("name").notNull(),
-    level: text("level", { enum: REGION_LEVELS }).notNull(),
+    level: text("level", { enum: REGION_ROW_LEVELS }).notNull(),
     parentCode: text("parent_code"),
   },
   (t) => [
     index("regions_code_prefix_idx").using("btree", sql`${t.code} text_pattern_ops`),
     index("regions_parent_idx").on(t.parentCode),
-    check("regions_level_check", sql`${t.level} in ('provinsi','kabupaten','kecamatan','desa')`),
+    check("regions_level_check", sql`${t.level} in ('nasional','provinsi','kabupaten','kecamatan','desa')`),
   ],
 );
 
@@ -472,6 +475,8 @@ export const kaderProgress = pgTable(
     modulesPassedAt: timestamp("modules_passed_at", { withTimezone: true }),
     certifiedAt: timestamp("certified_at", { withTimezone: true }),
     certExpiresAt: timestamp("cert_expires_at", { withTimezone: true }),
+    /** When the kader met the practice requirement (the observation that completed it); null when not met today. */
+    practisedAt: timestamp("practised_at", { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.userId, t.programmeId] }),
@@ -492,6 +497,8 @@ export const statsKader = pgTable(
     programmeId: text("programme_id").notNull(),
     spmBidang: text("spm_bidang").notNull(),
     active: integer("active").notNull(),
+    /** Active kader with practised_at (the funnel's praktik step). */
+    practised: integer("practised").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.regionCode, t.programmeId, t.spmBidang] })],
 );

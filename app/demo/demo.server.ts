@@ -22,7 +22,7 @@ import { newUserId } from "~/features/accounts/users.server";
 import { seedDemoActivity, type ActivityResult } from "~/demo/activity.server";
 import { seedDemoPembina, type PembinaDemoResult } from "~/demo/pembina.server";
 import { derivedTablesList, refreshRegion } from "~/features/projection/projection.server";
-import { evaluateCertificationStrict } from "~/features/certification/evaluate.server";
+import { evaluateCertificationStrict, kaderInputsChanged } from "~/features/certification/evaluate.server";
 import { sql } from "drizzle-orm";
 import { REPORTING_ZONE } from "~/lib/timezone";
 import { claimInstanceMode } from "~/instance.server";
@@ -88,6 +88,13 @@ export const DEMO_ACCOUNTS: { phone: string; name: string; role: Role; scope: st
     role: "kader",
     scope: "64.08.01",
     note: "kader di sebuah posyandu di Muara Ancalong",
+  },
+  {
+    phone: "6281100000010",
+    name: "Admin Nasional (Kemendagri)",
+    role: "admin",
+    scope: "ID",
+    note: "seluruh Indonesia: dasbor nasional, 38 provinsi",
   },
 ];
 
@@ -353,11 +360,20 @@ export async function seedDemo(): Promise<DemoSeedResult | null> {
       };
     }),
   );
-  for (let i = 0; i < observed.length; i += 1000)
-    await db
-      .insert(practiceObservations)
-      .values(observed.slice(i, i + 1000))
-      .onConflictDoNothing();
+  // Like every write of a practice observation, with the kader's progress (practised_at) in
+  // the same transaction; the certificates are evaluated below, on the day after.
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < observed.length; i += 1000)
+      await tx
+        .insert(practiceObservations)
+        .values(observed.slice(i, i + 1000))
+        .onConflictDoNothing();
+    await kaderInputsChanged(
+      tx,
+      due.map((d) => d.user_id),
+      { certify: false },
+    );
+  });
   for (const d of due) {
     const at = new Date(Math.min(Date.now(), new Date(d.at).getTime() + 86_400_000));
     await evaluateCertificationStrict(d.user_id, at);

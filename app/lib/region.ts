@@ -1,15 +1,32 @@
 /** Kemendagri region codes: 64 > 64.02 > 64.02.01 > 64.02.01.2001. */
-import type { RegionLevel } from "~/db/schema";
+import type { RegionLevel, RegionRowLevel } from "~/db/schema";
 
 export const REGION_CODE_RE = /^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/;
+
+/**
+ * The nation: a regions row above the provinces (migration 0019), the scope of an admin at the
+ * root (Kemendagri). Kemendagri has no code for it; "ID" is the country's ISO code.
+ */
+export const NATIONAL_CODE = "ID";
 
 export function isRegionCode(value: string): boolean {
   return REGION_CODE_RE.test(value);
 }
 
+/** A region code or the nation: what a scope or a dashboard URL may hold. */
+export function isScopeCode(value: string): boolean {
+  return value === NATIONAL_CODE || REGION_CODE_RE.test(value);
+}
+
+/** The level of a region code (the nation: see scopeLevelOf). */
 export function levelOfCode(code: string): RegionLevel {
   const parts = code.split(".").length;
   return (["provinsi", "kabupaten", "kecamatan", "desa"] as const)[parts - 1];
+}
+
+/** The level of a scope: "nasional" for the nation, else the region's level. */
+export function scopeLevelOf(code: string): RegionRowLevel {
+  return code === NATIONAL_CODE ? "nasional" : levelOfCode(code);
 }
 
 export function parentOfCode(code: string): string | null {
@@ -17,9 +34,9 @@ export function parentOfCode(code: string): string | null {
   return i === -1 ? null : code.slice(0, i);
 }
 
-/** "X is inside scope S" is X = S or X starts with S + "." */
+/** "X is inside scope S" is X = S or X starts with S + "."; everything is inside the nation. */
 export function isWithinScope(code: string, scope: string): boolean {
-  return code === scope || code.startsWith(scope + ".");
+  return scope === NATIONAL_CODE || code === scope || code.startsWith(scope + ".");
 }
 
 /** Ancestors from the province down to the code itself: 64, 64.02, 64.02.01 */
@@ -28,7 +45,8 @@ export function codeLineage(code: string): string[] {
   return parts.map((_, i) => parts.slice(0, i + 1).join("."));
 }
 
-export const LEVEL_LABEL: Record<RegionLevel, string> = {
+export const LEVEL_LABEL: Record<RegionRowLevel, string> = {
+  nasional: "Nasional",
   provinsi: "Provinsi",
   kabupaten: "Kabupaten/Kota",
   kecamatan: "Kecamatan",
@@ -43,6 +61,7 @@ const KIND_PREFIX = /^(provinsi|kabupaten|kota|kecamatan|distrik|desa|kelurahan|
  * but "Kabupaten Kutai Kartanegara" (the name already carries it), never
  * "Kabupaten/Kota Kabupaten Kutai Kartanegara".
  */
-export function regionTitle(region: { level: RegionLevel; name: string }): string {
+export function regionTitle(region: { level: RegionRowLevel; name: string }): string {
+  if (region.level === "nasional") return region.name;
   return KIND_PREFIX.test(region.name) ? region.name : `${LEVEL_LABEL[region.level]} ${region.name}`;
 }

@@ -1,7 +1,7 @@
 /** Roles, what scope level each holds, and who may manage whom. */
 import type { RegionLevel, Role, SpmBidang } from "~/db/schema";
 import { ROLES } from "~/db/schema";
-import { isWithinScope, levelOfCode } from "~/lib/region";
+import { isWithinScope, levelOfCode, NATIONAL_CODE } from "~/lib/region";
 import { rolesFor } from "~/lib/permissions";
 
 export { ROLES };
@@ -64,7 +64,9 @@ export function canManageAccount(actor: Actor, target: { role: Role; scopeCode: 
   return assignableRoles(actor.role).includes(target.role);
 }
 
+/** An admin may also hold the nation (Kemendagri: every province). */
 export function scopeLevelMatches(role: Role, scopeCode: string): boolean {
+  if (scopeCode === NATIONAL_CODE) return role === "admin";
   return levelOfCode(scopeCode) === ROLE_SCOPE_LEVEL[role];
 }
 

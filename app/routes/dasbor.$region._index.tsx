@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { kaderProgrammes } from "~/features/catalogue/content.server";
 import { Funnel, RateBars, RateMap, TrendLine } from "~/features/reporting/charts";
 import { practisedCount } from "~/features/certification/practice.server";
-import { SIGNATORY_EDITORS, unsignedIssuance, unsignedWarning } from "~/features/certification/signatories.server";
+import { SIGNATORY_EDITORS, unsignedSummary, unsignedWarning } from "~/features/certification/signatories.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { parseDashboardQuery, requireDashboardRegion } from "~/features/reporting/dashboard.server";
 import { attentionLists, sortRows, type SortKey } from "~/features/reporting/dashboard-rank";
@@ -18,18 +18,18 @@ import {
   type Figures,
 } from "~/features/reporting/figures";
 import { childMap } from "~/features/reporting/map.server";
-import { LEVEL_LABEL, levelOfCode, regionTitle } from "~/lib/region";
+import { LEVEL_LABEL, NATIONAL_CODE, scopeLevelOf, regionTitle } from "~/lib/region";
 import { onReplica } from "~/db.server";
 import { SPM_LABEL } from "~/lib/roles";
 import { localYearMonth, REPORTING_ZONE } from "~/lib/timezone";
 import { bidangBreakdown, lockedOutByChild, rateTrend, regionReport } from "~/features/reporting/reports.server";
 import { ScrollRegion } from "~/components/scroll-region";
-import { cascadeFacts } from "~/features/reporting/cascade.server";
+import { cascadeFacts, NATIONAL_TTL_MS } from "~/features/reporting/cascade.server";
 import { CASCADE_LABEL, cascadeView, formatRatio, mapLevelsFor, rateOf } from "~/features/reporting/cascade";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
-    title: `Dasbor ${data ? regionTitle({ level: levelOfCode(data.region.code), name: data.region.name }) : ""} · Akademi Posyandu`,
+    title: `Dasbor ${data ? regionTitle({ level: scopeLevelOf(data.region.code), name: data.region.name }) : ""} · Akademi Posyandu`,
   },
 ];
 
@@ -49,7 +49,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ]),
   );
   // DPMD/admin: kabupaten issuing certificates without a signatory (they set it).
-  const unsigned = SIGNATORY_EDITORS.includes(user.role) ? await unsignedIssuance(region.code) : [];
+  const unsigned = SIGNATORY_EDITORS.includes(user.role)
+    ? await unsignedSummary(region.code, UNSIGNED_SHOWN)
+    : { shown: [], more: 0 };
   // The training cascade (issue 20): teams, posyandu and kader per row, and where the chain breaks.
   const cascade = cascadeView(facts, region, report);
   const mapLevels = mapLevelsFor(region.level);
@@ -74,15 +76,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     map,
     attention: { ...attention, chain: cascade.attention },
     cascade: { levels: cascade.levels, rows: cascade.rows, totals: cascade.totals },
+    /** The nation's cascade is cached (cascade.server.ts): how old it may be. */
+    cascadeMaxAgeMin: region.code === NATIONAL_CODE ? NATIONAL_TTL_MS / 60_000 : null,
     mapLevels,
     peta: mapLevels.includes(q.peta) ? q.peta : "kader",
-    unsigned: unsigned.map((u) => ({ code: u.code, message: unsignedWarning(u) })),
+    // A province or the nation may have hundreds: the first few, then how many more.
+    unsigned: [
+      ...unsigned.shown.map((u) => ({ code: u.code, message: unsignedWarning(u) })),
+      ...(unsigned.more
+        ? [{ code: "+", message: `Dan ${unsigned.more} kabupaten/kota lain tanpa penandatangan.` }]
+        : []),
+    ],
     today: q.filter.today,
     q: { program: q.program, tahun: q.tahun ?? null, bidang: q.bidang ?? null, urut: q.urut, arah: q.arah },
     programmes: kaderProgrammes().map((p) => ({ id: p.id, title: p.title })),
     years: [year, year - 1, year - 2],
   };
 }
+
+const UNSIGNED_SHOWN = 5;
 
 /** Table columns: the rate first after the name, so a phone shows both without scrolling. */
 const COLS: { key: SortKey; label: string; field: keyof Figures; period?: true }[] = [
@@ -177,10 +189,10 @@ export default function Dasbor() {
           <span key={l.code}>
             {i ? " › " : ""}
             {i === d.lineage.length - 1 ? (
-              <strong>{regionTitle({ level: levelOfCode(l.code), name: l.name })}</strong>
+              <strong>{regionTitle({ level: scopeLevelOf(l.code), name: l.name })}</strong>
             ) : (
               <Link to={`/dasbor/${l.code}${filterQs}`}>
-                {regionTitle({ level: levelOfCode(l.code), name: l.name })}
+                {regionTitle({ level: scopeLevelOf(l.code), name: l.name })}
               </Link>
             )}
           </span>
@@ -198,7 +210,7 @@ export default function Dasbor() {
       ) : null}
       <div className="card" data-testid="rate-hero">
         <h1 className="text-lg break-words">
-          Dasbor {regionTitle({ level: levelOfCode(d.region.code), name: d.region.name })}
+          Dasbor {regionTitle({ level: scopeLevelOf(d.region.code), name: d.region.name })}
         </h1>
         <p className="text-sm text-stone-600">Tingkat sertifikasi kader per {formatDay(d.today)}</p>
         <p className="text-5xl leading-tight font-bold text-emerald-800" data-testid="rate">
@@ -411,6 +423,7 @@ export default function Dasbor() {
         <p className="text-xs text-stone-600">
           {d.cascade.levels.map((l) => `${CASCADE_LABEL[l].short}: ${CASCADE_LABEL[l].long.toLowerCase()}`).join("; ")}.
           Per {formatDay(d.today)}.
+          {d.cascadeMaxAgeMin ? ` Angka nasional dihitung ulang paling lama tiap ${d.cascadeMaxAgeMin} menit.` : ""}
         </p>
         <table className="table mt-1" data-testid="cascade-table">
           <thead>

@@ -4,6 +4,7 @@
  * published accounts and no first admin. Further accounts are made by that admin
  * (/admin/pengguna) or by importing the roster.
  */
+import { NATIONAL_CODE } from "~/lib/region";
 import { and, asc, eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "~/audit.server";
@@ -41,7 +42,10 @@ export type FirstAdminResult =
   | { ok: true; id: string; phone: string; scopeCode: string }
   | { ok: false; error: string };
 
-/** Creates the first admin (scope: the province, the only one in the regions unless named). */
+/**
+ * Creates the first admin: the root of the instance, whose scope is the nation (every
+ * province) unless --wilayah names one province (or the regions hold only one).
+ */
 export async function createFirstAdmin(input: z.input<typeof firstAdminSchema>): Promise<FirstAdminResult> {
   const parsed = firstAdminSchema.safeParse(input);
   if (!parsed.success) return { ok: false, error: parsed.error.issues[0].message };
@@ -51,11 +55,11 @@ export async function createFirstAdmin(input: z.input<typeof firstAdminSchema>):
     .from(regions)
     .where(eq(regions.level, "provinsi"))
     .orderBy(asc(regions.code));
-  const scopeCode = form.scopeCode ?? (provinces.length === 1 ? provinces[0].code : undefined);
-  if (!scopeCode || !provinces.some((p) => p.code === scopeCode)) {
+  const scopeCode = form.scopeCode ?? (provinces.length === 1 ? provinces[0].code : NATIONAL_CODE);
+  if (scopeCode !== NATIONAL_CODE && !provinces.some((p) => p.code === scopeCode)) {
     return {
       ok: false,
-      error: `Sebutkan provinsi admin dengan --wilayah (${provinces.map((p) => p.code).join(", ") || "belum ada wilayah"}).`,
+      error: `Wilayah admin tidak dikenal: sebutkan ${NATIONAL_CODE} (seluruh Indonesia) atau kode provinsi dengan --wilayah (${provinces.map((p) => p.code).join(", ") || "belum ada wilayah"}).`,
     };
   }
   const passwordHash = await hashPassword(form.password);

@@ -10,7 +10,7 @@ import { type Conn, db } from "~/db.server";
 import { posyandu, regions, ROLES, SPM_BIDANG, users, type Role } from "~/db/schema";
 import { forbidden, notFound } from "~/lib/http";
 import { normalizePhone, phoneField } from "~/lib/phone";
-import { isRegionCode, isWithinScope } from "~/lib/region";
+import { isScopeCode, isWithinScope } from "~/lib/region";
 import { canManageAccount, ROLE_LABEL, ROLE_SCOPE_LEVEL, scopeLevelMatches } from "~/lib/roles";
 import { LEVEL_LABEL } from "~/lib/region";
 import { escapeLike } from "~/features/regions/posyandu.server";
@@ -45,7 +45,7 @@ const accountFields = {
     .refine((v) => v === null || z.email().safeParse(v).success, "Email tidak valid."),
   role: z.enum(ROLES, { error: "Pilih peran." }),
   scopeCode: optionalText(20, "Wilayah tidak valid.").refine(
-    (v) => v === null || isRegionCode(v),
+    (v) => v === null || isScopeCode(v),
     "Wilayah tidak valid.",
   ),
   posyanduId: z

@@ -4,14 +4,13 @@
  * note). Records are never changed: a correction is a new record naming the one it
  * replaces. Every record is audited, and certification is evaluated afterwards.
  */
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import { withinScope } from "~/db/scope";
-import { rowsOf } from "~/db.server";
 import { z } from "zod";
 import { audit } from "~/audit.server";
 import type { SessionUser } from "~/auth.server";
 import { db } from "~/db.server";
-import { practiceObservations, PRACTICE_RESULTS, regions, users, type Role } from "~/db/schema";
+import { practiceObservations, PRACTICE_RESULTS, regions, statsKader, users, type Role } from "~/db/schema";
 import { levelOfCode } from "~/lib/region";
 import { kaderInputsChanged } from "~/features/certification/evaluate.server";
 import { content } from "~/features/catalogue/content.server";
@@ -24,17 +23,6 @@ import { assignableRoles, PEMBINA_ROLES } from "~/lib/roles";
 
 /** Who observes practice (in their scope). */
 export const OBSERVER_ROLES: readonly Role[] = rolesFor("practice-observe");
-
-/** Every practice task of every programme, once. */
-export function practiceTasks(): PracticeTask[] {
-  const seen = new Map<string, PracticeTask>();
-  for (const p of content().programmes) for (const t of p.practice.tasks) if (!seen.has(t.id)) seen.set(t.id, t);
-  return [...seen.values()];
-}
-
-export function findTask(id: string | null | undefined): PracticeTask | undefined {
-  return id ? practiceTasks().find((t) => t.id === id) : undefined;
-}
 
 /** The practice tasks of the programmes users of these roles take, once each. */
 function tasksForRoles(roles: readonly Role[]): PracticeTask[] {
@@ -91,11 +79,12 @@ async function sheetOf<S extends { id: string }>(kader: S[], task: PracticeTask 
 /**
  * The Tim Pembina members an actor observes: active pembina of a level below her own
  * (canManageAccount's order: kecamatan observes desa, kabupaten observes kecamatan and desa,
- * DPMD and admin every pembina) inside her region.
+ * DPMD and admin every pembina) inside her region; in one area when given, and only the
+ * users `ids` when given (a submitted sheet checks the people it names, not the whole region).
  */
-export async function observablePembina(actor: SessionUser, area?: PembinaArea) {
+export async function observablePembina(actor: SessionUser, area?: PembinaArea, ids?: readonly string[]) {
   const roles = PEMBINA_ROLES.filter((r) => assignableRoles(actor.role).includes(r));
-  if (!roles.length) return [];
+  if (!roles.length || ids?.length === 0) return [];
   const where = !area
     ? withinScope(users.scopeCode, actor.scopeCode)
     : area.exact
@@ -104,7 +93,9 @@ export async function observablePembina(actor: SessionUser, area?: PembinaArea) 
   return db
     .select({ id: users.id, name: users.name, role: users.role, scopeCode: users.scopeCode })
     .from(users)
-    .where(and(inArray(users.role, roles), eq(users.active, true), where))
+    .where(
+      and(inArray(users.role, roles), eq(users.active, true), where, ids ? inArray(users.id, [...ids]) : undefined),
+    )
     .orderBy(desc(users.role), users.name);
 }
 
@@ -231,9 +222,20 @@ export async function recordObservations(
   return recordSheet(actor, kader, kaderPracticeTasks(), form, now, "Ada kader yang bukan kader aktif Posyandu ini.");
 }
 
-/** The /tim-pembina/praktik sheet: observations of Tim Pembina members by the level above. */
+/**
+ * The /tim-pembina/praktik sheet: observations of Tim Pembina members by the level above. The
+ * people named are checked against the sheet's area (`wilayah`, as pembinaAreas drew it; an
+ * observer at kecamatan level has only her own), and only they are read: a bounded lookup
+ * whatever the size of the actor's region. An area that is not the actor's refuses the sheet.
+ */
 export async function recordPembinaObservations(actor: SessionUser, form: FormData, now = new Date()) {
-  const subjects = await observablePembina(actor);
+  const wanted = form.get("wilayah");
+  const { area } = await pembinaAreas(actor, typeof wanted === "string" && wanted ? wanted : null);
+  const named = [...form.keys()].filter((k) => k.startsWith("hasil_")).map((k) => k.slice("hasil_".length));
+  const subjects =
+    typeof wanted === "string" && wanted && !area
+      ? []
+      : await observablePembina(actor, area ?? undefined, named.slice(0, 500));
   return recordSheet(
     actor,
     subjects,
@@ -393,25 +395,22 @@ async function recordSheet(
 /**
  * The dashboard's funnel step "praktik": active kader in the region who meet the
  * programme's practice requirement today (latest observation per task, as the rule
- * reads it). Counted from practice_observations directly (a small table next to the
- * rollups); the year filter does not apply to it.
+ * reads it: kader_progress.practised_at, projection.server.ts practisedSql). One indexed
+ * row of the rollup stats_kader, whatever the size of the region; the year filter does not
+ * apply to it.
  */
 export async function practisedCount(regionCode: string, programmeId: string, bidang: string | null): Promise<number> {
   const programme = content().programmes.find((p) => p.id === programmeId);
   if (!programme?.practice.required) return 0;
-  const taskIds = programme.practice.tasks.map((t) => t.id);
-  const result = await db.execute(sql`
-    with latest as (
-      select distinct on (o.user_id, o.task_id) o.user_id, o.result
-      from ${practiceObservations} o join ${users} on ${users.id} = o.user_id
-      where ${users.role} = 'kader' and ${users.active} and ${withinScope(users.scopeCode, regionCode)}
-        ${bidang ? sql`and ${users.spmBidang} = ${bidang}` : sql``}
-        and o.task_id in (${sql.join(
-          taskIds.map((t) => sql`${t}`),
-          sql`, `,
-        )})
-      order by o.user_id, o.task_id, o.recorded_at desc, o.id desc
-    )
-    select count(*)::int as n from (select user_id from latest where result = 'kompeten' group by user_id having count(*) >= ${programme.practice.required}) x`);
-  return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
+  const [row] = await db
+    .select({ n: statsKader.practised })
+    .from(statsKader)
+    .where(
+      and(
+        eq(statsKader.regionCode, regionCode),
+        eq(statsKader.programmeId, programmeId),
+        eq(statsKader.spmBidang, bidang ?? "*"),
+      ),
+    );
+  return row?.n ?? 0;
 }

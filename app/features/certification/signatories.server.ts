@@ -4,7 +4,7 @@
  * signatory at issue (name, title and NIP into its signed payload, the logo into its
  * row), so a later change never alters a certificate already issued.
  */
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "~/audit.server";
 import type { SessionUser } from "~/auth.server";
@@ -13,7 +13,7 @@ import { certificateSignatories, type Role } from "~/db/schema";
 import { withinScope } from "~/db/scope";
 import { regionsInScope } from "~/features/regions/regions.server";
 import { forbidden } from "~/lib/http";
-import { codeLineage, isWithinScope, levelOfCode } from "~/lib/region";
+import { codeLineage, isWithinScope, scopeLevelOf } from "~/lib/region";
 import { rolesFor } from "~/lib/permissions";
 
 export const SIGNATORY_EDITORS: readonly Role[] = rolesFor("signatories");
@@ -74,28 +74,68 @@ export interface UnsignedIssuance {
   unsigned: number;
 }
 
+/** The kabupaten of a region whose warnings count: the region's own above a kecamatan or desa. */
+function unsignedScope(regionCode: string): SQL {
+  const level = scopeLevelOf(regionCode);
+  const kab = level === "kabupaten" || level === "kecamatan" || level === "desa" ? codeLineage(regionCode)[1] : null;
+  return kab ? sql`r.code = ${kab}` : withinScope(sql`r.code`, regionCode);
+}
+
+/** A certificate issued at r (not revoked) that prints no signatory: certificates_unsigned_idx. */
+const issuedUnsigned = sql`c.issuing_region = r.code and c.revoked_at is null
+  and coalesce(c.payload->>'signatoryName', '') = ''`;
+const withoutSignatory = sql`not exists (select 1 from certificate_signatories s where s.kabupaten_code = r.code)`;
+
 /**
- * Kabupaten of a region (the region itself, those under a province, the one above a
- * kecamatan or desa) that have no signatory while certificates are issued there: each
+ * Kabupaten of a region (the region itself, those under a province or the nation, the one
+ * above a kecamatan or desa) that have no signatory while certificates are issued there: each
  * with the number of certificates (not revoked) already issued without a signer. Empty
- * when every such kabupaten has its signatory. For the warnings of DPMD/admin on the
- * dashboard and on /admin/penandatangan.
+ * when every such kabupaten has its signatory. For /admin/penandatangan.
  */
 export async function unsignedIssuance(regionCode: string): Promise<UnsignedIssuance[]> {
-  const kab = levelOfCode(regionCode) === "provinsi" ? null : codeLineage(regionCode)[1];
   const rows = rowsOf<{ code: string; name: string; unsigned: number }>(
     await db.execute(sql`
       select r.code, r.name, count(c.id)::int as unsigned
-      from regions r
-      join certificates c on c.issuing_region = r.code and c.revoked_at is null
-        and coalesce(c.payload->>'signatoryName', '') = ''
-      where r.level = 'kabupaten'
-        and ${kab ? sql`r.code = ${kab}` : withinScope(sql`r.code`, regionCode)}
-        and not exists (select 1 from certificate_signatories s where s.kabupaten_code = r.code)
+      from regions r join certificates c on ${issuedUnsigned}
+      where r.level = 'kabupaten' and ${unsignedScope(regionCode)} and ${withoutSignatory}
       group by r.code, r.name
       order by r.code`),
   );
   return rows.map((r) => ({ code: r.code, name: r.name, unsigned: Number(r.unsigned) }));
+}
+
+/**
+ * The same warning for the dashboard, bounded: which kabupaten have any such certificate (one
+ * index probe each), counted for the first `shown` only: a province or the nation has hundreds
+ * of kabupaten and counting all their certificates took 250 ms at 1.41 M kader.
+ */
+export async function unsignedSummary(
+  regionCode: string,
+  shown: number,
+): Promise<{ shown: UnsignedIssuance[]; more: number }> {
+  const kabupaten = rowsOf<{ code: string; name: string }>(
+    await db.execute(sql`
+      select r.code, r.name from regions r
+      where r.level = 'kabupaten' and ${unsignedScope(regionCode)} and ${withoutSignatory}
+        and exists (select 1 from certificates c where ${issuedUnsigned})
+      order by r.code`),
+  );
+  const first = kabupaten.slice(0, shown);
+  const counts = first.length
+    ? rowsOf<{ code: string; unsigned: number }>(
+        await db.execute(sql`
+          select r.code, (select count(*) from certificates c where ${issuedUnsigned})::int as unsigned
+          from regions r where r.code in ${sql`(${sql.join(
+            first.map((k) => sql`${k.code}`),
+            sql`, `,
+          )})`}`),
+      )
+    : [];
+  const byCode = new Map(counts.map((c) => [c.code, Number(c.unsigned)]));
+  return {
+    shown: first.map((k) => ({ code: k.code, name: k.name, unsigned: byCode.get(k.code) ?? 0 })),
+    more: kabupaten.length - first.length,
+  };
 }
 
 /** "Kabupaten Kutai Timur belum punya penandatangan: 12 sertifikat terbit tanpa penandatangan." */

@@ -5,8 +5,8 @@
  * recompute a region or everything in set-based statements (bulk loads, repair);
  * reportingMismatches checks that every rollup equals a recomputation.
  */
-import { sql } from "drizzle-orm";
-import { content, kaderProgrammes } from "~/features/catalogue/content.server";
+import { type SQL, sql } from "drizzle-orm";
+import { kaderProgrammes } from "~/features/catalogue/content.server";
 import { db, type Conn, rowsOf } from "~/db.server";
 import { timed } from "~/metrics.server";
 import type { Programme } from "~/features/catalogue/content-schema";
@@ -21,6 +21,31 @@ function programmeInputs(p: Programme) {
     n: p.requiredModules.length,
     passScore: p.passScore ?? null,
   };
+}
+
+/**
+ * The practice requirement in SQL, the one spelling of it (refreshKaderProgress, the bulk
+ * rebuild, seed:scale; the TypeScript twin for one kader is practiceStatus in
+ * certification/rule.ts): the kader who meet it today, with when they met it. A kader meets it
+ * with `practice.required` tasks of the programme whose LATEST observation (recorded_at, then
+ * id) is 'kompeten'; `at` is the recording time of the observation that completed it (the
+ * required-th of those latest kompeten observations). `filter` narrows the observations
+ * (alias `o`), e.g. to some users. Rows (user_id, at); none when the programme requires none.
+ */
+export function practisedSql(p: Programme, filter: SQL = sql`true`): SQL {
+  const required = p.practice.required;
+  if (!required || !p.practice.tasks.length)
+    return sql`select null::text as user_id, null::timestamptz as at where false`;
+  const tasks = `{${p.practice.tasks.map((t) => t.id).join(",")}}`;
+  return sql`
+    select l.user_id, (array_agg(l.recorded_at order by l.recorded_at, l.id))[${required}::int] as at
+    from (select distinct on (o.user_id, o.task_id) o.user_id, o.task_id, o.result, o.recorded_at, o.id
+          from practice_observations o
+          where o.task_id = any(${tasks}::text[]) and ${filter}
+          order by o.user_id, o.task_id, o.recorded_at desc, o.id desc) l
+    where l.result = 'kompeten'
+    group by l.user_id
+    having count(*) >= ${required}::int`;
 }
 
 /**
@@ -40,7 +65,7 @@ async function refreshIn(ids: string[], conn: Conn): Promise<void> {
     const i = programmeInputs(p);
     await conn.execute(sql`
       insert into kader_progress as kp (user_id, programme_id, desa_code, posyandu_id, spm_bidang, active,
-        enrolled_at, attended_at, modules_passed_at, certified_at, cert_expires_at)
+        enrolled_at, attended_at, modules_passed_at, certified_at, cert_expires_at, practised_at)
       select u.id, ${p.id}, u.scope_code, u.posyandu_id, coalesce(u.spm_bidang, ''), u.active,
         (select min(e.at) from enrolments e join workshops w on w.id = e.workshop_id
           where e.user_id = u.id and e.status = 'enrolled' and w.kind = ${i.kind} and w.status <> 'cancelled'),
@@ -50,21 +75,23 @@ async function refreshIn(ids: string[], conn: Conn): Promise<void> {
           from module_progress mp
           where mp.user_id = u.id and mp.slug = any(${i.slugs}::text[]) and mp.completed_at is not null
             and ${i.passScore === null ? sql`mp.passed_at is not null` : sql`mp.best_score >= ${i.passScore}`}),
-        c.issued_at, c.expires_at
+        c.issued_at, c.expires_at, pr.at
       from users u
       left join lateral (
         select issued_at, expires_at from certificates c
         where c.user_id = u.id and c.programme_id = ${p.id} and c.revoked_at is null
         order by c.cycle desc limit 1
       ) c on true
+      left join (${practisedSql(p, sql`o.user_id = any(${idArray}::text[])`)}) pr on pr.user_id = u.id
       where u.id = any(${idArray}::text[]) and u.role = 'kader'
       on conflict (user_id, programme_id) do update set
         desa_code = excluded.desa_code, posyandu_id = excluded.posyandu_id, spm_bidang = excluded.spm_bidang,
         active = excluded.active, enrolled_at = excluded.enrolled_at, attended_at = excluded.attended_at,
-        modules_passed_at = excluded.modules_passed_at, certified_at = excluded.certified_at, cert_expires_at = excluded.cert_expires_at
-      where (kp.desa_code, kp.posyandu_id, kp.spm_bidang, kp.active, kp.enrolled_at, kp.attended_at, kp.modules_passed_at, kp.certified_at, kp.cert_expires_at)
+        modules_passed_at = excluded.modules_passed_at, certified_at = excluded.certified_at, cert_expires_at = excluded.cert_expires_at,
+        practised_at = excluded.practised_at
+      where (kp.desa_code, kp.posyandu_id, kp.spm_bidang, kp.active, kp.enrolled_at, kp.attended_at, kp.modules_passed_at, kp.certified_at, kp.cert_expires_at, kp.practised_at)
         is distinct from (excluded.desa_code, excluded.posyandu_id, excluded.spm_bidang, excluded.active, excluded.enrolled_at,
-          excluded.attended_at, excluded.modules_passed_at, excluded.certified_at, excluded.cert_expires_at)`);
+          excluded.attended_at, excluded.modules_passed_at, excluded.certified_at, excluded.cert_expires_at, excluded.practised_at)`);
   }
   await conn.execute(sql`
     delete from kader_progress kp where kp.user_id = any(${idArray}::text[])
@@ -127,7 +154,7 @@ async function rebuildIn(conn: Conn): Promise<void> {
   // planner takes the tables for empty, and rebuild_stats_item's joins ran as nested loops
   // over every attempt (PostgreSQL: 257 s instead of 8 s on the demo's 16,000 attempts).
   await conn.execute(
-    sql`analyze users, workshops, enrolments, attendance, module_progress, certificates, quiz_attempts`,
+    sql`analyze users, workshops, enrolments, attendance, module_progress, certificates, quiz_attempts, practice_observations`,
   );
   await conn.execute(sql`alter table kader_progress disable trigger user`);
   await conn.execute(sql`truncate ${derivedTablesList}`);
@@ -135,8 +162,8 @@ async function rebuildIn(conn: Conn): Promise<void> {
     const i = programmeInputs(p);
     await conn.execute(sql`
       insert into kader_progress (user_id, programme_id, desa_code, posyandu_id, spm_bidang, active,
-        enrolled_at, attended_at, modules_passed_at, certified_at, cert_expires_at)
-      select u.id, ${p.id}, u.scope_code, u.posyandu_id, coalesce(u.spm_bidang, ''), u.active, e.at, a.at, m.at, c.issued_at, c.expires_at
+        enrolled_at, attended_at, modules_passed_at, certified_at, cert_expires_at, practised_at)
+      select u.id, ${p.id}, u.scope_code, u.posyandu_id, coalesce(u.spm_bidang, ''), u.active, e.at, a.at, m.at, c.issued_at, c.expires_at, pr.at
       from users u
       left join (select e.user_id, min(e.at) as at from enrolments e join workshops w on w.id = e.workshop_id
                  where e.status = 'enrolled' and w.kind = ${i.kind} and w.status <> 'cancelled' group by 1) e on e.user_id = u.id
@@ -148,18 +175,20 @@ async function rebuildIn(conn: Conn): Promise<void> {
                  group by 1 having count(*) = ${i.n}) m on m.user_id = u.id
       left join (select distinct on (c.user_id) c.user_id, c.issued_at, c.expires_at from certificates c
                  where c.programme_id = ${p.id} and c.revoked_at is null order by c.user_id, c.cycle desc) c on c.user_id = u.id
+      left join (${practisedSql(p)}) pr on pr.user_id = u.id
       where u.role = 'kader'`);
   }
   await conn.execute(sql`analyze kader_progress`);
-  // Each active kader once per level (desa and its ancestors), under its bidang and under '*'.
-  const levels = sql`(select kp.*, array_to_string((string_to_array(kp.desa_code, '.'))[1:g.i], '.') as code, bd.bidang
-                      from kader_progress kp cross join generate_series(1, 4) g(i)
+  // Each active kader once per level (the nation, its desa and the regions between:
+  // region_levels_of, migration 0019), under its bidang and under '*'.
+  const levels = sql`(select kp.*, lvl.code, bd.bidang
+                      from kader_progress kp cross join lateral region_levels_of(kp.desa_code) lvl(code)
                       cross join lateral (values (kp.spm_bidang), ('*')) bd(bidang)
-                      where kp.active and g.i <= array_length(string_to_array(kp.desa_code, '.'), 1))`;
+                      where kp.active)`;
   const tz = sql`${REPORTING_ZONE.iana}`;
   await conn.execute(sql`
-    insert into stats_kader (region_code, programme_id, spm_bidang, active)
-    select code, programme_id, bidang, count(*) from ${levels} x group by 1, 2, 3`);
+    insert into stats_kader (region_code, programme_id, spm_bidang, active, practised)
+    select code, programme_id, bidang, count(*), count(*) filter (where practised_at is not null) from ${levels} x group by 1, 2, 3`);
   await conn.execute(sql`
     insert into stats_funnel (region_code, programme_id, spm_bidang, year, enrolled, attended, modules_passed, certified)
     select code, programme_id, bidang, y, sum(e)::int, sum(a)::int, sum(m)::int, sum(c)::int from (
@@ -185,12 +214,56 @@ async function rebuildIn(conn: Conn): Promise<void> {
   await conn.execute(sql`select rebuild_stats_item()`);
 }
 
+/**
+ * kader_progress.practised_at of every kader and stats_kader.practised, recomputed set-based
+ * after a bulk load of practice observations (seed:scale --only practice), in one transaction.
+ * Only these two columns change, so the rollup trigger is off for the update (one statement
+ * over hundreds of thousands of rows would expand each to its levels) and the counts are
+ * written from kader_progress afterwards over the levels rebuildReporting counts. Returns the
+ * number of kader rows whose practised_at changed.
+ */
+export async function rebuildPractised(conn: Conn = db): Promise<number> {
+  return timed("rebuild", () =>
+    conn.transaction(async (tx) => {
+      await tx.execute(sql`analyze practice_observations`);
+      await tx.execute(sql`alter table kader_progress disable trigger user`);
+      let changed = 0;
+      for (const p of kaderProgrammes()) {
+        const [row] = rowsOf<{ n: number }>(
+          await tx.execute(sql`
+            with upd as (
+              update kader_progress kp set practised_at = pr.at
+              from kader_progress k left join (${practisedSql(p)}) pr on pr.user_id = k.user_id
+              where k.programme_id = ${p.id} and kp.user_id = k.user_id and kp.programme_id = k.programme_id
+                and kp.practised_at is distinct from pr.at
+              returning 1)
+            select count(*)::int as n from upd`),
+        );
+        changed += Number(row?.n ?? 0);
+      }
+      await tx.execute(sql`alter table kader_progress enable trigger user`);
+      await tx.execute(sql`
+        update stats_kader s set practised = coalesce(x.n, 0)
+        from stats_kader s2 left join (
+          select lvl.code, kp.programme_id, bd.bidang, count(*)::int as n
+          from kader_progress kp cross join lateral region_levels_of(kp.desa_code) lvl(code)
+          cross join lateral (values (kp.spm_bidang), ('*')) bd(bidang)
+          where kp.active and kp.practised_at is not null group by 1, 2, 3
+        ) x on (x.code, x.programme_id, x.bidang) = (s2.region_code, s2.programme_id, s2.spm_bidang)
+        where (s.region_code, s.programme_id, s.spm_bidang) = (s2.region_code, s2.programme_id, s2.spm_bidang)
+          and s.practised is distinct from coalesce(x.n, 0)`);
+      return changed;
+    }),
+  );
+}
+
 // ---------------------------------------------------------------- consistency check
 
 /** The rows of each derived table that a recomputation must reproduce (rows that count nothing left out). */
 const COMPARED: Record<(typeof DERIVED_TABLES)[number], string | null> = {
   kader_progress: "select * from kader_progress",
-  stats_kader: "select region_code, programme_id, spm_bidang, active from stats_kader where active <> 0",
+  stats_kader:
+    "select region_code, programme_id, spm_bidang, active, practised from stats_kader where (active, practised) <> (0, 0)",
   stats_funnel: `select region_code, programme_id, spm_bidang, year, enrolled, attended, modules_passed, certified
     from stats_funnel where (enrolled, attended, modules_passed, certified) <> (0, 0, 0, 0)`,
   stats_cert_expiry: "select region_code, programme_id, spm_bidang, expires_on, n from stats_cert_expiry where n <> 0",

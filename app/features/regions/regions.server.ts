@@ -2,14 +2,18 @@
 import { withinScope } from "~/db/scope";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { audit } from "~/audit.server";
 import { db, rowsOf, sqlRows } from "~/db.server";
 import { regions } from "~/db/schema";
 import { parseRegionCsv, type RegionRow } from "~/features/regions/region-csv";
-import { codeLineage, isRegionCode, isWithinScope, levelOfCode, parentOfCode } from "~/lib/region";
+import { codeLineage, isRegionCode, isWithinScope, levelOfCode, NATIONAL_CODE, parentOfCode } from "~/lib/region";
 
 export const KALTIM_CSV = path.resolve("data/wilayah/kaltim_wilayah.csv");
+/** All 38 provinsi, 514 kabupaten/kota and 7,285 kecamatan (no desa; data/batas/indonesia_batas.SOURCE.md). */
+export const INDONESIA_CSV = path.resolve("data/wilayah/indonesia_wilayah.csv");
+/** The regions shipped with the project, in import order: the nation down to kecamatan, then Kaltim's desa. */
+export const BUNDLED_REGION_FILES = [INDONESIA_CSV, KALTIM_CSV];
 
 export async function regionCount(): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(regions);
@@ -64,7 +68,12 @@ export async function importRegions(text: string, actorId: string | null): Promi
         .values(chunk)
         .onConflictDoUpdate({
           target: regions.code,
-          set: { name: sql`excluded.name`, level: sql`excluded.level`, parentCode: sql`excluded.parent_code` },
+          // A province keeps its parent (the nation's row "ID", when there is one): the CSV leaves it empty.
+          set: {
+            name: sql`excluded.name`,
+            level: sql`excluded.level`,
+            parentCode: sql`coalesce(excluded.parent_code, ${regions.parentCode})`,
+          },
         });
     }
     const provinces = [...new Set(rows.map((r) => r.code.split(".")[0]))];
@@ -83,15 +92,68 @@ export async function importRegions(text: string, actorId: string | null): Promi
   return { inserted: rows.length - existing.size, updated: existing.size, errors: [] };
 }
 
-/** First start: the Kalimantan Timur regions shipped with the project. */
-export async function seedRegionsIfEmpty(): Promise<number> {
-  if ((await regionCount()) > 0) return 0;
-  const result = await importRegions(readFileSync(KALTIM_CSV, "utf8"), null);
-  if (result.errors.length) throw new Error("Data wilayah bawaan tidak valid:\n" + result.errors.join("\n"));
-  return result.inserted;
+/**
+ * Rows that tell whether a bundled file is in the table: its provinces and its last row, by
+ * code and name (so a database with other names under the same codes, e.g. an older
+ * synthetic scale tree, is brought to the bundled names). Read without parsing the whole file.
+ */
+function bundledSentinels(text: string): RegionRow[] {
+  const lines = text.split("\n").filter((l) => l.trim());
+  const picked = lines
+    .slice(1)
+    .filter((l, i, all) => !l.slice(0, l.indexOf(",")).includes(".") || i === all.length - 1);
+  const { rows, errors } = parseRegionCsv([lines[0], ...picked].join("\n"));
+  if (errors.length || !rows.length) throw new Error("Data wilayah bawaan tidak valid:\n" + errors.join("\n"));
+  return rows;
 }
 
-export type RegionRecord = RegionRow;
+/** True when every bundled file's provinces and last row are in the table: one indexed query. */
+export async function bundledRegionsPresent(texts?: string[]): Promise<boolean> {
+  const want = (texts ?? BUNDLED_REGION_FILES.map((f) => readFileSync(f, "utf8"))).flatMap(bundledSentinels);
+  const have = await db
+    .select({ code: regions.code, name: regions.name })
+    .from(regions)
+    .where(
+      inArray(
+        regions.code,
+        want.map((r) => r.code),
+      ),
+    );
+  const names = new Map(have.map((r) => [r.code, r.name]));
+  return want.every((r) => names.get(r.code) === r.name);
+}
+
+/**
+ * The regions shipped with the project (all of Indonesia down to kecamatan, and Kalimantan
+ * Timur's desa), imported when they are not all there yet: at first start, and once on a
+ * database that had only Kalimantan Timur. Otherwise one small query. Returns the rows inserted.
+ */
+export async function seedBundledRegions(): Promise<number> {
+  const texts = BUNDLED_REGION_FILES.map((f) => readFileSync(f, "utf8"));
+  if (await bundledRegionsPresent(texts)) return 0;
+  return (await importBundledRegions(texts)).inserted;
+}
+
+/** Imports every bundled file (`npm run regions:import` without a file): new rows, and names brought up to date. */
+export async function importBundledRegions(
+  texts = BUNDLED_REGION_FILES.map((f) => readFileSync(f, "utf8")),
+): Promise<{ inserted: number; updated: number }> {
+  const total = { inserted: 0, updated: 0 };
+  for (const [i, text] of texts.entries()) {
+    const result = await importRegions(text, null);
+    if (result.errors.length)
+      throw new Error(`Data wilayah bawaan tidak valid (${BUNDLED_REGION_FILES[i]}):\n` + result.errors.join("\n"));
+    total.inserted += result.inserted;
+    total.updated += result.updated;
+  }
+  return total;
+}
+
+/** Kept for callers: the bundled regions when they are missing (seedBundledRegions). */
+export const seedRegionsIfEmpty = seedBundledRegions;
+
+/** A regions row: a region or the nation (level "nasional"). */
+export type RegionRecord = typeof regions.$inferSelect;
 
 export async function getRegion(code: string): Promise<RegionRecord | undefined> {
   const [row] = await db.select().from(regions).where(eq(regions.code, code));
@@ -107,13 +169,20 @@ export async function regionsInScope(scope: string, levels?: RegionRecord["level
     .orderBy(asc(regions.code));
 }
 
-/** Breadcrumb: the region and its ancestors, province first. */
+/** Breadcrumb: the region and its ancestors, province first (the nation alone for the nation). */
 export async function regionLineage(code: string): Promise<RegionRecord[]> {
   return db
     .select()
     .from(regions)
     .where(inArray(regions.code, codeLineage(code)))
     .orderBy(asc(regions.code));
+}
+
+/** SQL: "this regions row (alias `r`) is a child of `code`": the provinces are the nation's children. */
+export function childOf(code: string, alias = "r"): SQL {
+  return code === NATIONAL_CODE
+    ? sql`${sql.raw(alias)}.level = 'provinsi'`
+    : sql`${sql.raw(alias)}.parent_code = ${code}`;
 }
 
 /** Desa/kelurahan inside a scope with their kecamatan, for pickers. */

@@ -8,6 +8,8 @@ import { pembinaProgramme } from "~/features/catalogue/content.server";
 import { sqlRows } from "~/db.server";
 import { withinScope } from "~/db/scope";
 import { REPORTING_ZONE } from "~/lib/timezone";
+import { NATIONAL_CODE } from "~/lib/region";
+import { lru } from "~/lib/lru";
 import { type CascadeFacts, type CascadeView, cascadeView } from "~/features/reporting/cascade";
 
 /**
@@ -32,6 +34,23 @@ export interface CascadeFilter {
  * per kecamatan/desa on users' scope index and one per posyandu on kader_progress.
  */
 export async function cascadeFacts(region: { code: string; level: string }, f: CascadeFilter): Promise<CascadeFacts> {
+  if (region.code !== NATIONAL_CODE) return readFacts(region, f);
+  // The nation's facts read every kecamatan, desa and posyandu of the country (about a
+  // second at 1.41 M kader): computed at most once per NATIONAL_TTL_MS per filter.
+  const key = `${f.programmeId}|${f.bidang ?? ""}|${f.today}`;
+  const hit = nationalFacts.get(key);
+  if (hit) return hit;
+  const facts = await readFacts(region, f);
+  nationalFacts.set(key, facts);
+  return facts;
+}
+
+/** How old the national cascade may be (stated on the national dashboard). */
+export const NATIONAL_TTL_MS = 10 * 60_000;
+/** Programmes × bidang (8) × a day: the filters in use at once. */
+const nationalFacts = lru<string, CascadeFacts>("national-cascade", 16, { maxAgeMs: NATIONAL_TTL_MS });
+
+async function readFacts(region: { code: string; level: string }, f: CascadeFilter): Promise<CascadeFacts> {
   const pembina = pembinaProgramme()?.id ?? null;
   // The region's certified teams, read through the users' scope prefix index (the same
   // reason as below: an EXISTS per area scanned every pembina certificate in the country).

@@ -76,7 +76,8 @@ export function cascadeOf(
   kaderTotal: Ratio,
 ): { rows: Record<string, Cascade>; totals: Cascade } {
   const byPosyandu = region.level === "desa";
-  const rowDepth = depth(region.code) + 1;
+  // The rows are one level below the region: the provinces below the nation.
+  const rowDepth = region.level === "nasional" ? 1 : depth(region.code) + 1;
   const parts = new Map<string, Omit<Cascade, "kader">>(rowCodes.map((c) => [c, empty()]));
   const totals = empty();
   const add = (part: Omit<Cascade, "kader"> | undefined, level: keyof Omit<Cascade, "kader">, n: number, d: number) => {
@@ -162,9 +163,11 @@ export function chainAttention(
   nameOf: (code: string) => string | undefined,
 ): AttentionItem[] {
   const unit = region.level === "kecamatan" ? "desa" : region.level === "desa" ? "posyandu" : "kecamatan";
-  if (region.level === "provinsi") {
+  if (region.level === "provinsi" || region.level === "nasional") {
+    // Per row (a kabupaten of the province, a province of the nation): how many kecamatan break.
+    const rowDepth = region.level === "nasional" ? 1 : 2;
     const per = new Map<string, number>();
-    for (const b of breaks) per.set(segments(b.code, 2), (per.get(segments(b.code, 2)) ?? 0) + 1);
+    for (const b of breaks) per.set(segments(b.code, rowDepth), (per.get(segments(b.code, rowDepth)) ?? 0) + 1);
     return [...per]
       .map(([code, k]) => ({ code, name: nameOf(code) ?? code, k }))
       .sort((a, b) => b.k - a.k || a.name.localeCompare(b.name, "id"))

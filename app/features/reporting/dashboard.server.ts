@@ -5,7 +5,7 @@ import { requireRole, requireScope } from "~/auth.server";
 import { content, kaderProgrammes } from "~/features/catalogue/content.server";
 import { SPM_BIDANG, type Role } from "~/db/schema";
 import { notFound } from "~/lib/http";
-import { isRegionCode } from "~/lib/region";
+import { isScopeCode, NATIONAL_CODE } from "~/lib/region";
 import { getRegion, regionLineage } from "~/features/regions/regions.server";
 import type { ReportFilter } from "~/features/reporting/reports.server";
 import { todayWita } from "~/lib/timezone";
@@ -51,10 +51,13 @@ export async function requireDashboardRegion(
   lineage: { code: string; name: string }[];
 }> {
   const user = await requireRole(request, DASHBOARD_ROLES);
-  if (!code || !isRegionCode(code)) throw notFound("Wilayah tidak ditemukan.");
+  if (!code || !isScopeCode(code)) throw notFound("Wilayah tidak ditemukan.");
   const region = await getRegion(code);
   if (!region) throw notFound("Wilayah tidak ditemukan.");
   requireScope(user, region.code);
-  const lineage = (await regionLineage(region.code)).filter((r) => r.code.length >= user.scopeCode.length);
+  const national = user.scopeCode === NATIONAL_CODE;
+  const lineage = (await regionLineage(region.code)).filter((r) => national || r.code.length >= user.scopeCode.length);
+  // The nation heads the breadcrumb of whoever holds it.
+  if (national && region.code !== NATIONAL_CODE) lineage.unshift((await getRegion(NATIONAL_CODE))!);
   return { user, region, lineage: lineage.map((r) => ({ code: r.code, name: r.name })) };
 }

@@ -11,6 +11,7 @@ import { withRate, type Figures } from "~/features/reporting/figures";
 import { REPORTING_ZONE } from "~/lib/timezone";
 import { lockedOutReport } from "~/features/coaching/kader-progress.server";
 import { certValidOn } from "~/features/reporting/cascade.server";
+import { childOf } from "~/features/regions/regions.server";
 
 // ---------------------------------------------------------------- queries
 
@@ -141,10 +142,16 @@ export interface RegionReport {
   region: { code: string; name: string; level: string };
   totals: Figures;
   rows: RegionFigures[];
-  rowLevel: "kabupaten" | "kecamatan" | "desa" | "posyandu";
+  rowLevel: "provinsi" | "kabupaten" | "kecamatan" | "desa" | "posyandu";
 }
 
-const CHILD_LEVEL = { provinsi: "kabupaten", kabupaten: "kecamatan", kecamatan: "desa", desa: "posyandu" } as const;
+const CHILD_LEVEL = {
+  nasional: "provinsi",
+  provinsi: "kabupaten",
+  kabupaten: "kecamatan",
+  kecamatan: "desa",
+  desa: "posyandu",
+} as const;
 
 export async function regionReport(
   region: { code: string; name: string; level: keyof typeof CHILD_LEVEL },
@@ -161,10 +168,10 @@ export async function regionReport(
   // The region and its children in one query over the rollups; their names in parallel.
   const [children, figures] = await Promise.all([
     sqlRows<{ code: string; name: string; level: string }>(
-      sql`select code, name, level from regions where parent_code = ${region.code} order by code`,
+      sql`select code, name, level from regions r where ${childOf(region.code)} order by code`,
     ),
     figuresForRegions(
-      sql`select ${region.code}::text as code union all select code from regions where parent_code = ${region.code}`,
+      sql`select ${region.code}::text as code union all select code from regions r where ${childOf(region.code)}`,
       f,
     ),
   ]);

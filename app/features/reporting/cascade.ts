@@ -204,17 +204,54 @@ export function cascadeView(
     totals: { certified: number; activeKader: number };
   },
 ) {
-  const { rows, totals } = cascadeOf(
-    facts,
-    region,
-    report.rows.map((r) => r.code),
-    new Map(report.rows.map((r) => [r.code, { n: r.certified, d: r.activeKader }])),
-    { n: report.totals.certified, d: report.totals.activeKader },
-  );
-  const names = new Map(report.rows.map((r) => [r.code, r.name]));
+  const parts = teamParts(facts, region, report.rows);
+  const rows: Record<string, Cascade> = {};
+  for (const r of report.rows) rows[r.code] = { ...parts.rows[r.code], kader: { n: r.certified, d: r.activeKader } };
   return {
     levels: levelsFor(region.level),
     rows,
+    totals: { ...parts.totals, kader: { n: report.totals.certified, d: report.totals.activeKader } },
+    attention: parts.attention,
+  };
+}
+
+/**
+ * The teams' and posyandu's part of a view (everything but the kader ratios, which come from
+ * the report), remembered per facts object: the nation's facts (about 90,000 teams and
+ * desa) are cached by cascade.server.ts, and walking them took ~200 ms of CPU per view.
+ * A WeakMap: the parts go when the cached facts go.
+ */
+const partsOf = new WeakMap<CascadeFacts, { key: string; parts: ReturnType<typeof computeParts> }>();
+
+function teamParts(
+  facts: CascadeFacts,
+  region: { code: string; level: string },
+  rows: readonly { code: string; name: string }[],
+) {
+  const key = `${region.code}|${rows.map((r) => `${r.code}=${r.name}`).join(",")}`;
+  const hit = partsOf.get(facts);
+  if (hit?.key === key) return hit.parts;
+  const parts = computeParts(facts, region, rows);
+  partsOf.set(facts, { key, parts });
+  return parts;
+}
+
+function computeParts(
+  facts: CascadeFacts,
+  region: { code: string; level: string },
+  rows: readonly { code: string; name: string }[],
+) {
+  const zero = { n: 0, d: 0 };
+  const { rows: byRow, totals } = cascadeOf(
+    facts,
+    region,
+    rows.map((r) => r.code),
+    new Map(),
+    zero,
+  );
+  const names = new Map(rows.map((r) => [r.code, r.name]));
+  return {
+    rows: byRow,
     totals,
     attention: chainAttention(chainBreaks(facts, region), region, (code) => names.get(code)),
   };

@@ -1,3 +1,4 @@
+import { formatNumber } from "~/lib/number-format";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import type { ReactNode } from "react";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -108,7 +109,7 @@ const COLS: { key: SortKey; label: string; field: keyof Figures; period?: true }
   { key: "terbit", label: "Terbit", field: "issued", period: true },
 ];
 
-const n = (v: number) => v.toLocaleString("id-ID");
+const n = (v: number) => formatNumber(v);
 
 function AttentionList({
   title,

@@ -8,6 +8,7 @@
  * "Certified" is one spelling (cascade.server.ts, certValidOn): a certificate not revoked, valid
  * through its expiry date (WITA) today, of an active user. And the places where the chain breaks.
  */
+import { formatNumber } from "~/lib/number-format";
 import { ATTENTION_SIZE, type AttentionItem } from "~/features/reporting/dashboard-rank";
 
 export const CASCADE_LEVELS = ["kecamatan", "desa", "posyandu", "kader"] as const;
@@ -54,12 +55,15 @@ export const rateOf = (r: Ratio): number | null => (r.d > 0 ? r.n / r.d : null);
 /** "3 dari 12 (25,0%)", or "–" when nothing is counted. */
 export function formatRatio(r: Ratio): string {
   if (r.d <= 0) return "–";
-  const p = ((r.n / r.d) * 100).toLocaleString("id-ID", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  return `${r.n.toLocaleString("id-ID")} dari ${r.d.toLocaleString("id-ID")} (${p}%)`;
+  const p = formatNumber((r.n / r.d) * 100, 1, 1);
+  return `${formatNumber(r.n)} dari ${formatNumber(r.d)} (${p}%)`;
 }
 
-const segments = (code: string, n: number) => code.split(".").slice(0, n).join(".");
-const depth = (code: string) => code.split(".").length;
+// Kemendagri codes have fixed widths (REGION_CODE_RE: 64, 64.08, 64.08.01, 64.08.01.2001), so
+// the first n segments are a prefix of known length: no split per fact (the nation walks ~90,000).
+const SEGMENT_END = [0, 2, 5, 8, 13];
+const segments = (code: string, n: number) => code.slice(0, SEGMENT_END[n]);
+const depth = (code: string) => SEGMENT_END.indexOf(code.length);
 const zero = (): Ratio => ({ n: 0, d: 0 });
 const empty = (): Omit<Cascade, "kader"> => ({ kecamatan: zero(), desa: zero(), posyandu: zero() });
 

@@ -2,6 +2,7 @@
  * Charts as server-rendered SVG: no chart library on the page, readable without JS,
  * with text labels for screen readers.
  */
+import { formatNumber } from "~/lib/number-format";
 import { formatDay, formatMonthShort, formatRate, type MapShape } from "~/features/reporting/figures";
 import { labelPoint, NO_KADER, niceTicks, rateScale } from "~/features/reporting/map-scale";
 
@@ -73,7 +74,7 @@ export function Funnel({ steps, title }: { steps: { label: string; n: number }[]
               rx="3"
             />
             <text x={width / 2} y={2 + i * rowH + 17} textAnchor="middle" fontSize="11" fill="#064e3b" fontWeight="600">
-              {s.label}: {s.n.toLocaleString("id-ID")}
+              {s.label}: {formatNumber(s.n)}
             </text>
           </g>
         );
@@ -107,7 +108,7 @@ export function MonthBars({ data, title }: { data: { month: string; n: number }[
             </rect>
             {d.n ? (
               <text x={x + colW / 2} y={h - bh + 9} textAnchor="middle" fontSize="8" fill="#292524">
-                {d.n.toLocaleString("id-ID")}
+                {formatNumber(d.n)}
               </text>
             ) : null}
             <text x={x + colW / 2} y={h + 25} textAnchor="middle" fontSize="9" fill="#57534e">
@@ -149,7 +150,7 @@ export function RateMap({
   });
   const scale = rateScale(areas.filter((a) => a.withKader).map((a) => a.r!.rate));
   const noKader = areas.some((a) => !a.withKader);
-  const n = (v: number) => v.toLocaleString("id-ID");
+  const n = (v: number) => formatNumber(v);
   return (
     <figure className="m-0">
       {/* biome-ignore lint/a11y/useSemanticElements: an svg of links is a labelled group; role="img" may not hold links */}
@@ -286,7 +287,7 @@ export function TrendLine({
         <g key={t}>
           <line x1={left} x2={left + plotW} y1={y(t)} y2={y(t)} stroke="#e7e5e4" />
           <text x={left - 4} y={y(t) + 3} textAnchor="end" fontSize="10" fill="#57534e">
-            {`${(t * 100).toLocaleString("id-ID", { maximumFractionDigits: 1 })}%`}
+            {`${formatNumber(t * 100, undefined, 1)}%`}
           </text>
         </g>
       ))}
@@ -298,7 +299,7 @@ export function TrendLine({
       />
       {points.map((p, i) => (
         <circle key={p.month} cx={x(i)} cy={y(p.rate)} r="3" fill={GREEN}>
-          <title>{`${formatDay(p.asOf)}: ${formatRate(p.rate)} (${p.certified.toLocaleString("id-ID")} dari ${p.activeKader.toLocaleString("id-ID")})`}</title>
+          <title>{`${formatDay(p.asOf)}: ${formatRate(p.rate)} (${formatNumber(p.certified)} dari ${formatNumber(p.activeKader)})`}</title>
         </circle>
       ))}
       {points.map((p, i) =>

@@ -3,6 +3,7 @@
  * "perlu perhatian" lists (lowest rate, most certificates expiring, most kader locked out of
  * a quiz). docs/ARCHITECTURE.md, "Where each rule lives".
  */
+import { formatNumber } from "~/lib/number-format";
 import { formatRate, type Figures } from "~/features/reporting/figures";
 
 export const SORT_KEYS = [
@@ -74,7 +75,7 @@ function top<T extends { name: string }>(list: readonly T[], key: (x: T) => numb
   return [...list].sort((a, b) => dir * (key(a) - key(b)) || byName(a, b)).slice(0, ATTENTION_SIZE);
 }
 
-const kader = (n: number) => `${n.toLocaleString("id-ID")} kader`;
+const kader = (n: number) => `${formatNumber(n)} kader`;
 
 /**
  * The "perlu perhatian" lists of a region's dashboard: the three lowest rates (regions

@@ -21,6 +21,7 @@
  * last module, issue of the certificate) fell in that year (WITA). certified, rate and
  * expiring60 always describe today.
  */
+import { formatNumber } from "~/lib/number-format";
 import { BULAN } from "~/lib/timezone";
 export interface Figures {
   activeKader: number;
@@ -49,7 +50,7 @@ export function withRate(f: Omit<Figures, "rate">): Figures {
 }
 
 export function formatRate(rate: number): string {
-  return `${(rate * 100).toLocaleString("id-ID", { maximumFractionDigits: 1, minimumFractionDigits: 1 })}%`;
+  return `${formatNumber(rate * 100, 1, 1)}%`;
 }
 
 /** Child regions drawn as SVG paths (app/features/reporting/map.server.ts). */
@@ -83,7 +84,7 @@ export function formatMonth(ym: string): string {
 /** A change in percentage points: "+2,5 poin", "−1,0 poin", "0,0 poin". */
 export function formatPointChange(delta: number): string {
   const v = Math.round(delta * 1000) / 10;
-  const abs = Math.abs(v).toLocaleString("id-ID", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const abs = formatNumber(Math.abs(v), 1, 1);
   return `${v > 0 ? "+" : v < 0 ? "−" : "±"}${abs} poin`;
 }
 

@@ -4,6 +4,7 @@
  * correlation (Pearson between right/wrong on this item and the number of the attempt's other
  * items answered right); each option's choice rate; flags. Pure functions.
  */
+import { formatNumber } from "~/lib/number-format";
 
 /** Below this many responses a figure is shown but not flagged, and a section is not ranked. */
 export const MIN_RESPONSES = 20;
@@ -64,7 +65,7 @@ export function itemFlags(s: ItemSums, options: { isKey: boolean; chosen: number
 
 /** "0,83" (Indonesian decimal comma), "–" for no value. */
 export function formatRatio(x: number | null, digits = 2): string {
-  return x === null ? "–" : x.toLocaleString("id-ID", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return x === null ? "–" : formatNumber(x, digits, digits);
 }
 
 /** "83%" from a share, "–" for no value. */

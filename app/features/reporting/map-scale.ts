@@ -6,6 +6,7 @@
  * - labelPoint: where an area's number goes;
  * - niceTicks: round axis ticks for the trend line.
  */
+import { formatNumber } from "~/lib/number-format";
 
 /**
  * viridis in 5 steps, lightest (lowest rate) first. Adjacent steps differ by CIEDE2000
@@ -40,7 +41,7 @@ export interface RateScale {
 /** A rate as shown on the page, in tenths of a percent (19,6% → 196): classes agree with the labels. */
 const tenths = (rate: number) => Math.round(rate * 1000);
 
-const pct = (t: number) => `${(t / 10).toLocaleString("id-ID", { maximumFractionDigits: 1 })}%`;
+const pct = (t: number) => `${formatNumber(t / 10, undefined, 1)}%`;
 
 const lexLess = (a: number[], b: number[]) => {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];

@@ -14,12 +14,11 @@
  * value (the largest RSS of a worker over the last 45 s) against the goal of 300 MB.
  * Two runs of 90 s stay under 5 minutes with the start-ups.
  */
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { benchDatabase, loginCookie, startServer } from "./server";
+import { benchDatabase, loginCookie, makeKader, startServer } from "./server";
 
 const GOAL_MB = 300;
 const CONCURRENCY = (process.env.BENCH_WC ?? "1,2").split(",").map(Number);
@@ -69,34 +68,6 @@ function serving(ps: Probe[]): Probe[] {
   return workers.length ? workers : ps.filter((p) => p.role === "main");
 }
 
-/** Fresh kader with a session each, straight into the database (as bench:quiz-load). */
-async function makeKader(sql: postgres.Sql, n: number, tag: string): Promise<string[]> {
-  const users = [];
-  const sessions = [];
-  const cookies: string[] = [];
-  const expires = new Date(Date.now() + 86_400_000);
-  for (let i = 0; i < n; i++) {
-    const id = `bm${tag}${i}`.padEnd(15, "x").slice(0, 15);
-    users.push({
-      id,
-      name: `Kader Memori ${tag}-${i}`,
-      phone: `6288${tag}${String(i).padStart(6, "0")}`,
-      role: "kader",
-      scope_code: DESA,
-      spm_bidang: "kesehatan",
-      active: true,
-    });
-    const sid = randomBytes(20).toString("hex");
-    sessions.push({ id: sid, user_id: id, expires_at: expires });
-    cookies.push(`ap_sesi=${sid}`);
-  }
-  for (let i = 0; i < n; i += 1000) {
-    await sql`insert into users ${sql(users.slice(i, i + 1000))}`;
-    await sql`insert into sessions ${sql(sessions.slice(i, i + 1000))}`;
-  }
-  return cookies;
-}
-
 const admin = postgres(bench.url, { max: 2, onnotice: () => {} });
 const probeDir = mkdtempSync(path.join(tmpdir(), "akademi-memori-"));
 const summary: string[] = [];
@@ -121,7 +92,13 @@ try {
           { code: string }[]
         >`select code from regions where code like '64%' order by length(code), code limit 600`
       ).map((r) => r.code);
-      const takers = await makeKader(admin, 4000, String(tag++));
+      const takers = await makeKader(admin, 4000, {
+        id: `bm${tag}`,
+        phone: `6288${tag}`,
+        name: `Kader Memori ${tag++}`,
+        desa: DESA,
+        days: 1,
+      });
       let nextTaker = 0;
       let nextRegion = 0;
       let requests = 0;

@@ -29,10 +29,9 @@
  *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" writes CPU profiles of the server;
  *   `npx tsx tests/bench/profile-top.ts <file>` prints their top functions.
  */
-import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { kaderProgrammes } from "~/features/catalogue/content.server";
-import { benchDatabase, percentile, processUsage, startServer } from "./server";
+import { benchDatabase, makeKader, percentile, processUsage, startServer } from "./server";
 
 const MODE = process.env.BENCH_MODE ?? "rate";
 if (!["rate", "takers", "module"].includes(MODE)) {
@@ -69,34 +68,6 @@ if (!bench) {
   process.exit(2);
 }
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** N kader with a session each, straight into the database (not N argon2 logins). */
-async function makeKader(sql: postgres.Sql, n: number, tag: string): Promise<string[]> {
-  const cookies: string[] = [];
-  const expires = new Date(Date.now() + 7 * 86_400_000);
-  for (let off = 0; off < n; off += 1000) {
-    const users = [];
-    const sessions = [];
-    for (let i = off; i < Math.min(n, off + 1000); i++) {
-      const id = `bq${tag}${i}`.padEnd(15, "x").slice(0, 15);
-      users.push({
-        id,
-        name: `Kader Beban ${tag}-${i}`,
-        phone: `6289${tag}${String(i).padStart(6, "0")}`,
-        role: "kader",
-        scope_code: DESA,
-        spm_bidang: "kesehatan",
-        active: true,
-      });
-      const sid = randomBytes(20).toString("hex");
-      sessions.push({ id: sid, user_id: id, expires_at: expires });
-      cookies.push(`ap_sesi=${sid}`);
-    }
-    await sql`insert into users ${sql(users)}`;
-    await sql`insert into sessions ${sql(sessions)}`;
-  }
-  return cookies;
-}
 
 interface Result {
   latencies: number[];
@@ -218,13 +189,19 @@ async function modulePages(base: string, cookie: string, r: Result, deadline: nu
 
 const admin = postgres(bench.url, { max: 2, onnotice: () => {} });
 let tag = 10;
+/** The rows of bench:quiz-load's kader (ids bq…, phones 6289…), one tag per batch. */
+const takerTag = () => {
+  const t = String(tag++);
+  return { id: `bq${t}`, phone: `6289${t}`, name: `Kader Beban ${t}`, desa: DESA, days: 7 };
+};
+
 /** Sessions for a run of `ms` at up to `rps` requests/s (a kader makes 6 × modules requests). */
 const poolFor = async (takers: number, ms: number, rps: number) =>
   new KaderPool(
     await makeKader(
       admin,
       takers + Math.ceil((rps * ms) / 1000 / (REQUESTS_PER_MODULE * SLUGS.length)) * 2 + 50,
-      String(tag++),
+      takerTag(),
     ),
   );
 
@@ -305,7 +282,7 @@ try {
         for (const k of KS) {
           let step: Step;
           if (MODE === "module") {
-            const [cookie] = await makeKader(admin, 1, String(tag++));
+            const [cookie] = await makeKader(admin, 1, takerTag());
             step = await measured(`WEB_CONCURRENCY=${wc} K=${String(k).padStart(3)} module pages`, server.pid, (r) => {
               const deadline = Date.now() + RATE_MS;
               return Promise.all(Array.from({ length: k }, () => modulePages(base, cookie, r, deadline)));

@@ -177,3 +177,38 @@ function childPids(pid: number): number[] {
     return [];
   }
 }
+
+/**
+ * N kader with a session each, straight into the database (not N argon2 logins): ids
+ * `<id><i>` padded to 15, phones `<phone><i:6>`, names `<name>-<i>`, in `desa`; the cookies.
+ */
+export async function makeKader(
+  sql: postgres.Sql,
+  n: number,
+  tag: { id: string; phone: string; name: string; desa: string; days: number },
+): Promise<string[]> {
+  const cookies: string[] = [];
+  const expires = new Date(Date.now() + tag.days * 86_400_000);
+  for (let off = 0; off < n; off += 1000) {
+    const users = [];
+    const sessions = [];
+    for (let i = off; i < Math.min(n, off + 1000); i++) {
+      const id = `${tag.id}${i}`.padEnd(15, "x").slice(0, 15);
+      users.push({
+        id,
+        name: `${tag.name}-${i}`,
+        phone: `${tag.phone}${String(i).padStart(6, "0")}`,
+        role: "kader",
+        scope_code: tag.desa,
+        spm_bidang: "kesehatan",
+        active: true,
+      });
+      const sid = randomBytes(20).toString("hex");
+      sessions.push({ id: sid, user_id: id, expires_at: expires });
+      cookies.push(`ap_sesi=${sid}`);
+    }
+    await sql`insert into users ${sql(users)}`;
+    await sql`insert into sessions ${sql(sessions)}`;
+  }
+  return cookies;
+}

@@ -62,6 +62,7 @@ type Entry = {
   boot(log?: (line: string) => void): Promise<void>;
   shutdown(): Promise<void>;
   rewriteSuffixUrl(url: string): string | null;
+  isPublicFilePath(path: string): boolean;
   httpPolicy: express.RequestHandler;
   trustProxySetting(hops: number): number | false;
   startupErrorMessage(error: unknown): string | null;
@@ -216,16 +217,14 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
   });
   // COMPRESS=0: a reverse proxy in front compresses (and spends its CPU, not ours).
   if (config.COMPRESS) app.use(compression({ level: 4 }));
-  // With a read replica: a write (any non-GET request) marks this browser for a few seconds
-  // so its reports read the primary (read-your-writes: app/read-your-writes.server.ts).
-  if (config.DATABASE_REPLICA_URL) {
-    app.use((req, res, next) => {
-      if (req.method !== "GET" && req.method !== "HEAD") {
-        res.append("Set-Cookie", FRESH_SET_COOKIE);
-      }
-      next();
-    });
-  }
+  // A write (any non-GET request) marks this browser for a few seconds so its reports read the
+  // primary and skip the dashboard cache (read-your-writes: app/read-your-writes.server.ts).
+  app.use((req, res, next) => {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.append("Set-Cookie", FRESH_SET_COOKIE);
+    }
+    next();
+  });
   // A route param cannot carry a suffix (/sesi/12.ics, /dasbor/64.08.csv): one table of
   // rewrites in app/lib/suffix-url.ts maps them to routes; the Remix adapter reads originalUrl.
   app.use((req, _res, next) => {
@@ -239,7 +238,7 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
     app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y", index: false }));
     // Other public files (favicon…): only paths that look like files reach the disk.
     const publicFiles = express.static("build/client", { maxAge: "1h", index: false });
-    app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? publicFiles(req, res, next) : next()));
+    app.use((req, res, next) => (entry.isPublicFilePath(req.path) ? publicFiles(req, res, next) : next()));
   }
   app.all(
     "*",

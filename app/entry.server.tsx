@@ -12,7 +12,7 @@ export { startupErrorMessage } from "~/db.server";
 // The server (server.js) calls these through the build.
 export { boot } from "~/boot.server";
 export { env } from "~/env.server";
-export { rewriteSuffixUrl } from "~/lib/suffix-url";
+export { isPublicFilePath, rewriteSuffixUrl } from "~/lib/suffix-url";
 export { httpPolicy, trustProxySetting } from "~/http-policy.server";
 export { requestLog } from "~/request-log.server";
 export { METRICS_REQUEST, METRICS_RESPONSE, metricsEndpoint } from "~/metrics.server";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rewriteSuffixUrl } from "~/lib/suffix-url";
+import { isPublicFilePath, rewriteSuffixUrl } from "~/lib/suffix-url";
 
 describe("suffix URLs: one table maps a param with a file suffix to its route", () => {
   it("rewrites the known suffixes and keeps the query string", () => {
@@ -26,5 +26,20 @@ describe("suffix URLs: one table maps a param with a file suffix to its route", 
     ]) {
       expect(rewriteSuffixUrl(url), url).toBeNull();
     }
+  });
+});
+
+describe("public files", () => {
+  it("only paths ending in a file extension reach the disk; a region code's last part is none", () => {
+    for (const p of ["/favicon.svg", "/sw.js", "/robots.txt", "/icon.woff2"]) expect(isPublicFilePath(p), p).toBe(true);
+    for (const p of [
+      "/dasbor/64.02.14",
+      "/dasbor/95.01",
+      "/dasbor/51.09.04.2006",
+      "/dasbor/ID",
+      "/modul/spm-sosial",
+      "/",
+    ])
+      expect(isPublicFilePath(p), p).toBe(false);
   });
 });

@@ -24,3 +24,11 @@ export function rewriteSuffixUrl(url: string): string | null {
   }
   return null;
 }
+
+/**
+ * Whether a path may name a public file (favicon.svg, sw.js): only those reach the disk. A
+ * region code's last part (/dasbor/64.02.14) is no file extension: it starts with a digit.
+ */
+export function isPublicFilePath(path: string): boolean {
+  return /\.[a-z][a-z0-9]*$/i.test(path);
+}

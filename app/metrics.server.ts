@@ -69,6 +69,12 @@ function createMetrics() {
       labelNames: ["target"] as const,
       ...r,
     }),
+    dashboardPages: new Counter({
+      name: "akademi_dashboard_pages_total",
+      help: "Dashboard views by how the page was made: hit (served from the cache), miss (computed), fresh (computed: the browser had just written); refresh: a computation in the background (a hit past half the max age).",
+      labelNames: ["result"] as const,
+      ...r,
+    }),
     certificatesIssued: new Counter({
       name: "akademi_certificates_issued_total",
       help: "Certificates inserted (a new one; not one already in force).",

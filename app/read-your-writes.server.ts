@@ -1,8 +1,8 @@
 /**
- * The read-your-writes cookie. With a read replica (DATABASE_REPLICA_URL), server.ts sets it
- * on the answer to every write (any non-GET request); for its lifetime this browser's
- * reports read from the primary (`onReplica`, app/db.server.ts), so the person who just
- * checked kader in, imported a roster or revoked a certificate sees exact figures.
+ * The read-your-writes cookie. server.ts sets it on the answer to every write (any non-GET
+ * request); for its lifetime this browser's reports read from the primary (`onReplica`,
+ * app/db.server.ts) and skip the dashboard cache (dashboard-page.server.tsx), so the person
+ * who just checked kader in, imported a roster or revoked a certificate sees exact figures.
  * A module of its own without imports, so that server.ts (the primary process included)
  * reads it without loading the database client.
  */

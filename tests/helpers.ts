@@ -1,6 +1,7 @@
 /** Test helpers: a migrated database with the real regions, requests, sessions, route calls. */
 import { dbReady } from "~/db.server";
 import { lucia, SESSION_COOKIE } from "~/auth.server";
+import { FRESH_COOKIE } from "~/read-your-writes.server";
 import { seedRegionsIfEmpty } from "~/features/regions/regions.server";
 
 export const BASE = "http://localhost:3000";
@@ -13,6 +14,15 @@ export async function setupDatabase(): Promise<void> {
 export async function sessionCookie(userId: string): Promise<string> {
   const session = await lucia().createSession(userId, {});
   return `${SESSION_COOKIE}=${session.id}`;
+}
+
+/**
+ * A session cookie as the browser sends it right after a write: with the read-your-writes
+ * cookie server.ts sets on every non-GET answer, so reports read the primary and the
+ * dashboard is computed, not served from its cache (app/read-your-writes.server.ts).
+ */
+export function afterWrite(cookie: string): string {
+  return `${cookie}; ${FRESH_COOKIE}=1`;
 }
 
 export interface RequestOptions {

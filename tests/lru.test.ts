@@ -40,6 +40,18 @@ describe("Lru", () => {
     expect(c.size).toBe(0);
   });
 
+  it("counts an entry's age from the `at` it was stored with (when its content was read)", () => {
+    vi.useFakeTimers();
+    const c = new Lru<string, number>("t", 10, { maxAgeMs: 1000 });
+    const readAt = Date.now();
+    vi.advanceTimersByTime(400); // the computation took 400 ms
+    c.set("a", 1, readAt);
+    vi.advanceTimersByTime(599);
+    expect(c.get("a")).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(c.get("a")).toBeUndefined();
+  });
+
   it("refuses a limit that is not a positive integer", () => {
     expect(() => new Lru("t", 0)).toThrow();
     expect(() => new Lru("t", 1.5)).toThrow();

@@ -198,6 +198,28 @@ describe(`operations of the built server (${postgresUrl ? "PostgreSQL, 2 workers
     expect(server.stderr().slice(errFrom)).toBe("");
   });
 
+  it("a write marks the browser (read-your-writes cookie, no replica needed); dashboard views after it are served from the cache", async () => {
+    const signedIn = await post(`${server.url}/masuk`, { login: "081100000002", password: "posyandu-demo" });
+    expect(signedIn.status).toBe(302);
+    const set = signedIn.headers.getSetCookie();
+    expect(set.some((c) => /^akademi_tulis=1; Max-Age=10;/.test(c))).toBe(true);
+    // Views without the mark (more than 10 s later, as the cookie would expire): one computation per worker.
+    const session = set.map((c) => c.split(";")[0]).filter((c) => !c.startsWith("akademi_tulis="));
+    for (let i = 0; i < 6; i++) {
+      const page = await fetch(`${server.url}/dasbor/64.02`, { headers: { Cookie: session.join("; ") } });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/Angka dihitung pukul \d\d\.\d\d WITA/);
+    }
+    const metrics = await (
+      await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } })
+    ).text();
+    const count = (result: string) =>
+      Number(new RegExp(`^akademi_dashboard_pages_total\\{result="${result}"\\} (\\d+)$`, "m").exec(metrics)?.[1] ?? 0);
+    expect(count("miss")).toBeGreaterThanOrEqual(1);
+    expect(count("miss")).toBeLessThanOrEqual(2); // one per worker
+    expect(count("hit")).toBe(6 - count("miss"));
+  });
+
   it("/metrics with the token: request histograms by route id and method, status counts, certificates, pool, memory", async () => {
     const page = await fetch(`${server.url}/masuk`);
     await page.text();

@@ -20,7 +20,7 @@ import * as posyanduPage from "~/routes/posyandu.$id";
 import * as quizInfo from "~/routes/modul.$slug.kuis._index";
 import * as attemptPage from "~/routes/modul.$slug.kuis.$attemptId";
 import * as sertifikatPage from "~/routes/sertifikat._index";
-import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
+import { afterWrite, call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
 import { backdateAttempts, DESA, newKader, SLUGS, takeQuiz } from "./certification-helpers";
 import { pageText, renderPage } from "./support/render-page";
 
@@ -216,7 +216,7 @@ describe("the kader is told who her pembina is and how to reach her", () => {
 describe("one definition of locked out", () => {
   it("after a grant she is no longer counted on the dashboard nor listed", async () => {
     const k = await lockedOut("Rina Diberi Kesempatan");
-    const before = await call(dasbor.loader, makeRequest(`/dasbor/${KEC}`, { cookie: kecPembina.cookie }), {
+    const before = await call(dasbor.loader, makeRequest(`/dasbor/${KEC}`, { cookie: afterWrite(kecPembina.cookie) }), {
       region: KEC,
     });
     expect(before.data.attention.locked).toEqual([{ code: DESA, name: "Senyiur", value: "2 kader" }]);
@@ -235,7 +235,7 @@ describe("one definition of locked out", () => {
       idempotencyKey: "c".repeat(32),
     });
     expect(g.ok).toBe(true);
-    const after = await call(dasbor.loader, makeRequest(`/dasbor/${KEC}`, { cookie: kecPembina.cookie }), {
+    const after = await call(dasbor.loader, makeRequest(`/dasbor/${KEC}`, { cookie: afterWrite(kecPembina.cookie) }), {
       region: KEC,
     });
     expect(after.data.attention.locked).toEqual([{ code: DESA, name: "Senyiur", value: "1 kader" }]);

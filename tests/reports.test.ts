@@ -24,7 +24,7 @@ import * as dasbor from "~/routes/dasbor.$region._index";
 import * as dasborCsv from "~/routes/dasbor.$region.csv";
 import * as dasborXlsx from "~/routes/dasbor.$region.xlsx";
 import * as dasborPos from "~/routes/dasbor.$region.posyandu.$id";
-import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
+import { afterWrite, call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
 import { seedBoundariesIfEmpty } from "~/features/regions/boundaries.server";
 import { quizAttempts } from "~/db/schema";
 
@@ -537,13 +537,17 @@ describe("dashboard routes", () => {
         idempotencyKey: `lock-${i}`,
       } as never);
     }
-    const after = await call(dasbor.loader, makeRequest("/dasbor/64.08.01", { cookie: paCookie }), {
+    const after = await call(dasbor.loader, makeRequest("/dasbor/64.08.01", { cookie: afterWrite(paCookie) }), {
       region: "64.08.01",
     });
     expect(after.data.attention.locked).toEqual([{ code: D1, name: expect.any(String), value: "1 kader" }]);
-    const kab = await call(dasbor.loader, makeRequest("/dasbor/64.08", { cookie: await sessionCookie(creator) }), {
-      region: "64.08",
-    });
+    const kab = await call(
+      dasbor.loader,
+      makeRequest("/dasbor/64.08", { cookie: afterWrite(await sessionCookie(creator)) }),
+      {
+        region: "64.08",
+      },
+    );
     expect(kab.data.attention.lockedCounted).toBe(false);
   });
 

@@ -42,9 +42,13 @@ export class Lru<K, V> {
     return this.get(key) !== undefined;
   }
 
-  set(key: K, value: V): this {
+  /**
+   * `at`: when the value's content was read, if earlier than now (a value computed from data
+   * read at `at` is that old when it is stored); the age limit counts from it.
+   */
+  set(key: K, value: V, at = Date.now()): this {
     this.#entries.delete(key);
-    this.#entries.set(key, { value, at: Date.now() });
+    this.#entries.set(key, { value, at });
     while (this.#entries.size > this.limit) {
       const oldest = this.#entries.keys().next().value as K;
       this.#entries.delete(oldest);

@@ -18,10 +18,12 @@ export const DASHBOARD_ROLES: readonly Role[] = rolesFor("dashboard");
 // The sort keys and the ranking itself are pure (dashboard-rank.ts); the query is parsed here.
 export { SORT_KEYS, type SortKey } from "~/features/reporting/dashboard-rank";
 
-/** Every query parameter is parsed here; anything invalid falls back to the default. */
-export function parseDashboardQuery(request: Request) {
+/** The query schema of one content version (built once: zod compiles a schema when it first parses). */
+const querySchemas = new WeakMap<object, ReturnType<typeof querySchema>>();
+
+function querySchema() {
   const programmes = kaderProgrammes().map((p) => p.id) as [string, ...string[]];
-  const schema = z.object({
+  return z.object({
     program: z.enum(programmes).catch(content().defaultProgramme.id),
     tahun: z.coerce.number().int().min(2020).max(2100).optional().catch(undefined),
     bidang: z.enum(SPM_BIDANG).optional().catch(undefined),
@@ -31,6 +33,16 @@ export function parseDashboardQuery(request: Request) {
     // What the map colours: the kader rate or one level of the training cascade (cascade.ts).
     peta: z.enum(MAP_LEVELS).catch("kader"),
   });
+}
+
+/** Every query parameter is parsed here; anything invalid falls back to the default. */
+export function parseDashboardQuery(request: Request) {
+  const version = content();
+  let schema = querySchemas.get(version);
+  if (!schema) {
+    schema = querySchema();
+    querySchemas.set(version, schema);
+  }
   const q = schema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const filter: ReportFilter = {
     programmeId: q.program,
@@ -41,23 +53,37 @@ export function parseDashboardQuery(request: Request) {
   return { ...q, filter };
 }
 
+export type DashboardRegion = NonNullable<Awaited<ReturnType<typeof getRegion>>>;
+
 /** The region, 404 when the code is malformed or unknown, 403 outside the user's scope. */
-export async function requireDashboardRegion(
+export async function requireDashboardScope(
   request: Request,
   code: string | undefined,
-): Promise<{
-  user: SessionUser;
-  region: NonNullable<Awaited<ReturnType<typeof getRegion>>>;
-  lineage: { code: string; name: string }[];
-}> {
+): Promise<{ user: SessionUser; region: DashboardRegion }> {
   const user = await requireRole(request, DASHBOARD_ROLES);
   if (!code || !isScopeCode(code)) throw notFound("Wilayah tidak ditemukan.");
   const region = await getRegion(code);
   if (!region) throw notFound("Wilayah tidak ditemukan.");
   requireScope(user, region.code);
+  return { user, region };
+}
+
+/** The breadcrumb: the region's ancestors within the user's scope (the nation first for whoever holds it). */
+export async function dashboardLineage(
+  user: SessionUser,
+  region: DashboardRegion,
+): Promise<{ code: string; name: string }[]> {
   const national = user.scopeCode === NATIONAL_CODE;
   const lineage = (await regionLineage(region.code)).filter((r) => national || r.code.length >= user.scopeCode.length);
-  // The nation heads the breadcrumb of whoever holds it.
   if (national && region.code !== NATIONAL_CODE) lineage.unshift((await getRegion(NATIONAL_CODE))!);
-  return { user, region, lineage: lineage.map((r) => ({ code: r.code, name: r.name })) };
+  return lineage.map((r) => ({ code: r.code, name: r.name }));
+}
+
+/** requireDashboardScope and the breadcrumb. */
+export async function requireDashboardRegion(
+  request: Request,
+  code: string | undefined,
+): Promise<{ user: SessionUser; region: DashboardRegion; lineage: { code: string; name: string }[] }> {
+  const { user, region } = await requireDashboardScope(request, code);
+  return { user, region, lineage: await dashboardLineage(user, region) };
 }

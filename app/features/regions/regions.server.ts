@@ -169,13 +169,16 @@ export async function regionsInScope(scope: string, levels?: RegionRecord["level
     .orderBy(asc(regions.code));
 }
 
-/** Breadcrumb: the region and its ancestors, province first (the nation alone for the nation). */
-export async function regionLineage(code: string): Promise<RegionRecord[]> {
-  return db
-    .select()
-    .from(regions)
-    .where(inArray(regions.code, codeLineage(code)))
-    .orderBy(asc(regions.code));
+/**
+ * Breadcrumb: the region and its ancestors, province first (the nation alone for the nation);
+ * with `nation`, the nation heads it (one query either way).
+ */
+export async function regionLineage(code: string, opts: { nation?: boolean } = {}): Promise<RegionRecord[]> {
+  const codes = codeLineage(code);
+  if (opts.nation && code !== NATIONAL_CODE) codes.unshift(NATIONAL_CODE);
+  const rows = await db.select().from(regions).where(inArray(regions.code, codes));
+  const byCode = new Map(rows.map((r) => [r.code, r]));
+  return codes.flatMap((c) => byCode.get(c) ?? []);
 }
 
 /** SQL: "this regions row (alias `r`) is a child of `code`": the provinces are the nation's children. */

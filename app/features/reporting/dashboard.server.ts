@@ -74,9 +74,10 @@ export async function dashboardLineage(
   region: DashboardRegion,
 ): Promise<{ code: string; name: string }[]> {
   const national = user.scopeCode === NATIONAL_CODE;
-  const lineage = (await regionLineage(region.code)).filter((r) => national || r.code.length >= user.scopeCode.length);
-  if (national && region.code !== NATIONAL_CODE) lineage.unshift((await getRegion(NATIONAL_CODE))!);
-  return lineage.map((r) => ({ code: r.code, name: r.name }));
+  const lineage = await regionLineage(region.code, { nation: national });
+  return lineage
+    .filter((r) => national || r.code.length >= user.scopeCode.length)
+    .map((r) => ({ code: r.code, name: r.name }));
 }
 
 /** requireDashboardScope and the breadcrumb. */

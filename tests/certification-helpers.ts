@@ -12,7 +12,7 @@ import {
   type WorkshopStatus,
 } from "~/db/schema";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
-import { sessionCookie } from "./helpers";
+import { idempotencyKey, sessionCookie } from "./helpers";
 import { markCompleted } from "~/features/learning/progress.server";
 import { startAttempt, submitAttempt } from "~/features/learning/quiz.server";
 import { recordObservations } from "~/features/certification/practice.server";
@@ -22,7 +22,7 @@ import type { SessionUser } from "~/auth.server";
 export const DESA = "64.08.01.2001"; // Senyiur, Muara Ancalong, Kutai Timur
 export const SLUGS = () => content().defaultProgramme.requiredModules;
 
-const key = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+const key = idempotencyKey;
 
 let organiser: string | undefined;
 export async function makeWorkshop(

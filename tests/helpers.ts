@@ -1,6 +1,8 @@
 /** Test helpers: a migrated database with the real regions, requests, sessions, route calls. */
-import { dbReady } from "~/db.server";
-import { lucia, SESSION_COOKIE } from "~/auth.server";
+import { eq } from "drizzle-orm";
+import { db, dbReady } from "~/db.server";
+import { users } from "~/db/schema";
+import { lucia, SESSION_COOKIE, type SessionUser } from "~/auth.server";
 import { FRESH_COOKIE } from "~/read-your-writes.server";
 import { seedRegionsIfEmpty } from "~/features/regions/regions.server";
 
@@ -23,6 +25,24 @@ export async function sessionCookie(userId: string): Promise<string> {
  */
 export function afterWrite(cookie: string): string {
   return `${cookie}; ${FRESH_COOKIE}=1`;
+}
+
+/** A fresh idempotency key, as a form carries one (32 hex digits). */
+export const idempotencyKey = (): string =>
+  [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+
+/** The signed-in user as the app's server functions take her (what requireUser returns). */
+export async function sessionUser(id: string): Promise<SessionUser> {
+  const [u] = await db.select().from(users).where(eq(users.id, id));
+  return {
+    id: u.id,
+    name: u.name,
+    phone: u.phone,
+    role: u.role,
+    scopeCode: u.scopeCode,
+    posyanduId: u.posyanduId,
+    active: u.active,
+  };
 }
 
 export interface RequestOptions {

@@ -25,23 +25,10 @@ import * as sheet from "~/routes/tim-pembina.praktik";
 import { DESA, makeWorkshop, newKader, pdfText, readModule, takeQuiz } from "./certification-helpers";
 import { findCertificate } from "~/features/certification/certificates.server";
 import { renderCertificate } from "~/features/certification/pdf.server";
-import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
+import { call, idempotencyKey, makeRequest, sessionCookie, sessionUser, setupDatabase } from "./helpers";
 
 const KEC = "64.08.01";
-const key = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
-
-async function sessionUser(id: string): Promise<SessionUser> {
-  const [u] = await db.select().from(users).where(eq(users.id, id));
-  return {
-    id: u.id,
-    name: u.name,
-    phone: u.phone,
-    role: u.role,
-    scopeCode: u.scopeCode,
-    posyanduId: u.posyanduId,
-    active: u.active,
-  };
-}
+const key = idempotencyKey;
 
 function sheetForm(taskId: string, subjects: Record<string, { steps: number[]; result: string }>, k = key()) {
   const f = new FormData();

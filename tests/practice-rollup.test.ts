@@ -19,7 +19,7 @@ import {
   recordPembinaObservations,
 } from "~/features/certification/practice.server";
 import { rebuildReporting, refreshKaderProgress, reportingMismatches } from "~/features/projection/projection.server";
-import { setupDatabase } from "./helpers";
+import { idempotencyKey, sessionUser, setupDatabase } from "./helpers";
 
 const KAB = "64.08";
 const KEC = "64.08.01";
@@ -27,22 +27,9 @@ const D1 = "64.08.01.2001";
 const D2 = "64.08.01.2003";
 let D3 = ""; // a desa of another kecamatan of the same kabupaten
 let KEC3 = "";
-const key = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+const key = idempotencyKey;
 const programme = () => content().defaultProgramme;
 const TASK = (i: number) => programme().practice.tasks[i];
-
-async function sessionUser(id: string): Promise<SessionUser> {
-  const [u] = await db.select().from(users).where(eq(users.id, id));
-  return {
-    id: u.id,
-    name: u.name,
-    phone: u.phone,
-    role: u.role,
-    scopeCode: u.scopeCode,
-    posyanduId: u.posyanduId,
-    active: u.active,
-  };
-}
 
 function sheet(taskId: string, steps: number, results: Record<string, string>, extra: Record<string, string> = {}) {
   const f = new FormData();

@@ -14,7 +14,7 @@ import * as attemptPage from "~/routes/modul.$slug.kuis.$attemptId";
 import * as printPage from "~/routes/modul.$slug.cetak";
 import * as glossaryPage from "~/routes/istilah";
 import * as home from "~/routes/_index";
-import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
+import { call, idempotencyKey, makeRequest, sessionCookie, setupDatabase } from "./helpers";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { GrafikBerat } from "~/features/catalogue/diagrams";
@@ -35,7 +35,7 @@ async function newKader() {
   return { ...k, cookie: await sessionCookie(k.id) };
 }
 
-const key = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+const key = idempotencyKey;
 
 async function start(cookie: string, slug = SLUG, idempotencyKey = key()) {
   return call(quizInfo.action, makeRequest(`/modul/${slug}/kuis`, { cookie, form: { idempotencyKey } }), { slug });

@@ -500,16 +500,14 @@ describe("the session test", () => {
     ]);
 
     // Paper: the other way round, and the correction form shows each item's own answer.
-    const paper = await call(
-      isi.action,
+    const paperSheet = () =>
       post(`/sesi/${twinId}/tes/isi`, pa.cookie, [
         ["userId", k2.user.id],
         ["phase", "pre"],
         [answerField(first.slug, "k01"), wrongOf(first)],
         ...second.answer.map((v) => [answerField(second.slug, "k01"), v] as [string, string]),
-      ]),
-      params,
-    );
+      ]);
+    const paper = await call(isi.action, paperSheet(), params);
     expect(paper.location).toBe(`/sesi/${twinId}/tes/isi?tersimpan=stored&nilai=50`);
     expect(await stored(k2.user.id)).toEqual([
       { slug: first.slug, given: wrongOf(first), ok: 0 },
@@ -525,16 +523,7 @@ describe("the session test", () => {
       [`${second.slug}.k01`]: [...second.answer].sort(),
     });
     // The same sheet again is unchanged (compared item by item).
-    const again = await call(
-      isi.action,
-      post(`/sesi/${twinId}/tes/isi`, pa.cookie, [
-        ["userId", k2.user.id],
-        ["phase", "pre"],
-        [answerField(first.slug, "k01"), wrongOf(first)],
-        ...second.answer.map((v) => [answerField(second.slug, "k01"), v] as [string, string]),
-      ]),
-      params,
-    );
+    const again = await call(isi.action, paperSheet(), params);
     expect(again.location).toContain("tersimpan=unchanged");
   });
 

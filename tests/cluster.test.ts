@@ -16,7 +16,7 @@ import { db } from "~/db.server";
 import { attendance, importBatches, users } from "~/db/schema";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { createWorkshop, transitionWorkshop } from "~/features/workshops/sessions.server";
-import { getUser } from "~/auth.server";
+import { getUser, SESSION_COOKIE } from "~/auth.server";
 import { workshopFormSchema } from "~/features/workshops/rules";
 import { makeRequest, sessionCookie, setupDatabase } from "./helpers";
 import { ensureBuild, running, startBuiltServer, stopAll } from "./support/built-server";
@@ -75,6 +75,8 @@ async function req(
     status: res.status,
     location: res.headers.get("location"),
     setCookie: res.headers.get("set-cookie"),
+    /** Each Set-Cookie as name=value (a write's answer also carries the read-your-writes cookie). */
+    cookies: res.headers.getSetCookie().map((c) => c.split(";")[0]),
     text: await res.text(),
   };
 }
@@ -86,7 +88,9 @@ async function login(app: App, phone: string, password = PASSWORD) {
 async function sessionOf(app: App, phone: string): Promise<string> {
   const res = await login(app, phone);
   expect(res.status, res.text.slice(0, 300)).toBe(302);
-  return res.setCookie!.split(";")[0];
+  const session = res.cookies.find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  expect(session, res.cookies.join("; ")).toBeDefined();
+  return session!;
 }
 
 beforeAll(async () => {

@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import postgres from "postgres";
+import { FRESH_COOKIE } from "~/read-your-writes.server";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -82,9 +83,13 @@ export async function loginCookie(baseUrl: string, phone: string, password = "po
     headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: baseUrl },
     body: new URLSearchParams({ login: phone, password }),
   });
-  const cookie = res.headers.get("set-cookie");
+  // The session cookie (the answer to a write also carries the read-your-writes cookie).
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .find((c) => !c.startsWith(`${FRESH_COOKIE}=`));
   if (res.status !== 302 || !cookie) throw new Error(`login failed: ${res.status}`);
-  return cookie.split(";")[0];
+  return cookie;
 }
 
 export function percentile(sorted: number[], p: number): number {

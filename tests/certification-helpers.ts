@@ -16,7 +16,8 @@ import { idempotencyKey, sessionCookie } from "./helpers";
 import { markCompleted } from "~/features/learning/progress.server";
 import { startAttempt, submitAttempt } from "~/features/learning/quiz.server";
 import { recordObservations } from "~/features/certification/practice.server";
-import { practiceObservations, users } from "~/db/schema";
+import { certificates, practiceObservations, users } from "~/db/schema";
+import { refreshKaderProgress } from "~/features/projection/projection.server";
 import type { SessionUser } from "~/auth.server";
 
 export const DESA = "64.08.01.2001"; // Senyiur, Muara Ancalong, Kutai Timur
@@ -233,4 +234,25 @@ export function pdfText(pdf: Buffer): string {
     }
   }
   return out.join("\n");
+}
+
+let certificateSeq = 0;
+/**
+ * A kader certificate of the default programme written as a row (issued 5 days ago by 64.08,
+ * not through the issuing code), then her progress refreshed so the rollups count it.
+ */
+export async function insertCertificate(userId: string, expiresInDays = 300): Promise<void> {
+  certificateSeq += 1;
+  await db.insert(certificates).values({
+    code: `AP-N${String(certificateSeq).padStart(3, "0")}-XYZW`,
+    userId,
+    programmeId: content().defaultProgramme.id,
+    cycle: 1,
+    issuedAt: new Date(Date.now() - 5 * 86_400_000),
+    expiresAt: new Date(Date.now() + expiresInDays * 86_400_000),
+    issuingRegion: "64.08",
+    payload: {},
+    signature: "x",
+  });
+  await refreshKaderProgress([userId]);
 }

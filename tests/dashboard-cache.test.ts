@@ -7,10 +7,7 @@
  * viewer is in the shared markup; concurrent views make one computation.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { certificates } from "~/db/schema";
-import { db } from "~/db.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
-import { content } from "~/features/catalogue/content.server";
 import { refreshKaderProgress } from "~/features/projection/projection.server";
 import {
   type DashboardData,
@@ -20,38 +17,19 @@ import {
 import { metrics } from "~/metrics.server";
 import * as dasbor from "~/routes/dasbor.$region._index";
 import { afterWrite, call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
+import { insertCertificate as certify } from "./certification-helpers";
 
 const KEC = "64.08.01";
 const DESA = "64.08.01.2001";
-const KADER_P = content().defaultProgramme.id;
-const DAY = 86_400_000;
 const kader: string[] = [];
 let dpmdA: { id: string; cookie: string; name: string };
 let dpmdB: { id: string; cookie: string; name: string };
 let pembinaKab: string;
 let pembinaKec: string;
-let seq = 0;
 
 async function person(role: "dpmd" | "pembina_kabupaten" | "pembina_kecamatan", scopeCode: string, name: string) {
   const u = await makeUser({ role, scopeCode, name });
   return { id: u.id, cookie: await sessionCookie(u.id), name };
-}
-
-/** Another actor's write: a certificate for a kader of the kecamatan, through the rollups. */
-async function certify(userId: string) {
-  seq += 1;
-  await db.insert(certificates).values({
-    code: `AP-C${String(seq).padStart(3, "0")}-QRST`,
-    userId,
-    programmeId: KADER_P,
-    cycle: 1,
-    issuedAt: new Date(Date.now() - DAY),
-    expiresAt: new Date(Date.now() + 300 * DAY),
-    issuingRegion: "64.08",
-    payload: {},
-    signature: "x",
-  });
-  await refreshKaderProgress([userId]);
 }
 
 const view = async (code: string, cookie: string, qs = "") => {

@@ -18,6 +18,7 @@ import Dasbor, * as dasbor from "~/routes/dasbor.$region._index";
 import * as dasborIndex from "~/routes/dasbor._index";
 import * as dasborCsv from "~/routes/dasbor.$region.csv";
 import { afterWrite, call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
+import { insertCertificate as certify } from "./certification-helpers";
 import { htmlText, renderPage } from "./support/render-page";
 
 const DAY = 86_400_000;
@@ -34,23 +35,6 @@ const D63 = "63.01.01.2001";
 let national: string;
 let provinceAdmin: string;
 let dpmd: string;
-let seq = 0;
-
-async function certify(userId: string, expiresInDays = 300) {
-  seq += 1;
-  await db.insert(certificates).values({
-    code: `AP-N${String(seq).padStart(3, "0")}-XYZW`,
-    userId,
-    programmeId: KADER_P,
-    cycle: 1,
-    issuedAt: new Date(Date.now() - 5 * DAY),
-    expiresAt: new Date(Date.now() + expiresInDays * DAY),
-    issuingRegion: "64.08",
-    payload: {},
-    signature: "x",
-  });
-  await refreshKaderProgress([userId]);
-}
 
 /** Active kader and those holding a valid certificate, counted from users and certificates alone. */
 async function recount(): Promise<{ active: number; certified: number }> {

@@ -7,14 +7,16 @@ import { hash, verify } from "@node-rs/argon2";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { redirect } from "@remix-run/node";
 import { eq, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { Lucia, TimeSpan, type DatabaseSession, type DatabaseUser, type Session } from "lucia";
 import { z } from "zod";
 import { audit } from "~/audit.server";
 import { db, dbReady, prepared } from "~/db.server";
-import { sessions, users, type Role } from "~/db/schema";
+import { posyandu, regions, sessions, users, type Role } from "~/db/schema";
 import { env } from "~/env.server";
 import { assertSameOrigin, forbidden } from "~/lib/http";
 import { normalizePhone } from "~/lib/phone";
+import { placeLabel } from "~/lib/place";
 import { isWithinScope } from "~/lib/region";
 import { hitRateLimit, refundRateLimit, resetRateLimit, type RateHit } from "~/rate-limit.server";
 import { noteSessionUser } from "~/request-log.server";
@@ -27,6 +29,8 @@ export interface SessionUser {
   scopeCode: string;
   posyanduId: number | null;
   active: boolean;
+  /** The place under her name in the header (`placeLabel`), read with the session: no query of its own. */
+  place: string;
 }
 
 type DatabaseUserAttributes = Omit<SessionUser, "id">;
@@ -64,6 +68,7 @@ class SessionAdapter extends DrizzlePostgreSQLAdapter {
           scopeCode: row.scopeCode,
           posyanduId: row.posyanduId,
           active: row.active,
+          place: placeLabel(row),
         },
       },
     ];
@@ -94,7 +99,14 @@ export async function newSessionCookie(userId: string, role: Role): Promise<stri
   return cookie.serialize();
 }
 
-/** The session lookup, built and prepared once per database client (every request runs it). */
+/** The desa of a kader's posyandu, apart from the region of the account's scope. */
+const posyanduDesa = alias(regions, "posyandu_desa");
+
+/**
+ * The session lookup, built and prepared once per database client (every request runs it).
+ * It also reads the names of the header's place (posyandu and its desa, or the scope's
+ * region): primary-key joins, so a page does not spend a second round trip on them.
+ */
 function sessionLookup() {
   return prepared("session_and_user", (d) =>
     d
@@ -109,9 +121,15 @@ function sessionLookup() {
         scopeCode: users.scopeCode,
         posyanduId: users.posyanduId,
         active: users.active,
+        posyanduName: posyandu.name,
+        posyanduDesa: posyanduDesa.name,
+        scopeName: regions.name,
       })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
+      .leftJoin(posyandu, eq(posyandu.id, users.posyanduId))
+      .leftJoin(posyanduDesa, eq(posyanduDesa.code, posyandu.desaCode))
+      .leftJoin(regions, eq(regions.code, users.scopeCode))
       .where(eq(sessions.id, sql.placeholder("id")))
       .prepare("session_and_user"),
   );
@@ -134,6 +152,7 @@ function createLucia() {
       scopeCode: a.scopeCode,
       posyanduId: a.posyanduId,
       active: a.active,
+      place: a.place,
     }),
   });
 }

@@ -1,7 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches, useRouteLoaderData } from "@remix-run/react";
 import { getUser } from "~/auth.server";
-import { placeLabel } from "~/features/accounts/place.server";
 import { AppShell } from "~/components/app-shell";
 import { DEMO_PASSWORD } from "~/demo/demo.server";
 import { env } from "~/env.server";
@@ -28,7 +27,7 @@ export const meta: MetaFunction = () => [{ title: "Akademi Posyandu" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   return {
-    user: user ? { id: user.id, name: user.name, role: user.role, place: await placeLabel(user) } : null,
+    user: user ? { id: user.id, name: user.name, role: user.role, place: user.place } : null,
     // Demo mode: every page says so, with the password everyone knows (README, Quick start).
     demoPassword: env().DEMO ? DEMO_PASSWORD : null,
   };

@@ -157,6 +157,7 @@ export async function practise(
       scopeCode: kec,
       posyanduId: null,
       active: true,
+      place: "",
     };
     observers.set(kec, observer);
   }

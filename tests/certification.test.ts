@@ -161,6 +161,7 @@ describe("automatic issuance", () => {
       scopeCode: "64.08.01",
       posyanduId: null,
       active: true,
+      place: "",
     };
     const workshopId = await makeWorkshop({ status: "published" });
     await db.insert(enrolments).values({ workshopId, userId: k.id, status: "enrolled" });

@@ -42,6 +42,7 @@ export async function sessionUser(id: string): Promise<SessionUser> {
     scopeCode: u.scopeCode,
     posyanduId: u.posyanduId,
     active: u.active,
+    place: "",
   };
 }
 

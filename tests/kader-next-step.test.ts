@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { and, eq, isNull } from "drizzle-orm";
 import { db } from "~/db.server";
-import { enrolments, moduleProgress, quizAttempts, workshops } from "~/db/schema";
+import { enrolments, moduleProgress, quizAttempts, regions, workshops } from "~/db/schema";
 import { content, getModule, syncModuleVersions } from "~/features/catalogue/content.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { moduleSections } from "~/features/catalogue/mdx.server";
@@ -156,6 +156,22 @@ describe("home page and header", () => {
     const r = await call(root.loader, makeRequest("/", { cookie: k.cookie }));
     expect(r.data.user.place).toMatch(/^Posyandu Anggrek · /);
     expect(r.data.user.place).not.toMatch(/\d{2}\.\d{2}/);
+
+    // Read with the session: the desa's name, and the scope region's name for an account without a posyandu.
+    const [desa] = await db.select({ name: regions.name }).from(regions).where(eq(regions.code, "64.08.01.2003"));
+    expect(r.data.user.place).toBe(`Posyandu Anggrek · ${desa.name}`);
+    const pembina = await makeUser({ role: "pembina_kecamatan", scopeCode: "64.08.01" });
+    const [kec] = await db.select({ name: regions.name }).from(regions).where(eq(regions.code, "64.08.01"));
+    const p = await call(root.loader, makeRequest("/", { cookie: await sessionCookie(pembina.id) }));
+    expect(p.data.user.place).toBe(kec.name);
+    // A posyandu named without the word gets it; a kader whose posyandu was cleared shows her desa.
+    const bare = await makePosyandu({ name: "Mawar", desaCode: "64.08.01.2003" });
+    const mawar = await makeUser({ role: "kader", scopeCode: "64.08.01.2003", posyanduId: bare });
+    const m = await call(root.loader, makeRequest("/", { cookie: await sessionCookie(mawar.id) }));
+    expect(m.data.user.place).toBe(`Posyandu Mawar · ${desa.name}`);
+    const loose = await makeUser({ role: "kader", scopeCode: "64.08.01.2003", posyanduId: null });
+    const l = await call(root.loader, makeRequest("/", { cookie: await sessionCookie(loose.id) }));
+    expect(l.data.user.place).toBe(desa.name);
 
     const creator = await makeUser({ role: "pembina_kecamatan", scopeCode: "64.08.01" });
     const starts = new Date(Date.now() + 3 * 86_400_000);

@@ -269,7 +269,16 @@ describe("Open Badges 3.0", () => {
     const { cert, jwt } = await certified("Yeni Dicabut");
     const admin = await staff("admin", "64");
     await revokeCertificate(
-      { id: admin.id, name: "Admin", phone: "", role: "admin", scopeCode: "64", posyanduId: null, active: true },
+      {
+        id: admin.id,
+        name: "Admin",
+        phone: "",
+        role: "admin",
+        scopeCode: "64",
+        posyanduId: null,
+        active: true,
+        place: "",
+      },
       cert.code,
       "Data ganda, diterbitkan ulang",
     );

@@ -228,6 +228,7 @@ describe("one definition of locked out", () => {
       scopeCode: KEC,
       posyanduId: null,
       active: true,
+      place: "",
     };
     const g = await grantAttempts(actor, k.id, {
       slug: slug(),

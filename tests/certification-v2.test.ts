@@ -18,7 +18,8 @@ import * as sertifikatPage from "~/routes/sertifikat._index";
 import * as dasbor from "~/routes/dasbor.$region._index";
 import { practisedCount } from "~/features/certification/practice.server";
 import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
-import { almostCertified, backdateAttempts, newKader, SLUGS, takeQuiz } from "./certification-helpers";
+import { almostCertified, backdateAttempts, insertCertificate, newKader, SLUGS, takeQuiz } from "./certification-helpers";
+import { startAttempt } from "~/features/learning/quiz.server";
 
 beforeAll(async () => {
   await setupDatabase();
@@ -388,6 +389,37 @@ describe("no dead end after the last attempt", () => {
     expect(info.data).toMatchObject({ granted: 3, maxAttempts: 6, lockedOut: false, check: { ok: true } });
     const passed = await takeQuiz(k.id, slug(), true);
     expect(passed.passed).toBe(true);
+  });
+
+  it("a grant of the earlier certification cycle does not count in the next, on the quiz page and at the start", async () => {
+    const k = await newKader({ name: "Hana Siklus Baru" });
+    const cookie = await sessionCookie(k.id);
+    const pembina = await staff("pembina_desa", "64.08.01.2001");
+    const grant = (idempotencyKey: string, grantedAt: Date) =>
+      db.insert(quizAttemptGrants).values({
+        userId: k.id,
+        slug: slug(),
+        extra: 3,
+        reason: "Belajar ulang",
+        grantedBy: pembina.id,
+        grantedAt,
+        idempotencyKey,
+      });
+    // Granted 30 days ago; the certificate ended 10 days ago, and a new cycle began then.
+    await grant(hex("7"), new Date(Date.now() - 30 * 86_400_000));
+    await insertCertificate(k.id, -10);
+    for (let i = 0; i < 3; i++) {
+      await takeQuiz(k.id, slug(), false);
+      await backdateAttempts(k.id, 3600_000, slug());
+    }
+    const info = () => call(quizInfo.loader, makeRequest(`/modul/${slug()}/kuis`, { cookie }), { slug: slug() });
+    expect((await info()).data).toMatchObject({ granted: 0, maxAttempts: 3, submittedCount: 3, lockedOut: true });
+    expect(await startAttempt(k.id, slug(), hex("a"))).toMatchObject({ ok: false, status: 429 });
+
+    // A grant in this cycle opens another round, on the page and at the start.
+    await grant(hex("8"), new Date());
+    expect((await info()).data).toMatchObject({ granted: 3, maxAttempts: 6, lockedOut: false, check: { ok: true } });
+    expect(await startAttempt(k.id, slug(), hex("b"))).toMatchObject({ ok: true });
   });
 
   it("the progress page and grants: another kecamatan 403, a kader 403, unknown or non-kader 404", async () => {

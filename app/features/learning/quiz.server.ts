@@ -51,6 +51,11 @@ export async function grantedExtra(userId: string, slug: string, start: Date | n
   return Number(row?.n ?? 0);
 }
 
+/** `grantedExtra` over grants already read (`quizFacts`): the same rule, no query. */
+function grantedSince(grants: QuizFacts["grants"], start: Date | null): number {
+  return grants.filter((g) => !start || g.at >= start).reduce((n, g) => n + g.extra, 0);
+}
+
 export interface QuizStatus {
   submittedCount: number;
   /** The bank's limit plus the attempts granted in this cycle (0 = unlimited). */
@@ -68,7 +73,7 @@ export interface QuizStatus {
   attempts: { id: string; submittedAt: Date; score: number; passed: boolean }[];
 }
 
-/** A kader's attempts of a module and certificates of its programmes, in one round trip. */
+/** A kader's attempts of a module, certificates of its programmes and grants of extra attempts, in one round trip. */
 interface QuizFacts {
   attempts: {
     id: string;
@@ -81,6 +86,7 @@ interface QuizFacts {
   }[];
   certs: { programmeId: string; cycle: number; expiresAt: Date; revokedAt: Date | null }[];
   progress: { bestScore: number | null; passedAt: Date | null } | null;
+  grants: { extra: number; at: Date }[];
 }
 
 async function quizFacts(
@@ -94,6 +100,7 @@ async function quizFacts(
     attempts: Record<string, unknown>[];
     certs: Record<string, unknown>[];
     progress: Record<string, unknown> | null;
+    grants: { extra: number; at: string }[];
   }>(
     await conn.execute(sql`
       select
@@ -103,7 +110,9 @@ async function quizFacts(
         coalesce((select json_agg(json_build_object('programmeId', programme_id, 'cycle', cycle, 'expiresAt', expires_at, 'revokedAt', revoked_at))
           from certificates where user_id = ${userId} and programme_id = any(${`{${programmeIds.map((id) => JSON.stringify(id)).join(",")}}`}::text[])), '[]'::json) as certs,
         (select json_build_object('bestScore', best_score, 'passedAt', passed_at)
-          from module_progress where user_id = ${userId} and slug = ${slug}) as progress`),
+          from module_progress where user_id = ${userId} and slug = ${slug}) as progress,
+        coalesce((select json_agg(json_build_object('extra', extra, 'at', granted_at))
+          from quiz_attempt_grants where user_id = ${userId} and slug = ${slug}), '[]'::json) as grants`),
   );
   const date = (v: unknown) => (v == null ? null : new Date(v as string));
   return {
@@ -116,6 +125,7 @@ async function quizFacts(
     progress: row.progress
       ? { bestScore: row.progress.bestScore as number | null, passedAt: date(row.progress.passedAt) }
       : null,
+    grants: row.grants.map((g) => ({ extra: Number(g.extra), at: date(g.at)! })),
   };
 }
 
@@ -124,7 +134,7 @@ export async function quizStatus(
   mod: ReturnType<typeof requireQuizModule>,
   now = new Date(),
 ): Promise<QuizStatus> {
-  // One round trip: attempts, certificates (the cycle start) and the stored best score.
+  // One round trip: attempts, certificates (the cycle start), the stored best score and the grants.
   const ids = programmesOf(mod.slug).map((p) => p.id);
   const facts = await quizFacts(db, userId, mod.slug, ids);
   const rows = facts.attempts;
@@ -144,7 +154,7 @@ export async function quizStatus(
   } else {
     best = { bestScore: facts.progress?.bestScore ?? null, passed: !!facts.progress?.passedAt };
   }
-  const granted = mod.quiz.maxAttempts > 0 ? await grantedExtra(userId, mod.slug, start) : 0;
+  const granted = mod.quiz.maxAttempts > 0 ? grantedSince(facts.grants, start) : 0;
   const maxAttempts = mod.quiz.maxAttempts > 0 ? mod.quiz.maxAttempts + granted : 0;
   return {
     submittedCount: inCycle.length,
@@ -198,7 +208,7 @@ export async function startAttempt(userId: string, slug: string, idempotencyKey:
     const submitted = mine
       .filter((a) => a.submittedAt && (!start || a.submittedAt >= start)) // attempts of the current certification cycle
       .sort((a, b) => b.submittedAt!.getTime() - a.submittedAt!.getTime());
-    const granted = mod.quiz.maxAttempts > 0 ? await grantedExtra(userId, slug, start, tx) : 0;
+    const granted = mod.quiz.maxAttempts > 0 ? grantedSince(facts.grants, start) : 0;
     const check = checkCanStart({
       submittedCount: submitted.length,
       maxAttempts: mod.quiz.maxAttempts > 0 ? mod.quiz.maxAttempts + granted : 0,

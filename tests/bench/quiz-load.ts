@@ -24,14 +24,16 @@
  * per module page.
  *
  * Prints per step: requests, throughput, p50/p95/p99, errors, server RSS and CPU (all app
- * processes: primary and workers), server CPU per request. The load generator runs on the
- * same machine (and so does PostgreSQL).
+ * processes: primary and workers), server CPU per request, and beside it the CPU per request
+ * of PostgreSQL (every postgres process on the machine) and of the load generator (this
+ * process): all three share the machine's cores, so their sum bounds the request rate.
  *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" writes CPU profiles of the server;
  *   `npx tsx tests/bench/profile-top.ts <file>` prints their top functions.
  */
+import { availableParallelism } from "node:os";
 import postgres from "postgres";
 import { kaderProgrammes } from "~/features/catalogue/content.server";
-import { benchDatabase, makeKader, percentile, processUsage, startServer } from "./server";
+import { benchDatabase, makeKader, percentile, postgresCpuSeconds, processUsage, startServer } from "./server";
 
 const MODE = process.env.BENCH_MODE ?? "rate";
 if (!["rate", "takers", "module"].includes(MODE)) {
@@ -205,6 +207,9 @@ const poolFor = async (takers: number, ms: number, rps: number) =>
     ),
   );
 
+const CORES = availableParallelism();
+const perReq = (seconds: number, n: number) => (n ? ((seconds * 1000) / n).toFixed(2) : "-");
+
 interface Step {
   label: string;
   rps: number;
@@ -216,10 +221,15 @@ interface Step {
 async function measured(label: string, pid: number, work: (r: Result) => Promise<unknown>): Promise<Step> {
   const r = newResult();
   const u0 = processUsage(pid);
+  const pg0 = postgresCpuSeconds();
+  const own0 = process.cpuUsage();
   const t0 = performance.now();
   await work(r);
   const wall = (performance.now() - t0) / 1000;
   const u1 = processUsage(pid);
+  const pg = postgresCpuSeconds() - pg0;
+  const own = process.cpuUsage(own0);
+  const gen = (own.user + own.system) / 1e6;
   const lat = r.latencies.sort((a, b) => a - b);
   const cpu = u1.cpuSeconds - u0.cpuSeconds;
   const p95 = percentile(lat, 95);
@@ -229,7 +239,9 @@ async function measured(label: string, pid: number, work: (r: Result) => Promise
     `${label}: ${lat.length} req in ${wall.toFixed(0)} s (${rps.toFixed(0)} req/s), ` +
       `p50 ${percentile(lat, 50).toFixed(0)} ms p95 ${p95.toFixed(0)} ms p99 ${percentile(lat, 99).toFixed(0)} ms, errors ${r.errors}, ` +
       `RSS ${(u1.rssBytes / 2 ** 20).toFixed(0)} MB (${u1.pids.length} proc), CPU ${cpu.toFixed(1)} s = ${((cpu / wall) * 100).toFixed(0)}% of a core, ` +
-      `${lat.length ? ((cpu * 1000) / lat.length).toFixed(2) : "-"} ms CPU/req ${pass ? "PASS" : "FAIL"}`,
+      `${lat.length ? ((cpu * 1000) / lat.length).toFixed(2) : "-"} ms CPU/req; ` +
+      `per request also PostgreSQL ${perReq(pg, lat.length)} ms, load generator ${perReq(gen, lat.length)} ms ` +
+      `(all three: ${perReq(cpu + pg + gen, lat.length)} ms of the machine's ${CORES} cores) ${pass ? "PASS" : "FAIL"}`,
     r.errorSamples.length ? r.errorSamples : "",
   );
   return { label, rps, p95, pass };

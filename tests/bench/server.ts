@@ -170,6 +170,27 @@ export function processUsage(pid: number): { cpuSeconds: number; rssBytes: numbe
   return { cpuSeconds: ticks / 100, rssBytes: rss, pids };
 }
 
+/**
+ * CPU seconds of every PostgreSQL process on this machine (server, backends, background
+ * workers; what exited is not counted): the database's share of a benchmark's CPU when it
+ * runs on the same cores.
+ */
+export function postgresCpuSeconds(): number {
+  let ticks = 0;
+  for (const p of readdirSync("/proc")) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      if (!stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")).startsWith("postgres")) continue;
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks / 100;
+}
+
 function childPids(pid: number): number[] {
   try {
     const out: number[] = [];

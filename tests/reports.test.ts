@@ -435,7 +435,7 @@ describe("dashboard routes", () => {
     pbCookie = await sessionCookie((await makeUser({ role: "pembina_kecamatan", scopeCode: "64.08.02" })).id);
   });
 
-  it("403 on another kecamatan's drill-down and export, 404 for unknown or malformed codes", async () => {
+  it("403 on another kecamatan's drill-down and export (known or not), 404 for unknown codes in scope or malformed codes", async () => {
     for (const fn of [dasbor.loader, dasborCsv.loader, dasborXlsx.loader]) {
       expect(
         (await call(fn, makeRequest("/dasbor/64.08.01", { cookie: pbCookie }), { region: "64.08.01" })).status,
@@ -443,8 +443,13 @@ describe("dashboard routes", () => {
       expect((await call(fn, makeRequest("/dasbor/64.08", { cookie: paCookie }), { region: "64.08" })).status).toBe(
         403,
       );
+      // Outside her scope the answer does not say whether the region exists.
       expect(
         (await call(fn, makeRequest("/dasbor/64.99.99", { cookie: paCookie }), { region: "64.99.99" })).status,
+      ).toBe(403);
+      expect(
+        (await call(fn, makeRequest("/dasbor/64.08.01.9999", { cookie: paCookie }), { region: "64.08.01.9999" }))
+          .status,
       ).toBe(404);
       expect(
         (await call(fn, makeRequest("/dasbor/x", { cookie: paCookie }), { region: "64.08.01'; drop table users;--" }))

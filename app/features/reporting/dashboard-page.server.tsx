@@ -33,7 +33,8 @@ import { cascadeView, mapLevelsFor } from "~/features/reporting/cascade";
 import {
   dashboardLineage,
   parseDashboardQuery,
-  requireDashboardScope,
+  requireDashboardCode,
+  requireDashboardRegionRow,
   type DashboardRegion,
 } from "~/features/reporting/dashboard.server";
 import { attentionLists, sortRows } from "~/features/reporting/dashboard-rank";
@@ -76,15 +77,21 @@ const pages = lru<string, Entry>("dashboard-pages", 200, { maxAgeMs: DASHBOARD_M
  */
 export const DASHBOARD_REFRESH_AFTER_MS = DASHBOARD_MAX_AGE_MS / 2;
 
-/** The dashboard page of `code` for this request: 404/403 as requireDashboardScope, then cached. */
+/**
+ * The dashboard page of `code` for this request: role, code and scope checked first
+ * (requireDashboardCode), then the cache. The region is read when the page is computed
+ * (404 when unknown; a failed page is not kept), so a view served from the cache sends
+ * no query but the session's.
+ */
 export async function dashboardPage(request: Request, code: string | undefined): Promise<DashboardPage> {
-  const { user, region } = await requireDashboardScope(request, code);
+  const user = await requireDashboardCode(request, code);
+  const regionCode = code!;
   const url = new URL(request.url);
   const q = parseDashboardQuery(request);
   const editor = SIGNATORY_EDITORS.includes(user.role);
   const crumbs = user.scopeCode === NATIONAL_CODE ? "nasional" : String(user.scopeCode.length);
-  const key = [region.code, q.filter.today, editor ? "penandatangan" : "-", crumbs, url.search].join("|");
-  const make = () => makePage(request, user, region, q, url.searchParams);
+  const key = [regionCode, q.filter.today, editor ? "penandatangan" : "-", crumbs, url.search].join("|");
+  const make = async () => makePage(request, user, await requireDashboardRegionRow(regionCode), q, url.searchParams);
   const fresh = hasFreshCookie(request.headers.get("Cookie"));
   if (!fresh) {
     const hit = pages.get(key);

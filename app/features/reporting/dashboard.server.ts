@@ -55,17 +55,31 @@ export function parseDashboardQuery(request: Request) {
 
 export type DashboardRegion = NonNullable<Awaited<ReturnType<typeof getRegion>>>;
 
-/** The region, 404 when the code is malformed or unknown, 403 outside the user's scope. */
+/**
+ * The dashboard's reader and a well-formed code in her scope: 404 when the code is malformed,
+ * 403 outside her scope (whether or not such a region exists), checked on the code alone.
+ */
+export async function requireDashboardCode(request: Request, code: string | undefined): Promise<SessionUser> {
+  const user = await requireRole(request, DASHBOARD_ROLES);
+  if (!code || !isScopeCode(code)) throw notFound("Wilayah tidak ditemukan.");
+  requireScope(user, code);
+  return user;
+}
+
+/** The region of a code that passed requireDashboardCode; 404 when there is none. */
+export async function requireDashboardRegionRow(code: string): Promise<DashboardRegion> {
+  const region = await getRegion(code);
+  if (!region) throw notFound("Wilayah tidak ditemukan.");
+  return region;
+}
+
+/** requireDashboardCode, then the region (404 when unknown). */
 export async function requireDashboardScope(
   request: Request,
   code: string | undefined,
 ): Promise<{ user: SessionUser; region: DashboardRegion }> {
-  const user = await requireRole(request, DASHBOARD_ROLES);
-  if (!code || !isScopeCode(code)) throw notFound("Wilayah tidak ditemukan.");
-  const region = await getRegion(code);
-  if (!region) throw notFound("Wilayah tidak ditemukan.");
-  requireScope(user, region.code);
-  return { user, region };
+  const user = await requireDashboardCode(request, code);
+  return { user, region: await requireDashboardRegionRow(code!) };
 }
 
 /** The breadcrumb: the region's ancestors within the user's scope (the nation first for whoever holds it). */

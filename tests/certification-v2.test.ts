@@ -18,7 +18,14 @@ import * as sertifikatPage from "~/routes/sertifikat._index";
 import * as dasbor from "~/routes/dasbor.$region._index";
 import { practisedCount } from "~/features/certification/practice.server";
 import { call, makeRequest, sessionCookie, setupDatabase } from "./helpers";
-import { almostCertified, backdateAttempts, insertCertificate, newKader, SLUGS, takeQuiz } from "./certification-helpers";
+import {
+  almostCertified,
+  backdateAttempts,
+  insertCertificate,
+  newKader,
+  SLUGS,
+  takeQuiz,
+} from "./certification-helpers";
 import { startAttempt } from "~/features/learning/quiz.server";
 
 beforeAll(async () => {

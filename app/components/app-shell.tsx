@@ -1,4 +1,4 @@
-import { Form, Link, NavLink } from "@remix-run/react";
+import { useLocation } from "@remix-run/react";
 import type { Role } from "~/db/schema";
 import { type Action, can } from "~/lib/permissions";
 import { ROLE_LABEL } from "~/lib/roles";
@@ -48,6 +48,17 @@ export function navFor(role: Role): NavItem[] {
   return [home, ...staff.filter((i) => !i.action || can(role, i.action)).map(({ to, label }) => ({ to, label }))];
 }
 
+/**
+ * The menu item of the page shown: its path or a page under it ("/" only itself), compared
+ * without case as NavLink did. The shell is plain anchors and a plain form (every page works
+ * without JavaScript, and a hydrated page loses nothing but client-side navigation), read
+ * against one location per page instead of a router lookup per link.
+ */
+export function isNavActive(pathname: string, to: string): boolean {
+  const path = pathname.toLowerCase().replace(/(.)\/+$/, "$1");
+  return to === "/" ? path === "/" : path === to || path.startsWith(`${to}/`);
+}
+
 /** The demo's banner on every page: the accounts and their password are public. */
 export function DemoBanner({ password }: { password: string }) {
   return (
@@ -68,6 +79,7 @@ export function AppShell({
   demoPassword?: string | null;
   children: React.ReactNode;
 }) {
+  const { pathname } = useLocation();
   return (
     <div className="flex min-h-screen flex-col">
       {/* The first Tab: past the header and menu straight to the page (keyboard and switch users). */}
@@ -81,22 +93,22 @@ export function AppShell({
       <header className="bg-brand-700 text-white">
         {/* Wraps instead of pushing the name and Keluar off a phone's screen when the text is enlarged. */}
         <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-2 gap-y-1 px-3 py-2">
-          <Link to="/" className="font-bold text-white no-underline">
+          <a href="/" className="font-bold text-white no-underline">
             Akademi Posyandu
-          </Link>
+          </a>
           {user ? (
             <div className="ml-auto flex min-w-0 max-w-full items-center gap-2 text-right text-xs leading-tight">
-              <Link to="/akun" className="flex min-h-11 min-w-0 flex-col justify-center text-white no-underline">
+              <a href="/akun" className="flex min-h-11 min-w-0 flex-col justify-center text-white no-underline">
                 <span className="block truncate font-semibold">{user.name}</span>
                 <span className="line-clamp-2 block opacity-90">
                   {user.role === "kader" ? user.place : `${ROLE_LABEL[user.role]} · ${user.place}`}
                 </span>
-              </Link>
-              <Form method="post" action="/keluar">
+              </a>
+              <form method="post" action="/keluar">
                 <button type="submit" className="min-h-11 shrink-0 rounded border border-white/60 px-3 text-xs">
                   Keluar
                 </button>
-              </Form>
+              </form>
             </div>
           ) : null}
         </div>
@@ -105,15 +117,22 @@ export function AppShell({
             <ul className="mx-auto flex max-w-5xl overflow-x-auto px-1 text-sm">
               {navFor(user.role).map((item) => (
                 <li key={item.to}>
-                  <NavLink
-                    to={item.to}
-                    end={item.to === "/"}
-                    className={({ isActive }) =>
-                      `flex min-h-11 items-center whitespace-nowrap px-3 text-white no-underline ${isActive ? "border-b-2 border-white font-semibold" : "opacity-90"}`
-                    }
-                  >
-                    {item.label}
-                  </NavLink>
+                  {isNavActive(pathname, item.to) ? (
+                    <a
+                      href={item.to}
+                      aria-current="page"
+                      className="flex min-h-11 items-center whitespace-nowrap px-3 text-white no-underline border-b-2 border-white font-semibold"
+                    >
+                      {item.label}
+                    </a>
+                  ) : (
+                    <a
+                      href={item.to}
+                      className="flex min-h-11 items-center whitespace-nowrap px-3 text-white no-underline opacity-90"
+                    >
+                      {item.label}
+                    </a>
+                  )}
                 </li>
               ))}
             </ul>

@@ -10,12 +10,14 @@ import { describe, expect, it } from "vitest";
 import { AppShell, isNavActive } from "~/components/app-shell";
 import type { Role } from "~/db/schema";
 
+type ShellProps = Parameters<typeof AppShell>[0];
+
 const shell = (path: string, role: Role) =>
   renderToString(
     createElement(
       MemoryRouter,
       { initialEntries: [path] },
-      createElement(AppShell, { user: { name: "Bu Uji", role, place: "Kutai Timur" } }, "isi"),
+      createElement(AppShell, { user: { name: "Bu Uji", role, place: "Kutai Timur" } } as ShellProps, "isi"),
     ),
   );
 const current = (html: string) => [...html.matchAll(/<a href="([^"]+)" aria-current="page"/g)].map((m) => m[1]);

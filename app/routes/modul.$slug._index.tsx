@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth.server";
 import { getModule, programmesOf } from "~/features/catalogue/content.server";
@@ -98,9 +98,9 @@ export default function ModulPage() {
   const n = d.sections.length;
   return (
     <article className="mx-auto max-w-2xl">
-      <Link to="/modul" className="inline-flex min-h-11 items-center text-sm">
+      <a href="/modul" className="inline-flex min-h-11 items-center text-sm">
         ‹ Semua modul
-      </Link>
+      </a>
       <p className="mt-1 text-xs font-semibold uppercase tracking-wide text-brand-700">
         {d.spm} · ± {d.minutes} menit
       </p>
@@ -139,13 +139,19 @@ export default function ModulPage() {
           i < n - 1 ? (
             <section key={s.id}>
               <div dangerouslySetInnerHTML={{ __html: s.html }} />
-              <Form method="post" className="my-4" data-offline="bagian" data-next={d.sections[i + 1].id}>
+              <form
+                method="post"
+                action={`/modul/${d.slug}?index`}
+                className="my-4"
+                data-offline="bagian"
+                data-next={d.sections[i + 1].id}
+              >
                 <input type="hidden" name="intent" value="bagian" />
                 <input type="hidden" name="bagian" value={s.id} />
                 <button type="submit" className="btn-secondary w-full text-sm">
                   {i < d.read ? "✓ " : ""}Bagian {i + 1} dari {n} selesai · lanjut
                 </button>
-              </Form>
+              </form>
             </section>
           ) : (
             <section key={s.id} dangerouslySetInnerHTML={{ __html: s.html }} />
@@ -153,7 +159,7 @@ export default function ModulPage() {
         )}
       </div>
       <p className="mt-4 text-sm">
-        <Link to={`/modul/${d.slug}/cetak`}>Versi cetak (A4)</Link> · <Link to="/istilah">Daftar istilah</Link>
+        <a href={`/modul/${d.slug}/cetak`}>Versi cetak (A4)</a> · <a href="/istilah">Daftar istilah</a>
       </p>
       <section id="selesai" className="card mt-6 space-y-3">
         {d.completed ? (
@@ -161,25 +167,25 @@ export default function ModulPage() {
             Anda sudah selesai membaca modul ini{d.bestScore !== null ? ` · nilai kuis terbaik ${d.bestScore}` : ""}.
           </p>
         ) : (
-          <Form method="post" data-offline="selesai">
+          <form method="post" action={`/modul/${d.slug}?index`} data-offline="selesai">
             <input type="hidden" name="intent" value="selesai" />
             <button type="submit" className="btn w-full">
               {d.hasQuiz ? "Selesai membaca, lanjut ke kuis" : "Tandai selesai dibaca"}
             </button>
-          </Form>
+          </form>
         )}
         {d.hasQuiz && d.completed ? (
-          <Link to={`/modul/${d.slug}/kuis`} className={d.passed ? "btn-secondary w-full" : "btn w-full"}>
+          <a href={`/modul/${d.slug}/kuis`} className={d.passed ? "btn-secondary w-full" : "btn w-full"}>
             {d.passed ? "Lihat kuis" : "Kerjakan kuis"}
-          </Link>
+          </a>
         ) : null}
         {d.next ? (
-          <Link
-            to={`/modul/${d.next.slug}`}
+          <a
+            href={`/modul/${d.next.slug}`}
             className={d.completed && (d.passed || !d.hasQuiz) ? "btn w-full" : "btn-secondary w-full"}
           >
             Modul berikutnya: {d.next.title}
-          </Link>
+          </a>
         ) : null}
       </section>
     </article>

@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
@@ -91,13 +91,13 @@ export default function Attempt() {
     const unanswered = new Set(a?.unanswered ?? []);
     return (
       <section className="mx-auto max-w-xl space-y-4">
-        <Link to={`/modul/${d.slug}`} className="inline-flex min-h-11 items-center text-sm">
+        <a href={`/modul/${d.slug}`} className="inline-flex min-h-11 items-center text-sm">
           ‹ {d.title}
-        </Link>
+        </a>
         <h1>Kuis: {d.title}</h1>
         <FormError message={a?.message} />
         {/* data-offline: with JavaScript the answers are kept on the phone when there is no signal. */}
-        <Form method="post" className="space-y-4" data-offline="kuis">
+        <form method="post" action={`/modul/${d.slug}/kuis/${d.attemptId}`} className="space-y-4" data-offline="kuis">
           {d.questions.map((q, i) => (
             <QuestionFieldset
               key={q.id}
@@ -112,15 +112,15 @@ export default function Attempt() {
           <button type="submit" className="btn w-full">
             Kirim jawaban
           </button>
-        </Form>
+        </form>
       </section>
     );
   }
   return (
     <section className="mx-auto max-w-xl space-y-4">
-      <Link to={`/modul/${d.slug}/kuis`} className="inline-flex min-h-11 items-center text-sm">
+      <a href={`/modul/${d.slug}/kuis`} className="inline-flex min-h-11 items-center text-sm">
         ‹ Kuis {d.title}
-      </Link>
+      </a>
       <h1>Hasil kuis</h1>
       {/* data-nilai, data-lulus: read by the page script when it sent these answers from the phone. */}
       <div
@@ -152,19 +152,19 @@ export default function Attempt() {
         <div className="alert-ok space-y-2" role="status">
           <p className="text-lg font-bold">Selamat, sertifikat Anda terbit</p>
           <p className="text-sm">Anda sudah memenuhi semua syarat. Kode sertifikat: {d.issued.code}.</p>
-          <Link to="/sertifikat" className="btn w-full">
+          <a href="/sertifikat" className="btn w-full">
             Lihat dan unduh sertifikat
-          </Link>
+          </a>
         </div>
       ) : null}
       {d.passed ? (
-        <Link to={d.next.href} className="btn w-full">
+        <a href={d.next.href} className="btn w-full">
           {d.next.label}
-        </Link>
+        </a>
       ) : (
-        <Link to={`/modul/${d.slug}`} className="btn w-full">
+        <a href={`/modul/${d.slug}`} className="btn w-full">
           Baca lagi modulnya
-        </Link>
+        </a>
       )}
       <ol className="space-y-3">
         {d.review.map((q, i) => (
@@ -193,15 +193,15 @@ export default function Attempt() {
             <p className="mt-2 text-sm text-stone-700">{q.explanation}</p>
             {!q.correct && q.reread ? (
               <p className="mt-2 text-sm">
-                Baca lagi: <Link to={q.reread.href}>{q.reread.title}</Link>
+                Baca lagi: <a href={q.reread.href}>{q.reread.title}</a>
               </p>
             ) : null}
           </li>
         ))}
       </ol>
-      <Link to="/" className="btn-secondary w-full">
+      <a href="/" className="btn-secondary w-full">
         Ke Beranda
-      </Link>
+      </a>
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { randomBytes } from "node:crypto";
 import { requireUser } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -53,9 +53,9 @@ export default function KuisInfo() {
   const a = useActionData<typeof action>();
   return (
     <section className="mx-auto max-w-xl space-y-4">
-      <Link to={`/modul/${d.slug}`} className="inline-flex min-h-11 items-center text-sm">
+      <a href={`/modul/${d.slug}`} className="inline-flex min-h-11 items-center text-sm">
         ‹ {d.title}
-      </Link>
+      </a>
       <h1>Kuis: {d.title}</h1>
       <OutboxPanel path={`/modul/${d.slug}/kuis`} />
       <ul className="card list-disc space-y-1 pl-8 text-sm">
@@ -82,16 +82,16 @@ export default function KuisInfo() {
         </p>
       ) : null}
       {d.inProgressId ? (
-        <Link to={`/modul/${d.slug}/kuis/${d.inProgressId}`} className="btn w-full">
+        <a href={`/modul/${d.slug}/kuis/${d.inProgressId}`} className="btn w-full">
           Lanjutkan kuis yang belum selesai
-        </Link>
+        </a>
       ) : d.check.ok ? (
-        <Form method="post">
+        <form method="post" action={`/modul/${d.slug}/kuis?index`}>
           <input type="hidden" name="idempotencyKey" value={d.idempotencyKey} />
           <button type="submit" className="btn w-full">
             {d.submittedCount ? "Coba lagi" : "Mulai kuis"}
           </button>
-        </Form>
+        </form>
       ) : (
         <p className="alert-error">{d.check.message}</p>
       )}
@@ -107,7 +107,7 @@ export default function KuisInfo() {
           <ul className="mt-2 divide-y divide-stone-100 text-sm">
             {d.attempts.map((t) => (
               <li key={t.id} className="flex justify-between py-2">
-                <Link to={`/modul/${d.slug}/kuis/${t.id}`}>{t.submittedAt}</Link>
+                <a href={`/modul/${d.slug}/kuis/${t.id}`}>{t.submittedAt}</a>
                 <span className={t.passed ? "font-semibold text-emerald-800" : "text-stone-700"}>
                   {t.score} {t.passed ? "· lulus" : "· belum lulus"}
                 </span>

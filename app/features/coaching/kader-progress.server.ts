@@ -23,7 +23,7 @@ import { kaderStanding, quizCycleStart } from "~/features/certification/evaluate
 import { stateOf, STATE_LABEL } from "~/features/certification/certificates.server";
 import { PRACTICE_RESULT_LABEL } from "~/features/certification/rule";
 import { content, getModule } from "~/features/catalogue/content.server";
-import { grantedExtra } from "~/features/learning/quiz.server";
+import { grantedExtra, grantedSince } from "~/features/learning/quiz.server";
 import { IDEMPOTENCY_KEY_RE } from "~/lib/idempotency";
 import { withinScope } from "~/db/scope";
 import { notFound } from "~/lib/http";
@@ -120,7 +120,13 @@ async function quizStatuses(kaderId: string, records: ProgressRecords, zone: Zon
     const start = await quizCycleStart(kaderId, slug, now);
     const mine = records.attempts.filter((a) => a.slug === slug);
     const inCycle = mine.filter((a) => !start || a.submittedAt! >= start);
-    const granted = mod.quiz.maxAttempts > 0 ? await grantedExtra(kaderId, slug, start) : 0;
+    const granted =
+      mod.quiz.maxAttempts > 0
+        ? grantedSince(
+            records.grants.filter((g) => g.slug === slug),
+            start,
+          )
+        : 0;
     const max = mod.quiz.maxAttempts > 0 ? mod.quiz.maxAttempts + granted : 0;
     const passed = inCycle.some((a) => a.passed);
     quizzes.push({

@@ -4,7 +4,7 @@
  */
 import { IDEMPOTENCY_KEY_RE } from "~/lib/idempotency";
 import { randomInt } from "node:crypto";
-import { and, eq, gte, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { generateIdFromEntropySize } from "lucia";
 import { db, rowsOf, type Conn } from "~/db.server";
 import { moduleProgress, quizAttemptGrants, quizAttempts, users, type DrawnQuestion } from "~/db/schema";
@@ -34,26 +34,22 @@ export function requireQuizModule(
 }
 
 /**
- * Extra attempts granted by Tim Pembina for this quiz in the current cycle (grants made
- * before the cycle began belonged to the earlier cycle).
+ * Extra attempts granted by Tim Pembina for a quiz in the current cycle, over that quiz's
+ * grants: grants made before the cycle began belonged to the earlier cycle. The one spelling
+ * of this rule (the quiz pages apply it to the grants `quizFacts` read, the Tim Pembina pages
+ * to theirs).
  */
-export async function grantedExtra(userId: string, slug: string, start: Date | null, conn: Conn = db): Promise<number> {
-  const [row] = await conn
-    .select({ n: sql<number>`coalesce(sum(${quizAttemptGrants.extra}), 0)::int` })
-    .from(quizAttemptGrants)
-    .where(
-      and(
-        eq(quizAttemptGrants.userId, userId),
-        eq(quizAttemptGrants.slug, slug),
-        start ? gte(quizAttemptGrants.grantedAt, start) : undefined,
-      ),
-    );
-  return Number(row?.n ?? 0);
+export function grantedSince(grants: { extra: number; at: Date }[], start: Date | null): number {
+  return grants.filter((g) => !start || g.at >= start).reduce((n, g) => n + g.extra, 0);
 }
 
-/** `grantedExtra` over grants already read (`quizFacts`): the same rule, no query. */
-function grantedSince(grants: QuizFacts["grants"], start: Date | null): number {
-  return grants.filter((g) => !start || g.at >= start).reduce((n, g) => n + g.extra, 0);
+/** `grantedSince` over the kader's grants of this quiz, read on `conn` (a caller's transaction when given). */
+export async function grantedExtra(userId: string, slug: string, start: Date | null, conn: Conn = db): Promise<number> {
+  const grants = await conn
+    .select({ extra: quizAttemptGrants.extra, at: quizAttemptGrants.grantedAt })
+    .from(quizAttemptGrants)
+    .where(and(eq(quizAttemptGrants.userId, userId), eq(quizAttemptGrants.slug, slug)));
+  return grantedSince(grants, start);
 }
 
 export interface QuizStatus {

@@ -117,22 +117,13 @@ export function AppShell({
             <ul className="mx-auto flex max-w-5xl overflow-x-auto px-1 text-sm">
               {navFor(user.role).map((item) => (
                 <li key={item.to}>
-                  {isNavActive(pathname, item.to) ? (
-                    <a
-                      href={item.to}
-                      aria-current="page"
-                      className="flex min-h-11 items-center whitespace-nowrap px-3 text-white no-underline border-b-2 border-white font-semibold"
-                    >
-                      {item.label}
-                    </a>
-                  ) : (
-                    <a
-                      href={item.to}
-                      className="flex min-h-11 items-center whitespace-nowrap px-3 text-white no-underline opacity-90"
-                    >
-                      {item.label}
-                    </a>
-                  )}
+                  <a
+                    href={item.to}
+                    aria-current={isNavActive(pathname, item.to) ? "page" : undefined}
+                    className={`flex min-h-11 items-center whitespace-nowrap px-3 text-white no-underline ${isNavActive(pathname, item.to) ? "border-b-2 border-white font-semibold" : "opacity-90"}`}
+                  >
+                    {item.label}
+                  </a>
                 </li>
               ))}
             </ul>

@@ -96,6 +96,8 @@ export default function ModulPage() {
   const d = useLoaderData<typeof loader>();
   const a = useActionData<typeof action>();
   const n = d.sections.length;
+  // The index route's own action, as Remix's <Form> wrote it; the kader script's outbox posts here too.
+  const formAction = `/modul/${d.slug}?index`;
   return (
     <article className="mx-auto max-w-2xl">
       <a href="/modul" className="inline-flex min-h-11 items-center text-sm">
@@ -141,7 +143,7 @@ export default function ModulPage() {
               <div dangerouslySetInnerHTML={{ __html: s.html }} />
               <form
                 method="post"
-                action={`/modul/${d.slug}?index`}
+                action={formAction}
                 className="my-4"
                 data-offline="bagian"
                 data-next={d.sections[i + 1].id}
@@ -167,7 +169,7 @@ export default function ModulPage() {
             Anda sudah selesai membaca modul ini{d.bestScore !== null ? ` · nilai kuis terbaik ${d.bestScore}` : ""}.
           </p>
         ) : (
-          <form method="post" action={`/modul/${d.slug}?index`} data-offline="selesai">
+          <form method="post" action={formAction} data-offline="selesai">
             <input type="hidden" name="intent" value="selesai" />
             <button type="submit" className="btn w-full">
               {d.hasQuiz ? "Selesai membaca, lanjut ke kuis" : "Tandai selesai dibaca"}

@@ -84,8 +84,7 @@ export const DASHBOARD_REFRESH_AFTER_MS = DASHBOARD_MAX_AGE_MS / 2;
  * no query but the session's.
  */
 export async function dashboardPage(request: Request, code: string | undefined): Promise<DashboardPage> {
-  const user = await requireDashboardCode(request, code);
-  const regionCode = code!;
+  const { user, code: regionCode } = await requireDashboardCode(request, code);
   const url = new URL(request.url);
   const q = parseDashboardQuery(request);
   const editor = SIGNATORY_EDITORS.includes(user.role);

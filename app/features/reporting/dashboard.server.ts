@@ -59,11 +59,14 @@ export type DashboardRegion = NonNullable<Awaited<ReturnType<typeof getRegion>>>
  * The dashboard's reader and a well-formed code in her scope: 404 when the code is malformed,
  * 403 outside her scope (whether or not such a region exists), checked on the code alone.
  */
-export async function requireDashboardCode(request: Request, code: string | undefined): Promise<SessionUser> {
+export async function requireDashboardCode(
+  request: Request,
+  code: string | undefined,
+): Promise<{ user: SessionUser; code: string }> {
   const user = await requireRole(request, DASHBOARD_ROLES);
   if (!code || !isScopeCode(code)) throw notFound("Wilayah tidak ditemukan.");
   requireScope(user, code);
-  return user;
+  return { user, code };
 }
 
 /** The region of a code that passed requireDashboardCode; 404 when there is none. */
@@ -78,8 +81,8 @@ export async function requireDashboardScope(
   request: Request,
   code: string | undefined,
 ): Promise<{ user: SessionUser; region: DashboardRegion }> {
-  const user = await requireDashboardCode(request, code);
-  return { user, region: await requireDashboardRegionRow(code!) };
+  const checked = await requireDashboardCode(request, code);
+  return { user: checked.user, region: await requireDashboardRegionRow(checked.code) };
 }
 
 /** The breadcrumb: the region's ancestors within the user's scope (the nation first for whoever holds it). */

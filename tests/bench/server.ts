@@ -151,6 +151,13 @@ export async function benchDatabase(): Promise<{ url: string; drop(): Promise<vo
   };
 }
 
+/** A process's name and CPU time in clock ticks (user + system), from /proc/<pid>/stat; throws when it is gone. */
+function procStat(pid: number | string): { name: string; ticks: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return { name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), ticks: Number(f[11]) + Number(f[12]) };
+}
+
 /** CPU seconds (user + system) and RSS bytes of a process and its children (cluster workers). */
 export function processUsage(pid: number): { cpuSeconds: number; rssBytes: number; pids: number[] } {
   const pids = [pid, ...childPids(pid)];
@@ -158,9 +165,7 @@ export function processUsage(pid: number): { cpuSeconds: number; rssBytes: numbe
   let rss = 0;
   for (const p of pids) {
     try {
-      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(f[11]) + Number(f[12]);
+      ticks += procStat(p).ticks;
       const m = readFileSync(`/proc/${p}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
       rss += m ? Number(m[1]) * 1024 : 0;
     } catch {
@@ -180,10 +185,8 @@ export function postgresCpuSeconds(): number {
   for (const p of readdirSync("/proc")) {
     if (!/^\d+$/.test(p)) continue;
     try {
-      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
-      if (!stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")).startsWith("postgres")) continue;
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(f[11]) + Number(f[12]);
+      const stat = procStat(p);
+      if (stat.name.startsWith("postgres")) ticks += stat.ticks;
     } catch {
       // gone meanwhile
     }

@@ -6,12 +6,15 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
 import { ServerFaultContext } from "~/components/error-boundary";
 import { closeDb, type ServerFault, serverFault } from "~/db.server";
+import { env } from "~/env.server";
+import { acceptsGzip, spliceFragment } from "~/html-fragment.server";
+import { fragmentMarker } from "~/lib/fragment-marker";
 import { inRequest, noteRequestError, noteRequestFault } from "~/request-log.server";
 export { startupErrorMessage } from "~/db.server";
 
 // The server (server.js) calls these through the build.
 export { boot } from "~/boot.server";
-export { env } from "~/env.server";
+export { env };
 export { isPublicFilePath, rewriteSuffixUrl } from "~/lib/suffix-url";
 export { httpPolicy, trustProxySetting } from "~/http-policy.server";
 export { requestLog } from "~/request-log.server";
@@ -109,10 +112,24 @@ export default function handleRequest(
           body.on("data", (c: Buffer) => chunks.push(c));
           body.on("error", reject);
           body.on("end", () => {
+            let page = Buffer.concat(chunks);
+            // A pre-rendered part of the page (a cached dashboard's content) goes in at its marker,
+            // gzip-compressed once (app/html-fragment.server.ts); the compression middleware then
+            // leaves the answer as it is.
+            const fragment = loadContext?.htmlFragment;
+            if (fragment) {
+              const gzip = env().COMPRESS && acceptsGzip(request.headers.get("Accept-Encoding"));
+              const spliced = spliceFragment(page, fragmentMarker(nonce), fragment, gzip);
+              if (spliced) {
+                page = spliced;
+                if (gzip) responseHeaders.set("Content-Encoding", "gzip");
+                if (env().COMPRESS) responseHeaders.append("Vary", "Accept-Encoding");
+              }
+            }
             responseHeaders.set("Content-Type", "text/html; charset=utf-8");
             // nosniff, Referrer-Policy and X-Frame-Options: httpPolicy sets them on every answer.
             responseHeaders.set("Content-Security-Policy", contentSecurityPolicy(nonce));
-            resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
+            resolve(new Response(page, { headers: responseHeaders, status: responseStatusCode }));
           });
           pipe(body);
         },

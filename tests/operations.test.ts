@@ -5,9 +5,11 @@
  * numbers, and the drain after SIGTERM. Started by tests/support/built-server.ts.
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { get, type IncomingHttpHeaders } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
 import { matchRoutes } from "@remix-run/react";
 import type { ServerBuild } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -218,6 +220,42 @@ describe(`operations of the built server (${postgresUrl ? "PostgreSQL, 2 workers
     expect(count("miss")).toBeGreaterThanOrEqual(1);
     expect(count("miss")).toBeLessThanOrEqual(2); // one per worker
     expect(count("hit")).toBe(6 - count("miss"));
+  });
+
+  it("a dashboard view: its cached content spliced in as one gzip member, or plain without gzip; the same page", async () => {
+    const signedIn = await post(`${server.url}/masuk`, { login: "081100000002", password: "posyandu-demo" });
+    const cookie = signedIn.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .filter((c) => !c.startsWith("akademi_tulis="))
+      .join("; ");
+    const raw = (encoding?: string) =>
+      new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        const headers: Record<string, string> = { Cookie: cookie };
+        if (encoding) headers["Accept-Encoding"] = encoding;
+        get(`${server.url}/dasbor/64.02`, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on("error", reject);
+        }).on("error", reject);
+      });
+    // Computed by the first views (one per worker), then served from the cache.
+    for (let i = 0; i < 3; i++) await raw("gzip");
+    const gz = await raw("gzip, deflate, br");
+    const plain = await raw();
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    expect(gz.headers.vary).toMatch(/Accept-Encoding/);
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    const page = gunzipSync(gz.body).toString("utf8"); // checks the trailer's CRC-32 and length
+    expect(page).toMatch(/<h1[^>]*>Dasbor Kabupaten Kutai Kartanegara<\/h1>/);
+    expect(page).toMatch(/Angka dihitung pukul \d\d\.\d\d WITA/);
+    expect(page).toContain("</table>");
+    expect(page.match(/<\/html>/g)).toHaveLength(1);
+    expect(page).not.toContain("<!--isi");
+    // The same page both ways, but for the per-response nonce.
+    const unnonced = (s: string) => s.replace(/nonce="[^"]*"/g, "");
+    expect(unnonced(plain.body.toString("utf8"))).toBe(unnonced(page));
   });
 
   it("/metrics with the token: request histograms by route id and method, status counts, certificates, pool, memory", async () => {

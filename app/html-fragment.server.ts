@@ -41,16 +41,15 @@ export class HtmlFragment {
   }
 }
 
-/** Whether the request takes a gzip body (`Accept-Encoding`, a q of 0 refuses it). */
+/** Whether the request takes a gzip body (`Accept-Encoding`: gzip, or else `*`, with a q above 0). */
 export function acceptsGzip(header: string | null): boolean {
-  if (!header) return false;
-  for (const part of header.toLowerCase().split(",")) {
-    const [coding, ...params] = part.trim().split(";");
-    if (coding.trim() !== "gzip" && coding.trim() !== "*") continue;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    return !q || Number(q.slice(2)) > 0;
+  const q = new Map<string, number>();
+  for (const part of (header ?? "").toLowerCase().split(",")) {
+    const [coding, ...params] = part.split(";").map((p) => p.trim());
+    const weight = params.find((p) => p.startsWith("q="));
+    if (coding) q.set(coding, weight ? Number(weight.slice(2)) : 1);
   }
-  return false;
+  return (q.get("gzip") ?? q.get("*") ?? 0) > 0;
 }
 
 /**

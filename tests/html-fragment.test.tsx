@@ -58,6 +58,9 @@ describe("spliceFragment", () => {
     expect(acceptsGzip("br;q=1.0, gzip;q=0.8")).toBe(true);
     expect(acceptsGzip("*")).toBe(true);
     expect(acceptsGzip("gzip;q=0")).toBe(false);
+    expect(acceptsGzip("gzip;q=0, *")).toBe(false);
+    expect(acceptsGzip("*;q=0, gzip")).toBe(true);
+    expect(acceptsGzip("GZIP ; q=0.5")).toBe(true);
     expect(acceptsGzip("identity")).toBe(false);
     expect(acceptsGzip("br")).toBe(false);
     expect(acceptsGzip(null)).toBe(false);

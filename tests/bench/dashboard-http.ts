@@ -14,14 +14,15 @@
  * write, which always compute), and the loops as users see them, with how many of their views
  * were computed (miss) or served (hit), read from /metrics. Besides the closed loops (each user
  * asks again as soon as a page arrives) a step of 10 users who each view a page every
- * BENCH_THINK_MS (1000) ms: people reading a dashboard.
+ * BENCH_THINK_MS (1000) ms: people reading a dashboard. Each step prints the peak RSS of every
+ * server process, sampled every 0.5 s (goal ≤ 300 MB per worker).
  */
 import http from "node:http";
 import { sql } from "drizzle-orm";
 import { lucia, SESSION_COOKIE } from "~/auth.server";
 import { closeDb, db, dbKind, dbReady, rowsOf } from "~/db.server";
 import { NATIONAL_CODE } from "~/lib/region";
-import { percentile, processUsage, startServer } from "./server";
+import { peakRss, percentile, processUsage, startServer } from "./server";
 
 await dbReady();
 if (dbKind() !== "postgres") {
@@ -127,6 +128,7 @@ try {
   }
   const pass: boolean[] = [];
   const paced: boolean[] = [];
+  let workerPeakMb = 0;
   const steps = [...USERS.map((users) => ({ users, think: 0 })), { users: 10, think: THINK_MS }];
   for (const { users, think } of steps) {
     const counts0 = await pageCounts();
@@ -134,6 +136,7 @@ try {
     const bytes = new Map<string, number>();
     let errors = 0;
     const before = processUsage(server.pid);
+    const rss = peakRss(server.pid);
     const start = performance.now();
     const deadline = start + SECONDS * 1000;
     await Promise.all(
@@ -150,6 +153,9 @@ try {
     );
     const seconds = (performance.now() - start) / 1000;
     const after = processUsage(server.pid);
+    const peaks = rss.stop();
+    const workers = peaks.filter((p) => p.role === "worker").map((p) => p.mb);
+    workerPeakMb = Math.max(workerPeakMb, ...workers);
     const views = [...times.values()].reduce((s, t) => s + t.length, 0);
     const counts1 = await pageCounts();
     const delta = (k: string) => (counts1[k] ?? 0) - (counts0[k] ?? 0);
@@ -158,6 +164,9 @@ try {
       : `${users} user${users > 1 ? "s" : ""} without pause`;
     console.log(
       `\n${label}, ${SECONDS} s: ${views} views (${delta("miss") + delta("fresh")} waited for a computation, ${delta("hit")} from the cache; ${delta("refresh")} pages computed again in the background), ${(views / seconds).toFixed(0)} views/s, ${errors} errors, server CPU ${(((after.cpuSeconds - before.cpuSeconds) * 1000) / views).toFixed(1)} ms per view, RSS ${(after.rssBytes / 1048576).toFixed(0)} MB (${after.pids.length} processes)`,
+    );
+    console.log(
+      `  peak RSS during the step: primary ${peaks.find((p) => p.role === "primary")?.mb ?? 0} MB, workers ${workers.join(", ")} MB`,
     );
     for (const p of pages) {
       const t = times.get(p.level)!.sort((a, b) => a - b);
@@ -185,6 +194,9 @@ try {
   const verdict = (r: boolean[]) =>
     r.every(Boolean) ? "met" : `not met (${r.filter((x) => !x).length} of ${r.length} levels over)`;
   if (pass.length) console.log(`\nGoal p95 ≤ 50 ms at every level with 10 users without pause: ${verdict(pass)}`);
+  console.log(
+    `Goal ≤ 300 MB RSS per worker during these steps: ${workerPeakMb <= 300 ? "met" : "not met"} (peak ${workerPeakMb} MB)`,
+  );
   if (paced.length)
     console.log(
       `Goal p95 ≤ 50 ms at every level with 10 users, a view every ~${THINK_MS / 1000} s each: ${verdict(paced)}`,

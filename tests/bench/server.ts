@@ -158,6 +158,16 @@ function procStat(pid: number | string): { name: string; ticks: number } {
   return { name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), ticks: Number(f[11]) + Number(f[12]) };
 }
 
+/** RSS bytes of one process (0 when it is gone). */
+function rssOf(pid: number): number {
+  try {
+    const m = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0; // gone meanwhile
+  }
+}
+
 /** CPU seconds (user + system) and RSS bytes of a process and its children (cluster workers). */
 export function processUsage(pid: number): { cpuSeconds: number; rssBytes: number; pids: number[] } {
   const pids = [pid, ...childPids(pid)];
@@ -166,13 +176,36 @@ export function processUsage(pid: number): { cpuSeconds: number; rssBytes: numbe
   for (const p of pids) {
     try {
       ticks += procStat(p).ticks;
-      const m = readFileSync(`/proc/${p}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
-      rss += m ? Number(m[1]) * 1024 : 0;
     } catch {
       // gone meanwhile
     }
+    rss += rssOf(p);
   }
   return { cpuSeconds: ticks / 100, rssBytes: rss, pids };
+}
+
+/**
+ * The highest RSS of each process of the server (the primary, then its workers), sampled
+ * every `everyMs` until `stop()` is called: what a worker holds under a load, not only after it.
+ */
+export function peakRss(pid: number, everyMs = 500): { stop: () => { pid: number; role: string; mb: number }[] } {
+  const peak = new Map<number, number>();
+  const sample = () => {
+    for (const p of [pid, ...childPids(pid)]) peak.set(p, Math.max(peak.get(p) ?? 0, rssOf(p)));
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return [...peak].map(([p, bytes]) => ({
+        pid: p,
+        role: p === pid ? "primary" : "worker",
+        mb: Math.round(bytes / 1048576),
+      }));
+    },
+  };
 }
 
 /**

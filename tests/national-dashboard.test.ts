@@ -13,6 +13,7 @@ import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { refreshKaderProgress, reportingMismatches } from "~/features/projection/projection.server";
 import { importBoundaries } from "~/features/regions/boundaries.server";
 import { scopeLevelMatches } from "~/lib/roles";
+import type { Lru } from "~/lib/lru";
 import { isWithinScope, NATIONAL_CODE } from "~/lib/region";
 import Dasbor, * as dasbor from "~/routes/dasbor.$region._index";
 import * as dasborIndex from "~/routes/dasbor._index";
@@ -206,5 +207,38 @@ describe("the national dashboard", () => {
     const text = typeof res.data === "string" ? res.data : String(res.data);
     expect(text).toContain("Kalimantan Selatan");
     expect(text).toContain("Kalimantan Timur");
+  });
+  it("keeps the nation's cascade as its parts per province, not its facts; renamed provinces make them again", async () => {
+    type Kept = Record<string, unknown> & { rows: string; parts: { rows: Record<string, unknown> } };
+    const kept = () => {
+      const cache = (globalThis as unknown as { __akademiCaches: Map<string, Lru<string, Kept>> }).__akademiCaches.get(
+        "national-cascade",
+      )!;
+      return cache.keys().map((k) => cache.get(k)!);
+    };
+    const res = await page(NATIONAL_CODE, national);
+    const cascade = res.data.cascade as {
+      rows: Record<string, { kecamatan: unknown; desa: unknown; posyandu: unknown }>;
+    };
+    const [entry] = kept();
+    // One entry per province and the attention list: not every kecamatan, desa and posyandu of the country.
+    expect(Object.keys(entry).sort()).toEqual(["parts", "rows"]);
+    expect(Object.keys(entry.parts.rows).sort()).toEqual(Object.keys(cascade.rows).sort());
+    for (const [code, row] of Object.entries(cascade.rows))
+      expect(entry.parts.rows[code]).toMatchObject({
+        kecamatan: row.kecamatan,
+        desa: row.desa,
+        posyandu: row.posyandu,
+      });
+    expect(JSON.stringify(entry).length).toBeLessThan(200 * Object.keys(cascade.rows).length + 2000);
+    // A province renamed: the kept parts are for other rows, so they are made again (then kept).
+    await db.execute(sql`update regions set name = 'Kalimantan Selatan (uji)' where code = '63'`);
+    try {
+      const again = await page(NATIONAL_CODE, national);
+      expect(JSON.stringify(again.data.rows)).toContain("Kalimantan Selatan (uji)");
+      expect(kept().some((e) => e.rows.includes("63=Kalimantan Selatan (uji)"))).toBe(true);
+    } finally {
+      await db.execute(sql`update regions set name = 'Kalimantan Selatan' where code = '63'`);
+    }
   });
 });

@@ -24,7 +24,7 @@ import { rateTrend } from "~/features/reporting/reports.server";
 import { todayWita } from "~/lib/timezone";
 import { NATIONAL_CODE } from "~/lib/region";
 import { content, pembinaProgramme } from "~/features/catalogue/content.server";
-import { cascadeFacts } from "~/features/reporting/cascade.server";
+import { cascadeSource } from "~/features/reporting/cascade.server";
 
 await dbReady();
 if (dbKind() !== "postgres") {
@@ -107,12 +107,13 @@ await timeIt(`trend sum of ${provinces.length} provinsi`, () => rateTrend(provin
 // The training cascade's query alone (issue 20: pembina teams and posyandu with a certified kader), per level.
 for (const level of ["provinsi", "kabupaten", "kecamatan", "desa"]) {
   const r = await biggest(level);
-  await timeIt(`cascade ${level} ${r.code}`, () => cascadeFacts({ code: r.code, level }, f));
+  await timeIt(`cascade ${level} ${r.code}`, () => cascadeSource({ code: r.code, level }, f));
 }
 // The nation's cascade is cached for NATIONAL_TTL_MS: its computation once (a filter not seen yet).
 {
   const t = performance.now();
-  await cascadeFacts({ code: NATIONAL_CODE, level: "nasional" }, { ...f, bidang: "kesehatan" });
+  const parts = await cascadeSource({ code: NATIONAL_CODE, level: "nasional" }, { ...f, bidang: "kesehatan" });
+  await parts(provinces.map((code) => ({ code, name: code })));
   console.log(`cascade nasional, computed (then cached)   ${(performance.now() - t).toFixed(0)} ms`);
 }
 const [{ pembina, pembinaCerts }] = rowsOf<{ pembina: number; pembinaCerts: number }>(

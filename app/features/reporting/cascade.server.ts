@@ -10,7 +10,13 @@ import { withinScope } from "~/db/scope";
 import { REPORTING_ZONE } from "~/lib/timezone";
 import { NATIONAL_CODE } from "~/lib/region";
 import { lru } from "~/lib/lru";
-import { type CascadeFacts, type CascadeView, cascadeView } from "~/features/reporting/cascade";
+import {
+  type CascadeFacts,
+  type CascadeParts,
+  type CascadeView,
+  cascadeParts,
+  cascadeView,
+} from "~/features/reporting/cascade";
 
 /**
  * "Valid today", the one spelling for kader (kader_progress.cert_expires_at) and pembina
@@ -32,23 +38,43 @@ export interface CascadeFilter {
  * active posyandu per desa with those having an active kader certified in the dashboard's
  * programme (and bidang), per posyandu on a desa's dashboard. Bounded by the region: one probe
  * per kecamatan/desa on users' scope index and one per posyandu on kader_progress.
+ *
+ * Read at once with the region's report, whose rows the parts are per: so this gives a function
+ * of the rows (cascadeParts, cascade.ts). The nation's facts (every kecamatan, desa and
+ * posyandu of the country: ~90,000 objects, ~20 MB of heap, about a second to read at 1.41 M
+ * kader) are not kept: their parts (one entry per province) are, per filter, for at most
+ * NATIONAL_TTL_MS.
  */
-export async function cascadeFacts(region: { code: string; level: string }, f: CascadeFilter): Promise<CascadeFacts> {
-  if (region.code !== NATIONAL_CODE) return readFacts(region, f);
-  // The nation's facts read every kecamatan, desa and posyandu of the country (about a
-  // second at 1.41 M kader): computed at most once per NATIONAL_TTL_MS per filter.
+export async function cascadeSource(
+  region: { code: string; level: string },
+  f: CascadeFilter,
+): Promise<(rows: readonly CascadeRow[]) => Promise<CascadeParts>> {
+  if (region.code !== NATIONAL_CODE) {
+    const facts = await readFacts(region, f);
+    return async (rows) => cascadeParts(facts, region, rows);
+  }
   const key = `${f.programmeId}|${f.bidang ?? ""}|${f.today}`;
-  const hit = nationalFacts.get(key);
-  if (hit) return hit;
+  const made = async (facts: CascadeFacts, rows: readonly CascadeRow[]) => {
+    const parts = cascadeParts(facts, region, rows);
+    nationalParts.set(key, { rows: rowsKey(rows), parts });
+    return parts;
+  };
+  const hit = nationalParts.get(key);
+  // Kept parts serve the same provinces (codes and names) as when they were made: nearly always.
+  if (hit) return async (rows) => (rowsKey(rows) === hit.rows ? hit.parts : made(await readFacts(region, f), rows));
   const facts = await readFacts(region, f);
-  nationalFacts.set(key, facts);
-  return facts;
+  return (rows) => made(facts, rows);
 }
+
+type CascadeRow = { code: string; name: string };
+const rowsKey = (rows: readonly CascadeRow[]) => rows.map((r) => `${r.code}=${r.name}`).join(",");
 
 /** How old the national cascade may be (stated on the national dashboard). */
 export const NATIONAL_TTL_MS = 10 * 60_000;
-/** Programmes × bidang (8) × a day: the filters in use at once. */
-const nationalFacts = lru<string, CascadeFacts>("national-cascade", 16, { maxAgeMs: NATIONAL_TTL_MS });
+/** Programmes × bidang (8) × a day: the filters in use at once; a few KB each. */
+const nationalParts = lru<string, { rows: string; parts: CascadeParts }>("national-cascade", 16, {
+  maxAgeMs: NATIONAL_TTL_MS,
+});
 
 async function readFacts(region: { code: string; level: string }, f: CascadeFilter): Promise<CascadeFacts> {
   const pembina = pembinaProgramme()?.id ?? null;
@@ -100,5 +126,6 @@ export async function regionCascade(
   report: Parameters<typeof cascadeView>[2],
   f: CascadeFilter,
 ): Promise<CascadeView> {
-  return cascadeView(await cascadeFacts(region, f), region, report);
+  const parts = await cascadeSource(region, f);
+  return cascadeView(await parts(report.rows), region, report);
 }

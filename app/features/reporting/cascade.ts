@@ -196,51 +196,12 @@ export function chainAttention(
 }
 
 /**
- * The cascade of a dashboard region: the levels shown, per row and for the region, and the
- * "perlu perhatian" list of the chain. `report`: the region's figures (regionReport), whose
- * certified / activeKader is the kader level.
+ * The teams' and posyandu's part of a region's cascade (everything but the kader ratios, which
+ * come from the report): per row (`rows`: the dashboard's rows, codes and names), for the
+ * region, and the "perlu perhatian" list of the chain. Small (one entry per row, ATTENTION_SIZE
+ * items) whatever the size of the facts: the nation's are cached as this (cascade.server.ts).
  */
-export function cascadeView(
-  facts: CascadeFacts,
-  region: { code: string; level: string },
-  report: {
-    rows: readonly { code: string; name: string; certified: number; activeKader: number }[];
-    totals: { certified: number; activeKader: number };
-  },
-) {
-  const parts = teamParts(facts, region, report.rows);
-  const rows: Record<string, Cascade> = {};
-  for (const r of report.rows) rows[r.code] = { ...parts.rows[r.code], kader: { n: r.certified, d: r.activeKader } };
-  return {
-    levels: levelsFor(region.level),
-    rows,
-    totals: { ...parts.totals, kader: { n: report.totals.certified, d: report.totals.activeKader } },
-    attention: parts.attention,
-  };
-}
-
-/**
- * The teams' and posyandu's part of a view (everything but the kader ratios, which come from
- * the report), remembered per facts object: the nation's facts (about 90,000 teams and
- * desa) are cached by cascade.server.ts, and walking them took ~200 ms of CPU per view.
- * A WeakMap: the parts go when the cached facts go.
- */
-const partsOf = new WeakMap<CascadeFacts, { key: string; parts: ReturnType<typeof computeParts> }>();
-
-function teamParts(
-  facts: CascadeFacts,
-  region: { code: string; level: string },
-  rows: readonly { code: string; name: string }[],
-) {
-  const key = `${region.code}|${rows.map((r) => `${r.code}=${r.name}`).join(",")}`;
-  const hit = partsOf.get(facts);
-  if (hit?.key === key) return hit.parts;
-  const parts = computeParts(facts, region, rows);
-  partsOf.set(facts, { key, parts });
-  return parts;
-}
-
-function computeParts(
+export function cascadeParts(
   facts: CascadeFacts,
   region: { code: string; level: string },
   rows: readonly { code: string; name: string }[],
@@ -258,6 +219,32 @@ function computeParts(
     rows: byRow,
     totals,
     attention: chainAttention(chainBreaks(facts, region), region, (code) => names.get(code)),
+  };
+}
+
+export type CascadeParts = ReturnType<typeof cascadeParts>;
+
+/**
+ * The cascade of a dashboard region: the levels shown, per row and for the region, and the
+ * "perlu perhatian" list of the chain. `parts`: cascadeParts of the region's facts for the
+ * report's rows; `report`: the region's figures (regionReport), whose certified / activeKader
+ * is the kader level.
+ */
+export function cascadeView(
+  parts: CascadeParts,
+  region: { code: string; level: string },
+  report: {
+    rows: readonly { code: string; name: string; certified: number; activeKader: number }[];
+    totals: { certified: number; activeKader: number };
+  },
+) {
+  const rows: Record<string, Cascade> = {};
+  for (const r of report.rows) rows[r.code] = { ...parts.rows[r.code], kader: { n: r.certified, d: r.activeKader } };
+  return {
+    levels: levelsFor(region.level),
+    rows,
+    totals: { ...parts.totals, kader: { n: report.totals.certified, d: report.totals.activeKader } },
+    attention: parts.attention,
   };
 }
 

@@ -28,7 +28,7 @@ import { hasFreshCookie, FRESH_SECONDS } from "~/read-your-writes.server";
 import { kaderProgrammes } from "~/features/catalogue/content.server";
 import { practisedCount } from "~/features/certification/practice.server";
 import { SIGNATORY_EDITORS, unsignedSummary, unsignedWarning } from "~/features/certification/signatories.server";
-import { cascadeFacts, NATIONAL_TTL_MS } from "~/features/reporting/cascade.server";
+import { cascadeSource, NATIONAL_TTL_MS } from "~/features/reporting/cascade.server";
 import { cascadeView, mapLevelsFor } from "~/features/reporting/cascade";
 import {
   dashboardLineage,
@@ -165,7 +165,7 @@ export type DashboardData = Awaited<ReturnType<typeof dashboardData>>;
 async function dashboardData(request: Request, user: SessionUser, region: DashboardRegion, q: DashboardQuery) {
   const computedAt = new Date();
   // Reports may come from the replica (not right after this browser's own write: onReplica).
-  const [lineage, report, bidang, trend, map, locked, practised, facts] = await onReplica(request, () =>
+  const [lineage, report, bidang, trend, map, locked, practised, cascadeFor] = await onReplica(request, () =>
     Promise.all([
       dashboardLineage(user, region),
       regionReport({ code: region.code, name: region.name, level: region.level }, q.filter),
@@ -174,7 +174,7 @@ async function dashboardData(request: Request, user: SessionUser, region: Dashbo
       region.level === "desa" ? null : childMap(region.code),
       lockedOutByChild(region, q.filter.programmeId),
       practisedCount(region.code, q.filter.programmeId, q.filter.bidang),
-      cascadeFacts(region, q.filter),
+      cascadeSource(region, q.filter),
     ]),
   );
   // DPMD/admin: kabupaten issuing certificates without a signatory (they set it).
@@ -182,7 +182,7 @@ async function dashboardData(request: Request, user: SessionUser, region: Dashbo
     ? await unsignedSummary(region.code, UNSIGNED_SHOWN)
     : { shown: [], more: 0 };
   // The training cascade (issue 20): teams, posyandu and kader per row, and where the chain breaks.
-  const cascade = cascadeView(facts, region, report);
+  const cascade = cascadeView(await cascadeFor(report.rows), region, report);
   const mapLevels = mapLevelsFor(region.level);
   const rows = sortRows(report.rows, q.urut, q.arah);
   // The year in WITA, as every date of the dashboard (today's date above, the rollups).

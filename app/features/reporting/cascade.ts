@@ -31,7 +31,7 @@ export const CASCADE_LABEL: Record<CascadeLevel, { short: string; long: string }
   kader: { short: "Kader", long: "Kader aktif bersertifikat" },
 };
 
-/** The facts of a region, read by cascadeFacts (cascade.server.ts). */
+/** The facts of a region, read by cascadeSource (cascade.server.ts). */
 export interface CascadeFacts {
   /** Every kecamatan and desa in the region (the region itself included): is its team certified? */
   teams: { code: string; level: "kecamatan" | "desa"; certified: boolean }[];

@@ -96,6 +96,10 @@ async function readFacts(region: { code: string; level: string }, f: CascadeFilt
         and ${certValidOn(sql`kp.cert_expires_at`, f.today)}
         ${f.bidang === null ? sql`` : sql`and kp.spm_bidang = ${f.bidang}`})`;
   const byPosyandu = region.level === "desa";
+  // Above a kecamatan the posyandu only count per row (kabupaten, kecamatan at least) and the
+  // chain breaks are per kecamatan (its team and its desa teams): one row per kecamatan, not per
+  // desa (the nation: ~7,000 rows instead of ~83,000). `desaCode` then holds the kecamatan.
+  const unit = byPosyandu || region.level === "kecamatan" ? sql`p.desa_code` : sql`left(p.desa_code, 8)`;
   const [teams, posyandu] = await Promise.all([
     sqlRows<{ code: string; level: "kecamatan" | "desa"; certified: boolean }>(sql`
       select r.code, r.level, t.scope_code is not null as certified
@@ -103,7 +107,7 @@ async function readFacts(region: { code: string; level: string }, f: CascadeFilt
         on t.scope_code = r.code and t.role = case r.level when 'kecamatan' then 'pembina_kecamatan' else 'pembina_desa' end
       where r.level in ('kecamatan', 'desa') and ${withinScope(sql`r.code`, region.code)}`),
     sqlRows<{ key: string; desa_code: string; total: number; certified: number }>(sql`
-      select ${byPosyandu ? sql`p.id::text` : sql`p.desa_code`} as key, p.desa_code, count(*)::int as total,
+      select ${byPosyandu ? sql`p.id::text` : unit} as key, ${unit} as desa_code, count(*)::int as total,
         count(c.posyandu_id)::int as certified
       from posyandu p left join ${covered} c on c.posyandu_id = p.id
       where p.active and ${withinScope(sql`p.desa_code`, region.code)}

@@ -35,7 +35,10 @@ export const CASCADE_LABEL: Record<CascadeLevel, { short: string; long: string }
 export interface CascadeFacts {
   /** Every kecamatan and desa in the region (the region itself included): is its team certified? */
   teams: { code: string; level: "kecamatan" | "desa"; certified: boolean }[];
-  /** Active posyandu per desa (or per posyandu on a desa's dashboard: key = posyandu id). */
+  /**
+   * Active posyandu per desa on a kecamatan's dashboard, per posyandu on a desa's (key =
+   * posyandu id), per kecamatan above (`desaCode` = the kecamatan's code: nothing there is per desa).
+   */
   posyandu: { key: string; desaCode: string; total: number; certified: number }[];
 }
 

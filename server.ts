@@ -69,6 +69,7 @@ type Entry = {
   RETRY_AFTER_SECONDS: number;
   requestLog(routes: ServerBuild["routes"], options?: { trustRequestId?: boolean }): express.RequestHandler;
   metricsEndpoint: express.RequestHandler;
+  gzipAssets(dir: string): express.RequestHandler;
 };
 type Build = ServerBuild & { entry: { module: Entry } };
 
@@ -235,6 +236,8 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
   if (vite) {
     app.use(vite.middlewares);
   } else {
+    // Hashed files gzip-compressed once (level 9) for clients that take gzip; the rest as files.
+    if (config.COMPRESS) app.use("/assets", entry.gzipAssets("build/client/assets"));
     app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y", index: false }));
     // Other public files (favicon…): only paths that look like files reach the disk.
     const publicFiles = express.static("build/client", { maxAge: "1h", index: false });

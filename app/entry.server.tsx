@@ -17,6 +17,7 @@ export { boot } from "~/boot.server";
 export { env };
 export { isPublicFilePath, rewriteSuffixUrl } from "~/lib/suffix-url";
 export { httpPolicy, trustProxySetting } from "~/http-policy.server";
+export { gzipAssets } from "~/static-gzip.server";
 export { requestLog } from "~/request-log.server";
 export { METRICS_REQUEST, METRICS_RESPONSE, metricsEndpoint } from "~/metrics.server";
 export const shutdown = closeDb;

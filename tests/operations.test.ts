@@ -4,12 +4,12 @@
  * /metrics behind METRICS_TOKEN, one JSON log line per request without names or phone
  * numbers, and the drain after SIGTERM. Started by tests/support/built-server.ts.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { get, type IncomingHttpHeaders } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { matchRoutes } from "@remix-run/react";
 import type { ServerBuild } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -256,6 +256,47 @@ describe(`operations of the built server (${postgresUrl ? "PostgreSQL, 2 workers
     // The same page both ways, but for the per-response nonce.
     const unnonced = (s: string) => s.replace(/nonce="[^"]*"/g, "");
     expect(unnonced(plain.body.toString("utf8"))).toBe(unnonced(page));
+  });
+
+  it("the stylesheet and the kader script: gzip level 9 made once for gzip clients, the file itself otherwise; 404 for no such file", async () => {
+    const raw = (p: string, encoding?: string) =>
+      new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        get(`${server.url}${p}`, { headers: encoding ? { "Accept-Encoding": encoding } : {} }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
+          res.on("error", reject);
+        }).on("error", reject);
+      });
+    const login = (await raw("/masuk")).body.toString("utf8");
+    const css = /<link rel="stylesheet" href="(\/assets\/[^"]+\.css)"/.exec(login)?.[1];
+    expect(css).toBeDefined();
+    const signedIn = await post(`${server.url}/masuk`, { login: KADER.login, password: KADER.password });
+    const home = await fetch(`${server.url}/`, {
+      headers: {
+        Cookie: signedIn.headers
+          .getSetCookie()
+          .map((c) => c.split(";")[0])
+          .join("; "),
+      },
+    });
+    const js = /<script src="(\/assets\/[^"]+\.js)"/.exec(await home.text())?.[1];
+    expect(js).toBeDefined();
+    for (const p of [css!, js!]) {
+      const file = readFileSync(path.join("build/client", p));
+      const gz = await raw(p, "gzip, deflate");
+      expect(gz.status).toBe(200);
+      expect(gz.headers["content-encoding"]).toBe("gzip");
+      expect(gz.headers["cache-control"]).toMatch(/immutable/);
+      expect(gunzipSync(gz.body).equals(file)).toBe(true);
+      expect(gz.body.length).toBe(gzipSync(file, { level: 9 }).length);
+      const plain = await raw(p);
+      expect(plain.headers["content-encoding"]).toBeUndefined();
+      expect(plain.body.equals(file)).toBe(true);
+    }
+    expect((await raw("/assets/tidak-ada-ABC123.css", "gzip")).status).toBe(404);
   });
 
   it("/metrics with the token: request histograms by route id and method, status counts, certificates, pool, memory", async () => {

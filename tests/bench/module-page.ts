@@ -1,7 +1,7 @@
 /**
  * Module page weight and latency.
  *   npx tsx tests/bench/module-page.ts
- * Prints what a kader's phone downloads (gzip level 6, tests/bench/weigh.ts): the HTML and
+ * Prints what a kader's phone downloads (the bytes on the wire, tests/bench/weigh.ts): the HTML and
  * every stylesheet and script the page links, as fetched, on the first load of a module page
  * (nothing cached) and on a second navigation (hashed assets cached); then the first load of
  * every module (the heaviest must be <= 14 KB, the goal of issue 23; every page of every area:
@@ -47,7 +47,7 @@ try {
   const sw = await gz("/sw.js");
   const TARGET = 14 * 1024;
 
-  console.log("Module page weight (gzip level 6, as a browser fetches it):");
+  console.log("Module page weight (bytes on the wire, as a browser fetches it):");
   console.log(line("first load", first));
   console.log(
     `  second page  HTML ${kb(second.html)}  CSS and JS cached (${second.styles.length + second.scripts.length} files)  total ${kb(second.second)}  [${second.status} ${second.path}: "${second.label}"]`,

@@ -1,5 +1,5 @@
 /**
- * Page weights (issue 23): what a browser downloads, gzip level 6, for every kader page and
+ * Page weights (issue 23): what a browser downloads (the bytes on the wire, gzip as the server sends it), for every kader page and
  * every dashboard level of the demo, against the goals (first load, nothing cached):
  * kader pages <= 14 KB, dashboards <= 16 KB.
  *   npm run bench:weights          (builds first when build/ is missing; BENCH_BUILD=1 rebuilds)
@@ -72,7 +72,7 @@ try {
 }
 
 console.log(
-  "Page weights, gzip level 6 (first = nothing cached; second = after another page of the area: CSS, JS cached)",
+  "Page weights, bytes on the wire as the server sends them gzip-compressed (first = nothing cached; second = after another page of the area: CSS, JS cached)",
 );
 console.log(
   `${"area".padEnd(17)} ${"path".padEnd(40)} ${"st".padEnd(3)} ${"HTML".padStart(8)} ${"CSS".padStart(8)} ${"JS".padStart(8)} ${"first".padStart(8)} ${"second".padStart(8)}  goal      label`,

@@ -70,6 +70,7 @@ type Entry = {
   requestLog(routes: ServerBuild["routes"], options?: { trustRequestId?: boolean }): express.RequestHandler;
   metricsEndpoint: express.RequestHandler;
   gzipAssets(dir: string): express.RequestHandler;
+  RESPONSE_GZIP_LEVEL: number;
 };
 type Build = ServerBuild & { entry: { module: Entry } };
 
@@ -217,7 +218,7 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
     res.status(503).type("text/plain").send("Server sedang dimulai ulang. Coba lagi sebentar lagi.");
   });
   // COMPRESS=0: a reverse proxy in front compresses (and spends its CPU, not ours).
-  if (config.COMPRESS) app.use(compression({ level: 4 }));
+  if (config.COMPRESS) app.use(compression({ level: entry.RESPONSE_GZIP_LEVEL }));
   // A write (any non-GET request) marks this browser for a few seconds so its reports read the
   // primary and skip the dashboard cache (read-your-writes: app/read-your-writes.server.ts).
   app.use((req, res, next) => {

@@ -15,9 +15,8 @@
  * Either way the client gets exactly the page React would have rendered with the part inline.
  */
 import { constants, crc32, deflateRawSync } from "node:zlib";
+import { RESPONSE_GZIP_LEVEL } from "~/lib/gzip-level";
 
-/** The per-response compression level (as the compression middleware's, server.ts). */
-const RESPONSE_LEVEL = 4;
 /** The fragment is compressed once, so it can afford more. */
 const FRAGMENT_LEVEL = 6;
 
@@ -68,8 +67,8 @@ export function spliceFragment(
   const before = page.subarray(0, at);
   const after = page.subarray(at + mark.length);
   if (!gzip) return Buffer.concat([before, fragment.bytes, after]);
-  const head = deflateRawSync(before, { level: RESPONSE_LEVEL, finishFlush: constants.Z_SYNC_FLUSH });
-  const tail = deflateRawSync(after, { level: RESPONSE_LEVEL });
+  const head = deflateRawSync(before, { level: RESPONSE_GZIP_LEVEL, finishFlush: constants.Z_SYNC_FLUSH });
+  const tail = deflateRawSync(after, { level: RESPONSE_GZIP_LEVEL });
   // CRC-32 of the whole page: continued over the three parts (the fragment's bytes are in memory).
   const crc = crc32(after, crc32(fragment.bytes, crc32(before)));
   const trailer = Buffer.alloc(8);

@@ -2,9 +2,10 @@
  * Issue 21, item 10.6: "Simpan semua modul (N KB)" says what storing costs. The label is the
  * data a phone downloads for exactly the pages the button stores: each page of the list
  * /modul/simpan answers, fetched through the app (whole HTML documents, as the page script
- * fetches them with X-Simpan: 1) and gzipped as server.ts sends them (level 4). Within 5%.
+ * fetches them with X-Simpan: 1) and gzipped as server.ts sends them (RESPONSE_GZIP_LEVEL). Within 5%.
  */
 import { gzipSync } from "node:zlib";
+import { RESPONSE_GZIP_LEVEL } from "~/lib/gzip-level";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { syncModuleVersions } from "~/features/catalogue/content.server";
@@ -39,11 +40,11 @@ beforeAll(async () => {
   posId = await makePosyandu({ name: "Posyandu Kenanga", desaCode: "64.08.01.2003" });
 });
 
-/** Bytes on the wire for one stored page (gzip level 4, as server.ts compresses). */
+/** Bytes on the wire for one stored page (gzip at RESPONSE_GZIP_LEVEL, as server.ts compresses). */
 async function wireBytes(url: string, cookie: string): Promise<{ status: number; gzip: number; raw: number }> {
   const res = await app(new Request(`http://localhost:3000${url}`, { headers: { Cookie: cookie, "X-Simpan": "1" } }));
   const body = Buffer.from(await res.arrayBuffer());
-  return { status: res.status, gzip: gzipSync(body, { level: 4 }).length, raw: body.length };
+  return { status: res.status, gzip: gzipSync(body, { level: RESPONSE_GZIP_LEVEL }).length, raw: body.length };
 }
 
 /** The pages "Simpan semua modul" stores for her, and what they weigh. */

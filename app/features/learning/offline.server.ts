@@ -11,10 +11,11 @@ import { assignedSlugs, modulesInProgrammeOrder, progressFor } from "~/features/
 import { requireQuizModule, startAttempt } from "~/features/learning/quiz.server";
 import { content } from "~/features/catalogue/content.server";
 import { lru } from "~/lib/lru";
+import { RESPONSE_GZIP_LEVEL } from "~/lib/gzip-level";
 
 /*
- * What "Simpan semua modul (N KB)" says: the bytes a phone downloads (gzip, level 4 as server.ts
- * compresses; not the uncompressed size the browser keeps, about 3.6 times more) for exactly the
+ * What "Simpan semua modul (N KB)" says: the bytes a phone downloads (gzip at RESPONSE_GZIP_LEVEL,
+ * as server.ts compresses; not the uncompressed size the browser keeps, about 3.6 times more) for exactly the
  * pages offlineBundle lists. Each page is its text, gzipped here, plus the chrome around it
  * (header, navigation, forms): figures in gzip bytes measured on whole pages fetched through
  * the app by tests/offline-size.test.ts, which keeps the label within 5% of the real sum.
@@ -43,7 +44,7 @@ export function storedForOffline(request: Request): boolean {
   return request.headers.get(STORING_HEADER) === "1";
 }
 
-const gz = (text: string) => gzipSync(text, { level: 4 }).length;
+const gz = (text: string) => gzipSync(text, { level: RESPONSE_GZIP_LEVEL }).length;
 
 /** A module's page and its quiz's open attempt (the draw's share of the bank's text and charts), cached per version. */
 async function moduleWeight(mod: ModuleContent): Promise<{ page: number; attempt: number }> {

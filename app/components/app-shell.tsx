@@ -115,17 +115,20 @@ export function AppShell({
         {user ? (
           <nav aria-label="Menu utama" className="bg-brand-800">
             <ul className="mx-auto flex max-w-5xl overflow-x-auto px-1 text-sm">
-              {navFor(user.role).map((item) => (
-                <li key={item.to}>
-                  <a
-                    href={item.to}
-                    aria-current={isNavActive(pathname, item.to) ? "page" : undefined}
-                    className={`flex min-h-11 items-center whitespace-nowrap px-3 text-white no-underline ${isNavActive(pathname, item.to) ? "border-b-2 border-white font-semibold" : "opacity-90"}`}
-                  >
-                    {item.label}
-                  </a>
-                </li>
-              ))}
+              {navFor(user.role).map((item) => {
+                const active = isNavActive(pathname, item.to);
+                return (
+                  <li key={item.to}>
+                    <a
+                      href={item.to}
+                      aria-current={active ? "page" : undefined}
+                      className={`flex min-h-11 items-center whitespace-nowrap px-3 text-white no-underline ${active ? "border-b-2 border-white font-semibold" : "opacity-90"}`}
+                    >
+                      {item.label}
+                    </a>
+                  </li>
+                );
+              })}
             </ul>
           </nav>
         ) : null}

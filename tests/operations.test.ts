@@ -81,6 +81,22 @@ function post(url: string, form: Record<string, string>, headers: Record<string,
   });
 }
 
+/** A GET whose body is kept as the bytes sent (node:http: no decompression), with `Accept-Encoding` when given. */
+function getRaw(
+  url: string,
+  headers: Record<string, string>,
+  encoding?: string,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers: encoding ? { ...headers, "Accept-Encoding": encoding } : headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    }).on("error", reject);
+  });
+}
+
 let server: BuiltServer;
 beforeAll(async () => {
   ensureBuild();
@@ -229,21 +245,11 @@ describe(`operations of the built server (${postgresUrl ? "PostgreSQL, 2 workers
       .map((c) => c.split(";")[0])
       .filter((c) => !c.startsWith("akademi_tulis="))
       .join("; ");
-    const raw = (encoding?: string) =>
-      new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-        const headers: Record<string, string> = { Cookie: cookie };
-        if (encoding) headers["Accept-Encoding"] = encoding;
-        get(`${server.url}/dasbor/64.02`, { headers }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-          res.on("error", reject);
-        }).on("error", reject);
-      });
     // Computed by the first views (one per worker), then served from the cache.
-    for (let i = 0; i < 3; i++) await raw("gzip");
-    const gz = await raw("gzip, deflate, br");
-    const plain = await raw();
+    const view = (encoding?: string) => getRaw(`${server.url}/dasbor/64.02`, { Cookie: cookie }, encoding);
+    for (let i = 0; i < 3; i++) await view("gzip");
+    const gz = await view("gzip, deflate, br");
+    const plain = await view();
     expect(gz.headers["content-encoding"]).toBe("gzip");
     expect(gz.headers.vary).toMatch(/Accept-Encoding/);
     expect(plain.headers["content-encoding"]).toBeUndefined();
@@ -259,17 +265,7 @@ describe(`operations of the built server (${postgresUrl ? "PostgreSQL, 2 workers
   });
 
   it("the stylesheet and the kader script: gzip level 9 made once for gzip clients, the file itself otherwise; 404 for no such file", async () => {
-    const raw = (p: string, encoding?: string) =>
-      new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-        get(`${server.url}${p}`, { headers: encoding ? { "Accept-Encoding": encoding } : {} }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () =>
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-          );
-          res.on("error", reject);
-        }).on("error", reject);
-      });
+    const raw = (p: string, encoding?: string) => getRaw(`${server.url}${p}`, {}, encoding);
     const login = (await raw("/masuk")).body.toString("utf8");
     const css = /<link rel="stylesheet" href="(\/assets\/[^"]+\.css)"/.exec(login)?.[1];
     expect(css).toBeDefined();

@@ -467,7 +467,7 @@ describe("glossary", () => {
 });
 
 describe("pictures", () => {
-  it("are inline SVG with a title and description, and no external requests", () => {
+  it("are a captioned list of steps or an inline SVG with a title and description, and no external requests", () => {
     const html = renderToStaticMarkup(
       createElement(
         Fragment,
@@ -477,11 +477,34 @@ describe("pictures", () => {
         createElement(GrafikPertumbuhan),
       ),
     );
-    expect(html.match(/<svg[^>]*role="img"/g)).toHaveLength(3);
-    expect(html.match(/<title id=/g)).toHaveLength(3);
-    expect(html).toContain('<desc id="alur-alur-data-d">1. Kader mencatat 2. Pengurus merekap 3. Kepala desa</desc>');
+    expect(html.match(/<svg[^>]*role="img"/g)).toHaveLength(2);
+    expect(html.match(/<title id=/g)).toHaveLength(2);
+    // A flow is a list (read as one by a screen reader), its caption names it.
+    expect(html).toContain(
+      '<figure class="diagram my-5" aria-labelledby="alur-alur-data"><ol class="alur" role="list"><li>Kader mencatat</li><li>Pengurus merekap</li><li>Kepala desa</li></ol>',
+    );
+    expect(html).toContain('<figcaption id="alur-alur-data" class="mt-1 text-sm text-stone-600">Gambar: Alur data');
     expect(html).toContain("Gambar: Enam bidang");
     expect(html).not.toMatch(/(src|href)="https?:/);
+  });
+
+  it("send each step's text once and no coordinate finer than a tenth (bytes on every module page)", () => {
+    const flow = renderToStaticMarkup(
+      createElement(Alur, { judul: "Alur data", langkah: "Kader mencatat | Pengurus merekap | Kepala desa" }),
+    );
+    expect(flow.split("Pengurus merekap")).toHaveLength(2);
+    const pictures = renderToStaticMarkup(
+      createElement(
+        Fragment,
+        null,
+        createElement(Bagan, { judul: "Enam bidang", pusat: "Posyandu", cabang: "Pendidikan | Kesehatan | Sosial" }),
+        createElement(GrafikPertumbuhan),
+      ),
+    );
+    expect(pictures).not.toMatch(/\d\.\d{2,}/);
+    expect(pictures).not.toMatch(/\d\.0\b/);
+    // Colour and size are written once per group of marks, not once per mark.
+    expect(pictures.match(/font-size=/g)!.length).toBeLessThanOrEqual(12);
   });
 
   it("wrap keeps lines short enough for a 360 px screen", () => {

@@ -88,13 +88,15 @@ describe("module pages", () => {
     expect(page.data.read).toBe(0);
     expect(html).toContain("Studi kasus");
     // Sections carry anchors (quiz reviews link to them), the first use of a glossary
-    // term links to /istilah, pictures are inline SVG with a text alternative.
+    // term links to /istilah, a flow is a captioned list of steps.
     expect(html).toContain('<h2 id="vitamin-a-dan-suplemen-program">');
     expect(html).toMatch(
       /<a href="\/istilah#ilp" class="istilah"><abbr title="Integrasi Layanan Primer[^"]*">ILP<\/abbr><\/a>/,
     );
     expect(html.match(/href="\/istilah#ilp"/g)).toHaveLength(1);
-    expect(html).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby=/);
+    expect(html).toMatch(
+      /<figure class="diagram my-5" aria-labelledby="alur-[a-z0-9-]+"><ol class="alur" role="list"><li>/,
+    );
     expect(html).toContain('<h2 id="sumber"');
     expect(page.data.completed).toBe(false);
     const [opened] = await db

@@ -66,13 +66,27 @@ describe("a new module, its print version and a failed quiz with re-read links",
       await page.click(`text=${TITLE}`);
       await page.waitForURL(`**/modul/${SLUG}`);
       expect(await page.locator("h1").textContent()).toBe(TITLE);
-      // Pictures: inline SVG with a text alternative, fitting the 360 px screen.
+      // Pictures: a flow drawn as a list of boxes, and an inline SVG with a text alternative,
+      // each fitting the 360 px screen.
+      const flow = page.locator("figure.diagram ol.alur").first();
+      await expect(flow.isVisible()).resolves.toBe(true);
+      expect(await page.locator("figure.diagram figcaption").first().textContent()).toBe(
+        "Gambar: Memilih jalur rujukan",
+      );
+      expect(
+        await flow
+          .locator("li")
+          .first()
+          .evaluate((li) => getComputedStyle(li, "::before").content),
+      ).toBe("counter(alur)");
       const figure = page.locator("figure.diagram svg[role=img]").first();
       await expect(figure.isVisible()).resolves.toBe(true);
-      const box = (await figure.boundingBox())!;
-      expect(box.width).toBeLessThanOrEqual(360);
-      expect(box.width).toBeGreaterThan(280);
-      expect(await page.locator("figure.diagram svg title").first().textContent()).toBe("Memilih jalur rujukan");
+      expect(await page.locator("figure.diagram svg title").first().textContent()).toBe("Jejaring rujukan Posyandu");
+      for (const picture of [flow, figure]) {
+        const box = (await picture.boundingBox())!;
+        expect(box.width).toBeLessThanOrEqual(360);
+        expect(box.width).toBeGreaterThan(280);
+      }
       // First use of a glossary term links to /istilah with its meaning; one Sumber box.
       const tksk = page.locator('a.istilah[href="/istilah#tksk"] abbr');
       expect(await tksk.count()).toBe(1);

@@ -1,8 +1,8 @@
 /**
- * Pictures for modules: inline SVG drawn on the server from plain string props (no
+ * Pictures for modules, drawn on the server from plain string props (no
  * images, no external requests, no client JS). Each is a <figure> with a visible
- * caption and an SVG that carries its own <title> and <desc> (the text alternative).
- * Drawn in a 320-unit wide box, so on a 360 px phone one unit is about one pixel and
+ * caption: a flow (Alur) is an HTML list; the others are an SVG that carries its own <title>
+ * and <desc> (the text alternative), drawn in a 320-unit wide box, so on a 360 px phone one unit is about one pixel and
  * the 13-14 unit text stays readable.
  */
 import { slugify } from "~/features/catalogue/headings";
@@ -34,6 +34,14 @@ export function wrap(text: string, maxChars: number): string[] {
   return lines;
 }
 
+/**
+ * A coordinate as written in the SVG: one decimal at most, no trailing ".0" (a unit is about
+ * a pixel on a phone; 74.30000000000001 and 40.0 cost bytes on every module page).
+ */
+export function n(v: number): string {
+  return String(Math.round(v * 10) / 10);
+}
+
 function Figure({
   id,
   judul,
@@ -50,7 +58,7 @@ function Figure({
   return (
     <figure className="diagram my-5">
       <svg
-        viewBox={`0 0 ${W} ${height}`}
+        viewBox={`0 0 ${W} ${n(height)}`}
         width="100%"
         role="img"
         aria-labelledby={`${id}-t ${id}-d`}
@@ -66,67 +74,43 @@ function Figure({
   );
 }
 
-function Lines({
-  x,
-  y,
-  lines,
-  size,
-  anchor = "start",
-  weight,
-}: {
-  x: number;
-  y: number;
-  lines: string[];
-  size: number;
-  anchor?: "start" | "middle";
-  weight?: number;
-}) {
+/**
+ * Lines of text from (x, y) down, one <text> each. Size, colour and anchor come from the
+ * enclosing <g> (presentation attributes are inherited), so they are written once per picture.
+ */
+function Lines({ x, y, lines, lineH }: { x: number; y: number; lines: string[]; lineH: number }) {
   return (
-    <text x={x} y={y} fontSize={size} fill={INK} textAnchor={anchor} fontWeight={weight}>
+    <>
       {lines.map((l, i) => (
-        <tspan key={i} x={x} dy={i === 0 ? 0 : size * 1.3}>
+        <text key={i} x={n(x)} y={n(y + i * lineH)}>
           {l}
-        </tspan>
+        </text>
       ))}
-    </text>
+    </>
   );
 }
 
-/** A vertical flow of numbered steps: `<Alur judul="…" langkah="A | B | C" />`. */
+/**
+ * A vertical flow of numbered steps: `<Alur judul="…" langkah="A | B | C" />`. Plain HTML, not
+ * SVG: an ordered list drawn as boxes joined by arrows (kader.css, .alur), so each step's text is
+ * sent once (an SVG carried it twice, in its text alternative and in its lines) and wraps to the
+ * screen by itself: a five-step flow is ~0.15 KB after gzip instead of ~0.5 KB.
+ */
 export function Alur({ judul, langkah }: { judul: string; langkah: string }) {
   const steps = splitItems(langkah);
-  const size = 14;
-  const lineH = size * 1.3;
-  let y = 4;
-  const boxes = steps.map((s, i) => {
-    const lines = wrap(s, 34);
-    const h = 14 + lines.length * lineH;
-    const box = { y, h, lines, n: i + 1 };
-    y += h + 22;
-    return box;
-  });
-  const height = y - 22 + 4;
+  const id = `alur-${slugify(judul)}`;
   return (
-    <Figure
-      id={`alur-${slugify(judul)}`}
-      judul={judul}
-      desc={steps.map((s, i) => `${i + 1}. ${s}`).join(" ")}
-      height={height}
-    >
-      {boxes.map((b, i) => (
-        <g key={b.n}>
-          <rect x={2} y={b.y} width={W - 4} height={b.h} rx={8} fill={FILL} stroke={LINE} strokeWidth={1.5} />
-          <circle cx={22} cy={b.y + b.h / 2} r={12} fill={LINE} />
-          <text x={22} y={b.y + b.h / 2 + 5} fontSize={14} fill="#fff" textAnchor="middle" fontWeight={700}>
-            {b.n}
-          </text>
-          <Lines x={44} y={b.y + 7 + size} lines={b.lines} size={size} />
-          {i < boxes.length - 1 ? (
-            <path d={`M${W / 2} ${b.y + b.h + 3} v14 m-6 -7 l6 7 l6 -7`} stroke={LINE} strokeWidth={2} fill="none" />
-          ) : null}
-        </g>
-      ))}
-    </Figure>
+    <figure className="diagram my-5" aria-labelledby={id}>
+      {/* biome-ignore lint/a11y/noRedundantRoles: Safari drops the list role of a list drawn without markers. */}
+      <ol className="alur" role="list">
+        {steps.map((s) => (
+          <li key={s}>{s}</li>
+        ))}
+      </ol>
+      <figcaption id={id} className="mt-1 text-sm text-stone-600">
+        Gambar: {judul}
+      </figcaption>
+    </figure>
   );
 }
 
@@ -148,44 +132,51 @@ export function Bagan({ judul, pusat, cabang }: { judul: string; pusat: string; 
   }
   const height = y - 10 + 4;
   const busY = topH + 4 + 12;
+  const cells = rows.flatMap((r, ri) =>
+    r.cells.map((c, ci) => ({ ...c, y: r.y, h: r.h, key: `${ri}-${ci}`, first: ri === 0 })),
+  );
+  const wires =
+    `M${W / 2} ${n(topH + 4)}V${n(busY)}M${n(2 + colW / 2)} ${n(busY)}H${n(W - 2 - colW / 2)}` +
+    cells
+      .filter((c) => c.first)
+      .map((c) => `M${n(c.x + colW / 2)} ${n(busY)}V${n(c.y)}`)
+      .join("");
   return (
     <Figure id={`bagan-${slugify(judul)}`} judul={judul} desc={`${pusat}: ${items.join(", ")}.`} height={height}>
-      <rect x={2} y={4} width={W - 4} height={topH} rx={8} fill={LINE} />
-      <text x={W / 2} y={4 + 7 + size} fontSize={size + 1} fill="#fff" textAnchor="middle" fontWeight={700}>
-        {topLines.map((l, i) => (
-          <tspan key={i} x={W / 2} dy={i === 0 ? 0 : lineH}>
-            {l}
-          </tspan>
+      <rect x={2} y={4} width={W - 4} height={n(topH)} rx={8} fill={LINE} />
+      <g fontSize={size + 1} fill="#fff" textAnchor="middle" fontWeight={700}>
+        <Lines x={W / 2} y={4 + 7 + size} lines={topLines} lineH={lineH} />
+      </g>
+      <path d={wires} stroke={LINE} strokeWidth={1.5} fill="none" />
+      <g fill={FILL} stroke={LINE} strokeWidth={1.2}>
+        {cells.map((c) => (
+          <rect key={c.key} x={n(c.x)} y={n(c.y)} width={n(colW)} height={n(c.h)} rx={6} />
         ))}
-      </text>
-      <path
-        d={`M${W / 2} ${topH + 4} V${busY} M${2 + colW / 2} ${busY} H${W - 2 - colW / 2}`}
-        stroke={LINE}
-        strokeWidth={1.5}
-        fill="none"
-      />
-      {rows.map((r, ri) =>
-        r.cells.map((c, ci) => (
-          <g key={`${ri}-${ci}`}>
-            {ri === 0 ? <path d={`M${c.x + colW / 2} ${busY} V${r.y}`} stroke={LINE} strokeWidth={1.5} /> : null}
-            <rect x={c.x} y={r.y} width={colW} height={r.h} rx={6} fill={FILL} stroke={LINE} strokeWidth={1.2} />
-            <Lines x={c.x + 8} y={r.y + 6 + size} lines={c.lines} size={size} />
-          </g>
-        )),
-      )}
+      </g>
+      <g fontSize={size} fill={INK}>
+        {cells.map((c) => (
+          <Lines key={c.key} x={c.x + 8} y={c.y + 6 + size} lines={c.lines} lineH={lineH} />
+        ))}
+      </g>
     </Figure>
   );
 }
 
-/** A numbered dot that marks a line of the growth chart. */
-function Num({ x, y, n, color }: { x: number; y: number; n: string; color: string }) {
+/** Numbered dots that mark the lines of the growth chart. */
+function Nums({ dots }: { dots: { x: number; y: number; n: string; color: string }[] }) {
   return (
-    <g>
-      <circle cx={x} cy={y} r={9} fill={color} />
-      <text x={x} y={y + 4.5} fontSize={12} fill="#fff" textAnchor="middle" fontWeight={700}>
-        {n}
-      </text>
-    </g>
+    <>
+      {dots.map((d) => (
+        <circle key={d.n} cx={n(d.x)} cy={n(d.y)} r={9} fill={d.color} />
+      ))}
+      <g fontSize={12} fill="#fff" textAnchor="middle" fontWeight={700}>
+        {dots.map((d) => (
+          <text key={d.n} x={n(d.x)} y={n(d.y + 4.5)}>
+            {d.n}
+          </text>
+        ))}
+      </g>
+    </>
   );
 }
 
@@ -251,10 +242,10 @@ function ChartFrame({
   const px = (m: number) => left + ((m - win.m0) / (win.m1 - win.m0)) * (right - left);
   const py = (v: number) => bottom - ((v - win.yMin) / (win.yMax - win.yMin)) * (bottom - top);
   const months = Array.from({ length: win.m1 - win.m0 + 1 }, (_, i) => win.m0 + i);
-  const line = (ys: number[]) => months.map((m) => `${px(m).toFixed(1)},${py(ys[m]).toFixed(1)}`).join(" ");
+  const line = (ys: number[]) => months.map((m) => `${n(px(m))},${n(py(ys[m]))}`).join(" ");
   const band = `${line(GARIS_ORANYE)} ${[...months]
     .reverse()
-    .map((m) => `${px(m).toFixed(1)},${py(GARIS_MERAH[m]).toFixed(1)}`)
+    .map((m) => `${n(px(m))},${n(py(GARIS_MERAH[m]))}`)
     .join(" ")}`;
   const ticks: number[] = [];
   for (let v = Math.ceil(win.yMin / win.step) * win.step; v <= win.yMax + 1e-9; v += win.step) ticks.push(v);
@@ -269,46 +260,46 @@ function ChartFrame({
           <rect x={left} y={top} width={right - left} height={bottom - top} />
         </clipPath>
       </defs>
-      <g clipPath={`url(#${clip})`}>
-        <polygon points={band} fill={BAND} />
-        <polyline points={line(GARIS_MERAH)} fill="none" stroke={RED} strokeWidth={2} />
-        <polyline points={line(GARIS_ORANYE)} fill="none" stroke={ORANGE} strokeWidth={2} strokeDasharray="7 3" />
+      <g clipPath={`url(#${clip})`} fill="none" strokeWidth={2}>
+        <polygon points={band} fill={BAND} stroke="none" />
+        <polyline points={line(GARIS_MERAH)} stroke={RED} />
+        <polyline points={line(GARIS_ORANYE)} stroke={ORANGE} strokeDasharray="7 3" />
       </g>
-      <path d={`M${left} ${top} V${bottom} H${right}`} stroke="#44403c" strokeWidth={1.2} fill="none" />
-      {ticks.map((v) => (
-        <text key={v} x={34} y={py(v) + 4} fontSize={11} fill="#44403c" textAnchor="end">
-          {v.toLocaleString("id-ID")}
-        </text>
-      ))}
+      <path d={`M${left} ${top}V${bottom}H${right}`} stroke="#44403c" strokeWidth={1.2} fill="none" />
+      <g fontSize={11} fill="#44403c" textAnchor="end">
+        {ticks.map((v) => (
+          <text key={v} x={34} y={n(py(v) + 4)}>
+            {v.toLocaleString("id-ID")}
+          </text>
+        ))}
+      </g>
       <text x={2} y={top - 2} fontSize={11} fill="#44403c">
         kg
       </text>
-      {monthTicks.map((m) => (
-        <text key={m} x={px(m)} y={bottom + 15} fontSize={12} fill="#44403c" textAnchor="middle">
-          {m}
+      <g fontSize={12} fill="#44403c" textAnchor="middle">
+        {monthTicks.map((m) => (
+          <text key={m} x={n(px(m))} y={bottom + 15}>
+            {m}
+          </text>
+        ))}
+        <text x={(left + right) / 2} y={bottom + 30}>
+          umur (bulan)
         </text>
-      ))}
-      <text x={(left + right) / 2} y={bottom + 30} fontSize={12} fill="#44403c" textAnchor="middle">
-        umur (bulan)
-      </text>
+      </g>
       {children(px, py)}
-      {legend.map(([n, color, dash, text], i) => (
-        <g key={`${n}-${text}`}>
-          <line
-            x1={8}
-            x2={34}
-            y1={legendTop + i * 18}
-            y2={legendTop + i * 18}
-            stroke={color}
-            strokeWidth={2.5}
-            strokeDasharray={dash}
-          />
-          <text x={40} y={legendTop + 4.5 + i * 18} fontSize={13} fill={INK}>
-            {n ? `${n}. ` : ""}
+      <g strokeWidth={2.5}>
+        {legend.map(([num, color, dash, text], i) => (
+          <path key={`${num}-${text}`} d={`M8 ${legendTop + i * 18}H34`} stroke={color} strokeDasharray={dash} />
+        ))}
+      </g>
+      <g fontSize={13} fill={INK}>
+        {legend.map(([num, , , text], i) => (
+          <text key={`${num}-${text}`} x={40} y={n(legendTop + 4.5 + i * 18)}>
+            {num ? `${num}. ` : ""}
             {text}
           </text>
-        </g>
-      ))}
+        ))}
+      </g>
     </Figure>
   );
 }
@@ -374,16 +365,21 @@ export function GrafikPertumbuhan() {
       ]}
     >
       {(px, py) => {
-        const pts = (list: [number, number][]) =>
-          list.map(([m, v]) => `${px(m).toFixed(1)},${py(v).toFixed(1)}`).join(" ");
+        const pts = (list: [number, number][]) => list.map(([m, v]) => `${n(px(m))},${n(py(v))}`).join(" ");
         return (
           <>
-            <polyline points={pts(naik)} fill="none" stroke={LINE} strokeWidth={2.5} />
-            <polyline points={pts(datar)} fill="none" stroke="#b45309" strokeWidth={2.5} strokeDasharray="6 3" />
-            <polyline points={pts(turun)} fill="none" stroke={RED} strokeWidth={2.5} strokeDasharray="2 3" />
-            <Num x={px(8) + 2} y={py(8.5) + 20} n="1" color={LINE} />
-            <Num x={px(12) + 12} y={py(8.9) + 14} n="2" color="#b45309" />
-            <Num x={px(20) + 12} y={py(9.8) + 10} n="3" color={RED} />
+            <g fill="none" strokeWidth={2.5}>
+              <polyline points={pts(naik)} stroke={LINE} />
+              <polyline points={pts(datar)} stroke="#b45309" strokeDasharray="6 3" />
+              <polyline points={pts(turun)} stroke={RED} strokeDasharray="2 3" />
+            </g>
+            <Nums
+              dots={[
+                { x: px(8) + 2, y: py(8.5) + 20, n: "1", color: LINE },
+                { x: px(12) + 12, y: py(8.9) + 14, n: "2", color: "#b45309" },
+                { x: px(20) + 12, y: py(9.8) + 10, n: "3", color: RED },
+              ]}
+            />
           </>
         );
       }}
@@ -420,19 +416,23 @@ export function GrafikBerat({
       {(px, py) => (
         <>
           <polyline
-            points={points.map(([m, v]) => `${px(m).toFixed(1)},${py(v).toFixed(1)}`).join(" ")}
+            points={points.map(([m, v]) => `${n(px(m))},${n(py(v))}`).join(" ")}
             fill="none"
             stroke="#1e3a8a"
             strokeWidth={2}
           />
-          {points.map(([m, v], i) => (
-            <g key={m}>
-              <circle cx={px(m)} cy={py(v)} r={3.5} fill="#1e3a8a" />
-              <text x={px(m)} y={py(v) + (i % 2 ? 16 : -8)} fontSize={10.5} fill="#1e3a8a" textAnchor="middle">
+          <g fill="#1e3a8a">
+            {points.map(([m, v]) => (
+              <circle key={m} cx={n(px(m))} cy={n(py(v))} r={3.5} />
+            ))}
+          </g>
+          <g fontSize={10.5} fill="#1e3a8a" textAnchor="middle">
+            {points.map(([m, v], i) => (
+              <text key={m} x={n(px(m))} y={n(py(v) + (i % 2 ? 16 : -8))}>
                 {v.toLocaleString("id-ID", { minimumFractionDigits: 1 })}
               </text>
-            </g>
-          ))}
+            ))}
+          </g>
         </>
       )}
     </ChartFrame>

@@ -25,6 +25,7 @@ import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { constants as zlibConstants } from "node:zlib";
 import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import compression from "compression";
@@ -69,8 +70,9 @@ type Entry = {
   RETRY_AFTER_SECONDS: number;
   requestLog(routes: ServerBuild["routes"], options?: { trustRequestId?: boolean }): express.RequestHandler;
   metricsEndpoint: express.RequestHandler;
-  gzipAssets(dir: string): express.RequestHandler;
+  compressedAssets(dir: string): express.RequestHandler;
   RESPONSE_GZIP_LEVEL: number;
+  RESPONSE_BROTLI_QUALITY: number;
 };
 type Build = ServerBuild & { entry: { module: Entry } };
 
@@ -217,8 +219,21 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
     res.setHeader("Connection", "close");
     res.status(503).type("text/plain").send("Server sedang dimulai ulang. Coba lagi sebentar lagi.");
   });
-  // COMPRESS=0: a reverse proxy in front compresses (and spends its CPU, not ours).
-  if (config.COMPRESS) app.use(compression({ level: entry.RESPONSE_GZIP_LEVEL }));
+  // COMPRESS=0: a reverse proxy in front compresses (and spends its CPU, not ours). Brotli when
+  // the client takes it (browsers over HTTPS), else gzip; levels in app/lib/gzip-level.ts. A
+  // 256 KB window (lgwin 18): every page fits, and no stream reserves the default 4 MB.
+  if (config.COMPRESS)
+    app.use(
+      compression({
+        level: entry.RESPONSE_GZIP_LEVEL,
+        brotli: {
+          params: {
+            [zlibConstants.BROTLI_PARAM_QUALITY]: entry.RESPONSE_BROTLI_QUALITY,
+            [zlibConstants.BROTLI_PARAM_LGWIN]: 18,
+          },
+        },
+      }),
+    );
   // A write (any non-GET request) marks this browser for a few seconds so its reports read the
   // primary and skip the dashboard cache (read-your-writes: app/read-your-writes.server.ts).
   app.use((req, res, next) => {
@@ -237,8 +252,8 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
   if (vite) {
     app.use(vite.middlewares);
   } else {
-    // Hashed files gzip-compressed once (level 9) for clients that take gzip; the rest as files.
-    if (config.COMPRESS) app.use("/assets", entry.gzipAssets("build/client/assets"));
+    // Hashed files compressed once (brotli 11, gzip 9) for clients that take either; the rest as files.
+    if (config.COMPRESS) app.use("/assets", entry.compressedAssets("build/client/assets"));
     app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y", index: false }));
     // Other public files (favicon…): only paths that look like files reach the disk.
     const publicFiles = express.static("build/client", { maxAge: "1h", index: false });

@@ -15,6 +15,7 @@
  * Either way the client gets exactly the page React would have rendered with the part inline.
  */
 import { constants, crc32, deflateRawSync } from "node:zlib";
+import { acceptsEncoding } from "~/lib/accept-encoding";
 import { RESPONSE_GZIP_LEVEL } from "~/lib/gzip-level";
 
 /** The fragment is compressed once, so it can afford more. */
@@ -42,13 +43,7 @@ export class HtmlFragment {
 
 /** Whether the request takes a gzip body (`Accept-Encoding`: gzip, or else `*`, with a q above 0). */
 export function acceptsGzip(header: string | null): boolean {
-  const q = new Map<string, number>();
-  for (const part of (header ?? "").toLowerCase().split(",")) {
-    const [coding, ...params] = part.split(";").map((p) => p.trim());
-    const weight = params.find((p) => p.startsWith("q="));
-    if (coding) q.set(coding, weight ? Number(weight.slice(2)) : 1);
-  }
-  return (q.get("gzip") ?? q.get("*") ?? 0) > 0;
+  return acceptsEncoding(header, "gzip");
 }
 
 /**

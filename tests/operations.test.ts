@@ -9,7 +9,7 @@ import { get, type IncomingHttpHeaders } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { gunzipSync, gzipSync } from "node:zlib";
+import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from "node:zlib";
 import { matchRoutes } from "@remix-run/react";
 import type { ServerBuild } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -264,7 +264,7 @@ describe(`operations of the built server (${postgresUrl ? "PostgreSQL, 2 workers
     expect(unnonced(plain.body.toString("utf8"))).toBe(unnonced(page));
   });
 
-  it("the stylesheet and the kader script: gzip level 9 made once for gzip clients, the file itself otherwise; 404 for no such file", async () => {
+  it("the stylesheet and the kader script: brotli 11 for brotli clients, gzip 9 for gzip clients, both made once; the file itself otherwise; 404 for no such file", async () => {
     const raw = (p: string, encoding?: string) => getRaw(`${server.url}${p}`, {}, encoding);
     const login = (await raw("/masuk")).body.toString("utf8");
     const css = /<link rel="stylesheet" href="(\/assets\/[^"]+\.css)"/.exec(login)?.[1];
@@ -288,11 +288,47 @@ describe(`operations of the built server (${postgresUrl ? "PostgreSQL, 2 workers
       expect(gz.headers["cache-control"]).toMatch(/immutable/);
       expect(gunzipSync(gz.body).equals(file)).toBe(true);
       expect(gz.body.length).toBe(gzipSync(file, { level: 9 }).length);
+      // A browser over HTTPS sends this: brotli at its highest quality, smaller than gzip 9.
+      const br = await raw(p, "gzip, deflate, br, zstd");
+      expect(br.headers["content-encoding"]).toBe("br");
+      expect(br.headers.vary).toMatch(/Accept-Encoding/);
+      expect(brotliDecompressSync(br.body).equals(file)).toBe(true);
+      expect(br.body.length).toBe(
+        brotliCompressSync(file, {
+          params: {
+            [constants.BROTLI_PARAM_QUALITY]: 11,
+            [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+            [constants.BROTLI_PARAM_SIZE_HINT]: file.length,
+          },
+        }).length,
+      );
+      expect(br.body.length).toBeLessThan(gz.body.length * 0.96);
+      expect((await raw(p, "br;q=0, gzip")).headers["content-encoding"]).toBe("gzip");
       const plain = await raw(p);
       expect(plain.headers["content-encoding"]).toBeUndefined();
       expect(plain.body.equals(file)).toBe(true);
     }
     expect((await raw("/assets/tidak-ada-ABC123.css", "gzip")).status).toBe(404);
+  });
+
+  it("a module page: brotli for a browser over HTTPS, smaller than gzip (the middleware's own quality 4 was larger)", async () => {
+    const signedIn = await post(`${server.url}/masuk`, { login: KADER.login, password: KADER.password });
+    const cookie = signedIn.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    const url = `${server.url}/modul/pemantauan-pertumbuhan-stunting`;
+    const br = await getRaw(url, { Cookie: cookie }, "gzip, deflate, br, zstd");
+    const gz = await getRaw(url, { Cookie: cookie }, "gzip, deflate");
+    expect(br.status).toBe(200);
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    const page = brotliDecompressSync(br.body).toString("utf8");
+    expect(page).toMatch(/<h1[^>]*>Pemantauan pertumbuhan dan stunting<\/h1>/);
+    // The same page both ways, but for the per-response nonce.
+    const unnonced = (s: string) => s.replace(/nonce="[^"]*"/g, "");
+    expect(unnonced(page)).toBe(unnonced(gunzipSync(gz.body).toString("utf8")));
+    expect(br.body.length).toBeLessThan(gz.body.length * 0.98);
   });
 
   it("/metrics with the token: request histograms by route id and method, status counts, certificates, pool, memory", async () => {

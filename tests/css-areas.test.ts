@@ -79,7 +79,40 @@ describe.each([
   });
 
   it("is built from its sources only (no automatic scan of the whole project)", () => {
-    expect(readFileSync(path.join(STYLES, css), "utf8")).toMatch(/@import "tailwindcss" source\(none\);/);
+    expect(readFileSync(path.join(STYLES, css), "utf8")).toMatch(
+      /@import "tailwindcss\/utilities\.css" layer\(utilities\) source\(none\);/,
+    );
+  });
+
+  it("takes the lean Preflight, and its pages render none of the elements that leaves out", () => {
+    const sheet = readFileSync(path.join(STYLES, css), "utf8");
+    expect(sheet).toContain('@import "./preflight-lean.css" layer(base);');
+    expect(sheet).not.toMatch(/tailwindcss\/preflight|@import "tailwindcss"[ ;]/);
+    const files = [...closure([path.join(APP, "root.tsx"), ...routes.map(routeFile)])].filter((f) =>
+      /\.(tsx|jsx?)$/.test(f),
+    );
+    for (const f of files) {
+      const src = readFileSync(f, "utf8");
+      expect(src.match(LEFT_OUT_ELEMENT), path.relative(APP, f)).toBeNull();
+      expect(src.match(LEFT_OUT_INPUT), path.relative(APP, f)).toBeNull();
+    }
+  });
+});
+
+/** What app/styles/preflight-lean.css has no rules for. */
+const LEFT_OUT_ELEMENT = /<(sub|sup|kbd|samp|pre|optgroup|menu|hr|iframe|video|audio|canvas|embed|object)\b/;
+const LEFT_OUT_INPUT = /type[=:]\s*["'](date|time|datetime-local|month|week|number|search)["']/;
+
+describe("module text (kader pages)", () => {
+  it("renders none of the elements the lean Preflight leaves out", async () => {
+    const { content } = await import("~/features/catalogue/content.server");
+    const { moduleHtml } = await import("~/features/catalogue/mdx.server");
+    const modules = content().modules;
+    expect(modules.length).toBeGreaterThanOrEqual(12);
+    for (const m of modules) {
+      const html = await moduleHtml(m);
+      expect(html.match(LEFT_OUT_ELEMENT), m.slug).toBeNull();
+    }
   });
 });
 

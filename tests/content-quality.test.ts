@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { loadContent } from "~/features/catalogue/content.server";
 import type { QuizBank } from "~/features/catalogue/content-schema";
 import { Alur, Bagan, GrafikPertumbuhan, wrap } from "~/features/catalogue/diagrams";
-import { linkGlossaryTerms } from "~/features/catalogue/glossary";
+import { glossOf, linkGlossaryTerms } from "~/features/catalogue/glossary";
 import { headingsOf, slugify } from "~/features/catalogue/headings";
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
@@ -440,6 +440,19 @@ describe("glossary", () => {
       '<p>Beri <a href="/istilah#kie" class="istilah"><abbr title="Komunikasi, Informasi dan Edukasi.">KIE</abbr></a>. Lalu KIE lagi.</p>' +
         '<p><a href="/istilah#stunting" class="istilah"><abbr title="Anak lebih pendek dari usianya.">Stunting</abbr></a> turun.</p>',
     );
+  });
+
+  it("the title is a gloss: the expansion before the colon, or the first sentence; /istilah keeps the whole meaning", () => {
+    expect(glossOf("Komunikasi, Informasi dan Edukasi: cara kader menyampaikan pesan kepada warga.")).toBe(
+      "Komunikasi, Informasi dan Edukasi",
+    );
+    expect(glossOf("KPM: warga desa yang dipilih. Mereka mendata sasaran.")).toBe("warga desa yang dipilih.");
+    expect(glossOf("Gangguan pertumbuhan anak. Dilihat dengan mengukur.")).toBe("Gangguan pertumbuhan anak.");
+    expect(glossOf("Anak lebih pendek dari usianya.")).toBe("Anak lebih pendek dari usianya.");
+    const out = linkGlossaryTerms("<p>Beri KIE.</p>", [
+      { id: "kie", term: "KIE", meaning: "Komunikasi, Informasi dan Edukasi: cara kader menyampaikan pesan." },
+    ]);
+    expect(out).toContain('<abbr title="Komunikasi, Informasi dan Edukasi">KIE</abbr>');
   });
 
   it("all-caps terms match exactly and whole words only; longer spellings win; attributes are escaped", () => {

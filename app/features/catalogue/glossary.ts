@@ -1,6 +1,7 @@
 /**
  * Glossary links in module HTML: the first use of each term in a module becomes
- * <a href="/istilah#id"><abbr title="meaning">term</abbr></a>. Works on the static HTML
+ * <a href="/istilah#id"><abbr title="gloss">term</abbr></a>, the gloss a short form of the
+ * meaning (`glossOf`); the whole meaning is one tap away on /istilah. Works on the static HTML
  * of a module (rendered once per version), never inside headings, links, <abbr>, <dfn>
  * (the term being defined), figures (SVG text and captions) or the Sumber box.
  */
@@ -25,6 +26,22 @@ function escapeRegExp(s: string): string {
 
 export function escapeAttr(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * What `<abbr title>` says: the expansion before the meaning's colon ("Komunikasi, Informasi
+ * dan Edukasi: cara kader…" → "Komunikasi, Informasi dan Edukasi"), or else the meaning's first
+ * sentence. The title is read out by screen readers and shown on hover (a phone shows nothing),
+ * and every module page carried each term's whole meaning in it: ~0.3 KB after compression on
+ * a module page, for text that /istilah holds.
+ */
+export function glossOf(meaning: string): string {
+  const colon = meaning.indexOf(": ");
+  const head = colon > 0 ? meaning.slice(0, colon) : "";
+  if (head.includes(" ")) return head;
+  const rest = colon > 0 ? meaning.slice(colon + 2) : meaning;
+  const stop = rest.search(/\.\s/);
+  return stop > 0 ? rest.slice(0, stop + 1) : rest;
 }
 
 /** Regexes per term over its spellings (longest first), bounded by non-letters. */
@@ -97,7 +114,7 @@ function linkText(text: string, pending: Matcher[], href: (id: string) => string
     const end = best.index + best.length;
     out +=
       rest.slice(0, best.index) +
-      `<a href="${href(term.id)}" class="istilah"><abbr title="${escapeAttr(term.meaning)}">${rest.slice(best.index, end)}</abbr></a>`;
+      `<a href="${href(term.id)}" class="istilah"><abbr title="${escapeAttr(glossOf(term.meaning))}">${rest.slice(best.index, end)}</abbr></a>`;
     rest = rest.slice(end);
     pending.splice(best.k, 1);
   }

@@ -78,7 +78,7 @@ describe("a new module, its print version and a failed quiz with re-read links",
           .locator("li")
           .first()
           .evaluate((li) => getComputedStyle(li, "::before").content),
-      ).toBe("counter(alur)");
+      ).toMatch(/^counter\(\w+\)$/);
       const figure = page.locator("figure.diagram svg[role=img]").first();
       await expect(figure.isVisible()).resolves.toBe(true);
       expect(await page.locator("figure.diagram svg title").first().textContent()).toBe("Jejaring rujukan Posyandu");

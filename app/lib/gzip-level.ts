@@ -8,8 +8,9 @@ export const RESPONSE_GZIP_LEVEL = 5;
 
 /**
  * The brotli quality of the server's answers, for clients that take brotli (every browser over
- * HTTPS): 5. The compression middleware's own default, 4, made the heaviest module page 9,825
- * bytes, more than gzip 5's 9,704, in the same 0.35 ms; quality 5 makes it 9,304 bytes (4% less
- * than gzip) for ~0.13 ms more CPU per page (6: 9,283 bytes, a little slower still).
+ * HTTPS): 5. `npm run bench:compression`, over the kader's home, /istilah and the 12 module
+ * pages: gzip 5 makes 7,219 bytes a page in 0.18 ms; the compression middleware's own brotli
+ * default, 4, made 7,271 bytes (more than gzip) in 0.19 ms; quality 5 makes 6,961 bytes (3.6%
+ * less than gzip) in 0.32 ms, 0.13 ms more CPU per page.
  */
 export const RESPONSE_BROTLI_QUALITY = 5;

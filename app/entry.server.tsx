@@ -95,6 +95,9 @@ export default function handleRequest(
   const nonce = randomBytes(16).toString("base64");
   return new Promise((resolve, reject) => {
     let shellRendered = false;
+    // Aborts a render that hangs; cleared once the page is done (tests/entry-server.test.tsx):
+    // a timer left running held the render, and the page's bytes, for ABORT_DELAY after the answer.
+    let timer: NodeJS.Timeout | undefined;
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
         <ServerFaultContext.Provider value={fault}>
@@ -112,8 +115,12 @@ export default function handleRequest(
           const body = new PassThrough();
           const chunks: Buffer[] = [];
           body.on("data", (c: Buffer) => chunks.push(c));
-          body.on("error", reject);
+          body.on("error", (error) => {
+            clearTimeout(timer);
+            reject(error);
+          });
           body.on("end", () => {
+            clearTimeout(timer);
             let page = Buffer.concat(chunks);
             // A pre-rendered part of the page (a cached dashboard's content) goes in at its marker,
             // gzip-compressed once (app/html-fragment.server.ts); the compression middleware then
@@ -136,6 +143,7 @@ export default function handleRequest(
           pipe(body);
         },
         onShellError(error: unknown) {
+          clearTimeout(timer);
           reject(error);
         },
         onError(error: unknown) {
@@ -144,6 +152,6 @@ export default function handleRequest(
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
+    timer = setTimeout(abort, ABORT_DELAY);
   });
 }

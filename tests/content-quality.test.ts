@@ -7,7 +7,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { loadContent } from "~/features/catalogue/content.server";
 import type { QuizBank } from "~/features/catalogue/content-schema";
-import { Alur, Bagan, GrafikPertumbuhan, wrap } from "~/features/catalogue/diagrams";
+import { Alur, Bagan, GARIS_ORANYE, GrafikPertumbuhan, pathThrough, wrap } from "~/features/catalogue/diagrams";
 import { glossOf, linkGlossaryTerms } from "~/features/catalogue/glossary";
 import { headingsOf, slugify } from "~/features/catalogue/headings";
 import { readFileSync } from "node:fs";
@@ -518,6 +518,31 @@ describe("pictures", () => {
     expect(pictures).not.toMatch(/\d\.0\b/);
     // Colour and size are written once per group of marks, not once per mark.
     expect(pictures.match(/font-size=/g)!.length).toBeLessThanOrEqual(12);
+  });
+
+  it("a chart line is a path of relative steps, to a tenth, that lands on every point", () => {
+    expect(
+      pathThrough([
+        [40, 162.14],
+        [51.25, 144.5],
+        [62.5, 126.96],
+        [73.75, 130],
+      ]),
+    ).toBe("M40 162.1l11.3-17.6 11.2-17.5 11.3 3");
+    expect(pathThrough([[1, 2]], true)).toBe("M1 2Z");
+    // Walked back from the numbers, every point of a long line is where it was drawn.
+    const points = GARIS_ORANYE.map((kg, m): [number, number] => [40 + m * 11.25, 190 - kg * 13.7]);
+    const nums = pathThrough(points)
+      .match(/-?\d+(\.\d+)?/g)!
+      .map(Number);
+    let [x, y] = [nums[0], nums[1]];
+    for (let i = 0; i < points.length; i++) {
+      if (i > 0) [x, y] = [x + nums[2 * i], y + nums[2 * i + 1]];
+      expect(Math.round(x * 10)).toBe(Math.round(points[i][0] * 10));
+      expect(Math.round(y * 10)).toBe(Math.round(points[i][1] * 10));
+    }
+    const chart = renderToStaticMarkup(createElement(GrafikPertumbuhan));
+    expect(chart).not.toMatch(/<poly(line|gon)/);
   });
 
   it("wrap keeps lines short enough for a 360 px screen", () => {

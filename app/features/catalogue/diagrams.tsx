@@ -42,6 +42,23 @@ export function n(v: number): string {
   return String(Math.round(v * 10) / 10);
 }
 
+/**
+ * An SVG path through `points` (user units): the first point absolute, then each step relative
+ * to the one before ("l11.3-17.6 11.2-17.6…"), every coordinate to a tenth. Relative steps repeat
+ * (the months are evenly spaced), so they compress far better than a polyline's absolute pairs:
+ * the growth chart is ~0.2 KB lighter on its module page. `close` ends the path (a filled area).
+ */
+export function pathThrough(points: [number, number][], close = false): string {
+  const tenths = points.map(([x, y]) => [Math.round(x * 10), Math.round(y * 10)]);
+  const num = (t: number) => String(t / 10);
+  // Numbers in a row need a space only where the next one has no minus sign.
+  const join = (parts: string[]) => parts.reduce((acc, p) => acc + (acc && !p.startsWith("-") ? " " : "") + p, "");
+  const [x0, y0] = tenths[0];
+  const steps = tenths.slice(1).map(([x, y], i) => join([num(x - tenths[i][0]), num(y - tenths[i][1])]));
+  const d = `M${num(x0)} ${num(y0)}${steps.length ? `l${join(steps)}` : ""}`;
+  return close ? `${d}Z` : d;
+}
+
 function Figure({
   id,
   judul,
@@ -242,11 +259,11 @@ function ChartFrame({
   const px = (m: number) => left + ((m - win.m0) / (win.m1 - win.m0)) * (right - left);
   const py = (v: number) => bottom - ((v - win.yMin) / (win.yMax - win.yMin)) * (bottom - top);
   const months = Array.from({ length: win.m1 - win.m0 + 1 }, (_, i) => win.m0 + i);
-  const line = (ys: number[]) => months.map((m) => `${n(px(m))},${n(py(ys[m]))}`).join(" ");
-  const band = `${line(GARIS_ORANYE)} ${[...months]
-    .reverse()
-    .map((m) => `${n(px(m))},${n(py(GARIS_MERAH[m]))}`)
-    .join(" ")}`;
+  const at =
+    (ys: number[]) =>
+    (m: number): [number, number] => [px(m), py(ys[m])];
+  const line = (ys: number[]) => pathThrough(months.map(at(ys)));
+  const band = pathThrough([...months.map(at(GARIS_ORANYE)), ...[...months].reverse().map(at(GARIS_MERAH))], true);
   const ticks: number[] = [];
   for (let v = Math.ceil(win.yMin / win.step) * win.step; v <= win.yMax + 1e-9; v += win.step) ticks.push(v);
   const span = win.m1 - win.m0;
@@ -261,9 +278,9 @@ function ChartFrame({
         </clipPath>
       </defs>
       <g clipPath={`url(#${clip})`} fill="none" strokeWidth={2}>
-        <polygon points={band} fill={BAND} stroke="none" />
-        <polyline points={line(GARIS_MERAH)} stroke={RED} />
-        <polyline points={line(GARIS_ORANYE)} stroke={ORANGE} strokeDasharray="7 3" />
+        <path d={band} fill={BAND} stroke="none" />
+        <path d={line(GARIS_MERAH)} stroke={RED} />
+        <path d={line(GARIS_ORANYE)} stroke={ORANGE} strokeDasharray="7 3" />
       </g>
       <path d={`M${left} ${top}V${bottom}H${right}`} stroke="#44403c" strokeWidth={1.2} fill="none" />
       <g fontSize={11} fill="#44403c" textAnchor="end">
@@ -365,13 +382,13 @@ export function GrafikPertumbuhan() {
       ]}
     >
       {(px, py) => {
-        const pts = (list: [number, number][]) => list.map(([m, v]) => `${n(px(m))},${n(py(v))}`).join(" ");
+        const pts = (list: [number, number][]) => pathThrough(list.map(([m, v]) => [px(m), py(v)]));
         return (
           <>
             <g fill="none" strokeWidth={2.5}>
-              <polyline points={pts(naik)} stroke={LINE} />
-              <polyline points={pts(datar)} stroke="#b45309" strokeDasharray="6 3" />
-              <polyline points={pts(turun)} stroke={RED} strokeDasharray="2 3" />
+              <path d={pts(naik)} stroke={LINE} />
+              <path d={pts(datar)} stroke="#b45309" strokeDasharray="6 3" />
+              <path d={pts(turun)} stroke={RED} strokeDasharray="2 3" />
             </g>
             <Nums
               dots={[
@@ -415,12 +432,7 @@ export function GrafikBerat({
     >
       {(px, py) => (
         <>
-          <polyline
-            points={points.map(([m, v]) => `${n(px(m))},${n(py(v))}`).join(" ")}
-            fill="none"
-            stroke="#1e3a8a"
-            strokeWidth={2}
-          />
+          <path d={pathThrough(points.map(([m, v]) => [px(m), py(v)]))} fill="none" stroke="#1e3a8a" strokeWidth={2} />
           <g fill="#1e3a8a">
             {points.map(([m, v]) => (
               <circle key={m} cx={n(px(m))} cy={n(py(v))} r={3.5} />

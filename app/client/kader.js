@@ -24,6 +24,10 @@
   const PAGES = "akademi-pages-v1";
   const T0 = Date.now();
   const SAVED = "Jawaban tersimpan di ponsel, akan dikirim saat ada sinyal.";
+  // A post still unanswered after this long is given up and sent again: the signal can drop
+  // mid-send and leave the request hanging for minutes, with the rest of the outbox behind it.
+  // The server counts a post once, however often it arrives.
+  const SEND_TIMEOUT_MS = 30_000;
   const LABEL = { kuis: "Jawaban kuis", bagian: "Bagian selesai dibaca", selesai: "Selesai membaca modul" };
   const label = (x) => `${LABEL[x.kind] || x.kind}: ${x.title || x.path}`;
   const when = (t) =>
@@ -153,16 +157,21 @@
   async function send(item) {
     if (!load().some((x) => same(x, item) && !x.refused)) return false; // another tab sent it
     let res;
+    const hung = new AbortController();
+    const timer = setTimeout(() => hung.abort(), SEND_TIMEOUT_MS);
     try {
       res = await fetch(item.url, {
         method: "POST",
         body: new URLSearchParams(item.body),
         credentials: "same-origin",
         headers: { "X-Akun": ME },
+        signal: hung.signal,
       });
     } catch {
-      retry = true; // still no signal: keep it
+      retry = true; // still no signal, or the send hung: keep it
       return false;
+    } finally {
+      clearTimeout(timer);
     }
     // 408, 429, 5xx: again later; 409: the phone is signed in as someone else; /masuk: signed out.
     const later = res.status >= 500 || res.status === 408 || res.status === 429;

@@ -152,6 +152,39 @@ describe("kader offline", () => {
     }
   });
 
+  it("a send that hangs (the signal lost mid-request) is given up after 30 s and sent again", async () => {
+    const ctx = await phoneContext(browser, baseUrl);
+    const page = await ctx.newPage();
+    try {
+      await login(page, "081100000006");
+      await page.goto("/modul");
+      await workerReady(page);
+      const slug = "pencatatan-pelaporan-musrenbang";
+      await page.goto(`/modul/${slug}`);
+      // The first post never gets an answer (nor an error): before the timeout the outbox stayed
+      // behind it until the page was reloaded.
+      let posts = 0;
+      await ctx.route(`**/modul/${slug}*`, (route) => {
+        if (route.request().method() !== "POST") return route.continue();
+        if (posts++ === 0) return; // hangs
+        return route.continue();
+      });
+      const sent = Date.now();
+      await page.locator("form[data-offline=bagian] button").first().click();
+      await page.waitForFunction(() => JSON.parse(localStorage.getItem("akademi-outbox") || "[]").length === 0, null, {
+        timeout: 45_000,
+      });
+      console.log(`sent after ${((Date.now() - sent) / 1000).toFixed(1)} s (the first try hung)`);
+      expect(posts).toBeGreaterThanOrEqual(2);
+      expect(Date.now() - sent).toBeGreaterThanOrEqual(29_000);
+    } catch (e) {
+      await shot(page, "kader-offline-hung-send-failure");
+      throw e;
+    } finally {
+      await ctx.close();
+    }
+  }, 90_000);
+
   it("answers a quiz offline, reloads offline, reconnects: one graded attempt", async () => {
     const ctx = await phoneContext(browser, baseUrl);
     const page = await ctx.newPage();

@@ -73,6 +73,7 @@ type Entry = {
   compressedAssets(dir: string): express.RequestHandler;
   RESPONSE_GZIP_LEVEL: number;
   RESPONSE_BROTLI_QUALITY: number;
+  RESPONSE_BROTLI_LGWIN: number;
 };
 type Build = ServerBuild & { entry: { module: Entry } };
 
@@ -220,8 +221,7 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
     res.status(503).type("text/plain").send("Server sedang dimulai ulang. Coba lagi sebentar lagi.");
   });
   // COMPRESS=0: a reverse proxy in front compresses (and spends its CPU, not ours). Brotli when
-  // the client takes it (browsers over HTTPS), else gzip; levels in app/lib/gzip-level.ts. A
-  // 256 KB window (lgwin 18): every page fits, and no stream reserves the default 4 MB.
+  // the client takes it (browsers over HTTPS), else gzip; levels and window in app/lib/gzip-level.ts.
   if (config.COMPRESS)
     app.use(
       compression({
@@ -229,7 +229,7 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
         brotli: {
           params: {
             [zlibConstants.BROTLI_PARAM_QUALITY]: entry.RESPONSE_BROTLI_QUALITY,
-            [zlibConstants.BROTLI_PARAM_LGWIN]: 18,
+            [zlibConstants.BROTLI_PARAM_LGWIN]: entry.RESPONSE_BROTLI_LGWIN,
           },
         },
       }),

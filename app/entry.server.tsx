@@ -18,7 +18,7 @@ export { env };
 export { isPublicFilePath, rewriteSuffixUrl } from "~/lib/suffix-url";
 export { httpPolicy, trustProxySetting } from "~/http-policy.server";
 export { compressedAssets } from "~/static-compressed.server";
-export { RESPONSE_BROTLI_QUALITY, RESPONSE_GZIP_LEVEL } from "~/lib/gzip-level";
+export { RESPONSE_BROTLI_LGWIN, RESPONSE_BROTLI_QUALITY, RESPONSE_GZIP_LEVEL } from "~/lib/gzip-level";
 export { requestLog } from "~/request-log.server";
 export { METRICS_REQUEST, METRICS_RESPONSE, metricsEndpoint } from "~/metrics.server";
 export const shutdown = closeDb;

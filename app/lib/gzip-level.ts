@@ -14,3 +14,9 @@ export const RESPONSE_GZIP_LEVEL = 5;
  * less than gzip) in 0.32 ms, 0.13 ms more CPU per page.
  */
 export const RESPONSE_BROTLI_QUALITY = 5;
+
+/**
+ * The brotli window of the server's answers: 2^18 = 256 KB (lgwin 18) instead of zlib's default
+ * 4 MB; every page fits in it (server.ts, `npm run bench:compression`).
+ */
+export const RESPONSE_BROTLI_LGWIN = 18;

@@ -3,16 +3,18 @@
  * `npm run bench:compression`. Fetches the 12 module pages, /istilah and the kader's home from
  * the built server without compression, then compresses each body as the server would: gzip at
  * RESPONSE_GZIP_LEVEL, brotli at the compression middleware's default quality 4 and at
- * RESPONSE_BROTLI_QUALITY (the 256 KB window of server.ts), timed over many runs in this
+ * RESPONSE_BROTLI_QUALITY (with RESPONSE_BROTLI_LGWIN, as server.ts), timed over many runs in this
  * process (one core). Prints bytes and ms per page and the mean over the pages.
  */
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { RESPONSE_BROTLI_QUALITY, RESPONSE_GZIP_LEVEL } from "~/lib/gzip-level";
+import { RESPONSE_BROTLI_LGWIN, RESPONSE_BROTLI_QUALITY, RESPONSE_GZIP_LEVEL } from "~/lib/gzip-level";
 import { loginCookie, startServer } from "./server";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 300);
 const brotli = (q: number) => (b: Buffer) =>
-  brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: q, [constants.BROTLI_PARAM_LGWIN]: 18 } });
+  brotliCompressSync(b, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: q, [constants.BROTLI_PARAM_LGWIN]: RESPONSE_BROTLI_LGWIN },
+  });
 const CODINGS: [string, (b: Buffer) => Buffer][] = [
   [`gzip ${RESPONSE_GZIP_LEVEL}`, (b) => gzipSync(b, { level: RESPONSE_GZIP_LEVEL })],
   ["brotli 4 (middleware default)", brotli(4)],

@@ -8,7 +8,7 @@
  * spm-pekerjaan-umum (quizzes), spm-perumahan-rakyat ("Simpan semua").
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import {
   answerAll,
   attemptsOnServer,
@@ -33,6 +33,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
+
+/** Dewi signed in, her service worker ready, on a module page: where the outbox tests start. */
+async function openModule(page: Page, slug: string): Promise<void> {
+  await login(page, "081100000006");
+  await page.goto("/modul");
+  await workerReady(page);
+  await page.goto(`/modul/${slug}`);
+}
 
 describe("kader offline", () => {
   it("without JavaScript: reading half a module puts Lanjutkan at the next section", async () => {
@@ -125,11 +133,8 @@ describe("kader offline", () => {
     const ctx = await phoneContext(browser, baseUrl);
     const page = await ctx.newPage();
     try {
-      await login(page, "081100000006");
-      await page.goto("/modul");
-      await workerReady(page);
       const slug = "pencatatan-pelaporan-musrenbang";
-      await page.goto(`/modul/${slug}`);
+      await openModule(page, slug);
       await offline(ctx);
       await page.reload();
       await page.click("text=Selesai membaca, lanjut ke kuis");
@@ -156,11 +161,8 @@ describe("kader offline", () => {
     const ctx = await phoneContext(browser, baseUrl);
     const page = await ctx.newPage();
     try {
-      await login(page, "081100000006");
-      await page.goto("/modul");
-      await workerReady(page);
       const slug = "pencatatan-pelaporan-musrenbang";
-      await page.goto(`/modul/${slug}`);
+      await openModule(page, slug);
       // The first post never gets an answer (nor an error): before the timeout the outbox stayed
       // behind it until the page was reloaded.
       let posts = 0;

@@ -62,6 +62,7 @@ try {
 type Entry = {
   boot(log?: (line: string) => void): Promise<void>;
   shutdown(): Promise<void>;
+  startItemFold(): void;
   rewriteSuffixUrl(url: string): string | null;
   isPublicFilePath(path: string): boolean;
   httpPolicy: express.RequestHandler;
@@ -288,6 +289,8 @@ async function runServer(mode: "single" | "boot" | "worker"): Promise<void> {
   );
 
   const server = app.listen(config.PORT, () => {
+    // Graded answers into the item-statistics rollup, every ITEM_FOLD_MS (stopped by shutdown).
+    entry.startItemFold();
     if (mode === "worker") process.send?.("ready");
     else
       console.log(

@@ -10,6 +10,7 @@ import { env } from "~/env.server";
 import { acceptsGzip, spliceFragment } from "~/html-fragment.server";
 import { fragmentMarker } from "~/lib/fragment-marker";
 import { inRequest, noteRequestError, noteRequestFault } from "~/request-log.server";
+import { stopItemFold } from "~/features/projection/projection.server";
 export { startupErrorMessage } from "~/db.server";
 
 // The server (server.js) calls these through the build.
@@ -21,7 +22,12 @@ export { compressedAssets } from "~/static-compressed.server";
 export { RESPONSE_BROTLI_LGWIN, RESPONSE_BROTLI_QUALITY, RESPONSE_GZIP_LEVEL } from "~/lib/gzip-level";
 export { requestLog } from "~/request-log.server";
 export { METRICS_REQUEST, METRICS_RESPONSE, metricsEndpoint } from "~/metrics.server";
-export const shutdown = closeDb;
+export { startItemFold } from "~/features/projection/projection.server";
+/** At the end of the drain: no more item folds, then the database closes. */
+export async function shutdown(): Promise<void> {
+  stopItemFold();
+  await closeDb();
+}
 
 const ABORT_DELAY = 5_000;
 

@@ -84,6 +84,11 @@ const schema = z.object({
   /** PostgreSQL connections per app process (and as many again to the replica). */
   DB_POOL_SIZE: wholeNumber(1, 1000).default(10),
   DB_CONNECT_TIMEOUT: wholeNumber(1, 600).default(DEFAULT_CONNECT_TIMEOUT_S),
+  /**
+   * Milliseconds between two folds of graded answers into the item-statistics rollup
+   * (foldItemStats); 0 = never in this process (figures stay exact: readers add what waits).
+   */
+  ITEM_FOLD_MS: wholeNumber(0, 3_600_000).default(1000),
   /** 0 = every statement unnamed (PgBouncer in transaction mode without prepared statements). */
   DB_PREPARE: onOff.default(true),
   /** 1 = log every SQL statement. */

@@ -82,7 +82,7 @@ function createMetrics() {
     }),
     rollupRefresh: new Histogram({
       name: "akademi_rollup_refresh_seconds",
-      help: "Time to refresh the reporting rollups: kader (refreshKaderProgress) or rebuild (rebuildReporting).",
+      help: "Time to refresh the reporting rollups: kader (refreshKaderProgress), rebuild (rebuildReporting) or item-fold (foldItemStats).",
       labelNames: ["kind"] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       ...r,
@@ -106,7 +106,7 @@ export function metrics(): Metrics {
 }
 
 /** Seconds `fn` took, observed in `histogram` (also when it throws). */
-export async function timed<T>(kind: "kader" | "rebuild", fn: () => Promise<T>): Promise<T> {
+export async function timed<T>(kind: "kader" | "rebuild" | "item-fold", fn: () => Promise<T>): Promise<T> {
   const end = metrics().rollupRefresh.startTimer({ kind });
   try {
     return await fn();

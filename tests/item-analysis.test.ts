@@ -11,6 +11,7 @@ import { quizAttempts, users } from "~/db/schema";
 import { content, getModule, syncModuleVersions } from "~/features/catalogue/content.server";
 import { answerField, scoreAttempt } from "~/features/learning/quiz-rules";
 import { startAttempt, submitAttempt } from "~/features/learning/quiz.server";
+import { foldItemStats, startItemFold, stopItemFold } from "~/features/projection/projection.server";
 import { makePosyandu, makeUser } from "~/demo/factories.server";
 import { discrimination, facility, itemFlags } from "~/features/reporting/item-analysis";
 import * as overview from "~/routes/analisis-soal._index";
@@ -252,6 +253,7 @@ describe("Analisis soal from graded attempts", () => {
     await db.delete(users).where(eq(users.id, k));
     const back = await call(bankPage.loader, makeRequest(`/analisis-soal/${SLUG}`, { cookie }), { slug: SLUG });
     expect(back.data.analysis.attempts).toBe(before.data.analysis.attempts);
+    await foldItemStats();
     const incremental = [await snapshot(), await options()];
     await db.execute(sql`select rebuild_stats_item()`);
     expect([await snapshot(), await options()]).toEqual(incremental);
@@ -326,5 +328,68 @@ describe("CSV export", () => {
     const bank = getModule(SLUG)!.quiz!;
     const optionLines = text.split("\n").filter((l) => /^[a-z0-9_-]+;/.test(l) && !l.startsWith("Soal"));
     expect(optionLines.length).toBeGreaterThan(bank.questions.length);
+  });
+});
+
+describe("the item rollup folded in batches (quiz-path capacity)", () => {
+  it("grading writes no rollup row: its answers wait in stats_item_pending, count at once, and a fold moves them", async () => {
+    const cookie = await sessionCookie(admin);
+    const page = async () =>
+      (await call(bankPage.loader, makeRequest(`/analisis-soal/${SLUG}`, { cookie }), { slug: SLUG })).data.analysis;
+    const rollup = async () =>
+      (await sqlRows<{ n: number }>(sql`select coalesce(sum(n), 0)::int as n from stats_item where slug = ${SLUG}`))[0]
+        .n;
+    const pending = async () =>
+      (await sqlRows<{ n: number }>(sql`select count(*)::int as n from stats_item_pending`))[0].n;
+    await foldItemStats();
+    expect(await pending()).toBe(0);
+    const before = { page: await page(), rollup: await rollup() };
+
+    // Two attempts graded through the app, in two transactions: no stats_item row changes.
+    const drawn: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const k = await kaderIn(DESA_A, await makePosyandu({ name: `Posyandu Uji L${i}`, desaCode: DESA_A }));
+      const started = await startAttempt(k, SLUG, key());
+      if (!started.ok) throw new Error(started.message);
+      const [row] = await db.select().from(quizAttempts).where(eq(quizAttempts.id, started.attemptId));
+      drawn.push(row.draw.length);
+      const form = Object.entries(answersFor(row.draw, () => i === 0)).map(
+        ([q, a]) => [answerField(SLUG, q), a[0]] as [string, string],
+      );
+      expect((await submitAttempt(k, SLUG, started.attemptId, form)).ok).toBe(true);
+    }
+    const items = drawn[0] + drawn[1];
+    expect(await rollup()).toBe(before.rollup);
+    expect(await pending()).toBe(items);
+    // The page counts them already (stats_item + the pending rows, one snapshot).
+    const waiting = await page();
+    expect(waiting.attempts).toBe(before.page.attempts + 2);
+
+    // Two folds at once: one moves every row, the other finds nothing (or waits and finds nothing).
+    const moved = await Promise.all([foldItemStats(), foldItemStats()]);
+    expect(moved[0] + moved[1]).toBe(items);
+    expect(await pending()).toBe(0);
+    // Each answer once for its kabupaten and once for its provinsi.
+    expect(await rollup()).toBe(before.rollup + 2 * items);
+    expect(await page()).toEqual(waiting);
+
+    // The server's timer folds on its own.
+    const k = await kaderIn(DESA_A, await makePosyandu({ name: "Posyandu Uji L2", desaCode: DESA_A }));
+    const started = await startAttempt(k, SLUG, key());
+    if (!started.ok) throw new Error(started.message);
+    const [row] = await db.select().from(quizAttempts).where(eq(quizAttempts.id, started.attemptId));
+    const form = Object.entries(answersFor(row.draw, () => true)).map(
+      ([q, a]) => [answerField(SLUG, q), a[0]] as [string, string],
+    );
+    expect((await submitAttempt(k, SLUG, started.attemptId, form)).ok).toBe(true);
+    expect(await pending()).toBe(row.draw.length);
+    startItemFold(20);
+    try {
+      for (let t = 0; t < 100 && (await pending()) > 0; t++) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      stopItemFold();
+    }
+    expect(await pending()).toBe(0);
+    expect(await rollup()).toBe(before.rollup + 2 * (items + row.draw.length));
   });
 });

@@ -703,7 +703,8 @@ export const quizItemAnswers = pgTable(
  * (WITA) and first attempt or retake, the sums behind facility and the corrected item-total
  * correlation: n attempts that drew the item, x = answered right, y = the other items of the
  * attempt answered right. Kept in step by a trigger on quiz_attempts
- * (drizzle/0013_item_statistics.sql), so any query reads a bounded number of rows. A kecamatan
+ * (drizzle/0013_item_statistics.sql) through stats_item_pending, folded in batches
+ * (drizzle/0021_item_stats_fold.sql), so any query reads a bounded number of rows. A kecamatan
  * or desa is summed live from its quiz_item_answers rows (bounded by its size).
  */
 export const statsItem = pgTable(
@@ -726,6 +727,25 @@ export const statsItem = pgTable(
   },
   (t) => [primaryKey({ columns: [t.regionCode, t.slug, t.questionId, t.month, t.firstTry] })],
 );
+
+/**
+ * Item answers not yet in stats_item (issue 23): grading inserts its quiz_item_answers rows
+ * here too (s = 1), a removed attempt its removed rows (s = -1); fold_stats_item() moves them
+ * into stats_item in one statement, every ITEM_FOLD_MS (drizzle/0021_item_stats_fold.sql).
+ * Readers of stats_item add these rows, so the sums are exact between folds.
+ */
+export const statsItemPending = pgTable("stats_item_pending", {
+  regionCode: text("region_code").notNull(),
+  slug: text("slug").notNull(),
+  questionId: text("question_id").notNull(),
+  section: text("section").notNull(),
+  month: date("month", { mode: "string" }).notNull(),
+  firstTry: boolean("first_try").notNull(),
+  ok: smallint("ok").notNull(),
+  rest: smallint("rest").notNull(),
+  given: text("given").notNull(),
+  s: smallint("s").notNull(),
+});
 
 /**
  * The key of every create form (a hidden field the page generates): a retry of a submit whose

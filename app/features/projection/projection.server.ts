@@ -12,6 +12,7 @@ import { timed } from "~/metrics.server";
 import type { Programme } from "~/features/catalogue/content-schema";
 import { withinScope } from "~/db/scope";
 import { REPORTING_ZONE } from "~/lib/timezone";
+import { env } from "~/env.server";
 
 function programmeInputs(p: Programme) {
   return {
@@ -98,6 +99,53 @@ async function refreshIn(ids: string[], conn: Conn): Promise<void> {
       and not exists (select 1 from users u where u.id = kp.user_id and u.role = 'kader')`);
 }
 
+/**
+ * Moves the graded answers waiting in stats_item_pending into the stats_item rollup (one
+ * statement; drizzle/0021_item_stats_fold.sql). Returns the rows moved, 0 when another
+ * transaction is folding. Readers add the pending rows, so this changes no figure: it keeps
+ * the pending table small. Run every ITEM_FOLD_MS by each server process (startItemFold).
+ */
+export async function foldItemStats(conn: Conn = db): Promise<number> {
+  const [row] = rowsOf<{ n: number }>(await conn.execute(sql`select fold_stats_item() as n`));
+  return Number(row?.n ?? 0);
+}
+
+let foldTimer: NodeJS.Timeout | undefined;
+
+/**
+ * Folds every ITEM_FOLD_MS in this process, one fold at a time (server.ts, after it listens;
+ * stopped by stopItemFold at shutdown). A fold that fails (the database away, a rebuild
+ * holding the table) is said once and tried again at the next tick: the rows wait, the
+ * figures stay exact.
+ */
+export function startItemFold(ms = env().ITEM_FOLD_MS): void {
+  if (foldTimer || ms <= 0) return;
+  let running = false;
+  let failing = false;
+  foldTimer = setInterval(() => {
+    if (running) return;
+    running = true;
+    timed("item-fold", () => foldItemStats())
+      .then(() => {
+        if (failing) console.error("Statistik soal dilipat lagi.");
+        failing = false;
+      })
+      .catch((e: unknown) => {
+        if (!failing) console.error(`Statistik soal belum dapat dilipat (dicoba lagi): ${(e as Error)?.message ?? e}`);
+        failing = true;
+      })
+      .finally(() => {
+        running = false;
+      });
+  }, ms);
+  foldTimer.unref();
+}
+
+export function stopItemFold(): void {
+  clearInterval(foldTimer);
+  foldTimer = undefined;
+}
+
 /** Every kader of a region (all when no scope): after bulk loads or to repair. */
 export async function refreshRegion(scope: string | null, conn: Conn = db): Promise<number> {
   const rows = rowsOf<{ id: string }>(
@@ -133,6 +181,7 @@ export const DERIVED_TABLES = [
   "stats_cert_month",
   "stats_flow",
   "stats_item",
+  "stats_item_pending",
   "quiz_item_answers",
 ] as const;
 
@@ -150,6 +199,9 @@ export async function rebuildReporting(conn: Conn = db): Promise<void> {
 }
 
 async function rebuildIn(conn: Conn): Promise<void> {
+  // The item fold's lock before any TRUNCATE: a fold of another transaction waits for the
+  // rebuild instead of holding stats_item_pending while the rebuild waits for it.
+  await conn.execute(sql`select lock_item_fold(true)`);
   // Fresh statistics first: after a bulk load or a TRUNCATE (the redo of a demo seed) the
   // planner takes the tables for empty, and rebuild_stats_item's joins ran as nested loops
   // over every attempt (PostgreSQL: 257 s instead of 8 s on the demo's 16,000 attempts).
@@ -276,6 +328,8 @@ const COMPARED: Record<(typeof DERIVED_TABLES)[number], string | null> = {
   stats_item: `select region_code, slug, question_id, month, first_try, section, n, correct, rest_sum, rest_sq, xy_rest,
     (select coalesce(jsonb_object_agg(k, v), '{}'::jsonb) from jsonb_each(options) o(k, v) where v <> '0'::jsonb) as options
     from stats_item where n <> 0`,
+  // Empty after a fold: reportingMismatches folds first, and a rebuild folds as it goes.
+  stats_item_pending: "select * from stats_item_pending",
   quiz_item_answers: "select * from quiz_item_answers",
 };
 
@@ -293,6 +347,7 @@ export async function reportingMismatches(): Promise<string[]> {
   const compared = Object.entries(COMPARED).filter((e): e is [string, string] => e[1] !== null);
   try {
     await db.transaction(async (tx) => {
+      await foldItemStats(tx);
       const [flow] = rowsOf<{ n: number }>(
         await tx.execute(sql`
           with today as (select (now() at time zone ${REPORTING_ZONE.iana})::date as d),

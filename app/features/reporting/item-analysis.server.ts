@@ -1,7 +1,8 @@
 /**
  * "Analisis soal": item statistics per quiz bank for a region and a period. A provinsi or
  * kabupaten is read from the stats_item rollup (one row per region, item, month and first-try
- * flag, kept by a trigger on quiz_attempts): the cost is bounded by items × months whatever
+ * flag, folded in from stats_item_pending, where a trigger on quiz_attempts puts each graded
+ * answer; the pending rows are added at read): the cost is bounded by items × months whatever
  * the number of kader. A kecamatan or desa is summed live from its own graded attempts
  * (bounded by its size; the same SQL right/wrong rule, quiz_item_rows).
  */
@@ -78,11 +79,21 @@ function fromRollup(region: RegionRecord): boolean {
 
 type Row = Record<string, string | number | null>;
 
+/**
+ * The rollup's rows and, as rows of the same shape, the graded answers not yet folded into it
+ * (stats_item_pending, signed): one snapshot, so the sums are exact between folds.
+ */
 function rollupQuery(q: ItemAnalysisQuery, slug?: string) {
-  const where = sql`region_code = ${q.region.code} and month >= ${`${q.from}-01`}::date and month <= ${`${q.to}-01`}::date
+  const rest = sql`month >= ${`${q.from}-01`}::date and month <= ${`${q.to}-01`}::date
     ${q.firstOnly ? sql`and first_try` : sql``} ${slug ? sql`and slug = ${slug}` : sql``}`;
   return sql`
-    with s as materialized (select * from stats_item where ${where})
+    with s as materialized (
+      select slug, question_id, section, n, correct, rest_sum, rest_sq, xy_rest, options
+      from stats_item where region_code = ${q.region.code} and ${rest}
+      union all
+      select p.slug, p.question_id, p.section, p.s, p.s * p.ok, p.s * p.rest, p.s * p.rest * p.rest, p.s * p.ok * p.rest,
+             (select coalesce(jsonb_object_agg(o, p.s), '{}'::jsonb) from unnest(string_to_array(nullif(p.given, ''), ',')) o)
+      from stats_item_pending p where ${withinScope(sql`p.region_code`, q.region.code)} and ${rest})
     select 'i' as kind, slug, question_id, max(section) as section, null as option_id, sum(n) as n, sum(correct) as correct,
            sum(rest_sum) as rest_sum, sum(rest_sq) as rest_sq, sum(xy_rest) as xy_rest
     from s group by slug, question_id

@@ -96,7 +96,10 @@ class KaderPool {
  * like fetch did (`Accept-Encoding: gzip, deflate`) and reads every body, but inflates only
  * the two pages the taker reads (the quiz page and the questions) and error pages.
  */
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+// timeout: an idle connection is closed before the server's 5 s keep-alive ends (Node's
+// agent applies the server's Keep-Alive hint only below its own timeout; without one, a
+// taker back from thinking reused a connection the server was closing: "socket hang up").
+const agent = new Agent({ keepAlive: true, maxSockets: 256, timeout: 4000 });
 
 function request(
   url: URL,

@@ -53,6 +53,18 @@ async function insertAttempt(userId: string, at: Date, ability: number) {
   return (await insertGradedAttempt({ userId, slug: SLUG, at, ability, rng })).id;
 }
 
+/** An attempt started and graded through the app, every answer right or every answer wrong. */
+async function gradedThroughApp(userId: string, right: boolean) {
+  const started = await startAttempt(userId, SLUG, key());
+  if (!started.ok) throw new Error(started.message);
+  const [row] = await db.select().from(quizAttempts).where(eq(quizAttempts.id, started.attemptId));
+  const form = Object.entries(answersFor(row.draw, () => right)).map(
+    ([q, a]) => [answerField(SLUG, q), a[0]] as [string, string],
+  );
+  const graded = await submitAttempt(userId, SLUG, started.attemptId, form);
+  return { attemptId: started.attemptId, items: row.draw.length, form, graded };
+}
+
 /** Expected figures per item, computed from the attempts themselves. */
 async function expected(
   filter: (a: { regionCode: string | null; firstTry: boolean | null; submittedAt: Date }) => boolean,
@@ -228,15 +240,9 @@ describe("Analisis soal from graded attempts", () => {
     const cookie = await sessionCookie(admin);
     const before = await call(bankPage.loader, makeRequest(`/analisis-soal/${SLUG}`, { cookie }), { slug: SLUG });
     const k = await kaderIn(DESA_A, await makePosyandu({ name: "Posyandu Uji C", desaCode: DESA_A }));
-    const started = await startAttempt(k, SLUG, key());
-    if (!started.ok) throw new Error(started.message);
-    const [row] = await db.select().from(quizAttempts).where(eq(quizAttempts.id, started.attemptId));
-    const form = Object.entries(answersFor(row.draw, () => true)).map(
-      ([q, a]) => [answerField(SLUG, q), a[0]] as [string, string],
-    );
-    const r1 = await submitAttempt(k, SLUG, started.attemptId, form);
-    const r2 = await submitAttempt(k, SLUG, started.attemptId, form);
-    expect(r1.ok && r2.ok && r2.alreadySubmitted).toBe(true);
+    const first = await gradedThroughApp(k, true);
+    const r2 = await submitAttempt(k, SLUG, first.attemptId, first.form);
+    expect(first.graded.ok && r2.ok && r2.alreadySubmitted).toBe(true);
     const after = await call(bankPage.loader, makeRequest(`/analisis-soal/${SLUG}`, { cookie }), { slug: SLUG });
     expect(after.data.analysis.attempts).toBe(before.data.analysis.attempts + 1);
 
@@ -346,19 +352,13 @@ describe("the item rollup folded in batches (quiz-path capacity)", () => {
     const before = { page: await page(), rollup: await rollup() };
 
     // Two attempts graded through the app, in two transactions: no stats_item row changes.
-    const drawn: number[] = [];
+    let items = 0;
     for (let i = 0; i < 2; i++) {
       const k = await kaderIn(DESA_A, await makePosyandu({ name: `Posyandu Uji L${i}`, desaCode: DESA_A }));
-      const started = await startAttempt(k, SLUG, key());
-      if (!started.ok) throw new Error(started.message);
-      const [row] = await db.select().from(quizAttempts).where(eq(quizAttempts.id, started.attemptId));
-      drawn.push(row.draw.length);
-      const form = Object.entries(answersFor(row.draw, () => i === 0)).map(
-        ([q, a]) => [answerField(SLUG, q), a[0]] as [string, string],
-      );
-      expect((await submitAttempt(k, SLUG, started.attemptId, form)).ok).toBe(true);
+      const attempt = await gradedThroughApp(k, i === 0);
+      expect(attempt.graded.ok).toBe(true);
+      items += attempt.items;
     }
-    const items = drawn[0] + drawn[1];
     expect(await rollup()).toBe(before.rollup);
     expect(await pending()).toBe(items);
     // The page counts them already (stats_item + the pending rows, one snapshot).
@@ -375,14 +375,9 @@ describe("the item rollup folded in batches (quiz-path capacity)", () => {
 
     // The server's timer folds on its own.
     const k = await kaderIn(DESA_A, await makePosyandu({ name: "Posyandu Uji L2", desaCode: DESA_A }));
-    const started = await startAttempt(k, SLUG, key());
-    if (!started.ok) throw new Error(started.message);
-    const [row] = await db.select().from(quizAttempts).where(eq(quizAttempts.id, started.attemptId));
-    const form = Object.entries(answersFor(row.draw, () => true)).map(
-      ([q, a]) => [answerField(SLUG, q), a[0]] as [string, string],
-    );
-    expect((await submitAttempt(k, SLUG, started.attemptId, form)).ok).toBe(true);
-    expect(await pending()).toBe(row.draw.length);
+    const third = await gradedThroughApp(k, true);
+    expect(third.graded.ok).toBe(true);
+    expect(await pending()).toBe(third.items);
     startItemFold(20);
     try {
       for (let t = 0; t < 100 && (await pending()) > 0; t++) await new Promise((r) => setTimeout(r, 20));
@@ -390,6 +385,6 @@ describe("the item rollup folded in batches (quiz-path capacity)", () => {
       stopItemFold();
     }
     expect(await pending()).toBe(0);
-    expect(await rollup()).toBe(before.rollup + 2 * (items + row.draw.length));
+    expect(await rollup()).toBe(before.rollup + 2 * (items + third.items));
   });
 });

@@ -670,6 +670,19 @@ export const regionBoundaries = pgTable("region_boundaries", {
   geometry: jsonb("geometry").$type<{ type: "Polygon" | "MultiPolygon"; coordinates: unknown }>().notNull(),
 });
 
+/** The columns of one graded item answer: quiz_item_answers, and stats_item_pending (signed). */
+const itemAnswerColumns = () => ({
+  questionId: text("question_id").notNull(),
+  regionCode: text("region_code").notNull(),
+  slug: text("slug").notNull(),
+  section: text("section").notNull(),
+  month: date("month", { mode: "string" }).notNull(),
+  firstTry: boolean("first_try").notNull(),
+  ok: smallint("ok").notNull(),
+  rest: smallint("rest").notNull(),
+  given: text("given").notNull(),
+});
+
 /**
  * One row per drawn item of a graded attempt (issue 19): right or wrong, how many of the
  * attempt's other items were right, the chosen option ids ("a,c"), with the taker's region and
@@ -682,15 +695,7 @@ export const quizItemAnswers = pgTable(
     attemptId: text("attempt_id")
       .notNull()
       .references(() => quizAttempts.id, { onDelete: "cascade" }),
-    questionId: text("question_id").notNull(),
-    regionCode: text("region_code").notNull(),
-    slug: text("slug").notNull(),
-    section: text("section").notNull(),
-    month: date("month", { mode: "string" }).notNull(),
-    firstTry: boolean("first_try").notNull(),
-    ok: smallint("ok").notNull(),
-    rest: smallint("rest").notNull(),
-    given: text("given").notNull(),
+    ...itemAnswerColumns(),
   },
   (t) => [
     primaryKey({ columns: [t.attemptId, t.questionId] }),
@@ -735,15 +740,7 @@ export const statsItem = pgTable(
  * Readers of stats_item add these rows, so the sums are exact between folds.
  */
 export const statsItemPending = pgTable("stats_item_pending", {
-  regionCode: text("region_code").notNull(),
-  slug: text("slug").notNull(),
-  questionId: text("question_id").notNull(),
-  section: text("section").notNull(),
-  month: date("month", { mode: "string" }).notNull(),
-  firstTry: boolean("first_try").notNull(),
-  ok: smallint("ok").notNull(),
-  rest: smallint("rest").notNull(),
-  given: text("given").notNull(),
+  ...itemAnswerColumns(),
   s: smallint("s").notNull(),
 });
 

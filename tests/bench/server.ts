@@ -261,6 +261,9 @@ export async function makeKader(
 ): Promise<string[]> {
   const cookies: string[] = [];
   const expires = new Date(Date.now() + tag.days * 86_400_000);
+  // The app's refresh through drizzle on this client. drizzle sets the client's date
+  // serializers to pass strings through, so the sessions' expiry goes in as a string.
+  const conn = drizzle(sql) as unknown as Conn;
   for (let off = 0; off < n; off += 1000) {
     const users = [];
     const sessions = [];
@@ -288,7 +291,7 @@ export async function makeKader(
     // refresh, p95 47 s), which no exam session of registered kader does.
     await refreshKaderProgress(
       users.map((u) => u.id),
-      drizzle(sql) as unknown as Conn,
+      conn,
     );
   }
   return cookies;

@@ -84,16 +84,16 @@ type Row = Record<string, string | number | null>;
  * (stats_item_pending, signed): one snapshot, so the sums are exact between folds.
  */
 function rollupQuery(q: ItemAnalysisQuery, slug?: string) {
-  const rest = sql`month >= ${`${q.from}-01`}::date and month <= ${`${q.to}-01`}::date
+  const filter = sql`month >= ${`${q.from}-01`}::date and month <= ${`${q.to}-01`}::date
     ${q.firstOnly ? sql`and first_try` : sql``} ${slug ? sql`and slug = ${slug}` : sql``}`;
   return sql`
     with s as materialized (
       select slug, question_id, section, n, correct, rest_sum, rest_sq, xy_rest, options
-      from stats_item where region_code = ${q.region.code} and ${rest}
+      from stats_item where region_code = ${q.region.code} and ${filter}
       union all
       select p.slug, p.question_id, p.section, p.s, p.s * p.ok, p.s * p.rest, p.s * p.rest * p.rest, p.s * p.ok * p.rest,
              (select coalesce(jsonb_object_agg(o, p.s), '{}'::jsonb) from unnest(string_to_array(nullif(p.given, ''), ',')) o)
-      from stats_item_pending p where ${withinScope(sql`p.region_code`, q.region.code)} and ${rest})
+      from stats_item_pending p where ${withinScope(sql`p.region_code`, q.region.code)} and ${filter})
     select 'i' as kind, slug, question_id, max(section) as section, null as option_id, sum(n) as n, sum(correct) as correct,
            sum(rest_sum) as rest_sum, sum(rest_sq) as rest_sq, sum(xy_rest) as xy_rest
     from s group by slug, question_id

@@ -81,49 +81,36 @@ export function AppShell({
 }) {
   const { pathname } = useLocation();
   return (
-    <div className="flex min-h-screen flex-col">
+    <div className="shell">
       {/* The first Tab: past the header and menu straight to the page (keyboard and switch users). */}
-      <a
-        href="#isi"
-        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:font-semibold focus:text-brand-800"
-      >
+      <a href="#isi" className="lewati">
         Langsung ke isi halaman
       </a>
       {demoPassword ? <DemoBanner password={demoPassword} /> : null}
-      <header className="bg-brand-700 text-white">
+      <header className="kepala">
         {/* Wraps instead of pushing the name and Keluar off a phone's screen when the text is enlarged. */}
-        <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-2 gap-y-1 px-3 py-2">
-          <a href="/" className="font-bold text-white no-underline">
-            Akademi Posyandu
-          </a>
+        <div>
+          <a href="/">Akademi Posyandu</a>
           {user ? (
-            <div className="ml-auto flex min-w-0 max-w-full items-center gap-2 text-right text-xs leading-tight">
-              <a href="/akun" className="flex min-h-11 min-w-0 flex-col justify-center text-white no-underline">
-                <span className="block truncate font-semibold">{user.name}</span>
-                <span className="line-clamp-2 block opacity-90">
-                  {user.role === "kader" ? user.place : `${ROLE_LABEL[user.role]} · ${user.place}`}
-                </span>
+            <div>
+              <a href="/akun">
+                <span>{user.name}</span>
+                <span>{user.role === "kader" ? user.place : `${ROLE_LABEL[user.role]} · ${user.place}`}</span>
               </a>
               <form method="post" action="/keluar">
-                <button type="submit" className="min-h-11 shrink-0 rounded border border-white/60 px-3 text-xs">
-                  Keluar
-                </button>
+                <button type="submit">Keluar</button>
               </form>
             </div>
           ) : null}
         </div>
         {user ? (
-          <nav aria-label="Menu utama" className="bg-brand-800">
-            <ul className="mx-auto flex max-w-5xl overflow-x-auto px-1 text-sm">
+          <nav aria-label="Menu utama">
+            <ul>
               {navFor(user.role).map((item) => {
                 const active = isNavActive(pathname, item.to);
                 return (
                   <li key={item.to}>
-                    <a
-                      href={item.to}
-                      aria-current={active ? "page" : undefined}
-                      className={`flex min-h-11 items-center whitespace-nowrap px-3 text-white no-underline ${active ? "border-b-2 border-white font-semibold" : "opacity-90"}`}
-                    >
+                    <a href={item.to} aria-current={active ? "page" : undefined}>
                       {item.label}
                     </a>
                   </li>
@@ -133,12 +120,10 @@ export function AppShell({
           </nav>
         ) : null}
       </header>
-      <main id="isi" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-3 py-4 focus:outline-none">
+      <main id="isi" tabIndex={-1}>
         {children}
       </main>
-      <footer className="border-t border-stone-200 py-3 text-center text-xs text-stone-500">
-        Akademi Posyandu · pelatihan kader Posyandu 6 SPM (Permendagri 13/2024)
-      </footer>
+      <footer>Akademi Posyandu · pelatihan kader Posyandu 6 SPM (Permendagri 13/2024)</footer>
     </div>
   );
 }

@@ -32,7 +32,7 @@ export default function AnalisisSoalKuis() {
   const a = d.analysis;
   return (
     <section className="space-y-4">
-      <Link to={`/analisis-soal?${d.search}`} className="inline-flex min-h-11 items-center text-sm">
+      <Link to={`/analisis-soal?${d.search}`} className="kembali">
         ‹ Semua kuis
       </Link>
       <h1>Analisis soal: {a.title}</h1>

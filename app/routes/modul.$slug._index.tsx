@@ -100,36 +100,27 @@ export default function ModulPage() {
   const formAction = `/modul/${d.slug}?index`;
   return (
     <article className="mx-auto max-w-2xl">
-      <a href="/modul" className="inline-flex min-h-11 items-center text-sm">
+      <a href="/modul" className="kembali">
         ‹ Semua modul
       </a>
-      <p className="mt-1 text-xs font-semibold uppercase tracking-wide text-brand-700">
+      <p className="kategori">
         {d.spm} · ± {d.minutes} menit
       </p>
       <h1 className="mt-1">{d.title}</h1>
       {n ? (
-        <div className="mt-3 text-sm" data-testid="kemajuan">
+        <div className="kemajuan" data-testid="kemajuan">
           <p>
             Dibaca: <strong>{d.read}</strong> dari {n} bagian
           </p>
-          <progress
-            value={d.read}
-            max={n}
-            className="mt-1 h-2 w-full accent-brand-700"
-            aria-label={`${d.read} dari ${n} bagian dibaca`}
-          />
-          {d.resume ? (
-            <a href={`#${d.resume}`} className="inline-flex min-h-11 items-center">
-              Lanjutkan dari bagian terakhir ›
-            </a>
-          ) : null}
+          <progress value={d.read} max={n} aria-label={`${d.read} dari ${n} bagian dibaca`} />
+          {d.resume ? <a href={`#${d.resume}`}>Lanjutkan dari bagian terakhir ›</a> : null}
         </div>
       ) : null}
       <OutboxPanel path={`/modul/${d.slug}`} className="mt-3" />
       <FormError message={a?.message} />
-      <section className="card mt-4">
-        <h2 className="text-base">Tujuan belajar</h2>
-        <ul className="mt-1 list-disc pl-5 text-sm">
+      <section className="card tujuan">
+        <h2>Tujuan belajar</h2>
+        <ul>
           {d.objectives.map((o) => (
             <li key={o}>{o}</li>
           ))}
@@ -144,13 +135,13 @@ export default function ModulPage() {
               <form
                 method="post"
                 action={formAction}
-                className="my-4"
+                className="bagian"
                 data-offline="bagian"
                 data-next={d.sections[i + 1].id}
               >
                 <input type="hidden" name="intent" value="bagian" />
                 <input type="hidden" name="bagian" value={s.id} />
-                <button type="submit" className="btn-secondary w-full text-sm">
+                <button type="submit" className="btn-secondary">
                   {i < d.read ? "✓ " : ""}Bagian {i + 1} dari {n} selesai · lanjut
                 </button>
               </form>

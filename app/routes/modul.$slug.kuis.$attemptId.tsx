@@ -91,7 +91,7 @@ export default function Attempt() {
     const unanswered = new Set(a?.unanswered ?? []);
     return (
       <section className="mx-auto max-w-xl space-y-4">
-        <a href={`/modul/${d.slug}`} className="inline-flex min-h-11 items-center text-sm">
+        <a href={`/modul/${d.slug}`} className="kembali">
           ‹ {d.title}
         </a>
         <h1>Kuis: {d.title}</h1>
@@ -118,7 +118,7 @@ export default function Attempt() {
   }
   return (
     <section className="mx-auto max-w-xl space-y-4">
-      <a href={`/modul/${d.slug}/kuis`} className="inline-flex min-h-11 items-center text-sm">
+      <a href={`/modul/${d.slug}/kuis`} className="kembali">
         ‹ Kuis {d.title}
       </a>
       <h1>Hasil kuis</h1>

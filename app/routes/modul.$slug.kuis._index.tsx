@@ -53,7 +53,7 @@ export default function KuisInfo() {
   const a = useActionData<typeof action>();
   return (
     <section className="mx-auto max-w-xl space-y-4">
-      <a href={`/modul/${d.slug}`} className="inline-flex min-h-11 items-center text-sm">
+      <a href={`/modul/${d.slug}`} className="kembali">
         ‹ {d.title}
       </a>
       <h1>Kuis: {d.title}</h1>

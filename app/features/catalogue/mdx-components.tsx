@@ -1,12 +1,16 @@
-/** The components modules may use (content/FORMAT.md). Plain markup: no client JS. */
+/**
+ * The components modules may use (content/FORMAT.md). Plain markup: no client JS. Their boxes
+ * are styled by class in kader.css (.kotak and the rest), not by utility classes repeated in
+ * every module's HTML.
+ */
 import { Children, isValidElement } from "react";
 import { Alur, Bagan, GrafikPertumbuhan } from "~/features/catalogue/diagrams";
 import { slugify } from "~/features/catalogue/headings";
 
 function Penting({ children }: { children: React.ReactNode }) {
   return (
-    <aside className="my-4 rounded-md border-l-4 border-amber-500 bg-amber-50 p-3" aria-label="Penting">
-      <p className="text-xs font-bold uppercase tracking-wide text-amber-800">Penting</p>
+    <aside className="kotak penting" aria-label="Penting">
+      <p>Penting</p>
       <div className="mdx-inner">{children}</div>
     </aside>
   );
@@ -14,9 +18,9 @@ function Penting({ children }: { children: React.ReactNode }) {
 
 function StudiKasus({ judul, children }: { judul?: string; children: React.ReactNode }) {
   return (
-    <section className="my-5 rounded-md border border-sky-200 bg-sky-50 p-3">
-      <p className="text-xs font-bold uppercase tracking-wide text-sky-800">Studi kasus</p>
-      {judul ? <h3 className="mt-1 font-semibold">{judul}</h3> : null}
+    <section className="kotak studi-kasus">
+      <p>Studi kasus</p>
+      {judul ? <h3>{judul}</h3> : null}
       <div className="mdx-inner">{children}</div>
     </section>
   );
@@ -24,9 +28,9 @@ function StudiKasus({ judul, children }: { judul?: string; children: React.React
 
 function DaftarPeriksa({ judul, children }: { judul?: string; children: React.ReactNode }) {
   return (
-    <section className="daftar-periksa my-4 rounded-md border border-emerald-200 bg-emerald-50 p-3">
-      <p className="text-xs font-bold uppercase tracking-wide text-emerald-800">Daftar periksa</p>
-      {judul ? <h3 className="mt-1 font-semibold">{judul}</h3> : null}
+    <section className="kotak daftar-periksa">
+      <p>Daftar periksa</p>
+      {judul ? <h3>{judul}</h3> : null}
       <div className="mdx-inner">{children}</div>
     </section>
   );
@@ -34,9 +38,9 @@ function DaftarPeriksa({ judul, children }: { judul?: string; children: React.Re
 
 function Istilah({ kata, children }: { kata: string; children: React.ReactNode }) {
   return (
-    <div className="my-3 rounded-md bg-stone-100 p-3">
-      <dfn className="font-semibold not-italic">{kata}</dfn>
-      <span className="mdx-inner block">{children}</span>
+    <div className="definisi">
+      <dfn>{kata}</dfn>
+      <span className="mdx-inner">{children}</span>
     </div>
   );
 }
@@ -44,10 +48,8 @@ function Istilah({ kata, children }: { kata: string; children: React.ReactNode }
 /** The module's sources, in one box at the end (also on the print page). */
 function Sumber({ children }: { children: React.ReactNode }) {
   return (
-    <aside className="sumber my-6 rounded-md border border-stone-300 bg-white p-3 text-sm" aria-labelledby="sumber">
-      <h2 id="sumber" className="!mt-0 text-base">
-        Sumber
-      </h2>
+    <aside className="sumber" aria-labelledby="sumber">
+      <h2 id="sumber">Sumber</h2>
       <div className="mdx-inner">{children}</div>
     </aside>
   );

@@ -11,7 +11,7 @@ export function OutboxPanel({ path = "", className = "" }: { path?: string; clas
       hidden
       aria-live="polite"
       aria-label="Kiriman di ponsel ini"
-      className={`card space-y-2 border-amber-300 bg-amber-50 text-sm ${className}`}
+      className={`card antrean ${className}`}
     />
   );
 }

@@ -9,17 +9,23 @@ import { useNonce } from "~/components/nonce";
 import { styleArea } from "~/styles/areas";
 import dasborStylesheet from "~/styles/dasbor.css?url";
 import kaderStylesheet from "~/styles/kader.css?url";
+import kaderLainStylesheet from "~/styles/kader-lain.css?url";
 import staffStylesheet from "~/styles/staff.css?url";
 import kaderScript from "~/client/kader.js?url";
 
-// The stylesheet is chosen by route in Layout (kader.css, dasbor.css or staff.css: ~/styles/areas).
+// The stylesheets are chosen by route in Layout (kader.css with kader-lain.css, dasbor.css or staff.css: ~/styles/areas).
 export const links: LinksFunction = () => [{ rel: "icon", href: "/favicon.svg", type: "image/svg+xml" }];
 
-const STYLESHEET = { kader: kaderStylesheet, dasbor: dasborStylesheet, staff: staffStylesheet };
+const STYLESHEETS = {
+  modul: [kaderStylesheet],
+  kader: [kaderStylesheet, kaderLainStylesheet],
+  dasbor: [dasborStylesheet],
+  staff: [staffStylesheet],
+};
 
-/** One stylesheet per page: kader pages and dashboards get small ones built from their own files. */
-function useStylesheet(): string {
-  return STYLESHEET[styleArea(useMatches().map((m) => m.id))];
+/** Kader pages and dashboards get small sheets built from their own files; a module page one. */
+function useStylesheets(): string[] {
+  return STYLESHEETS[styleArea(useMatches().map((m) => m.id))];
 }
 
 export const meta: MetaFunction = () => [{ title: "Akademi Posyandu" }];
@@ -53,7 +59,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
   const bare = useBare();
   const data = useRouteLoaderData<RootData>("root");
-  const stylesheet = useStylesheet();
+  const stylesheets = useStylesheets();
   return (
     <html lang="id">
       <head>
@@ -61,7 +67,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="theme-color" content="#065f46" />
         <Meta />
-        <link rel="stylesheet" href={stylesheet} />
+        {stylesheets.map((href) => (
+          <link key={href} rel="stylesheet" href={href} />
+        ))}
         <Links />
       </head>
       <body>

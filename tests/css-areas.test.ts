@@ -7,15 +7,21 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DASBOR_ROUTES, KADER_ROUTES, styleArea } from "~/styles/areas";
+import { DASBOR_ROUTES, KADER_ROUTES, MODUL_ROUTES, styleArea } from "~/styles/areas";
 
 const APP = path.resolve("app");
 const STYLES = path.join(APP, "styles");
 
-/** The @source entries of a stylesheet as absolute paths (a `*` in a name is a wildcard). */
+/** A stylesheet with the sheets of app/styles it imports written in (kader-lain.css imports kader.css). */
+function sheetText(file: string): string {
+  return readFileSync(path.join(STYLES, file), "utf8").replace(/^@import "\.\/([\w-]+\.css)";$/gm, (_, f) =>
+    sheetText(f),
+  );
+}
+
+/** The @source entries of a stylesheet (and of the sheets it imports) as absolute paths (a `*` in a name is a wildcard). */
 function sourcesOf(file: string): string[] {
-  const css = readFileSync(path.join(STYLES, file), "utf8");
-  return [...css.matchAll(/^@source "([^"]+)";/gm)].map((m) => path.resolve(STYLES, m[1]));
+  return [...sheetText(file).matchAll(/^@source "([^"]+)";/gm)].map((m) => path.resolve(STYLES, m[1]));
 }
 
 function covered(file: string, sources: string[]): boolean {
@@ -66,7 +72,9 @@ const writesClasses = (f: string) =>
 const routeFile = (r: string) => path.join(APP, "routes", `${r}.tsx`);
 
 describe.each([
-  { area: "kader", css: "kader.css", routes: KADER_ROUTES as readonly string[] },
+  // kader.css: what a module page renders; kader-lain.css (kader.css with more sources): every kader page.
+  { area: "modul", css: "kader.css", routes: MODUL_ROUTES as readonly string[] },
+  { area: "kader", css: "kader-lain.css", routes: KADER_ROUTES as readonly string[] },
   { area: "dasbor", css: "dasbor.css", routes: DASBOR_ROUTES as readonly string[] },
 ])("$css", ({ css, routes }) => {
   it("has a source for every file its routes render that writes class names", () => {
@@ -79,13 +87,11 @@ describe.each([
   });
 
   it("is built from its sources only (no automatic scan of the whole project)", () => {
-    expect(readFileSync(path.join(STYLES, css), "utf8")).toMatch(
-      /@import "tailwindcss\/utilities\.css" layer\(utilities\) source\(none\);/,
-    );
+    expect(sheetText(css)).toMatch(/@import "tailwindcss\/utilities\.css" layer\(utilities\) source\(none\);/);
   });
 
   it("takes the lean Preflight, and its pages render none of the elements that leaves out", () => {
-    const sheet = readFileSync(path.join(STYLES, css), "utf8");
+    const sheet = sheetText(css);
     expect(sheet).toContain('@import "./preflight-lean.css" layer(base);');
     expect(sheet).not.toMatch(/tailwindcss\/preflight|@import "tailwindcss"[ ;]/);
     const files = [...closure([path.join(APP, "root.tsx"), ...routes.map(routeFile)])].filter((f) =>
@@ -117,8 +123,10 @@ describe("module text (kader pages)", () => {
 });
 
 describe("styleArea", () => {
-  it("gives kader pages kader.css, dashboards dasbor.css, other staff pages staff.css", () => {
-    expect(styleArea(["root", "routes/modul.$slug._index"])).toBe("kader");
+  it("gives a module page kader.css, other kader pages kader.css and kader-lain.css, dashboards dasbor.css, other staff pages staff.css", () => {
+    expect(styleArea(["root", "routes/modul.$slug._index"])).toBe("modul");
+    expect(styleArea(["root", "routes/modul._index"])).toBe("kader");
+    expect(styleArea(["root", "routes/modul.$slug.kuis.$attemptId"])).toBe("kader");
     expect(styleArea(["root", "routes/_index"])).toBe("kader");
     expect(styleArea(["root", "routes/masuk"])).toBe("kader");
     expect(styleArea(["root"])).toBe("kader"); // a 404 outside every route

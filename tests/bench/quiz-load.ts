@@ -17,7 +17,7 @@
  * with WEB_CONCURRENCY over BENCH_WC (2), each after an untimed warm-up (BENCH_WARM_S, 8 s);
  * about a minute and a half. The capacity is the highest rate of a K with p95 ≤ 1 s and 0
  * errors.
- * BENCH_MODE=takers: N takers with think times (arrivals over the first 10 s) for
+ * BENCH_MODE=takers: N takers with think times (arrivals over the first BENCH_RAMP_S, 10 s) for
  * BENCH_STEP_S (60 s), N over BENCH_N (1000,2000,3500,5000): the sustained load itself; a
  * concurrency stops ramping after its first failing step (p95 > 1 s or errors).
  * BENCH_MODE=module: only module pages (GET /modul/<slug>, gzip), K over BENCH_K: the CPU
@@ -47,6 +47,12 @@ const STEPS = list(process.env.BENCH_N, "1000,2000,3500,5000");
 const KS = list(process.env.BENCH_K, "8,16,32");
 const CONCURRENCY = list(process.env.BENCH_WC, "2");
 const STEP_MS = Number(process.env.BENCH_STEP_S ?? 60) * 1000;
+/**
+ * Takers mode: the takers arrive over this many seconds. Ten seconds is a cohort that starts
+ * together and moves in waves (module page, quiz page, start, then the submissions ~25 s
+ * later); ~45 s, one module's cycle, spreads them to the steady state.
+ */
+const RAMP_MS = Number(process.env.BENCH_RAMP_S ?? 10) * 1000;
 const RATE_MS = Number(process.env.BENCH_RATE_S ?? 20) * 1000;
 const WARM_MS = Number(process.env.BENCH_WARM_S ?? 8) * 1000;
 const SLUGS = process.env.BENCH_SLUGS?.split(",") ?? kaderProgrammes()[0].requiredModules;
@@ -75,10 +81,14 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 interface Result {
   latencies: number[];
+  /** When each timed request was sent (performance.now()), in the order of `latencies`. */
+  sent: number[];
+  /** How long each waited in this process for a connection (the agent's queue), same order. */
+  waited: number[];
   errors: number;
   errorSamples: string[];
 }
-const newResult = (): Result => ({ latencies: [], errors: 0, errorSamples: [] });
+const newResult = (): Result => ({ latencies: [], sent: [], waited: [], errors: 0, errorSamples: [] });
 
 /** Kader sessions handed out one after another; a run that uses them all is an error, not a hang. */
 class KaderPool {
@@ -107,8 +117,10 @@ function request(
   headers: Record<string, string>,
   body: string | undefined,
   parse: boolean,
-): Promise<{ status: number; location: string | null; html: string }> {
+): Promise<{ status: number; location: string | null; html: string; waitedMs: number }> {
   return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    let waitedMs = 0;
     const req = httpRequest(
       url,
       { method, agent, headers: { ...headers, "Accept-Encoding": "gzip, deflate" }, timeout: TIMEOUT_MS },
@@ -126,10 +138,13 @@ function request(
               ? gunzipSync(raw).toString("utf8")
               : raw.toString("utf8");
           const location = res.headers.location;
-          resolve({ status, location: typeof location === "string" ? location : null, html });
+          resolve({ status, location: typeof location === "string" ? location : null, html, waitedMs });
         });
       },
     );
+    req.on("socket", () => {
+      waitedMs = performance.now() - t0;
+    });
     req.on("timeout", () => req.destroy(new Error(`no answer in ${TIMEOUT_MS} ms`)));
     req.on("error", reject);
     req.end(body);
@@ -160,6 +175,8 @@ async function timed(
       parse,
     );
     r.latencies.push(performance.now() - t);
+    r.sent.push(t);
+    r.waited.push(res.waitedMs);
     if (res.status >= 400)
       return fail(
         `${body ? "POST" : "GET"} ${path}: ${res.status} ${res.html.match(/alert-error[^>]*>([^<]+)/)?.[1] ?? ""}`,
@@ -264,8 +281,41 @@ interface Step {
   pass: boolean;
 }
 
+/**
+ * Requests sent in each `windowS`-second window of the run: rate and p95 of each, so a ramp
+ * that queues shows where (takers mode; the printed totals cover the drain after the step too).
+ */
+function byWindow(r: Result, t0: number, windowS: number, stepMs: number): string {
+  const windows = new Map<number, { lat: number[]; waited: number[] }>();
+  r.sent.forEach((t, i) => {
+    const w = Math.floor((t - t0) / 1000 / windowS);
+    const win = windows.get(w) ?? { lat: [], waited: [] };
+    win.lat.push(r.latencies[i]);
+    win.waited.push(r.waited[i]);
+    windows.set(w, win);
+  });
+  const p95 = (xs: number[]) =>
+    percentile(
+      xs.sort((a, b) => a - b),
+      95,
+    ).toFixed(0);
+  const inStep = r.sent.filter((t) => t - t0 < stepMs).length;
+  const parts = [...windows]
+    .sort(([a], [b]) => a - b)
+    .map(
+      ([w, { lat, waited }]) =>
+        `${w * windowS}-${(w + 1) * windowS} s ${(lat.length / windowS).toFixed(0)}/s p95 ${p95(lat)} (waiting for a connection here ${p95(waited)})`,
+    );
+  return `  sent during the step: ${(inStep / (stepMs / 1000)).toFixed(0)} req/s; per ${windowS} s by send time, ms: ${parts.join(" | ")}`;
+}
+
 /** Runs `work` and prints its line: throughput, latency, errors, server RSS and CPU. */
-async function measured(label: string, pid: number, work: (r: Result) => Promise<unknown>): Promise<Step> {
+async function measured(
+  label: string,
+  pid: number,
+  work: (r: Result) => Promise<unknown>,
+  windows?: { windowS: number; stepMs: number },
+): Promise<Step> {
   const r = newResult();
   const u0 = processUsage(pid);
   const pg0 = postgresCpuSeconds();
@@ -277,7 +327,7 @@ async function measured(label: string, pid: number, work: (r: Result) => Promise
   const pg = postgresCpuSeconds() - pg0;
   const own = process.cpuUsage(own0);
   const gen = (own.user + own.system) / 1e6;
-  const lat = r.latencies.sort((a, b) => a - b);
+  const lat = [...r.latencies].sort((a, b) => a - b);
   const cpu = u1.cpuSeconds - u0.cpuSeconds;
   const p95 = percentile(lat, 95);
   const pass = p95 <= GOAL_P95_MS && r.errors === 0;
@@ -291,6 +341,7 @@ async function measured(label: string, pid: number, work: (r: Result) => Promise
       `(all three: ${perReq(cpu + pg + gen, lat.length)} ms of the machine's ${CORES} cores) ${pass ? "PASS" : "FAIL"}`,
     r.errorSamples.length ? r.errorSamples : "",
   );
+  if (windows) console.log(byWindow(r, t0, windows.windowS, windows.stepMs));
   return { label, rps, p95, pass };
 }
 
@@ -320,15 +371,20 @@ try {
       if (MODE === "takers") {
         for (const n of STEPS) {
           const pool = await poolFor(n, STEP_MS, n * TAKER_RATE * 1.5);
-          const step = await measured(`WEB_CONCURRENCY=${wc} N=${String(n).padStart(5)} takers`, server.pid, (r) => {
-            const deadline = Date.now() + STEP_MS;
-            return Promise.all(
-              Array.from({ length: n }, async () => {
-                await sleep(Math.random() * 10_000);
-                await taker(base, pool, r, deadline, true);
-              }),
-            );
-          });
+          const step = await measured(
+            `WEB_CONCURRENCY=${wc} N=${String(n).padStart(5)} takers arriving over ${RAMP_MS / 1000} s`,
+            server.pid,
+            (r) => {
+              const deadline = Date.now() + STEP_MS;
+              return Promise.all(
+                Array.from({ length: n }, async () => {
+                  await sleep(Math.random() * RAMP_MS);
+                  await taker(base, pool, r, deadline, true);
+                }),
+              );
+            },
+            { windowS: 10, stepMs: STEP_MS },
+          );
           steps.push(step);
           if (!step.pass) break;
           await sleep(2000);

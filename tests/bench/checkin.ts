@@ -13,13 +13,15 @@
  */
 import { spawnSync } from "node:child_process";
 import { METHOD_LABEL } from "~/features/workshops/rules";
-import { benchDatabase, loginCookie, percentile, startServer } from "./server";
+import { benchDatabase, benchSecrets, loginCookie, percentile, startServer } from "./server";
 
 const N = 300;
 const pg = await benchDatabase();
 if (pg) {
   const seeded = spawnSync("npx", ["tsx", "scripts/seed-demo.ts"], {
-    env: { ...process.env, DATABASE_URL: pg.url, NODE_ENV: "development", AKADEMI_MODE: "demo" },
+    // The bench server's signing key: the demo's certificates are signed at seeding, and the
+    // server refuses to start with a key other than the one that signed them.
+    env: { ...process.env, ...benchSecrets, DATABASE_URL: pg.url, NODE_ENV: "development", AKADEMI_MODE: "demo" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   if (seeded.status !== 0) throw new Error("seed:demo failed");

@@ -129,7 +129,7 @@ export async function load(concurrency: number, total: number, one: (i: number) 
  * (seed:scale) keeps one signing key: the first issue records it and a start with another
  * key is refused.
  */
-const benchSecrets = ((): { SESSION_SECRET: string; CERT_SIGNING_KEY: string } => {
+export const benchSecrets = ((): { SESSION_SECRET: string; CERT_SIGNING_KEY: string } => {
   const file = path.resolve(".cache/bench-secrets.json");
   if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8"));
   const made = {

@@ -13,6 +13,10 @@ declare module "@remix-run/node" {
   }
 }
 
+/** An emitted asset's text (Rollup keeps it as a string or as bytes). */
+const assetText = (file: OutputAsset) =>
+  typeof file.source === "string" ? file.source : new TextDecoder().decode(file.source);
+
 /**
  * The kader page script (app/client/kader.js, imported with `?url`) is copied as an asset,
  * comments and all: minified here, since every kader page on a cheap phone loads it.
@@ -24,8 +28,7 @@ function minifyKaderScript(): Plugin {
     async generateBundle(_options, bundle) {
       for (const file of Object.values(bundle)) {
         if (file.type !== "asset" || !/^assets\/kader-[\w-]+\.js$/.test(file.fileName)) continue;
-        const source = typeof file.source === "string" ? file.source : new TextDecoder().decode(file.source);
-        file.source = (await transform(source, { minify: true, legalComments: "none" })).code;
+        file.source = (await transform(assetText(file), { minify: true, legalComments: "none" })).code;
       }
     },
   };
@@ -51,8 +54,7 @@ function splitKaderSheets(): Plugin {
       const [rest] = from("app/styles/kader-lain.css");
       if (!first && !rest) return;
       if (!first || !rest) throw new Error("split-sheets: kader.css and kader-lain.css must be built together");
-      const text = (a: OutputAsset) => (typeof a.source === "string" ? a.source : new TextDecoder().decode(a.source));
-      const split = splitSheets(text(rest), text(first));
+      const split = splitSheets(assetText(rest), assetText(first));
       first.source = split.first;
       rest.source = split.rest;
     },

@@ -102,29 +102,15 @@ function declarations(root: Root): Set<string> {
   return out;
 }
 
-function dropEmpty(root: Root) {
-  let again = true;
-  while (again) {
-    again = false;
-    root.walk((n) => {
-      if ((n.type === "rule" || n.type === "atrule") && n.nodes && n.nodes.length === 0 && isEmptied(n)) {
-        n.remove();
-        again = true;
-      }
-    });
-  }
-}
-/** A container whose rules were all taken out (an empty @property or @page body is not one). */
-const emptied = new WeakSet<object>();
-const isEmptied = (n: Rule | AtRule) => emptied.has(n);
-
+/** Takes a leaf out, and every rule or at-rule around it that has nothing left. */
 function take(leaf: Leaf) {
   let p = leaf.node.parent;
-  while (p && p.type !== "root") {
-    emptied.add(p);
-    p = p.parent;
-  }
   leaf.node.remove();
+  while (p && p.type !== "root" && !p.nodes?.length) {
+    const up = p.parent;
+    p.remove();
+    p = up;
+  }
 }
 
 export interface Split {
@@ -195,8 +181,6 @@ export function splitSheets(whole: string, firstBuild: string): Split {
   restOut.walkComments((c) => {
     c.remove();
   });
-  dropEmpty(firstOut);
-  dropEmpty(restOut);
 
   const got = declarations(firstOut);
   const missing = [...declarations(firstRoot)].filter((d) => !got.has(d));
